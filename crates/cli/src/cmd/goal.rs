@@ -45,7 +45,7 @@ pub enum GoalCmd {
     Extend {
         goal: GoalId,
         /// The new deadline: 2026-12-20, +1w, ...
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         to: String,
         /// Why (kept with the goal's history).
         #[arg(long)]
@@ -67,7 +67,7 @@ pub struct GoalNew {
     /// The micro-skill to master (id or exact name).
     pub micro: String,
     /// Deadline: a date (2026-12-08) or an offset (+2w, +10d).
-    #[arg(long, default_value = "+2w")]
+    #[arg(long, allow_hyphen_values = true, default_value = "+2w")]
     pub deadline: String,
     /// Weekly practice budget: 2h30m, 90m, 1.5h.
     #[arg(long, default_value = "2h")]
@@ -79,7 +79,7 @@ pub struct GoalNew {
     #[arg(long, default_value = "3")]
     pub level: Level,
     /// When practice starts (default today).
-    #[arg(long, default_value = "today")]
+    #[arg(long, allow_hyphen_values = true, default_value = "today")]
     pub start: String,
 }
 

@@ -60,7 +60,7 @@ pub struct PracticeLog {
     /// Focused time: 45m, 1h15m.
     pub minutes: String,
     /// When it started: now, 18:30, yesterday 18:30, 2026-11-20 07:00.
-    #[arg(long, default_value = "now")]
+    #[arg(long, allow_hyphen_values = true, default_value = "now")]
     pub at: String,
     /// Wall-clock length if longer than the focused time (breaks included).
     #[arg(long)]

@@ -27,7 +27,7 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub evidence: Option<String>,
     /// When: now, yesterday 15:00, 2026-11-20 ...
-    #[arg(long, default_value = "now")]
+    #[arg(long, allow_hyphen_values = true, default_value = "now")]
     pub at: String,
 }
 
