@@ -25,3 +25,5 @@ pub mod parse;
 pub use error::{Error, Result};
 pub use ids::*;
 pub use model::*;
+pub mod availability;
+pub mod plan;
