@@ -27,3 +27,7 @@ pub use ids::*;
 pub use model::*;
 pub mod availability;
 pub mod plan;
+pub mod ics;
+pub mod retention;
+pub mod balance;
+pub mod streak;
