@@ -89,11 +89,20 @@ pub fn write_calendar(
             lines.push(format!("SEQUENCE:{seq}"));
             lines.push(format!("DTSTART;TZID={}:{}", tz.name(), local_stamp(local)));
             lines.push(format!("DURATION:PT{}M", it.minutes));
-            lines.push(format!("SUMMARY:{}", escape_text(&format!("{kind}: {}", p.label))));
+            lines.push(format!(
+                "SUMMARY:{}",
+                escape_text(&format!("{kind}: {}", p.label))
+            ));
             let what = match it.kind {
-                ItemKind::Practice => "One focused block: a single aim, count reps and errors, no multitasking.",
-                ItemKind::Apply => "Practise, then use the skill at once on a real task and record it with `mm apply`.",
-                ItemKind::Reflect => "Look back on the week: what worked, what did not, what next (`mm reflect`).",
+                ItemKind::Practice => {
+                    "One focused block: a single aim, count reps and errors, no multitasking."
+                }
+                ItemKind::Apply => {
+                    "Practise, then use the skill at once on a real task and record it with `mm apply`."
+                }
+                ItemKind::Reflect => {
+                    "Look back on the week: what worked, what did not, what next (`mm reflect`)."
+                }
             };
             lines.push(format!(
                 "DESCRIPTION:{}",
@@ -108,7 +117,10 @@ pub fn write_calendar(
             if let Some(m) = opts.alarm_minutes {
                 lines.push("BEGIN:VALARM".into());
                 lines.push("ACTION:DISPLAY".into());
-                lines.push(format!("DESCRIPTION:{}", escape_text(&format!("{kind}: {}", p.label))));
+                lines.push(format!(
+                    "DESCRIPTION:{}",
+                    escape_text(&format!("{kind}: {}", p.label))
+                ));
                 lines.push(format!("TRIGGER:-PT{m}M"));
                 lines.push("END:VALARM".into());
             }
@@ -170,7 +182,9 @@ fn local_stamp(t: NaiveDateTime) -> String {
 }
 
 fn offset_secs(tz: Tz, at: DateTime<Utc>) -> i32 {
-    tz.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc()
+    tz.offset_from_utc_datetime(&at.naive_utc())
+        .fix()
+        .local_minus_utc()
 }
 
 fn fmt_offset(secs: i32) -> String {
@@ -304,10 +318,16 @@ mod tests {
     fn export(tz: &str, alarm: Option<u32>) -> (Plan, String) {
         let p = plan_for(tz, made());
         let ics = write_calendar(
-            &[PlanForCalendar { plan: &p, label: "pivot tables (goal 3)" }],
+            &[PlanForCalendar {
+                plan: &p,
+                label: "pivot tables (goal 3)",
+            }],
             tz.parse().unwrap(),
             made(),
-            &IcsOptions { alarm_minutes: alarm, ..IcsOptions::default() },
+            &IcsOptions {
+                alarm_minutes: alarm,
+                ..IcsOptions::default()
+            },
         );
         (p, ics)
     }
@@ -317,22 +337,51 @@ mod tests {
         let (p, ics) = export("Europe/Paris", Some(10));
         let unfolded = icalendar::parser::unfold(&ics);
         let cal = icalendar::parser::read_calendar(&unfolded).expect("parses");
-        assert_eq!(cal.properties.iter().find(|x| x.name == "VERSION").unwrap().val.as_str(), "2.0");
-        let events: Vec<_> = cal.components.iter().filter(|c| c.name == "VEVENT").collect();
+        assert_eq!(
+            cal.properties
+                .iter()
+                .find(|x| x.name == "VERSION")
+                .unwrap()
+                .val
+                .as_str(),
+            "2.0"
+        );
+        let events: Vec<_> = cal
+            .components
+            .iter()
+            .filter(|c| c.name == "VEVENT")
+            .collect();
         assert_eq!(events.len(), p.items.len());
         for (ev, it) in events.iter().zip(&p.items) {
-            assert_eq!(ev.find_prop("UID").unwrap().val.as_str(), format!("{}@micromastery.local", it.key));
+            assert_eq!(
+                ev.find_prop("UID").unwrap().val.as_str(),
+                format!("{}@micromastery.local", it.key)
+            );
             let start = ev.find_prop("DTSTART").unwrap();
             assert_eq!(start.params[0].key.as_str(), "TZID");
-            assert_eq!(start.params[0].val.as_ref().unwrap().as_str(), "Europe/Paris");
+            assert_eq!(
+                start.params[0].val.as_ref().unwrap().as_str(),
+                "Europe/Paris"
+            );
             assert_eq!(start.val.as_str(), local_stamp(it.local_start));
-            assert_eq!(ev.find_prop("DURATION").unwrap().val.as_str(), format!("PT{}M", it.minutes));
-            let alarm = ev.components.iter().find(|c| c.name == "VALARM").expect("alarm");
+            assert_eq!(
+                ev.find_prop("DURATION").unwrap().val.as_str(),
+                format!("PT{}M", it.minutes)
+            );
+            let alarm = ev
+                .components
+                .iter()
+                .find(|c| c.name == "VALARM")
+                .expect("alarm");
             assert_eq!(alarm.find_prop("TRIGGER").unwrap().val.as_str(), "-PT10M");
         }
         // Titles keep their commas and semicolons escaped.
         assert!(ics.contains("pivot tables\\; fast\\, exact"));
-        let tzc = cal.components.iter().find(|c| c.name == "VTIMEZONE").expect("VTIMEZONE");
+        let tzc = cal
+            .components
+            .iter()
+            .find(|c| c.name == "VTIMEZONE")
+            .expect("VTIMEZONE");
         assert_eq!(tzc.find_prop("TZID").unwrap().val.as_str(), "Europe/Paris");
     }
 
@@ -365,14 +414,27 @@ mod tests {
         assert_eq!(a, b, "same plan, same instant: same bytes");
         let later = plan_for("Europe/Paris", made() + Duration::minutes(30));
         let c = write_calendar(
-            &[PlanForCalendar { plan: &later, label: "pivot tables (goal 3)" }],
+            &[PlanForCalendar {
+                plan: &later,
+                label: "pivot tables (goal 3)",
+            }],
             chrono_tz::Europe::Paris,
             made(),
             &IcsOptions::default(),
         );
-        let uids = |s: &str| s.lines().filter(|l| l.starts_with("UID:")).map(String::from).collect::<Vec<_>>();
+        let uids = |s: &str| {
+            s.lines()
+                .filter(|l| l.starts_with("UID:"))
+                .map(String::from)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(uids(&a), uids(&c));
-        let seq = |s: &str| s.lines().find(|l| l.starts_with("SEQUENCE:")).unwrap().to_string();
+        let seq = |s: &str| {
+            s.lines()
+                .find(|l| l.starts_with("SEQUENCE:"))
+                .unwrap()
+                .to_string()
+        };
         assert!(seq(&c) > seq(&a), "{} vs {}", seq(&c), seq(&a));
     }
 
@@ -384,7 +446,9 @@ mod tests {
             ics.contains("BEGIN:STANDARD\r\nDTSTART:20261025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET"),
             "{ics}"
         );
-        assert!(ics.contains("BEGIN:DAYLIGHT\r\nDTSTART:20260329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200"));
+        assert!(ics.contains(
+            "BEGIN:DAYLIGHT\r\nDTSTART:20260329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200"
+        ));
     }
 
     #[test]

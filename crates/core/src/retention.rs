@@ -166,7 +166,9 @@ impl Scheduler {
     pub fn new(params: Option<&[f32]>, desired_retention: f64) -> Result<Scheduler> {
         check_retention(desired_retention)?;
         let params = fsrs::check_and_fill_parameters(params.unwrap_or(&[])).map_err(|_| {
-            Error::invalid("the stored FSRS parameters are not valid: run `mm refresh optimise` again")
+            Error::invalid(
+                "the stored FSRS parameters are not valid: run `mm refresh optimise` again",
+            )
         })?;
         let fsrs = FSRS::new(&params).map_err(fsrs_err)?;
         Ok(Scheduler {
@@ -182,7 +184,10 @@ impl Scheduler {
     }
 
     fn decay(&self) -> f32 {
-        self.params.get(20).copied().unwrap_or(fsrs::FSRS6_DEFAULT_DECAY)
+        self.params
+            .get(20)
+            .copied()
+            .unwrap_or(fsrs::FSRS6_DEFAULT_DECAY)
     }
 
     /// The first memory state, on the day a goal is achieved: mastery counts
@@ -190,7 +195,13 @@ impl Scheduler {
     ///
     /// # Errors
     /// [`Error::Invalid`] if FSRS refuses the state.
-    pub fn start(&self, subject: Subject, goal_id: GoalId, label: &str, on: NaiveDate) -> Result<Card> {
+    pub fn start(
+        &self,
+        subject: Subject,
+        goal_id: GoalId,
+        label: &str,
+        on: NaiveDate,
+    ) -> Result<Card> {
         let next = self
             .fsrs
             .next_states(None, self.desired_retention, 0)
@@ -204,7 +215,10 @@ impl Scheduler {
             difficulty: s.memory.difficulty,
             last_review: on,
             due: on + interval_days(s.interval),
-            reviews: vec![Review { on, rating: Rating::Good }],
+            reviews: vec![Review {
+                on,
+                rating: Rating::Good,
+            }],
         })
     }
 
@@ -253,18 +267,15 @@ impl Scheduler {
                 let date = today + Duration::days(i64::from(i));
                 let due = cards
                     .iter()
-                    .filter(|c| {
-                        if i == 0 {
-                            c.due <= date
-                        } else {
-                            c.due == date
-                        }
-                    })
+                    .filter(|c| if i == 0 { c.due <= date } else { c.due == date })
                     .count() as u32;
                 let mean_recall = if cards.is_empty() {
                     None
                 } else {
-                    Some(cards.iter().map(|c| self.recall(c, date)).sum::<f32>() / cards.len() as f32)
+                    Some(
+                        cards.iter().map(|c| self.recall(c, date)).sum::<f32>()
+                            / cards.len() as f32,
+                    )
                 };
                 ForecastDay {
                     date,
@@ -389,8 +400,13 @@ mod tests {
     }
 
     fn card(s: &Scheduler) -> Card {
-        s.start(Subject::Principle { id: PrincipleId(2) }, GoalId(1), "aggregation", day(0))
-            .unwrap()
+        s.start(
+            Subject::Principle { id: PrincipleId(2) },
+            GoalId(1),
+            "aggregation",
+            day(0),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -429,7 +445,12 @@ mod tests {
         let c = card(&s);
         let on = c.due;
         let due = |r| s.review(&c, r, on).unwrap().due;
-        let (a, h, g, e) = (due(Rating::Again), due(Rating::Hard), due(Rating::Good), due(Rating::Easy));
+        let (a, h, g, e) = (
+            due(Rating::Again),
+            due(Rating::Hard),
+            due(Rating::Good),
+            due(Rating::Easy),
+        );
         assert!(a < h && h < g && g < e, "{a} {h} {g} {e}");
         assert!(a > on);
     }
@@ -474,7 +495,11 @@ mod tests {
         assert_eq!(f[5].due, 1);
         assert_eq!(f.iter().map(|d| d.due).sum::<u32>(), 2);
         assert!(f[29].mean_recall.unwrap() < f[0].mean_recall.unwrap());
-        assert!(s.forecast(&[], day(0), 3).iter().all(|d| d.mean_recall.is_none()));
+        assert!(
+            s.forecast(&[], day(0), 3)
+                .iter()
+                .all(|d| d.mean_recall.is_none())
+        );
     }
 
     #[test]
@@ -484,7 +509,14 @@ mod tests {
         let c = s.review(&c, Rating::Good, day(10)).unwrap();
         let items = training_items(&[c]);
         assert_eq!(items.len(), 2);
-        assert_eq!(items[1].reviews.iter().map(|r| (r.rating, r.delta_t)).collect::<Vec<_>>(), vec![(3, 0), (2, 3), (3, 7)]);
+        assert_eq!(
+            items[1]
+                .reviews
+                .iter()
+                .map(|r| (r.rating, r.delta_t))
+                .collect::<Vec<_>>(),
+            vec![(3, 0), (2, 3), (3, 7)]
+        );
     }
 
     #[test]
@@ -511,16 +543,30 @@ mod tests {
         let mut cards = Vec::new();
         for k in 0..40 {
             let mut c = s
-                .start(Subject::MicroSkill { id: MicroSkillId(k) }, GoalId(k), "x", day(k % 20))
+                .start(
+                    Subject::MicroSkill {
+                        id: MicroSkillId(k),
+                    },
+                    GoalId(k),
+                    "x",
+                    day(k % 20),
+                )
                 .unwrap();
             while c.due < day(365) {
                 let elapsed = (c.due - c.last_review).num_days() as f32;
                 let true_recall = fsrs::current_retrievability(
-                    MemoryState { stability: c.stability / 4.0, difficulty: c.difficulty },
+                    MemoryState {
+                        stability: c.stability / 4.0,
+                        difficulty: c.difficulty,
+                    },
                     elapsed,
                     fsrs::FSRS6_DEFAULT_DECAY,
                 );
-                let rating = if next() < f64::from(true_recall) { Rating::Good } else { Rating::Again };
+                let rating = if next() < f64::from(true_recall) {
+                    Rating::Good
+                } else {
+                    Rating::Again
+                };
                 c = s.review(&c, rating, c.due).unwrap();
             }
             cards.push(c);
