@@ -73,11 +73,7 @@ pub struct Streak {
 impl Streak {
     /// One line a person reads.
     pub fn summary(&self) -> String {
-        let mut s = format!(
-            "{} week{} streak",
-            self.weeks,
-            if self.weeks == 1 { "" } else { "s" }
-        );
+        let mut s = format!("{}-week streak", self.weeks);
         if !self.forgiven.is_empty() {
             let names: Vec<String> = self.forgiven.iter().map(ToString::to_string).collect();
             s.push_str(&format!(" ({} forgiven)", names.join(", ")));
@@ -249,7 +245,7 @@ mod tests {
         assert_eq!(marks, vec![Met, Met, Forgiven, Met, Missed, Met, Met]);
         assert_eq!(s.longest, 4);
         let text = s.summary();
-        assert!(text.contains("2 weeks streak"), "{text}");
+        assert!(text.contains("2-week streak"), "{text}");
         assert!(text.contains("ended in 2026-W14 after 4 weeks"), "{text}");
         let s = run("MMxMM");
         assert!(
