@@ -14,3 +14,4 @@ pub mod record;
 pub mod refresh;
 pub mod skill;
 pub mod status;
+pub mod timer;
