@@ -66,6 +66,16 @@ enum Command {
     Export(cmd::io::ExportArgs),
     /// Load an exported journal into a fresh database (all or nothing).
     Import(cmd::io::ImportArgs),
+    /// When you can practise (weekly windows, time zone) and your desired retention.
+    #[command(subcommand)]
+    Profile(cmd::profile::ProfileCmd),
+    /// Plan practice to the deadline: dated focused sessions, calendar export.
+    Plan(cmd::plan::PlanArgs),
+    /// Spaced refreshers (FSRS) that keep achieved skills alive.
+    Refresh(cmd::refresh::RefreshArgs),
+    /// Long-term arcs: the deeper competences your micro-goals build toward.
+    #[command(subcommand)]
+    Arc(cmd::arc::ArcCmd),
     /// Settings, such as the mastery rule.
     #[command(subcommand)]
     Config(cmd::config::ConfigCmd),
@@ -87,6 +97,10 @@ fn main() -> ExitCode {
         Command::Export(a) => cmd::io::export(a, g),
         Command::Import(a) => cmd::io::import(a, g),
         Command::Config(c) => cmd::config::run(c, g),
+        Command::Profile(c) => cmd::profile::run(c, g),
+        Command::Plan(a) => cmd::plan::run(a, g),
+        Command::Refresh(a) => cmd::refresh::run(a, g),
+        Command::Arc(c) => cmd::arc::run(c, g),
     };
     exit::finish(result, g)
 }

@@ -19,6 +19,7 @@
 mod error;
 mod goals;
 mod journal;
+mod practice;
 mod row;
 mod sessions;
 mod settings;

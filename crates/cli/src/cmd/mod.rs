@@ -1,11 +1,17 @@
 //! One module per command area. Each exposes a clap `Args`/`Subcommand` type and
 //! `run(args, &Global) -> anyhow::Result<()>`; `main.rs` only dispatches.
 
+pub mod arc;
+pub mod charts;
 pub mod config;
 pub mod demo;
 pub mod goal;
 pub mod io;
+pub mod plan;
 pub mod practice;
+pub mod profile;
 pub mod record;
+pub mod refresh;
 pub mod skill;
 pub mod status;
+pub mod timer;

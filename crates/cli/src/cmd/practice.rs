@@ -104,7 +104,13 @@ pub fn run(cmd: PracticeCmd, g: &Global) -> Result<()> {
             ))?;
             report_saved(&ctx, &s)
         }
-        PracticeCmd::Start(a) => timer(&ctx, a),
+        PracticeCmd::Start(a) => {
+            if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() && !ctx.json {
+                crate::cmd::timer::run(&ctx, a)
+            } else {
+                timer(&ctx, a)
+            }
+        }
         PracticeCmd::List { goal } => {
             let sessions = ctx.block(ctx.store.list_sessions(goal))?;
             if ctx.json {

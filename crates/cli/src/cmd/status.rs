@@ -129,6 +129,8 @@ pub struct ReviewArgs {
     /// How many days back, ending today.
     #[arg(long, default_value_t = 7)]
     pub days: u32,
+    #[command(flatten)]
+    pub charts: crate::cmd::charts::ChartArgs,
 }
 
 #[derive(Debug, Serialize)]
@@ -149,6 +151,8 @@ struct Review {
     reflections: Vec<Reflection>,
     achieved: Vec<GoalId>,
     errors_per_rep: Option<f64>,
+    #[serde(flatten)]
+    insight: crate::cmd::charts::Insight,
 }
 
 /// The past week (or --days N): practice per day, applications, reflections,
@@ -156,7 +160,7 @@ struct Review {
 pub fn review(a: ReviewArgs, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
     let to = ctx.today();
-    let from = to - Duration::days(i64::from(a.days.max(1)) - 1);
+    let from = to - Duration::days(i64::from(a.charts.days(a.days).max(1)) - 1);
     let in_range = |at: chrono::DateTime<chrono::Utc>| {
         let d = local_date(at, ctx.offset);
         d >= from && d <= to
@@ -203,7 +207,11 @@ pub fn review(a: ReviewArgs, g: &Global) -> Result<()> {
             .collect(),
         errors_per_rep: (reps > 0).then(|| f64::from(errors) / f64::from(reps)),
         days,
+        insight: crate::cmd::charts::insight(&ctx, from, to)?,
     };
+    if let Some(path) = &a.charts.svg {
+        crate::cmd::charts::write_svg(&review.insight, path)?;
+    }
     if ctx.json {
         return ctx.print_json(&review);
     }
@@ -263,6 +271,10 @@ pub fn review(a: ReviewArgs, g: &Global) -> Result<()> {
         println!(
             "  No practice this period. A 25-minute session today restarts the habit: mm practice start <goal> --aim ..."
         );
+    }
+    crate::cmd::charts::print(&review.insight);
+    if let Some(path) = &a.charts.svg {
+        eprintln!("Wrote the charts to {}", path.display());
     }
     Ok(())
 }
