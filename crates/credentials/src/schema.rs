@@ -58,13 +58,74 @@ pub fn validate(which: Schema, doc: &Value) -> Result<(), Error> {
         Schema::AchievementCredentialStrict2024 => "the OBv3 strict-2024 schema",
         Schema::Profile => "the OBv3 Profile schema",
     };
-    Err(Error::Invalid(format!(
-        "does not satisfy {name}: {}{}",
-        errors[0],
-        if errors.len() > 1 {
-            format!(" (and {} more)", errors.len() - 1)
-        } else {
-            String::new()
+    let shown = errors.iter().take(3).cloned().collect::<Vec<_>>().join("; ");
+    let more = if errors.len() > 3 {
+        format!(" (and {} more)", errors.len() - 3)
+    } else {
+        String::new()
+    };
+    Err(Error::Invalid(format!("does not satisfy {name}: {shown}{more}")))
+}
+
+/// The OBv3 rules a reader should hear about in plain words (the JSON Schema
+/// says the same things, but as `oneOf` failures): the `@context` order, the
+/// credential and subject types, an issuer, `validFrom`.
+///
+/// # Errors
+/// [`Error::Invalid`] naming the first rule broken.
+pub fn obv3_rules(c: &Value) -> Result<(), Error> {
+    const VC2: &str = "https://www.w3.org/ns/credentials/v2";
+    const OB: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+    let ctx: Vec<&str> = match c.get("@context") {
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(_) => return Err(Error::Invalid("@context is neither a URL nor a list".into())),
+        None => return Err(Error::Invalid("missing @context".into())),
+    };
+    if ctx.first() != Some(&VC2) {
+        return Err(Error::Invalid(format!(
+            "the first @context must be {VC2} (found {})",
+            ctx.first().unwrap_or(&"nothing")
+        )));
+    }
+    if !ctx.iter().any(|u| u.starts_with("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0")) {
+        return Err(Error::Invalid(format!("the Open Badges context {OB} is missing")));
+    }
+    let types = |v: Option<&Value>| -> Vec<String> {
+        match v {
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            Some(Value::String(s)) => vec![s.clone()],
+            _ => Vec::new(),
         }
-    )))
+    };
+    let t = types(c.get("type"));
+    if !t.iter().any(|x| x == "VerifiableCredential") {
+        return Err(Error::Invalid("type does not include VerifiableCredential".into()));
+    }
+    if !t.iter().any(|x| x == "OpenBadgeCredential" || x == "AchievementCredential") {
+        return Err(Error::Invalid(format!(
+            "type {t:?} includes neither OpenBadgeCredential nor AchievementCredential"
+        )));
+    }
+    if crate::issuer_id(c).is_none() {
+        return Err(Error::Invalid("the credential has no issuer (with an id)".into()));
+    }
+    if c.get("validFrom").is_none() {
+        return Err(Error::Invalid(
+            "the credential has no validFrom (VC 1.1's issuanceDate is not accepted)".into(),
+        ));
+    }
+    let subject = c
+        .get("credentialSubject")
+        .ok_or_else(|| Error::Invalid("the credential has no credentialSubject".into()))?;
+    let st = types(subject.get("type"));
+    if !st.iter().any(|x| x == "AchievementSubject") {
+        return Err(Error::Invalid(format!(
+            "credentialSubject type {st:?} does not include AchievementSubject"
+        )));
+    }
+    if subject.get("achievement").is_none() {
+        return Err(Error::Invalid("the credentialSubject has no achievement".into()));
+    }
+    Ok(())
 }

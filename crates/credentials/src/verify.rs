@@ -240,7 +240,9 @@ pub fn verify(input: &[u8], opts: &Options) -> Report {
     // Schema (the 1EdTech JSON Schema) and the subject rule.
     r.push(
         "schema",
-        match validate(Schema::AchievementCredential, &credential) {
+        match crate::schema::obv3_rules(&credential)
+            .and_then(|()| validate(Schema::AchievementCredential, &credential))
+        {
             Ok(()) => Check::Pass("satisfies the 1EdTech OBv3 AchievementCredential schema".into()),
             Err(e) => Check::Fail(e.to_string()),
         },
@@ -498,6 +500,12 @@ fn resolve_key(
             )
         };
         return Ok((PublicJwk::Ed25519(key), KeySource::Unconfirmed(why)));
+    }
+    if !opts.keys.is_empty() {
+        return Err(Error::Invalid(format!(
+            "none of the {} key(s) given with --key is {vm}",
+            opts.keys.len()
+        )));
     }
     Err(Error::Invalid(format!(
         "the key {vm} is not in the credential; give the issuer's DID document with --issuer-doc, its JWK(S) with --key, or use --online"
