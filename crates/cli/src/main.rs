@@ -37,11 +37,18 @@ pub struct Global {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Open Badges 3.0 micro-credentials: issue, verify, revoke, bake.
+    Badge(cmd::badge::BadgeArgs),
+    /// Export your mastered micro-skills with their credentials.
+    Portfolio(cmd::portfolio::PortfolioArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: anyhow::Result<()> = match cli.command {};
-    #[allow(unreachable_code)]
+    let result: anyhow::Result<()> = match cli.command {
+        Command::Badge(a) => cmd::badge::run(a, &cli.global),
+        Command::Portfolio(a) => cmd::portfolio::run(a, &cli.global),
+    };
     exit::finish(result, &cli.global)
 }

@@ -168,7 +168,9 @@ pub fn build(
         ("goal name", &input.goal_name),
     ] {
         if v.trim().is_empty() {
-            return Err(Error::Invalid(format!("the badge needs a non-empty {what}")));
+            return Err(Error::Invalid(format!(
+                "the badge needs a non-empty {what}"
+            )));
         }
     }
     let base = input.issuer_base(issuer);

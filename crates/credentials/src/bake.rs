@@ -17,7 +17,9 @@ fn escape_attr(s: &str) -> String {
 }
 
 fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A plain round badge image showing the credential's name.
@@ -66,7 +68,9 @@ pub fn bake(svg: &str, payload: Payload<'_>) -> Result<String, Error> {
     }
     let mut tag = svg[start..end].trim_end_matches('/').to_owned();
     if svg[start..=end].ends_with("/>") {
-        return Err(Error::Invalid("the <svg> element is empty (self-closing)".into()));
+        return Err(Error::Invalid(
+            "the <svg> element is empty (self-closing)".into(),
+        ));
     }
     if !tag.contains("xmlns:openbadges") {
         tag.push_str(&format!(" xmlns:openbadges=\"{NAMESPACE}\""));
@@ -82,7 +86,11 @@ pub fn bake(svg: &str, payload: Payload<'_>) -> Result<String, Error> {
             escape_attr(t.trim())
         ),
     };
-    Ok(format!("{}{tag}>{element}{}", &svg[..start], &svg[end + 1..]))
+    Ok(format!(
+        "{}{tag}>{element}{}",
+        &svg[..start],
+        &svg[end + 1..]
+    ))
 }
 
 /// Extracts the credential baked into an SVG: the JSON text or the JWT.

@@ -114,12 +114,9 @@ pub fn canonical_nquads(doc: &serde_json::Value) -> Result<String, Error> {
         ..Options::default()
     };
     let mut generator = rdf_types::generator::Blank::new();
-    let mut rdf = futures::executor::block_on(input.to_rdf_using(
-        &mut generator,
-        loader(),
-        options,
-    ))
-    .map_err(|e| Error::Invalid(format!("JSON-LD processing failed: {e}")))?;
+    let mut rdf =
+        futures::executor::block_on(input.to_rdf_using(&mut generator, loader(), options))
+            .map_err(|e| Error::Invalid(format!("JSON-LD processing failed: {e}")))?;
     let mut quads = Vec::new();
     for q in rdf.cloned_quads() {
         let rdf_types::Quad(s, p, o, g) = q;

@@ -141,7 +141,6 @@ pub fn verify_proof(credential: &Value, proof: &Value, key: &VerifyingKey) -> Re
     let sig = ed25519_dalek::Signature::from_slice(&sig_bytes)
         .map_err(|_| Error::Invalid("proofValue is not a 64-byte Ed25519 signature".into()))?;
     let data = hash_data(&unsecured(credential), proof)?;
-    key.verify_strict(&data, &sig).map_err(|_| {
-        Error::Invalid("the signature does not match the credential's content".into())
-    })
+    key.verify_strict(&data, &sig)
+        .map_err(|_| Error::Invalid("the signature does not match the credential's content".into()))
 }

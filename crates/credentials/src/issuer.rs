@@ -72,7 +72,10 @@ impl IssuerRecord {
 
     /// URL where the revocation list is published.
     pub fn revocation_list_url(&self) -> String {
-        format!("{}/credentials/revocations.json", self.url.trim_end_matches('/'))
+        format!(
+            "{}/credentials/revocations.json",
+            self.url.trim_end_matches('/')
+        )
     }
 }
 
@@ -149,7 +152,9 @@ pub fn did_web_for_url(url: &str) -> Result<String, Error> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
     {
-        return Err(Error::Invalid(format!("issuer URL has no usable host: {url}")));
+        return Err(Error::Invalid(format!(
+            "issuer URL has no usable host: {url}"
+        )));
     }
     let mut did = format!("did:web:{}", host.replace(':', "%3A"));
     for p in parts {
@@ -158,7 +163,9 @@ pub fn did_web_for_url(url: &str) -> Result<String, Error> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '~'))
         {
-            return Err(Error::Invalid(format!("issuer URL path is not usable in did:web: {url}")));
+            return Err(Error::Invalid(format!(
+                "issuer URL path is not usable in did:web: {url}"
+            )));
         }
         did.push(':');
         did.push_str(p);
@@ -280,8 +287,9 @@ impl Issuer {
             .map_err(|_| Error::Invalid(format!("{} is not a 32-byte seed", ed_path.display())))?;
         let rsa_path = dir.join("keys").join(format!("{frag}.rsa.pem"));
         let pem = std::fs::read_to_string(&rsa_path).map_err(|e| Error::io(&rsa_path, e))?;
-        let rsa = rsa::RsaPrivateKey::from_pkcs8_pem(&pem)
-            .map_err(|e| Error::Invalid(format!("{} is not an RSA key: {e}", rsa_path.display())))?;
+        let rsa = rsa::RsaPrivateKey::from_pkcs8_pem(&pem).map_err(|e| {
+            Error::Invalid(format!("{} is not an RSA key: {e}", rsa_path.display()))
+        })?;
         let secrets = SecretKeys {
             ed25519: SigningKey::from_bytes(&seed),
             rsa,

@@ -180,12 +180,13 @@ pub fn decode(jwt: &str) -> Result<Decoded, Error> {
     {
         return Err(Error::Invalid(format!("the JWT typ is {t}, not \"JWT\"")));
     }
-    let header_jwk = match header.get("jwk") {
-        Some(j) => Some(PublicJwk::from_json(j).map_err(|e| {
-            Error::Invalid(format!("the JWT header's jwk is unacceptable: {e}"))
-        })?),
-        None => None,
-    };
+    let header_jwk =
+        match header.get("jwk") {
+            Some(j) => Some(PublicJwk::from_json(j).map_err(|e| {
+                Error::Invalid(format!("the JWT header's jwk is unacceptable: {e}"))
+            })?),
+            None => None,
+        };
     let kid = match header.get("kid") {
         Some(Value::String(s)) => Some(s.clone()),
         Some(_) => return Err(Error::Invalid("the JWT kid is not a string".into())),
@@ -194,7 +195,9 @@ pub fn decode(jwt: &str) -> Result<Decoded, Error> {
     let payload: Value = serde_json::from_slice(&b64url_decode(parts[1])?)
         .map_err(|e| Error::Invalid(format!("the JWT payload is not JSON: {e}")))?;
     if !payload.is_object() {
-        return Err(Error::Invalid("the JWT payload is not a JSON object".into()));
+        return Err(Error::Invalid(
+            "the JWT payload is not a JSON object".into(),
+        ));
     }
     let signature = b64url_decode(parts[2])?;
     Ok(Decoded {
@@ -218,13 +221,14 @@ impl Decoded {
         let msg = self.signing_input.as_bytes();
         match (self.alg, key) {
             (Alg::EdDsa, PublicJwk::Ed25519(k)) => {
-                let sig = ed25519_dalek::Signature::from_slice(&self.signature).map_err(|_| bad())?;
+                let sig =
+                    ed25519_dalek::Signature::from_slice(&self.signature).map_err(|_| bad())?;
                 k.verify_strict(msg, &sig).map_err(|_| bad())
             }
             (Alg::Rs256, PublicJwk::Rsa(k)) => {
                 let vk = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(k.clone());
-                let sig =
-                    rsa::pkcs1v15::Signature::try_from(self.signature.as_slice()).map_err(|_| bad())?;
+                let sig = rsa::pkcs1v15::Signature::try_from(self.signature.as_slice())
+                    .map_err(|_| bad())?;
                 vk.verify(msg, &sig).map_err(|_| bad())
             }
             (Alg::Es256, PublicJwk::P256(k)) => {

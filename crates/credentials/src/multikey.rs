@@ -151,7 +151,9 @@ impl PublicJwk {
                 let x = s("x")?;
                 let y = s("y")?;
                 if x.len() != 32 || y.len() != 32 {
-                    return Err(Error::Invalid("P-256 JWK coordinates have the wrong length".into()));
+                    return Err(Error::Invalid(
+                        "P-256 JWK coordinates have the wrong length".into(),
+                    ));
                 }
                 let point = p256::EncodedPoint::from_affine_coordinates(
                     p256::FieldBytes::from_slice(&x),

@@ -16,7 +16,8 @@ pub enum Schema {
     Profile,
 }
 
-const ACHIEVEMENT: &str = include_str!("../assets/schemas/ob_v3p0_achievementcredential_schema.json");
+const ACHIEVEMENT: &str =
+    include_str!("../assets/schemas/ob_v3p0_achievementcredential_schema.json");
 const ACHIEVEMENT_STRICT: &str =
     include_str!("../assets/schemas/strict-2024/ob_v3p0_achievementcredential_schema.json");
 const PROFILE: &str = include_str!("../assets/schemas/ob_v3p0_profile_schema.json");
@@ -58,13 +59,20 @@ pub fn validate(which: Schema, doc: &Value) -> Result<(), Error> {
         Schema::AchievementCredentialStrict2024 => "the OBv3 strict-2024 schema",
         Schema::Profile => "the OBv3 Profile schema",
     };
-    let shown = errors.iter().take(3).cloned().collect::<Vec<_>>().join("; ");
+    let shown = errors
+        .iter()
+        .take(3)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
     let more = if errors.len() > 3 {
         format!(" (and {} more)", errors.len() - 3)
     } else {
         String::new()
     };
-    Err(Error::Invalid(format!("does not satisfy {name}: {shown}{more}")))
+    Err(Error::Invalid(format!(
+        "does not satisfy {name}: {shown}{more}"
+    )))
 }
 
 /// The OBv3 rules a reader should hear about in plain words (the JSON Schema
@@ -79,7 +87,11 @@ pub fn obv3_rules(c: &Value) -> Result<(), Error> {
     let ctx: Vec<&str> = match c.get("@context") {
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
         Some(Value::String(s)) => vec![s.as_str()],
-        Some(_) => return Err(Error::Invalid("@context is neither a URL nor a list".into())),
+        Some(_) => {
+            return Err(Error::Invalid(
+                "@context is neither a URL nor a list".into(),
+            ));
+        }
         None => return Err(Error::Invalid("missing @context".into())),
     };
     if ctx.first() != Some(&VC2) {
@@ -88,27 +100,43 @@ pub fn obv3_rules(c: &Value) -> Result<(), Error> {
             ctx.first().unwrap_or(&"nothing")
         )));
     }
-    if !ctx.iter().any(|u| u.starts_with("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0")) {
-        return Err(Error::Invalid(format!("the Open Badges context {OB} is missing")));
+    if !ctx
+        .iter()
+        .any(|u| u.starts_with("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0"))
+    {
+        return Err(Error::Invalid(format!(
+            "the Open Badges context {OB} is missing"
+        )));
     }
     let types = |v: Option<&Value>| -> Vec<String> {
         match v {
-            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
             Some(Value::String(s)) => vec![s.clone()],
             _ => Vec::new(),
         }
     };
     let t = types(c.get("type"));
     if !t.iter().any(|x| x == "VerifiableCredential") {
-        return Err(Error::Invalid("type does not include VerifiableCredential".into()));
+        return Err(Error::Invalid(
+            "type does not include VerifiableCredential".into(),
+        ));
     }
-    if !t.iter().any(|x| x == "OpenBadgeCredential" || x == "AchievementCredential") {
+    if !t
+        .iter()
+        .any(|x| x == "OpenBadgeCredential" || x == "AchievementCredential")
+    {
         return Err(Error::Invalid(format!(
             "type {t:?} includes neither OpenBadgeCredential nor AchievementCredential"
         )));
     }
     if crate::issuer_id(c).is_none() {
-        return Err(Error::Invalid("the credential has no issuer (with an id)".into()));
+        return Err(Error::Invalid(
+            "the credential has no issuer (with an id)".into(),
+        ));
     }
     if c.get("validFrom").is_none() {
         return Err(Error::Invalid(
@@ -125,7 +153,9 @@ pub fn obv3_rules(c: &Value) -> Result<(), Error> {
         )));
     }
     if subject.get("achievement").is_none() {
-        return Err(Error::Invalid("the credentialSubject has no achievement".into()));
+        return Err(Error::Invalid(
+            "the credentialSubject has no achievement".into(),
+        ));
     }
     Ok(())
 }

@@ -21,7 +21,11 @@ pub struct Revoked {
     /// The credential id.
     pub id: String,
     /// Why it was revoked.
-    #[serde(rename = "revocationReason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "revocationReason",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub revocation_reason: Option<String>,
 }
 

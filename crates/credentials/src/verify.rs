@@ -209,10 +209,13 @@ fn parse(input: &[u8]) -> Result<(String, Parsed), Error> {
         ("", text.to_owned())
     };
     if jwt::looks_like_jwt(&body) {
-        return Ok((format!("{prefix}jwt"), Parsed::Jwt(Box::new(jwt::decode(&body)?))));
+        return Ok((
+            format!("{prefix}jwt"),
+            Parsed::Jwt(Box::new(jwt::decode(&body)?)),
+        ));
     }
-    let v: Value = serde_json::from_str(&body)
-        .map_err(|e| Error::Invalid(format!("malformed JSON: {e}")))?;
+    let v: Value =
+        serde_json::from_str(&body).map_err(|e| Error::Invalid(format!("malformed JSON: {e}")))?;
     if !v.is_object() {
         return Err(Error::Invalid("a credential must be a JSON object".into()));
     }
@@ -235,7 +238,10 @@ pub fn verify(input: &[u8], opts: &Options) -> Report {
         Parsed::Json(v) => v.clone(),
         Parsed::Jwt(d) => d.credential(),
     };
-    r.credential_id = credential.get("id").and_then(Value::as_str).map(str::to_owned);
+    r.credential_id = credential
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
 
     // Schema (the 1EdTech JSON Schema) and the subject rule.
     r.push(
@@ -333,7 +339,9 @@ fn check_status(c: &Value, issuer: Option<&str>, opts: &Options) -> Check {
         let ty = e.get("type").and_then(Value::as_str).unwrap_or("(no type)");
         let url = e.get("id").and_then(Value::as_str).unwrap_or("(no id)");
         if ty != STATUS_TYPE {
-            notes.push(format!("status method {ty} is not supported, so {url} is unchecked"));
+            notes.push(format!(
+                "status method {ty} is not supported, so {url} is unchecked"
+            ));
             continue;
         }
         match opts.status_lists.iter().find(|l| l.id == url) {
@@ -404,7 +412,10 @@ fn key_from_vm_entry(m: &Value) -> Result<PublicJwk, Error> {
 /// Decides control of a key found in an issuer document.
 fn doc_control(vm: &str, doc: &Value, m: &Value, issuer: Option<&str>) -> KeySource {
     let doc_id = doc.get("id").and_then(Value::as_str).unwrap_or_default();
-    let controller = m.get("controller").and_then(Value::as_str).unwrap_or(doc_id);
+    let controller = m
+        .get("controller")
+        .and_then(Value::as_str)
+        .unwrap_or(doc_id);
     let Some(issuer) = issuer else {
         return KeySource::Foreign("the credential names no issuer".into());
     };
@@ -469,18 +480,18 @@ fn resolve_key(
     }
     if let Some((_, key)) = opts.keys.iter().find(|(kid, _)| kid.as_deref() == Some(vm)) {
         let src = match (did_of(vm), issuer) {
-            (Some(did), Some(i)) if did != i => KeySource::Foreign(format!(
-                "key {vm} belongs to {did}, not to the issuer {i}"
-            )),
+            (Some(did), Some(i)) if did != i => {
+                KeySource::Foreign(format!("key {vm} belongs to {did}, not to the issuer {i}"))
+            }
             _ => KeySource::Controlled(format!("key {vm} was supplied with --key")),
         };
         return Ok((key.clone(), src));
     }
     if let [(None, key)] = opts.keys.as_slice() {
         let src = match (did_of(vm), issuer) {
-            (Some(did), Some(i)) if did != i => KeySource::Foreign(format!(
-                "key {vm} belongs to {did}, not to the issuer {i}"
-            )),
+            (Some(did), Some(i)) if did != i => {
+                KeySource::Foreign(format!("key {vm} belongs to {did}, not to the issuer {i}"))
+            }
             _ => KeySource::Controlled("the key was supplied with --key".into()),
         };
         return Ok((key.clone(), src));
@@ -534,7 +545,9 @@ fn check_data_integrity(c: &Value, issuer: Option<&str>, opts: &Options) -> (Che
         };
         let PublicJwk::Ed25519(ed) = key else {
             return (
-                Check::Fail(format!("key {vm} is not an Ed25519 key, as eddsa-rdfc-2022 needs")),
+                Check::Fail(format!(
+                    "key {vm} is not an Ed25519 key, as eddsa-rdfc-2022 needs"
+                )),
                 Check::Skipped(String::new()),
             );
         };
@@ -568,7 +581,9 @@ fn check_jwt(d: &jwt::Decoded, issuer: Option<&str>, opts: &Options) -> (Check, 
             if opts.keys.iter().any(|(_, k)| k == hk) {
                 Ok((
                     hk.clone(),
-                    KeySource::Controlled("the header's jwk matches a key supplied with --key".into()),
+                    KeySource::Controlled(
+                        "the header's jwk matches a key supplied with --key".into(),
+                    ),
                 ))
             } else if !opts.keys.is_empty() {
                 Ok((

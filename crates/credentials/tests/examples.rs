@@ -27,26 +27,166 @@ type Case = (
 );
 
 const CASES: &[Case] = &[
-    ("signed/golden.did-key.eddsa-rdfc-2022.json", &[], &[], Verdict::Valid, "issuer-key", "did:key"),
-    ("signed/golden.did-web.eddsa-rdfc-2022.json", &["issuer/did-web-issuer.json"], &[], Verdict::Valid, "issuer-key", "assertion method"),
-    ("signed/golden.did-web.eddsa-rdfc-2022.json", &[], &[], Verdict::Invalid, "signature", "--issuer-doc"),
-    ("jwt/micromastery-sample.EdDSA.jwt", &[], &["jwt/EdDSA.public.jwk.json"], Verdict::Valid, "signature", "EdDSA"),
-    ("jwt/micromastery-sample.EdDSA.jwt", &[], &["issuer/jwks.json"], Verdict::Valid, "signature", "EdDSA"),
-    ("jwt/micromastery-sample.EdDSA.jwt", &["issuer/did-web-issuer.json"], &[], Verdict::Valid, "issuer-key", "assertion method"),
-    ("jwt/micromastery-sample.RS256.jwt", &[], &["jwt/RS256.public.jwk.json"], Verdict::Valid, "signature", "RS256"),
-    ("jwt/micromastery-sample.ES256.jwt", &[], &["jwt/ES256.public.jwk.json"], Verdict::Valid, "signature", "ES256"),
-    ("jwt/micromastery-sample.ES256.jwt", &[], &[], Verdict::Unconfirmed, "issuer-key", "header"),
-    ("jwt/micromastery-sample.RS256.jwt", &[], &["jwt/EdDSA.public.jwk.json"], Verdict::Invalid, "signature", "none of the 1 key(s)"),
-    ("signed/simple.eddsa-rdfc-2022.json", &[], &[], Verdict::Unconfirmed, "issuer-key", "online"),
-    ("signed/complete.eddsa-rdfc-2022.json", &[], &[], Verdict::Unconfirmed, "issuer-key", "online"),
-    ("signed/issuer-url-vm.eddsa-rdfc-2022.json", &[], &[], Verdict::Unconfirmed, "issuer-key", "online"),
-    ("signed/did-key-vm.eddsa-rdfc-2022.json", &[], &[], Verdict::Invalid, "issuer-key", "does not control"),
-    ("invalid/bad-proof-value.json", &[], &[], Verdict::Invalid, "signature", "signature does not match"),
-    ("invalid/expired-validUntil.json", &[], &[], Verdict::Invalid, "validity", "expired"),
-    ("invalid/wrong-type.json", &[], &[], Verdict::Invalid, "schema", "OpenBadgeCredential"),
-    ("invalid/missing-issuer.json", &[], &[], Verdict::Invalid, "schema", "issuer"),
-    ("invalid/bad-context.json", &[], &[], Verdict::Invalid, "schema", "credentials/v2"),
-    ("invalid/bad-subject-type.json", &[], &[], Verdict::Invalid, "schema", "AchievementSubject"),
+    (
+        "signed/golden.did-key.eddsa-rdfc-2022.json",
+        &[],
+        &[],
+        Verdict::Valid,
+        "issuer-key",
+        "did:key",
+    ),
+    (
+        "signed/golden.did-web.eddsa-rdfc-2022.json",
+        &["issuer/did-web-issuer.json"],
+        &[],
+        Verdict::Valid,
+        "issuer-key",
+        "assertion method",
+    ),
+    (
+        "signed/golden.did-web.eddsa-rdfc-2022.json",
+        &[],
+        &[],
+        Verdict::Invalid,
+        "signature",
+        "--issuer-doc",
+    ),
+    (
+        "jwt/micromastery-sample.EdDSA.jwt",
+        &[],
+        &["jwt/EdDSA.public.jwk.json"],
+        Verdict::Valid,
+        "signature",
+        "EdDSA",
+    ),
+    (
+        "jwt/micromastery-sample.EdDSA.jwt",
+        &[],
+        &["issuer/jwks.json"],
+        Verdict::Valid,
+        "signature",
+        "EdDSA",
+    ),
+    (
+        "jwt/micromastery-sample.EdDSA.jwt",
+        &["issuer/did-web-issuer.json"],
+        &[],
+        Verdict::Valid,
+        "issuer-key",
+        "assertion method",
+    ),
+    (
+        "jwt/micromastery-sample.RS256.jwt",
+        &[],
+        &["jwt/RS256.public.jwk.json"],
+        Verdict::Valid,
+        "signature",
+        "RS256",
+    ),
+    (
+        "jwt/micromastery-sample.ES256.jwt",
+        &[],
+        &["jwt/ES256.public.jwk.json"],
+        Verdict::Valid,
+        "signature",
+        "ES256",
+    ),
+    (
+        "jwt/micromastery-sample.ES256.jwt",
+        &[],
+        &[],
+        Verdict::Unconfirmed,
+        "issuer-key",
+        "header",
+    ),
+    (
+        "jwt/micromastery-sample.RS256.jwt",
+        &[],
+        &["jwt/EdDSA.public.jwk.json"],
+        Verdict::Invalid,
+        "signature",
+        "none of the 1 key(s)",
+    ),
+    (
+        "signed/simple.eddsa-rdfc-2022.json",
+        &[],
+        &[],
+        Verdict::Unconfirmed,
+        "issuer-key",
+        "online",
+    ),
+    (
+        "signed/complete.eddsa-rdfc-2022.json",
+        &[],
+        &[],
+        Verdict::Unconfirmed,
+        "issuer-key",
+        "online",
+    ),
+    (
+        "signed/issuer-url-vm.eddsa-rdfc-2022.json",
+        &[],
+        &[],
+        Verdict::Unconfirmed,
+        "issuer-key",
+        "online",
+    ),
+    (
+        "signed/did-key-vm.eddsa-rdfc-2022.json",
+        &[],
+        &[],
+        Verdict::Invalid,
+        "issuer-key",
+        "does not control",
+    ),
+    (
+        "invalid/bad-proof-value.json",
+        &[],
+        &[],
+        Verdict::Invalid,
+        "signature",
+        "signature does not match",
+    ),
+    (
+        "invalid/expired-validUntil.json",
+        &[],
+        &[],
+        Verdict::Invalid,
+        "validity",
+        "expired",
+    ),
+    (
+        "invalid/wrong-type.json",
+        &[],
+        &[],
+        Verdict::Invalid,
+        "schema",
+        "OpenBadgeCredential",
+    ),
+    (
+        "invalid/missing-issuer.json",
+        &[],
+        &[],
+        Verdict::Invalid,
+        "schema",
+        "issuer",
+    ),
+    (
+        "invalid/bad-context.json",
+        &[],
+        &[],
+        Verdict::Invalid,
+        "schema",
+        "credentials/v2",
+    ),
+    (
+        "invalid/bad-subject-type.json",
+        &[],
+        &[],
+        Verdict::Invalid,
+        "schema",
+        "AchievementSubject",
+    ),
 ];
 
 #[test]
@@ -57,7 +197,9 @@ fn shared_examples_behave_as_the_issue_lists() {
         let bytes = std::fs::read(ex.join(file)).unwrap();
         let report = verify(&bytes, &opts_with(&ex, docs, keys));
         let detail = match report.step(step) {
-            Some(Check::Pass(d) | Check::Fail(d) | Check::Unconfirmed(d) | Check::Skipped(d)) => d.clone(),
+            Some(Check::Pass(d) | Check::Fail(d) | Check::Unconfirmed(d) | Check::Skipped(d)) => {
+                d.clone()
+            }
             None => String::new(),
         };
         let first_fail = report.reason();
@@ -83,7 +225,12 @@ fn every_invalid_example_is_rejected() {
     for entry in std::fs::read_dir(ex.join("invalid")).unwrap() {
         let p = entry.unwrap().path();
         let report = verify(&std::fs::read(&p).unwrap(), &Options::default());
-        assert_eq!(report.verdict, Verdict::Invalid, "{} was not rejected", p.display());
+        assert_eq!(
+            report.verdict,
+            Verdict::Invalid,
+            "{} was not rejected",
+            p.display()
+        );
         assert!(report.reason().is_some());
         n += 1;
     }

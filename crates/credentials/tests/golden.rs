@@ -12,7 +12,10 @@ fn golden(file: &str, issuer_did_key: bool) {
     let mut unsigned = common::read_json(&ex.join("unsigned/micromastery-sample.json"));
     let key = common::rfc8032_key();
     let did = multikey::did_key(&key.verifying_key());
-    assert_eq!(did, "did:key:z6MktwupdmLXVVqTzCw4i46r4uGyosGXRnR3XjN4Zq7oMMsw");
+    assert_eq!(
+        did,
+        "did:key:z6MktwupdmLXVVqTzCw4i46r4uGyosGXRnR3XjN4Zq7oMMsw"
+    );
     if issuer_did_key {
         unsigned["issuer"]["id"] = did.clone().into();
     }

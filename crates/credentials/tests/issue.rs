@@ -27,7 +27,10 @@ fn issued_badge_says_what_the_issue_asks() {
     let (_d, issuer) = common::issuer();
     let issued = badge::issue(&common::input(), &issuer).unwrap();
     let c = &issued.credential;
-    assert_eq!(c["type"], serde_json::json!(["VerifiableCredential", "OpenBadgeCredential"]));
+    assert_eq!(
+        c["type"],
+        serde_json::json!(["VerifiableCredential", "OpenBadgeCredential"])
+    );
     assert_eq!(c["issuer"]["id"], "did:web:badges.micromastery.example");
     assert_eq!(c["validFrom"], "2026-11-25T12:00:00Z");
     let a = &c["credentialSubject"]["achievement"];
@@ -43,15 +46,26 @@ fn issued_badge_says_what_the_issue_asks() {
     );
     assert!(!c.to_string().contains("ada@example.org"));
     // Evidence: practice summary, the application, the reflection.
-    let ev: Vec<&str> = c["evidence"].as_array().unwrap().iter().map(|e| e["narrative"].as_str().unwrap()).collect();
-    assert!(ev[0].contains("9 focused practice sessions, 240 minutes") && ev[0].contains("28 days"), "{ev:?}");
+    let ev: Vec<&str> = c["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["narrative"].as_str().unwrap())
+        .collect();
+    assert!(
+        ev[0].contains("9 focused practice sessions, 240 minutes") && ev[0].contains("28 days"),
+        "{ev:?}"
+    );
     assert!(ev.iter().any(|e| e.contains("monthly sales review")));
     assert!(ev.iter().any(|e| e.contains("halved my build time")));
     // Both schemas.
     validate(Schema::AchievementCredential, c).unwrap();
     validate(Schema::AchievementCredentialStrict2024, c).unwrap();
     assert_eq!(c["proof"][0]["cryptosuite"], "eddsa-rdfc-2022");
-    assert_eq!(c["proof"][0]["verificationMethod"], "did:web:badges.micromastery.example#key-0");
+    assert_eq!(
+        c["proof"][0]["verificationMethod"],
+        "did:web:badges.micromastery.example#key-0"
+    );
 }
 
 #[test]
@@ -81,9 +95,16 @@ fn issued_badge_verifies_in_every_form_with_the_published_documents() {
 fn without_the_issuer_document_the_did_web_key_cannot_be_checked_offline() {
     let (_d, issuer) = common::issuer();
     let issued = badge::issue(&common::input(), &issuer).unwrap();
-    let r = verify(issued.credential.to_string().as_bytes(), &Options::default());
+    let r = verify(
+        issued.credential.to_string().as_bytes(),
+        &Options::default(),
+    );
     assert_eq!(r.verdict, Verdict::Invalid);
-    assert!(r.reason().unwrap().contains("--issuer-doc"), "{:?}", r.reason());
+    assert!(
+        r.reason().unwrap().contains("--issuer-doc"),
+        "{:?}",
+        r.reason()
+    );
 }
 
 #[test]
@@ -106,15 +127,24 @@ fn revoked_badge_is_rejected_with_its_reason_in_every_form() {
     let issued = badge::issue(&common::input(), &issuer).unwrap();
     let other = badge::issue(&common::input(), &issuer).unwrap();
     let mut list = RevocationList::new(&issuer.record.revocation_list_url(), &issuer.record.id);
-    assert!(list.revoke(&issued.id, "issued to the wrong person").unwrap());
+    assert!(
+        list.revoke(&issued.id, "issued to the wrong person")
+            .unwrap()
+    );
     let mut o = opts_for(&issuer);
     o.status_lists = vec![list];
     for bytes in [issued.credential.to_string(), issued.jwt_eddsa.clone()] {
         let r = verify(bytes.as_bytes(), &o);
         assert_eq!(r.verdict, Verdict::Invalid);
-        assert_eq!(r.reason().unwrap(), "status: revoked: issued to the wrong person");
+        assert_eq!(
+            r.reason().unwrap(),
+            "status: revoked: issued to the wrong person"
+        );
     }
-    assert_eq!(verify(other.credential.to_string().as_bytes(), &o).verdict, Verdict::Valid);
+    assert_eq!(
+        verify(other.credential.to_string().as_bytes(), &o).verdict,
+        Verdict::Valid
+    );
 }
 
 #[test]
@@ -125,24 +155,39 @@ fn validity_window_is_enforced() {
     o.now = Some(common::now() - chrono::Duration::days(1));
     let r = verify(issued.credential.to_string().as_bytes(), &o);
     assert_eq!(r.verdict, Verdict::Invalid);
-    assert!(r.reason().unwrap().starts_with("validity: not yet valid"), "{:?}", r.reason());
+    assert!(
+        r.reason().unwrap().starts_with("validity: not yet valid"),
+        "{:?}",
+        r.reason()
+    );
 }
 
 #[test]
 fn rotation_keeps_old_badges_verifying() {
     let (_d, mut issuer) = common::issuer();
     let old = badge::issue(&common::input(), &issuer).unwrap();
-    issuer.rotate_with(common::now(), mm_credentials::issuer::SecretKeys {
-        ed25519: ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng),
-        rsa: common::secrets().rsa,
-    }).unwrap();
+    issuer
+        .rotate_with(
+            common::now(),
+            mm_credentials::issuer::SecretKeys {
+                ed25519: ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng),
+                rsa: common::secrets().rsa,
+            },
+        )
+        .unwrap();
     let new = badge::issue(&common::input(), &issuer).unwrap();
-    assert_eq!(new.credential["proof"][0]["verificationMethod"], "did:web:badges.micromastery.example#key-1");
+    assert_eq!(
+        new.credential["proof"][0]["verificationMethod"],
+        "did:web:badges.micromastery.example#key-1"
+    );
     let reloaded = Issuer::load(issuer.dir()).unwrap();
     assert_eq!(reloaded.record.keys.len(), 2);
     let o = opts_for(&reloaded);
     for c in [&old, &new] {
-        assert_eq!(verify(c.credential.to_string().as_bytes(), &o).verdict, Verdict::Valid);
+        assert_eq!(
+            verify(c.credential.to_string().as_bytes(), &o).verdict,
+            Verdict::Valid
+        );
         assert_eq!(verify(c.jwt_eddsa.as_bytes(), &o).verdict, Verdict::Valid);
     }
 }
@@ -158,10 +203,21 @@ fn secrets_are_0600_and_never_in_debug_or_public_documents() {
     }
     let dbg = format!("{issuer:?}");
     assert!(dbg.contains("redacted"));
-    let seed_hex: String = issuer.secrets.ed25519.to_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    let seed_hex: String = issuer
+        .secrets
+        .ed25519
+        .to_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let pem = {
         use rsa::pkcs8::EncodePrivateKey as _;
-        issuer.secrets.rsa.to_pkcs8_pem(rsa::pkcs8::LineEnding::LF).unwrap().to_string()
+        issuer
+            .secrets
+            .rsa
+            .to_pkcs8_pem(rsa::pkcs8::LineEnding::LF)
+            .unwrap()
+            .to_string()
     };
     let pem_body = pem.lines().nth(1).unwrap().to_owned();
     let published = format!(
@@ -180,7 +236,14 @@ fn secrets_are_0600_and_never_in_debug_or_public_documents() {
 #[test]
 fn issuing_twice_into_the_same_dir_is_refused() {
     let (_d, issuer) = common::issuer();
-    let err = Issuer::init_with(issuer.dir(), "x", "https://x.example", common::now(), common::secrets()).unwrap_err();
+    let err = Issuer::init_with(
+        issuer.dir(),
+        "x",
+        "https://x.example",
+        common::now(),
+        common::secrets(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("already exists"));
 }
 
@@ -190,7 +253,10 @@ fn did_subject_is_used_as_credential_subject_id() {
     let mut input = common::input();
     input.recipient = Recipient::Did("did:example:ada".into());
     let issued = badge::issue(&input, &issuer).unwrap();
-    assert_eq!(issued.credential["credentialSubject"]["id"], "did:example:ada");
+    assert_eq!(
+        issued.credential["credentialSubject"]["id"],
+        "did:example:ada"
+    );
     let jwt = mm_credentials::jwt::decode(&issued.jwt_rs256).unwrap();
     assert_eq!(jwt.payload["sub"], "did:example:ada");
     assert_eq!(jwt.payload["iss"], "did:web:badges.micromastery.example");

@@ -30,12 +30,18 @@ fn fixture() -> &'static Fixture {
             ..Options::default()
         };
         opts.issuer_docs.push(did_document(&issuer.record));
-        opts.add_jwk_or_jwks(&jwks(&issuer.record).unwrap()).unwrap();
+        opts.add_jwk_or_jwks(&jwks(&issuer.record).unwrap())
+            .unwrap();
         opts.status_lists.push(RevocationList::new(
             &issuer.record.revocation_list_url(),
             &issuer.record.id,
         ));
-        Fixture { _dir: dir, issued, opts, issuer }
+        Fixture {
+            _dir: dir,
+            issued,
+            opts,
+            issuer,
+        }
     })
 }
 
@@ -46,7 +52,11 @@ fn compact() -> String {
 #[test]
 fn untampered_forms_are_valid() {
     let f = fixture();
-    for s in [compact(), f.issued.jwt_eddsa.clone(), f.issued.jwt_rs256.clone()] {
+    for s in [
+        compact(),
+        f.issued.jwt_eddsa.clone(),
+        f.issued.jwt_rs256.clone(),
+    ] {
         let r = verify(s.as_bytes(), &f.opts);
         assert_eq!(r.verdict, Verdict::Valid, "{:#?}", r.steps);
     }
@@ -57,7 +67,11 @@ fn leaves(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
         Value::Object(o) => {
             for (k, x) in o {
-                leaves(x, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                leaves(
+                    x,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(a) => {
@@ -150,7 +164,10 @@ fn bad_inputs_are_rejected_with_one_clear_reason() {
     let f = fixture();
     let o = &f.opts;
     let mut unknown_ctx = f.issued.credential.clone();
-    unknown_ctx["@context"].as_array_mut().unwrap().push("https://evil.example/ctx.json".into());
+    unknown_ctx["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push("https://evil.example/ctx.json".into());
     let mut no_ctx = f.issued.credential.clone();
     no_ctx.as_object_mut().unwrap().remove("@context");
     let mut suite = f.issued.credential.clone();
@@ -159,7 +176,9 @@ fn bad_inputs_are_rejected_with_one_clear_reason() {
     undefined_term["credentialSubject"]["favouriteColour"] = "blue".into();
     let mut unsigned = f.issued.credential.clone();
     unsigned.as_object_mut().unwrap().remove("proof");
-    let mut private_jwk = mm_credentials::multikey::PublicJwk::Ed25519(f.issuer.secrets.ed25519.verifying_key()).to_json(None);
+    let mut private_jwk =
+        mm_credentials::multikey::PublicJwk::Ed25519(f.issuer.secrets.ed25519.verifying_key())
+            .to_json(None);
     private_jwk["d"] = b64url(f.issuer.secrets.ed25519.as_bytes()).into();
     let baked = mm_credentials::bake::bake(
         &mm_credentials::bake::default_image("x", "y"),
@@ -167,21 +186,61 @@ fn bad_inputs_are_rejected_with_one_clear_reason() {
     )
     .unwrap();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("malformed JSON", b"{\"@context\": [".to_vec(), "malformed JSON"),
+        (
+            "malformed JSON",
+            b"{\"@context\": [".to_vec(),
+            "malformed JSON",
+        ),
         ("empty", Vec::new(), "empty"),
-        ("unknown context", unknown_ctx.to_string().into_bytes(), "unknown JSON-LD context https://evil.example/ctx.json"),
-        ("missing context", no_ctx.to_string().into_bytes(), "missing @context"),
-        ("unknown cryptosuite", suite.to_string().into_bytes(), "unknown cryptosuite eddsa-jcs-2022"),
-        ("undefined term", undefined_term.to_string().into_bytes(), "JSON-LD"),
+        (
+            "unknown context",
+            unknown_ctx.to_string().into_bytes(),
+            "unknown JSON-LD context https://evil.example/ctx.json",
+        ),
+        (
+            "missing context",
+            no_ctx.to_string().into_bytes(),
+            "missing @context",
+        ),
+        (
+            "unknown cryptosuite",
+            suite.to_string().into_bytes(),
+            "unknown cryptosuite eddsa-jcs-2022",
+        ),
+        (
+            "undefined term",
+            undefined_term.to_string().into_bytes(),
+            "JSON-LD",
+        ),
         ("no proof", unsigned.to_string().into_bytes(), "no proof"),
-        ("alg none", jwt_with_header(&serde_json::json!({"alg": "none", "typ": "JWT"})).into_bytes(), "alg: none"),
-        ("private key in header", jwt_with_header(&serde_json::json!({"alg": "EdDSA", "jwk": private_jwk})).into_bytes(), "private key material"),
-        ("extra header", jwt_with_header(&serde_json::json!({"alg": "EdDSA", "kid": "x", "crit": ["b64"]})).into_bytes(), "crit"),
-        ("truncated SVG", baked.as_bytes()[..baked.len() / 2].to_vec(), "truncated"),
+        (
+            "alg none",
+            jwt_with_header(&serde_json::json!({"alg": "none", "typ": "JWT"})).into_bytes(),
+            "alg: none",
+        ),
+        (
+            "private key in header",
+            jwt_with_header(&serde_json::json!({"alg": "EdDSA", "jwk": private_jwk})).into_bytes(),
+            "private key material",
+        ),
+        (
+            "extra header",
+            jwt_with_header(&serde_json::json!({"alg": "EdDSA", "kid": "x", "crit": ["b64"]}))
+                .into_bytes(),
+            "crit",
+        ),
+        (
+            "truncated SVG",
+            baked.as_bytes()[..baked.len() / 2].to_vec(),
+            "truncated",
+        ),
     ];
     for (name, bytes, want) in cases {
         let reason = reason_of(&bytes, o);
-        assert!(reason.contains(want), "{name}: reason {reason:?} lacks {want:?}");
+        assert!(
+            reason.contains(want),
+            "{name}: reason {reason:?} lacks {want:?}"
+        );
     }
 }
 
@@ -194,7 +253,13 @@ fn not_yet_valid_and_expired_are_rejected() {
     // An expired credential, properly signed by the issuer.
     let mut c = mm_credentials::di::unsecured(&f.issued.credential);
     c["validUntil"] = "2026-11-26T00:00:00Z".into();
-    let signed = mm_credentials::di::sign(&c, &f.issuer.secrets.ed25519, &f.issuer.verification_method(), "2026-11-25T12:00:00Z").unwrap();
+    let signed = mm_credentials::di::sign(
+        &c,
+        &f.issuer.secrets.ed25519,
+        &f.issuer.verification_method(),
+        "2026-11-25T12:00:00Z",
+    )
+    .unwrap();
     let mut o = f.opts.clone();
     o.now = Some(common::now() + chrono::Duration::days(2));
     assert!(reason_of(signed.to_string().as_bytes(), &o).contains("expired"));
@@ -206,9 +271,18 @@ fn a_key_the_issuer_does_not_control_is_rejected() {
     let f = fixture();
     let other = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
     let vm = mm_credentials::issuer::did_key_of(&other);
-    let signed = mm_credentials::di::sign(&f.issued.credential, &other, &format!("{vm}#{}", &vm[8..]), "2026-11-25T12:00:00Z").unwrap();
+    let signed = mm_credentials::di::sign(
+        &f.issued.credential,
+        &other,
+        &format!("{vm}#{}", &vm[8..]),
+        "2026-11-25T12:00:00Z",
+    )
+    .unwrap();
     let reason = reason_of(signed.to_string().as_bytes(), &f.opts);
-    assert!(reason.starts_with("issuer-key:") && reason.contains("does not control"), "{reason}");
+    assert!(
+        reason.starts_with("issuer-key:") && reason.contains("does not control"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -224,6 +298,9 @@ fn baked_svg_round_trips_in_both_forms() {
         let r = verify(svg.as_bytes(), &f.opts);
         assert_eq!(r.verdict, Verdict::Valid, "{:#?}", r.steps);
         assert!(r.format.starts_with("svg+"));
-        assert!(mm_credentials::bake::bake(&svg, payload).is_err(), "double baking must be refused");
+        assert!(
+            mm_credentials::bake::bake(&svg, payload).is_err(),
+            "double baking must be refused"
+        );
     }
 }
