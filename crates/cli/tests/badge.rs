@@ -5,7 +5,7 @@ use assert_cmd::Command;
 use chrono::{Duration, Utc};
 use mm_core::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 struct Env {
     dir: tempfile::TempDir,
@@ -547,5 +547,4 @@ fn shared_examples_exit_codes() {
     let (c, _, err) = code(env.mm().args(["badge", "verify", "no-such-file"]));
     assert_eq!(c, 1);
     assert!(err.contains("neither a file nor a JWT"));
-    let _ = Path::new("");
 }
