@@ -158,28 +158,6 @@ fn issuer_dir(args: &BadgeArgs) -> Result<PathBuf> {
     Ok(base.join("micromastery").join("issuer"))
 }
 
-/// Opens the journal (the same rule every command uses: --db, else the default file).
-pub(crate) fn open_store(g: &Global) -> Result<(tokio::runtime::Runtime, mm_store::Store)> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    let url = match &g.db {
-        Some(u) => u.clone(),
-        None => {
-            let p = mm_store::default_sqlite_path()
-                .context("no data directory; pass --db or set MM_DATABASE_URL")?;
-            if let Some(parent) = p.parent() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("creating {}", parent.display()))?;
-            }
-            p.display().to_string()
-        }
-    };
-    let store = rt.block_on(mm_store::Store::open(&url))?;
-    Ok((rt, store))
-}
-
 fn full_id(id: &str) -> String {
     if id.starts_with("urn:uuid:") {
         id.to_owned()
@@ -321,8 +299,8 @@ fn export(issuer: &Issuer, out: &Path, g: &Global) -> Result<Vec<String>> {
     )?;
     // Issued credentials, so the links in a portfolio resolve. Only when a
     // journal is reachable; the issuer files stand on their own.
-    if let Ok((rt, store)) = open_store(g) {
-        for c in rt.block_on(store.list_credentials(None))? {
+    if let Ok(ctx) = crate::ctx::Ctx::open(g) {
+        for c in ctx.block(ctx.store.list_credentials(None))? {
             let uuid = c.id.trim_start_matches("urn:uuid:");
             write(
                 out,
@@ -354,12 +332,12 @@ fn alignment_for(uri: &str, label: &str) -> Alignment {
 
 fn run_issue(a: IssueArgs, dir: &Path, g: &Global) -> Result<()> {
     let issuer = Issuer::load(dir)?;
-    let (rt, store) = open_store(g)?;
-    let ev = rt.block_on(store.goal_evidence(a.goal))?;
+    let ctx = crate::ctx::Ctx::open(g)?;
+    let ev = ctx.block(ctx.store.goal_evidence(a.goal))?;
     let goal = &ev.goal;
     if goal.state != GoalState::Achieved {
-        let rule = rt
-            .block_on(store.get_setting("mastery_rule"))?
+        let rule = ctx
+            .block(ctx.store.get_setting("mastery_rule"))?
             .and_then(|v| serde_json::from_value(v).ok())
             .unwrap_or_default();
         let report = ev.check(&rule, *chrono::Local::now().offset());
@@ -375,7 +353,7 @@ fn run_issue(a: IssueArgs, dir: &Path, g: &Global) -> Result<()> {
             }
         );
     }
-    let skill = rt.block_on(store.get_skill(ev.micro_skill.skill_id))?;
+    let skill = ctx.block(ctx.store.get_skill(ev.micro_skill.skill_id))?;
     let recipient = match (&a.email, &a.did) {
         (Some(e), _) => Recipient::email(e),
         (None, Some(d)) => Recipient::Did(d.clone()),
@@ -481,11 +459,11 @@ fn run_issue(a: IssueArgs, dir: &Path, g: &Global) -> Result<()> {
         applications,
         reflections,
         recipient,
-        issued_at: chrono::Utc::now(),
+        issued_at: ctx.now,
     };
     let issued = mm_credentials::badge::issue(&input, &issuer)?;
     let text = serde_json::to_string_pretty(&issued.credential)?;
-    rt.block_on(store.add_credential(&mm_store::StoredCredential {
+    ctx.block(ctx.store.add_credential(&mm_store::StoredCredential {
         id: issued.id.clone(),
         goal_id: goal.id,
         issued_at: input.issued_at,
@@ -530,8 +508,8 @@ fn run_issue(a: IssueArgs, dir: &Path, g: &Global) -> Result<()> {
 }
 
 fn run_list(g: &Global) -> Result<()> {
-    let (rt, store) = open_store(g)?;
-    let list = rt.block_on(store.list_credentials(None))?;
+    let ctx = crate::ctx::Ctx::open(g)?;
+    let list = ctx.block(ctx.store.list_credentials(None))?;
     if g.json {
         let v: Vec<Value> = list
             .iter()
@@ -566,8 +544,8 @@ fn run_list(g: &Global) -> Result<()> {
 }
 
 fn run_show(a: ShowArgs, g: &Global) -> Result<()> {
-    let (rt, store) = open_store(g)?;
-    let c = rt.block_on(store.get_credential(&full_id(&a.id)))?;
+    let ctx = crate::ctx::Ctx::open(g)?;
+    let c = ctx.block(ctx.store.get_credential(&full_id(&a.id)))?;
     match a.jwt.as_deref() {
         Some("eddsa") => println!("{}", c.jwt_eddsa),
         Some(_) => println!("{}", c.jwt_rs256),
@@ -674,8 +652,8 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
 fn run_revoke(a: RevokeArgs, dir: &Path, g: &Global) -> Result<()> {
     let issuer = Issuer::load(dir)?;
     let id = full_id(&a.id);
-    let (rt, store) = open_store(g)?;
-    rt.block_on(store.revoke_credential(&id, a.reason.trim(), chrono::Utc::now()))?;
+    let ctx = crate::ctx::Ctx::open(g)?;
+    ctx.block(ctx.store.revoke_credential(&id, a.reason.trim(), ctx.now))?;
     let mut list = revocation_list(&issuer)?;
     list.revoke(&id, &a.reason)?;
     let path = issuer.dir().join("revocations.json");
@@ -704,9 +682,9 @@ fn run_bake(a: BakeArgs, g: &Global) -> Result<()> {
         }
         (t.trim().to_owned(), jwt)
     } else {
-        let (rt, store) = open_store(g)?;
-        let c = rt
-            .block_on(store.get_credential(&full_id(&a.credential)))
+        let ctx = crate::ctx::Ctx::open(g)?;
+        let c = ctx
+            .block(ctx.store.get_credential(&full_id(&a.credential)))
             .with_context(|| format!("{} is neither a file nor an issued badge", a.credential))?;
         if a.jwt {
             (c.jwt_eddsa, true)

@@ -2,4 +2,12 @@
 //! `run(args, &Global) -> anyhow::Result<()>`; `main.rs` only dispatches.
 
 pub mod badge;
+pub mod config;
+pub mod demo;
+pub mod goal;
+pub mod io;
 pub mod portfolio;
+pub mod practice;
+pub mod record;
+pub mod skill;
+pub mod status;

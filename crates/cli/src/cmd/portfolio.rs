@@ -36,17 +36,17 @@ pub struct ExportArgs {
 
 pub fn run(args: PortfolioArgs, g: &Global) -> Result<()> {
     let PortfolioCommand::Export(a) = args.command;
-    let (rt, store) = crate::cmd::badge::open_store(g)?;
+    let ctx = crate::ctx::Ctx::open(g)?;
     let mut entries = Vec::new();
-    for c in rt.block_on(store.list_credentials(None))? {
+    for c in ctx.block(ctx.store.list_credentials(None))? {
         if c.revoked_at.is_some() {
             continue;
         }
         let cred: Value = serde_json::from_str(&c.credential)
             .with_context(|| format!("stored credential {} is damaged", c.id))?;
-        let goal = rt.block_on(store.get_goal(c.goal_id))?;
-        let micro = rt.block_on(store.get_micro_skill(goal.micro_skill_id))?;
-        let skill = rt.block_on(store.get_skill(micro.skill_id))?;
+        let goal = ctx.block(ctx.store.get_goal(c.goal_id))?;
+        let micro = ctx.block(ctx.store.get_micro_skill(goal.micro_skill_id))?;
+        let skill = ctx.block(ctx.store.get_skill(micro.skill_id))?;
         let mut keywords = vec![skill.name.clone()];
         keywords.extend(micro.principles.iter().map(|p| p.name.clone()));
         let issuer_url = cred["issuer"]["url"].as_str().unwrap_or_default();
