@@ -79,6 +79,10 @@ enum Command {
     /// Settings, such as the mastery rule.
     #[command(subcommand)]
     Config(cmd::config::ConfigCmd),
+    /// Open Badges 3.0 micro-credentials: issue, verify, revoke, bake.
+    Badge(cmd::badge::BadgeArgs),
+    /// Export your mastered micro-skills with their credentials.
+    Portfolio(cmd::portfolio::PortfolioArgs),
 }
 
 fn main() -> ExitCode {
@@ -101,6 +105,8 @@ fn main() -> ExitCode {
         Command::Plan(a) => cmd::plan::run(a, g),
         Command::Refresh(a) => cmd::refresh::run(a, g),
         Command::Arc(c) => cmd::arc::run(c, g),
+        Command::Badge(a) => cmd::badge::run(a, g),
+        Command::Portfolio(a) => cmd::portfolio::run(a, g),
     };
     exit::finish(result, g)
 }

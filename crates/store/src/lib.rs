@@ -16,6 +16,7 @@
 //! # Ok(()) }
 //! ```
 
+mod credentials;
 mod error;
 mod goals;
 mod journal;
@@ -25,6 +26,7 @@ mod sessions;
 mod settings;
 mod skills;
 
+pub use credentials::StoredCredential;
 pub use error::{Error, Result};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

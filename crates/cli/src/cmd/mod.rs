@@ -3,11 +3,13 @@
 
 pub mod arc;
 pub mod charts;
+pub mod badge;
 pub mod config;
 pub mod demo;
 pub mod goal;
 pub mod io;
 pub mod plan;
+pub mod portfolio;
 pub mod practice;
 pub mod profile;
 pub mod record;

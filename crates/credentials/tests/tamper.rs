@@ -1,0 +1,306 @@
+//! Nothing whose signed content changed is ever accepted: random single-byte
+//! and single-field tampering of JSON-LD credentials and VC-JWTs (proptest),
+//! plus the named kinds of bad input from issue 7, each with one clear reason.
+
+mod common;
+
+use mm_credentials::badge::{self, Issued};
+use mm_credentials::issuer::{Issuer, did_document, jwks};
+use mm_credentials::multikey::b64url;
+use mm_credentials::status::RevocationList;
+use mm_credentials::verify::{Options, Verdict, verify};
+use proptest::prelude::*;
+use serde_json::Value;
+use std::sync::OnceLock;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    issued: Issued,
+    opts: Options,
+    issuer: Issuer,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let (dir, issuer) = common::issuer();
+        let issued = badge::issue(&common::input(), &issuer).unwrap();
+        let mut opts = Options {
+            now: Some(common::now() + chrono::Duration::days(1)),
+            ..Options::default()
+        };
+        opts.issuer_docs.push(did_document(&issuer.record));
+        opts.add_jwk_or_jwks(&jwks(&issuer.record).unwrap())
+            .unwrap();
+        opts.status_lists.push(RevocationList::new(
+            &issuer.record.revocation_list_url(),
+            &issuer.record.id,
+        ));
+        Fixture {
+            _dir: dir,
+            issued,
+            opts,
+            issuer,
+        }
+    })
+}
+
+fn compact() -> String {
+    fixture().issued.credential.to_string()
+}
+
+#[test]
+fn untampered_forms_are_valid() {
+    let f = fixture();
+    for s in [
+        compact(),
+        f.issued.jwt_eddsa.clone(),
+        f.issued.jwt_rs256.clone(),
+    ] {
+        let r = verify(s.as_bytes(), &f.opts);
+        assert_eq!(r.verdict, Verdict::Valid, "{:#?}", r.steps);
+    }
+}
+
+/// Every leaf (string, number, bool) of a JSON value, as a JSON pointer.
+fn leaves(v: &Value, at: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(o) => {
+            for (k, x) in o {
+                leaves(
+                    x,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                leaves(x, format!("{at}/{i}"), out);
+            }
+        }
+        _ => out.push(at),
+    }
+}
+
+fn leaf_pointers() -> &'static Vec<String> {
+    static L: OnceLock<Vec<String>> = OnceLock::new();
+    L.get_or_init(|| {
+        let mut out = Vec::new();
+        leaves(&fixture().issued.credential, String::new(), &mut out);
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn single_byte_change_to_json_is_never_accepted(pos in any::<prop::sample::Index>(), byte in any::<u8>()) {
+        let original = compact();
+        let mut bytes = original.clone().into_bytes();
+        let i = pos.index(bytes.len());
+        prop_assume!(bytes[i] != byte);
+        bytes[i] = byte;
+        // A change that leaves the JSON value equal changes no signed content.
+        if let Ok(v) = serde_json::from_slice::<Value>(&bytes) {
+            prop_assume!(v != fixture().issued.credential);
+        }
+        let r = verify(&bytes, &fixture().opts);
+        prop_assert_eq!(r.verdict, Verdict::Invalid, "byte {} -> {:?} accepted: {:#?}", i, byte as char, r.steps);
+    }
+
+    #[test]
+    fn single_byte_change_to_jwt_is_never_accepted(pos in any::<prop::sample::Index>(), byte in any::<u8>(), rs in any::<bool>()) {
+        let f = fixture();
+        let jwt = if rs { &f.issued.jwt_rs256 } else { &f.issued.jwt_eddsa };
+        let mut bytes = jwt.clone().into_bytes();
+        let i = pos.index(bytes.len());
+        prop_assume!(bytes[i] != byte);
+        bytes[i] = byte;
+        let r = verify(&bytes, &f.opts);
+        prop_assert_eq!(r.verdict, Verdict::Invalid, "byte {} -> {:?} accepted: {:#?}", i, byte as char, r.steps);
+    }
+
+    #[test]
+    fn single_field_change_is_never_accepted(which in any::<prop::sample::Index>(), kind in 0u8..4, text in "[a-zA-Z0-9 :/.#-]{0,12}") {
+        let mut c = fixture().issued.credential.clone();
+        let ptr = &leaf_pointers()[which.index(leaf_pointers().len())];
+        let (parent, key) = ptr.rsplit_once('/').unwrap();
+        let old = c.pointer(ptr).unwrap().clone();
+        match kind {
+            0 => *c.pointer_mut(ptr).unwrap() = Value::String(text.clone()),
+            1 => *c.pointer_mut(ptr).unwrap() = Value::String(format!("{}{text}x", old.as_str().unwrap_or_default())),
+            2 => *c.pointer_mut(ptr).unwrap() = serde_json::json!(7),
+            _ => match c.pointer_mut(parent).unwrap() {
+                Value::Object(o) => { o.remove(key); }
+                Value::Array(a) => { a.remove(key.parse::<usize>().unwrap()); }
+                _ => unreachable!(),
+            },
+        }
+        prop_assume!(c != fixture().issued.credential);
+        let r = verify(c.to_string().as_bytes(), &fixture().opts);
+        prop_assert_eq!(r.verdict, Verdict::Invalid, "{} ({:?}) accepted: {:#?}", ptr, kind, r.steps);
+    }
+}
+
+fn jwt_with_header(header: &Value) -> String {
+    let jwt = &fixture().issued.jwt_eddsa;
+    let mut parts = jwt.split('.');
+    let _ = parts.next();
+    let payload = parts.next().unwrap();
+    let sig = parts.next().unwrap();
+    format!("{}.{payload}.{sig}", b64url(header.to_string().as_bytes()))
+}
+
+fn reason_of(bytes: &[u8], opts: &Options) -> String {
+    let r = verify(bytes, opts);
+    assert_eq!(r.verdict, Verdict::Invalid, "{:#?}", r.steps);
+    r.reason().unwrap()
+}
+
+#[test]
+fn bad_inputs_are_rejected_with_one_clear_reason() {
+    let f = fixture();
+    let o = &f.opts;
+    let mut unknown_ctx = f.issued.credential.clone();
+    unknown_ctx["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push("https://evil.example/ctx.json".into());
+    let mut no_ctx = f.issued.credential.clone();
+    no_ctx.as_object_mut().unwrap().remove("@context");
+    let mut suite = f.issued.credential.clone();
+    suite["proof"][0]["cryptosuite"] = "eddsa-jcs-2022".into();
+    let mut undefined_term = f.issued.credential.clone();
+    undefined_term["credentialSubject"]["favouriteColour"] = "blue".into();
+    let mut unsigned = f.issued.credential.clone();
+    unsigned.as_object_mut().unwrap().remove("proof");
+    let mut private_jwk =
+        mm_credentials::multikey::PublicJwk::Ed25519(f.issuer.secrets.ed25519.verifying_key())
+            .to_json(None);
+    private_jwk["d"] = b64url(f.issuer.secrets.ed25519.as_bytes()).into();
+    let baked = mm_credentials::bake::bake(
+        &mm_credentials::bake::default_image("x", "y"),
+        mm_credentials::bake::Payload::Json(&compact()),
+    )
+    .unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "malformed JSON",
+            b"{\"@context\": [".to_vec(),
+            "malformed JSON",
+        ),
+        ("empty", Vec::new(), "empty"),
+        (
+            "unknown context",
+            unknown_ctx.to_string().into_bytes(),
+            "unknown JSON-LD context https://evil.example/ctx.json",
+        ),
+        (
+            "missing context",
+            no_ctx.to_string().into_bytes(),
+            "missing @context",
+        ),
+        (
+            "unknown cryptosuite",
+            suite.to_string().into_bytes(),
+            "unknown cryptosuite eddsa-jcs-2022",
+        ),
+        (
+            "undefined term",
+            undefined_term.to_string().into_bytes(),
+            "JSON-LD",
+        ),
+        ("no proof", unsigned.to_string().into_bytes(), "no proof"),
+        (
+            "alg none",
+            jwt_with_header(&serde_json::json!({"alg": "none", "typ": "JWT"})).into_bytes(),
+            "alg: none",
+        ),
+        (
+            "private key in header",
+            jwt_with_header(&serde_json::json!({"alg": "EdDSA", "jwk": private_jwk})).into_bytes(),
+            "private key material",
+        ),
+        (
+            "extra header",
+            jwt_with_header(&serde_json::json!({"alg": "EdDSA", "kid": "x", "crit": ["b64"]}))
+                .into_bytes(),
+            "crit",
+        ),
+        (
+            "truncated SVG",
+            baked.as_bytes()[..baked.len() / 2].to_vec(),
+            "truncated",
+        ),
+    ];
+    for (name, bytes, want) in cases {
+        let reason = reason_of(&bytes, o);
+        assert!(
+            reason.contains(want),
+            "{name}: reason {reason:?} lacks {want:?}"
+        );
+    }
+}
+
+#[test]
+fn not_yet_valid_and_expired_are_rejected() {
+    let f = fixture();
+    let mut o = f.opts.clone();
+    o.now = Some(common::now() - chrono::Duration::seconds(1));
+    assert!(reason_of(compact().as_bytes(), &o).contains("not yet valid"));
+    // An expired credential, properly signed by the issuer.
+    let mut c = mm_credentials::di::unsecured(&f.issued.credential);
+    c["validUntil"] = "2026-11-26T00:00:00Z".into();
+    let signed = mm_credentials::di::sign(
+        &c,
+        &f.issuer.secrets.ed25519,
+        &f.issuer.verification_method(),
+        "2026-11-25T12:00:00Z",
+    )
+    .unwrap();
+    let mut o = f.opts.clone();
+    o.now = Some(common::now() + chrono::Duration::days(2));
+    assert!(reason_of(signed.to_string().as_bytes(), &o).contains("expired"));
+}
+
+#[test]
+fn a_key_the_issuer_does_not_control_is_rejected() {
+    // Signed with a did:key while the issuer claims its did:web.
+    let f = fixture();
+    let other = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let vm = mm_credentials::issuer::did_key_of(&other);
+    let signed = mm_credentials::di::sign(
+        &f.issued.credential,
+        &other,
+        &format!("{vm}#{}", &vm[8..]),
+        "2026-11-25T12:00:00Z",
+    )
+    .unwrap();
+    let reason = reason_of(signed.to_string().as_bytes(), &f.opts);
+    assert!(
+        reason.starts_with("issuer-key:") && reason.contains("does not control"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn baked_svg_round_trips_in_both_forms() {
+    let f = fixture();
+    let img = mm_credentials::bake::default_image("Pivot tables", "mastered");
+    for payload in [
+        mm_credentials::bake::Payload::Json(&compact()),
+        mm_credentials::bake::Payload::Jwt(&f.issued.jwt_eddsa),
+    ] {
+        let svg = mm_credentials::bake::bake(&img, payload).unwrap();
+        assert!(svg.contains("xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\""));
+        let r = verify(svg.as_bytes(), &f.opts);
+        assert_eq!(r.verdict, Verdict::Valid, "{:#?}", r.steps);
+        assert!(r.format.starts_with("svg+"));
+        assert!(
+            mm_credentials::bake::bake(&svg, payload).is_err(),
+            "double baking must be refused"
+        );
+    }
+}
