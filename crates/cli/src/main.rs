@@ -37,11 +37,15 @@ pub struct Global {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Build, search and inspect the ESCO + O*NET skill taxonomy.
+    Taxonomy(cmd::taxonomy::TaxonomyArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: anyhow::Result<()> = match cli.command {};
-    #[allow(unreachable_code)]
+    let result: anyhow::Result<()> = match cli.command {
+        Command::Taxonomy(a) => cmd::taxonomy::run(a, &cli.global),
+    };
     exit::finish(result, &cli.global)
 }
