@@ -21,9 +21,9 @@ fn locate(dir: &Path, prefix: &str) -> Result<PathBuf> {
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(prefix) && (n.ends_with(".csv") || n.ends_with(".txt")))
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.starts_with(prefix) && (n.ends_with(".csv") || n.ends_with(".txt"))
+            })
         })
         .collect();
     found.sort();
@@ -76,10 +76,7 @@ impl Table {
 
     fn col(&self, name: &str) -> Result<usize> {
         self.cols.get(name).copied().ok_or_else(|| {
-            Error::Invalid(format!(
-                "{}: missing column `{name}`",
-                self.path.display()
-            ))
+            Error::Invalid(format!("{}: missing column `{name}`", self.path.display()))
         })
     }
 }
@@ -210,6 +207,7 @@ pub fn build(esco_dir: &Path, onet_dir: &Path) -> Result<Taxonomy> {
         onet_skills: Vec::new(),
         technologies: Vec::new(),
         coverage: LinkCoverage::default(),
+        common_words: Vec::new(),
     };
 
     // --- ISCO groups
@@ -229,7 +227,10 @@ pub fn build(esco_dir: &Path, onet_dir: &Path) -> Result<Taxonomy> {
     let t = Table::read(&locate(esco_dir, "broaderRelationsSkillPillar")?, b',')?;
     let (b_uri, b_broader) = (t.col("conceptUri")?, t.col("broaderUri")?);
     for r in &t.rows {
-        let target = match (tax.skill_by_uri(&r[b_broader]), tax.group_by_uri(&r[b_broader])) {
+        let target = match (
+            tax.skill_by_uri(&r[b_broader]),
+            tax.group_by_uri(&r[b_broader]),
+        ) {
             (Some(s), _) => ConceptRef::Skill(s),
             (None, Some(g)) => ConceptRef::Group(g),
             _ => continue,
@@ -249,16 +250,25 @@ pub fn build(esco_dir: &Path, onet_dir: &Path) -> Result<Taxonomy> {
     let (b_uri, b_broader) = (t.col("conceptUri")?, t.col("broaderUri")?);
     for r in &t.rows {
         if let Some(o) = tax.occupation_by_uri(&r[b_uri]) {
-            tax.occupations[o as usize].broader.push(r[b_broader].to_string());
+            tax.occupations[o as usize]
+                .broader
+                .push(r[b_broader].to_string());
         }
     }
 
     // --- occupation → skill
     let t = Table::read(&locate(esco_dir, "occupationSkillRelations")?, b',')?;
-    let (r_occ, r_rel, r_skill) = (t.col("occupationUri")?, t.col("relationType")?, t.col("skillUri")?);
+    let (r_occ, r_rel, r_skill) = (
+        t.col("occupationUri")?,
+        t.col("relationType")?,
+        t.col("skillUri")?,
+    );
     for r in &t.rows {
         // One occupation URI in v1.1.1 relations is absent from occupations: skip it.
-        let (Some(o), Some(s)) = (tax.occupation_by_uri(&r[r_occ]), tax.skill_by_uri(&r[r_skill])) else {
+        let (Some(o), Some(s)) = (
+            tax.occupation_by_uri(&r[r_occ]),
+            tax.skill_by_uri(&r[r_skill]),
+        ) else {
             continue;
         };
         let rel = relation(&r[r_rel]);
@@ -268,7 +278,11 @@ pub fn build(esco_dir: &Path, onet_dir: &Path) -> Result<Taxonomy> {
 
     // --- skill → skill
     let t = Table::read(&locate(esco_dir, "skillSkillRelations")?, b',')?;
-    let (r_a, r_rel, r_b) = (t.col("originalSkillUri")?, t.col("relationType")?, t.col("relatedSkillUri")?);
+    let (r_a, r_rel, r_b) = (
+        t.col("originalSkillUri")?,
+        t.col("relationType")?,
+        t.col("relatedSkillUri")?,
+    );
     for r in &t.rows {
         let (Some(a), Some(b)) = (tax.skill_by_uri(&r[r_a]), tax.skill_by_uri(&r[r_b])) else {
             continue;
@@ -280,6 +294,7 @@ pub fn build(esco_dir: &Path, onet_dir: &Path) -> Result<Taxonomy> {
 
     import_onet(&mut tax, onet_dir)?;
     link_technologies(&mut tax);
+    tax.common_words = common_words(&tax);
     Ok(tax)
 }
 
@@ -289,7 +304,11 @@ fn yes(s: &str) -> bool {
 
 fn import_onet(tax: &mut Taxonomy, dir: &Path) -> Result<()> {
     let t = Table::read(&locate(dir, "Occupation Data")?, b'\t')?;
-    let (c_code, c_title, c_desc) = (t.col("O*NET-SOC Code")?, t.col("Title")?, t.col("Description")?);
+    let (c_code, c_title, c_desc) = (
+        t.col("O*NET-SOC Code")?,
+        t.col("Title")?,
+        t.col("Description")?,
+    );
     let mut occ: BTreeMap<String, OnetOccupation> = BTreeMap::new();
     for r in &t.rows {
         occ.insert(
@@ -308,7 +327,11 @@ fn import_onet(tax: &mut Taxonomy, dir: &Path) -> Result<()> {
     }
 
     let t = Table::read(&locate(dir, "Alternate Titles")?, b'\t')?;
-    let (c_code, c_alt, c_short) = (t.col("O*NET-SOC Code")?, t.col("Alternate Title")?, t.col("Short Title")?);
+    let (c_code, c_alt, c_short) = (
+        t.col("O*NET-SOC Code")?,
+        t.col("Alternate Title")?,
+        t.col("Short Title")?,
+    );
     for r in &t.rows {
         if let Some(o) = occ.get_mut(&r[c_code]) {
             o.alt_titles.push(r[c_alt].to_string());
@@ -344,10 +367,16 @@ fn import_onet(tax: &mut Taxonomy, dir: &Path) -> Result<()> {
         .map(|(i, e)| (e.id.as_str(), i as u16))
         .collect();
     for r in &t.rows {
-        let Some(o) = occ.get_mut(&r[c_code]) else { continue };
+        let Some(o) = occ.get_mut(&r[c_code]) else {
+            continue;
+        };
         let el = elem_idx[&r[c_id]];
         let v: f32 = r[c_val].parse().map_err(|_| {
-            Error::Invalid(format!("{}: bad Data Value `{}`", t.path.display(), &r[c_val]))
+            Error::Invalid(format!(
+                "{}: bad Data Value `{}`",
+                t.path.display(),
+                &r[c_val]
+            ))
         })?;
         let slot = match o.skills.iter().position(|s| s.element == el) {
             Some(p) => p,
@@ -368,9 +397,16 @@ fn import_onet(tax: &mut Taxonomy, dir: &Path) -> Result<()> {
     }
 
     let t = Table::read(&locate(dir, "Task Statements")?, b'\t')?;
-    let (c_code, c_id, c_task, c_type) = (t.col("O*NET-SOC Code")?, t.col("Task ID")?, t.col("Task")?, t.col("Task Type")?);
+    let (c_code, c_id, c_task, c_type) = (
+        t.col("O*NET-SOC Code")?,
+        t.col("Task ID")?,
+        t.col("Task")?,
+        t.col("Task Type")?,
+    );
     for r in &t.rows {
-        let Some(o) = occ.get_mut(&r[c_code]) else { continue };
+        let Some(o) = occ.get_mut(&r[c_code]) else {
+            continue;
+        };
         o.tasks.push(OnetTask {
             id: r[c_id].parse().unwrap_or(0),
             text: r[c_task].to_string(),
@@ -462,4 +498,110 @@ fn link_technologies(tax: &mut Taxonomy) {
         t.esco = hits;
     }
     tax.coverage = cov;
+}
+
+/// Words that are ordinary English although ESCO also uses them, capitalised,
+/// as a product or language name. Supplements the data-driven test below.
+const CURATED_COMMON: &[&str] = &[
+    "access",
+    "word",
+    "excel",
+    "go",
+    "swift",
+    "hack",
+    "curl",
+    "turing",
+    "ruby",
+    "spark",
+    "rust",
+    "shell",
+    "basic",
+    "dart",
+    "chef",
+    "puppet",
+    "make",
+    "express",
+    "react",
+    "elm",
+    "crystal",
+    "logo",
+    "alice",
+    "euphoria",
+    "fantom",
+    "io",
+    "dylan",
+    "rebol",
+    "sage",
+    "prezi",
+    "myrtle",
+    "absorb",
+    "rage",
+    "shiva",
+    "subversion",
+    "angular",
+    "ceylon",
+    "gosu",
+    "hive",
+    "pig",
+    "maven",
+    "ant",
+    "gradle",
+    "jade",
+    "julia",
+    "pascal",
+    "scratch",
+    "smalltalk",
+    "processing",
+    "boo",
+];
+
+/// See [`Taxonomy::common_words`].
+fn common_words(tax: &Taxonomy) -> Vec<String> {
+    // Lower-case word counts over ESCO descriptions (ordinary English prose).
+    let mut counts: FxHashMap<String, u32> = FxHashMap::default();
+    for d in tax
+        .skills
+        .iter()
+        .map(|s| &s.description)
+        .chain(tax.occupations.iter().map(|o| &o.description))
+    {
+        crate::normalize::for_each_token(d, |s, e| {
+            let w = &d[s..e];
+            if w.bytes().all(|b| b.is_ascii_lowercase()) {
+                *counts.entry(w.to_string()).or_default() += 1;
+            }
+        });
+    }
+    let mut out: Vec<String> = Vec::new();
+    for s in &tax.skills {
+        for l in std::iter::once(&s.preferred).chain(&s.alt) {
+            let l = strip_qualifier(l);
+            let toks = crate::normalize::tokens(l);
+            if toks.len() != 1 || !l.chars().any(char::is_uppercase) {
+                continue;
+            }
+            let raw_lower = l.to_lowercase();
+            let common = counts.get(&raw_lower).copied().unwrap_or(0) >= 2
+                || CURATED_COMMON.contains(&raw_lower.as_str());
+            if common {
+                out.push(toks[0].clone());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `Java (computer programming)` → `Java`; labels without a trailing
+/// parenthetical qualifier are returned unchanged.
+pub fn strip_qualifier(label: &str) -> &str {
+    let t = label.trim();
+    if t.ends_with(')')
+        && let Some(p) = t.rfind(" (")
+        && p > 0
+    {
+        return t[..p].trim();
+    }
+    t
 }

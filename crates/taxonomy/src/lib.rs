@@ -21,6 +21,7 @@
 //! Employment and Training Administration (USDOL/ETA), under CC BY 4.0.
 
 pub mod error;
+pub mod extract;
 pub mod import;
 pub mod model;
 pub mod normalize;

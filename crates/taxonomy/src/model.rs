@@ -232,6 +232,12 @@ pub struct Taxonomy {
     pub onet_skills: Vec<OnetElement>,
     pub technologies: Vec<Technology>,
     pub coverage: LinkCoverage,
+    /// Folded single-word labels that are written with capitals in ESCO
+    /// (product and language names such as `Access`, `Swift`, `Hack`) but
+    /// whose lower-case form is ordinary English: it occurs in lower case in
+    /// ESCO's own descriptions, or is on a short curated list. The extractor
+    /// matches these only when cased as in the label. Sorted.
+    pub common_words: Vec<String>,
 }
 
 /// The compiled taxonomy shipped with the crate (built by `mm taxonomy build`).

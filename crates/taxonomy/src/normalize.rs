@@ -81,7 +81,7 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(usize, usize)) {
                 if b.is_ascii_alphanumeric() {
                     i += 1;
                 } else if (b == b'.' || b == b'\'') && i + 1 < n && next_is_core(text, i + 1) {
-                    i += 2;
+                    i += 1;
                 } else {
                     break;
                 }

@@ -23,7 +23,11 @@ pub enum TaxonomyCommand {
         #[arg(long, value_name = "DIR")]
         from: PathBuf,
         /// Where to write the compiled taxonomy.
-        #[arg(long, value_name = "FILE", default_value = "data/taxonomy/taxonomy.bin.zst")]
+        #[arg(
+            long,
+            value_name = "FILE",
+            default_value = "data/taxonomy/taxonomy.bin.zst"
+        )]
         out: PathBuf,
     },
     /// Counts of the shipped taxonomy, the O*NET→ESCO link coverage, and how
@@ -84,7 +88,11 @@ fn print_counts(tax: &Taxonomy) {
 }
 
 fn pct(a: u32, b: u32) -> f64 {
-    if b == 0 { 0.0 } else { 100.0 * f64::from(a) / f64::from(b) }
+    if b == 0 {
+        0.0
+    } else {
+        100.0 * f64::from(a) / f64::from(b)
+    }
 }
 
 fn stats(g: &crate::Global) -> Result<()> {
