@@ -40,12 +40,15 @@ pub struct Global {
 enum Command {
     /// Build, search and inspect the ESCO + O*NET skill taxonomy.
     Taxonomy(cmd::taxonomy::TaxonomyArgs),
+    /// Find ESCO skill mentions in texts (JSON Lines, CSV or plain text).
+    Extract(cmd::extract::ExtractArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: anyhow::Result<()> = match cli.command {
         Command::Taxonomy(a) => cmd::taxonomy::run(a, &cli.global),
+        Command::Extract(a) => cmd::extract::run(a, &cli.global),
     };
     exit::finish(result, &cli.global)
 }

@@ -123,6 +123,7 @@ impl Extractor {
     pub fn new(tax: &Taxonomy) -> Extractor {
         let mut b = Builder::default();
         let common: FxHashSet<&str> = tax.common_words.iter().map(String::as_str).collect();
+        b.generic = tax.generic_words.iter().cloned().collect();
         for (i, s) in tax.skills.iter().enumerate() {
             let weight = s.occupations.len();
             for (k, l) in std::iter::once(&s.preferred).chain(&s.alt).enumerate() {
@@ -293,6 +294,8 @@ fn sentence_start(text: &str, start: usize) -> bool {
 struct Builder {
     /// normalised label → candidates (original form, skill)
     labels: FxHashMap<Vec<String>, Vec<Candidate>>,
+    /// Everyday words not matched as alternative labels.
+    generic: FxHashSet<String>,
 }
 
 impl Builder {
@@ -330,7 +333,17 @@ impl Builder {
         });
     }
 
-    fn finish(self, common: &FxHashSet<&str>, skill_types: Vec<SkillType>) -> Extractor {
+    fn finish(mut self, common: &FxHashSet<&str>, skill_types: Vec<SkillType>) -> Extractor {
+        // An everyday word only counts where it is a skill's preferred label.
+        let generic = std::mem::take(&mut self.generic);
+        self.labels.retain(|toks, cands| {
+            toks.len() != 1 || !generic.contains(&toks[0]) || cands.iter().any(|c| c.preferred)
+        });
+        for (toks, cands) in self.labels.iter_mut() {
+            if toks.len() == 1 && generic.contains(&toks[0]) {
+                cands.retain(|c| c.preferred);
+            }
+        }
         let mut vocab: FxHashMap<Box<str>, u32> = FxHashMap::default();
         let intern = |w: &str, vocab: &mut FxHashMap<Box<str>, u32>| -> u32 {
             if let Some(&id) = vocab.get(w) {
@@ -350,7 +363,7 @@ impl Builder {
             // The skill this label stands for: the one it is the preferred label
             // of, else the one most occupations need.
             cands.sort_by(|a, b| b.preferred.cmp(&a.preferred).then(b.weight.cmp(&a.weight)));
-            let gate = gate_for(&toks, &cands, common);
+            let gate = gate_for(&toks, &cands, common, &generic);
             let best = &cands[0];
             let ids: Vec<u32> = toks.iter().map(|t| intern(t, &mut vocab)).collect();
             if root.len() < vocab.len() {
@@ -402,7 +415,20 @@ impl Builder {
 }
 
 /// Decide how a label must appear (see the module docs).
-fn gate_for(toks: &[String], cands: &[Candidate], common: &FxHashSet<&str>) -> Gate {
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn gate_for(
+    toks: &[String],
+    cands: &[Candidate],
+    common: &FxHashSet<&str>,
+    generic: &FxHashSet<String>,
+) -> Gate {
     if toks.len() != 1 {
         return Gate::Open;
     }
@@ -424,6 +450,18 @@ fn gate_for(toks: &[String], cands: &[Candidate], common: &FxHashSet<&str>) -> G
     let all_caps =
         |f: &str| f.chars().any(char::is_alphabetic) && !f.chars().any(char::is_lowercase);
     let nchars = key.chars().count();
+    if generic.contains(key) {
+        // An everyday word kept only as a preferred label: as written, unless
+        // the label is the plain folded word itself.
+        if forms.iter().any(|f| f.to_lowercase() == *key) {
+            return Gate::Open;
+        }
+        let mut v: Vec<String> = forms.iter().map(|f| f.to_string()).collect();
+        v.extend(forms.iter().map(|f| capitalise(f)));
+        v.sort();
+        v.dedup();
+        return Gate::Case(v);
+    }
     let with_caps = |mut v: Vec<String>| {
         for f in v.clone() {
             let u = f.to_uppercase();

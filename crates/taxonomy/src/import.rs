@@ -208,6 +208,7 @@ pub fn build(esco_dir: &Path, onet_dir: &Path) -> Result<Taxonomy> {
         technologies: Vec::new(),
         coverage: LinkCoverage::default(),
         common_words: Vec::new(),
+        generic_words: Vec::new(),
     };
 
     // --- ISCO groups
@@ -294,7 +295,7 @@ pub fn build(esco_dir: &Path, onet_dir: &Path) -> Result<Taxonomy> {
 
     import_onet(&mut tax, onet_dir)?;
     link_technologies(&mut tax);
-    tax.common_words = common_words(&tax);
+    (tax.common_words, tax.generic_words) = common_words(&tax);
     Ok(tax)
 }
 
@@ -556,7 +557,7 @@ const CURATED_COMMON: &[&str] = &[
 ];
 
 /// See [`Taxonomy::common_words`].
-fn common_words(tax: &Taxonomy) -> Vec<String> {
+fn common_words(tax: &Taxonomy) -> (Vec<String>, Vec<String>) {
     // Lower-case word counts over ESCO descriptions (ordinary English prose).
     let mut counts: FxHashMap<String, u32> = FxHashMap::default();
     for d in tax
@@ -572,11 +573,24 @@ fn common_words(tax: &Taxonomy) -> Vec<String> {
             }
         });
     }
+    let mut folded: FxHashMap<String, u32> = FxHashMap::default();
+    let mut buf = String::new();
+    for (w, c) in &counts {
+        crate::normalize::fold_token(w, &mut buf);
+        *folded.entry(buf.clone()).or_default() += c;
+    }
     let mut out: Vec<String> = Vec::new();
+    let mut generic: Vec<String> = Vec::new();
     for s in &tax.skills {
         for l in std::iter::once(&s.preferred).chain(&s.alt) {
             let l = strip_qualifier(l);
             let toks = crate::normalize::tokens(l);
+            if toks.len() == 1
+                && !l.chars().any(char::is_uppercase)
+                && folded.get(toks[0].as_str()).copied().unwrap_or(0) >= 30
+            {
+                generic.push(toks[0].clone());
+            }
             if toks.len() != 1 || !l.chars().any(char::is_uppercase) {
                 continue;
             }
@@ -590,7 +604,9 @@ fn common_words(tax: &Taxonomy) -> Vec<String> {
     }
     out.sort();
     out.dedup();
-    out
+    generic.sort();
+    generic.dedup();
+    (out, generic)
 }
 
 /// `Java (computer programming)` → `Java`; labels without a trailing

@@ -23,6 +23,7 @@
 pub mod error;
 pub mod extract;
 pub mod import;
+pub mod input;
 pub mod model;
 pub mod normalize;
 

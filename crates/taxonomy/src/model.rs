@@ -238,6 +238,12 @@ pub struct Taxonomy {
     /// ESCO's own descriptions, or is on a short curated list. The extractor
     /// matches these only when cased as in the label. Sorted.
     pub common_words: Vec<String>,
+    /// Folded single-word lower-case labels that are everyday words in
+    /// ESCO's own descriptions (30+ lower-case occurrences: `data`, `plan`,
+    /// `form`, `security`). As an alternative label such a word says too little
+    /// to name a skill, so the extractor does not match it; as a preferred
+    /// label it matches only as written (`securities`, not `security`). Sorted.
+    pub generic_words: Vec<String>,
 }
 
 /// The compiled taxonomy shipped with the crate (built by `mm taxonomy build`).

@@ -1,4 +1,5 @@
 //! One module per command area. Each exposes a clap `Args`/`Subcommand` type and
 //! `run(args, &Global) -> anyhow::Result<()>`; `main.rs` only dispatches.
 
+pub mod extract;
 pub mod taxonomy;
