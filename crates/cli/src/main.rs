@@ -42,6 +42,10 @@ enum Command {
     Taxonomy(cmd::taxonomy::TaxonomyArgs),
     /// Find ESCO skill mentions in texts (JSON Lines, CSV or plain text).
     Extract(cmd::extract::ExtractArgs),
+    /// Map a phrase or sentence to ranked ESCO skills.
+    Map(cmd::map::MapArgs),
+    /// Measure the skill rankers on benchmark files.
+    Eval(cmd::eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +53,8 @@ fn main() -> ExitCode {
     let result: anyhow::Result<()> = match cli.command {
         Command::Taxonomy(a) => cmd::taxonomy::run(a, &cli.global),
         Command::Extract(a) => cmd::extract::run(a, &cli.global),
+        Command::Map(a) => cmd::map::run(a, &cli.global),
+        Command::Eval(a) => cmd::eval::run(a, &cli.global),
     };
     exit::finish(result, &cli.global)
 }

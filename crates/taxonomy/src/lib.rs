@@ -21,9 +21,11 @@
 //! Employment and Training Administration (USDOL/ETA), under CC BY 4.0.
 
 pub mod error;
+pub mod eval;
 pub mod extract;
 pub mod import;
 pub mod input;
+pub mod map;
 pub mod model;
 pub mod normalize;
 

@@ -1,5 +1,7 @@
 //! One module per command area. Each exposes a clap `Args`/`Subcommand` type and
 //! `run(args, &Global) -> anyhow::Result<()>`; `main.rs` only dispatches.
 
+pub mod eval;
 pub mod extract;
+pub mod map;
 pub mod taxonomy;
