@@ -28,6 +28,7 @@ pub mod input;
 pub mod map;
 pub mod model;
 pub mod normalize;
+pub mod occupations;
 
 pub use error::{Error, Result};
 pub use model::*;
