@@ -74,6 +74,13 @@ enum Command {
     Export(cmd::io::ExportArgs),
     /// Load an exported journal into a fresh database (all or nothing).
     Import(cmd::io::ImportArgs),
+    /// Market analysis of job postings: shares, trends, co-occurring skills.
+    #[command(subcommand)]
+    Market(cmd::market::MarketCmd),
+    /// Rank high-impact micro-skills for a role, with the evidence behind each.
+    Discover(cmd::discover::DiscoverArgs),
+    /// After an achieved goal: related skills to tackle next, with reasons.
+    Next(cmd::next::NextArgs),
     /// Settings, such as the mastery rule.
     #[command(subcommand)]
     Config(cmd::config::ConfigCmd),
@@ -99,6 +106,9 @@ fn main() -> ExitCode {
         Command::Export(a) => cmd::io::export(a, g),
         Command::Import(a) => cmd::io::import(a, g),
         Command::Config(c) => cmd::config::run(c, g),
+        Command::Market(c) => cmd::market::run(c, g),
+        Command::Discover(a) => cmd::discover::run(a, g),
+        Command::Next(a) => cmd::next::run(a, g),
     };
     exit::finish(result, g)
 }

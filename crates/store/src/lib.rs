@@ -19,12 +19,14 @@
 mod error;
 mod goals;
 mod journal;
+mod market;
 mod row;
 mod sessions;
 mod settings;
 mod skills;
 
 pub use error::{Error, Result};
+pub use market::{MarketAnalysis, MarketSkillRow, NewMarketAnalysis};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

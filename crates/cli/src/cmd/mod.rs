@@ -1,15 +1,18 @@
 //! One module per command area. Each exposes a clap `Args`/`Subcommand` type and
 //! `run(args, &Global) -> anyhow::Result<()>`; `main.rs` only dispatches.
 
-pub mod eval;
-pub mod extract;
-pub mod map;
-pub mod taxonomy;
 pub mod config;
 pub mod demo;
+pub mod discover;
+pub mod eval;
+pub mod extract;
 pub mod goal;
 pub mod io;
+pub mod map;
+pub mod market;
+pub mod next;
 pub mod practice;
 pub mod record;
 pub mod skill;
 pub mod status;
+pub mod taxonomy;
