@@ -5,7 +5,9 @@
 //! Each command area lives in `cmd/<area>.rs` with its clap `Args` and a `run`.
 
 mod cmd;
+mod ctx;
 mod exit;
+mod ui;
 
 use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
@@ -38,6 +40,35 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Load an example journey (one goal achieved, one in progress) into a fresh database.
+    Demo,
+    /// Where each open goal stands: deadline, this week's minutes, pace, mastery conditions.
+    Status,
+    /// Look back over the past week: practice per day, applications, reflections.
+    Review(cmd::status::ReviewArgs),
+    /// Skills you hold or want: taxonomy concepts or your own.
+    #[command(subcommand)]
+    Skill(cmd::skill::SkillCmd),
+    /// Micro-skills: narrow, observable capabilities with their principles.
+    #[command(subcommand)]
+    Micro(cmd::skill::MicroCmd),
+    /// Commit to time-bound goals, tick criteria, check mastery.
+    #[command(subcommand)]
+    Goal(cmd::goal::GoalCmd),
+    /// Focused practice sessions: log one or time one now.
+    #[command(subcommand)]
+    Practice(cmd::practice::PracticeCmd),
+    /// Record using the skill for real, with evidence.
+    Apply(cmd::record::ApplyArgs),
+    /// Reflect: what worked, what did not, what next, which principles.
+    Reflect(cmd::record::ReflectArgs),
+    /// Write the whole journal as one versioned JSON document.
+    Export(cmd::io::ExportArgs),
+    /// Load an exported journal into a fresh database (all or nothing).
+    Import(cmd::io::ImportArgs),
+    /// Settings, such as the mastery rule.
+    #[command(subcommand)]
+    Config(cmd::config::ConfigCmd),
     /// Build, search and inspect the ESCO + O*NET skill taxonomy.
     Taxonomy(cmd::taxonomy::TaxonomyArgs),
     /// Find ESCO skill mentions in texts (JSON Lines, CSV or plain text).
@@ -50,11 +81,24 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: anyhow::Result<()> = match cli.command {
-        Command::Taxonomy(a) => cmd::taxonomy::run(a, &cli.global),
-        Command::Extract(a) => cmd::extract::run(a, &cli.global),
-        Command::Map(a) => cmd::map::run(a, &cli.global),
-        Command::Eval(a) => cmd::eval::run(a, &cli.global),
+    let g = &cli.global;
+    let result = match cli.command {
+        Command::Demo => cmd::demo::run(g),
+        Command::Status => cmd::status::status(g),
+        Command::Review(a) => cmd::status::review(a, g),
+        Command::Skill(c) => cmd::skill::run(c, g),
+        Command::Micro(c) => cmd::skill::run_micro(c, g),
+        Command::Goal(c) => cmd::goal::run(c, g),
+        Command::Practice(c) => cmd::practice::run(c, g),
+        Command::Apply(a) => cmd::record::apply(a, g),
+        Command::Reflect(a) => cmd::record::reflect(a, g),
+        Command::Export(a) => cmd::io::export(a, g),
+        Command::Import(a) => cmd::io::import(a, g),
+        Command::Config(c) => cmd::config::run(c, g),
+        Command::Taxonomy(a) => cmd::taxonomy::run(a, g),
+        Command::Extract(a) => cmd::extract::run(a, g),
+        Command::Map(a) => cmd::map::run(a, g),
+        Command::Eval(a) => cmd::eval::run(a, g),
     };
-    exit::finish(result, &cli.global)
+    exit::finish(result, g)
 }

@@ -47,7 +47,11 @@ impl Journal {
             Error::invalid(format!("not a Micromastery journal: {}", json_error(&e)))
         })?;
         match head.version {
-            None => return Err(Error::invalid("not a Micromastery journal: no \"version\" field")),
+            None => {
+                return Err(Error::invalid(
+                    "not a Micromastery journal: no \"version\" field",
+                ));
+            }
             Some(v) if v > JOURNAL_VERSION => {
                 return Err(Error::invalid(format!(
                     "this journal has format version {v}, newer than this mm understands ({JOURNAL_VERSION}); update mm to import it"
@@ -89,11 +93,15 @@ impl Journal {
         unique("reflection", self.reflections.iter().map(|r| r.id))?;
         let principles = unique(
             "principle",
-            self.micro_skills.iter().flat_map(|m| m.principles.iter().map(|p| p.id)),
+            self.micro_skills
+                .iter()
+                .flat_map(|m| m.principles.iter().map(|p| p.id)),
         )?;
         unique(
             "criterion",
-            self.goals.iter().flat_map(|g| g.criteria.iter().map(|c| c.id)),
+            self.goals
+                .iter()
+                .flat_map(|g| g.criteria.iter().map(|c| c.id)),
         )?;
         for s in &self.skills {
             NewSkill {
@@ -114,7 +122,10 @@ impl Journal {
                 )));
             }
             if m.principles.is_empty() {
-                return Err(Error::invalid(format!("micro-skill {} has no principle", m.id)));
+                return Err(Error::invalid(format!(
+                    "micro-skill {} has no principle",
+                    m.id
+                )));
             }
         }
         for g in &self.goals {
@@ -211,7 +222,9 @@ mod tests {
     #[test]
     fn truncated_is_refused() {
         let text = serde_json::to_string(&empty()).unwrap();
-        let err = Journal::from_json(&text[..text.len() / 2]).unwrap_err().to_string();
+        let err = Journal::from_json(&text[..text.len() / 2])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("truncated"), "{err}");
     }
 
@@ -222,7 +235,11 @@ mod tests {
             id: MicroSkillId(1),
             skill_id: SkillId(42),
             name: "x".into(),
-            principles: vec![Principle { id: PrincipleId(1), name: "p".into(), description: None }],
+            principles: vec![Principle {
+                id: PrincipleId(1),
+                name: "p".into(),
+                description: None,
+            }],
             resources: vec![],
             created_at: DateTime::<Utc>::UNIX_EPOCH,
         });

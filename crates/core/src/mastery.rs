@@ -176,7 +176,10 @@ pub fn check(rule: &MasteryRule, ev: GoalRecord<'_>, offset: FixedOffset) -> Mas
         kind: ConditionKind::Sessions,
         met: n >= rule.min_sessions,
         detail: if n >= rule.min_sessions {
-            format!("{n} practice sessions (at least {} needed)", rule.min_sessions)
+            format!(
+                "{n} practice sessions (at least {} needed)",
+                rule.min_sessions
+            )
         } else {
             format!(
                 "{n} practice session{} logged, {} needed",
@@ -195,7 +198,10 @@ pub fn check(rule: &MasteryRule, ev: GoalRecord<'_>, offset: FixedOffset) -> Mas
         kind: ConditionKind::Days,
         met: d >= rule.min_days,
         detail: if d >= rule.min_days {
-            format!("practice spread over {d} days (at least {} needed)", rule.min_days)
+            format!(
+                "practice spread over {d} days (at least {} needed)",
+                rule.min_days
+            )
         } else {
             format!(
                 "practice on {d} different day{}, {} needed: spacing beats cramming",
@@ -260,8 +266,16 @@ mod tests {
             skill_id: SkillId(1),
             name: "pivot a 10k-row sheet in 5 minutes".into(),
             principles: vec![
-                Principle { id: PrincipleId(1), name: "aggregation".into(), description: None },
-                Principle { id: PrincipleId(2), name: "tidy data".into(), description: None },
+                Principle {
+                    id: PrincipleId(1),
+                    name: "aggregation".into(),
+                    description: None,
+                },
+                Principle {
+                    id: PrincipleId(2),
+                    name: "tidy data".into(),
+                    description: None,
+                },
             ],
             resources: vec![],
             created_at: t(1, 8),
@@ -279,8 +293,16 @@ mod tests {
             deadline: NaiveDate::from_ymd_opt(2026, 11, 14).unwrap(),
             weekly_minutes: 150, // 14 days -> 300 planned, 180 required
             criteria: vec![
-                Criterion { id: CriterionId(1), text: "pivot by region".into(), met_at: met },
-                Criterion { id: CriterionId(2), text: "under 5 minutes".into(), met_at: met },
+                Criterion {
+                    id: CriterionId(1),
+                    text: "pivot by region".into(),
+                    met_at: met,
+                },
+                Criterion {
+                    id: CriterionId(2),
+                    text: "under 5 minutes".into(),
+                    met_at: met,
+                },
             ],
             extensions: vec![],
             created_at: t(1, 8),
@@ -340,7 +362,11 @@ mod tests {
     }
 
     fn full_sessions() -> Vec<Session> {
-        vec![session(1, t(2, 8), 60), session(2, t(4, 8), 60), session(3, t(6, 8), 60)]
+        vec![
+            session(1, t(2, 8), 60),
+            session(2, t(4, 8), 60),
+            session(3, t(6, 8), 60),
+        ]
     }
 
     #[test]
@@ -348,29 +374,110 @@ mod tests {
         use ConditionKind::*;
         let both = || vec![reflection("aggregation and tidy data", vec![])];
         let cases = vec![
-            Case { name: "all met", ticked: true, sessions: full_sessions(), apps: vec![application()], reflections: both(), unmet: vec![] },
-            Case { name: "criteria open", ticked: false, sessions: full_sessions(), apps: vec![application()], reflections: both(), unmet: vec![Criteria] },
-            Case { name: "no application", ticked: true, sessions: full_sessions(), apps: vec![], reflections: both(), unmet: vec![Application] },
-            Case { name: "one principle missing", ticked: true, sessions: full_sessions(), apps: vec![application()], reflections: vec![reflection("aggregation", vec![])], unmet: vec![Principles] },
-            Case { name: "principle tagged explicitly", ticked: true, sessions: full_sessions(), apps: vec![application()], reflections: vec![reflection("sums", vec![PrincipleId(1), PrincipleId(2)])], unmet: vec![] },
-            Case { name: "too few sessions", ticked: true, sessions: vec![session(1, t(2, 8), 100), session(2, t(4, 8), 100)], apps: vec![application()], reflections: both(), unmet: vec![Sessions, Days] },
-            Case { name: "same day crammed", ticked: true, sessions: vec![session(1, t(2, 8), 60), session(2, t(2, 10), 60), session(3, t(2, 12), 60)], apps: vec![application()], reflections: both(), unmet: vec![Days] },
-            Case { name: "too few minutes", ticked: true, sessions: vec![session(1, t(2, 8), 30), session(2, t(4, 8), 30), session(3, t(6, 8), 30)], apps: vec![application()], reflections: both(), unmet: vec![Minutes] },
-            Case { name: "nothing done", ticked: false, sessions: vec![], apps: vec![], reflections: vec![], unmet: vec![Criteria, Application, Principles, Sessions, Days, Minutes] },
+            Case {
+                name: "all met",
+                ticked: true,
+                sessions: full_sessions(),
+                apps: vec![application()],
+                reflections: both(),
+                unmet: vec![],
+            },
+            Case {
+                name: "criteria open",
+                ticked: false,
+                sessions: full_sessions(),
+                apps: vec![application()],
+                reflections: both(),
+                unmet: vec![Criteria],
+            },
+            Case {
+                name: "no application",
+                ticked: true,
+                sessions: full_sessions(),
+                apps: vec![],
+                reflections: both(),
+                unmet: vec![Application],
+            },
+            Case {
+                name: "one principle missing",
+                ticked: true,
+                sessions: full_sessions(),
+                apps: vec![application()],
+                reflections: vec![reflection("aggregation", vec![])],
+                unmet: vec![Principles],
+            },
+            Case {
+                name: "principle tagged explicitly",
+                ticked: true,
+                sessions: full_sessions(),
+                apps: vec![application()],
+                reflections: vec![reflection("sums", vec![PrincipleId(1), PrincipleId(2)])],
+                unmet: vec![],
+            },
+            Case {
+                name: "too few sessions",
+                ticked: true,
+                sessions: vec![session(1, t(2, 8), 100), session(2, t(4, 8), 100)],
+                apps: vec![application()],
+                reflections: both(),
+                unmet: vec![Sessions, Days],
+            },
+            Case {
+                name: "same day crammed",
+                ticked: true,
+                sessions: vec![
+                    session(1, t(2, 8), 60),
+                    session(2, t(2, 10), 60),
+                    session(3, t(2, 12), 60),
+                ],
+                apps: vec![application()],
+                reflections: both(),
+                unmet: vec![Days],
+            },
+            Case {
+                name: "too few minutes",
+                ticked: true,
+                sessions: vec![
+                    session(1, t(2, 8), 30),
+                    session(2, t(4, 8), 30),
+                    session(3, t(6, 8), 30),
+                ],
+                apps: vec![application()],
+                reflections: both(),
+                unmet: vec![Minutes],
+            },
+            Case {
+                name: "nothing done",
+                ticked: false,
+                sessions: vec![],
+                apps: vec![],
+                reflections: vec![],
+                unmet: vec![Criteria, Application, Principles, Sessions, Days, Minutes],
+            },
         ];
         for c in cases {
             let g = goal(c.ticked);
             let m = micro();
             let report = check(
                 &MasteryRule::default(),
-                GoalRecord { goal: &g, micro_skill: &m, sessions: &c.sessions, applications: &c.apps, reflections: &c.reflections },
+                GoalRecord {
+                    goal: &g,
+                    micro_skill: &m,
+                    sessions: &c.sessions,
+                    applications: &c.apps,
+                    reflections: &c.reflections,
+                },
                 FixedOffset::east_opt(0).unwrap(),
             );
             let unmet: Vec<_> = report.unmet().map(|c| c.kind).collect();
             assert_eq!(unmet, c.unmet, "case {}", c.name);
             assert_eq!(report.achieved(), c.unmet.is_empty(), "case {}", c.name);
             for cond in report.unmet() {
-                assert!(!cond.detail.is_empty(), "case {}: unmet condition explains itself", c.name);
+                assert!(
+                    !cond.detail.is_empty(),
+                    "case {}: unmet condition explains itself",
+                    c.name
+                );
             }
         }
     }
@@ -379,9 +486,23 @@ mod tests {
     fn refusal_names_what_is_missing() {
         let g = goal(false);
         let m = micro();
-        let r = check(&MasteryRule::default(), GoalRecord { goal: &g, micro_skill: &m, sessions: &[], applications: &[], reflections: &[] }, FixedOffset::east_opt(0).unwrap());
+        let r = check(
+            &MasteryRule::default(),
+            GoalRecord {
+                goal: &g,
+                micro_skill: &m,
+                sessions: &[],
+                applications: &[],
+                reflections: &[],
+            },
+            FixedOffset::east_opt(0).unwrap(),
+        );
         let crit = r.condition(ConditionKind::Criteria).unwrap();
-        assert!(crit.detail.contains("\"pivot by region\""), "{}", crit.detail);
+        assert!(
+            crit.detail.contains("\"pivot by region\""),
+            "{}",
+            crit.detail
+        );
         let p = r.condition(ConditionKind::Principles).unwrap();
         assert!(p.detail.contains("\"aggregation\"") && p.detail.contains("\"tidy data\""));
         let mins = r.condition(ConditionKind::Minutes).unwrap();
@@ -397,9 +518,31 @@ mod tests {
             session(1, Utc.with_ymd_and_hms(2026, 11, 2, 23, 30, 0).unwrap(), 60),
             session(2, Utc.with_ymd_and_hms(2026, 11, 3, 0, 30, 0).unwrap(), 60),
         ];
-        let ev = GoalRecord { goal: &g, micro_skill: &m, sessions: &s, applications: &[], reflections: &[] };
-        assert_eq!(check(&MasteryRule::default(), ev, FixedOffset::east_opt(0).unwrap()).days, 2);
-        assert_eq!(check(&MasteryRule::default(), ev, FixedOffset::west_opt(2 * 3600).unwrap()).days, 1);
+        let ev = GoalRecord {
+            goal: &g,
+            micro_skill: &m,
+            sessions: &s,
+            applications: &[],
+            reflections: &[],
+        };
+        assert_eq!(
+            check(
+                &MasteryRule::default(),
+                ev,
+                FixedOffset::east_opt(0).unwrap()
+            )
+            .days,
+            2
+        );
+        assert_eq!(
+            check(
+                &MasteryRule::default(),
+                ev,
+                FixedOffset::west_opt(2 * 3600).unwrap()
+            )
+            .days,
+            1
+        );
     }
 
     #[test]
@@ -409,18 +552,47 @@ mod tests {
         let s = vec![session(1, t(2, 8), 200)];
         let a = vec![application()];
         let r = vec![reflection("aggregation, tidy data", vec![])];
-        let lenient = MasteryRule { min_sessions: 1, min_days: 1, min_minutes_share: 0.5 };
-        let ev = GoalRecord { goal: &g, micro_skill: &m, sessions: &s, applications: &a, reflections: &r };
+        let lenient = MasteryRule {
+            min_sessions: 1,
+            min_days: 1,
+            min_minutes_share: 0.5,
+        };
+        let ev = GoalRecord {
+            goal: &g,
+            micro_skill: &m,
+            sessions: &s,
+            applications: &a,
+            reflections: &r,
+        };
         assert!(check(&lenient, ev, FixedOffset::east_opt(0).unwrap()).achieved());
-        assert!(!check(&MasteryRule::default(), ev, FixedOffset::east_opt(0).unwrap()).achieved());
-        assert!(MasteryRule { min_minutes_share: 1.5, ..lenient }.validate().is_err());
+        assert!(
+            !check(
+                &MasteryRule::default(),
+                ev,
+                FixedOffset::east_opt(0).unwrap()
+            )
+            .achieved()
+        );
+        assert!(
+            MasteryRule {
+                min_minutes_share: 1.5,
+                ..lenient
+            }
+            .validate()
+            .is_err()
+        );
     }
 
     #[test]
     fn extension_does_not_raise_the_bar() {
         let mut g = goal(true);
         let before = g.planned_minutes();
-        g.extensions.push(Extension { at: t(12, 9), old_deadline: g.deadline, new_deadline: g.deadline + Duration::days(14), reason: "flu".into() });
+        g.extensions.push(Extension {
+            at: t(12, 9),
+            old_deadline: g.deadline,
+            new_deadline: g.deadline + Duration::days(14),
+            reason: "flu".into(),
+        });
         g.deadline += Duration::days(14);
         assert_eq!(g.planned_minutes(), before);
         assert_eq!(before, 300);

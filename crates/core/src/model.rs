@@ -222,7 +222,10 @@ impl NewMicroSkill {
         for p in &self.principles {
             non_blank("principle", &p.name)?;
             if !seen.insert(p.name.trim().to_lowercase()) {
-                return Err(Error::invalid(format!("principle {:?} is listed twice", p.name)));
+                return Err(Error::invalid(format!(
+                    "principle {:?} is listed twice",
+                    p.name
+                )));
             }
         }
         for r in &self.resources {
@@ -468,7 +471,9 @@ impl NewSession {
     /// errors that do not exceed reps where reps are counted, and a difficulty 1–5.
     pub fn validate(&self, now: DateTime<Utc>) -> Result<()> {
         if self.focused_minutes == 0 {
-            return Err(Error::invalid("a session needs more than zero focused minutes"));
+            return Err(Error::invalid(
+                "a session needs more than zero focused minutes",
+            ));
         }
         if self.ended_at <= self.started_at {
             return Err(Error::invalid("a session must end after it starts"));
@@ -510,9 +515,9 @@ pub enum Evidence {
 impl Evidence {
     fn validate(&self) -> Result<()> {
         match self {
-            Evidence::Link { url } if !looks_like_uri(url) => Err(Error::invalid(format!(
-                "evidence {url:?} is not a link"
-            ))),
+            Evidence::Link { url } if !looks_like_uri(url) => {
+                Err(Error::invalid(format!("evidence {url:?} is not a link")))
+            }
             Evidence::File { sha256, .. }
                 if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) =>
             {
@@ -527,7 +532,9 @@ impl fmt::Display for Evidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Evidence::Link { url } => f.write_str(url),
-            Evidence::File { name, sha256 } => write!(f, "{name} (sha256 {})", &sha256[..12.min(sha256.len())]),
+            Evidence::File { name, sha256 } => {
+                write!(f, "{name} (sha256 {})", &sha256[..12.min(sha256.len())])
+            }
         }
     }
 }
@@ -695,7 +702,10 @@ fn looks_like_uri(s: &str) -> bool {
                 && scheme
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
                 && !rest.is_empty()
                 && !s.chars().any(char::is_whitespace)
         }
@@ -722,7 +732,10 @@ mod tests {
     #[test]
     fn level_parses_numbers_and_names() {
         assert_eq!("3".parse::<Level>().unwrap(), Level::Competent);
-        assert_eq!("advanced-beginner".parse::<Level>().unwrap(), Level::AdvancedBeginner);
+        assert_eq!(
+            "advanced-beginner".parse::<Level>().unwrap(),
+            Level::AdvancedBeginner
+        );
         assert!("6".parse::<Level>().is_err());
         assert!("guru".parse::<Level>().is_err());
     }

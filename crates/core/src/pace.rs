@@ -149,11 +149,20 @@ mod tests {
     fn on_track_ahead_behind() {
         let g = goal();
         // Day 5: 100 minutes expected.
-        assert_eq!(pace(&g, &[s(2, 50), s(4, 50)], d(6), UTC).status, PaceStatus::OnTrack);
+        assert_eq!(
+            pace(&g, &[s(2, 50), s(4, 50)], d(6), UTC).status,
+            PaceStatus::OnTrack
+        );
         assert_eq!(pace(&g, &[s(2, 40)], d(6), UTC).status, PaceStatus::Behind);
-        assert_eq!(pace(&g, &[s(2, 90), s(3, 90)], d(6), UTC).status, PaceStatus::Ahead);
+        assert_eq!(
+            pace(&g, &[s(2, 90), s(3, 90)], d(6), UTC).status,
+            PaceStatus::Ahead
+        );
         let p = pace(&g, &[s(2, 50), s(4, 50)], d(6), UTC);
-        assert_eq!((p.minutes_done, p.minutes_expected, p.minutes_planned), (100, 100, 280));
+        assert_eq!(
+            (p.minutes_done, p.minutes_expected, p.minutes_planned),
+            (100, 100, 280)
+        );
     }
 
     #[test]
@@ -174,7 +183,10 @@ mod tests {
     fn before_start_nothing_is_expected() {
         let g = goal();
         let p = pace(&g, &[], d(1), UTC);
-        assert_eq!((p.days_elapsed, p.minutes_expected, p.status), (0, 0, PaceStatus::OnTrack));
+        assert_eq!(
+            (p.days_elapsed, p.minutes_expected, p.status),
+            (0, 0, PaceStatus::OnTrack)
+        );
     }
 
     #[test]

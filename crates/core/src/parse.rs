@@ -19,7 +19,9 @@ pub fn parse_minutes(s: &str) -> Result<u32> {
     };
     let t: String = s.trim().to_ascii_lowercase().split_whitespace().collect();
     if t.starts_with('-') {
-        return Err(Error::invalid(format!("duration {s:?} is negative: give a positive duration")));
+        return Err(Error::invalid(format!(
+            "duration {s:?} is negative: give a positive duration"
+        )));
     }
     if t.is_empty() {
         return Err(bad());
@@ -95,7 +97,9 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate> {
             _ => return Err(bad()),
         };
         let days = if sign == '-' { -days } else { days };
-        return today.checked_add_signed(Duration::days(days)).ok_or_else(bad);
+        return today
+            .checked_add_signed(Duration::days(days))
+            .ok_or_else(bad);
     }
     NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| bad())
 }
@@ -117,7 +121,12 @@ pub fn parse_local_datetime(s: &str, now: NaiveDateTime) -> Result<NaiveDateTime
             "{s:?} is not a moment: use now, 18:30, yesterday 18:30, 2026-11-20 18:30 or -2d 07:00"
         ))
     };
-    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(t, fmt) {
             return Ok(dt);
         }
@@ -198,11 +207,26 @@ mod tests {
         let at = |s| parse_local_datetime(s, now).unwrap();
         assert_eq!(at("now"), now);
         assert_eq!(at("18:30"), d(2026, 11, 25).and_hms_opt(18, 30, 0).unwrap());
-        assert_eq!(at("yesterday 07:15"), d(2026, 11, 24).and_hms_opt(7, 15, 0).unwrap());
-        assert_eq!(at("2026-11-20 18:30"), d(2026, 11, 20).and_hms_opt(18, 30, 0).unwrap());
-        assert_eq!(at("2026-11-20T18:30"), d(2026, 11, 20).and_hms_opt(18, 30, 0).unwrap());
-        assert_eq!(at("-2d 06:00"), d(2026, 11, 23).and_hms_opt(6, 0, 0).unwrap());
-        assert_eq!(at("2026-11-20"), d(2026, 11, 20).and_hms_opt(12, 0, 0).unwrap());
+        assert_eq!(
+            at("yesterday 07:15"),
+            d(2026, 11, 24).and_hms_opt(7, 15, 0).unwrap()
+        );
+        assert_eq!(
+            at("2026-11-20 18:30"),
+            d(2026, 11, 20).and_hms_opt(18, 30, 0).unwrap()
+        );
+        assert_eq!(
+            at("2026-11-20T18:30"),
+            d(2026, 11, 20).and_hms_opt(18, 30, 0).unwrap()
+        );
+        assert_eq!(
+            at("-2d 06:00"),
+            d(2026, 11, 23).and_hms_opt(6, 0, 0).unwrap()
+        );
+        assert_eq!(
+            at("2026-11-20"),
+            d(2026, 11, 20).and_hms_opt(12, 0, 0).unwrap()
+        );
         assert!(parse_local_datetime("yesterday 25:00", now).is_err());
         assert!(parse_local_datetime("soon", now).is_err());
     }

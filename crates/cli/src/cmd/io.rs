@@ -1,0 +1,83 @@
+//! `mm export` / `mm import`: the whole journal as one versioned JSON document.
+
+use crate::Global;
+use crate::ctx::Ctx;
+use anyhow::{Context as _, Result};
+use clap::Args;
+use mm_core::journal::Journal;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+/// Write everything you recorded as one JSON document (stdout by default).
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write to this file instead of stdout (written whole, then moved into place).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+pub fn export(a: ExportArgs, g: &Global) -> Result<()> {
+    let ctx = Ctx::open(g)?;
+    let journal = ctx.block(ctx.store.export(ctx.now))?;
+    let text = serde_json::to_string_pretty(&journal)?;
+    match a.output {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        Some(path) => {
+            let tmp = path.with_extension("partial");
+            std::fs::write(&tmp, text + "\n")
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            std::fs::rename(&tmp, &path)
+                .with_context(|| format!("cannot move the export to {}", path.display()))?;
+            eprintln!(
+                "Exported {} goals, {} sessions to {}.",
+                journal.goals.len(),
+                journal.sessions.len(),
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Load a journal written by `mm export` into a fresh database. It is checked
+/// completely first and then written in one transaction: all or nothing.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The journal file, or - for stdin.
+    pub file: PathBuf,
+}
+
+pub fn import(a: ImportArgs, g: &Global) -> Result<()> {
+    let mut text = String::new();
+    if a.file.as_os_str() == "-" {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read stdin")?;
+    } else {
+        std::fs::File::open(&a.file)
+            .and_then(|mut f| f.read_to_string(&mut text))
+            .with_context(|| format!("cannot read {}", a.file.display()))?;
+    }
+    let journal = Journal::from_json(&text)
+        .with_context(|| format!("{} was not imported", a.file.display()))?;
+    let ctx = Ctx::open(g)?;
+    let counts = ctx.block(ctx.store.import(&journal))?;
+    if ctx.json {
+        return ctx.print_json(&counts);
+    }
+    println!(
+        "Imported {} skills, {} micro-skills, {} goals, {} sessions, {} applications, {} reflections into {}.",
+        counts.skills,
+        counts.micro_skills,
+        counts.goals,
+        counts.sessions,
+        counts.applications,
+        counts.reflections,
+        ctx.store.location()
+    );
+    Ok(())
+}

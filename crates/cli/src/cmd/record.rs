@@ -1,0 +1,181 @@
+//! `mm apply` and `mm reflect`: use the skill for real, then look back.
+
+use crate::Global;
+use crate::ctx::Ctx;
+use anyhow::{Context as _, Result, bail};
+use clap::Args;
+use mm_core::*;
+use sha2::{Digest, Sha256};
+
+/// Record a real application of a goal's skill, with evidence.
+///
+/// Example: mm apply 1 --where "monthly sales review" --outcome "pivot in 4 minutes"
+///          --impact "saved the team an hour" --evidence report.xlsx
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    pub goal: GoalId,
+    /// Where you used it: the project, meeting or task.
+    #[arg(long = "where", value_name = "CONTEXT")]
+    pub context: String,
+    /// What came of it.
+    #[arg(long)]
+    pub outcome: String,
+    /// What difference it made.
+    #[arg(long)]
+    pub impact: Option<String>,
+    /// A link (https://...) or a file; a file is kept as its SHA-256, not copied.
+    #[arg(long)]
+    pub evidence: Option<String>,
+    /// When: now, yesterday 15:00, 2026-11-20 ...
+    #[arg(long, default_value = "now")]
+    pub at: String,
+}
+
+pub fn apply(a: ApplyArgs, g: &Global) -> Result<()> {
+    let ctx = Ctx::open(g)?;
+    let evidence = a.evidence.as_deref().map(evidence).transpose()?;
+    let app = ctx.block(ctx.store.add_application(
+        &NewApplication {
+            goal_id: a.goal,
+            at: ctx.parse_moment(&a.at)?,
+            context: a.context,
+            outcome: a.outcome,
+            impact: a.impact,
+            evidence,
+        },
+        ctx.now,
+    ))?;
+    if ctx.json {
+        return ctx.print_json(&app);
+    }
+    println!(
+        "Recorded application {} on goal {}: {}.",
+        app.id, app.goal_id, app.outcome
+    );
+    if let Some(e) = &app.evidence {
+        println!("  evidence: {e}");
+    }
+    println!(
+        "Next: reflect on it: mm reflect --goal {} --worked ... --didnt ... --next ... --principle <name>",
+        app.goal_id
+    );
+    Ok(())
+}
+
+fn evidence(s: &str) -> Result<Evidence> {
+    if s.contains("://") {
+        return Ok(Evidence::Link { url: s.to_owned() });
+    }
+    let path = std::path::Path::new(s);
+    let mut file = std::fs::File::open(path)
+        .with_context(|| format!("evidence {s:?} is neither a link nor a readable file"))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).with_context(|| format!("cannot read {s}"))?;
+    let name = path
+        .file_name()
+        .map_or_else(|| s.to_owned(), |n| n.to_string_lossy().into_owned());
+    Ok(Evidence::File {
+        name,
+        sha256: format!("{:x}", hasher.finalize()),
+    })
+}
+
+/// Look back: what worked, what did not, what next. Name the principles the
+/// reflection is about with --principle: the mastery rule asks that each of a
+/// goal's principles be reflected on (naming it in the text counts too).
+///
+/// Example: mm reflect --goal 1 --worked "grouping by month" --didnt "slow filters"
+///          --next "calculated fields" --principle aggregation
+#[derive(Debug, Args)]
+pub struct ReflectArgs {
+    /// About a goal.
+    #[arg(long, conflicts_with_all = ["session", "week"])]
+    pub goal: Option<GoalId>,
+    /// About one session.
+    #[arg(long, conflicts_with = "week")]
+    pub session: Option<SessionId>,
+    /// About a week (2026-W48); the default is the current week.
+    #[arg(long)]
+    pub week: Option<Week>,
+    #[arg(long, default_value = "")]
+    pub worked: String,
+    #[arg(long, default_value = "")]
+    pub didnt: String,
+    #[arg(long, default_value = "")]
+    pub next: String,
+    /// A principle this reflection addresses (id or name; repeat for several).
+    #[arg(long = "principle")]
+    pub principles: Vec<String>,
+}
+
+pub fn reflect(a: ReflectArgs, g: &Global) -> Result<()> {
+    let ctx = Ctx::open(g)?;
+    let target = match (a.goal, a.session, a.week) {
+        (Some(id), _, _) => ReflectionTarget::Goal { id },
+        (_, Some(id), _) => ReflectionTarget::Session { id },
+        (_, _, Some(week)) => ReflectionTarget::Week { week },
+        _ => ReflectionTarget::Week {
+            week: Week::of(ctx.today()),
+        },
+    };
+    // Which goal's principles to prefer when a name is ambiguous.
+    let goal = match target {
+        ReflectionTarget::Goal { id } => Some(id),
+        ReflectionTarget::Session { id } => Some(ctx.block(ctx.store.get_session(id))?.goal_id),
+        ReflectionTarget::Week { .. } => None,
+    };
+    let micros = ctx.block(ctx.store.list_micro_skills(None))?;
+    let preferred = match goal {
+        Some(gid) => Some(ctx.block(ctx.store.get_goal(gid))?.micro_skill_id),
+        None => None,
+    };
+    let mut principles = Vec::new();
+    for key in &a.principles {
+        principles.push(resolve_principle(key, &micros, preferred)?);
+    }
+    let r = ctx.block(ctx.store.add_reflection(&NewReflection {
+        target,
+        at: ctx.now,
+        worked: a.worked,
+        didnt: a.didnt,
+        next: a.next,
+        principles,
+    }))?;
+    if ctx.json {
+        return ctx.print_json(&r);
+    }
+    println!("Recorded reflection {}.", r.id);
+    Ok(())
+}
+
+fn resolve_principle(
+    key: &str,
+    micros: &[MicroSkill],
+    preferred: Option<MicroSkillId>,
+) -> Result<PrincipleId> {
+    let all = micros
+        .iter()
+        .flat_map(|m| m.principles.iter().map(move |p| (m.id, p)));
+    if let Ok(id) = key.trim().trim_start_matches('#').parse::<i64>() {
+        if let Some((_, p)) = all.clone().find(|(_, p)| p.id.0 == id) {
+            return Ok(p.id);
+        }
+        bail!("no principle {id} (see `mm micro list`)");
+    }
+    let wanted = key.trim().to_lowercase();
+    let hits: Vec<_> = all
+        .filter(|(_, p)| p.name.to_lowercase() == wanted)
+        .collect();
+    if let Some(m) = preferred
+        && let Some((_, p)) = hits.iter().find(|(mid, _)| *mid == m)
+    {
+        return Ok(p.id);
+    }
+    match hits.as_slice() {
+        [] => bail!("no principle named {key:?} (see `mm micro list`)"),
+        [(_, p)] => Ok(p.id),
+        _ => bail!(
+            "several micro-skills have a principle named {key:?}: use its id, or reflect --goal"
+        ),
+    }
+}

@@ -1,0 +1,268 @@
+//! `mm status` (where each open goal stands) and `mm review` (the past week).
+
+use crate::Global;
+use crate::ctx::Ctx;
+use crate::ui;
+use anyhow::Result;
+use chrono::{Duration, NaiveDate};
+use clap::Args;
+use mm_core::mastery::MasteryReport;
+use mm_core::pace::{Pace, pace};
+use mm_core::parse::format_minutes;
+use mm_core::*;
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+struct GoalStatus {
+    goal: GoalId,
+    micro_skill: String,
+    state: GoalState,
+    start: NaiveDate,
+    deadline: NaiveDate,
+    /// Share of the time from start to deadline that has passed.
+    time_elapsed: f64,
+    pace: Pace,
+    mastery: MasteryReport,
+}
+
+#[derive(Debug, Serialize)]
+struct Status {
+    today: NaiveDate,
+    open: Vec<GoalStatus>,
+    achieved: usize,
+    abandoned: usize,
+}
+
+/// Where each open goal stands: time to the deadline, this week's minutes
+/// against the budget, pace, and which mastery conditions are met.
+pub fn status(g: &Global) -> Result<()> {
+    let ctx = Ctx::open(g)?;
+    let rule = ctx.mastery_rule()?;
+    let goals = ctx.block(ctx.store.list_goals())?;
+    let today = ctx.today();
+    let mut open = Vec::new();
+    for goal in goals.iter().filter(|g| !g.state.is_closed()) {
+        let ev = ctx.block(ctx.store.goal_evidence(goal.id))?;
+        let p = pace(goal, &ev.sessions, today, ctx.offset);
+        open.push(GoalStatus {
+            goal: goal.id,
+            micro_skill: ev.micro_skill.name.clone(),
+            state: goal.state_on(today),
+            start: goal.start,
+            deadline: goal.deadline,
+            time_elapsed: p.days_elapsed as f64 / p.days_total.max(1) as f64,
+            mastery: ev.check(&rule, ctx.offset),
+            pace: p,
+        });
+    }
+    let status = Status {
+        today,
+        achieved: goals
+            .iter()
+            .filter(|g| g.state == GoalState::Achieved)
+            .count(),
+        abandoned: goals
+            .iter()
+            .filter(|g| g.state == GoalState::Abandoned)
+            .count(),
+        open,
+    };
+    if ctx.json {
+        return ctx.print_json(&status);
+    }
+    if status.open.is_empty() {
+        println!(
+            "No open goals. Commit to one with `mm goal new`, or load an example journey with `mm demo`."
+        );
+    }
+    for s in &status.open {
+        let days_left = (s.deadline - today).num_days();
+        println!("Goal {} · {} ({})", s.goal, s.micro_skill, s.state);
+        println!(
+            "  to deadline {}  {}  {} day{} left",
+            s.deadline,
+            ui::bar(s.time_elapsed, 20),
+            days_left.max(0),
+            if days_left == 1 { "" } else { "s" }
+        );
+        println!(
+            "  this week    {}  {} of {}",
+            ui::bar(
+                f64::from(s.pace.week_minutes) / f64::from(s.pace.week_budget.max(1)),
+                20
+            ),
+            format_minutes(s.pace.week_minutes),
+            format_minutes(s.pace.week_budget)
+        );
+        println!(
+            "  practice     {}  {} of {} planned · {}",
+            ui::bar(
+                f64::from(s.pace.minutes_done) / f64::from(s.pace.minutes_planned.max(1)),
+                20
+            ),
+            format_minutes(s.pace.minutes_done),
+            format_minutes(s.pace.minutes_planned),
+            s.pace.status.as_str()
+        );
+        let met = s.mastery.conditions.iter().filter(|c| c.met).count();
+        println!(
+            "  mastery      {met} of {} conditions met",
+            s.mastery.conditions.len()
+        );
+        for c in &s.mastery.conditions {
+            println!("    {} {}", ui::mark(c.met), c.detail);
+        }
+        println!();
+    }
+    if status.achieved + status.abandoned > 0 {
+        println!(
+            "{} achieved, {} abandoned (see `mm goal list --all`).",
+            status.achieved, status.abandoned
+        );
+    }
+    Ok(())
+}
+
+/// Look back over a period.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// How many days back, ending today.
+    #[arg(long, default_value_t = 7)]
+    pub days: u32,
+}
+
+#[derive(Debug, Serialize)]
+struct Day {
+    date: NaiveDate,
+    minutes: u32,
+    sessions: u32,
+}
+
+#[derive(Debug, Serialize)]
+struct Review {
+    from: NaiveDate,
+    to: NaiveDate,
+    minutes: u32,
+    sessions: usize,
+    days: Vec<Day>,
+    applications: Vec<Application>,
+    reflections: Vec<Reflection>,
+    achieved: Vec<GoalId>,
+    errors_per_rep: Option<f64>,
+}
+
+/// The past week (or --days N): practice per day, applications, reflections,
+/// goals achieved.
+pub fn review(a: ReviewArgs, g: &Global) -> Result<()> {
+    let ctx = Ctx::open(g)?;
+    let to = ctx.today();
+    let from = to - Duration::days(i64::from(a.days.max(1)) - 1);
+    let in_range = |at: chrono::DateTime<chrono::Utc>| {
+        let d = local_date(at, ctx.offset);
+        d >= from && d <= to
+    };
+    let sessions: Vec<Session> = ctx
+        .block(ctx.store.list_sessions(None))?
+        .into_iter()
+        .filter(|s| in_range(s.started_at))
+        .collect();
+    let mut days: Vec<Day> = (0..=(to - from).num_days())
+        .map(|i| Day {
+            date: from + Duration::days(i),
+            minutes: 0,
+            sessions: 0,
+        })
+        .collect();
+    for s in &sessions {
+        let i = (local_date(s.started_at, ctx.offset) - from).num_days() as usize;
+        days[i].minutes += s.focused_minutes;
+        days[i].sessions += 1;
+    }
+    let reps: u32 = sessions.iter().map(|s| s.reps).sum();
+    let errors: u32 = sessions.iter().map(|s| s.errors).sum();
+    let review = Review {
+        from,
+        to,
+        minutes: sessions.iter().map(|s| s.focused_minutes).sum(),
+        sessions: sessions.len(),
+        applications: ctx
+            .block(ctx.store.list_applications(None))?
+            .into_iter()
+            .filter(|x| in_range(x.at))
+            .collect(),
+        reflections: ctx
+            .block(ctx.store.list_reflections())?
+            .into_iter()
+            .filter(|x| in_range(x.at))
+            .collect(),
+        achieved: ctx
+            .block(ctx.store.list_goals())?
+            .into_iter()
+            .filter(|g| g.state == GoalState::Achieved && g.closed_at.is_some_and(in_range))
+            .map(|g| g.id)
+            .collect(),
+        errors_per_rep: (reps > 0).then(|| f64::from(errors) / f64::from(reps)),
+        days,
+    };
+    if ctx.json {
+        return ctx.print_json(&review);
+    }
+    println!("Review {} → {}", review.from, review.to);
+    let peak = review
+        .days
+        .iter()
+        .map(|d| d.minutes)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    for d in &review.days {
+        let w = (f64::from(d.minutes) / f64::from(peak) * 30.0).round() as usize;
+        println!(
+            "  {} {:>6} {}",
+            d.date.format("%a %d"),
+            if d.minutes == 0 {
+                "·".to_owned()
+            } else {
+                format_minutes(d.minutes)
+            },
+            "█".repeat(w)
+        );
+    }
+    println!(
+        "  {} in {} session{}{}",
+        format_minutes(review.minutes),
+        review.sessions,
+        if review.sessions == 1 { "" } else { "s" },
+        review
+            .errors_per_rep
+            .map(|e| format!(", {:.0}% errors per rep", e * 100.0))
+            .unwrap_or_default()
+    );
+    println!("  applications: {}", review.applications.len());
+    for a in &review.applications {
+        println!("    goal {} · {}: {}", a.goal_id, a.context, a.outcome);
+    }
+    println!("  reflections: {}", review.reflections.len());
+    for r in &review.reflections {
+        if !r.next.is_empty() {
+            println!("    next: {}", r.next);
+        }
+    }
+    if !review.achieved.is_empty() {
+        println!(
+            "  achieved: {}",
+            review
+                .achieved
+                .iter()
+                .map(|g| format!("goal {g}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if review.sessions == 0 {
+        println!(
+            "  No practice this period. A 25-minute session today restarts the habit: mm practice start <goal> --aim ..."
+        );
+    }
+    Ok(())
+}

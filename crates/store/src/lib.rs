@@ -1,0 +1,340 @@
+//! Persistence for Micromastery: one [`Store`] API over two backends, chosen by URL.
+//!
+//! * SQLite (the default, embedded): a file, created on first use, in WAL mode
+//!   with foreign keys on. [`default_sqlite_path`] gives the platform location.
+//! * PostgreSQL (`postgres://...`): for teams and training programmes, where
+//!   stateless server instances share one database.
+//!
+//! Migrations are embedded in the binary and applied when the store opens.
+//! Every change that writes more than one row runs in one transaction.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), mm_store::Error> {
+//! let store = mm_store::Store::open("sqlite::memory:").await?;
+//! let skills = store.list_skills().await?;
+//! assert!(skills.is_empty());
+//! # Ok(()) }
+//! ```
+
+mod error;
+mod goals;
+mod journal;
+mod row;
+mod sessions;
+mod settings;
+mod skills;
+
+pub use error::{Error, Result};
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The person's journal in a database. Cheap to clone (a connection pool).
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// The URL with any password hidden, for messages.
+    shown_url: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .field("url", &self.shown_url)
+            .finish()
+    }
+}
+
+/// Where the SQLite journal lives by default: `$XDG_DATA_HOME/micromastery/mm.db`
+/// (`~/.local/share/micromastery/mm.db` when XDG_DATA_HOME is unset).
+pub fn default_sqlite_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(base.join("micromastery").join("mm.db"))
+}
+
+impl Store {
+    /// Open (and migrate) the store at `url`: `postgres://...`, `sqlite://path`,
+    /// `sqlite::memory:`, or a plain file path (SQLite).
+    ///
+    /// # Errors
+    /// [`Error::Open`] when the database cannot be reached or is not a database
+    /// of ours; [`Error::Locked`] / [`Error::ReadOnly`] for SQLite files that
+    /// cannot be written.
+    pub async fn open(url: &str) -> Result<Store> {
+        Self::open_with(url, None).await
+    }
+
+    /// Open a PostgreSQL store whose tables live in `schema` (created if
+    /// missing). Tests use this to give each test its own schema.
+    ///
+    /// # Errors
+    /// As [`Store::open`]; [`Error::Invalid`] for a schema name that is not a
+    /// plain identifier or a SQLite URL.
+    pub async fn open_in_schema(url: &str, schema: &str) -> Result<Store> {
+        if !schema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            || schema.is_empty()
+        {
+            return Err(Error::Invalid(format!(
+                "{schema:?} is not a plain schema name"
+            )));
+        }
+        Self::open_with(url, Some(schema.to_owned())).await
+    }
+
+    async fn open_with(url: &str, schema: Option<String>) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let is_pg = url.starts_with("postgres://") || url.starts_with("postgresql://");
+        if is_pg {
+            Self::open_postgres(url, schema).await
+        } else if schema.is_some() {
+            Err(Error::Invalid("schemas are a PostgreSQL feature".into()))
+        } else {
+            Self::open_sqlite(url).await
+        }
+    }
+
+    async fn open_postgres(url: &str, schema: Option<String>) -> Result<Store> {
+        let shown_url = hide_password(url);
+        let open_err = |e: sqlx::Error| Error::Open {
+            url: shown_url.clone(),
+            reason: error::describe(&e),
+        };
+        let options = AnyConnectOptions::from_str(url).map_err(open_err)?;
+        if let Some(schema) = &schema {
+            // Create the schema with a one-off connection, then pin every pooled
+            // connection's search_path to it.
+            let pool = AnyPoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options.clone())
+                .await
+                .map_err(open_err)?;
+            pool.execute(&*format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+                .await
+                .map_err(open_err)?;
+            pool.close().await;
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _| {
+                let schema = schema.clone();
+                Box::pin(async move {
+                    if let Some(schema) = schema {
+                        conn.execute(&*format!("SET search_path TO \"{schema}\""))
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(open_err)?;
+        POSTGRES_MIGRATIONS
+            .run(&pool)
+            .await
+            .map_err(|e| Error::Migrate {
+                url: shown_url.clone(),
+                reason: e.to_string(),
+            })?;
+        Ok(Store {
+            pool,
+            backend: Backend::Postgres,
+            shown_url,
+        })
+    }
+
+    async fn open_sqlite(url: &str) -> Result<Store> {
+        let memory = url == "sqlite::memory:" || url == ":memory:";
+        let path = if memory {
+            None
+        } else {
+            let p = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
+            let p = p.split('?').next().unwrap_or(p);
+            Some(PathBuf::from(p))
+        };
+        let shown_url = path
+            .as_ref()
+            .map_or_else(|| "sqlite::memory:".to_owned(), |p| p.display().to_string());
+        if let Some(p) = &path {
+            check_sqlite_file(p)?;
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| Error::Open {
+                    url: shown_url.clone(),
+                    reason: format!("cannot create the folder {}: {e}", dir.display()),
+                })?;
+            }
+        }
+        let connect_url = match &path {
+            None => "sqlite::memory:".to_owned(),
+            Some(p) => format!("sqlite://{}?mode=rwc", p.display()),
+        };
+        let options = AnyConnectOptions::from_str(&connect_url).map_err(|e| Error::Open {
+            url: shown_url.clone(),
+            reason: error::describe(&e),
+        })?;
+        let pool = AnyPoolOptions::new()
+            // One in-memory database must be one connection.
+            .max_connections(if memory { 1 } else { 4 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 3000;")
+                        .await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|e| error::classify_sqlite(e, &shown_url))?;
+        if !memory {
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await
+                .map_err(|e| error::classify_sqlite(e, &shown_url))?;
+        }
+        SQLITE_MIGRATIONS.run(&pool).await.map_err(|e| match e {
+            sqlx::migrate::MigrateError::Execute(inner) => {
+                error::classify_sqlite(inner, &shown_url)
+            }
+            other => Error::Migrate {
+                url: shown_url.clone(),
+                reason: other.to_string(),
+            },
+        })?;
+        Ok(Store {
+            pool,
+            backend: Backend::Sqlite,
+            shown_url,
+        })
+    }
+
+    /// Which engine this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The database location, with any password hidden.
+    pub fn location(&self) -> &str {
+        &self.shown_url
+    }
+
+    /// Close the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Run SQLite's `PRAGMA integrity_check`; `Ok(())` when it says "ok".
+    ///
+    /// # Errors
+    /// [`Error::Internal`] with the check's findings, or when not on SQLite.
+    pub async fn integrity_check(&self) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(Error::Invalid("integrity_check is a SQLite check".into()));
+        }
+        let rows: Vec<(String,)> = sqlx::query_as("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
+        let found: Vec<_> = rows.into_iter().map(|r| r.0).collect();
+        if found == ["ok"] {
+            Ok(())
+        } else {
+            Err(Error::Corrupt(found.join("; ")))
+        }
+    }
+}
+
+/// Refuse, before SQLite touches it, a file that exists but is not SQLite.
+fn check_sqlite_file(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let shown = path.display().to_string();
+    match std::fs::File::open(path) {
+        Ok(mut f) => {
+            if path.is_dir() {
+                return Err(Error::Open {
+                    url: shown,
+                    reason: "it is a folder, not a database file".into(),
+                });
+            }
+            let mut head = [0u8; 16];
+            let n = f.read(&mut head).unwrap_or(0);
+            if n > 0 && (n < 16 || head != *b"SQLite format 3\0") {
+                return Err(Error::Open {
+                    url: shown,
+                    reason: "the file is not a SQLite database".into(),
+                });
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::Open {
+            url: shown,
+            reason: e.to_string(),
+        }),
+    }
+}
+
+fn hide_password(url: &str) -> String {
+    // postgres://user:secret@host/db -> postgres://user:***@host/db
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((auth, host)) = rest.split_once('@')
+        && let Some((user, _)) = auth.split_once(':')
+    {
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_owned()
+}
+
+impl Store {
+    /// Drop a schema created by [`Store::open_in_schema`] (test clean-up).
+    #[doc(hidden)]
+    pub async fn drop_schema_for_tests(&self, schema: &str) -> Result<()> {
+        if !schema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(Error::Invalid("bad schema name".into()));
+        }
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            hide_password("postgres://u:pw@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(hide_password("postgres://u@h/db"), "postgres://u@h/db");
+    }
+}
