@@ -35,67 +35,58 @@ fn main() {
         println!("{line} sum {sum:.2}");
     };
     run(base, "base");
-    for v in [0.0, 1.0, 2.0, 5.0] {
+    let b2 = mm_taxonomy::map::Weights {
+        preferred: 5.0,
+        b: 1.0,
+        broader: 0.0,
+        mention: 25.0,
+        coverage: 1.0,
+        ..base
+    };
+    run(b2, "combo");
+    for v in [4.0, 8.0] {
+        run(
+            mm_taxonomy::map::Weights { preferred: v, ..b2 },
+            &format!("combo preferred {v}"),
+        );
+    }
+    for v in [0.3, 0.6] {
         run(
             mm_taxonomy::map::Weights {
-                preferred: v,
-                ..base
+                description: v * 0.5,
+                ..b2
             },
-            &format!("preferred {v}"),
+            &format!("combo desc {}", v * 0.5),
         );
     }
-    for v in [0.3, 2.0] {
+    for v in [0.0, 2.0] {
         run(
-            mm_taxonomy::map::Weights { alt: v, ..base },
-            &format!("alt {v}"),
+            mm_taxonomy::map::Weights { coverage: v, ..b2 },
+            &format!("combo coverage {v}"),
         );
     }
-    for v in [0.2, 0.4, 1.0, 1.5] {
+    for v in [0.0, 0.3] {
         run(
-            mm_taxonomy::map::Weights {
-                description: v,
-                ..base
-            },
-            &format!("desc {v}"),
+            mm_taxonomy::map::Weights { prior: v, ..b2 },
+            &format!("combo prior {v}"),
         );
     }
-    for v in [0.0, 4.0, 25.0] {
+    for v in [0.5, 1.5] {
         run(
-            mm_taxonomy::map::Weights { mention: v, ..base },
-            &format!("mention {v}"),
+            mm_taxonomy::map::Weights { alt: v, ..b2 },
+            &format!("combo alt {v}"),
         );
     }
-    for v in [0.0, 1.0, 4.0] {
+    for v in [0.05] {
         run(
-            mm_taxonomy::map::Weights {
-                coverage: v,
-                ..base
-            },
-            &format!("coverage {v}"),
+            mm_taxonomy::map::Weights { broader: v, ..b2 },
+            &format!("combo broader {v}"),
         );
     }
-    for v in [0.0, 0.4, 1.0] {
+    for v in [0.9] {
         run(
-            mm_taxonomy::map::Weights { prior: v, ..base },
-            &format!("prior {v}"),
-        );
-    }
-    for v in [0.0, 0.5] {
-        run(
-            mm_taxonomy::map::Weights { broader: v, ..base },
-            &format!("broader {v}"),
-        );
-    }
-    for v in [0.5, 2.0] {
-        run(
-            mm_taxonomy::map::Weights { k1: v, ..base },
-            &format!("k1 {v}"),
-        );
-    }
-    for v in [0.3, 1.0] {
-        run(
-            mm_taxonomy::map::Weights { b: v, ..base },
-            &format!("b {v}"),
+            mm_taxonomy::map::Weights { b: v, ..b2 },
+            &format!("combo b {v}"),
         );
     }
 }

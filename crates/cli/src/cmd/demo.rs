@@ -55,25 +55,23 @@ pub fn run(g: &Global) -> Result<()> {
         at(24, 9, 5)?,
     ))?;
     let start = today - Duration::days(23);
-    let g1 = ctx.block(
-        s.create_goal(
-            &NewGoal {
-                micro_skill_id: pivot.id,
-                target_level: Level::Competent,
-                start,
-                deadline: start + Duration::days(13),
-                weekly_minutes: 150,
-                criteria: vec![
+    let g1 = ctx.block(s.create_goal(
+        &NewGoal {
+            micro_skill_id: pivot.id,
+            target_level: Level::Competent,
+            start,
+            deadline: start + Duration::days(13),
+            weekly_minutes: 150,
+            criteria: vec![
                     "Build a pivot of sales by region and month from raw data in under 5 minutes"
                         .into(),
                     "Add a calculated field (margin %) without looking it up".into(),
                     "Explain to a colleague why the source data must be tidy first".into(),
                 ],
-            },
-            at(23, 8, 0)?,
-            start,
-        ),
-    )?;
+        },
+        at(23, 8, 0)?,
+        start,
+    ))?;
     let sessions = [
         (
             22,
@@ -205,24 +203,22 @@ pub fn run(g: &Global) -> Result<()> {
         at(6, 9, 5)?,
     ))?;
     let start2 = today - Duration::days(5);
-    let g2 = ctx.block(
-        s.create_goal(
-            &NewGoal {
-                micro_skill_id: joins.id,
-                target_level: Level::Competent,
-                start: start2,
-                deadline: start2 + Duration::days(13),
-                weekly_minutes: 120,
-                criteria: vec![
+    let g2 = ctx.block(s.create_goal(
+        &NewGoal {
+            micro_skill_id: joins.id,
+            target_level: Level::Competent,
+            start: start2,
+            deadline: start2 + Duration::days(13),
+            weekly_minutes: 120,
+            criteria: vec![
                     "Write a customers–orders–products query with totals per customer, first try"
                         .into(),
                     "Explain when a LEFT JOIN changes a count".into(),
                 ],
-            },
-            at(5, 8, 0)?,
-            start2,
-        ),
-    )?;
+        },
+        at(5, 8, 0)?,
+        start2,
+    ))?;
     for (ago, aim, minutes) in [
         (4, "inner joins on the sample shop database", 35),
         (2, "GROUP BY with HAVING", 30),
