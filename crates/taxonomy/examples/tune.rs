@@ -1,7 +1,8 @@
 //! Grid search of the lexical ranker's weights on the validation splits
 //! (never on test data). Usage:
 //! cargo run --release -p mm-taxonomy --example tune -- tech_validation_annotations.csv house_validation_annotations.csv
-use mm_taxonomy::{Taxonomy, eval, map::Mapper};
+use mm_taxonomy::map::{Mapper, Weights};
+use mm_taxonomy::{Taxonomy, eval};
 
 fn main() {
     let tax = Taxonomy::load_embedded().expect("taxonomy");
@@ -12,7 +13,7 @@ fn main() {
         .map(|f| eval::read_benchmark(std::fs::File::open(f).expect("open"), f).expect("read"))
         .collect();
     let base = mapper.weights;
-    let mut run = |w: mm_taxonomy::map::Weights, tag: &str| {
+    let mut run = |w: Weights, tag: &str| {
         mapper.weights = w;
         let mut line = format!("{tag:<28}");
         let mut sum = 0.0;
@@ -34,59 +35,25 @@ fn main() {
         }
         println!("{line} sum {sum:.2}");
     };
-    run(base, "base");
-    let b2 = mm_taxonomy::map::Weights {
-        preferred: 5.0,
-        b: 1.0,
-        broader: 0.0,
-        mention: 25.0,
-        coverage: 1.0,
-        ..base
-    };
-    run(b2, "combo");
-    for v in [4.0, 8.0] {
-        run(
-            mm_taxonomy::map::Weights { preferred: v, ..b2 },
-            &format!("combo preferred {v}"),
-        );
-    }
-    for v in [0.3, 0.6] {
-        run(
-            mm_taxonomy::map::Weights {
-                description: v * 0.5,
-                ..b2
-            },
-            &format!("combo desc {}", v * 0.5),
-        );
-    }
-    for v in [0.0, 2.0] {
-        run(
-            mm_taxonomy::map::Weights { coverage: v, ..b2 },
-            &format!("combo coverage {v}"),
-        );
-    }
-    for v in [0.0, 0.3] {
-        run(
-            mm_taxonomy::map::Weights { prior: v, ..b2 },
-            &format!("combo prior {v}"),
-        );
-    }
-    for v in [0.5, 1.5] {
-        run(
-            mm_taxonomy::map::Weights { alt: v, ..b2 },
-            &format!("combo alt {v}"),
-        );
-    }
-    for v in [0.05] {
-        run(
-            mm_taxonomy::map::Weights { broader: v, ..b2 },
-            &format!("combo broader {v}"),
-        );
-    }
-    for v in [0.9] {
-        run(
-            mm_taxonomy::map::Weights { b: v, ..b2 },
-            &format!("combo b {v}"),
-        );
+    run(base, "defaults");
+    // One weight at a time around the defaults.
+    type Set = fn(&mut Weights, f32);
+    let knobs: [(&str, Set, [f32; 2]); 9] = [
+        ("k1", |w, v| w.k1 = v, [0.8, 1.6]),
+        ("b", |w, v| w.b = v, [0.75, 0.9]),
+        ("preferred", |w, v| w.preferred = v, [3.0, 8.0]),
+        ("alt", |w, v| w.alt = v, [0.5, 1.5]),
+        ("description", |w, v| w.description = v, [0.15, 0.6]),
+        ("mention", |w, v| w.mention = v, [12.0, 40.0]),
+        ("coverage", |w, v| w.coverage = v, [0.0, 2.0]),
+        ("prior", |w, v| w.prior = v, [0.0, 0.3]),
+        ("broader", |w, v| w.broader = v, [0.0, 0.1]),
+    ];
+    for (name, set, values) in knobs {
+        for v in values {
+            let mut w = base;
+            set(&mut w, v);
+            run(w, &format!("{name} {v}"));
+        }
     }
 }
