@@ -12,7 +12,6 @@ import csv
 import json
 import os
 import pathlib
-import re
 import subprocess
 import sys
 import time
@@ -77,14 +76,13 @@ def main():
         a.add_word(l.lower(), len(l))
     a.make_automaton()
     ab = time.perf_counter() - t
-    word = re.compile(r"\w")
 
     def count(x):
         low = x.lower()
         c = 0
         for end, ln in a.iter_long(low):
             s = end - ln + 1
-            if (s == 0 or not word.match(low[s - 1])) and (end + 1 == len(low) or not word.match(low[end + 1])):
+            if (s == 0 or not low[s - 1].isalnum()) and (end + 1 == len(low) or not low[end + 1].isalnum()):
                 c += 1
         return c
 

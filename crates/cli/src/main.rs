@@ -40,14 +40,6 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Build, search and inspect the ESCO + O*NET skill taxonomy.
-    Taxonomy(cmd::taxonomy::TaxonomyArgs),
-    /// Find ESCO skill mentions in texts (JSON Lines, CSV or plain text).
-    Extract(cmd::extract::ExtractArgs),
-    /// Map a phrase or sentence to ranked ESCO skills.
-    Map(cmd::map::MapArgs),
-    /// Measure the skill rankers on benchmark files.
-    Eval(cmd::eval::EvalArgs),
     /// Load an example journey (one goal achieved, one in progress) into a fresh database.
     Demo,
     /// Where each open goal stands: deadline, this week's minutes, pace, mastery conditions.
@@ -84,16 +76,20 @@ enum Command {
     /// Settings, such as the mastery rule.
     #[command(subcommand)]
     Config(cmd::config::ConfigCmd),
+    /// Build, search and inspect the ESCO + O*NET skill taxonomy.
+    Taxonomy(cmd::taxonomy::TaxonomyArgs),
+    /// Find ESCO skill mentions in texts (JSON Lines, CSV or plain text).
+    Extract(cmd::extract::ExtractArgs),
+    /// Map a phrase or sentence to ranked ESCO skills.
+    Map(cmd::map::MapArgs),
+    /// Measure the skill rankers on benchmark files.
+    Eval(cmd::eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let g = &cli.global;
     let result: anyhow::Result<()> = match cli.command {
-        Command::Taxonomy(a) => cmd::taxonomy::run(a, g),
-        Command::Extract(a) => cmd::extract::run(a, g),
-        Command::Map(a) => cmd::map::run(a, g),
-        Command::Eval(a) => cmd::eval::run(a, g),
         Command::Demo => cmd::demo::run(g),
         Command::Status => cmd::status::status(g),
         Command::Review(a) => cmd::status::review(a, g),
@@ -109,6 +105,10 @@ fn main() -> ExitCode {
         Command::Market(c) => cmd::market::run(c, g),
         Command::Discover(a) => cmd::discover::run(a, g),
         Command::Next(a) => cmd::next::run(a, g),
+        Command::Taxonomy(a) => cmd::taxonomy::run(a, g),
+        Command::Extract(a) => cmd::extract::run(a, g),
+        Command::Map(a) => cmd::map::run(a, g),
+        Command::Eval(a) => cmd::eval::run(a, g),
     };
     exit::finish(result, g)
 }

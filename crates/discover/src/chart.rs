@@ -13,7 +13,7 @@ pub fn sparkline(values: &[f64]) -> String {
     values
         .iter()
         .map(|&v| {
-            if !(hi > lo) {
+            if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
                 BARS[3]
             } else {
                 let i = ((v - lo) / (hi - lo) * 7.0).round() as usize;

@@ -1,7 +1,8 @@
 //! Grid search of the lexical ranker's weights on the validation splits
 //! (never on test data). Usage:
 //! cargo run --release -p mm-taxonomy --example tune -- tech_validation_annotations.csv house_validation_annotations.csv
-use mm_taxonomy::{Taxonomy, eval, map::Mapper};
+use mm_taxonomy::map::{Mapper, Weights};
+use mm_taxonomy::{Taxonomy, eval};
 
 fn main() {
     let tax = Taxonomy::load_embedded().expect("taxonomy");
@@ -12,7 +13,7 @@ fn main() {
         .map(|f| eval::read_benchmark(std::fs::File::open(f).expect("open"), f).expect("read"))
         .collect();
     let base = mapper.weights;
-    let mut run = |w: mm_taxonomy::map::Weights, tag: &str| {
+    let mut run = |w: Weights, tag: &str| {
         mapper.weights = w;
         let mut line = format!("{tag:<28}");
         let mut sum = 0.0;
@@ -34,68 +35,25 @@ fn main() {
         }
         println!("{line} sum {sum:.2}");
     };
-    run(base, "base");
-    for v in [0.0, 1.0, 2.0, 5.0] {
-        run(
-            mm_taxonomy::map::Weights {
-                preferred: v,
-                ..base
-            },
-            &format!("preferred {v}"),
-        );
-    }
-    for v in [0.3, 2.0] {
-        run(
-            mm_taxonomy::map::Weights { alt: v, ..base },
-            &format!("alt {v}"),
-        );
-    }
-    for v in [0.2, 0.4, 1.0, 1.5] {
-        run(
-            mm_taxonomy::map::Weights {
-                description: v,
-                ..base
-            },
-            &format!("desc {v}"),
-        );
-    }
-    for v in [0.0, 4.0, 25.0] {
-        run(
-            mm_taxonomy::map::Weights { mention: v, ..base },
-            &format!("mention {v}"),
-        );
-    }
-    for v in [0.0, 1.0, 4.0] {
-        run(
-            mm_taxonomy::map::Weights {
-                coverage: v,
-                ..base
-            },
-            &format!("coverage {v}"),
-        );
-    }
-    for v in [0.0, 0.4, 1.0] {
-        run(
-            mm_taxonomy::map::Weights { prior: v, ..base },
-            &format!("prior {v}"),
-        );
-    }
-    for v in [0.0, 0.5] {
-        run(
-            mm_taxonomy::map::Weights { broader: v, ..base },
-            &format!("broader {v}"),
-        );
-    }
-    for v in [0.5, 2.0] {
-        run(
-            mm_taxonomy::map::Weights { k1: v, ..base },
-            &format!("k1 {v}"),
-        );
-    }
-    for v in [0.3, 1.0] {
-        run(
-            mm_taxonomy::map::Weights { b: v, ..base },
-            &format!("b {v}"),
-        );
+    run(base, "defaults");
+    // One weight at a time around the defaults.
+    type Set = fn(&mut Weights, f32);
+    let knobs: [(&str, Set, [f32; 2]); 9] = [
+        ("k1", |w, v| w.k1 = v, [0.8, 1.6]),
+        ("b", |w, v| w.b = v, [0.75, 0.9]),
+        ("preferred", |w, v| w.preferred = v, [3.0, 8.0]),
+        ("alt", |w, v| w.alt = v, [0.5, 1.5]),
+        ("description", |w, v| w.description = v, [0.15, 0.6]),
+        ("mention", |w, v| w.mention = v, [12.0, 40.0]),
+        ("coverage", |w, v| w.coverage = v, [0.0, 2.0]),
+        ("prior", |w, v| w.prior = v, [0.0, 0.3]),
+        ("broader", |w, v| w.broader = v, [0.0, 0.1]),
+    ];
+    for (name, set, values) in knobs {
+        for v in values {
+            let mut w = base;
+            set(&mut w, v);
+            run(w, &format!("{name} {v}"));
+        }
     }
 }

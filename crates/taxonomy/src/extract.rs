@@ -357,9 +357,8 @@ impl Builder {
         let mut trans: FxHashMap<u64, u32> = FxHashMap::default();
         let mut terminal: Vec<u32> = vec![NONE]; // node 0 unused (root handled by `root`)
         let mut entries = Vec::with_capacity(self.labels.len());
-        let mut keys: Vec<_> = self.labels.into_iter().collect();
-        keys.sort_by(|a, b| a.0.cmp(&b.0)); // deterministic ids
-        for (toks, mut cands) in keys {
+        // FxHash is unseeded, so this order (and the entry ids) is the same on every run.
+        for (toks, mut cands) in self.labels {
             // The skill this label stands for: the one it is the preferred label
             // of, else the one most occupations need.
             cands.sort_by(|a, b| b.preferred.cmp(&a.preferred).then(b.weight.cmp(&a.weight)));

@@ -78,18 +78,18 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(usize, usize)) {
         while i < n {
             let b = bytes[i];
             if b < 0x80 {
-                if b.is_ascii_alphanumeric() {
-                    i += 1;
-                } else if (b == b'.' || b == b'\'') && i + 1 < n && next_is_core(text, i + 1) {
+                // A letter or digit, or `.`/`'` joining two of them.
+                if b.is_ascii_alphanumeric()
+                    || ((b == b'.' || b == b'\'') && i + 1 < n && next_is_core(text, i + 1))
+                {
                     i += 1;
                 } else {
                     break;
                 }
             } else {
                 let c = char_at(text, i).unwrap_or(' ');
-                if is_core(c) {
-                    i += c.len_utf8();
-                } else if (c == '’' || c == 'ʼ') && next_is_core(text, i + c.len_utf8()) {
+                if is_core(c) || ((c == '’' || c == 'ʼ') && next_is_core(text, i + c.len_utf8()))
+                {
                     i += c.len_utf8();
                 } else {
                     break;
