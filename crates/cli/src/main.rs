@@ -83,12 +83,30 @@ enum Command {
     Badge(cmd::badge::BadgeArgs),
     /// Export your mastered micro-skills with their credentials.
     Portfolio(cmd::portfolio::PortfolioArgs),
+    /// Market analysis of job postings: shares, trends, co-occurring skills.
+    #[command(subcommand)]
+    Market(cmd::market::MarketCmd),
+    /// Rank high-impact micro-skills for a role, with the evidence behind each.
+    Discover(cmd::discover::DiscoverArgs),
+    /// After an achieved goal: related skills to tackle next, with reasons.
+    Next(cmd::next::NextArgs),
+    /// Settings, such as the mastery rule.
+    #[command(subcommand)]
+    Config(cmd::config::ConfigCmd),
+    /// Build, search and inspect the ESCO + O*NET skill taxonomy.
+    Taxonomy(cmd::taxonomy::TaxonomyArgs),
+    /// Find ESCO skill mentions in texts (JSON Lines, CSV or plain text).
+    Extract(cmd::extract::ExtractArgs),
+    /// Map a phrase or sentence to ranked ESCO skills.
+    Map(cmd::map::MapArgs),
+    /// Measure the skill rankers on benchmark files.
+    Eval(cmd::eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let g = &cli.global;
-    let result = match cli.command {
+    let result: anyhow::Result<()> = match cli.command {
         Command::Demo => cmd::demo::run(g),
         Command::Status => cmd::status::status(g),
         Command::Review(a) => cmd::status::review(a, g),
@@ -107,6 +125,13 @@ fn main() -> ExitCode {
         Command::Arc(c) => cmd::arc::run(c, g),
         Command::Badge(a) => cmd::badge::run(a, g),
         Command::Portfolio(a) => cmd::portfolio::run(a, g),
+        Command::Market(c) => cmd::market::run(c, g),
+        Command::Discover(a) => cmd::discover::run(a, g),
+        Command::Next(a) => cmd::next::run(a, g),
+        Command::Taxonomy(a) => cmd::taxonomy::run(a, g),
+        Command::Extract(a) => cmd::extract::run(a, g),
+        Command::Map(a) => cmd::map::run(a, g),
+        Command::Eval(a) => cmd::eval::run(a, g),
     };
     exit::finish(result, g)
 }

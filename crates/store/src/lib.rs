@@ -21,6 +21,7 @@ mod error;
 mod goals;
 mod journal;
 mod practice;
+mod market;
 mod row;
 mod sessions;
 mod settings;
@@ -28,6 +29,7 @@ mod skills;
 
 pub use credentials::StoredCredential;
 pub use error::{Error, Result};
+pub use market::{MarketAnalysis, MarketSkillRow, NewMarketAnalysis};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

@@ -74,7 +74,14 @@ pub enum GoalCmd {
 #[derive(Debug, Args)]
 pub struct GoalNew {
     /// The micro-skill to master (id or exact name).
-    pub micro: String,
+    #[arg(required_unless_present = "from")]
+    pub micro: Option<String>,
+    /// Start from a suggestion: a rank from the last `mm discover` list (1, 2, ...)
+    /// or an ESCO skill URI. Creates the skill and a micro-skill pre-filled with
+    /// a suggested wording and principles (from the skill's broader and related
+    /// knowledge); deadline, budget and done-when take their defaults unless given.
+    #[arg(long, value_name = "RANK|URI", conflicts_with = "micro")]
+    pub from: Option<String>,
     /// Deadline: a date (2026-12-08) or an offset (+2w, +10d).
     #[arg(long, allow_hyphen_values = true, default_value = "+2w")]
     pub deadline: String,
@@ -82,7 +89,11 @@ pub struct GoalNew {
     #[arg(long, default_value = "2h")]
     pub weekly: String,
     /// An observable done-when criterion (repeat for several; each is ticked on its own).
-    #[arg(long = "done-when", value_name = "CRITERION", required = true)]
+    #[arg(
+        long = "done-when",
+        value_name = "CRITERION",
+        required_unless_present = "from"
+    )]
     pub done_when: Vec<String>,
     /// Target level on the Dreyfus scale: 1-5 or novice..expert.
     #[arg(long, default_value = "3")]
@@ -95,8 +106,20 @@ pub struct GoalNew {
 pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
     match cmd {
-        GoalCmd::New(a) => {
-            let micro = ctx.block(ctx.store.find_micro_skill(&a.micro))?;
+        GoalCmd::New(mut a) => {
+            let micro = match (&a.from, &a.micro) {
+                (Some(from), _) => {
+                    let (micro, done_when) = super::discover::micro_from_suggestion(&ctx, from)?;
+                    if a.done_when.is_empty() {
+                        a.done_when.push(done_when);
+                    }
+                    micro
+                }
+                (None, Some(m)) => ctx.block(ctx.store.find_micro_skill(m))?,
+                (None, None) => {
+                    anyhow::bail!("name the micro-skill, or start from a suggestion with --from")
+                }
+            };
             let today = ctx.today();
             let goal = ctx.block(ctx.store.create_goal(
                 &NewGoal {

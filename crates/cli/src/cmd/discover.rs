@@ -1,0 +1,403 @@
+//! `mm discover`: the explained ranking of micro-skills for a role.
+
+use crate::Global;
+use crate::ctx::Ctx;
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use mm_discover::market::{MarketReport, Options};
+use mm_discover::rank::{Candidate, Profile, RankOptions, Ranker, Ranking, Role, WEIGHTS};
+use mm_taxonomy::extract::Extractor;
+use mm_taxonomy::occupations::OccupationIndex;
+use mm_taxonomy::{SkillIdx, Taxonomy};
+
+/// Settings key of the person's long-term target role (a JSON string, written
+/// by `mm profile set --target-role`).
+pub const TARGET_ROLE_KEY: &str = "target_role";
+/// Settings key of the last ranking shown, for `mm goal new --from <rank>`.
+pub const LAST_RANKING_KEY: &str = "discover_last";
+
+/// Rank high-impact micro-skills for a role, each with the evidence behind it.
+///
+/// Candidates are the skills ESCO links to the occupation, the skills its
+/// ISCO-group peers need, and the O*NET technologies of the matching O*NET
+/// occupation. Each score is a weighted sum of visible components (0–1):
+///
+///   esco 0.25       essential (1) or optional (0.5) for the ESCO occupation
+///   peers 0.15      share of same-ISCO-group occupations that need it
+///   onet 0.25       O*NET technology used (0.4) + Hot Technology (0.3) +
+///                   In Demand (0.3), or an O*NET skill's importance / 5,
+///                   averaged over the O*NET occupations with that title
+///   market 0.15     share of postings (vs the most asked-for candidate),
+///                   ±0.2 for a significant monthly trend
+///   closeness 0.10  linked to a skill you hold (ESCO relation, hierarchy,
+///                   co-occurrence in postings)
+///   micro 0.10      narrow and learnable: skill type, reuse level, number of
+///                   narrower skills, number of occupations using it
+///
+/// Skills you hold (declared with a level, or achieved goals) are left out.
+/// Broad competences are listed apart as arcs made of narrower skills.
+///
+/// Postings: --postings files are analysed now; otherwise the latest saved
+/// `mm market analyse` result; otherwise the shipped sample of 198 postings.
+///
+/// The role: --role, --occupation, or the stored target role.
+///
+/// Examples:
+///   mm discover --role "data analyst" --explain
+///   mm discover --occupation http://data.europa.eu/esco/occupation/... --top 20
+///   mm discover --role "nurse" --postings nhs.jsonl --json
+///   mm goal new --from 1        # turn the first suggestion into a goal
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// The role, as a job title ("data analyst").
+    #[arg(long, conflicts_with = "occupation")]
+    pub role: Option<String>,
+    /// The role as an ESCO occupation URI or O*NET-SOC code (15-2051.01).
+    #[arg(long)]
+    pub occupation: Option<String>,
+    /// Posting files to measure demand on (default: the latest saved
+    /// analysis, else the shipped sample).
+    #[arg(long, num_args = 1..)]
+    pub postings: Vec<String>,
+    /// Use this saved market analysis (from `mm market list`).
+    #[arg(long, conflicts_with = "postings")]
+    pub market: Option<i64>,
+    /// Rank without posting data.
+    #[arg(long, conflicts_with_all = ["postings", "market"])]
+    pub no_market: bool,
+    /// Show each score broken into its components and their evidence.
+    #[arg(long)]
+    pub explain: bool,
+    /// Micro-skills to show.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Broad competences (arcs) to show.
+    #[arg(long, default_value_t = 5)]
+    pub arcs: usize,
+}
+
+/// The taxonomy skills the person holds: skills declared with a level, and
+/// the skills behind achieved goals. Returns (held, achieved).
+pub fn held_skills(ctx: &Ctx, tax: &Taxonomy) -> Result<(Vec<SkillIdx>, Vec<SkillIdx>)> {
+    let skills = ctx.block(ctx.store.list_skills())?;
+    let to_idx = |s: &mm_core::Skill| -> Option<SkillIdx> {
+        s.taxonomy_uri
+            .as_deref()
+            .and_then(|u| tax.skill_by_uri(u))
+            .or_else(|| tax.skills_by_label(&s.name).first().copied())
+    };
+    let mut held: Vec<SkillIdx> = skills
+        .iter()
+        .filter(|s| s.held_level.is_some())
+        .filter_map(to_idx)
+        .collect();
+    let goals = ctx.block(ctx.store.list_goals())?;
+    let mut achieved = Vec::new();
+    for goal in goals
+        .iter()
+        .filter(|g| g.state == mm_core::GoalState::Achieved)
+    {
+        let micro = ctx.block(ctx.store.get_micro_skill(goal.micro_skill_id))?;
+        if let Some(s) = skills.iter().find(|s| s.id == micro.skill_id)
+            && let Some(i) = to_idx(s)
+        {
+            achieved.push(i);
+        }
+    }
+    held.extend(&achieved);
+    held.sort_unstable();
+    held.dedup();
+    Ok((held, achieved))
+}
+
+/// The role from --role / --occupation / the stored target role.
+pub fn pick_role(
+    ctx: &Ctx,
+    tax: &Taxonomy,
+    idx: &OccupationIndex,
+    role: Option<&str>,
+    occupation: Option<&str>,
+) -> Result<Option<Role>> {
+    if let Some(o) = occupation {
+        return Ok(Some(super::market::resolve(tax, idx, o)?));
+    }
+    if let Some(r) = role {
+        if r.trim().is_empty() {
+            bail!("--role is empty: give a job title such as \"data analyst\"");
+        }
+        return Ok(Some(mm_discover::rank::resolve_role(tax, idx, r)?));
+    }
+    match ctx.block(ctx.store.get_setting(TARGET_ROLE_KEY))? {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => {
+            Ok(Some(super::market::resolve(tax, idx, &s)?))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The market data to rank with, and where it came from.
+pub fn pick_market(
+    ctx: &Ctx,
+    tax: &Taxonomy,
+    postings: &[String],
+    id: Option<i64>,
+    none: bool,
+) -> Result<Option<(MarketReport, String)>> {
+    if none {
+        return Ok(None);
+    }
+    if !postings.is_empty() {
+        let opts = Options::default();
+        let ex = Extractor::new(tax);
+        let (counts, _) = super::market::count_files(&ex, postings, "text", &opts)?;
+        if counts.postings == 0 {
+            bail!("no postings to analyse in {}", postings.join(", "));
+        }
+        let rep = counts.report(tax, &opts, 3);
+        if rep.skills.is_empty() {
+            bail!(
+                "none of the {} postings in {} mentions a skill of the taxonomy",
+                rep.postings,
+                postings.join(", ")
+            );
+        }
+        return Ok(Some((rep, postings.join(", "))));
+    }
+    let saved = match id {
+        Some(id) => Some(ctx.block(ctx.store.get_market(id))?),
+        None => ctx.block(ctx.store.latest_market())?,
+    };
+    if let Some(m) = saved {
+        let rep: MarketReport = serde_json::from_value(m.report)
+            .with_context(|| format!("saved market analysis {} is unreadable", m.id))?;
+        return Ok(Some((rep, format!("saved analysis {}: {}", m.id, m.name))));
+    }
+    let opts = Options::default();
+    let ex = Extractor::new(tax);
+    let rep = mm_discover::sample::count(&ex, &opts)?.report(tax, &opts, 3);
+    Ok(Some((rep, mm_discover::sample::NAME.to_string())))
+}
+
+pub fn run(a: DiscoverArgs, g: &Global) -> Result<()> {
+    let ctx = Ctx::open(g)?;
+    let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
+    let idx = OccupationIndex::new(&tax);
+    let Some(role) = pick_role(&ctx, &tax, &idx, a.role.as_deref(), a.occupation.as_deref())?
+    else {
+        bail!(
+            "which role? Give --role \"<job title>\" or --occupation <uri>, or store a target role with `mm profile set --target-role \"<title>\"`"
+        );
+    };
+    let market = pick_market(&ctx, &tax, &a.postings, a.market, a.no_market)?;
+    let (held, _) = held_skills(&ctx, &tax)?;
+    let ranker = Ranker::new(&tax);
+    let mut ranking = ranker.rank(
+        &role,
+        &Profile { held },
+        market.as_ref().map(|m| &m.0),
+        RankOptions::default(),
+    );
+    if ranking.micro.is_empty() && ranking.arcs.is_empty() {
+        bail!(
+            "no candidate skills for {}: the taxonomy links no skills to it",
+            role.title()
+        );
+    }
+    ranking.micro.truncate(a.top);
+    ranking.arcs.truncate(a.arcs);
+    // Remember the list so `mm goal new --from <rank>` can refer to it.
+    let last = serde_json::json!({
+        "role": role.esco_uri.clone().or(role.onet_occupations.first().map(|o| o.code.clone())),
+        "micro": ranking.micro.iter().map(|c| c.uri.clone()).collect::<Vec<_>>(),
+    });
+    ctx.block(ctx.store.set_setting(LAST_RANKING_KEY, &last))?;
+    if g.json {
+        let mut v = serde_json::to_value(&ranking)?;
+        v["market_source"] = market.as_ref().map(|m| m.1.clone()).into();
+        return crate::ctx::print_json(&v);
+    }
+    print_ranking(&ranking, market.as_ref().map(|m| m.1.as_str()), a.explain);
+    Ok(())
+}
+
+fn role_line(r: &Role) -> String {
+    let mut parts = Vec::new();
+    if let (Some(t), Some(u)) = (&r.esco_title, &r.esco_uri) {
+        parts.push(format!("ESCO \"{t}\" <{u}>"));
+    }
+    if !r.onet_occupations.is_empty() {
+        let o: Vec<String> = r
+            .onet_occupations
+            .iter()
+            .map(|o| format!("{} {}", o.code, o.title))
+            .collect();
+        parts.push(format!("O*NET {}", o.join("; ")));
+    }
+    format!("{:?} → {}", r.query, parts.join(" + "))
+}
+
+fn comp(c: &Candidate, name: &str) -> String {
+    c.components
+        .iter()
+        .find(|x| x.name == name)
+        .map_or(String::new(), |x| format!("{:.2}", x.value))
+}
+
+fn print_ranking(r: &Ranking, market: Option<&str>, explain: bool) {
+    println!("Role: {}", role_line(&r.role));
+    match market {
+        Some(m) => println!("Postings: {} ({} postings)", m, r.market_postings),
+        None => println!("Postings: none (--no-market)"),
+    }
+    if r.held_skipped > 0 {
+        println!(
+            "Left out: {} candidate skill(s) you already hold.",
+            r.held_skipped
+        );
+    }
+    let weights: Vec<String> = WEIGHTS.iter().map(|(n, w)| format!("{n} {w:.2}")).collect();
+    println!("Score = Σ component × weight ({}).", weights.join(", "));
+    println!();
+    println!("Micro-skills to learn (narrow, concrete; `mm goal new --from <#>` to commit):");
+    let mut t = crate::ui::table([
+        "#", "skill", "type", "score", "esco", "peers", "onet", "market", "close", "micro",
+    ]);
+    for c in &r.micro {
+        t.add_row(vec![
+            c.rank.to_string(),
+            c.label.clone(),
+            c.skill_type.clone(),
+            format!("{:.3}", c.score),
+            comp(c, "esco"),
+            comp(c, "peers"),
+            comp(c, "onet"),
+            comp(c, "market"),
+            comp(c, "closeness"),
+            comp(c, "micro"),
+        ]);
+    }
+    println!("{t}");
+    if explain {
+        for c in &r.micro {
+            explain_one(c);
+        }
+    }
+    if !r.arcs.is_empty() {
+        println!();
+        println!("Broad competences, as arcs of narrower skills (take one step at a time):");
+        for c in &r.arcs {
+            let steps: Vec<&str> = c.narrower.iter().map(|n| n.label.as_str()).collect();
+            println!(
+                "  {}. {} ({:.3}) → {}",
+                c.rank,
+                c.label,
+                c.score,
+                if steps.is_empty() {
+                    "(no narrower skills in ESCO)".to_string()
+                } else {
+                    steps.join(" · ")
+                }
+            );
+            if explain {
+                explain_one(c);
+            }
+        }
+    }
+}
+
+fn explain_one(c: &Candidate) {
+    println!();
+    println!(
+        "#{} {} — score {:.3}  <{}>",
+        c.rank, c.label, c.score, c.uri
+    );
+    for x in &c.components {
+        println!(
+            "    {:<9} {:.2} × {:.2} = {:.3}  {}",
+            x.name, x.value, x.weight, x.points, x.evidence
+        );
+    }
+}
+
+/// For `mm goal new --from <rank|uri>`: find or create the skill and create
+/// a micro-skill pre-filled from the taxonomy. Returns the micro-skill and a
+/// suggested done-when criterion.
+pub fn micro_from_suggestion(ctx: &Ctx, from: &str) -> Result<(mm_core::MicroSkill, String)> {
+    let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
+    let from = from.trim();
+    let skill = if let Ok(rank) = from.parse::<usize>() {
+        let last = ctx.block(ctx.store.get_setting(LAST_RANKING_KEY))?.context(
+            "no suggestion list yet: run `mm discover --role \"<title>\"` first, or give a skill URI",
+        )?;
+        let list: Vec<String> = serde_json::from_value(last["micro"].clone()).unwrap_or_default();
+        if rank == 0 || rank > list.len() {
+            bail!(
+                "the last `mm discover` list has {} suggestion(s); --from {rank} is not one of them",
+                list.len()
+            );
+        }
+        tax.skill_by_uri(&list[rank - 1])
+            .with_context(|| format!("skill {} is no longer in the taxonomy", list[rank - 1]))?
+    } else {
+        match tax.skill_by_uri(from) {
+            Some(i) => i,
+            None => bail!(
+                "{from:?} is neither a rank from the last `mm discover` list nor an ESCO skill URI (find one with `mm taxonomy search`)"
+            ),
+        }
+    };
+    let d = mm_discover::draft::draft(&tax, skill);
+    let existing = match ctx.block(ctx.store.find_skill(&d.skill_uri)) {
+        Ok(s) => Some(s),
+        Err(mm_store::Error::NotFound { .. }) => {
+            match ctx.block(ctx.store.find_skill(&d.skill_label)) {
+                Ok(s) => Some(s),
+                Err(mm_store::Error::NotFound { .. }) => None,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let stored = match existing {
+        Some(s) => s,
+        None => ctx.block(ctx.store.create_skill(
+            &mm_core::NewSkill {
+                name: d.skill_label.clone(),
+                kind: d.skill_type.parse().unwrap_or_default(),
+                taxonomy_uri: Some(d.skill_uri.clone()),
+                description: (!d.description.is_empty()).then(|| d.description.clone()),
+                held_level: None,
+            },
+            ctx.now,
+        ))?,
+    };
+    let micro = ctx.block(
+        ctx.store.create_micro_skill(
+            &mm_core::NewMicroSkill {
+                skill_id: stored.id,
+                name: d.micro_skill.clone(),
+                principles: d
+                    .principles
+                    .iter()
+                    .map(|(n, desc)| mm_core::NewPrinciple {
+                        name: n.clone(),
+                        description: (!desc.is_empty()).then(|| desc.clone()),
+                    })
+                    .collect(),
+                resources: Vec::new(),
+            },
+            ctx.now,
+        ),
+    )?;
+    if !ctx.json {
+        println!("Skill {}: {} <{}>", stored.id, stored.name, d.skill_uri);
+        println!("Micro-skill {}: {}", micro.id, micro.name);
+        for p in &micro.principles {
+            println!("  principle: {}", p.name);
+        }
+        println!(
+            "(Edit the wording, principles and criteria to fit your work: see `mm micro --help`.)"
+        );
+    }
+    Ok((micro, d.done_when))
+}

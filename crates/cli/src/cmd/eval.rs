@@ -1,0 +1,93 @@
+//! `mm eval`: measure the rankers against published benchmarks.
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use mm_taxonomy::Taxonomy;
+use mm_taxonomy::eval::{self, MRR_CUTOFF};
+use mm_taxonomy::map::Mapper;
+use rayon::prelude::*;
+
+/// Evaluate mm's skill rankers on benchmark files.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    #[command(subcommand)]
+    pub command: EvalCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Sentence-level ESCO skill linking (Decorte et al. 2023; D'Oosterlinck
+    /// et al. 2024): RP@5, RP@10 and MRR (cut-off 100), ×100, each file
+    /// reported separately.
+    ///
+    /// Each CSV needs the columns `sentence` and `label` (an ESCO preferred
+    /// label, or `LABEL NOT PRESENT` / `UNDERSPECIFIED`); `span` and
+    /// `sub_span` may be present and are ignored. Rows are grouped by
+    /// sentence; sentences without a gold ESCO label are not scored. The
+    /// label space is ESCO v1.1.1 preferred labels.
+    ///
+    /// Example: mm eval skill-linking tech_validation_annotations.csv house_validation_annotations.csv
+    SkillLinking {
+        /// Benchmark CSV files.
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Which ranker to evaluate.
+        #[arg(long, value_enum, default_value_t = Ranker::Lexical)]
+        ranker: Ranker,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Ranker {
+    /// BM25F over labels and descriptions + exact label matches + structure.
+    Lexical,
+}
+
+pub fn run(args: EvalArgs, g: &crate::Global) -> Result<()> {
+    match args.command {
+        EvalCommand::SkillLinking { files, ranker } => skill_linking(&files, ranker, g),
+    }
+}
+
+fn skill_linking(files: &[String], ranker: Ranker, g: &crate::Global) -> Result<()> {
+    // Read every file first so a bad one fails before the slow part.
+    let mut benches = Vec::new();
+    for f in files {
+        let file = std::fs::File::open(f).with_context(|| format!("cannot open {f}"))?;
+        let b = eval::read_benchmark(std::io::BufReader::new(file), f)?;
+        benches.push((f, b));
+    }
+    let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
+    let mapper = Mapper::new(&tax);
+    let mut results = Vec::new();
+    for (f, b) in &benches {
+        let ranked: Vec<Vec<String>> = b
+            .scored
+            .par_iter()
+            .map(|s| {
+                mapper
+                    .rank(&s.text, MRR_CUTOFF)
+                    .into_iter()
+                    .map(|(i, _)| tax.skill(i).preferred.clone())
+                    .collect()
+            })
+            .collect();
+        let m = eval::score(&b.scored, &ranked);
+        results.push(serde_json::json!({
+            "file": f, "ranker": format!("{ranker:?}").to_lowercase(),
+            "rows": b.rows, "sentences": b.sentences, "scored": m.sentences,
+            "rp5": m.rp5, "rp10": m.rp10, "mrr": m.mrr, "mrr_cutoff": MRR_CUTOFF,
+            "label_space": tax.esco_version,
+        }));
+        if !g.json {
+            println!(
+                "{f}: {} scored sentences ({} rows)  RP@5 {:.2}  RP@10 {:.2}  MRR@{MRR_CUTOFF} {:.2}  [{ranker:?}, {}]",
+                m.sentences, b.rows, m.rp5, m.rp10, m.mrr, tax.esco_version
+            );
+        }
+    }
+    if g.json {
+        println!("{}", serde_json::to_string_pretty(&results)?);
+    }
+    Ok(())
+}

@@ -1,0 +1,262 @@
+//! `mm extract`: find ESCO skill mentions in job ads and other texts.
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use mm_taxonomy::Taxonomy;
+use mm_taxonomy::extract::{Extractor, Mention, Scratch};
+use mm_taxonomy::input::{Format, Item, Record, Records};
+use rayon::prelude::*;
+use std::io::{BufRead, BufReader, Write};
+
+/// Find ESCO skills mentioned in texts (job ads, CVs, course outlines).
+///
+/// Reads JSON Lines (a `text` field, optional `id`, `date`, `title`), CSV
+/// with a header row (text in `--column`, default `text`), or plain text
+/// (one text per line). The format follows the file extension
+/// (.jsonl/.ndjson/.json, .csv, anything else = text); for stdin (`-`) JSON
+/// Lines is assumed when the first byte is `{`, otherwise text; `--format`
+/// overrides. Input is streamed in batches over all cores, so memory stays
+/// flat for any size.
+///
+/// Output: one JSON line per text with its mentions (byte span, matched
+/// text, ESCO label, skill URI, skill type), or with `--summary` a table of
+/// skills by the number of texts that mention them (`--json` for JSON).
+///
+/// Rows that cannot be used (malformed JSON or CSV row, invalid UTF-8, no
+/// text) are skipped and counted on stderr with file and line; `--strict`
+/// makes the first one an error.
+///
+/// Examples:
+///   mm extract postings.jsonl > mentions.jsonl
+///   mm extract --summary --top 20 ads.csv --column description
+///   echo "Python and SQL, plus Excel" | mm extract -
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Input file, or `-` for stdin.
+    pub input: String,
+    /// Input format (default: from the file extension).
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// CSV column holding the text.
+    #[arg(long, default_value = "text")]
+    pub column: String,
+    /// Print a per-skill summary instead of the mentions.
+    #[arg(long)]
+    pub summary: bool,
+    /// Rows in the summary (0 = all).
+    #[arg(long, default_value_t = 30)]
+    pub top: usize,
+    /// Treat any unusable row as an error instead of skipping it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Jsonl,
+    Csv,
+    Text,
+}
+
+const BATCH_BYTES: usize = 4 << 20;
+
+pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .ok();
+    }
+    let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
+    let ex = Extractor::new(&tax);
+
+    let (reader, name, len): (Box<dyn BufRead>, String, Option<u64>) = if args.input == "-" {
+        (
+            Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
+            "<stdin>".into(),
+            None,
+        )
+    } else {
+        let f = std::fs::File::open(&args.input)
+            .with_context(|| format!("cannot open {}", args.input))?;
+        let len = f.metadata().ok().map(|m| m.len());
+        (
+            Box::new(BufReader::with_capacity(1 << 16, f)),
+            args.input.clone(),
+            len,
+        )
+    };
+    let pb = match len {
+        Some(n) if n > 0 => {
+            let pb = indicatif::ProgressBar::new(n);
+            pb.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                )
+                .expect("static template"),
+            );
+            pb
+        }
+        _ => indicatif::ProgressBar::hidden(),
+    };
+    let mut reader: Box<dyn BufRead> =
+        Box::new(BufReader::with_capacity(1 << 16, pb.wrap_read(reader)));
+    let format = match args.format {
+        Some(FormatArg::Jsonl) => Format::Jsonl,
+        Some(FormatArg::Csv) => Format::Csv {
+            column: args.column.clone(),
+        },
+        Some(FormatArg::Text) => Format::Text,
+        None if args.input == "-" => {
+            let first = reader.fill_buf().context("reading stdin")?.first().copied();
+            if first == Some(b'{') {
+                Format::Jsonl
+            } else {
+                Format::Text
+            }
+        }
+        None => Format::from_path(&args.input, &args.column),
+    };
+    let records = Records::new(reader, &format, &name)?;
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut summary: Vec<(u64, u64)> = vec![(0, 0); tax.skills.len()];
+    let (mut texts, mut skipped) = (0u64, 0u64);
+    let mut batch: Vec<Record> = Vec::new();
+    let mut batch_bytes = 0usize;
+
+    let flush = |batch: &mut Vec<Record>,
+                 out: &mut dyn Write,
+                 summary: &mut Vec<(u64, u64)>|
+     -> Result<()> {
+        let found: Vec<Vec<Mention>> = batch
+            .par_iter()
+            .map_init(Scratch::default, |s, r| ex.find_with(&r.text, s))
+            .collect();
+        for (r, ms) in batch.iter().zip(&found) {
+            if args.summary {
+                let mut seen: Vec<u32> = ms.iter().map(|m| m.skill).collect();
+                for &s in &seen {
+                    summary[s as usize].1 += 1;
+                }
+                seen.sort_unstable();
+                seen.dedup();
+                for s in seen {
+                    summary[s as usize].0 += 1;
+                }
+            } else {
+                let mentions: Vec<serde_json::Value> = ms
+                    .iter()
+                    .map(|m| {
+                        serde_json::json!({
+                            "start": m.start, "end": m.end,
+                            "text": &r.text[m.start..m.end],
+                            "label": ex.label(m),
+                            "uri": tax.skill(m.skill).uri,
+                            "skill_type": ex.skill_type(m).as_str(),
+                        })
+                    })
+                    .collect();
+                let mut row = serde_json::json!({"line": r.line, "mentions": mentions});
+                if let Some(id) = &r.id {
+                    row["id"] = id.as_str().into();
+                }
+                if let Some(d) = &r.date {
+                    row["date"] = d.as_str().into();
+                }
+                let mut line = serde_json::to_string(&row)?;
+                line.push('\n');
+                out.write_all(line.as_bytes())?;
+            }
+        }
+        batch.clear();
+        Ok(())
+    };
+
+    for item in records {
+        match item? {
+            Item::Record(r) => {
+                texts += 1;
+                batch_bytes += r.text.len();
+                batch.push(r);
+                if batch_bytes >= BATCH_BYTES {
+                    flush(&mut batch, &mut out, &mut summary)?;
+                    batch_bytes = 0;
+                }
+            }
+            Item::Skip { line, reason } => {
+                if args.strict {
+                    pb.finish_and_clear();
+                    bail!("{name}:{line}: {reason}");
+                }
+                skipped += 1;
+                if skipped <= 5 {
+                    pb.suspend(|| eprintln!("mm: skipped {name}:{line}: {reason}"));
+                }
+            }
+        }
+    }
+    flush(&mut batch, &mut out, &mut summary)?;
+    pb.finish_and_clear();
+    if skipped > 0 {
+        eprintln!("mm: {skipped} row(s) skipped (use --strict to stop at the first)");
+    }
+    if texts == 0 && skipped == 0 {
+        eprintln!("mm: {name} holds no texts");
+    }
+    if args.summary {
+        let mut rows: Vec<(usize, u64, u64)> = summary
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.0 > 0)
+            .map(|(i, c)| (i, c.0, c.1))
+            .collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        if args.top > 0 {
+            rows.truncate(args.top);
+        }
+        let share = |n: u64| {
+            if texts == 0 {
+                0.0
+            } else {
+                100.0 * n as f64 / texts as f64
+            }
+        };
+        if g.json {
+            let v: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|&(i, docs, m)| {
+                    let s = tax.skill(i as u32);
+                    serde_json::json!({"uri": s.uri, "label": s.preferred, "skill_type": s.skill_type.as_str(),
+                        "texts": docs, "mentions": m, "share": share(docs)})
+                })
+                .collect();
+            serde_json::to_writer_pretty(
+                &mut out,
+                &serde_json::json!({"texts": texts, "skipped": skipped, "skills": v}),
+            )?;
+            out.write_all(b"\n")?;
+        } else {
+            let mut t = comfy_table::Table::new();
+            t.set_header(["skill", "type", "texts", "share %", "mentions"]);
+            for &(i, docs, m) in &rows {
+                let s = tax.skill(i as u32);
+                t.add_row([
+                    s.preferred.clone(),
+                    s.skill_type.as_str().to_string(),
+                    docs.to_string(),
+                    format!("{:.1}", share(docs)),
+                    m.to_string(),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+            writeln!(out, "{texts} texts, {skipped} skipped")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,464 @@
+//! `mm market`: what job postings ask for — share of postings per skill with
+//! a 95% interval, the monthly trend, and the skills asked for together.
+
+use crate::Global;
+use crate::ctx::Ctx;
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use mm_discover::chart::{share_chart_svg, sparkline};
+use mm_discover::market::{Counts, MarketReport, Options, month_key};
+use mm_discover::rank::{Role, resolve_occupation, resolve_role};
+use mm_store::{MarketSkillRow, NewMarketAnalysis};
+use mm_taxonomy::Taxonomy;
+use mm_taxonomy::extract::Extractor;
+use mm_taxonomy::input::{Format, Item, Records};
+use mm_taxonomy::occupations::OccupationIndex;
+use rustc_hash::FxHashSet;
+use std::io::{BufReader, Write};
+
+/// Market analysis of job postings.
+#[derive(Debug, Subcommand)]
+pub enum MarketCmd {
+    /// Analyse postings: which skills they ask for, how often, rising or
+    /// falling, and with which other skills.
+    ///
+    /// For every skill found (by the taxonomy's extractor, as in `mm
+    /// extract`): the share of postings that mention it with a Wilson 95%
+    /// interval (small corpora give wide intervals: read them); the trend of
+    /// its monthly share (least-squares slope, tested against flat at 5%;
+    /// skipped, with the reason, when postings carry no dates or span fewer
+    /// than 3 months); and the skills that co-occur with it more than chance
+    /// (lift > 1, PMI = log2 lift, seen together in at least --min-support
+    /// postings).
+    ///
+    /// Postings are streamed in batches over all cores: memory stays flat in
+    /// corpus size. The result is saved in the journal (unless --no-save) so
+    /// `mm discover` and `mm next` reuse it.
+    ///
+    /// Examples:
+    ///   mm market analyse                       # the shipped sample (198 postings)
+    ///   mm market analyse ads.jsonl more.csv --since 2021-01 --top 20
+    ///   mm market analyse ads.jsonl --occupation "data analyst" --svg shares.svg
+    ///   mm market analyse ads.jsonl --csv > shares.csv
+    Analyse(AnalyseArgs),
+    /// List saved analyses.
+    List,
+    /// Show a saved analysis (default: the latest).
+    Show {
+        /// Analysis id (from `mm market list`).
+        id: Option<i64>,
+        /// Rows to show (0 = all).
+        #[arg(long, default_value_t = 30)]
+        top: usize,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyseArgs {
+    /// Posting files (JSON Lines with `text` and optional `date`, `title`;
+    /// CSV with a header; or plain text, one posting a line). Default: the
+    /// shipped sample of 198 real postings.
+    pub postings: Vec<String>,
+    /// Report only the skills of this occupation (title, ESCO URI or
+    /// O*NET-SOC code); shares stay over all postings.
+    #[arg(long)]
+    pub occupation: Option<String>,
+    /// Only postings dated in this month or later (YYYY-MM); undated ones are left out.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Rows to show (0 = all). JSON and the saved analysis keep every skill.
+    #[arg(long, default_value_t = 30)]
+    pub top: usize,
+    /// Minimum postings a pair must share to count as co-occurring.
+    #[arg(long, default_value_t = 3)]
+    pub min_support: u64,
+    /// CSV column holding the text.
+    #[arg(long, default_value = "text")]
+    pub column: String,
+    /// Print CSV (one row per skill) instead of a table.
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+    /// Also write an SVG bar chart of the top shares with their intervals.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<String>,
+    /// Do not save the analysis in the journal.
+    #[arg(long)]
+    pub no_save: bool,
+}
+
+/// Read posting files (or the shipped sample) into counts, with a progress
+/// bar over bytes and skipped rows reported on stderr.
+pub fn count_files(
+    ex: &Extractor,
+    files: &[String],
+    column: &str,
+    opts: &Options,
+) -> Result<(Counts, u64)> {
+    if files.is_empty() {
+        return Ok((mm_discover::sample::count(ex, opts)?, 0));
+    }
+    let mut total = Counts::default();
+    let mut skipped = 0u64;
+    let total_bytes: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok().map(|m| m.len()))
+        .sum();
+    let pb = indicatif::ProgressBar::new(total_bytes);
+    pb.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        )
+        .expect("static template"),
+    );
+    if total_bytes < (8 << 20) {
+        pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    for f in files {
+        let file = std::fs::File::open(f).with_context(|| format!("cannot open {f}"))?;
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            bail!("{f} is a folder, not a file of postings");
+        }
+        let reader = BufReader::with_capacity(1 << 16, pb.wrap_read(file));
+        let format = Format::from_path(f, column);
+        let records = Records::new(reader, &format, f)?;
+        let mut err = None;
+        let mut file_skipped = 0u64;
+        let iter = records.filter_map(|it| match it {
+            Ok(Item::Record(r)) => Some(r),
+            Ok(Item::Skip { line, reason }) => {
+                file_skipped += 1;
+                if file_skipped <= 3 {
+                    pb.suspend(|| eprintln!("mm: skipped {f}:{line}: {reason}"));
+                }
+                None
+            }
+            Err(e) => {
+                err.get_or_insert(e);
+                None
+            }
+        });
+        let c = mm_discover::market::count_stream(ex, iter, opts, 4 << 20, |_| {});
+        if let Some(e) = err {
+            return Err(e).with_context(|| format!("reading {f}"));
+        }
+        skipped += file_skipped;
+        total.merge(c);
+    }
+    pb.finish_and_clear();
+    if skipped > 0 {
+        eprintln!("mm: {skipped} row(s) skipped");
+    }
+    Ok((total, skipped))
+}
+
+/// Resolve `--occupation` (title, ESCO URI or O*NET code).
+pub fn resolve(tax: &Taxonomy, idx: &OccupationIndex, key: &str) -> Result<Role> {
+    let looks_like_id =
+        key.starts_with("http") || key.chars().next().is_some_and(|c| c.is_ascii_digit());
+    Ok(if looks_like_id {
+        resolve_occupation(tax, idx, key)?
+    } else {
+        resolve_role(tax, idx, key)?
+    })
+}
+
+/// The skills a role is linked to: ESCO relations and O*NET technologies.
+pub fn role_skills(tax: &Taxonomy, role: &Role) -> FxHashSet<u32> {
+    let mut only: FxHashSet<u32> = FxHashSet::default();
+    if let Some(o) = role.esco {
+        only.extend(tax.occupation(o).skills.iter().map(|s| s.0));
+    }
+    for &o in &role.onet {
+        for u in &tax.onet_occupations[o as usize].technologies {
+            only.extend(tax.technologies[u.tech as usize].esco.iter().copied());
+        }
+    }
+    only
+}
+
+/// Parse `--since YYYY-MM`.
+pub fn parse_since(s: &str) -> Result<u32> {
+    month_key(s).with_context(|| format!("--since {s:?} is not a month: use YYYY-MM, e.g. 2021-01"))
+}
+
+pub fn run(cmd: MarketCmd, g: &Global) -> Result<()> {
+    match cmd {
+        MarketCmd::Analyse(a) => analyse(a, g),
+        MarketCmd::List => {
+            let ctx = Ctx::open(g)?;
+            let all = ctx.block(ctx.store.list_markets())?;
+            if g.json {
+                let v: Vec<_> = all
+                    .iter()
+                    .map(|m| {
+                        serde_json::json!({"id": m.id, "name": m.name, "sources": m.sources,
+                        "created_at": m.created_at, "postings": m.postings, "dated": m.dated})
+                    })
+                    .collect();
+                return crate::ctx::print_json(&v);
+            }
+            if all.is_empty() {
+                println!("No saved analyses. Run `mm market analyse [postings...]`.");
+                return Ok(());
+            }
+            let mut t = crate::ui::table(["id", "name", "postings", "dated", "saved"]);
+            for m in &all {
+                t.add_row(vec![
+                    m.id.to_string(),
+                    m.name.clone(),
+                    m.postings.to_string(),
+                    m.dated.to_string(),
+                    m.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                ]);
+            }
+            println!("{t}");
+            Ok(())
+        }
+        MarketCmd::Show { id, top } => {
+            let ctx = Ctx::open(g)?;
+            let m = match id {
+                Some(id) => ctx.block(ctx.store.get_market(id))?,
+                None => ctx
+                    .block(ctx.store.latest_market())?
+                    .context("no saved analysis yet: run `mm market analyse [postings...]`")?,
+            };
+            let report: MarketReport =
+                serde_json::from_value(m.report).context("the saved analysis is unreadable")?;
+            print_report(&report, &m.name, top, g.json, false)
+        }
+    }
+}
+
+fn analyse(a: AnalyseArgs, g: &Global) -> Result<()> {
+    let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
+    let ex = Extractor::new(&tax);
+    let mut opts = Options {
+        since: a.since.as_deref().map(parse_since).transpose()?,
+        only: None,
+    };
+    let mut scope = String::new();
+    if let Some(occ) = &a.occupation {
+        let idx = OccupationIndex::new(&tax);
+        let role = resolve(&tax, &idx, occ)?;
+        let only = role_skills(&tax, &role);
+        scope = format!(" (skills of {})", role.title());
+        opts.only = Some(only);
+    }
+    let (counts, skipped) = count_files(&ex, &a.postings, &a.column, &opts)?;
+    let name = if a.postings.is_empty() {
+        mm_discover::sample::NAME.to_string()
+    } else {
+        a.postings.join(", ")
+    };
+    if counts.postings == 0 {
+        let why = if counts.excluded > 0 {
+            format!(
+                "; {} left out by --since (older or undated)",
+                counts.excluded
+            )
+        } else if skipped > 0 {
+            format!("; {skipped} unusable row(s) skipped")
+        } else {
+            String::new()
+        };
+        bail!("no postings to analyse in {name}{why}");
+    }
+    let report = counts.report(&tax, &opts, a.min_support);
+    if report.skills.is_empty() {
+        bail!(
+            "none of the {} postings in {name} mentions a skill{}",
+            report.postings,
+            if scope.is_empty() {
+                " of the taxonomy".to_string()
+            } else {
+                scope.clone()
+            }
+        );
+    }
+    if !a.no_save {
+        let ctx = Ctx::open(g)?;
+        let new = NewMarketAnalysis {
+            name: format!("{name}{scope}"),
+            sources: if a.postings.is_empty() {
+                vec![mm_discover::sample::NAME.into()]
+            } else {
+                a.postings.clone()
+            },
+            postings: report.postings,
+            dated: report.dated,
+            report: serde_json::to_value(&report)?,
+            skills: report
+                .skills
+                .iter()
+                .map(|s| MarketSkillRow {
+                    skill_uri: s.uri.clone(),
+                    label: s.label.clone(),
+                    postings: s.postings,
+                    share: s.share,
+                    ci_low: s.ci_low,
+                    ci_high: s.ci_high,
+                    trend_slope: s.trend.as_ref().map(|t| t.slope_per_month),
+                    trend_p: s.trend.as_ref().map(|t| t.p_value),
+                })
+                .collect(),
+        };
+        let saved = ctx.block(ctx.store.save_market(&new, ctx.now))?;
+        if !g.json && !a.csv {
+            eprintln!(
+                "mm: saved as market analysis {} (mm market show {})",
+                saved.id, saved.id
+            );
+        }
+    }
+    if let Some(path) = &a.svg {
+        let top = if a.top == 0 {
+            report.skills.len()
+        } else {
+            a.top
+        };
+        let shown = &report.skills[..top.min(report.skills.len())];
+        let svg = share_chart_svg(
+            &format!(
+                "Share of {} postings asking for each skill{scope}",
+                report.postings
+            ),
+            shown,
+        )?;
+        std::fs::write(path, svg).with_context(|| format!("cannot write {path}"))?;
+        if !g.json && !a.csv {
+            eprintln!("mm: chart written to {path}");
+        }
+    }
+    print_report(&report, &format!("{name}{scope}"), a.top, g.json, a.csv)
+}
+
+fn print_report(
+    report: &MarketReport,
+    name: &str,
+    top: usize,
+    json: bool,
+    csv: bool,
+) -> Result<()> {
+    let n = if top == 0 {
+        report.skills.len()
+    } else {
+        top.min(report.skills.len())
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        return crate::ctx::print_json(report);
+    }
+    if csv {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record([
+            "uri",
+            "label",
+            "skill_type",
+            "postings",
+            "share",
+            "ci_low",
+            "ci_high",
+            "trend_slope_per_month",
+            "trend_p",
+            "trend",
+            "cooccurs",
+        ])?;
+        for s in &report.skills[..n] {
+            let co: Vec<String> = s
+                .cooccurs
+                .iter()
+                .map(|c| format!("{} (lift {:.2})", c.label, c.lift))
+                .collect();
+            w.write_record([
+                s.uri.clone(),
+                s.label.clone(),
+                s.skill_type.clone(),
+                s.postings.to_string(),
+                format!("{:.6}", s.share),
+                format!("{:.6}", s.ci_low),
+                format!("{:.6}", s.ci_high),
+                s.trend
+                    .as_ref()
+                    .map(|t| format!("{:.6}", t.slope_per_month))
+                    .unwrap_or_default(),
+                s.trend
+                    .as_ref()
+                    .map(|t| format!("{:.6}", t.p_value))
+                    .unwrap_or_default(),
+                s.trend
+                    .as_ref()
+                    .map(|t| t.direction().to_string())
+                    .unwrap_or_default(),
+                co.join("; "),
+            ])?;
+        }
+        w.flush()?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{name}: {} postings, {} dated{}",
+        report.postings,
+        report.dated,
+        if report.excluded > 0 {
+            format!(", {} left out by --since", report.excluded)
+        } else {
+            String::new()
+        }
+    )?;
+    match &report.trend_skipped {
+        Some(why) => writeln!(out, "Trend: skipped: {why}.")?,
+        None => writeln!(
+            out,
+            "Trend: monthly share over {} … {} ({} months); slope in points a month, flat unless p < 0.05.",
+            report.months.first().map_or("", |m| m.month.as_str()),
+            report.months.last().map_or("", |m| m.month.as_str()),
+            report.months.len()
+        )?,
+    }
+    let mut t = crate::ui::table([
+        "skill",
+        "postings",
+        "share",
+        "95% interval",
+        "trend",
+        "asked for with (lift)",
+    ]);
+    for s in &report.skills[..n] {
+        let trend = match &s.trend {
+            Some(tr) => format!(
+                "{} {} {:+.1} p={:.2}",
+                sparkline(&tr.monthly_share),
+                tr.direction(),
+                100.0 * tr.slope_per_month,
+                tr.p_value
+            ),
+            None => "–".into(),
+        };
+        let co: Vec<String> = s
+            .cooccurs
+            .iter()
+            .take(3)
+            .map(|c| format!("{} ({:.1})", c.label, c.lift))
+            .collect();
+        t.add_row(vec![
+            s.label.clone(),
+            s.postings.to_string(),
+            format!("{:.1}%", 100.0 * s.share),
+            format!("{:.1}–{:.1}%", 100.0 * s.ci_low, 100.0 * s.ci_high),
+            trend,
+            co.join(", "),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    if n < report.skills.len() {
+        writeln!(
+            out,
+            "{} of {} skills shown (--top 0 for all, --json for everything).",
+            n,
+            report.skills.len()
+        )?;
+    }
+    Ok(())
+}

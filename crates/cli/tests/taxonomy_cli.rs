@@ -1,0 +1,160 @@
+//! `mm extract`, `mm map`, `mm eval` and `mm taxonomy` as a user runs them,
+//! each in a fresh temp dir.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::io::Write;
+
+fn mm() -> Command {
+    Command::cargo_bin("mm").unwrap()
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> String {
+    let p = dir.path().join(name);
+    std::fs::File::create(&p).unwrap().write_all(bytes).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn extract_stdin_text_gives_spans_and_uris() {
+    let out = mm()
+        .args(["extract", "-"])
+        .write_stdin("Python and SQL\n\nno skills here\n")
+        .assert()
+        .success();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.get_output().stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let m = &lines[0]["mentions"];
+    assert_eq!(m[0]["text"], "Python");
+    assert_eq!(m[0]["start"], 0);
+    assert_eq!(m[1]["text"], "SQL");
+    assert_eq!(
+        m[1]["uri"],
+        "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"
+    );
+    assert_eq!(lines[1]["line"], 3);
+}
+
+#[test]
+fn extract_jsonl_skips_bad_rows_and_strict_stops() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        &d,
+        "ads.jsonl",
+        b"{\"id\":\"a\",\"text\":\"SQL\"}\n{\"id\":\"b\"}\nnot json\n{\"text\":\"\xff\"}\n",
+    );
+    mm().args(["extract", &f])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"id\":\"a\""))
+        .stderr(
+            predicate::str::contains("ads.jsonl:2: no `text`")
+                .and(predicate::str::contains("3 row(s) skipped")),
+        );
+    mm().args(["extract", "--strict", &f])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "ads.jsonl:2: no `text` string field",
+        ));
+}
+
+#[test]
+fn extract_csv_column_and_errors() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(&d, "ads.csv", b"id,body\n1,\"Java, Python\"\n2\n");
+    mm().args(["extract", &f]).assert().failure().stderr(
+        predicate::str::contains("no column `text`").and(predicate::str::contains("id, body")),
+    );
+    mm().args(["--json", "extract", "--summary", "--column", "body", &f])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("\"texts\": 1")
+                .and(predicate::str::contains("Python (computer programming)")),
+        )
+        .stderr(predicate::str::contains("ads.csv:3"));
+}
+
+#[test]
+fn extract_empty_and_missing_files() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(&d, "empty.jsonl", b"");
+    mm().args(["extract", &f])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("holds no texts"));
+    mm().args(["extract", "/nonexistent/x.jsonl"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot open"));
+}
+
+#[test]
+fn map_stdin_writes_one_json_line_per_input() {
+    let out = mm()
+        .args(["map", "--top", "3", "-"])
+        .write_stdin("SQL\nbookkeeping\n")
+        .assert()
+        .success();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.get_output().stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["input"], "SQL");
+    assert_eq!(lines[0]["skills"][0]["label"], "SQL");
+    assert!(lines[1]["skills"].as_array().unwrap().len() <= 3);
+}
+
+#[test]
+fn eval_accepts_minimal_csv_and_rejects_bad_ones() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        &d,
+        "mini.csv",
+        b"label,sentence\nSQL,We query data with SQL daily\nLABEL NOT PRESENT,Nothing here\n",
+    );
+    let out = mm()
+        .args(["--json", "eval", "skill-linking", &f])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v[0]["scored"], 1);
+    assert_eq!(v[0]["rp5"], 100.0);
+    let bad = write(&d, "bad.csv", b"sentence,span\nx,y\n");
+    mm().args(["eval", "skill-linking", &bad])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("bad.csv").and(predicate::str::contains("`label`")));
+}
+
+#[test]
+fn taxonomy_lookups() {
+    mm().args(["taxonomy", "show", "SQL"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("query languages")
+                .and(predicate::str::contains("Optional for")),
+        );
+    mm().args(["taxonomy", "show", "no such skill at all"])
+        .assert()
+        .code(2);
+    mm().args(["taxonomy", "occupation", "software engineer"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("software developer")
+                .and(predicate::str::contains("15-1252.00")),
+        );
+    mm().args(["--json", "taxonomy", "search", "machine", "learning"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"label\": \"machine learning\""));
+}

@@ -1,0 +1,38 @@
+//! `mm-discover`: which skills does the market ask for, and which
+//! micro-skill should this person learn next for their role?
+//!
+//! - [`market`]: stream postings through the taxonomy's extractor on all
+//!   cores and aggregate per skill: share of postings with a Wilson 95%
+//!   interval, monthly trend with a test against flat, co-occurrence (lift, PMI).
+//! - [`rank`]: rank candidate skills for a role with every score component
+//!   visible (ESCO relation, ISCO peers, O*NET flags and importance, posting
+//!   demand, closeness to what the person holds, how "micro" it is).
+//! - [`next`]: after a goal is achieved, what to tackle next and why.
+//! - [`chart`]: an SVG chart of shares and terminal sparklines.
+//!
+//! The person's held skills come in as plain values ([`rank::Profile`]);
+//! this crate never touches the store.
+//!
+//! ```no_run
+//! use mm_discover::rank::{Profile, RankOptions, Ranker, resolve_role};
+//! use mm_taxonomy::{Taxonomy, occupations::OccupationIndex};
+//! let tax = Taxonomy::load_embedded()?;
+//! let idx = OccupationIndex::new(&tax);
+//! let role = resolve_role(&tax, &idx, "data analyst")?;
+//! let ranking = Ranker::new(&tax).rank(&role, &Profile::default(), None, RankOptions::default());
+//! for c in ranking.micro.iter().take(5) {
+//!     println!("{} {:.3}", c.label, c.score);
+//! }
+//! # Ok::<(), mm_discover::Error>(())
+//! ```
+
+pub mod chart;
+pub mod draft;
+pub mod error;
+pub mod market;
+pub mod next;
+pub mod rank;
+pub mod sample;
+pub mod stats;
+
+pub use error::{Error, Result};

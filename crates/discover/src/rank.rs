@@ -1,0 +1,758 @@
+//! The explained ranking of micro-skill candidates for a role.
+//!
+//! Every candidate's score is a weighted sum of visible components, each a
+//! number in 0..=1 with the evidence behind it:
+//!
+//! | component | what it measures |
+//! |---|---|
+//! | `esco` | the occupation's ESCO relation: essential 1, optional 0.5 |
+//! | `peers` | share of the occupation's ISCO-group peers that need the skill (essential 1, optional ½) |
+//! | `onet` | O*NET, averaged over the O*NET occupations with the role's title: technology used (0.4) + Hot Technology (0.3) + In Demand (0.3), or the importance of a matching O*NET skill (IM/5) |
+//! | `market` | share of postings asking for it (relative to the most asked-for candidate), ±0.2 for a significant monthly trend |
+//! | `closeness` | link to a skill the person holds: ESCO relation 1, broader/narrower 0.8, same parent 0.6, co-occurrence 0.5 |
+//! | `micro` | how narrow and learnable: skill type, reuse level, number of narrower skills, number of occupations using it |
+//!
+//! Skills the person already holds are left out (the gap) and counted.
+//! Broad competences (3+ narrower skills, or transversal) are returned as
+//! *arcs*: shown with the narrower skills to take on one at a time.
+
+use crate::error::{Error, Result};
+use crate::market::MarketReport;
+use mm_taxonomy::occupations::{OccRef, OccupationIndex};
+use mm_taxonomy::{ConceptRef, OccIdx, Relation, ReuseLevel, SkillIdx, SkillType, Taxonomy};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+/// Component weights; they sum to 1.
+pub const WEIGHTS: [(&str, f64); 6] = [
+    ("esco", 0.25),
+    ("peers", 0.15),
+    ("onet", 0.25),
+    ("market", 0.15),
+    ("closeness", 0.10),
+    ("micro", 0.10),
+];
+
+fn weight(name: &str) -> f64 {
+    WEIGHTS.iter().find(|w| w.0 == name).map_or(0.0, |w| w.1)
+}
+
+/// The role to rank for: an ESCO occupation and the O*NET occupations that
+/// carry the same title.
+#[derive(Debug, Clone, Serialize)]
+pub struct Role {
+    /// What the person asked for.
+    pub query: String,
+    #[serde(skip)]
+    pub esco: Option<OccIdx>,
+    /// O*NET occupations, best first. O*NET often lists one title under
+    /// several occupations ("Data Analyst" under 9); all of them count.
+    #[serde(skip)]
+    pub onet: Vec<u32>,
+    pub esco_uri: Option<String>,
+    pub esco_title: Option<String>,
+    pub onet_occupations: Vec<OnetRef>,
+}
+
+/// An O*NET occupation of a role.
+#[derive(Debug, Clone, Serialize)]
+pub struct OnetRef {
+    pub code: String,
+    pub title: String,
+}
+
+impl Role {
+    /// The best name for the role.
+    pub fn title(&self) -> &str {
+        self.esco_title
+            .as_deref()
+            .or(self.onet_occupations.first().map(|o| o.title.as_str()))
+            .unwrap_or(&self.query)
+    }
+}
+
+/// Minimum title-match score for a role to count as found.
+pub const MIN_TITLE_SCORE: f32 = 0.5;
+/// At most this many O*NET occupations per role.
+pub const MAX_ONET: usize = 10;
+
+fn role_of(tax: &Taxonomy, query: &str, esco: Option<OccIdx>, onet: Vec<u32>) -> Role {
+    Role {
+        query: query.to_string(),
+        esco,
+        esco_uri: esco.map(|i| tax.occupation(i).uri.clone()),
+        esco_title: esco.map(|i| tax.occupation(i).preferred.clone()),
+        onet_occupations: onet
+            .iter()
+            .map(|&i| OnetRef {
+                code: tax.onet_occupations[i as usize].code.clone(),
+                title: tax.onet_occupations[i as usize].title.clone(),
+            })
+            .collect(),
+        onet,
+    }
+}
+
+fn first_esco(hits: &[mm_taxonomy::occupations::OccupationHit]) -> Option<OccIdx> {
+    hits.iter()
+        .filter(|h| h.score >= MIN_TITLE_SCORE)
+        .find_map(|h| match h.occupation {
+            OccRef::Esco(i) => Some(i),
+            OccRef::Onet(_) => None,
+        })
+}
+
+/// The O*NET occupations whose titles match best (within 0.05 of the best).
+fn tied_onet(hits: &[mm_taxonomy::occupations::OccupationHit]) -> Vec<u32> {
+    let onet: Vec<(u32, f32)> = hits
+        .iter()
+        .filter(|h| h.score >= MIN_TITLE_SCORE)
+        .filter_map(|h| match h.occupation {
+            OccRef::Onet(i) => Some((i, h.score)),
+            OccRef::Esco(_) => None,
+        })
+        .collect();
+    let Some(best) = onet.first().map(|o| o.1) else {
+        return Vec::new();
+    };
+    let mut out: Vec<u32> = Vec::new();
+    for (i, sc) in onet {
+        if sc >= best - 0.05 && !out.contains(&i) && out.len() < MAX_ONET {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// The O*NET occupations whose titles best match an ESCO occupation's label.
+pub fn onet_for_esco(tax: &Taxonomy, idx: &OccupationIndex, occ: OccIdx) -> Vec<u32> {
+    tied_onet(&idx.search(&tax.occupation(occ).preferred, 40))
+}
+
+/// Find a role by free-text title (ESCO labels and O*NET titles).
+///
+/// # Errors
+/// [`Error::UnknownRole`] with the closest titles when nothing matches well.
+pub fn resolve_role(tax: &Taxonomy, idx: &OccupationIndex, query: &str) -> Result<Role> {
+    let hits = idx.search(query, 40);
+    let top_ok = hits.first().is_some_and(|h| h.score >= MIN_TITLE_SCORE);
+    if !top_ok {
+        let mut closest: Vec<String> = Vec::new();
+        for h in &hits {
+            let t = match h.occupation {
+                OccRef::Esco(i) => tax.occupation(i).preferred.clone(),
+                OccRef::Onet(i) => tax.onet_occupations[i as usize].title.clone(),
+            };
+            if !closest.contains(&t) {
+                closest.push(t);
+            }
+            if closest.len() == 5 {
+                break;
+            }
+        }
+        return Err(Error::UnknownRole {
+            query: query.to_string(),
+            closest,
+        });
+    }
+    let mut esco = first_esco(&hits);
+    let mut onet = tied_onet(&hits);
+    match hits[0].occupation {
+        OccRef::Esco(i) => {
+            esco = Some(i);
+            if onet.is_empty() {
+                onet = onet_for_esco(tax, idx, i);
+            }
+        }
+        OccRef::Onet(i) => {
+            if esco.is_none() {
+                esco = first_esco(&idx.search(&tax.onet_occupations[i as usize].title, 40));
+            }
+        }
+    }
+    Ok(role_of(tax, query, esco, onet))
+}
+
+/// Find a role by ESCO occupation URI or O*NET-SOC code (`15-2051.01`).
+///
+/// # Errors
+/// [`Error::NotFound`] when neither exists.
+pub fn resolve_occupation(tax: &Taxonomy, idx: &OccupationIndex, key: &str) -> Result<Role> {
+    let key = key.trim();
+    if let Some(i) = tax.occupation_by_uri(key) {
+        return Ok(role_of(tax, key, Some(i), onet_for_esco(tax, idx, i)));
+    }
+    if let Some(i) = tax.onet_by_code(key) {
+        let esco = first_esco(&idx.search(&tax.onet_occupations[i as usize].title, 40));
+        return Ok(role_of(tax, key, esco, vec![i]));
+    }
+    Err(Error::NotFound(format!(
+        "no ESCO occupation URI or O*NET-SOC code {key:?} (try `mm taxonomy occupation <title>` to find one)"
+    )))
+}
+
+/// What the person already has, as taxonomy skills.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    /// Declared skills and the skills of achieved goals.
+    pub held: Vec<SkillIdx>,
+}
+
+/// One part of a score.
+#[derive(Debug, Clone, Serialize)]
+pub struct Component {
+    pub name: &'static str,
+    /// 0..=1.
+    pub value: f64,
+    pub weight: f64,
+    /// `value * weight`: what it adds to the score.
+    pub points: f64,
+    /// The numbers behind the value.
+    pub evidence: String,
+}
+
+/// A ranked skill with its explanation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub rank: usize,
+    #[serde(skip)]
+    pub skill: SkillIdx,
+    pub uri: String,
+    pub label: String,
+    pub skill_type: String,
+    pub reuse_level: String,
+    pub score: f64,
+    /// A broad competence: shown as an arc of narrower skills.
+    pub broad: bool,
+    pub components: Vec<Component>,
+    /// For arcs: the narrower skills to take on, best first.
+    pub narrower: Vec<NarrowerStep>,
+}
+
+/// A narrower skill inside an arc.
+#[derive(Debug, Clone, Serialize)]
+pub struct NarrowerStep {
+    pub uri: String,
+    pub label: String,
+}
+
+/// The result of [`Ranker::rank`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Ranking {
+    pub role: Role,
+    /// Micro-skill candidates, best first.
+    pub micro: Vec<Candidate>,
+    /// Broad competences as arcs, best first.
+    pub arcs: Vec<Candidate>,
+    /// Candidates left out because the person holds them.
+    pub held_skipped: usize,
+    /// Postings behind the market component (0: none given).
+    pub market_postings: u64,
+}
+
+impl Ranking {
+    /// Every candidate (micro-skills and arcs) by score.
+    pub fn all(&self) -> Vec<&Candidate> {
+        let mut v: Vec<&Candidate> = self.micro.iter().chain(&self.arcs).collect();
+        v.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.uri.cmp(&b.uri)));
+        v
+    }
+}
+
+/// Options of one ranking.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RankOptions {
+    /// Ignore the occupation's ESCO essential relations (for the hold-out
+    /// evaluation: can the other signals find them?).
+    pub hold_out_essential: bool,
+}
+
+/// Precomputed indexes for ranking; build once, rank many roles.
+#[derive(Debug)]
+pub struct Ranker<'t> {
+    tax: &'t Taxonomy,
+    /// Occupations by ISCO unit group.
+    groups: FxHashMap<&'t str, Vec<OccIdx>>,
+    /// ESCO skills whose preferred label names each O*NET skill element.
+    onet_elements: Vec<Vec<SkillIdx>>,
+    /// ESCO skills of each O*NET technology: the taxonomy's links, or, where
+    /// it has none, the skills the extractor finds in the technology's name
+    /// (`Structured query language SQL` → SQL).
+    tech_links: Vec<Vec<SkillIdx>>,
+}
+
+impl<'t> Ranker<'t> {
+    pub fn new(tax: &'t Taxonomy) -> Ranker<'t> {
+        let mut groups: FxHashMap<&str, Vec<OccIdx>> = FxHashMap::default();
+        for (i, o) in tax.occupations.iter().enumerate() {
+            if !o.isco_group.is_empty() {
+                groups
+                    .entry(o.isco_group.as_str())
+                    .or_default()
+                    .push(i as OccIdx);
+            }
+        }
+        let wanted: FxHashMap<String, usize> = tax
+            .onet_skills
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (mm_taxonomy::normalize::normalize(&e.name), i))
+            .collect();
+        let mut onet_elements: Vec<Vec<SkillIdx>> = vec![Vec::new(); tax.onet_skills.len()];
+        for (i, s) in tax.skills.iter().enumerate() {
+            if let Some(&e) = wanted.get(&mm_taxonomy::normalize::normalize(&s.preferred)) {
+                onet_elements[e].push(i as SkillIdx);
+            }
+        }
+        let ex = mm_taxonomy::extract::Extractor::new(tax);
+        let tech_links = tax
+            .technologies
+            .iter()
+            .map(|t| {
+                if !t.esco.is_empty() {
+                    return t.esco.clone();
+                }
+                let mut v: Vec<SkillIdx> = ex.find(&t.name).iter().map(|m| m.skill).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect();
+        Ranker {
+            tax,
+            groups,
+            onet_elements,
+            tech_links,
+        }
+    }
+
+    /// The taxonomy this ranker reads.
+    pub fn taxonomy(&self) -> &'t Taxonomy {
+        self.tax
+    }
+
+    /// How narrow and learnable a skill is (0..=1), with the reasons.
+    pub fn microness(&self, s: SkillIdx) -> (f64, String) {
+        let sk = self.tax.skill(s);
+        let t = match sk.skill_type {
+            SkillType::SkillCompetence => 1.0,
+            SkillType::Knowledge => 0.7,
+            SkillType::Unspecified => 0.5,
+        };
+        let r = match sk.reuse_level {
+            ReuseLevel::Transversal => 0.1,
+            ReuseLevel::CrossSector => 0.5,
+            ReuseLevel::SectorSpecific => 0.9,
+            ReuseLevel::OccupationSpecific => 1.0,
+            ReuseLevel::Unspecified => 0.6,
+        };
+        let nn = sk.narrower.len();
+        let n = match nn {
+            0 => 1.0,
+            1..=2 => 0.7,
+            3..=9 => 0.4,
+            _ => 0.1,
+        };
+        let oc = sk.occupations.len();
+        let o = match oc {
+            0..=20 => 1.0,
+            21..=100 => 0.7,
+            101..=500 => 0.4,
+            _ => 0.2,
+        };
+        let v = (t + r + n + o) / 4.0;
+        let why = format!(
+            "type {} ({t}), reuse {} ({r}), {nn} narrower ({n}), used by {oc} occupations ({o})",
+            if sk.skill_type.as_str().is_empty() {
+                "unspecified"
+            } else {
+                sk.skill_type.as_str()
+            },
+            if sk.reuse_level.as_str().is_empty() {
+                "unspecified"
+            } else {
+                sk.reuse_level.as_str()
+            },
+        );
+        (v, why)
+    }
+
+    /// Whether a skill is a broad competence (an arc, not a micro-skill).
+    pub fn is_broad(&self, s: SkillIdx) -> bool {
+        let sk = self.tax.skill(s);
+        sk.narrower.len() >= 3 || sk.reuse_level == ReuseLevel::Transversal
+    }
+
+    /// How close `s` is to what the person holds: (value, evidence).
+    pub fn closeness(
+        &self,
+        s: SkillIdx,
+        held: &[SkillIdx],
+        market: Option<&FxHashMap<&str, &crate::market::SkillStat>>,
+    ) -> (f64, String) {
+        if held.is_empty() {
+            return (0.0, "no skills recorded yet (mm skill add ...)".into());
+        }
+        let tax = self.tax;
+        let sk = tax.skill(s);
+        let mut best = (0.0, String::from("not linked to a skill you hold"));
+        let mut consider = |v: f64, why: String| {
+            if v > best.0 {
+                best = (v, why);
+            }
+        };
+        for &h in held {
+            let hs = tax.skill(h);
+            if sk.related.iter().any(|r| r.0 == h) {
+                consider(
+                    1.0,
+                    format!("ESCO relates it to {:?}, which you hold", hs.preferred),
+                );
+            }
+            if sk.narrower.contains(&h) || hs.narrower.contains(&s) {
+                consider(
+                    0.8,
+                    format!("broader/narrower of {:?}, which you hold", hs.preferred),
+                );
+            }
+            if sk.broader.iter().any(|b| hs.broader.contains(b)) {
+                let parent = sk
+                    .broader
+                    .iter()
+                    .find(|b| hs.broader.contains(b))
+                    .map(|&b| tax.concept_label(b).1)
+                    .unwrap_or("");
+                consider(
+                    0.6,
+                    format!("shares the parent {parent:?} with {:?}", hs.preferred),
+                );
+            }
+            if let Some(m) = market
+                && let Some(st) = m.get(sk.uri.as_str())
+                && let Some(c) = st.cooccurs.iter().find(|c| c.uri == hs.uri)
+            {
+                consider(
+                    0.5,
+                    format!(
+                        "asked for together with {:?} in {} postings (lift {:.1})",
+                        hs.preferred, c.together, c.lift
+                    ),
+                );
+            }
+        }
+        best
+    }
+
+    /// Rank candidate skills for `role`.
+    pub fn rank(
+        &self,
+        role: &Role,
+        profile: &Profile,
+        market: Option<&MarketReport>,
+        opts: RankOptions,
+    ) -> Ranking {
+        let tax = self.tax;
+        let held: FxHashSet<SkillIdx> = profile.held.iter().copied().collect();
+        let by_uri = market.map(|m| m.by_uri());
+
+        // Signals per skill.
+        let mut esco_rel: FxHashMap<SkillIdx, Relation> = FxHashMap::default();
+        if let Some(o) = role.esco {
+            for &(s, r) in &tax.occupation(o).skills {
+                if opts.hold_out_essential && r == Relation::Essential {
+                    continue;
+                }
+                esco_rel.insert(s, r);
+            }
+        }
+        let mut peer: FxHashMap<SkillIdx, (f64, u32, u32)> = FxHashMap::default();
+        let mut n_peers = 0usize;
+        if let Some(o) = role.esco {
+            let g = tax.occupation(o).isco_group.as_str();
+            if let Some(members) = self.groups.get(g) {
+                for &p in members.iter().filter(|&&p| p != o) {
+                    n_peers += 1;
+                    for &(s, r) in &tax.occupation(p).skills {
+                        let e = peer.entry(s).or_default();
+                        match r {
+                            Relation::Essential => {
+                                e.0 += 1.0;
+                                e.1 += 1;
+                            }
+                            Relation::Optional => {
+                                e.0 += 0.5;
+                                e.2 += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // O*NET: per skill, the sum over the role's O*NET occupations of the
+        // best value in each, then the mean.
+        let mut onet_sum: FxHashMap<SkillIdx, (f64, u32, u32, u32, f64, String)> =
+            FxHashMap::default(); // (sum, used, hot, demand, importance sum, names)
+        let n_onet = role.onet.len();
+        for &oi in &role.onet {
+            let oo = &tax.onet_occupations[oi as usize];
+            let mut best: FxHashMap<SkillIdx, (f64, bool, bool, bool, f64, String)> =
+                FxHashMap::default();
+            for u in &oo.technologies {
+                let t = &tax.technologies[u.tech as usize];
+                let v = 0.4 + if u.hot { 0.3 } else { 0.0 } + if u.in_demand { 0.3 } else { 0.0 };
+                for &s in &self.tech_links[u.tech as usize] {
+                    let e = best
+                        .entry(s)
+                        .or_insert((0.0, false, false, false, 0.0, String::new()));
+                    if v > e.0 {
+                        e.0 = v;
+                        e.5.clone_from(&t.name);
+                    }
+                    e.1 = true;
+                    e.2 |= u.hot;
+                    e.3 |= u.in_demand;
+                }
+            }
+            for r in &oo.skills {
+                let v = f64::from(r.importance) / 5.0;
+                for &s in &self.onet_elements[r.element as usize] {
+                    let e = best
+                        .entry(s)
+                        .or_insert((0.0, false, false, false, 0.0, String::new()));
+                    e.4 = e.4.max(f64::from(r.importance));
+                    if v > e.0 {
+                        e.0 = v;
+                        e.5.clone_from(&tax.onet_skills[r.element as usize].name);
+                    }
+                }
+            }
+            for (s, b) in best {
+                let e = onet_sum
+                    .entry(s)
+                    .or_insert((0.0, 0, 0, 0, 0.0, String::new()));
+                e.0 += b.0;
+                e.1 += u32::from(b.1);
+                e.2 += u32::from(b.2);
+                e.3 += u32::from(b.3);
+                e.4 += b.4;
+                if e.5.is_empty() {
+                    e.5 = b.5;
+                }
+            }
+        }
+        let onet: FxHashMap<SkillIdx, (f64, String)> = onet_sum
+            .into_iter()
+            .map(|(s, (sum, used, hot, dem, imp, name))| {
+                let why = if used > 0 {
+                    format!(
+                        "O*NET technology {name:?}: used in {used} of {n_onet} matching O*NET occupations, Hot Technology in {hot}, In Demand in {dem}"
+                    )
+                } else {
+                    format!(
+                        "O*NET skill {name:?}: mean importance {:.2}/5 over {n_onet} matching O*NET occupations",
+                        imp / n_onet as f64
+                    )
+                };
+                (s, (sum / n_onet as f64, why))
+            })
+            .collect();
+
+        // Candidate pool: the role's ESCO skills, O*NET-linked skills and
+        // peers' essential skills.
+        let mut pool: FxHashSet<SkillIdx> = esco_rel.keys().copied().collect();
+        pool.extend(onet.keys().copied());
+        pool.extend(peer.iter().filter(|(_, v)| v.1 > 0).map(|(k, _)| *k));
+        if opts.hold_out_essential {
+            // The essential skills may enter only through the other signals.
+        }
+        let held_skipped = pool.iter().filter(|s| held.contains(s)).count();
+        pool.retain(|s| !held.contains(s));
+
+        let max_share = pool
+            .iter()
+            .filter_map(|&s| {
+                by_uri
+                    .as_ref()?
+                    .get(tax.skill(s).uri.as_str())
+                    .map(|st| st.share)
+            })
+            .fold(0.0f64, f64::max);
+
+        let mut cands: Vec<Candidate> = pool
+            .iter()
+            .map(|&s| {
+                let sk = tax.skill(s);
+                let mut comps = Vec::with_capacity(6);
+                let mut push = |name: &'static str, value: f64, evidence: String| {
+                    let w = weight(name);
+                    comps.push(Component {
+                        name,
+                        value,
+                        weight: w,
+                        points: value * w,
+                        evidence,
+                    });
+                };
+                let (v, why) = match (esco_rel.get(&s), role.esco) {
+                    (Some(Relation::Essential), Some(o)) => {
+                        (1.0, format!("essential for {}", tax.occupation(o).preferred))
+                    }
+                    (Some(Relation::Optional), Some(o)) => {
+                        (0.5, format!("optional for {}", tax.occupation(o).preferred))
+                    }
+                    (_, None) => (0.0, "no ESCO occupation for this role".into()),
+                    _ if opts.hold_out_essential => (0.0, "not an optional skill of the role (essentials held out)".into()),
+                    _ => (0.0, "not linked to the role in ESCO".into()),
+                };
+                push("esco", v, why);
+                let (v, why) = match peer.get(&s) {
+                    Some(&(w, e, o)) if n_peers > 0 => (
+                        w / n_peers as f64,
+                        format!("essential for {e}, optional for {o} of {n_peers} occupations in the same ISCO group"),
+                    ),
+                    _ if n_peers == 0 => (0.0, "no peer occupations".into()),
+                    _ => (0.0, format!("none of {n_peers} peer occupations lists it")),
+                };
+                push("peers", v, why);
+                let (v, why) = match onet.get(&s) {
+                    Some((v, why)) => (*v, why.clone()),
+                    None if role.onet.is_empty() => (0.0, "no O*NET occupation for this role".into()),
+                    None => (0.0, "not among the O*NET occupation's technologies or skills".into()),
+                };
+                push("onet", v, why);
+                let (v, why) = match (&by_uri, market) {
+                    (Some(m), Some(rep)) => match m.get(sk.uri.as_str()) {
+                        Some(st) => {
+                            let base = if max_share > 0.0 { (st.share / max_share).sqrt() } else { 0.0 };
+                            let (adj, tr) = match &st.trend {
+                                Some(t) if t.significant && t.slope_per_month > 0.0 => (0.2, format!(", rising {:+.1} pts/month (p={:.3})", 100.0 * t.slope_per_month, t.p_value)),
+                                Some(t) if t.significant => (-0.2, format!(", falling {:+.1} pts/month (p={:.3})", 100.0 * t.slope_per_month, t.p_value)),
+                                Some(t) => (0.0, format!(", trend flat (p={:.2})", t.p_value)),
+                                None => (0.0, String::new()),
+                            };
+                            (
+                                (base + adj).clamp(0.0, 1.0),
+                                format!(
+                                    "in {} of {} postings ({:.1}%, 95% CI {:.1}–{:.1}%){tr}",
+                                    st.postings,
+                                    rep.postings,
+                                    100.0 * st.share,
+                                    100.0 * st.ci_low,
+                                    100.0 * st.ci_high
+                                ),
+                            )
+                        }
+                        None => (0.0, format!("in none of {} postings", rep.postings)),
+                    },
+                    _ => (0.0, "no postings given".into()),
+                };
+                push("market", v, why);
+                let (v, why) = self.closeness(s, &profile.held, by_uri.as_ref());
+                push("closeness", v, why);
+                let (v, why) = self.microness(s);
+                push("micro", v, why);
+                let score = comps.iter().map(|c| c.points).sum();
+                Candidate {
+                    rank: 0,
+                    skill: s,
+                    uri: sk.uri.clone(),
+                    label: sk.preferred.clone(),
+                    skill_type: sk.skill_type.as_str().to_string(),
+                    reuse_level: sk.reuse_level.as_str().to_string(),
+                    score,
+                    broad: self.is_broad(s),
+                    components: comps,
+                    narrower: Vec::new(),
+                }
+            })
+            .collect();
+        cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.uri.cmp(&b.uri)));
+        let scores: FxHashMap<SkillIdx, f64> = cands.iter().map(|c| (c.skill, c.score)).collect();
+        let (mut arcs, mut micro): (Vec<Candidate>, Vec<Candidate>) =
+            cands.into_iter().partition(|c| c.broad);
+        for a in &mut arcs {
+            let mut steps: Vec<(f64, SkillIdx)> = tax
+                .skill(a.skill)
+                .narrower
+                .iter()
+                .filter(|n| !held.contains(n))
+                .map(|&n| {
+                    (
+                        scores.get(&n).copied().unwrap_or(0.0) + self.microness(n).0 * 0.01,
+                        n,
+                    )
+                })
+                .collect();
+            steps.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            a.narrower = steps
+                .into_iter()
+                .take(5)
+                .map(|(_, n)| NarrowerStep {
+                    uri: tax.skill(n).uri.clone(),
+                    label: tax.skill(n).preferred.clone(),
+                })
+                .collect();
+        }
+        for (i, c) in micro.iter_mut().enumerate() {
+            c.rank = i + 1;
+        }
+        for (i, c) in arcs.iter_mut().enumerate() {
+            c.rank = i + 1;
+        }
+        Ranking {
+            role: role.clone(),
+            micro,
+            arcs,
+            held_skipped,
+            market_postings: market.map_or(0, |m| m.postings),
+        }
+    }
+}
+
+/// The broader concepts and related knowledge of a skill: the principles a
+/// micro-skill carved from it rests on.
+pub fn principles(tax: &Taxonomy, s: SkillIdx, max: usize) -> Vec<(String, String)> {
+    let sk = tax.skill(s);
+    let mut out: Vec<(String, String)> = Vec::new();
+    for &b in &sk.broader {
+        let (uri, label) = tax.concept_label(b);
+        let desc = match b {
+            ConceptRef::Skill(i) => tax.skill(i).description.clone(),
+            ConceptRef::Group(g) => tax.skill_groups[g as usize].description.clone(),
+        };
+        if !out.iter().any(|o| o.0 == label) {
+            out.push((
+                label.to_string(),
+                first_sentence(&desc).unwrap_or_else(|| uri.to_string()),
+            ));
+        }
+    }
+    let mut related: Vec<(SkillIdx, Relation)> = sk.related.clone();
+    related.sort_by_key(|r| {
+        (
+            tax.skill(r.0).skill_type != SkillType::Knowledge,
+            r.1 != Relation::Essential,
+            r.0,
+        )
+    });
+    for (r, _) in related {
+        let rs = tax.skill(r);
+        if !out.iter().any(|o| o.0 == rs.preferred) {
+            out.push((
+                rs.preferred.clone(),
+                first_sentence(&rs.description).unwrap_or_default(),
+            ));
+        }
+    }
+    out.truncate(max);
+    out
+}
+
+fn first_sentence(s: &str) -> Option<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let end = t.find(". ").map_or(t.len(), |i| i + 1);
+    Some(t[..end].to_string())
+}

@@ -1,0 +1,625 @@
+//! Text → skill mentions.
+//!
+//! The [`Extractor`] is a word-level trie over every ESCO preferred and
+//! alternative label (plus the label without a trailing qualifier such as
+//! `(computer programming)`, and the joined form of hyphenated words, so
+//! `e-mail` also matches `email`). Text and labels go through the same
+//! [`crate::normalize`] tokenizer and folding; matches are whole words and
+//! leftmost-longest.
+//!
+//! # Short and ambiguous labels
+//! Some labels are ordinary words or single letters. They are neither matched
+//! blindly nor dropped; each gets a [`Gate`] decided from the data:
+//! - one letter (`C`, `R`): the text must be the same capital letter, and a
+//!   cue must be near (within 3 words: another non-ambiguous skill mention, or
+//!   a word such as `programming`, `language`, `developer`, `code`);
+//! - two letters: all-capital labels (`UX`, `ML`, `PR`) must be written in
+//!   capitals; mixed-case ones (`Go`, `Io`) must match the casing and have a cue
+//!   near; lower-case-only ones (`re`, `ng`) only match in capitals;
+//! - three letters written in capitals in ESCO (`SQL`, `GIS`, `PHP`): must be
+//!   capitals in the text;
+//! - capitalised product or language names that are ordinary English words in
+//!   lower case ([`crate::Taxonomy::common_words`]: `Access`, `Swift`, `Hack`):
+//!   must be cased as in the label (or all capitals), and at the start of a
+//!   sentence (where every word is capitalised) also need a cue.
+//!
+//! ```no_run
+//! use mm_taxonomy::{Taxonomy, extract::Extractor};
+//! let tax = Taxonomy::load_embedded()?;
+//! let ex = Extractor::new(&tax);
+//! let found = ex.find("Experience with SQL and Python required.");
+//! assert_eq!(found.len(), 2);
+//! # Ok::<(), mm_taxonomy::Error>(())
+//! ```
+
+use crate::model::{SkillIdx, SkillType, Taxonomy};
+use crate::normalize::{fold_token, for_each_token};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+const NONE: u32 = u32::MAX;
+
+/// Words that, near a gated label, confirm it is meant as a skill.
+const CUES: &[&str] = &[
+    "programming",
+    "program",
+    "language",
+    "languages",
+    "developer",
+    "development",
+    "engineer",
+    "code",
+    "coding",
+    "script",
+    "scripting",
+    "software",
+    "framework",
+    "library",
+    "stack",
+    "statistic",
+    "statistical",
+];
+
+/// How strictly a label must appear in the text to count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gate {
+    /// Any casing.
+    Open,
+    /// The matched text must equal one of these forms exactly.
+    Case(Vec<String>),
+    /// As `Case`, and a cue word or an ungated mention must be within 3 words.
+    CaseAndCue(Vec<String>),
+    /// As `Case`, and at the start of a sentence a cue is needed too.
+    CaseCueAtSentenceStart(Vec<String>),
+}
+
+/// One label of the extractor.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The label as written in ESCO (or its variant without qualifier).
+    pub label: String,
+    pub skill: SkillIdx,
+    pub gate: Gate,
+}
+
+/// A skill found in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention {
+    /// Byte span in the input text.
+    pub start: usize,
+    pub end: usize,
+    pub skill: SkillIdx,
+    /// Index of the matched label in [`Extractor::entries`].
+    pub entry: u32,
+}
+
+/// Reusable buffers for [`Extractor::find_with`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    toks: Vec<(u32, u32, u32)>,
+    buf: String,
+}
+
+/// The compiled matcher. Immutable and `Sync`: share it across threads.
+#[derive(Debug)]
+pub struct Extractor {
+    vocab: FxHashMap<Box<str>, u32>,
+    root: Vec<u32>,
+    trans: FxHashMap<u64, u32>,
+    terminal: Vec<u32>,
+    entries: Vec<Entry>,
+    cues: FxHashSet<u32>,
+    skill_types: Vec<SkillType>,
+}
+
+struct Candidate {
+    label: String,
+    skill: SkillIdx,
+    preferred: bool,
+    weight: usize,
+}
+
+impl Extractor {
+    /// Build over every preferred and alternative label of `tax`.
+    pub fn new(tax: &Taxonomy) -> Extractor {
+        let mut b = Builder::default();
+        let common: FxHashSet<&str> = tax.common_words.iter().map(String::as_str).collect();
+        b.generic = tax.generic_words.iter().cloned().collect();
+        for (i, s) in tax.skills.iter().enumerate() {
+            let weight = s.occupations.len();
+            for (k, l) in std::iter::once(&s.preferred).chain(&s.alt).enumerate() {
+                b.add(l, i as SkillIdx, k == 0, weight);
+                let short = crate::import::strip_qualifier(l);
+                if short != l.trim() {
+                    b.add(short, i as SkillIdx, k == 0, weight);
+                }
+            }
+        }
+        b.finish(&common, tax.skills.iter().map(|s| s.skill_type).collect())
+    }
+
+    /// The labels, by [`Mention::entry`].
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The label a mention matched.
+    pub fn label(&self, m: &Mention) -> &str {
+        &self.entries[m.entry as usize].label
+    }
+
+    /// The ESCO skill type of a mention's skill.
+    pub fn skill_type(&self, m: &Mention) -> SkillType {
+        self.skill_types[m.skill as usize]
+    }
+
+    /// Number of distinct normalised labels in the trie.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True if no label was added.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// All mentions in `text`, leftmost-longest, in text order.
+    pub fn find(&self, text: &str) -> Vec<Mention> {
+        let mut s = Scratch::default();
+        self.find_with(text, &mut s)
+    }
+
+    /// As [`Extractor::find`], reusing buffers across calls.
+    pub fn find_with(&self, text: &str, scratch: &mut Scratch) -> Vec<Mention> {
+        let Scratch { toks, buf } = scratch;
+        toks.clear();
+        for_each_token(text, |s, e| {
+            fold_token(&text[s..e], buf);
+            let id = self.vocab.get(buf.as_str()).copied().unwrap_or(NONE);
+            toks.push((id, s as u32, e as u32));
+        });
+        let mut out = Vec::new();
+        // (mention, first token, last token, needs a cue)
+        let mut pending: Vec<(Mention, usize, usize)> = Vec::new();
+        let n = toks.len();
+        let mut i = 0;
+        while i < n {
+            let id = toks[i].0;
+            if id == NONE {
+                i += 1;
+                continue;
+            }
+            let mut node = self.root[id as usize];
+            if node == NONE {
+                i += 1;
+                continue;
+            }
+            let mut best = (self.terminal[node as usize], i);
+            let mut j = i + 1;
+            while j < n && toks[j].0 != NONE {
+                match self
+                    .trans
+                    .get(&((u64::from(node) << 32) | u64::from(toks[j].0)))
+                {
+                    Some(&c) => {
+                        node = c;
+                        if self.terminal[node as usize] != NONE {
+                            best = (self.terminal[node as usize], j);
+                        }
+                        j += 1;
+                    }
+                    None => break,
+                }
+            }
+            let (entry, last) = best;
+            if entry == NONE {
+                i += 1;
+                continue;
+            }
+            let e = &self.entries[entry as usize];
+            let (start, end) = (toks[i].1 as usize, toks[last].2 as usize);
+            let m = Mention {
+                start,
+                end,
+                skill: e.skill,
+                entry,
+            };
+            let raw = &text[start..end];
+            let cased = |forms: &[String]| forms.iter().any(|f| f == raw);
+            match &e.gate {
+                Gate::Open => out.push(m),
+                Gate::Case(f) => {
+                    if cased(f) {
+                        out.push(m);
+                    } else {
+                        // Not this label: let a later, shorter start try.
+                        i += 1;
+                        continue;
+                    }
+                }
+                Gate::CaseAndCue(f) => {
+                    if !cased(f) {
+                        i += 1;
+                        continue;
+                    }
+                    pending.push((m, i, last));
+                }
+                Gate::CaseCueAtSentenceStart(f) => {
+                    if !cased(f) {
+                        i += 1;
+                        continue;
+                    }
+                    if sentence_start(text, start) {
+                        pending.push((m, i, last));
+                    } else {
+                        out.push(m);
+                    }
+                }
+            }
+            i = last + 1;
+        }
+        if !pending.is_empty() {
+            let confirmed: Vec<(usize, usize)> = out.iter().map(|m| (m.start, m.end)).collect();
+            for (m, first, last) in pending {
+                let lo = first.saturating_sub(3);
+                let hi = (last + 3).min(n - 1);
+                let cue = (lo..=hi).any(|k| k != first && self.cues.contains(&toks[k].0));
+                let near = confirmed.iter().any(|&(s, e)| {
+                    let (s, e) = (s as u32, e as u32);
+                    toks[lo..=hi].iter().any(|t| t.1 >= s && t.2 <= e)
+                });
+                if cue || near {
+                    out.push(m);
+                }
+            }
+            out.sort_by_key(|m| m.start);
+        }
+        out
+    }
+}
+
+/// Is `start` the first word of a sentence (text start, a line start, or
+/// after `.`, `!`, `?`, `:` or a bullet)?
+fn sentence_start(text: &str, start: usize) -> bool {
+    for c in text[..start].chars().rev() {
+        match c {
+            ' ' | '\t' | '"' | '(' | '\u{a0}' => continue,
+            '\n' | '\r' | '.' | '!' | '?' | ':' | ';' | '•' | '*' | '-' | '·' => return true,
+            _ => return false,
+        }
+    }
+    true
+}
+
+#[derive(Default)]
+struct Builder {
+    /// normalised label → candidates (original form, skill)
+    labels: FxHashMap<Vec<String>, Vec<Candidate>>,
+    /// Everyday words not matched as alternative labels.
+    generic: FxHashSet<String>,
+}
+
+impl Builder {
+    fn add(&mut self, label: &str, skill: SkillIdx, preferred: bool, weight: usize) {
+        let toks = crate::normalize::tokens(label);
+        if toks.is_empty() {
+            return;
+        }
+        // Hyphenated words also match joined (`e-mail` → `email`).
+        if label.contains('-') {
+            let joined: Vec<String> = label
+                .split_whitespace()
+                .flat_map(|w| crate::normalize::tokens(&w.replace('-', "")))
+                .collect();
+            if !joined.is_empty() && joined != toks {
+                self.push(joined, label, skill, preferred, weight);
+            }
+        }
+        self.push(toks, label, skill, preferred, weight);
+    }
+
+    fn push(
+        &mut self,
+        toks: Vec<String>,
+        label: &str,
+        skill: SkillIdx,
+        preferred: bool,
+        weight: usize,
+    ) {
+        self.labels.entry(toks).or_default().push(Candidate {
+            label: label.trim().to_string(),
+            skill,
+            preferred,
+            weight,
+        });
+    }
+
+    fn finish(mut self, common: &FxHashSet<&str>, skill_types: Vec<SkillType>) -> Extractor {
+        // An everyday word only counts where it is a skill's preferred label.
+        let generic = std::mem::take(&mut self.generic);
+        self.labels.retain(|toks, cands| {
+            toks.len() != 1 || !generic.contains(&toks[0]) || cands.iter().any(|c| c.preferred)
+        });
+        for (toks, cands) in self.labels.iter_mut() {
+            if toks.len() == 1 && generic.contains(&toks[0]) {
+                cands.retain(|c| c.preferred);
+            }
+        }
+        let mut vocab: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let intern = |w: &str, vocab: &mut FxHashMap<Box<str>, u32>| -> u32 {
+            if let Some(&id) = vocab.get(w) {
+                return id;
+            }
+            let id = vocab.len() as u32;
+            vocab.insert(w.into(), id);
+            id
+        };
+        let mut root: Vec<u32> = Vec::new();
+        let mut trans: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut terminal: Vec<u32> = vec![NONE]; // node 0 unused (root handled by `root`)
+        let mut entries = Vec::with_capacity(self.labels.len());
+        // FxHash is unseeded, so this order (and the entry ids) is the same on every run.
+        for (toks, mut cands) in self.labels {
+            // The skill this label stands for: the one it is the preferred label
+            // of, else the one most occupations need.
+            cands.sort_by(|a, b| b.preferred.cmp(&a.preferred).then(b.weight.cmp(&a.weight)));
+            let gate = gate_for(&toks, &cands, common, &generic);
+            let best = &cands[0];
+            let ids: Vec<u32> = toks.iter().map(|t| intern(t, &mut vocab)).collect();
+            if root.len() < vocab.len() {
+                root.resize(vocab.len(), NONE);
+            }
+            let mut node = root[ids[0] as usize];
+            if node == NONE {
+                node = terminal.len() as u32;
+                terminal.push(NONE);
+                root[ids[0] as usize] = node;
+            }
+            for &id in &ids[1..] {
+                let key = (u64::from(node) << 32) | u64::from(id);
+                node = match trans.get(&key) {
+                    Some(&c) => c,
+                    None => {
+                        let c = terminal.len() as u32;
+                        terminal.push(NONE);
+                        trans.insert(key, c);
+                        c
+                    }
+                };
+            }
+            terminal[node as usize] = entries.len() as u32;
+            entries.push(Entry {
+                label: best.label.clone(),
+                skill: best.skill,
+                gate,
+            });
+        }
+        let mut cues = FxHashSet::default();
+        for c in CUES {
+            let mut b = String::new();
+            fold_token(c, &mut b);
+            let id = intern(&b, &mut vocab);
+            cues.insert(id);
+        }
+        root.resize(vocab.len(), NONE);
+        Extractor {
+            vocab,
+            root,
+            trans,
+            terminal,
+            entries,
+            cues,
+            skill_types,
+        }
+    }
+}
+
+/// Decide how a label must appear (see the module docs).
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn gate_for(
+    toks: &[String],
+    cands: &[Candidate],
+    common: &FxHashSet<&str>,
+    generic: &FxHashSet<String>,
+) -> Gate {
+    if toks.len() != 1 {
+        return Gate::Open;
+    }
+    let key = &toks[0];
+    let forms: Vec<&str> = cands
+        .iter()
+        .map(|c| crate::import::strip_qualifier(&c.label))
+        .collect();
+    let upper_forms: Vec<String> = {
+        let mut v: Vec<String> = forms
+            .iter()
+            .filter(|f| f.chars().any(char::is_uppercase))
+            .map(|f| f.to_string())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let all_caps =
+        |f: &str| f.chars().any(char::is_alphabetic) && !f.chars().any(char::is_lowercase);
+    let nchars = key.chars().count();
+    if generic.contains(key) {
+        // An everyday word kept only as a preferred label: as written, unless
+        // the label is the plain folded word itself.
+        if forms.iter().any(|f| f.to_lowercase() == *key) {
+            return Gate::Open;
+        }
+        let mut v: Vec<String> = forms.iter().map(|f| f.to_string()).collect();
+        v.extend(forms.iter().map(|f| capitalise(f)));
+        v.sort();
+        v.dedup();
+        return Gate::Case(v);
+    }
+    let with_caps = |mut v: Vec<String>| {
+        for f in v.clone() {
+            let u = f.to_uppercase();
+            if !v.contains(&u) {
+                v.push(u);
+            }
+        }
+        v
+    };
+    if nchars == 1 {
+        let f = if upper_forms.is_empty() {
+            vec![key.to_uppercase()]
+        } else {
+            upper_forms
+        };
+        return Gate::CaseAndCue(f);
+    }
+    if nchars == 2 {
+        if upper_forms.is_empty() {
+            return Gate::Case(vec![key.to_uppercase()]);
+        }
+        if upper_forms.iter().all(|f| all_caps(f)) {
+            return Gate::Case(upper_forms);
+        }
+        return Gate::CaseAndCue(with_caps(upper_forms));
+    }
+    if nchars == 3 && !upper_forms.is_empty() && upper_forms.iter().all(|f| all_caps(f)) {
+        return Gate::Case(upper_forms);
+    }
+    if common.contains(key.as_str()) && !upper_forms.is_empty() {
+        return Gate::CaseCueAtSentenceStart(with_caps(upper_forms));
+    }
+    Gate::Open
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    fn setup() -> &'static (Taxonomy, Extractor) {
+        static T: OnceLock<(Taxonomy, Extractor)> = OnceLock::new();
+        T.get_or_init(|| {
+            let tax = Taxonomy::load_embedded().expect("embedded taxonomy");
+            let ex = Extractor::new(&tax);
+            (tax, ex)
+        })
+    }
+
+    /// The matched texts and their skills' preferred labels.
+    fn found(text: &str) -> Vec<(String, String)> {
+        let (tax, ex) = setup();
+        ex.find(text)
+            .iter()
+            .map(|m| {
+                (
+                    text[m.start..m.end].to_string(),
+                    tax.skill(m.skill).preferred.clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn texts(text: &str) -> Vec<String> {
+        found(text).into_iter().map(|(t, _)| t).collect()
+    }
+
+    #[test]
+    fn table() {
+        // (name, input, matched texts)
+        let cases: &[(&str, &str, &[&str])] = &[
+            ("plain", "We need SQL skills", &["SQL"]),
+            (
+                "leftmost-longest",
+                "strong project management skills",
+                &["project management"],
+            ),
+            (
+                "plural and case",
+                "Manage Projects daily",
+                &["Manage Projects"],
+            ),
+            (
+                "hyphen variants",
+                "pay per click and pay-per-click",
+                &["pay per click", "pay-per-click"],
+            ),
+            ("punctuation at edges", "Python, Java.", &["Python", "Java"]),
+            (
+                "qualifier dropped",
+                "Ruby on Rails and Java developers",
+                &["Java"],
+            ),
+            (
+                "single letter with list neighbour",
+                "Experience with C++, R and Python",
+                &["C++", "R", "Python"],
+            ),
+            (
+                "single letter with cue",
+                "programming in R is a plus",
+                &["R"],
+            ),
+            ("single letter without cue", "Grade R is required", &[]),
+            ("single letter lowercase", "python and r", &["python"]),
+            ("letter as initial", "Contact J. R. Smith", &[]),
+            (
+                "common word lowercase",
+                "you will have access to the office",
+                &[],
+            ),
+            (
+                "common word product",
+                "built in Access and SQL",
+                &["Access", "SQL"],
+            ),
+            (
+                "common word at sentence start",
+                "Access to parking is free.",
+                &[],
+            ),
+            ("swift adjective", "a swift response", &[]),
+            ("swift language", "iOS apps in Swift", &["iOS", "Swift"]),
+            (
+                "acronym must be capitals",
+                "the gis team uses GIS",
+                &["uses GIS"],
+            ),
+            (
+                "whole words only",
+                "JavaScript at Javaland",
+                &["JavaScript"],
+            ),
+        ];
+        for (name, input, want) in cases {
+            assert_eq!(texts(input), *want, "case {name}: {input:?}");
+        }
+    }
+
+    #[test]
+    fn spans_and_skills() {
+        let text = "Daily use of Microsoft Access.";
+        let (tax, ex) = setup();
+        let ms = ex.find(text);
+        assert_eq!(ms.len(), 1);
+        assert_eq!(&text[ms[0].start..ms[0].end], "Microsoft Access");
+        assert_eq!(tax.skill(ms[0].skill).preferred, "Microsoft Access");
+        assert_eq!(ex.label(&ms[0]), "Microsoft Access");
+    }
+
+    #[test]
+    fn gates_are_decided_from_data() {
+        let (tax, _) = setup();
+        for w in ["access", "swift", "hack"] {
+            assert!(
+                tax.common_words.iter().any(|c| c == w),
+                "{w} should be a common word"
+            );
+        }
+        assert!(!tax.common_words.iter().any(|c| c == "python"));
+    }
+}
