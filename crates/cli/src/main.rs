@@ -90,9 +90,6 @@ enum Command {
     Discover(cmd::discover::DiscoverArgs),
     /// After an achieved goal: related skills to tackle next, with reasons.
     Next(cmd::next::NextArgs),
-    /// Settings, such as the mastery rule.
-    #[command(subcommand)]
-    Config(cmd::config::ConfigCmd),
     /// Build, search and inspect the ESCO + O*NET skill taxonomy.
     Taxonomy(cmd::taxonomy::TaxonomyArgs),
     /// Find ESCO skill mentions in texts (JSON Lines, CSV or plain text).
