@@ -9,10 +9,15 @@ use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
 use mm_core::ics::{IcsOptions, PlanForCalendar, write_calendar};
 use mm_core::parse::{format_minutes, parse_minutes};
-use mm_core::plan::{ItemKind, Plan, PlanOutcome, PlanRequest, PlanSettings, make_plan, missed};
+use mm_core::plan::{
+    ItemKind, Plan, PlanOutcome, PlanRequest, PlanSettings, PlannedItem, make_plan, missed,
+};
 use mm_core::*;
 use serde::Serialize;
 use std::path::PathBuf;
+
+/// Settings key of the items last exported to a calendar.
+pub const EXPORTED_KEY: &str = "plan.exported_items";
 
 /// Exit code when the goal no longer fits the availability.
 pub const DOES_NOT_FIT: u8 = 4;
@@ -238,15 +243,35 @@ fn export(ctx: &Ctx, e: ExportArgs) -> Result<()> {
         .zip(&labels)
         .map(|((_, _, p), label)| PlanForCalendar { plan: p, label })
         .collect();
+    // Items an earlier export put in the calendar that the plans no longer
+    // hold are sent as cancelled, so re-importing removes stale sessions.
+    let in_scope = |key: &str| {
+        plans
+            .iter()
+            .any(|(g, _, _)| key.starts_with(&format!("goal{}-", g.id)))
+    };
+    let previous: Vec<PlannedItem> = match ctx.block(ctx.store.get_setting(EXPORTED_KEY))? {
+        Some(v) => serde_json::from_value(v).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let (cancelled, kept): (Vec<PlannedItem>, Vec<PlannedItem>) =
+        previous.into_iter().partition(|i| in_scope(&i.key));
     let text = write_calendar(
         &cal,
         tz,
         ctx.now,
         &IcsOptions {
             alarm_minutes: alarm,
+            cancelled,
             ..IcsOptions::default()
         },
     );
+    let mut exported = kept;
+    exported.extend(plans.iter().flat_map(|(_, _, p)| p.items.iter().cloned()));
+    ctx.block(
+        ctx.store
+            .set_setting(EXPORTED_KEY, &serde_json::to_value(&exported)?),
+    )?;
     match e.output {
         Some(path) => {
             std::fs::write(&path, &text)
