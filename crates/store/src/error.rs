@@ -19,7 +19,7 @@ pub enum Error {
     Migrate { url: String, reason: String },
     /// Another process holds the SQLite database.
     #[error(
-        "the database {0} is locked by another program (is another mm running?); try again in a moment"
+        "the database is locked by another program (is another mm running?); try again in a moment"
     )]
     Locked(String),
     /// The database cannot be written.
@@ -42,9 +42,9 @@ impl From<sqlx::Error> for Error {
             let msg = db.message().to_owned();
             // SQLite: 5 busy, 6 locked, 8 read-only; PostgreSQL: 25006 read-only transaction.
             match code.as_str() {
-                "5" | "6" | "517" | "262" => return Error::Locked("file".into()),
+                "5" | "6" | "517" | "262" => return Error::Locked(String::new()),
                 "8" | "264" | "520" | "776" | "1032" | "25006" => {
-                    return Error::ReadOnly("file".into());
+                    return Error::ReadOnly(String::new());
                 }
                 _ => {}
             }

@@ -234,6 +234,17 @@ impl Store {
 
     /// Mark planned goals whose start has come as active; returns how many.
     pub async fn activate_due_goals(&self, today: NaiveDate) -> Result<u64> {
+        // Look before writing, so read-only use never needs the write lock.
+        let due = sqlx::query(
+            "SELECT COUNT(*) AS n FROM goals WHERE state = 'planned' AND start_date <= $1",
+        )
+        .bind(date(today))
+        .fetch_one(&self.pool)
+        .await?
+        .int("n")?;
+        if due == 0 {
+            return Ok(0);
+        }
         let done = sqlx::query(
             "UPDATE goals SET state = 'active' WHERE state = 'planned' AND start_date <= $1",
         )

@@ -90,11 +90,7 @@ impl Store {
     /// As [`Store::open`]; [`Error::Invalid`] for a schema name that is not a
     /// plain identifier or a SQLite URL.
     pub async fn open_in_schema(url: &str, schema: &str) -> Result<Store> {
-        if !schema
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-            || schema.is_empty()
-        {
+        if !valid_schema(schema) {
             return Err(Error::Invalid(format!(
                 "{schema:?} is not a plain schema name"
             )));
@@ -106,7 +102,14 @@ impl Store {
         sqlx::any::install_default_drivers();
         let is_pg = url.starts_with("postgres://") || url.starts_with("postgresql://");
         if is_pg {
-            Self::open_postgres(url, schema).await
+            // `?schema=name` keeps this journal in its own schema of a shared database.
+            let (url, from_url) = split_schema_param(url);
+            match schema.or(from_url) {
+                Some(s) if !valid_schema(&s) => {
+                    Err(Error::Invalid(format!("{s:?} is not a plain schema name")))
+                }
+                schema => Self::open_postgres(&url, schema).await,
+            }
         } else if schema.is_some() {
             Err(Error::Invalid("schemas are a PostgreSQL feature".into()))
         } else {
@@ -177,6 +180,18 @@ impl Store {
             let p = p.split('?').next().unwrap_or(p);
             Some(PathBuf::from(p))
         };
+        let read_only = url
+            .split_once('?')
+            .is_some_and(|(_, q)| q.split('&').any(|kv| kv == "mode=ro"));
+        let path = match path {
+            Some(p) if p.as_os_str().is_empty() => {
+                return Err(Error::Open {
+                    url: url.to_owned(),
+                    reason: "no file path given".into(),
+                });
+            }
+            other => other,
+        };
         let shown_url = path
             .as_ref()
             .map_or_else(|| "sqlite::memory:".to_owned(), |p| p.display().to_string());
@@ -191,6 +206,7 @@ impl Store {
         }
         let connect_url = match &path {
             None => "sqlite::memory:".to_owned(),
+            Some(p) if read_only => format!("sqlite://{}?mode=ro", p.display()),
             Some(p) => format!("sqlite://{}?mode=rwc", p.display()),
         };
         let options = AnyConnectOptions::from_str(&connect_url).map_err(|e| Error::Open {
@@ -211,7 +227,7 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|e| error::classify_sqlite(e, &shown_url))?;
-        if !memory {
+        if !memory && !read_only {
             sqlx::query("PRAGMA journal_mode = WAL")
                 .execute(&pool)
                 .await
@@ -298,6 +314,34 @@ fn check_sqlite_file(path: &Path) -> Result<()> {
     }
 }
 
+fn valid_schema(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Take a `schema=` parameter out of a PostgreSQL URL.
+fn split_schema_param(url: &str) -> (String, Option<String>) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_owned(), None);
+    };
+    let mut schema = None;
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|kv| match kv.strip_prefix("schema=") {
+            Some(v) => {
+                schema = Some(v.to_owned());
+                false
+            }
+            None => !kv.is_empty(),
+        })
+        .collect();
+    let url = if rest.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
+    (url, schema)
+}
+
 fn hide_password(url: &str) -> String {
     // postgres://user:secret@host/db -> postgres://user:***@host/db
     if let Some((scheme, rest)) = url.split_once("://")
@@ -329,6 +373,25 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schema_parameter() {
+        assert_eq!(
+            split_schema_param("postgres://u@h/db?schema=team_a&sslmode=disable"),
+            (
+                "postgres://u@h/db?sslmode=disable".to_owned(),
+                Some("team_a".to_owned())
+            )
+        );
+        assert_eq!(
+            split_schema_param("postgres://u@h/db?schema=x"),
+            ("postgres://u@h/db".to_owned(), Some("x".to_owned()))
+        );
+        assert_eq!(
+            split_schema_param("postgres://u@h/db"),
+            ("postgres://u@h/db".to_owned(), None)
+        );
+    }
 
     #[test]
     fn passwords_are_hidden() {

@@ -31,9 +31,13 @@ pub enum GoalCmd {
         all: bool,
     },
     /// Show a goal: criteria, extensions, pace and the mastery conditions.
-    Show { goal: GoalId },
+    Show {
+        /// The goal's id (see `mm goal list`).
+        goal: GoalId,
+    },
     /// Tick a done-when criterion (by its number in `mm goal show`).
     Tick {
+        /// The goal's id (see `mm goal list`).
         goal: GoalId,
         /// Criterion number, from 1.
         criterion: usize,
@@ -43,9 +47,10 @@ pub enum GoalCmd {
     },
     /// Move the deadline. The old deadline and your reason are kept.
     Extend {
+        /// The goal's id (see `mm goal list`).
         goal: GoalId,
         /// The new deadline: 2026-12-20, +1w, ...
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         to: String,
         /// Why (kept with the goal's history).
         #[arg(long)]
@@ -53,13 +58,17 @@ pub enum GoalCmd {
     },
     /// Give a goal up, saying why.
     Abandon {
+        /// The goal's id (see `mm goal list`).
         goal: GoalId,
         #[arg(long)]
         reason: String,
     },
     /// Ask the mastery rule whether the goal is achieved; marks it so when
     /// every condition holds. Exits 0 when achieved, 3 when conditions remain.
-    Check { goal: GoalId },
+    Check {
+        /// The goal's id (see `mm goal list`).
+        goal: GoalId,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -67,7 +76,7 @@ pub struct GoalNew {
     /// The micro-skill to master (id or exact name).
     pub micro: String,
     /// Deadline: a date (2026-12-08) or an offset (+2w, +10d).
-    #[arg(long, default_value = "+2w")]
+    #[arg(long, allow_hyphen_values = true, default_value = "+2w")]
     pub deadline: String,
     /// Weekly practice budget: 2h30m, 90m, 1.5h.
     #[arg(long, default_value = "2h")]
@@ -79,7 +88,7 @@ pub struct GoalNew {
     #[arg(long, default_value = "3")]
     pub level: Level,
     /// When practice starts (default today).
-    #[arg(long, default_value = "today")]
+    #[arg(long, allow_hyphen_values = true, default_value = "today")]
     pub start: String,
 }
 

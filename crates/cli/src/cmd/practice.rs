@@ -56,11 +56,12 @@ pub struct SessionDetails {
 
 #[derive(Debug, Args)]
 pub struct PracticeLog {
+    /// The goal's id (see `mm goal list`).
     pub goal: GoalId,
     /// Focused time: 45m, 1h15m.
     pub minutes: String,
     /// When it started: now, 18:30, yesterday 18:30, 2026-11-20 07:00.
-    #[arg(long, default_value = "now")]
+    #[arg(long, allow_hyphen_values = true, default_value = "now")]
     pub at: String,
     /// Wall-clock length if longer than the focused time (breaks included).
     #[arg(long)]
@@ -71,6 +72,7 @@ pub struct PracticeLog {
 
 #[derive(Debug, Args)]
 pub struct PracticeStart {
+    /// The goal's id (see `mm goal list`).
     pub goal: GoalId,
     /// Stop by itself after this long (25m, 50m). Without it, Ctrl-C stops.
     #[arg(long = "for", value_name = "DURATION")]

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 ///          --impact "saved the team an hour" --evidence report.xlsx
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
+    /// The goal's id (see `mm goal list`).
     pub goal: GoalId,
     /// Where you used it: the project, meeting or task.
     #[arg(long = "where", value_name = "CONTEXT")]
@@ -27,7 +28,7 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub evidence: Option<String>,
     /// When: now, yesterday 15:00, 2026-11-20 ...
-    #[arg(long, default_value = "now")]
+    #[arg(long, allow_hyphen_values = true, default_value = "now")]
     pub at: String,
 }
 
