@@ -256,6 +256,14 @@ fn export(ctx: &Ctx, e: ExportArgs) -> Result<()> {
     };
     let (cancelled, kept): (Vec<PlannedItem>, Vec<PlannedItem>) =
         previous.into_iter().partition(|i| in_scope(&i.key));
+    let current: std::collections::HashSet<&str> = plans
+        .iter()
+        .flat_map(|(_, _, p)| p.items.iter().map(|i| i.key.as_str()))
+        .collect();
+    let n_cancelled = cancelled
+        .iter()
+        .filter(|i| !current.contains(i.key.as_str()))
+        .count();
     let text = write_calendar(
         &cal,
         tz,
@@ -277,7 +285,12 @@ fn export(ctx: &Ctx, e: ExportArgs) -> Result<()> {
             std::fs::write(&path, &text)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             let n: usize = plans.iter().map(|(_, _, p)| p.items.len()).sum();
-            eprintln!("Wrote {n} events to {}", path.display());
+            let gone = if n_cancelled > 0 {
+                format!(" and cancelled {n_cancelled} the new plan dropped")
+            } else {
+                String::new()
+            };
+            eprintln!("Wrote {n} events{gone} to {}", path.display());
         }
         None => {
             use std::io::Write;
