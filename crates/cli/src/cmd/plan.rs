@@ -204,6 +204,7 @@ fn show(ctx: &Ctx, only: Option<GoalId>, all: bool) -> Result<()> {
     if plans.is_empty() {
         println!("No plans yet: mm plan <goal>");
     }
+    let sessions = ctx.block(ctx.store.list_sessions(None))?;
     for (goal, name, p) in &plans {
         let done_by_now = p.practice_minutes_by(ctx.today());
         println!(
@@ -216,6 +217,29 @@ fn show(ctx: &Ctx, only: Option<GoalId>, all: bool) -> Result<()> {
             format_minutes(p.practice_minutes()),
             format_minutes(done_by_now)
         );
+        let pace = mm_core::pace::pace(goal, &sessions, ctx.today(), ctx.offset);
+        let next = p
+            .next_item(ctx.now)
+            .map(|i| {
+                format!(
+                    "; next: {} {}",
+                    i.local_start.format("%a %Y-%m-%d %H:%M"),
+                    i.kind.as_str()
+                )
+            })
+            .unwrap_or_default();
+        println!(
+            "  pace: {} — {} done of {} the budget asks by today{next}",
+            pace.status.as_str(),
+            format_minutes(pace.minutes_done),
+            format_minutes(pace.minutes_expected)
+        );
+        if pace.status == mm_core::pace::PaceStatus::Behind {
+            println!(
+                "  behind: mm plan {} spreads what is missing over the time left",
+                goal.id
+            );
+        }
         if goal.deadline != p.deadline {
             println!(
                 "  the deadline changed since: re-plan with mm plan {}",
