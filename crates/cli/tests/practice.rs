@@ -119,6 +119,48 @@ fn plan_show_and_export_to_the_deadline() {
 }
 
 #[test]
+fn a_replan_cancels_the_calendar_events_it_dropped() {
+    let (dir, db) = demo();
+    set_profile(&db);
+    mm(&db, NOW).args(["plan", "2"]).assert().success();
+    let a = dir.path().join("a.ics");
+    mm(&db, NOW)
+        .args(["plan", "export", "--ics", "-o"])
+        .arg(&a)
+        .assert()
+        .success();
+    mm(&db, NOW)
+        .args(["profile", "set", "--availability", "daily 18:00-19:00"])
+        .assert()
+        .success();
+    mm(&db, NOW).args(["plan", "2"]).assert().success();
+    let b = dir.path().join("b.ics");
+    mm(&db, NOW)
+        .args(["plan", "export", "--ics", "-o"])
+        .arg(&b)
+        .assert()
+        .success();
+    let (a, b) = (
+        std::fs::read_to_string(a).unwrap(),
+        std::fs::read_to_string(b).unwrap(),
+    );
+    let uids = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| l.starts_with("UID:"))
+            .map(|l| l.trim().to_owned())
+            .collect()
+    };
+    for uid in uids(&a) {
+        assert!(
+            uids(&b).contains(&uid),
+            "{uid} is updated or cancelled, never left behind"
+        );
+    }
+    assert!(b.contains("STATUS:CANCELLED"));
+    assert!(b.contains("T180000"), "the new evening sessions are there");
+}
+
+#[test]
 fn missed_sessions_are_replanned_without_blame() {
     let (_dir, db) = demo();
     set_profile(&db);

@@ -1,4 +1,5 @@
-//! The focus timer in a real terminal: tmux runs `mm practice start`, keys go
+//! Terminal programs in a real terminal: tmux runs `mm practice start` (and
+//! `mm refresh`), keys go
 //! in with send-keys and the screen comes back with capture-pane. One session
 //! is killed mid-way (the terminal closes) and must survive through its
 //! checkpoint; another is finished with the keys, difficulty and feedback.
@@ -170,4 +171,77 @@ fn scopeguard(names: Vec<String>) -> impl Drop {
         }
     }
     Guard(names)
+}
+
+#[test]
+fn refresh_asks_in_a_terminal_and_refuses_a_fifth_rating() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI: tmux is required");
+        eprintln!("skipping: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mm.db");
+    let mm = env!("CARGO_BIN_EXE_mm");
+    let demo = Command::new(mm)
+        .arg("demo")
+        .env("MM_DATABASE_URL", &db)
+        .output()
+        .unwrap();
+    assert!(demo.status.success());
+    let name = format!("mm-refresh-{}", std::process::id());
+    let cmd = format!(
+        "MM_DATABASE_URL='{}' '{mm}' refresh; echo EXITED; sleep 60",
+        db.display()
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "120",
+        "-y",
+        "30",
+        &cmd,
+    ]);
+    let _guard = scopeguard(vec![name.clone()]);
+    wait_for(&name, Duration::from_secs(15), "the first refresher", |s| {
+        s.contains("Redo it:") && s.contains("How did it go?")
+    });
+    tmux(&["send-keys", "-t", &name, "perfect", "Enter"]);
+    wait_for(&name, Duration::from_secs(10), "the refusal", |s| {
+        s.contains("not one of the four")
+    });
+    tmux(&["send-keys", "-t", &name, "good", "Enter"]);
+    wait_for(&name, Duration::from_secs(10), "the principle", |s| {
+        s.contains("Next refresher on") && s.contains("Explain in your own words")
+    });
+    tmux(&["send-keys", "-t", &name, "q", "Enter"]);
+    wait_for(&name, Duration::from_secs(10), "the end", |s| {
+        s.contains("EXITED")
+    });
+    let out = Command::new(mm)
+        .args(["--json", "refresh", "list", "--all"])
+        .env("MM_DATABASE_URL", &db)
+        .output()
+        .unwrap();
+    let cards: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reviews = |r: &str| {
+        cards
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["card_ref"] == r)
+            .unwrap()["reviews"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(
+        reviews("m1"),
+        2,
+        "the good answer was recorded, the refused one not"
+    );
+    assert_eq!(reviews("p1"), 1, "stopping leaves the rest untouched");
 }

@@ -25,6 +25,10 @@ pub struct IcsOptions {
     pub calendar_name: String,
     /// Right-hand side of every UID (`key@domain`).
     pub uid_domain: String,
+    /// Items of an earlier export that the plans no longer hold: written as
+    /// `STATUS:CANCELLED` under their old UID, so a calendar app that
+    /// imported them removes them instead of keeping stale sessions.
+    pub cancelled: Vec<crate::plan::PlannedItem>,
 }
 
 impl Default for IcsOptions {
@@ -33,6 +37,7 @@ impl Default for IcsOptions {
             alarm_minutes: None,
             calendar_name: "Micromastery practice".into(),
             uid_domain: "micromastery.local".into(),
+            cancelled: Vec::new(),
         }
     }
 }
@@ -126,6 +131,30 @@ pub fn write_calendar(
             }
             lines.push("END:VEVENT".into());
         }
+    }
+    let current: std::collections::HashSet<&str> = plans
+        .iter()
+        .flat_map(|p| p.plan.items.iter().map(|i| i.key.as_str()))
+        .collect();
+    let seq = ((now.timestamp() - 1_577_836_800) / 60).max(0);
+    for it in opts
+        .cancelled
+        .iter()
+        .filter(|i| !current.contains(i.key.as_str()))
+    {
+        let local = it.start.with_timezone(&tz).naive_local();
+        lines.push("BEGIN:VEVENT".into());
+        lines.push(format!("UID:{}@{}", it.key, opts.uid_domain));
+        lines.push(format!("DTSTAMP:{stamp}"));
+        lines.push(format!("SEQUENCE:{seq}"));
+        lines.push(format!("DTSTART;TZID={}:{}", tz.name(), local_stamp(local)));
+        lines.push(format!("DURATION:PT{}M", it.minutes));
+        lines.push(format!(
+            "SUMMARY:{}",
+            escape_text(&format!("Cancelled (re-planned): {}", it.title))
+        ));
+        lines.push("STATUS:CANCELLED".into());
+        lines.push("END:VEVENT".into());
     }
     lines.push("END:VCALENDAR".into());
     let mut out = String::new();
@@ -456,6 +485,55 @@ mod tests {
         let (_, ics) = export("Asia/Tokyo", None);
         assert!(ics.contains("BEGIN:STANDARD\r\nDTSTART:19700101T090000\r\nTZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900"), "{ics}");
         assert!(!ics.contains("DAYLIGHT"));
+    }
+
+    #[test]
+    fn items_dropped_by_a_replan_are_cancelled_under_their_old_uid() {
+        let (p, _) = export("Europe/Paris", None);
+        let mut shorter = p.clone();
+        let dropped = shorter.items.pop().unwrap();
+        let later = made() + Duration::hours(2);
+        let ics = write_calendar(
+            &[PlanForCalendar {
+                plan: &shorter,
+                label: "pivot tables (goal 3)",
+            }],
+            chrono_tz::Europe::Paris,
+            later,
+            &IcsOptions {
+                cancelled: p.items.clone(),
+                ..IcsOptions::default()
+            },
+        );
+        let unfolded = icalendar::parser::unfold(&ics);
+        let cal = icalendar::parser::read_calendar(&unfolded).unwrap();
+        let events: Vec<_> = cal
+            .components
+            .iter()
+            .filter(|c| c.name == "VEVENT")
+            .collect();
+        assert_eq!(events.len(), p.items.len(), "every old UID appears once");
+        let cancelled: Vec<_> = events
+            .iter()
+            .filter(|e| e.find_prop("STATUS").unwrap().val.as_str() == "CANCELLED")
+            .collect();
+        assert_eq!(cancelled.len(), 1);
+        assert_eq!(
+            cancelled[0].find_prop("UID").unwrap().val.as_str(),
+            format!("{}@micromastery.local", dropped.key)
+        );
+        let seq = |e: &icalendar::parser::Component<'_>| {
+            e.find_prop("SEQUENCE")
+                .unwrap()
+                .val
+                .as_str()
+                .parse::<i64>()
+                .unwrap()
+        };
+        assert!(
+            seq(cancelled[0]) > seq(events[0]),
+            "the cancellation supersedes the old event"
+        );
     }
 
     #[test]

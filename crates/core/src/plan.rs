@@ -807,4 +807,63 @@ mod tests {
         let p = fits(plan(&g, "daily 07:00-08:00", "UTC", now, 0));
         assert!(p.items.iter().all(|i| i.start >= now));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever the windows and budget: a plan holds the minutes inside
+        /// the windows and in the future, or says exactly what is missing.
+        #[test]
+        fn plans_fit_or_say_what_is_missing(
+            days in proptest::collection::vec((0u8..7, 5u32..22, 10u32..120), 1..6),
+            weekly in 30u32..900,
+            span in 3i64..60,
+            done in 0u32..500,
+        ) {
+            let spec: Vec<String> = days
+                .iter()
+                .map(|(d, h, len)| {
+                    let day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][usize::from(*d)];
+                    let end = (h * 60 + len).min(23 * 60 + 59);
+                    format!("{day} {h:02}:00-{:02}:{:02}", end / 60, end % 60)
+                })
+                .collect();
+            let Ok(a) = Availability::parse(&spec.join(", "), "Europe/Paris") else {
+                return Ok(()); // overlapping windows are refused, tested elsewhere
+            };
+            let g = goal(d(11, 23), d(11, 23) + Duration::days(span), weekly);
+            let needed = g.planned_minutes().saturating_sub(done);
+            let out = make_plan(&PlanRequest {
+                goal: &g,
+                availability: &a,
+                minutes_done: done,
+                now: monday(),
+                settings: PlanSettings::default(),
+                aim: "x",
+            })
+            .unwrap();
+            match out {
+                PlanOutcome::Fits(p) => {
+                    proptest::prop_assert!(p.practice_minutes() >= needed);
+                    for it in p.items.iter().filter(|i| i.kind.is_practice()) {
+                        proptest::prop_assert!(it.start >= monday());
+                        proptest::prop_assert!(it.date <= g.deadline);
+                        proptest::prop_assert!((25..=50).contains(&it.minutes));
+                        let inside = a.slots(it.date, it.date).iter().any(|s| {
+                            s.start <= it.start && it.end() <= s.end
+                        });
+                        proptest::prop_assert!(inside, "{it:?} outside {spec:?}");
+                    }
+                }
+                PlanOutcome::Short(s) => {
+                    proptest::prop_assert_eq!(s.minutes_missing, needed - s.minutes_available);
+                    proptest::prop_assert!(s.minutes_missing > 0);
+                }
+            }
+        }
+
+        #[test]
+        fn availability_parsing_never_panics(s in ".{0,40}") {
+            let _ = crate::availability::parse_windows(&s);
+        }
+    }
 }

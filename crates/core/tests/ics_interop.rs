@@ -69,6 +69,10 @@ fn now() -> DateTime<Utc> {
 }
 
 fn export(tz: &str, alarm: Option<u32>) -> String {
+    export_with(tz, alarm, false)
+}
+
+fn export_with(tz: &str, alarm: Option<u32>, cancel_some: bool) -> String {
     let g = goal();
     let a = Availability::parse("mon-fri 07:00-07:40, sat 10:00-11:30", tz).unwrap();
     let PlanOutcome::Fits(p) = make_plan(&PlanRequest {
@@ -82,15 +86,23 @@ fn export(tz: &str, alarm: Option<u32>) -> String {
     .unwrap() else {
         panic!("plan should fit")
     };
+    let mut shown = p.clone();
+    let mut cancelled = Vec::new();
+    if cancel_some {
+        // As after a re-plan: the later sessions were dropped and go out cancelled.
+        cancelled = p.items.clone();
+        shown.items.truncate(p.items.len() / 2);
+    }
     write_calendar(
         &[PlanForCalendar {
-            plan: &p,
+            plan: &shown,
             label: "pivot tables, fast (goal 12) — déjà vu",
         }],
         a.tz,
         now(),
         &IcsOptions {
             alarm_minutes: alarm,
+            cancelled,
             ..IcsOptions::default()
         },
     )
@@ -128,6 +140,12 @@ fn independent_checker_accepts_our_exports() {
         let (ok, text) = check(&python, &checker, &path);
         assert!(ok && text.contains("OK"), "{tz}: {text}");
     }
+    let path = dir.path().join("replanned.ics");
+    let ics = export_with("Europe/Paris", Some(10), true);
+    assert!(ics.contains("STATUS:CANCELLED"));
+    std::fs::write(&path, ics).unwrap();
+    let (ok, text) = check(&python, &checker, &path);
+    assert!(ok && text.contains("OK"), "with cancellations: {text}");
 }
 
 #[test]

@@ -132,7 +132,7 @@ async fn seed(store: &Store) -> (Skill, MicroSkill, Goal) {
 fn plan_for(goal: &Goal) -> mm_core::plan::Plan {
     use mm_core::availability::Availability;
     use mm_core::plan::*;
-    let a = Availability::parse("daily 06:00-08:00", "Europe/Paris").unwrap();
+    let a = Availability::parse("daily 06:00-23:00", "Europe/Paris").unwrap();
     match make_plan(&PlanRequest {
         goal,
         availability: &a,

@@ -336,7 +336,7 @@ pub fn svg(i: &Insight) -> String {
         );
     }
     let label_w = 260.0;
-    let pw = W - LEFT - RIGHT - label_w;
+    let pw = W - LEFT - RIGHT - label_w - 90.0;
     for (k, p) in i.progress.iter().enumerate() {
         let y = y0 + 32.0 + k as f64 * 28.0;
         let done =
@@ -346,7 +346,10 @@ pub fn svg(i: &Insight) -> String {
             PaceStatus::OnTrack => "#3b7dd8",
             PaceStatus::Ahead => "#3ba55d",
         };
-        let name: String = p.name.chars().take(34).collect();
+        let mut name: String = p.name.chars().take(26).collect();
+        if p.name.chars().count() > 26 {
+            name.push('…');
+        }
         let _ = writeln!(
             o,
             r#"<text x="10" y="{:.1}">goal {}: {}</text>"#,

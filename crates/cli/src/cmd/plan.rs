@@ -9,10 +9,15 @@ use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
 use mm_core::ics::{IcsOptions, PlanForCalendar, write_calendar};
 use mm_core::parse::{format_minutes, parse_minutes};
-use mm_core::plan::{ItemKind, Plan, PlanOutcome, PlanRequest, PlanSettings, make_plan, missed};
+use mm_core::plan::{
+    ItemKind, Plan, PlanOutcome, PlanRequest, PlanSettings, PlannedItem, make_plan, missed,
+};
 use mm_core::*;
 use serde::Serialize;
 use std::path::PathBuf;
+
+/// Settings key of the items last exported to a calendar.
+pub const EXPORTED_KEY: &str = "plan.exported_items";
 
 /// Exit code when the goal no longer fits the availability.
 pub const DOES_NOT_FIT: u8 = 4;
@@ -199,6 +204,7 @@ fn show(ctx: &Ctx, only: Option<GoalId>, all: bool) -> Result<()> {
     if plans.is_empty() {
         println!("No plans yet: mm plan <goal>");
     }
+    let sessions = ctx.block(ctx.store.list_sessions(None))?;
     for (goal, name, p) in &plans {
         let done_by_now = p.practice_minutes_by(ctx.today());
         println!(
@@ -211,6 +217,29 @@ fn show(ctx: &Ctx, only: Option<GoalId>, all: bool) -> Result<()> {
             format_minutes(p.practice_minutes()),
             format_minutes(done_by_now)
         );
+        let pace = mm_core::pace::pace(goal, &sessions, ctx.today(), ctx.offset);
+        let next = p
+            .next_item(ctx.now)
+            .map(|i| {
+                format!(
+                    "; next: {} {}",
+                    i.local_start.format("%a %Y-%m-%d %H:%M"),
+                    i.kind.as_str()
+                )
+            })
+            .unwrap_or_default();
+        println!(
+            "  pace: {} — {} done of {} the budget asks by today{next}",
+            pace.status.as_str(),
+            format_minutes(pace.minutes_done),
+            format_minutes(pace.minutes_expected)
+        );
+        if pace.status == mm_core::pace::PaceStatus::Behind {
+            println!(
+                "  behind: mm plan {} spreads what is missing over the time left",
+                goal.id
+            );
+        }
         if goal.deadline != p.deadline {
             println!(
                 "  the deadline changed since: re-plan with mm plan {}",
@@ -238,21 +267,54 @@ fn export(ctx: &Ctx, e: ExportArgs) -> Result<()> {
         .zip(&labels)
         .map(|((_, _, p), label)| PlanForCalendar { plan: p, label })
         .collect();
+    // Items an earlier export put in the calendar that the plans no longer
+    // hold are sent as cancelled, so re-importing removes stale sessions.
+    let in_scope = |key: &str| {
+        plans
+            .iter()
+            .any(|(g, _, _)| key.starts_with(&format!("goal{}-", g.id)))
+    };
+    let previous: Vec<PlannedItem> = match ctx.block(ctx.store.get_setting(EXPORTED_KEY))? {
+        Some(v) => serde_json::from_value(v).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let (cancelled, kept): (Vec<PlannedItem>, Vec<PlannedItem>) =
+        previous.into_iter().partition(|i| in_scope(&i.key));
+    let current: std::collections::HashSet<&str> = plans
+        .iter()
+        .flat_map(|(_, _, p)| p.items.iter().map(|i| i.key.as_str()))
+        .collect();
+    let n_cancelled = cancelled
+        .iter()
+        .filter(|i| !current.contains(i.key.as_str()))
+        .count();
     let text = write_calendar(
         &cal,
         tz,
         ctx.now,
         &IcsOptions {
             alarm_minutes: alarm,
+            cancelled,
             ..IcsOptions::default()
         },
     );
+    let mut exported = kept;
+    exported.extend(plans.iter().flat_map(|(_, _, p)| p.items.iter().cloned()));
+    ctx.block(
+        ctx.store
+            .set_setting(EXPORTED_KEY, &serde_json::to_value(&exported)?),
+    )?;
     match e.output {
         Some(path) => {
             std::fs::write(&path, &text)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             let n: usize = plans.iter().map(|(_, _, p)| p.items.len()).sum();
-            eprintln!("Wrote {n} events to {}", path.display());
+            let gone = if n_cancelled > 0 {
+                format!(" and cancelled {n_cancelled} the new plan dropped")
+            } else {
+                String::new()
+            };
+            eprintln!("Wrote {n} events{gone} to {}", path.display());
         }
         None => {
             use std::io::Write;
