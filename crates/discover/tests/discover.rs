@@ -26,7 +26,9 @@ fn rec(text: &str, date: Option<&str>) -> Record {
 }
 
 fn sql() -> u32 {
-    tax().skill_by_uri("http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742").unwrap()
+    tax()
+        .skill_by_uri("http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742")
+        .unwrap()
 }
 
 #[test]
@@ -34,7 +36,12 @@ fn shares_intervals_and_trend_on_a_known_corpus() {
     let ex = Extractor::new(tax());
     // SQL in 1 of 3 postings in Jan, 2 of 3 in Feb, 3 of 3 in Mar, 3 of 3 in Apr.
     let mut recs = Vec::new();
-    for (m, k) in [("2021-01", 1), ("2021-02", 2), ("2021-03", 3), ("2021-04", 3)] {
+    for (m, k) in [
+        ("2021-01", 1),
+        ("2021-02", 2),
+        ("2021-03", 3),
+        ("2021-04", 3),
+    ] {
         for i in 0..3 {
             let text = if i < k {
                 "You write SQL queries every day."
@@ -51,7 +58,11 @@ fn shares_intervals_and_trend_on_a_known_corpus() {
     assert_eq!(r.postings, 12);
     assert_eq!(r.dated, 12);
     assert_eq!(r.trend_skipped, None);
-    let s = r.skills.iter().find(|s| s.label == "SQL").expect("SQL found");
+    let s = r
+        .skills
+        .iter()
+        .find(|s| s.label == "SQL")
+        .expect("SQL found");
     assert_eq!(s.postings, 9);
     assert!((s.share - 0.75).abs() < 1e-12);
     assert!(s.ci_low < 0.75 && s.ci_high > 0.75 && s.ci_low > 0.4 && s.ci_high < 0.95);
@@ -68,7 +79,12 @@ fn undated_postings_skip_the_trend_and_say_why() {
     let mut c = Counts::default();
     c.add_batch(&ex, &recs, &opts);
     let r = c.report(tax(), &opts, 1);
-    assert!(r.trend_skipped.as_deref().unwrap().contains("no posting carries a date"));
+    assert!(
+        r.trend_skipped
+            .as_deref()
+            .unwrap()
+            .contains("no posting carries a date")
+    );
     assert!(r.skills.iter().all(|s| s.trend.is_none()));
     // SQL and Python appear together in 1 of 2; Python is in both: lift 1, so no co-occurrence.
     assert!(r.skills.iter().all(|s| s.cooccurs.is_empty()));
@@ -99,17 +115,34 @@ fn data_analyst_ranks_data_analysis_and_sql_high_and_leaves_unrelated_out() {
     assert_eq!(role.esco_title.as_deref(), Some("data analyst"));
     let ex = Extractor::new(t);
     let opts = Options::default();
-    let market = mm_discover::sample::count(&ex, &opts).unwrap().report(t, &opts, 3);
-    let r = Ranker::new(t).rank(&role, &Profile::default(), Some(&market), RankOptions::default());
+    let market = mm_discover::sample::count(&ex, &opts)
+        .unwrap()
+        .report(t, &opts, 3);
+    let r = Ranker::new(t).rank(
+        &role,
+        &Profile::default(),
+        Some(&market),
+        RankOptions::default(),
+    );
     let top: Vec<&str> = r.all().iter().take(15).map(|c| c.label.as_str()).collect();
     assert!(top.contains(&"statistics"), "{top:?}");
-    assert!(top.contains(&"SQL") || top.contains(&"query languages"), "{top:?}");
     assert!(
-        top.iter().any(|l| l.contains("data mining") || l.contains("data analy")),
+        top.contains(&"SQL") || top.contains(&"query languages"),
+        "{top:?}"
+    );
+    assert!(
+        top.iter()
+            .any(|l| l.contains("data mining") || l.contains("data analy")),
         "{top:?}"
     );
     let all: Vec<&str> = r.all().iter().take(50).map(|c| c.label.as_str()).collect();
-    for unrelated in ["pregnancy", "yoga", "English", "perform surgery", "drive vehicles"] {
+    for unrelated in [
+        "pregnancy",
+        "yoga",
+        "English",
+        "perform surgery",
+        "drive vehicles",
+    ] {
         assert!(!all.contains(&unrelated), "{unrelated} in {all:?}");
     }
     // Every candidate explains itself with six components that add up.
@@ -134,7 +167,10 @@ fn held_skills_are_left_out_and_bring_their_neighbours_closer() {
     assert!(after.all().iter().all(|c| c.label != "SQL"));
     assert_eq!(after.held_skipped, 1);
     assert!(
-        after.all().iter().any(|c| c.components.iter().any(|x| x.name == "closeness" && x.value > 0.0)),
+        after.all().iter().any(|c| c
+            .components
+            .iter()
+            .any(|x| x.name == "closeness" && x.value > 0.0)),
         "holding SQL makes some candidate close"
     );
 }
@@ -147,8 +183,16 @@ fn broad_competences_come_as_arcs_of_narrower_skills() {
     let r = Ranker::new(t).rank(&role, &Profile::default(), None, RankOptions::default());
     assert!(!r.arcs.is_empty());
     assert!(r.micro.iter().all(|c| !c.broad));
-    let ql = r.arcs.iter().find(|a| a.label == "query languages").expect("query languages is an arc");
-    assert!(ql.narrower.iter().any(|n| n.label == "SQL"), "{:?}", ql.narrower);
+    let ql = r
+        .arcs
+        .iter()
+        .find(|a| a.label == "query languages")
+        .expect("query languages is an arc");
+    assert!(
+        ql.narrower.iter().any(|n| n.label == "SQL"),
+        "{:?}",
+        ql.narrower
+    );
 }
 
 #[test]
@@ -183,7 +227,10 @@ fn next_suggests_neighbours_with_reasons() {
     let ranker = Ranker::new(t);
     let out = mm_discover::next::suggest(&ranker, &[sql()], &[], None, None, 10);
     assert!(!out.is_empty());
-    assert!(out.iter().all(|n| !n.reasons.is_empty() && n.label != "SQL"));
+    assert!(
+        out.iter()
+            .all(|n| !n.reasons.is_empty() && n.label != "SQL")
+    );
 }
 
 #[test]

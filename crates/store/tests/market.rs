@@ -48,8 +48,14 @@ fn analysis(name: &str, postings: u64) -> NewMarketAnalysis {
 
 async fn story(store: Store) {
     assert!(store.latest_market().await.unwrap().is_none());
-    let a = store.save_market(&analysis("first", 200), now()).await.unwrap();
-    let b = store.save_market(&analysis("second", 400), now()).await.unwrap();
+    let a = store
+        .save_market(&analysis("first", 200), now())
+        .await
+        .unwrap();
+    let b = store
+        .save_market(&analysis("second", 400), now())
+        .await
+        .unwrap();
     assert_eq!(a.sources, ["ads.jsonl", "more.csv"]);
     assert_eq!(a.report["postings"], 200);
     let latest = store.latest_market().await.unwrap().unwrap();
@@ -58,7 +64,11 @@ async fn story(store: Store) {
     assert_eq!(latest.dated, 200);
     assert_eq!(latest.created_at, now());
     let rows = store.market_skills(a.id).await.unwrap();
-    assert_eq!(rows, analysis("first", 200).skills, "rows come back as saved, most asked-for first");
+    assert_eq!(
+        rows,
+        analysis("first", 200).skills,
+        "rows come back as saved, most asked-for first"
+    );
     let names: Vec<String> = store
         .list_markets()
         .await

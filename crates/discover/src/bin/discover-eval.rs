@@ -97,9 +97,21 @@ fn main() {
         eligible.len(),
         started.elapsed().as_secs_f64()
     );
-    println!("discover (essentials held out): recall@10 {:.3}  recall@20 {:.3}", r10 / m, r20 / m);
-    println!("discover (all ESCO relations of the occupation held out): recall@10 {:.3}  recall@20 {:.3}", n10 / m, n20 / m);
-    println!("popularity baseline:            recall@10 {:.3}  recall@20 {:.3}", b10 / m, b20 / m);
+    println!(
+        "discover (essentials held out): recall@10 {:.3}  recall@20 {:.3}",
+        r10 / m,
+        r20 / m
+    );
+    println!(
+        "discover (all ESCO relations of the occupation held out): recall@10 {:.3}  recall@20 {:.3}",
+        n10 / m,
+        n20 / m
+    );
+    println!(
+        "popularity baseline:            recall@10 {:.3}  recall@20 {:.3}",
+        b10 / m,
+        b20 / m
+    );
     println!(
         "ratio discover / baseline:      @10 {:.2}x  @20 {:.2}x",
         r10 / b10.max(1e-9),
