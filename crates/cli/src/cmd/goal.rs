@@ -31,9 +31,13 @@ pub enum GoalCmd {
         all: bool,
     },
     /// Show a goal: criteria, extensions, pace and the mastery conditions.
-    Show { goal: GoalId },
+    Show {
+        /// The goal's id (see `mm goal list`).
+        goal: GoalId,
+    },
     /// Tick a done-when criterion (by its number in `mm goal show`).
     Tick {
+        /// The goal's id (see `mm goal list`).
         goal: GoalId,
         /// Criterion number, from 1.
         criterion: usize,
@@ -43,6 +47,7 @@ pub enum GoalCmd {
     },
     /// Move the deadline. The old deadline and your reason are kept.
     Extend {
+        /// The goal's id (see `mm goal list`).
         goal: GoalId,
         /// The new deadline: 2026-12-20, +1w, ...
         #[arg(long, allow_hyphen_values = true)]
@@ -53,13 +58,17 @@ pub enum GoalCmd {
     },
     /// Give a goal up, saying why.
     Abandon {
+        /// The goal's id (see `mm goal list`).
         goal: GoalId,
         #[arg(long)]
         reason: String,
     },
     /// Ask the mastery rule whether the goal is achieved; marks it so when
     /// every condition holds. Exits 0 when achieved, 3 when conditions remain.
-    Check { goal: GoalId },
+    Check {
+        /// The goal's id (see `mm goal list`).
+        goal: GoalId,
+    },
 }
 
 #[derive(Debug, Args)]

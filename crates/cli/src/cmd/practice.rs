@@ -56,6 +56,7 @@ pub struct SessionDetails {
 
 #[derive(Debug, Args)]
 pub struct PracticeLog {
+    /// The goal's id (see `mm goal list`).
     pub goal: GoalId,
     /// Focused time: 45m, 1h15m.
     pub minutes: String,
@@ -71,6 +72,7 @@ pub struct PracticeLog {
 
 #[derive(Debug, Args)]
 pub struct PracticeStart {
+    /// The goal's id (see `mm goal list`).
     pub goal: GoalId,
     /// Stop by itself after this long (25m, 50m). Without it, Ctrl-C stops.
     #[arg(long = "for", value_name = "DURATION")]

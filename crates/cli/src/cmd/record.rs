@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 ///          --impact "saved the team an hour" --evidence report.xlsx
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
+    /// The goal's id (see `mm goal list`).
     pub goal: GoalId,
     /// Where you used it: the project, meeting or task.
     #[arg(long = "where", value_name = "CONTEXT")]
