@@ -342,7 +342,9 @@ impl Taxonomy {
         // Normalising never lengthens a label much, nor shortens it below the
         // key: skip labels whose length rules them out before normalising.
         let same = |l: &str| {
-            l.len() >= key.len() / 2 && l.len() <= 3 * key.len() + 16 && crate::normalize::normalize(l) == key
+            l.len() >= key.len() / 2
+                && l.len() <= 3 * key.len() + 16
+                && crate::normalize::normalize(l) == key
         };
         let mut pref = Vec::new();
         let mut other = Vec::new();
