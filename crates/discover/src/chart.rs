@@ -51,42 +51,48 @@ pub fn share_chart_svg(title: &str, skills: &[SkillStat]) -> Result<String> {
                 l
             })
             .collect();
+        let n = rows as u32;
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 18))
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(280)
-            .build_cartesian_2d(0f64..xmax * 1.05, 0f64..rows as f64)
+            .build_cartesian_2d(0f64..xmax * 1.05, (0u32..n).into_segmented())
             .map_err(|e| Error::Chart(e.to_string()))?;
+        // Row i (0 = most asked-for) is drawn at the top: segment n - 1 - i.
         chart
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(rows)
-            .y_label_formatter(&|y| {
-                let i = (rows as f64 - y - 0.5).round();
-                if i >= 0.0 && (i as usize) < labels.len() && (y.fract() - 0.5).abs() < 1e-6 {
-                    labels[i as usize].clone()
-                } else {
-                    String::new()
-                }
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(y) if *y < n => labels
+                    .get((n - 1 - *y) as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                _ => String::new(),
             })
             .x_desc("% of postings (bar) with 95% Wilson interval")
             .draw()
             .map_err(|e| Error::Chart(e.to_string()))?;
         let bars = skills.iter().enumerate().map(|(i, s)| {
-            let y = (rows - 1 - i) as f64;
-            Rectangle::new(
-                [(0.0, y + 0.15), (s.share * 100.0, y + 0.85)],
+            let y = n - 1 - i as u32;
+            let mut r = Rectangle::new(
+                [
+                    (0.0, SegmentValue::Exact(y)),
+                    (s.share * 100.0, SegmentValue::Exact(y + 1)),
+                ],
                 RGBColor(70, 130, 180).filled(),
-            )
+            );
+            r.set_margin(3, 3, 0, 0);
+            r
         });
         chart
             .draw_series(bars)
             .map_err(|e| Error::Chart(e.to_string()))?;
         let whiskers = skills.iter().enumerate().map(|(i, s)| {
-            let y = (rows - 1 - i) as f64 + 0.5;
+            let y = SegmentValue::CenterOf(n - 1 - i as u32);
             PathElement::new(
-                vec![(s.ci_low * 100.0, y), (s.ci_high * 100.0, y)],
+                vec![(s.ci_low * 100.0, y.clone()), (s.ci_high * 100.0, y)],
                 BLACK.stroke_width(2),
             )
         });

@@ -43,6 +43,10 @@ pub fn suggest(
         }
     };
     let by_uri = market.map(|m| m.by_uri());
+    let role_skills: Vec<SkillIdx> = role
+        .and_then(|r| r.esco)
+        .map(|o| tax.occupation(o).skills.iter().map(|s| s.0).collect())
+        .unwrap_or_default();
     for &a in achieved {
         let sk = tax.skill(a);
         for &(r, rel) in &sk.related {
@@ -61,6 +65,23 @@ pub fn suggest(
             add(n, 0.8, format!("a narrower part of {:?}", sk.preferred));
         }
         for &b in &sk.broader {
+            if let ConceptRef::Group(_) = b {
+                // Skill groups are large: only the role's own skills in the
+                // same group count as neighbours.
+                for &rs in &role_skills {
+                    if rs != a && tax.skill(rs).broader.contains(&b) {
+                        add(
+                            rs,
+                            0.6,
+                            format!(
+                                "in the same ESCO group {:?} as {:?}",
+                                tax.concept_label(b).1,
+                                sk.preferred
+                            ),
+                        );
+                    }
+                }
+            }
             if let ConceptRef::Skill(p) = b {
                 add(
                     p,

@@ -6,7 +6,7 @@
 //! | component | what it measures |
 //! |---|---|
 //! | `esco` | the occupation's ESCO relation: essential 1, optional 0.5 |
-//! | `peers` | share of the occupation's ISCO-group peers that need the skill (essential 1, optional ½) |
+//! | `peers` | how many of the occupation's ISCO-group peers need the skill (essential 1, optional ½), relative to the candidate most needed by peers |
 //! | `onet` | O*NET, averaged over the O*NET occupations with the role's title: technology used (0.4) + Hot Technology (0.3) + In Demand (0.3), or the importance of a matching O*NET skill (IM/5) |
 //! | `market` | share of postings asking for it (relative to the most asked-for candidate), ±0.2 for a significant monthly trend |
 //! | `closeness` | link to a skill the person holds: ESCO relation 1, broader/narrower 0.8, same parent 0.6, co-occurrence 0.5 |
@@ -265,6 +265,9 @@ pub struct RankOptions {
     /// Ignore the occupation's ESCO essential relations (for the hold-out
     /// evaluation: can the other signals find them?).
     pub hold_out_essential: bool,
+    /// Ignore the optional relations too (only peers, O*NET, postings and
+    /// micro-ness speak).
+    pub hold_out_optional: bool,
 }
 
 /// Precomputed indexes for ranking; build once, rank many roles.
@@ -459,7 +462,9 @@ impl<'t> Ranker<'t> {
         let mut esco_rel: FxHashMap<SkillIdx, Relation> = FxHashMap::default();
         if let Some(o) = role.esco {
             for &(s, r) in &tax.occupation(o).skills {
-                if opts.hold_out_essential && r == Relation::Essential {
+                if (opts.hold_out_essential && r == Relation::Essential)
+                    || (opts.hold_out_optional && r == Relation::Optional)
+                {
                     continue;
                 }
                 esco_rel.insert(s, r);
@@ -562,9 +567,6 @@ impl<'t> Ranker<'t> {
         let mut pool: FxHashSet<SkillIdx> = esco_rel.keys().copied().collect();
         pool.extend(onet.keys().copied());
         pool.extend(peer.iter().filter(|(_, v)| v.1 > 0).map(|(k, _)| *k));
-        if opts.hold_out_essential {
-            // The essential skills may enter only through the other signals.
-        }
         let held_skipped = pool.iter().filter(|s| held.contains(s)).count();
         pool.retain(|s| !held.contains(s));
 
@@ -578,6 +580,13 @@ impl<'t> Ranker<'t> {
             })
             .fold(0.0f64, f64::max);
 
+        // Peers relative to the candidate most needed by peers, so the
+        // component spreads over 0..=1 whatever the group's size.
+        let max_peer = pool
+            .iter()
+            .filter_map(|s| peer.get(s).map(|p| p.0))
+            .fold(0.0f64, f64::max)
+            .max(1.0);
         let mut cands: Vec<Candidate> = pool
             .iter()
             .map(|&s| {
@@ -607,7 +616,7 @@ impl<'t> Ranker<'t> {
                 push("esco", v, why);
                 let (v, why) = match peer.get(&s) {
                     Some(&(w, e, o)) if n_peers > 0 => (
-                        w / n_peers as f64,
+                        w / max_peer,
                         format!("essential for {e}, optional for {o} of {n_peers} occupations in the same ISCO group"),
                     ),
                     _ if n_peers == 0 => (0.0, "no peer occupations".into()),

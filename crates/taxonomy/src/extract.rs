@@ -121,18 +121,30 @@ struct Candidate {
 impl Extractor {
     /// Build over every preferred and alternative label of `tax`.
     pub fn new(tax: &Taxonomy) -> Extractor {
+        use rayon::prelude::*;
         let mut b = Builder::default();
         let common: FxHashSet<&str> = tax.common_words.iter().map(String::as_str).collect();
         b.generic = tax.generic_words.iter().cloned().collect();
-        for (i, s) in tax.skills.iter().enumerate() {
-            let weight = s.occupations.len();
-            for (k, l) in std::iter::once(&s.preferred).chain(&s.alt).enumerate() {
-                b.add(l, i as SkillIdx, k == 0, weight);
-                let short = crate::import::strip_qualifier(l);
-                if short != l.trim() {
-                    b.add(short, i as SkillIdx, k == 0, weight);
+        // Tokenise labels on all cores (order preserved), then insert in order.
+        let variants: Vec<(Vec<String>, Candidate)> = tax
+            .skills
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, s)| {
+                let weight = s.occupations.len();
+                let mut out = Vec::new();
+                for (k, l) in std::iter::once(&s.preferred).chain(&s.alt).enumerate() {
+                    variants(l, i as SkillIdx, k == 0, weight, &mut out);
+                    let short = crate::import::strip_qualifier(l);
+                    if short != l.trim() {
+                        variants(short, i as SkillIdx, k == 0, weight, &mut out);
+                    }
                 }
-            }
+                out
+            })
+            .collect();
+        for (toks, c) in variants {
+            b.labels.entry(toks).or_default().push(c);
         }
         b.finish(&common, tax.skills.iter().map(|s| s.skill_type).collect())
     }
@@ -298,41 +310,38 @@ struct Builder {
     generic: FxHashSet<String>,
 }
 
+/// The token sequences a label is matched by: its own, and for hyphenated
+/// words also the joined form (`e-mail` → `email`).
+fn variants(
+    label: &str,
+    skill: SkillIdx,
+    preferred: bool,
+    weight: usize,
+    out: &mut Vec<(Vec<String>, Candidate)>,
+) {
+    let toks = crate::normalize::tokens(label);
+    if toks.is_empty() {
+        return;
+    }
+    let cand = || Candidate {
+        label: label.trim().to_string(),
+        skill,
+        preferred,
+        weight,
+    };
+    if label.contains('-') {
+        let joined: Vec<String> = label
+            .split_whitespace()
+            .flat_map(|w| crate::normalize::tokens(&w.replace('-', "")))
+            .collect();
+        if !joined.is_empty() && joined != toks {
+            out.push((joined, cand()));
+        }
+    }
+    out.push((toks, cand()));
+}
+
 impl Builder {
-    fn add(&mut self, label: &str, skill: SkillIdx, preferred: bool, weight: usize) {
-        let toks = crate::normalize::tokens(label);
-        if toks.is_empty() {
-            return;
-        }
-        // Hyphenated words also match joined (`e-mail` → `email`).
-        if label.contains('-') {
-            let joined: Vec<String> = label
-                .split_whitespace()
-                .flat_map(|w| crate::normalize::tokens(&w.replace('-', "")))
-                .collect();
-            if !joined.is_empty() && joined != toks {
-                self.push(joined, label, skill, preferred, weight);
-            }
-        }
-        self.push(toks, label, skill, preferred, weight);
-    }
-
-    fn push(
-        &mut self,
-        toks: Vec<String>,
-        label: &str,
-        skill: SkillIdx,
-        preferred: bool,
-        weight: usize,
-    ) {
-        self.labels.entry(toks).or_default().push(Candidate {
-            label: label.trim().to_string(),
-            skill,
-            preferred,
-            weight,
-        });
-    }
-
     fn finish(mut self, common: &FxHashSet<&str>, skill_types: Vec<SkillType>) -> Extractor {
         // An everyday word only counts where it is a skill's preferred label.
         let generic = std::mem::take(&mut self.generic);

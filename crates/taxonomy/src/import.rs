@@ -460,10 +460,35 @@ fn import_onet(tax: &mut Taxonomy, dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The normalised forms an O*NET technology name may match an ESCO label by,
+/// most specific first: the whole name; without a trailing `software`;
+/// without the first word, usually the vendor (`Microsoft Access` →
+/// `access`, `Oracle Java` → `java`), and without both; a trailing acronym
+/// (3+ capitals: `Structured query language SQL` → `sql`).
+fn tech_keys(name: &str, key: &str) -> Vec<String> {
+    let mut keys = vec![key.to_string()];
+    let no_sw = key.strip_suffix(" software").unwrap_or(key);
+    keys.push(no_sw.to_string());
+    for k in [key, no_sw] {
+        if let Some((_, rest)) = k.split_once(' ')
+            && rest.len() > 2
+        {
+            keys.push(rest.to_string());
+        }
+    }
+    if let Some(last) = name.split_whitespace().last()
+        && last.len() >= 3
+        && last.chars().all(|c| c.is_ascii_uppercase())
+        && name.split_whitespace().count() > 1
+    {
+        keys.push(normalize(last));
+    }
+    keys.retain(|k| !k.is_empty());
+    keys
+}
+
 /// Link each O*NET technology to the ESCO skills whose preferred or
-/// alternative label equals its name after normalisation; where none does,
-/// try the name without a leading vendor word (`Microsoft Excel` → `Excel`,
-/// `Oracle Java` → `Java`) against labels that name the same product.
+/// alternative label equals one of its [`tech_keys`].
 fn link_technologies(tax: &mut Taxonomy) {
     let mut by_label: FxHashMap<String, Vec<SkillIdx>> = FxHashMap::default();
     for (i, s) in tax.skills.iter().enumerate() {
@@ -477,16 +502,11 @@ fn link_technologies(tax: &mut Taxonomy) {
     let mut cov = LinkCoverage::default();
     for (ti, t) in tax.technologies.iter_mut().enumerate() {
         let key = normalize(&t.name);
-        let mut hits = by_label.get(&key).cloned().unwrap_or_default();
-        if hits.is_empty() {
-            // Strip a vendor prefix only if the remainder is still specific (2+ chars, and
-            // not a generic English word such as "word" handled by exact casing elsewhere).
-            if let Some((_, rest)) = key.split_once(' ')
-                && rest.len() > 2
-            {
-                hits = by_label.get(rest).cloned().unwrap_or_default();
-            }
-        }
+        let hits = tech_keys(&t.name, &key)
+            .iter()
+            .find_map(|k| by_label.get(k.as_str()).filter(|v| !v.is_empty()))
+            .cloned()
+            .unwrap_or_default();
         cov.technologies += 1;
         cov.hot += u32::from(t.hot_in > 0);
         if !hits.is_empty() {

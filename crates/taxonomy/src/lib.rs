@@ -20,6 +20,8 @@
 //! information from the O*NET 29.3 Database by the U.S. Department of Labor,
 //! Employment and Training Administration (USDOL/ETA), under CC BY 4.0.
 
+#[cfg(feature = "embed")]
+pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod extract;

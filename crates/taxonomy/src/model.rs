@@ -339,17 +339,19 @@ impl Taxonomy {
         if key.is_empty() {
             return Vec::new();
         }
+        // Normalising never lengthens a label much, nor shortens it below the
+        // key: skip labels whose length rules them out before normalising.
+        let same = |l: &str| {
+            l.len() >= key.len() / 2
+                && l.len() <= 3 * key.len() + 16
+                && crate::normalize::normalize(l) == key
+        };
         let mut pref = Vec::new();
         let mut other = Vec::new();
         for (i, s) in self.skills.iter().enumerate() {
-            if crate::normalize::normalize(&s.preferred) == key {
+            if same(&s.preferred) {
                 pref.push(i as SkillIdx);
-            } else if s
-                .alt
-                .iter()
-                .chain(&s.hidden)
-                .any(|l| crate::normalize::normalize(l) == key)
-            {
+            } else if s.alt.iter().chain(&s.hidden).any(|l| same(l)) {
                 other.push(i as SkillIdx);
             }
         }

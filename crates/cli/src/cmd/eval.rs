@@ -1,11 +1,10 @@
 //! `mm eval`: measure the rankers against published benchmarks.
 
+use super::map::{Ranker, Ranking};
 use anyhow::{Context, Result};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use mm_taxonomy::Taxonomy;
 use mm_taxonomy::eval::{self, MRR_CUTOFF};
-use mm_taxonomy::map::Mapper;
-use rayon::prelude::*;
 
 /// Evaluate mm's skill rankers on benchmark files.
 #[derive(Debug, Args)]
@@ -34,22 +33,28 @@ pub enum EvalCommand {
         /// Which ranker to evaluate.
         #[arg(long, value_enum, default_value_t = Ranker::Lexical)]
         ranker: Ranker,
+        /// Directory of the local embedding model (for `embedding` and `fused`).
+        #[arg(long, env = "MM_EMBED_MODEL", value_name = "DIR")]
+        model: Option<std::path::PathBuf>,
     },
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Ranker {
-    /// BM25F over labels and descriptions + exact label matches + structure.
-    Lexical,
 }
 
 pub fn run(args: EvalArgs, g: &crate::Global) -> Result<()> {
     match args.command {
-        EvalCommand::SkillLinking { files, ranker } => skill_linking(&files, ranker, g),
+        EvalCommand::SkillLinking {
+            files,
+            ranker,
+            model,
+        } => skill_linking(&files, ranker, model.as_deref(), g),
     }
 }
 
-fn skill_linking(files: &[String], ranker: Ranker, g: &crate::Global) -> Result<()> {
+fn skill_linking(
+    files: &[String],
+    ranker: Ranker,
+    model: Option<&std::path::Path>,
+    g: &crate::Global,
+) -> Result<()> {
     // Read every file first so a bad one fails before the slow part.
     let mut benches = Vec::new();
     for f in files {
@@ -58,20 +63,20 @@ fn skill_linking(files: &[String], ranker: Ranker, g: &crate::Global) -> Result<
         benches.push((f, b));
     }
     let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
-    let mapper = Mapper::new(&tax);
+    let mapper = Ranking::new(&tax, ranker, model)?;
     let mut results = Vec::new();
     for (f, b) in &benches {
         let ranked: Vec<Vec<String>> = b
             .scored
-            .par_iter()
+            .iter()
             .map(|s| {
-                mapper
-                    .rank(&s.text, MRR_CUTOFF)
+                Ok(mapper
+                    .rank(&s.text, MRR_CUTOFF)?
                     .into_iter()
                     .map(|(i, _)| tax.skill(i).preferred.clone())
-                    .collect()
+                    .collect())
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let m = eval::score(&b.scored, &ranked);
         results.push(serde_json::json!({
             "file": f, "ranker": format!("{ranker:?}").to_lowercase(),

@@ -129,17 +129,43 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
     let mut batch: Vec<Record> = Vec::new();
     let mut batch_bytes = 0usize;
 
+    // One JSON line per text, built on the worker threads.
+    let json_line = |r: &Record, ms: &[Mention]| -> String {
+        let mentions: Vec<serde_json::Value> = ms
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "start": m.start, "end": m.end,
+                    "text": &r.text[m.start..m.end],
+                    "label": ex.label(m),
+                    "uri": tax.skill(m.skill).uri,
+                    "skill_type": ex.skill_type(m).as_str(),
+                })
+            })
+            .collect();
+        let mut row = serde_json::json!({"line": r.line, "mentions": mentions});
+        if let Some(id) = &r.id {
+            row["id"] = id.as_str().into();
+        }
+        if let Some(d) = &r.date {
+            row["date"] = d.as_str().into();
+        }
+        let mut line = row.to_string();
+        line.push('\n');
+        line
+    };
     let flush = |batch: &mut Vec<Record>,
                  out: &mut dyn Write,
                  summary: &mut Vec<(u64, u64)>|
      -> Result<()> {
-        let found: Vec<Vec<Mention>> = batch
-            .par_iter()
-            .map_init(Scratch::default, |s, r| ex.find_with(&r.text, s))
-            .collect();
-        for (r, ms) in batch.iter().zip(&found) {
-            if args.summary {
-                let mut seen: Vec<u32> = ms.iter().map(|m| m.skill).collect();
+        if args.summary {
+            let found: Vec<Vec<u32>> = batch
+                .par_iter()
+                .map_init(Scratch::default, |s, r| {
+                    ex.find_with(&r.text, s).iter().map(|m| m.skill).collect()
+                })
+                .collect();
+            for mut seen in found {
                 for &s in &seen {
                     summary[s as usize].1 += 1;
                 }
@@ -148,29 +174,16 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
                 for s in seen {
                     summary[s as usize].0 += 1;
                 }
-            } else {
-                let mentions: Vec<serde_json::Value> = ms
-                    .iter()
-                    .map(|m| {
-                        serde_json::json!({
-                            "start": m.start, "end": m.end,
-                            "text": &r.text[m.start..m.end],
-                            "label": ex.label(m),
-                            "uri": tax.skill(m.skill).uri,
-                            "skill_type": ex.skill_type(m).as_str(),
-                        })
-                    })
-                    .collect();
-                let mut row = serde_json::json!({"line": r.line, "mentions": mentions});
-                if let Some(id) = &r.id {
-                    row["id"] = id.as_str().into();
-                }
-                if let Some(d) = &r.date {
-                    row["date"] = d.as_str().into();
-                }
-                let mut line = serde_json::to_string(&row)?;
-                line.push('\n');
-                out.write_all(line.as_bytes())?;
+            }
+        } else {
+            let lines: Vec<String> = batch
+                .par_iter()
+                .map_init(Scratch::default, |s, r| {
+                    json_line(r, &ex.find_with(&r.text, s))
+                })
+                .collect();
+            for l in lines {
+                out.write_all(l.as_bytes())?;
             }
         }
         batch.clear();

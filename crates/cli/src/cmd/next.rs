@@ -107,7 +107,7 @@ pub fn run(a: NextArgs, g: &Global) -> Result<()> {
         return Ok(());
     }
     for n in &out {
-        println!("  {}. {} ({:.3})", n.rank, n.label, n.score);
+        println!("  {}. {} ({:.3})  <{}>", n.rank, n.label, n.score, n.uri);
         for r in &n.reasons {
             println!("       - {r}");
         }

@@ -1,0 +1,184 @@
+//! `mm market`, `mm discover`, `mm goal new --from`, `mm next` end to end.
+
+mod common;
+use common::Home;
+
+fn write(home: &Home, name: &str, body: &str) -> String {
+    let p = home.file(name);
+    std::fs::write(&p, body).unwrap();
+    p.display().to_string()
+}
+
+/// 10 postings, SQL in exactly 4 of them (an independent count by construction).
+fn corpus(home: &Home) -> String {
+    let mut s = String::new();
+    for i in 0..10 {
+        let text = if i < 4 {
+            "We need SQL and Python every day."
+        } else {
+            "We need Python and good communication."
+        };
+        s.push_str(&format!(
+            "{{\"id\": \"p{i}\", \"date\": \"2021-0{}-10\", \"text\": \"{text}\"}}\n",
+            1 + i % 4
+        ));
+    }
+    write(home, "ads.jsonl", &s)
+}
+
+#[test]
+fn market_shares_match_an_independent_count_in_json_and_csv() {
+    let home = Home::new();
+    let ads = corpus(&home);
+    let out = home.ok(&["--json", "market", "analyse", &ads]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["postings"], 10);
+    let sql = v["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["label"] == "SQL")
+        .unwrap();
+    assert_eq!(sql["postings"], 4);
+    assert!((sql["share"].as_f64().unwrap() - 0.4).abs() < 1e-12);
+    assert!(sql["ci_low"].as_f64().unwrap() < 0.4 && sql["ci_high"].as_f64().unwrap() > 0.4);
+    let csv = home.ok(&["market", "analyse", &ads, "--csv", "--no-save"]);
+    assert!(csv.starts_with("uri,label,skill_type,postings,share"));
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(",SQL,") && l.contains(",4,0.400000,")),
+        "{csv}"
+    );
+    // Saved once (the CSV run used --no-save), and `show` reads it back.
+    let list = home.ok(&["--json", "market", "list"]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&list)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let shown = home.ok(&["market", "show"]);
+    assert!(shown.contains("SQL") && shown.contains("10 postings"));
+}
+
+#[test]
+fn market_writes_an_svg_chart_and_a_sparkline_table() {
+    let home = Home::new();
+    let ads = corpus(&home);
+    let svg = home.file("shares.svg");
+    let out = home.ok(&["market", "analyse", &ads, "--svg", svg.to_str().unwrap()]);
+    let body = std::fs::read_to_string(&svg).unwrap();
+    assert!(body.starts_with("<svg") && body.contains("SQL"));
+    assert!(out.contains("Trend: monthly share"), "{out}");
+}
+
+#[test]
+fn market_without_dates_says_why_the_trend_is_skipped() {
+    let home = Home::new();
+    let ads = write(
+        &home,
+        "nodates.jsonl",
+        "{\"text\": \"SQL\"}\n{\"text\": \"Python\"}\n",
+    );
+    let out = home.ok(&["market", "analyse", &ads, "--no-save"]);
+    assert!(
+        out.contains("Trend: skipped: no posting carries a date"),
+        "{out}"
+    );
+}
+
+#[test]
+fn market_bad_input_gets_one_clear_line() {
+    let home = Home::new();
+    let empty = write(&home, "empty.jsonl", "");
+    let (_, err) = home.fails(&["market", "analyse", &empty], 1);
+    assert!(err.contains("no postings to analyse"), "{err}");
+    let nothing = write(&home, "plain.jsonl", "{\"text\": \"zzz qqq\"}\n");
+    let (_, err) = home.fails(&["market", "analyse", &nothing], 1);
+    assert!(err.contains("mentions a skill"), "{err}");
+    let (_, err) = home.fails(&["market", "analyse", "missing.jsonl"], 1);
+    assert!(err.contains("cannot open missing.jsonl"), "{err}");
+    let (_, err) = home.fails(&["market", "analyse", "--since", "last year"], 1);
+    assert!(err.contains("--since"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn discover_explains_and_handles_unknown_roles() {
+    let home = Home::new();
+    let out = home.ok(&[
+        "discover",
+        "--role",
+        "data analyst",
+        "--explain",
+        "--top",
+        "10",
+    ]);
+    assert!(out.contains("ESCO \"data analyst\""), "{out}");
+    assert!(out.contains("statistics"));
+    assert!(out.contains("essential for data analyst"));
+    assert!(out.contains("Broad competences"));
+    let (_, err) = home.fails(&["discover", "--role", "qwertyuiop"], 1);
+    assert!(
+        err.contains("no occupation matches \"qwertyuiop\""),
+        "{err}"
+    );
+    let (_, err) = home.fails(&["discover", "--role", "data analist wizzard"], 1);
+    assert!(err.contains("closest titles"), "{err}");
+    let (_, err) = home.fails(
+        &[
+            "discover",
+            "--occupation",
+            "http://data.europa.eu/esco/occupation/nope",
+        ],
+        1,
+    );
+    assert!(err.contains("no ESCO occupation URI"), "{err}");
+    let (_, err) = home.fails(&["discover"], 1);
+    assert!(err.contains("which role?"), "{err}");
+    let empty = write(&home, "empty.jsonl", "");
+    let (_, err) = home.fails(
+        &["discover", "--role", "data analyst", "--postings", &empty],
+        1,
+    );
+    assert!(err.contains("no postings"), "{err}");
+}
+
+#[test]
+fn from_suggestion_to_goal_then_next() {
+    let home = Home::new();
+    let v: serde_json::Value = serde_json::from_str(&home.ok(&[
+        "--json",
+        "discover",
+        "--role",
+        "data analyst",
+        "--top",
+        "5",
+    ]))
+    .unwrap();
+    let first = v["micro"][0]["label"].as_str().unwrap().to_string();
+    let out = home.ok(&["goal", "new", "--from", "1"]);
+    assert!(out.contains(&format!("Skill 1: {first}")), "{out}");
+    assert!(out.contains("principle:"), "{out}");
+    let goals: serde_json::Value =
+        serde_json::from_str(&home.ok(&["--json", "goal", "list"])).unwrap();
+    let g = &goals[0];
+    assert_eq!(g["deadline"], "2026-12-09", "two weeks from MM_NOW");
+    assert_eq!(g["criteria"].as_array().unwrap().len(), 1);
+    let (_, err) = home.fails(&["goal", "new", "--from", "99"], 1);
+    assert!(err.contains("not one of them"), "{err}");
+    let (_, err) = home.fails(&["goal", "new", "--from", "not-a-uri"], 1);
+    assert!(err.contains("neither a rank"), "{err}");
+
+    // `mm next` needs an achieved goal: the demo journey has one.
+    let demo = Home::new();
+    demo.ok(&["demo"]);
+    let out = demo.ok(&["next", "--role", "data analyst"]);
+    assert!(out.contains("After goal"), "{out}");
+    assert!(out.contains(" - "), "each suggestion has reasons: {out}");
+    let fresh = Home::new();
+    let (_, err) = fresh.fails(&["next"], 1);
+    assert!(err.contains("no achieved goal yet"), "{err}");
+}

@@ -1,0 +1,243 @@
+//! Behaviour a user notices: the market numbers on a corpus whose answer we
+//! know, the ranking for well-known roles, and bad input.
+
+use mm_discover::Error;
+use mm_discover::market::{Counts, Options};
+use mm_discover::rank::{Profile, RankOptions, Ranker, resolve_occupation, resolve_role};
+use mm_taxonomy::Taxonomy;
+use mm_taxonomy::extract::Extractor;
+use mm_taxonomy::input::Record;
+use mm_taxonomy::occupations::OccupationIndex;
+use std::sync::OnceLock;
+
+fn tax() -> &'static Taxonomy {
+    static T: OnceLock<Taxonomy> = OnceLock::new();
+    T.get_or_init(|| Taxonomy::load_embedded().unwrap())
+}
+
+fn rec(text: &str, date: Option<&str>) -> Record {
+    Record {
+        line: 1,
+        id: None,
+        date: date.map(str::to_string),
+        title: None,
+        text: text.to_string(),
+    }
+}
+
+fn sql() -> u32 {
+    tax()
+        .skill_by_uri("http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742")
+        .unwrap()
+}
+
+#[test]
+fn shares_intervals_and_trend_on_a_known_corpus() {
+    let ex = Extractor::new(tax());
+    // SQL in 1 of 3 postings in Jan, 2 of 3 in Feb, 3 of 3 in Mar, 3 of 3 in Apr.
+    let mut recs = Vec::new();
+    for (m, k) in [
+        ("2021-01", 1),
+        ("2021-02", 2),
+        ("2021-03", 3),
+        ("2021-04", 3),
+    ] {
+        for i in 0..3 {
+            let text = if i < k {
+                "You write SQL queries every day."
+            } else {
+                "You enjoy working with people."
+            };
+            recs.push(rec(text, Some(&format!("{m}-15"))));
+        }
+    }
+    let opts = Options::default();
+    let mut c = Counts::default();
+    c.add_batch(&ex, &recs, &opts);
+    let r = c.report(tax(), &opts, 1);
+    assert_eq!(r.postings, 12);
+    assert_eq!(r.dated, 12);
+    assert_eq!(r.trend_skipped, None);
+    let s = r
+        .skills
+        .iter()
+        .find(|s| s.label == "SQL")
+        .expect("SQL found");
+    assert_eq!(s.postings, 9);
+    assert!((s.share - 0.75).abs() < 1e-12);
+    assert!(s.ci_low < 0.75 && s.ci_high > 0.75 && s.ci_low > 0.4 && s.ci_high < 0.95);
+    let t = s.trend.as_ref().unwrap();
+    assert!(t.slope_per_month > 0.2, "{t:?}");
+    assert_eq!(t.monthly_share.len(), 4);
+}
+
+#[test]
+fn undated_postings_skip_the_trend_and_say_why() {
+    let ex = Extractor::new(tax());
+    let recs = vec![rec("SQL and Python", None), rec("Python only", None)];
+    let opts = Options::default();
+    let mut c = Counts::default();
+    c.add_batch(&ex, &recs, &opts);
+    let r = c.report(tax(), &opts, 1);
+    assert!(
+        r.trend_skipped
+            .as_deref()
+            .unwrap()
+            .contains("no posting carries a date")
+    );
+    assert!(r.skills.iter().all(|s| s.trend.is_none()));
+    // SQL and Python appear together in 1 of 2; Python is in both: lift 1, so no co-occurrence.
+    assert!(r.skills.iter().all(|s| s.cooccurs.is_empty()));
+}
+
+#[test]
+fn since_leaves_out_older_and_undated_postings() {
+    let ex = Extractor::new(tax());
+    let recs = vec![
+        rec("SQL", Some("2020-12-01")),
+        rec("SQL", None),
+        rec("SQL", Some("2021-02-01")),
+    ];
+    let opts = Options {
+        since: mm_discover::market::month_key("2021-01"),
+        only: None,
+    };
+    let mut c = Counts::default();
+    c.add_batch(&ex, &recs, &opts);
+    assert_eq!((c.postings, c.excluded), (1, 2));
+}
+
+#[test]
+fn data_analyst_ranks_data_analysis_and_sql_high_and_leaves_unrelated_out() {
+    let t = tax();
+    let idx = OccupationIndex::new(t);
+    let role = resolve_role(t, &idx, "data analyst").unwrap();
+    assert_eq!(role.esco_title.as_deref(), Some("data analyst"));
+    let ex = Extractor::new(t);
+    let opts = Options::default();
+    let market = mm_discover::sample::count(&ex, &opts)
+        .unwrap()
+        .report(t, &opts, 3);
+    let r = Ranker::new(t).rank(
+        &role,
+        &Profile::default(),
+        Some(&market),
+        RankOptions::default(),
+    );
+    let top: Vec<&str> = r.all().iter().take(15).map(|c| c.label.as_str()).collect();
+    assert!(top.contains(&"statistics"), "{top:?}");
+    assert!(
+        top.contains(&"SQL") || top.contains(&"query languages"),
+        "{top:?}"
+    );
+    assert!(
+        top.iter()
+            .any(|l| l.contains("data mining") || l.contains("data analy")),
+        "{top:?}"
+    );
+    let all: Vec<&str> = r.all().iter().take(50).map(|c| c.label.as_str()).collect();
+    for unrelated in [
+        "pregnancy",
+        "yoga",
+        "English",
+        "perform surgery",
+        "drive vehicles",
+    ] {
+        assert!(!all.contains(&unrelated), "{unrelated} in {all:?}");
+    }
+    // Every candidate explains itself with six components that add up.
+    for c in r.micro.iter().take(10) {
+        assert_eq!(c.components.len(), 6);
+        let sum: f64 = c.components.iter().map(|x| x.points).sum();
+        assert!((sum - c.score).abs() < 1e-9);
+        assert!(c.components.iter().all(|x| !x.evidence.is_empty()));
+    }
+}
+
+#[test]
+fn held_skills_are_left_out_and_bring_their_neighbours_closer() {
+    let t = tax();
+    let idx = OccupationIndex::new(t);
+    let role = resolve_role(t, &idx, "data analyst").unwrap();
+    let ranker = Ranker::new(t);
+    let before = ranker.rank(&role, &Profile::default(), None, RankOptions::default());
+    let held = Profile { held: vec![sql()] };
+    let after = ranker.rank(&role, &held, None, RankOptions::default());
+    assert!(before.all().iter().any(|c| c.label == "SQL"));
+    assert!(after.all().iter().all(|c| c.label != "SQL"));
+    assert_eq!(after.held_skipped, 1);
+    assert!(
+        after.all().iter().any(|c| c
+            .components
+            .iter()
+            .any(|x| x.name == "closeness" && x.value > 0.0)),
+        "holding SQL makes some candidate close"
+    );
+}
+
+#[test]
+fn broad_competences_come_as_arcs_of_narrower_skills() {
+    let t = tax();
+    let idx = OccupationIndex::new(t);
+    let role = resolve_role(t, &idx, "data analyst").unwrap();
+    let r = Ranker::new(t).rank(&role, &Profile::default(), None, RankOptions::default());
+    assert!(!r.arcs.is_empty());
+    assert!(r.micro.iter().all(|c| !c.broad));
+    let ql = r
+        .arcs
+        .iter()
+        .find(|a| a.label == "query languages")
+        .expect("query languages is an arc");
+    assert!(
+        ql.narrower.iter().any(|n| n.label == "SQL"),
+        "{:?}",
+        ql.narrower
+    );
+}
+
+#[test]
+fn unknown_role_names_the_closest_titles() {
+    let t = tax();
+    let idx = OccupationIndex::new(t);
+    match resolve_role(t, &idx, "data analist wizard") {
+        Err(Error::UnknownRole { closest, .. }) => {
+            assert!(!closest.is_empty());
+        }
+        other => panic!("expected UnknownRole, got {other:?}"),
+    }
+    match resolve_role(t, &idx, "qwertyuiop") {
+        Err(e @ Error::UnknownRole { .. }) => assert!(e.to_string().contains("qwertyuiop")),
+        other => panic!("expected UnknownRole, got {other:?}"),
+    }
+}
+
+#[test]
+fn unknown_occupation_uri_is_not_found() {
+    let t = tax();
+    let idx = OccupationIndex::new(t);
+    let e = resolve_occupation(t, &idx, "http://data.europa.eu/esco/occupation/nope").unwrap_err();
+    assert!(matches!(e, Error::NotFound(_)));
+    let ok = resolve_occupation(t, &idx, "15-2051.01").unwrap();
+    assert_eq!(ok.onet_occupations[0].code, "15-2051.01");
+}
+
+#[test]
+fn next_suggests_neighbours_with_reasons() {
+    let t = tax();
+    let ranker = Ranker::new(t);
+    let out = mm_discover::next::suggest(&ranker, &[sql()], &[], None, None, 10);
+    assert!(!out.is_empty());
+    assert!(
+        out.iter()
+            .all(|n| !n.reasons.is_empty() && n.label != "SQL")
+    );
+}
+
+#[test]
+fn goal_draft_has_principles_and_a_criterion() {
+    let d = mm_discover::draft::draft(tax(), sql());
+    assert_eq!(d.skill_label, "SQL");
+    assert!(!d.principles.is_empty());
+    assert!(d.micro_skill.contains("SQL"));
+    assert!(d.done_when.contains("SQL"));
+}
