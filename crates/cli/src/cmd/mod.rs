@@ -2,8 +2,8 @@
 //! `run(args, &Global) -> anyhow::Result<()>`; `main.rs` only dispatches.
 
 pub mod arc;
-pub mod charts;
 pub mod badge;
+pub mod charts;
 pub mod config;
 pub mod demo;
 pub mod discover;
@@ -11,16 +11,16 @@ pub mod eval;
 pub mod extract;
 pub mod goal;
 pub mod io;
-pub mod plan;
-pub mod portfolio;
 pub mod map;
 pub mod market;
 pub mod next;
+pub mod plan;
+pub mod portfolio;
 pub mod practice;
 pub mod profile;
 pub mod record;
 pub mod refresh;
 pub mod skill;
 pub mod status;
-pub mod timer;
 pub mod taxonomy;
+pub mod timer;

@@ -48,6 +48,10 @@ pub struct ProfileSet {
     /// 0.70-0.99 (default 0.9). Higher means more frequent refreshers.
     #[arg(long)]
     pub retention: Option<f64>,
+    /// Your long-term target role, a job title or an ESCO occupation URI
+    /// ("data analyst"). `mm discover` and `mm next` use it by default.
+    #[arg(long, value_name = "TITLE")]
+    pub target_role: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -56,6 +60,7 @@ struct Profile {
     weekly_minutes_available: Option<u32>,
     desired_retention: f64,
     fitted_parameters: bool,
+    target_role: Option<String>,
 }
 
 /// The person's availability, if set.
@@ -106,8 +111,21 @@ pub fn run(cmd: ProfileCmd, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
     match cmd {
         ProfileCmd::Set(a) => {
-            if a.availability.is_none() && a.timezone.is_none() && a.retention.is_none() {
-                anyhow::bail!("nothing to set: give --availability, --timezone and/or --retention");
+            if a.availability.is_none()
+                && a.timezone.is_none()
+                && a.retention.is_none()
+                && a.target_role.is_none()
+            {
+                anyhow::bail!(
+                    "nothing to set: give --availability, --timezone, --retention and/or --target-role"
+                );
+            }
+            // The role must name an occupation we know (else: the closest titles).
+            if let Some(role) = &a.target_role {
+                let tax = mm_taxonomy::Taxonomy::load_embedded()
+                    .context("loading the shipped taxonomy")?;
+                let idx = mm_taxonomy::occupations::OccupationIndex::new(&tax);
+                super::discover::pick_role(&ctx, &tax, &idx, Some(role), None)?;
             }
             // Validate everything before writing anything.
             let current = availability(&ctx)?;
@@ -141,6 +159,12 @@ pub fn run(cmd: ProfileCmd, g: &Global) -> Result<()> {
             if let Some(r) = a.retention {
                 ctx.block(ctx.store.set_setting(RETENTION_KEY, &serde_json::json!(r)))?;
             }
+            if let Some(role) = &a.target_role {
+                ctx.block(ctx.store.set_setting(
+                    super::discover::TARGET_ROLE_KEY,
+                    &serde_json::json!(role.trim()),
+                ))?;
+            }
             show(&ctx)
         }
         ProfileCmd::Show => show(&ctx),
@@ -154,6 +178,10 @@ fn show(ctx: &Ctx) -> Result<()> {
         availability: av,
         desired_retention: desired_retention(ctx)?,
         fitted_parameters: fsrs_params(ctx)?.is_some(),
+        target_role: match ctx.block(ctx.store.get_setting(super::discover::TARGET_ROLE_KEY))? {
+            Some(serde_json::Value::String(s)) => Some(s),
+            _ => None,
+        },
     };
     if ctx.json {
         return ctx.print_json(&p);
@@ -168,6 +196,10 @@ fn show(ctx: &Ctx) -> Result<()> {
         None => println!(
             "Availability: not set (mm profile set --availability \"mon-fri 07:00-07:40\" --timezone Europe/Paris)"
         ),
+    }
+    match &p.target_role {
+        Some(r) => println!("Target role: {r}"),
+        None => println!("Target role: not set (mm profile set --target-role \"data analyst\")"),
     }
     println!(
         "Desired retention: {:.2}{}",
