@@ -363,7 +363,7 @@ fn check_status(c: &Value, issuer: Option<&str>, opts: &Options) -> Check {
                 }
             }
             None => notes.push(format!(
-                "revocation list {url} is not available offline, so status is unchecked (give it with --status, or use --online)"
+                "revocation list {url} is not available offline, so status is unchecked (download it and give it with --status)"
             )),
         }
     }
@@ -503,7 +503,7 @@ fn resolve_key(
         let key = parse_ed25519_multikey(frag)?;
         let why = if Some(base) == issuer {
             format!(
-                "key {frag:.16}… is named by the issuer's URL {base}; that the issuer controls it can only be confirmed online (--online) or with --issuer-doc"
+                "key {frag:.16}… is named by the issuer's URL {base}; that the issuer controls it can only be confirmed online (download {base} and give it with --issuer-doc)"
             )
         } else {
             format!(
@@ -518,8 +518,12 @@ fn resolve_key(
             opts.keys.len()
         )));
     }
+    let hint = match did_web_document_url(vm) {
+        Some(u) => format!(" (published at {u})"),
+        None => String::new(),
+    };
     Err(Error::Invalid(format!(
-        "the key {vm} is not in the credential; give the issuer's DID document with --issuer-doc, its JWK(S) with --key, or use --online"
+        "the key {vm} is not in the credential; give the issuer's DID document{hint} with --issuer-doc, or its JWK(S) with --key"
     )))
 }
 
@@ -622,4 +626,41 @@ fn check_jwt(d: &jwt::Decoded, issuer: Option<&str>, opts: &Options) -> (Check, 
         Check::Pass(format!("{} JWT signature verifies", d.alg.name())),
         weakest(Check::Pass(String::new()), src),
     )
+}
+
+/// Where a `did:web` DID document is published (did:web method spec):
+/// `did:web:host` → `https://host/.well-known/did.json`,
+/// `did:web:host:a:b` → `https://host/a/b/did.json`.
+pub fn did_web_document_url(did_or_url: &str) -> Option<String> {
+    let did = did_or_url.split('#').next()?.strip_prefix("did:web:")?;
+    let mut parts = did.split(':');
+    let host = parts.next()?.replace("%3A", ":");
+    let path: Vec<&str> = parts.collect();
+    Some(if path.is_empty() {
+        format!("https://{host}/.well-known/did.json")
+    } else {
+        format!("https://{host}/{}/did.json", path.join("/"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_web_document_url;
+
+    #[test]
+    fn did_web_urls_follow_the_method_spec() {
+        for (did, url) in [
+            (
+                "did:web:ada.example#key-0",
+                "https://ada.example/.well-known/did.json",
+            ),
+            (
+                "did:web:example.com%3A8443:u:ada",
+                "https://example.com:8443/u/ada/did.json",
+            ),
+        ] {
+            assert_eq!(did_web_document_url(did).as_deref(), Some(url));
+        }
+        assert_eq!(did_web_document_url("https://ada.example/k#1"), None);
+    }
 }
