@@ -44,8 +44,19 @@ enum Command {
     Demo,
     /// Where each open goal stands: deadline, this week's minutes, pace, mastery conditions.
     Status,
-    /// Look back over the past week: practice per day, applications, reflections.
-    Review(cmd::status::ReviewArgs),
+    /// Rank high-impact micro-skills for a role, with the evidence behind each.
+    Discover(cmd::discover::DiscoverArgs),
+    /// Market analysis of job postings: shares, trends, co-occurring skills.
+    #[command(subcommand)]
+    Market(cmd::market::MarketCmd),
+    /// After an achieved goal: related skills to tackle next, with reasons.
+    Next(cmd::next::NextArgs),
+    /// Build, search and inspect the ESCO + O*NET skill taxonomy.
+    Taxonomy(cmd::taxonomy::TaxonomyArgs),
+    /// Find ESCO skill mentions in texts (JSON Lines, CSV or plain text).
+    Extract(cmd::extract::ExtractArgs),
+    /// Map a phrase or sentence to ranked ESCO skills.
+    Map(cmd::map::MapArgs),
     /// Skills you hold or want: taxonomy concepts or your own.
     #[command(subcommand)]
     Skill(cmd::skill::SkillCmd),
@@ -55,6 +66,8 @@ enum Command {
     /// Commit to time-bound goals, tick criteria, check mastery.
     #[command(subcommand)]
     Goal(cmd::goal::GoalCmd),
+    /// Plan practice to the deadline: dated focused sessions, calendar export.
+    Plan(cmd::plan::PlanArgs),
     /// Focused practice sessions: log one or time one now.
     #[command(subcommand)]
     Practice(cmd::practice::PracticeCmd),
@@ -62,40 +75,27 @@ enum Command {
     Apply(cmd::record::ApplyArgs),
     /// Reflect: what worked, what did not, what next, which principles.
     Reflect(cmd::record::ReflectArgs),
-    /// Write the whole journal as one versioned JSON document.
-    Export(cmd::io::ExportArgs),
-    /// Load an exported journal into a fresh database (all or nothing).
-    Import(cmd::io::ImportArgs),
-    /// When you can practise (weekly windows, time zone) and your desired retention.
-    #[command(subcommand)]
-    Profile(cmd::profile::ProfileCmd),
-    /// Plan practice to the deadline: dated focused sessions, calendar export.
-    Plan(cmd::plan::PlanArgs),
+    /// Look back over the past week: practice per day, applications, reflections.
+    Review(cmd::status::ReviewArgs),
     /// Spaced refreshers (FSRS) that keep achieved skills alive.
     Refresh(cmd::refresh::RefreshArgs),
     /// Long-term arcs: the deeper competences your micro-goals build toward.
     #[command(subcommand)]
     Arc(cmd::arc::ArcCmd),
-    /// Settings, such as the mastery rule.
+    /// When you can practise (weekly windows, time zone) and your desired retention.
     #[command(subcommand)]
-    Config(cmd::config::ConfigCmd),
+    Profile(cmd::profile::ProfileCmd),
     /// Open Badges 3.0 micro-credentials: issue, verify, revoke, bake.
     Badge(cmd::badge::BadgeArgs),
     /// Export your mastered micro-skills with their credentials.
     Portfolio(cmd::portfolio::PortfolioArgs),
-    /// Market analysis of job postings: shares, trends, co-occurring skills.
+    /// Write the whole journal as one versioned JSON document.
+    Export(cmd::io::ExportArgs),
+    /// Load an exported journal into a fresh database (all or nothing).
+    Import(cmd::io::ImportArgs),
+    /// Settings, such as the mastery rule.
     #[command(subcommand)]
-    Market(cmd::market::MarketCmd),
-    /// Rank high-impact micro-skills for a role, with the evidence behind each.
-    Discover(cmd::discover::DiscoverArgs),
-    /// After an achieved goal: related skills to tackle next, with reasons.
-    Next(cmd::next::NextArgs),
-    /// Build, search and inspect the ESCO + O*NET skill taxonomy.
-    Taxonomy(cmd::taxonomy::TaxonomyArgs),
-    /// Find ESCO skill mentions in texts (JSON Lines, CSV or plain text).
-    Extract(cmd::extract::ExtractArgs),
-    /// Map a phrase or sentence to ranked ESCO skills.
-    Map(cmd::map::MapArgs),
+    Config(cmd::config::ConfigCmd),
     /// Measure the skill rankers on benchmark files.
     Eval(cmd::eval::EvalArgs),
 }

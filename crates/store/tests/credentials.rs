@@ -1,13 +1,12 @@
 //! Issued credentials on both backends (same conventions as the store suite:
 //! PostgreSQL at MM_TEST_DATABASE_URL or 127.0.0.1:5432/test, one schema per test).
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use mm_core::*;
 use mm_store::{Error, Store, StoredCredential};
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 0).unwrap()
-}
+mod common;
+use common::*;
 
 async fn goal(store: &Store) -> GoalId {
     let skill = store
@@ -103,33 +102,6 @@ async fn story(store: Store) {
     ));
 }
 
-#[tokio::test]
-async fn credentials_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("mm.db").to_str().unwrap())
-        .await
-        .unwrap();
+both!(credentials_story, |store: Store| async move {
     story(store).await;
-}
-
-#[tokio::test]
-async fn credentials_on_postgres() {
-    let url = std::env::var("MM_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let schema = format!("mm_test_credentials_{}", std::process::id());
-    let store = match Store::open_in_schema(&url, &schema).await {
-        Ok(s) => s,
-        Err(e) if std::env::var_os("MM_REQUIRE_POSTGRES").is_some() => {
-            panic!("PostgreSQL is required here (MM_REQUIRE_POSTGRES) but: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipping the PostgreSQL half: {e} (set MM_TEST_DATABASE_URL)");
-            return;
-        }
-    };
-    story(store.clone()).await;
-    store.close().await;
-    if let Ok(s) = Store::open(&url).await {
-        s.drop_schema_for_tests(&schema).await.ok();
-    }
-}
+});

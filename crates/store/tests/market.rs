@@ -2,17 +2,10 @@
 //! store suite: Postgres runs when it answers, and must when
 //! `MM_REQUIRE_POSTGRES` is set).
 
-use chrono::{DateTime, TimeZone, Utc};
 use mm_store::{Error, MarketSkillRow, NewMarketAnalysis, Store};
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 0).unwrap()
-}
-
-fn url() -> String {
-    std::env::var("MM_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
+mod common;
+use common::*;
 
 fn analysis(name: &str, postings: u64) -> NewMarketAnalysis {
     NewMarketAnalysis {
@@ -95,29 +88,6 @@ async fn story(store: Store) {
     ));
 }
 
-#[tokio::test]
-async fn market_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("mm.db").to_str().unwrap())
-        .await
-        .unwrap();
+both!(market_story, |store: Store| async move {
     story(store).await;
-}
-
-#[tokio::test]
-async fn market_on_postgres() {
-    let schema = format!("mm_test_market_{}", std::process::id());
-    let store = match Store::open_in_schema(&url(), &schema).await {
-        Ok(s) => s,
-        Err(e) if std::env::var_os("MM_REQUIRE_POSTGRES").is_some() => {
-            panic!("PostgreSQL is required here (MM_REQUIRE_POSTGRES) but: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipping market_on_postgres: {e} (set MM_TEST_DATABASE_URL)");
-            return;
-        }
-    };
-    story(store.clone()).await;
-    store.drop_schema_for_tests(&schema).await.unwrap();
-    store.close().await;
-}
+});
