@@ -280,8 +280,10 @@ pub struct Ranker<'t> {
     onet_elements: Vec<Vec<SkillIdx>>,
     /// ESCO skills of each O*NET technology: the taxonomy's links, or, where
     /// it has none, the skills the extractor finds in the technology's name
-    /// (`Structured query language SQL` → SQL).
-    tech_links: Vec<Vec<SkillIdx>>,
+    /// (`Structured query language SQL` → SQL); plus the skills linked to its
+    /// O*NET commodity category (`Microsoft Excel` → `Spreadsheet software` →
+    /// `use spreadsheets software`), flagged `true`.
+    tech_links: Vec<Vec<(SkillIdx, bool)>>,
 }
 
 impl<'t> Ranker<'t> {
@@ -312,13 +314,21 @@ impl<'t> Ranker<'t> {
             .technologies
             .iter()
             .map(|t| {
-                if !t.esco.is_empty() {
-                    return t.esco.clone();
-                }
-                let mut v: Vec<SkillIdx> = ex.find(&t.name).iter().map(|m| m.skill).collect();
+                let mut v: Vec<SkillIdx> = if t.esco.is_empty() {
+                    ex.find(&t.name).iter().map(|m| m.skill).collect()
+                } else {
+                    t.esco.clone()
+                };
                 v.sort_unstable();
                 v.dedup();
-                v
+                let mut links: Vec<(SkillIdx, bool)> = v.iter().map(|&s| (s, false)).collect();
+                links.extend(
+                    t.commodity_esco
+                        .iter()
+                        .filter(|s| !v.contains(s))
+                        .map(|&s| (s, true)),
+                );
+                links
             })
             .collect();
         Ranker {
@@ -505,13 +515,19 @@ impl<'t> Ranker<'t> {
             for u in &oo.technologies {
                 let t = &tax.technologies[u.tech as usize];
                 let v = 0.4 + if u.hot { 0.3 } else { 0.0 } + if u.in_demand { 0.3 } else { 0.0 };
-                for &s in &self.tech_links[u.tech as usize] {
+                for &(s, by_category) in &self.tech_links[u.tech as usize] {
                     let e = best
                         .entry(s)
                         .or_insert((0.0, false, false, false, 0.0, String::new()));
-                    if v > e.0 {
+                    // Prefer a technology named like the skill over one that
+                    // only shares its category, at equal value.
+                    if v > e.0 || (v == e.0 && !by_category && e.5.contains(" (O*NET category ")) {
                         e.0 = v;
-                        e.5.clone_from(&t.name);
+                        e.5 = if by_category {
+                            format!("{} (O*NET category {:?})", t.name, t.commodity_title)
+                        } else {
+                            t.name.clone()
+                        };
                     }
                     e.1 = true;
                     e.2 |= u.hot;

@@ -126,6 +126,10 @@ fn data_analyst_ranks_data_analysis_and_sql_high_and_leaves_unrelated_out() {
     );
     let top: Vec<&str> = r.all().iter().take(15).map(|c| c.label.as_str()).collect();
     assert!(top.contains(&"statistics"), "{top:?}");
+    // ESCO does not relate spreadsheets to the occupation and has no Excel
+    // label: this comes from O*NET's `Spreadsheet software` category
+    // (Microsoft Excel, Hot Technology) linked to the ESCO skill.
+    assert!(top.contains(&"use spreadsheets software"), "{top:?}");
     assert!(
         top.contains(&"SQL") || top.contains(&"query languages"),
         "{top:?}"
@@ -151,6 +155,30 @@ fn data_analyst_ranks_data_analysis_and_sql_high_and_leaves_unrelated_out() {
         let sum: f64 = c.components.iter().map(|x| x.points).sum();
         assert!((sum - c.score).abs() < 1e-9);
         assert!(c.components.iter().all(|x| !x.evidence.is_empty()));
+    }
+}
+
+#[test]
+fn software_developer_ranks_programming_sql_and_version_control_high() {
+    let t = tax();
+    let idx = OccupationIndex::new(t);
+    let role = resolve_role(t, &idx, "software developer").unwrap();
+    assert_eq!(role.esco_title.as_deref(), Some("software developer"));
+    let r = Ranker::new(t).rank(&role, &Profile::default(), None, RankOptions::default());
+    let top: Vec<&str> = r.all().iter().take(15).map(|c| c.label.as_str()).collect();
+    assert!(top.contains(&"computer programming"), "{top:?}");
+    assert!(
+        top.contains(&"SQL") || top.contains(&"query languages"),
+        "{top:?}"
+    );
+    // ESCO's version-control skill.
+    assert!(
+        top.contains(&"tools for software configuration management"),
+        "{top:?}"
+    );
+    let all: Vec<&str> = r.all().iter().take(50).map(|c| c.label.as_str()).collect();
+    for unrelated in ["perform surgery", "drive vehicles", "yoga", "pregnancy"] {
+        assert!(!all.contains(&unrelated), "{unrelated} in {all:?}");
     }
 }
 

@@ -440,6 +440,7 @@ fn import_onet(tax: &mut Taxonomy, dir: &Path) -> Result<()> {
                 in_demand_in: 0,
                 used_in: 0,
                 esco: Vec::new(),
+                commodity_esco: Vec::new(),
             });
             (tax.technologies.len() - 1) as u32
         });
@@ -518,7 +519,107 @@ fn link_technologies(tax: &mut Taxonomy) {
         }
         t.esco = hits;
     }
+    link_commodities(tax, &by_label, &mut cov);
     tax.coverage = cov;
+}
+
+/// The normalised forms an O*NET commodity title may match an ESCO label by,
+/// in groups tried in order (the first group with any hit wins; within a
+/// group all hits count). A capitalised acronym of 2+ letters (`CAD`, `CRM`)
+/// is first removed from the title, giving `t`:
+/// 1. the whole title: `t` and `use t` (ESCO words software skills as
+///    `use …`), and, for a title ending in `software` with an acronym `A`,
+///    `A software` and `use A software`
+///    (`Spreadsheet software` ↔ `use spreadsheets software`,
+///    `Computer aided design CAD software` ↔ `CAD software`);
+/// 2. its head noun phrase: `t` without a trailing `software`, when at least
+///    two words remain (`Data mining software` ↔ `data mining`; a single
+///    word such as `accounting` or `design` names a field, not the tool);
+/// 3. for a title `X and|or Y [software]`, each conjunct of two or more
+///    words, as `X software`, `use X software` and `X`
+///    (`Business intelligence and data analysis software` ↔
+///    `business intelligence`).
+pub fn commodity_keys(title: &str) -> Vec<Vec<String>> {
+    let is_acronym = |w: &str| w.len() >= 2 && w.chars().all(|c| c.is_ascii_uppercase());
+    let t = normalize(
+        &title
+            .split_whitespace()
+            .filter(|w| !is_acronym(w))
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    if t.is_empty() {
+        return Vec::new();
+    }
+    let software = t.ends_with(" software");
+    let mut whole = vec![t.clone(), format!("use {t}")];
+    if software {
+        for a in title.split_whitespace().filter(|w| is_acronym(w)) {
+            let a = normalize(a);
+            whole.push(format!("{a} software"));
+            whole.push(format!("use {a} software"));
+        }
+    }
+    let head = t.strip_suffix(" software").unwrap_or(&t).to_string();
+    let mut groups = vec![whole];
+    if head.split(' ').count() >= 2 && head != t {
+        groups.push(vec![head.clone()]);
+    }
+    let mut parts = Vec::new();
+    for sep in [" and ", " or "] {
+        if let Some((x, y)) = head.split_once(sep) {
+            for p in [x, y] {
+                if p.split(' ').count() >= 2 {
+                    parts.push(format!("{p} software"));
+                    parts.push(format!("use {p} software"));
+                    parts.push(p.to_string());
+                }
+            }
+            break;
+        }
+    }
+    if !parts.is_empty() {
+        groups.push(parts);
+    }
+    groups
+}
+
+/// Link each O*NET commodity category to ESCO skills by [`commodity_keys`],
+/// and give every technology its category's links.
+fn link_commodities(
+    tax: &mut Taxonomy,
+    by_label: &FxHashMap<String, Vec<SkillIdx>>,
+    cov: &mut LinkCoverage,
+) {
+    let mut by_title: BTreeMap<String, Vec<SkillIdx>> = BTreeMap::new();
+    for t in &tax.technologies {
+        if by_title.contains_key(&t.commodity_title) {
+            continue;
+        }
+        let mut hits: Vec<SkillIdx> = commodity_keys(&t.commodity_title)
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .filter_map(|k| by_label.get(k.as_str()))
+                    .flatten()
+                    .copied()
+                    .collect::<Vec<_>>()
+            })
+            .find(|v| !v.is_empty())
+            .unwrap_or_default();
+        hits.sort_unstable();
+        hits.dedup();
+        by_title.insert(t.commodity_title.clone(), hits);
+    }
+    cov.commodities = by_title.len() as u32;
+    cov.commodities_linked = by_title.values().filter(|v| !v.is_empty()).count() as u32;
+    for t in &mut tax.technologies {
+        t.commodity_esco.clone_from(&by_title[&t.commodity_title]);
+        if !t.esco.is_empty() || !t.commodity_esco.is_empty() {
+            cov.linked_any += 1;
+            cov.hot_linked_any += u32::from(t.hot_in > 0);
+        }
+    }
 }
 
 /// Words that are ordinary English although ESCO also uses them, capitalised,
@@ -640,4 +741,24 @@ pub fn strip_qualifier(label: &str) -> &str {
         return t[..p].trim();
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::commodity_keys;
+
+    #[test]
+    fn commodity_keys_follow_the_stated_rule() {
+        let k = commodity_keys("Spreadsheet software");
+        assert!(k[0].contains(&"use spreadsheet software".to_string()));
+        let k = commodity_keys("Computer aided design CAD software");
+        assert!(k[0].contains(&"computer aided design software".to_string()));
+        assert!(k[0].contains(&"cad software".to_string()));
+        assert_eq!(k[1], vec!["computer aided design".to_string()]);
+        // A one-word head names a field, not the tool: no head group.
+        assert_eq!(commodity_keys("Accounting software").len(), 1);
+        let k = commodity_keys("Business intelligence and data analysis software");
+        assert!(k[2].contains(&"business intelligence".to_string()));
+        assert!(k[2].contains(&"data analysis".to_string()));
+    }
 }

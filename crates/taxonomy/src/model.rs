@@ -204,15 +204,27 @@ pub struct Technology {
     pub used_in: u32,
     /// ESCO skills whose label agrees with the name after normalisation.
     pub esco: Vec<SkillIdx>,
+    /// ESCO skills linked to the technology's O*NET commodity category
+    /// (`Microsoft Excel` → `Spreadsheet software` → `use spreadsheets
+    /// software`), by the rule of [`crate::import::commodity_keys`]. The same
+    /// for every technology of one commodity.
+    pub commodity_esco: Vec<SkillIdx>,
 }
 
 /// How well O*NET technologies link to ESCO skills.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct LinkCoverage {
     pub technologies: u32,
+    /// Technologies linked by their own name.
     pub linked: u32,
     pub hot: u32,
     pub hot_linked: u32,
+    /// Distinct O*NET commodity categories, and those linked to ESCO.
+    pub commodities: u32,
+    pub commodities_linked: u32,
+    /// Technologies linked by their name or their commodity category.
+    pub linked_any: u32,
+    pub hot_linked_any: u32,
 }
 
 /// The whole compiled taxonomy.
@@ -250,7 +262,7 @@ pub struct Taxonomy {
 static EMBEDDED: &[u8] = include_bytes!("../../../data/taxonomy/taxonomy.bin.zst");
 
 /// Magic prefix of the compiled form, bumped when the format changes.
-const MAGIC: &[u8; 8] = b"MMTAX001";
+const MAGIC: &[u8; 8] = b"MMTAX002";
 
 impl Taxonomy {
     /// Load the taxonomy compiled into the binary (ESCO v1.1.1 + O*NET 29.3).

@@ -124,6 +124,17 @@ fn print_counts(tax: &Taxonomy) {
         c.hot,
         pct(c.hot_linked, c.hot)
     );
+    println!(
+        "O*NET commodity categories linked to ESCO skills: {}/{}; technologies linked by name or category: {}/{} ({:.1}%); Hot Technologies: {}/{} ({:.1}%)",
+        c.commodities_linked,
+        c.commodities,
+        c.linked_any,
+        c.technologies,
+        pct(c.linked_any, c.technologies),
+        c.hot_linked_any,
+        c.hot,
+        pct(c.hot_linked_any, c.hot)
+    );
 }
 
 fn pct(a: u32, b: u32) -> f64 {
