@@ -43,6 +43,9 @@ pub fn month_label(k: MonthKey) -> String {
     format!("{:04}-{:02}", k / 12, k % 12 + 1)
 }
 
+/// Receives every counted posting with its month and distinct skills (sorted).
+pub type PostingSink<'a> = &'a mut dyn FnMut(&Record, Option<MonthKey>, &[SkillIdx]);
+
 /// What to count.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -145,7 +148,7 @@ impl Counts {
         ex: &Extractor,
         batch: &[Record],
         opts: &Options,
-        sink: &mut dyn FnMut(&Record, Option<MonthKey>, &[SkillIdx]),
+        sink: PostingSink<'_>,
     ) {
         let found: Vec<Option<(Option<MonthKey>, Vec<SkillIdx>)>> = batch
             .par_iter()
@@ -401,7 +404,7 @@ pub fn count_stream_with<I>(
     opts: &Options,
     batch_bytes: usize,
     mut progress: impl FnMut(&Counts),
-    sink: &mut dyn FnMut(&Record, Option<MonthKey>, &[SkillIdx]),
+    sink: PostingSink<'_>,
 ) -> Counts
 where
     I: IntoIterator<Item = Record>,

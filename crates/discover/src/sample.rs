@@ -7,8 +7,7 @@ pub static POSTINGS_JSONL: &[u8] = include_bytes!("../../../data/postings/postin
 /// How the sample is named in reports.
 pub const NAME: &str = "shipped sample: SkillSpan postings (198, CC BY 4.0)";
 
-use crate::market::{Counts, MonthKey, Options, count_stream, count_stream_with};
-use mm_taxonomy::SkillIdx;
+use crate::market::{Counts, Options, PostingSink, count_stream, count_stream_with};
 use mm_taxonomy::extract::Extractor;
 use mm_taxonomy::input::Record;
 use mm_taxonomy::input::{Format, Item, Records};
@@ -25,11 +24,7 @@ pub fn count(ex: &Extractor, opts: &Options) -> crate::Result<Counts> {
 ///
 /// # Errors
 /// As [`count`].
-pub fn count_with(
-    ex: &Extractor,
-    opts: &Options,
-    sink: &mut dyn FnMut(&Record, Option<MonthKey>, &[SkillIdx]),
-) -> crate::Result<Counts> {
+pub fn count_with(ex: &Extractor, opts: &Options, sink: PostingSink<'_>) -> crate::Result<Counts> {
     Ok(count_stream_with(
         ex,
         records()?,
