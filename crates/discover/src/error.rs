@@ -16,6 +16,9 @@ pub enum Error {
     /// Drawing the chart failed.
     #[error("cannot draw the chart: {0}")]
     Chart(String),
+    /// Writing the Parquet file of mentions failed.
+    #[error("cannot write Parquet: {0}")]
+    Parquet(String),
     /// The taxonomy could not be loaded or read.
     #[error(transparent)]
     Taxonomy(#[from] mm_taxonomy::Error),

@@ -8,6 +8,8 @@
 //!   visible (ESCO relation, ISCO peers, O*NET flags and importance, posting
 //!   demand, closeness to what the person holds, how "micro" it is).
 //! - [`next`]: after a goal is achieved, what to tackle next and why.
+//! - [`mentions`]: the same postings' mentions as Parquet, for DuckDB,
+//!   Spark or DataFusion with `docs/market.sql`.
 //! - [`chart`]: an SVG chart of shares and terminal sparklines.
 //!
 //! The person's held skills come in as plain values ([`rank::Profile`]);
@@ -30,6 +32,7 @@ pub mod chart;
 pub mod draft;
 pub mod error;
 pub mod market;
+pub mod mentions;
 pub mod next;
 pub mod rank;
 pub mod sample;

@@ -43,6 +43,9 @@ pub fn month_label(k: MonthKey) -> String {
     format!("{:04}-{:02}", k / 12, k % 12 + 1)
 }
 
+/// Receives every counted posting with its month and distinct skills (sorted).
+pub type PostingSink<'a> = &'a mut dyn FnMut(&Record, Option<MonthKey>, &[SkillIdx]);
+
 /// What to count.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -136,6 +139,42 @@ impl Counts {
                 a
             });
         self.merge(part);
+    }
+
+    /// Like [`Counts::add_batch`], and also hand every counted posting with
+    /// its distinct skills (sorted) to `sink`, in input order.
+    pub fn add_batch_with(
+        &mut self,
+        ex: &Extractor,
+        batch: &[Record],
+        opts: &Options,
+        sink: PostingSink<'_>,
+    ) {
+        let found: Vec<Option<(Option<MonthKey>, Vec<SkillIdx>)>> = batch
+            .par_iter()
+            .map_init(Scratch::default, |s, r| {
+                let month = r.date.as_deref().and_then(month_key);
+                if let Some(since) = opts.since
+                    && month.is_none_or(|m| m < since)
+                {
+                    return None;
+                }
+                let mut skills: Vec<SkillIdx> =
+                    ex.find_with(&r.text, s).iter().map(|m| m.skill).collect();
+                skills.sort_unstable();
+                skills.dedup();
+                Some((month, skills))
+            })
+            .collect();
+        for (r, f) in batch.iter().zip(found) {
+            match f {
+                None => self.excluded += 1,
+                Some((month, skills)) => {
+                    self.add(&skills, month);
+                    sink(r, month, &skills);
+                }
+            }
+        }
     }
 
     /// The report, with co-occurring pairs kept when seen together in at
@@ -353,6 +392,37 @@ where
         }
     }
     counts.add_batch(ex, &batch, opts);
+    progress(&counts);
+    counts
+}
+
+/// [`count_stream`] that also hands every counted posting with its distinct
+/// skills to `sink` (e.g. a [`crate::mentions::MentionWriter`]), in input order.
+pub fn count_stream_with<I>(
+    ex: &Extractor,
+    records: I,
+    opts: &Options,
+    batch_bytes: usize,
+    mut progress: impl FnMut(&Counts),
+    sink: PostingSink<'_>,
+) -> Counts
+where
+    I: IntoIterator<Item = Record>,
+{
+    let mut counts = Counts::default();
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    for r in records {
+        bytes += r.text.len();
+        batch.push(r);
+        if bytes >= batch_bytes {
+            counts.add_batch_with(ex, &batch, opts, sink);
+            batch.clear();
+            bytes = 0;
+            progress(&counts);
+        }
+    }
+    counts.add_batch_with(ex, &batch, opts, sink);
     progress(&counts);
     counts
 }

@@ -7,8 +7,9 @@ pub static POSTINGS_JSONL: &[u8] = include_bytes!("../../../data/postings/postin
 /// How the sample is named in reports.
 pub const NAME: &str = "shipped sample: SkillSpan postings (198, CC BY 4.0)";
 
-use crate::market::{Counts, Options, count_stream};
+use crate::market::{Counts, Options, PostingSink, count_stream, count_stream_with};
 use mm_taxonomy::extract::Extractor;
+use mm_taxonomy::input::Record;
 use mm_taxonomy::input::{Format, Item, Records};
 
 /// Count the shipped sample (unusable rows are skipped; the sample has none).
@@ -16,6 +17,25 @@ use mm_taxonomy::input::{Format, Item, Records};
 /// # Errors
 /// Only if the embedded sample cannot be read as JSON Lines (a build problem).
 pub fn count(ex: &Extractor, opts: &Options) -> crate::Result<Counts> {
+    Ok(count_stream(ex, records()?, opts, 4 << 20, |_| {}))
+}
+
+/// [`count`], handing every counted posting and its skills to `sink`.
+///
+/// # Errors
+/// As [`count`].
+pub fn count_with(ex: &Extractor, opts: &Options, sink: PostingSink<'_>) -> crate::Result<Counts> {
+    Ok(count_stream_with(
+        ex,
+        records()?,
+        opts,
+        4 << 20,
+        |_| {},
+        sink,
+    ))
+}
+
+fn records() -> crate::Result<Vec<Record>> {
     let recs = Records::new(POSTINGS_JSONL, &Format::Jsonl, NAME)?;
     let mut items = Vec::new();
     for it in recs {
@@ -23,5 +43,5 @@ pub fn count(ex: &Extractor, opts: &Options) -> crate::Result<Counts> {
             items.push(r);
         }
     }
-    Ok(count_stream(ex, items, opts, 4 << 20, |_| {}))
+    Ok(items)
 }

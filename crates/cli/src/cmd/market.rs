@@ -6,13 +6,14 @@ use crate::ctx::Ctx;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use mm_discover::chart::{share_chart_svg, sparkline};
-use mm_discover::market::{Counts, MarketReport, Options, month_key};
+use mm_discover::market::{Counts, MarketReport, MonthKey, Options, month_key};
+use mm_discover::mentions::MentionWriter;
 use mm_discover::rank::{Role, resolve_occupation, resolve_role};
 use mm_store::{MarketSkillRow, NewMarketAnalysis};
-use mm_taxonomy::Taxonomy;
 use mm_taxonomy::extract::Extractor;
-use mm_taxonomy::input::{Format, Item, Records};
+use mm_taxonomy::input::{Format, Item, Record, Records};
 use mm_taxonomy::occupations::OccupationIndex;
+use mm_taxonomy::{SkillIdx, Taxonomy};
 use rustc_hash::FxHashSet;
 use std::io::{BufReader, Write};
 
@@ -81,6 +82,11 @@ pub struct AnalyseArgs {
     /// Also write an SVG bar chart of the top shares with their intervals.
     #[arg(long, value_name = "FILE")]
     pub svg: Option<String>,
+    /// Also write every posting's skills as Apache Parquet: one row per
+    /// posting × distinct skill (a null skill for a posting with none), for
+    /// DuckDB, Spark or DataFusion with the SQL in docs/market.sql.
+    #[arg(long, value_name = "FILE")]
+    pub parquet: Option<String>,
     /// Do not save the analysis in the journal.
     #[arg(long)]
     pub no_save: bool,
@@ -94,8 +100,28 @@ pub fn count_files(
     column: &str,
     opts: &Options,
 ) -> Result<(Counts, u64)> {
+    count_files_with(ex, files, column, opts, None)
+}
+
+/// Every counted posting with its source name, month and distinct skills.
+pub type Sink<'a> = &'a mut dyn FnMut(&str, &Record, Option<MonthKey>, &[SkillIdx]);
+
+/// [`count_files`], also handing every counted posting to `sink`.
+pub fn count_files_with(
+    ex: &Extractor,
+    files: &[String],
+    column: &str,
+    opts: &Options,
+    mut sink: Option<Sink<'_>>,
+) -> Result<(Counts, u64)> {
     if files.is_empty() {
-        return Ok((mm_discover::sample::count(ex, opts)?, 0));
+        let counts = match sink.as_mut() {
+            Some(sink) => mm_discover::sample::count_with(ex, opts, &mut |r, m, s| {
+                sink(mm_discover::sample::NAME, r, m, s)
+            })?,
+            None => mm_discover::sample::count(ex, opts)?,
+        };
+        return Ok((counts, 0));
     }
     let mut total = Counts::default();
     let mut skipped = 0u64;
@@ -137,7 +163,17 @@ pub fn count_files(
                 None
             }
         });
-        let c = mm_discover::market::count_stream(ex, iter, opts, 4 << 20, |_| {});
+        let c = match sink.as_mut() {
+            Some(sink) => mm_discover::market::count_stream_with(
+                ex,
+                iter,
+                opts,
+                4 << 20,
+                |_| {},
+                &mut |r, m, s| sink(f, r, m, s),
+            ),
+            None => mm_discover::market::count_stream(ex, iter, opts, 4 << 20, |_| {}),
+        };
         if let Some(e) = err {
             return Err(e).with_context(|| format!("reading {f}"));
         }
@@ -244,7 +280,41 @@ fn analyse(a: AnalyseArgs, g: &Global) -> Result<()> {
         scope = format!(" (skills of {})", role.title());
         opts.only = Some(only);
     }
-    let (counts, skipped) = count_files(&ex, &a.postings, &a.column, &opts)?;
+    let (counts, skipped) = match &a.parquet {
+        None => count_files(&ex, &a.postings, &a.column, &opts)?,
+        Some(path) => {
+            let file =
+                std::fs::File::create(path).with_context(|| format!("cannot create {path}"))?;
+            let mut w = MentionWriter::new(&tax, std::io::BufWriter::new(file))?;
+            let mut err = None;
+            let got = count_files_with(
+                &ex,
+                &a.postings,
+                &a.column,
+                &opts,
+                Some(&mut |src, r, m, s| {
+                    if err.is_none()
+                        && let Err(e) = w.push(src, r, m, s)
+                    {
+                        err = Some(e);
+                    }
+                }),
+            )?;
+            if let Some(e) = err {
+                return Err(e).with_context(|| format!("writing {path}"));
+            }
+            let (postings, rows) = (w.postings, w.total_rows);
+            w.finish()?
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .and_then(|f| f.sync_all())
+                .with_context(|| format!("writing {path}"))?;
+            if !g.json && !a.csv {
+                eprintln!("mm: {rows} mention row(s) of {postings} posting(s) written to {path}");
+            }
+            got
+        }
+    };
     let name = if a.postings.is_empty() {
         mm_discover::sample::NAME.to_string()
     } else {
