@@ -101,6 +101,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     let g = &cli.global;
     let result: anyhow::Result<()> = match cli.command {
@@ -131,4 +132,23 @@ fn main() -> ExitCode {
         Command::Eval(a) => cmd::eval::run(a, g),
     };
     exit::finish(result, g)
+}
+
+/// `mm status | head` closes stdout early; `println!` then panics. A reader
+/// that stopped listening is not an error: end quietly with success, as
+/// `exit::finish` does for write errors that reach it.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
