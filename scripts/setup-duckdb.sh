@@ -5,12 +5,12 @@
 # it there (or via MM_DUCKDB_PYTHON).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv="target/duckdb-venv"
+venv="${MM_DUCKDB_VENV:-target/duckdb-venv}"
 if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import duckdb" 2>/dev/null; then
   echo "duckdb venv ready: $venv"
   exit 0
 fi
-mkdir -p target
+mkdir -p "$(dirname "$venv")"
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check duckdb==1.4.2
 "$venv/bin/python" -c "import duckdb"
