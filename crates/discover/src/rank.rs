@@ -351,6 +351,8 @@ impl<'t> Ranker<'t> {
             SkillType::SkillCompetence => 1.0,
             SkillType::Knowledge => 0.7,
             SkillType::Unspecified => 0.5,
+            // A named tool: narrow and learnable.
+            SkillType::Technology => 1.0,
         };
         let r = match sk.reuse_level {
             ReuseLevel::Transversal => 0.1,

@@ -57,6 +57,178 @@ const CUES: &[&str] = &[
     "stack",
     "statistic",
     "statistical",
+    "skill",
+    "spreadsheet",
+    "sheet",
+    "vlookup",
+    "pivot",
+    "macro",
+    "vba",
+    "formula",
+    "database",
+    "query",
+    "sql",
+    "java",
+    "kotlin",
+    "ios",
+    "android",
+    "mvc",
+    "cloud",
+    "api",
+    "backend",
+    "frontend",
+    "microservice",
+    "xcode",
+    "cocoa",
+    "objective",
+];
+
+/// Capitalised everyday words that name a technology only with a cue near
+/// (`Spring Boot`, `Java and Spring`; not `Spring 2024`).
+const NEED_CUE: &[&str] = &["spring", "swift", "go", "rust", "dart", "julia", "chef", "puppet"];
+
+/// Context rules for labels that are also everyday words: the words right
+/// before or after that rule a use out, words nearby (6 either side) that
+/// rule it out, and, when given, words one of which must be near (3 either
+/// side) for the label to count. Words are written plainly and folded like
+/// text (`savings` = `saving`).
+#[derive(Debug)]
+pub struct ContextRule {
+    /// The folded one-word label the rule is for.
+    pub label: &'static str,
+    pub not_after: &'static [&'static str],
+    pub not_before: &'static [&'static str],
+    pub not_near: &'static [&'static str],
+    pub needs_near: &'static [&'static str],
+}
+
+/// See [`ContextRule`]. Each line was read off real postings
+/// (`data/postings/postings.jsonl`): benefits lists (*pension plan*),
+/// equal-opportunity statements (*pregnancy*), company blurbs (*positive
+/// energy*, *access to*).
+pub const CONTEXT_RULES: &[ContextRule] = &[
+    ContextRule {
+        label: "plan",
+        not_after: &[
+            "pension", "retirement", "savings", "k", "401k", "health", "healthcare", "dental",
+            "medical", "vision", "insurance", "benefit", "bonus", "share", "stock", "incentive",
+            "off", "purchase", "commission", "compensation", "holiday", "vacation", "leave",
+            "care", "wellness", "pto", "pay", "ownership", "option", "open", "retribution",
+            "disability", "life", "development", "training", "growth", "career", "treatment",
+            "cafeteria", "meal", "phone", "mobile", "data",
+        ],
+        not_before: &["your", "ahead", "to", "type"],
+        not_near: &[],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "pregnancy",
+        not_after: &[],
+        not_before: &[],
+        not_near: &[
+            "race", "religion", "sex", "gender", "sexual", "orientation", "disability",
+            "discrimination", "color", "colour", "origin", "marital", "veteran", "maternity",
+            "ethnicity", "ancestry", "belief", "identity", "civil", "partnership", "protected",
+            "equal", "opportunity",
+        ],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "energy",
+        not_after: &["positive", "high", "great", "lot", "load", "full", "boundless", "good"],
+        not_before: &[],
+        not_near: &[],
+        needs_near: &[
+            "sector", "industry", "system", "market", "efficiency", "renewable", "grid",
+            "storage", "supply", "transition", "production", "power", "nuclear", "solar", "wind",
+            "oil", "gas", "electricity", "utility", "utilities", "consumption", "engineer",
+            "engineering", "climate", "company", "saving", "generation", "physics", "thermal",
+            "kinetic", "heat", "fuel", "trading", "infrastructure", "carbon", "policy",
+        ],
+    },
+    ContextRule {
+        label: "communication",
+        not_after: &[],
+        not_before: &[],
+        not_near: &[],
+        needs_near: &[
+            "skill", "excellent", "strong", "good", "great", "effective", "verbal", "written",
+            "oral", "interpersonal", "clear", "outstanding", "exceptional", "ability", "superb",
+            "solid", "fluent", "presentation", "negotiation", "competence", "talent",
+        ],
+    },
+    ContextRule {
+        label: "economics",
+        not_after: &[],
+        not_before: &["of"],
+        not_near: &[],
+        needs_near: &[
+            "degree", "bachelor", "master", "msc", "bsc", "ba", "phd", "background", "finance",
+            "financial", "mathematics", "math", "maths", "statistics", "study", "studies",
+            "business", "education", "econometrics", "field", "managerial", "graduate",
+            "university", "knowledge", "diploma", "qualification", "behavioural", "behavioral",
+            "applied", "socio", "health", "development", "economic", "lecturer", "research",
+        ],
+    },
+    ContextRule {
+        label: "access",
+        not_after: &[
+            "free", "full", "open", "early", "remote", "easy", "exclusive", "unlimited",
+            "direct", "gain", "have", "get", "grant", "provide", "public", "privileged",
+            "wheelchair", "give",
+        ],
+        not_before: &[
+            "to", "for", "control", "management", "right", "card", "level", "point", "request",
+            "key", "code", "badge", "may", "will", "is", "can", "technology",
+        ],
+        not_near: &[],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "go",
+        not_after: &["to", "let", "will", "ready"],
+        not_before: &[
+            "ahead", "to", "for", "live", "further", "beyond", "back", "above", "through", "the",
+            "out", "getter",
+        ],
+        not_near: &[],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "c",
+        not_after: &["grade", "vitamin", "level", "class", "category", "section", "type", "b"],
+        not_before: &["level", "suite", "grade", "class", "licence", "license"],
+        not_near: &[],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "r",
+        not_after: &["grade", "p"],
+        not_before: &["d"],
+        not_near: &[],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "spring",
+        not_after: &["this", "next", "last", "early", "late"],
+        not_before: &["semester", "term", "break", "season", "intake", "summer", "clean"],
+        not_near: &[],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "swift",
+        not_after: &[],
+        not_before: &["payment", "transfer", "bic", "message", "network", "gpi"],
+        not_near: &["bank", "banking", "payment", "iban"],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "excel",
+        not_after: &["to", "will", "you", "and", "who", "can"],
+        not_before: &["in", "at"],
+        not_near: &[],
+        needs_near: &[],
+    },
 ];
 
 /// How strictly a label must appear in the text to count.
@@ -79,6 +251,17 @@ pub struct Entry {
     pub label: String,
     pub skill: SkillIdx,
     pub gate: Gate,
+    /// Index into the compiled [`CONTEXT_RULES`], or `u32::MAX`.
+    rule: u32,
+}
+
+/// A [`ContextRule`] with its words as vocabulary ids.
+#[derive(Debug, Default)]
+struct Rule {
+    not_after: FxHashSet<u32>,
+    not_before: FxHashSet<u32>,
+    not_near: FxHashSet<u32>,
+    needs_near: FxHashSet<u32>,
 }
 
 /// A skill found in a text.
@@ -108,6 +291,7 @@ pub struct Extractor {
     terminal: Vec<u32>,
     entries: Vec<Entry>,
     cues: FxHashSet<u32>,
+    rules: Vec<Rule>,
     skill_types: Vec<SkillType>,
 }
 
@@ -116,6 +300,9 @@ struct Candidate {
     skill: SkillIdx,
     preferred: bool,
     weight: usize,
+    /// A technology concept no occupation flags as Hot and no developer list
+    /// names: as an everyday word it always needs a cue.
+    obscure_tech: bool,
 }
 
 impl Extractor {
@@ -132,12 +319,19 @@ impl Extractor {
             .enumerate()
             .flat_map_iter(|(i, s)| {
                 let weight = s.occupations.len();
+                let obscure = s.skill_type == SkillType::Technology
+                    && !s.technologies.iter().any(|&t| {
+                        let t = &tax.technologies[t as usize];
+                        t.hot_in > 0 || t.used_in == 0
+                    });
                 let mut out = Vec::new();
-                for (k, l) in std::iter::once(&s.preferred).chain(&s.alt).enumerate() {
-                    variants(l, i as SkillIdx, k == 0, weight, &mut out);
+                let labels = std::iter::once(&s.preferred).chain(&s.alt).chain(&s.aliases);
+                for (k, l) in labels.enumerate() {
+                    let who = (i as SkillIdx, k == 0, weight, obscure);
+                    variants(l, who, &mut out);
                     let short = crate::import::strip_qualifier(l);
                     if short != l.trim() {
-                        variants(short, i as SkillIdx, k == 0, weight, &mut out);
+                        variants(short, who, &mut out);
                     }
                 }
                 out
@@ -236,6 +430,11 @@ impl Extractor {
                 entry,
             };
             let raw = &text[start..end];
+            if e.rule != NONE && !self.rule_allows(e.rule, toks, i, last) {
+                // An everyday use of the word: let a later, shorter start try.
+                i += 1;
+                continue;
+            }
             let cased = |forms: &[String]| forms.iter().any(|f| f == raw);
             match &e.gate {
                 Gate::Open => out.push(m),
@@ -289,6 +488,29 @@ impl Extractor {
     }
 }
 
+impl Extractor {
+    /// Does the context of tokens `first..=last` let rule `r` pass?
+    fn rule_allows(&self, r: u32, toks: &[(u32, u32, u32)], first: usize, last: usize) -> bool {
+        let rule = &self.rules[r as usize];
+        let n = toks.len();
+        if first > 0 && rule.not_after.contains(&toks[first - 1].0) {
+            return false;
+        }
+        if last + 1 < n && rule.not_before.contains(&toks[last + 1].0) {
+            return false;
+        }
+        let around = |w: usize| {
+            let lo = first.saturating_sub(w);
+            let hi = (last + w).min(n - 1);
+            (lo..=hi).filter(move |&k| k < first || k > last)
+        };
+        if !rule.not_near.is_empty() && around(6).any(|k| rule.not_near.contains(&toks[k].0)) {
+            return false;
+        }
+        rule.needs_near.is_empty() || around(3).any(|k| rule.needs_near.contains(&toks[k].0))
+    }
+}
+
 /// Is `start` the first word of a sentence (text start, a line start, or
 /// after `.`, `!`, `?`, `:` or a bullet)?
 fn sentence_start(text: &str, start: usize) -> bool {
@@ -314,9 +536,7 @@ struct Builder {
 /// words also the joined form (`e-mail` → `email`).
 fn variants(
     label: &str,
-    skill: SkillIdx,
-    preferred: bool,
-    weight: usize,
+    (skill, preferred, weight, obscure_tech): (SkillIdx, bool, usize, bool),
     out: &mut Vec<(Vec<String>, Candidate)>,
 ) {
     let toks = crate::normalize::tokens(label);
@@ -328,6 +548,7 @@ fn variants(
         skill,
         preferred,
         weight,
+        obscure_tech,
     };
     if label.contains('-') {
         let joined: Vec<String> = label
@@ -396,10 +617,38 @@ impl Builder {
                 };
             }
             terminal[node as usize] = entries.len() as u32;
+            let rule = if toks.len() == 1 {
+                CONTEXT_RULES
+                    .iter()
+                    .position(|r| r.label == toks[0])
+                    .map_or(NONE, |p| p as u32)
+            } else {
+                NONE
+            };
             entries.push(Entry {
                 label: best.label.clone(),
                 skill: best.skill,
                 gate,
+                rule,
+            });
+        }
+        let mut rules = Vec::with_capacity(CONTEXT_RULES.len());
+        for spec in CONTEXT_RULES {
+            let mut ids = |words: &[&str]| -> FxHashSet<u32> {
+                let mut b = String::new();
+                words
+                    .iter()
+                    .map(|w| {
+                        fold_token(w, &mut b);
+                        intern(&b, &mut vocab)
+                    })
+                    .collect()
+            };
+            rules.push(Rule {
+                not_after: ids(spec.not_after),
+                not_before: ids(spec.not_before),
+                not_near: ids(spec.not_near),
+                needs_near: ids(spec.needs_near),
             });
         }
         let mut cues = FxHashSet::default();
@@ -417,6 +666,7 @@ impl Builder {
             terminal,
             entries,
             cues,
+            rules,
             skill_types,
         }
     }
@@ -438,6 +688,14 @@ fn gate_for(
     generic: &FxHashSet<String>,
 ) -> Gate {
     if toks.len() != 1 {
+        // An obscure product whose name is a phrase (`After the Deadline`):
+        // only as its owner writes it.
+        if cands.iter().all(|c| c.obscure_tech) && cands[0].label.chars().any(char::is_uppercase)
+        {
+            let l = cands[0].label.clone();
+            let u = l.to_uppercase();
+            return Gate::Case(if u == l { vec![l] } else { vec![l, u] });
+        }
         return Gate::Open;
     }
     let key = &toks[0];
@@ -499,7 +757,15 @@ fn gate_for(
     if nchars == 3 && !upper_forms.is_empty() && upper_forms.iter().all(|f| all_caps(f)) {
         return Gate::Case(upper_forms);
     }
+    // An acronym of any length that is only ever written in capitals
+    // (`SMARTS`, `PLUS`): in capitals only, so `smart` and `plus` stay words.
+    if !upper_forms.is_empty() && forms.iter().all(|f| all_caps(f)) {
+        return Gate::Case(upper_forms);
+    }
     if common.contains(key.as_str()) && !upper_forms.is_empty() {
+        if NEED_CUE.contains(&key.as_str()) || cands[0].obscure_tech {
+            return Gate::CaseAndCue(with_caps(upper_forms));
+        }
         return Gate::CaseCueAtSentenceStart(with_caps(upper_forms));
     }
     Gate::Open
