@@ -587,6 +587,15 @@ impl Builder {
         let mut trans: FxHashMap<u64, u32> = FxHashMap::default();
         let mut terminal: Vec<u32> = vec![NONE]; // node 0 unused (root handled by `root`)
         let mut entries = Vec::with_capacity(self.labels.len());
+        // Rule labels folded like text (`economics` → `economic`).
+        let rule_keys: Vec<String> = CONTEXT_RULES
+            .iter()
+            .map(|r| {
+                let mut b = String::new();
+                fold_token(r.label, &mut b);
+                b
+            })
+            .collect();
         // FxHash is unseeded, so this order (and the entry ids) is the same on every run.
         for (toks, mut cands) in self.labels {
             // The skill this label stands for: the one it is the preferred label
@@ -618,9 +627,9 @@ impl Builder {
             }
             terminal[node as usize] = entries.len() as u32;
             let rule = if toks.len() == 1 {
-                CONTEXT_RULES
+                rule_keys
                     .iter()
-                    .position(|r| r.label == toks[0])
+                    .position(|k| *k == toks[0])
                     .map_or(NONE, |p| p as u32)
             } else {
                 NONE
@@ -827,7 +836,7 @@ mod tests {
             (
                 "qualifier dropped",
                 "Ruby on Rails and Java developers",
-                &["Java"],
+                &["Ruby on Rails", "Java"],
             ),
             (
                 "single letter with list neighbour",
@@ -858,7 +867,7 @@ mod tests {
                 &[],
             ),
             ("swift adjective", "a swift response", &[]),
-            ("swift language", "iOS apps in Swift", &["iOS", "Swift"]),
+            ("swift language", "iOS apps in Swift", &["iOS apps", "Swift"]),
             (
                 "acronym must be capitals",
                 "the gis team uses GIS",
@@ -873,6 +882,85 @@ mod tests {
         for (name, input, want) in cases {
             assert_eq!(texts(input), *want, "case {name}: {input:?}");
         }
+    }
+
+    /// Short and ambiguous technology names and everyday words that are
+    /// also labels: (name, input, the label text that must be found, or
+    /// `None` for a false use where the word must not be found).
+    #[test]
+    fn context_gates_true_and_false_uses() {
+        let cases: &[(&str, &str, &str, bool)] = &[
+            ("C in a language list", "Experience in C, C++ and Python.", "C", true),
+            ("C as a grade", "You need grade C in maths.", "C", false),
+            ("C-suite", "Report to the C-suite weekly.", "C", false),
+            ("R with a cue", "Statistical programming in R is a plus.", "R", true),
+            ("R&D", "Join our R&D team in Berlin.", "R", false),
+            ("Go in a list", "Backend services in Java, Go and Python.", "Go", true),
+            ("Go ahead", "Want to relocate? Go ahead and apply.", "Go", false),
+            ("Go as a verb", "We go the extra mile.", "go", false),
+            ("Access as a product", "Reports in Excel and Access databases.", "Access", true),
+            ("access to", "Free access to the gym and canteen.", "access", false),
+            ("Access to, capitalised", "Tuition Assistance Access to Arts Programs", "Access", false),
+            ("Excel as a product", "Advanced Excel skills are required.", "Excel", true),
+            ("excel the verb", "You will excel in a fast-paced team.", "excel", false),
+            ("Excel at, sentence start", "Excel at customer service.", "Excel", false),
+            ("Spring with Java", "Java Spring and Hibernate experience.", "Spring", true),
+            ("Spring the season", "Start date: Spring 2024.", "Spring", false),
+            ("Spring semester", "Apply before the Spring semester begins.", "Spring", false),
+            ("Swift for iOS", "Write clean code in Swift for iOS.", "Swift", true),
+            ("swift adjective", "We expect a swift response.", "swift", false),
+            ("SWIFT payments", "Process SWIFT payments for the bank.", "SWIFT", false),
+            ("plan as a skill", "You plan and lead research projects.", "plan", true),
+            ("pension plan", "We offer a pension plan and bonus.", "plan", false),
+            ("401(k) savings plan", "401(k) savings plan and company match.", "plan", false),
+            ("open-plan office", "Work in an open-plan office.", "plan", false),
+            ("pregnancy in care", "Monitor high-risk pregnancy in the clinic.", "pregnancy", true),
+            (
+                "pregnancy in an EEO statement",
+                "regardless of race, religion, sex, pregnancy or disability",
+                "pregnancy",
+                false,
+            ),
+            ("energy sector", "Projects for the energy sector.", "energy", true),
+            ("positive energy", "Come with loads of positive energy.", "energy", false),
+            ("passion and energy", "Your passion, energy and focus.", "energy", false),
+            ("communication skills", "Strong communication skills are a must.", "communication", true),
+            ("open communication", "We encourage open communication amongst the team.", "communication", false),
+            ("economics degree", "A degree in economics or finance.", "economics", true),
+            ("the economics of", "You understand the economics of retail.", "economics", false),
+        ];
+        for (name, input, word, want) in cases {
+            let got = texts(input);
+            let found = got.iter().any(|t| t == word);
+            assert_eq!(found, *want, "case {name}: {input:?} found {got:?}");
+        }
+    }
+
+    #[test]
+    fn technologies_and_their_aliases_are_found() {
+        let (tax, _) = setup();
+        let cases: &[(&str, &str)] = &[
+            ("Deploy on AWS with Docker and Kubernetes.", "Kubernetes"),
+            ("Deploy on AWS with Docker and Kubernetes.", "Docker"),
+            ("Deploy on AWS with Docker and Kubernetes.", "Amazon Web Services AWS software"),
+            ("We run k8s on Linux.", "Kubernetes"),
+            ("We run k8s on Linux.", "Linux"),
+            ("Services written in golang.", "Go"),
+            ("Frontend in reactjs and nodejs.", "React"),
+            ("Frontend in reactjs and nodejs.", "Node.js"),
+            ("Build dashboards in Power BI.", "Microsoft Power BI"),
+            // O*NET 29.3 names it under its current owner.
+            ("Infrastructure as code with Terraform.", "IBM Terraform"),
+            ("Warehouse in Snowflake and dbt.", "Snowflake"),
+        ];
+        for (input, want) in cases {
+            let got: Vec<String> = found(input).into_iter().map(|(_, l)| l).collect();
+            assert!(got.iter().any(|l| l == want), "{input:?}: {got:?}");
+        }
+        let k = tax.skills_by_label("k8s")[0];
+        assert!(tax.is_technology(k));
+        let t = &tax.technologies[tax.skill(k).technologies[0] as usize];
+        assert!(t.hot_in > 0 && !t.occupations.is_empty() && !t.commodity_title.is_empty());
     }
 
     #[test]
