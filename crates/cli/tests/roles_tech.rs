@@ -50,14 +50,9 @@ fn discover_says_which_occupation_it_chose_and_how_to_pick_another() {
     );
     // "accountant" is also an alternative label of financial controller.
     assert!(out.contains("financial controller") && out.contains("--occupation"));
-    let v: serde_json::Value = serde_json::from_str(&home.ok(&[
-        "--json",
-        "discover",
-        "--role",
-        "plumber",
-        "--no-market",
-    ]))
-    .unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&home.ok(&["--json", "discover", "--role", "plumber", "--no-market"]))
+            .unwrap();
     assert_eq!(v["role"]["esco_title"], "plumber");
 }
 

@@ -649,7 +649,6 @@ pub(crate) const CURATED_COMMON: &[&str] = &[
     "slack",
     "teams",
     "outlook",
-
     "word",
     "excel",
     "go",
@@ -734,7 +733,10 @@ fn common_words(tax: &Taxonomy) -> (Vec<String>, Vec<String>) {
     let mut out: Vec<String> = Vec::new();
     let mut generic: Vec<String> = Vec::new();
     for s in &tax.skills {
-        for l in std::iter::once(&s.preferred).chain(&s.alt).chain(&s.aliases) {
+        for l in std::iter::once(&s.preferred)
+            .chain(&s.alt)
+            .chain(&s.aliases)
+        {
             let l = strip_qualifier(l);
             let toks = crate::normalize::tokens(l);
             if toks.len() == 1

@@ -390,7 +390,13 @@ impl Taxonomy {
         for (i, s) in self.skills.iter().enumerate() {
             if same(&s.preferred) {
                 pref.push(i as SkillIdx);
-            } else if s.alt.iter().chain(&s.hidden).chain(&s.aliases).any(|l| same(l)) {
+            } else if s
+                .alt
+                .iter()
+                .chain(&s.hidden)
+                .chain(&s.aliases)
+                .any(|l| same(l))
+            {
                 other.push(i as SkillIdx);
             }
         }

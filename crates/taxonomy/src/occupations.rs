@@ -139,7 +139,11 @@ impl OccupationIndex {
     pub fn new(tax: &Taxonomy) -> OccupationIndex {
         let mut titles = Vec::new();
         for (i, o) in tax.occupations.iter().enumerate() {
-            titles.push((OccRef::Esco(i as u32), o.preferred.clone(), TitleKind::Preferred));
+            titles.push((
+                OccRef::Esco(i as u32),
+                o.preferred.clone(),
+                TitleKind::Preferred,
+            ));
             for t in &o.alt {
                 titles.push((OccRef::Esco(i as u32), t.clone(), TitleKind::Alternative));
             }

@@ -146,7 +146,15 @@ const VENDORS: &[&str] = &[
 /// Product names that are ordinary words but so often mean the product that
 /// they become aliases anyway; the extractor gates them by case and context.
 const PRODUCT_WORDS: &[&str] = &[
-    "Excel", "Word", "Outlook", "Access", "PowerPoint", "Spring", "Swift", "Go", "React",
+    "Excel",
+    "Word",
+    "Outlook",
+    "Access",
+    "PowerPoint",
+    "Spring",
+    "Swift",
+    "Go",
+    "React",
 ];
 
 /// `Docker` → `docker`, `C++` → `cplusplus`, `C#` → `csharp`, `Node.js` → `node-js`.
@@ -269,7 +277,11 @@ pub(crate) fn add_technology_concepts(tax: &mut Taxonomy) -> Result<()> {
         .into_iter()
         .map(|r| AliasRow {
             name: r[0].trim(),
-            aliases: r[1].split('|').map(str::trim).filter(|a| !a.is_empty()).collect(),
+            aliases: r[1]
+                .split('|')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .collect(),
             new: r[2].trim() == "1",
             sources: r[3].trim(),
         })
@@ -415,7 +427,11 @@ pub(crate) fn add_technology_concepts(tax: &mut Taxonomy) -> Result<()> {
         tax.technologies[owner[c]].concept = (n_esco + pos) as SkillIdx;
         tax.skills.push(skill);
     }
-    for t in tax.technologies.iter_mut().filter(|t| t.concept == u32::MAX) {
+    for t in tax
+        .technologies
+        .iter_mut()
+        .filter(|t| t.concept == u32::MAX)
+    {
         t.concept = t.esco[0];
     }
     for (ti, t) in tax.technologies.iter().enumerate() {

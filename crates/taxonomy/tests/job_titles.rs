@@ -56,7 +56,12 @@ fn accuracy(split: &str) -> (f64, usize, Vec<String>) {
         if got.as_ref().is_some_and(|c| g.gold.contains(c)) {
             right += 1;
         } else {
-            misses.push(format!("{} → {:?} (gold {})", g.title, got, g.gold.join(" | ")));
+            misses.push(format!(
+                "{} → {:?} (gold {})",
+                g.title,
+                got,
+                g.gold.join(" | ")
+            ));
         }
     }
     (right as f64 / rows.len() as f64, rows.len(), misses)
@@ -134,7 +139,11 @@ fn an_ambiguous_title_has_candidates_and_nonsense_has_none() {
 #[test]
 fn reported_titles_and_the_crosswalk_are_in_the_taxonomy() {
     let (tax, idx) = setup();
-    let linked = tax.occupations.iter().filter(|o| !o.onet.is_empty()).count();
+    let linked = tax
+        .occupations
+        .iter()
+        .filter(|o| !o.onet.is_empty())
+        .count();
     // SOURCE.md: 2,973 of 3,007 occupations match by code, 22 by label.
     assert!(linked >= 2_950, "{linked} occupations with an O*NET link");
     // Every title workers report to O*NET finds its occupation exactly.

@@ -253,7 +253,11 @@ fn choice_lines(r: &Role) -> Vec<String> {
         out.push(format!(
             "Chose ESCO \"{t}\" for {:?} (matched the title \"{m}\"){}.",
             r.query,
-            if r.ambiguous { "; the title is ambiguous" } else { "" }
+            if r.ambiguous {
+                "; the title is ambiguous"
+            } else {
+                ""
+            }
         ));
     }
     if !r.alternatives.is_empty() {
