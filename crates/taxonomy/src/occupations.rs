@@ -131,6 +131,8 @@ pub struct OccupationIndex {
     vocab: FxHashMap<String, u32>,
     idf: Vec<f32>,
     exact: FxHashMap<String, Vec<u32>>,
+    /// The last word of each title (its head noun), or `u32::MAX`.
+    heads: Vec<u32>,
 }
 
 impl OccupationIndex {
@@ -162,6 +164,7 @@ impl OccupationIndex {
         let mut postings: Vec<Vec<u32>> = Vec::new();
         let mut toks = Vec::with_capacity(titles.len());
         let mut exact: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut heads = Vec::with_capacity(titles.len());
         let mut out = Vec::with_capacity(titles.len());
         for (ti, (owner, t, kind)) in titles.into_iter().enumerate() {
             let mut ids: Vec<u32> = tokens(&t)
@@ -175,6 +178,7 @@ impl OccupationIndex {
                     id
                 })
                 .collect();
+            heads.push(ids.last().copied().unwrap_or(u32::MAX));
             ids.sort_unstable();
             ids.dedup();
             for &id in &ids {
@@ -197,6 +201,7 @@ impl OccupationIndex {
             vocab,
             idf,
             exact,
+            heads,
         }
     }
 
@@ -242,6 +247,9 @@ impl OccupationIndex {
         let norm = normalize(query);
         let mut q: Vec<u32> = Vec::new();
         let mut q_weight = 0.0;
+        let head = tokens(query)
+            .last()
+            .and_then(|w| self.vocab.get(w).copied());
         for w in tokens(query) {
             match self.vocab.get(&w) {
                 Some(&id) if !q.contains(&id) => {
@@ -282,7 +290,14 @@ impl OccupationIndex {
                 .sum();
             // Harmonic mean of query coverage and title coverage, kept below 1.
             let (a, b) = (w / q_weight.max(1e-6), w / tw.max(1e-6));
-            let s = 0.99 * 2.0 * a * b / (a + b).max(1e-6);
+            let mut s = 0.99 * 2.0 * a * b / (a + b).max(1e-6);
+            // English job titles name the job last: `pilot` is an *aircraft
+            // pilot* before a *pilot instructor*.
+            if let Some(h) = head
+                && self.heads[ti as usize] != h
+            {
+                s *= 0.93;
+            }
             consider(ti, s);
         }
     }
