@@ -21,7 +21,20 @@
 //! - capitalised product or language names that are ordinary English words in
 //!   lower case ([`crate::Taxonomy::common_words`]: `Access`, `Swift`, `Hack`):
 //!   must be cased as in the label (or all capitals), and at the start of a
-//!   sentence (where every word is capitalised) also need a cue.
+//!   sentence (where every word is capitalised) also need a cue; a few
+//!   (`Spring`, `Swift`, `Go`) always need one, and so does an obscure
+//!   technology whose name is an everyday word;
+//! - names written only in capitals (`SMARTS`, `PLUS`): in capitals only.
+//!
+//! # Everyday words that are also labels
+//! [`CONTEXT_RULES`] rule out the uses real postings showed: *plan* after
+//! *pension* or *savings*, *pregnancy* in an equal-opportunity list, *energy*
+//! without an energy-sector word near, *Access* before *to*, *R* in *R&D*,
+//! *communication* and *economics* without a skill or field cue near.
+//!
+//! # Technologies
+//! Technology concepts ([`crate::SkillType::Technology`]) and their aliases
+//! (`k8s`, `golang`, `reactjs`) are labels like any other.
 //!
 //! ```no_run
 //! use mm_taxonomy::{Taxonomy, extract::Extractor};

@@ -330,11 +330,13 @@ fn show(what: &str, limit: usize, g: &crate::Global) -> Result<()> {
         .map(|&t| {
             let t = &tax.technologies[t as usize];
             json!({"name": t.name, "commodity": t.commodity_title, "occupations": t.used_in,
-                   "hot_technology_in": t.hot_in, "in_demand_in": t.in_demand_in})
+                   "hot_technology_in": t.hot_in, "in_demand_in": t.in_demand_in,
+                   "source": t.source,
+                   "covers": t.esco.iter().chain(&t.commodity_esco).map(|&e| tax.skill(e).preferred.clone()).collect::<Vec<_>>()})
         })
         .collect();
     let v = json!({
-        "uri": s.uri, "label": s.preferred, "alt_labels": s.alt, "hidden_labels": s.hidden,
+        "uri": s.uri, "label": s.preferred, "alt_labels": s.alt, "hidden_labels": s.hidden, "aliases": s.aliases,
         "description": s.description, "skill_type": s.skill_type.as_str(), "reuse_level": s.reuse_level.as_str(),
         "broader": s.broader.iter().map(concept).collect::<Vec<_>>(),
         "narrower": s.narrower.iter().map(|&n| concept(&ConceptRef::Skill(n))).collect::<Vec<_>>(),
@@ -348,12 +350,11 @@ fn show(what: &str, limit: usize, g: &crate::Global) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
     }
-    println!(
-        "{}  [{}, {}]",
-        s.preferred,
-        s.skill_type.as_str(),
-        s.reuse_level.as_str()
-    );
+    let kind: Vec<&str> = [s.skill_type.as_str(), s.reuse_level.as_str()]
+        .into_iter()
+        .filter(|k| !k.is_empty())
+        .collect();
+    println!("{}  [{}]", s.preferred, kind.join(", "));
     println!("{}", s.uri);
     if !s.description.is_empty() {
         println!("\n{}", s.description);
@@ -372,6 +373,11 @@ fn show(what: &str, limit: usize, g: &crate::Global) -> Result<()> {
         }
     };
     list("Also called", s.alt.clone(), s.alt.len());
+    list(
+        "Also known as (technology aliases)",
+        s.aliases.clone(),
+        s.aliases.len(),
+    );
     list(
         "Broader",
         s.broader
