@@ -308,7 +308,9 @@ pub(crate) fn add_technology_concepts(tax: &mut Taxonomy) -> Result<()> {
         // Lower-case slugs that are ordinary words (`node`, `next`) say
         // nothing on their own; tags with versions or `examples` are not names.
         let is_slug = !a.chars().any(char::is_uppercase);
-        if a.chars().filter(|c| c.is_alphanumeric()).count() < 2
+        // Two-letter tags (`md`, `ts`, `sh`) would match `MD`, `TS`, `SH`.
+        let min = if is_slug { 3 } else { 2 };
+        if a.chars().filter(|c| c.is_alphanumeric()).count() < min
             || (ordinary(a) && !product(a))
             || a.contains("example")
         {
