@@ -82,3 +82,21 @@ fn technology_aliases_resolve_in_taxonomy_show() {
         assert!(out.starts_with(name), "{alias}: {out}");
     }
 }
+
+#[test]
+fn taxonomy_occupation_says_what_discover_would_choose() {
+    let home = Home::new();
+    let out = home.ok(&["taxonomy", "occupation", "plumber"]);
+    assert!(out.contains("takes it as ESCO \"plumber\""), "{out}");
+    let v: serde_json::Value =
+        serde_json::from_str(&home.ok(&["--json", "taxonomy", "occupation", "accountant"]))
+            .unwrap();
+    assert_eq!(v["chosen"]["label"], "accountant");
+    assert!(
+        v["chosen"]["onet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "13-2011.00")
+    );
+}

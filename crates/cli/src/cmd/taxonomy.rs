@@ -479,7 +479,8 @@ fn show_occupation(tax: &Taxonomy, o: u32, limit: usize, g: &crate::Global) -> R
 
 fn occupation(title: &str, top: usize, g: &crate::Global) -> Result<()> {
     let tax = load()?;
-    let hits = OccupationIndex::new(&tax).search(title, top);
+    let idx = OccupationIndex::new(&tax);
+    let hits = idx.search(title, top);
     if hits.is_empty() {
         return Err(crate::exit::Exit {
             code: 2,
@@ -497,18 +498,44 @@ fn occupation(title: &str, top: usize, g: &crate::Global) -> Result<()> {
     let esco_close = close(|o| matches!(o, OccRef::Esco(_)));
     let onet_close = close(|o| matches!(o, OccRef::Onet(_)));
     let ambiguous = esco_close > 1 || onet_close > 1;
+    // What `mm discover --role` takes the title as: one ESCO occupation and
+    // its O*NET occupations by the official crosswalk.
+    let chosen = idx
+        .resolve(&tax, title)
+        .and_then(|r| r.esco.map(|e| (e, r.onet)));
     if g.json {
         let v: Vec<Value> = hits.iter().map(|h| occ_json(&tax, h)).collect();
+        let c = chosen.as_ref().map(|(e, onet)| {
+            let o = tax.occupation(*e);
+            json!({"uri": o.uri, "label": o.preferred,
+                   "onet": onet.iter().map(|&i| tax.onet_occupations[i as usize].code.clone()).collect::<Vec<_>>()})
+        });
         println!(
             "{}",
             serde_json::to_string_pretty(
-                &json!({"query": title, "ambiguous": ambiguous, "occupations": v})
+                &json!({"query": title, "ambiguous": ambiguous, "chosen": c, "occupations": v})
             )?
         );
         return Ok(());
     }
     for (r, h) in hits.iter().enumerate() {
         println!("{:>3}. {}", r + 1, occ_line(&tax, h));
+    }
+    if let Some((e, onet)) = &chosen {
+        let codes: Vec<&str> = onet
+            .iter()
+            .map(|&i| tax.onet_occupations[i as usize].code.as_str())
+            .collect();
+        println!(
+            "\n`mm discover --role {title:?}` takes it as ESCO \"{}\" <{}>{}",
+            tax.occupation(*e).preferred,
+            tax.occupation(*e).uri,
+            if codes.is_empty() {
+                String::new()
+            } else {
+                format!(" + O*NET {} (official crosswalk)", codes.join(", "))
+            }
+        );
     }
     if ambiguous {
         println!(
