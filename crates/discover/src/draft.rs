@@ -31,6 +31,9 @@ pub fn draft(tax: &Taxonomy, s: SkillIdx) -> GoalDraft {
                 "Apply {label} to one real, concrete task, end to end, without looking up the basics"
             )
         }
+        SkillType::Technology => {
+            format!("Use {label} on one real, concrete task, end to end, unaided")
+        }
         _ => format!(
             "{} on one real, concrete task, end to end, unaided",
             capitalise(label)

@@ -52,6 +52,21 @@ pub struct Role {
     pub esco_uri: Option<String>,
     pub esco_title: Option<String>,
     pub onet_occupations: Vec<OnetRef>,
+    /// The title that matched the query (for a free-text role).
+    pub matched_title: Option<String>,
+    /// Other ESCO occupations that fit the title nearly as well: pick one
+    /// with `--occupation <uri>`.
+    pub alternatives: Vec<RoleAlternative>,
+    /// True when an alternative fits about as well as the chosen occupation.
+    pub ambiguous: bool,
+}
+
+/// Another occupation a title could mean.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleAlternative {
+    pub uri: String,
+    pub title: String,
+    pub score: f32,
 }
 
 /// An O*NET occupation of a role.
@@ -90,6 +105,9 @@ fn role_of(tax: &Taxonomy, query: &str, esco: Option<OccIdx>, onet: Vec<u32>) ->
             })
             .collect(),
         onet,
+        matched_title: None,
+        alternatives: Vec::new(),
+        ambiguous: false,
     }
 }
 
@@ -124,21 +142,43 @@ fn tied_onet(hits: &[mm_taxonomy::occupations::OccupationHit]) -> Vec<u32> {
     out
 }
 
-/// The O*NET occupations whose titles best match an ESCO occupation's label.
+/// The O*NET occupations of an ESCO occupation: the official crosswalk's, or,
+/// for the few occupations it leaves out, the O*NET titles that match best.
 pub fn onet_for_esco(tax: &Taxonomy, idx: &OccupationIndex, occ: OccIdx) -> Vec<u32> {
+    let cw = &tax.occupation(occ).onet;
+    if !cw.is_empty() {
+        return cw.iter().take(MAX_ONET).copied().collect();
+    }
     tied_onet(&idx.search(&tax.occupation(occ).preferred, 40))
 }
 
-/// Find a role by free-text title (ESCO labels and O*NET titles).
+/// The ESCO occupation of an O*NET one: among its crosswalk occupations the
+/// one whose label fits the O*NET title best.
+fn esco_for_onet(tax: &Taxonomy, idx: &OccupationIndex, o: u32) -> Option<OccIdx> {
+    let on = &tax.onet_occupations[o as usize];
+    let hits = idx.search(&on.title, 200);
+    let score = |e: OccIdx| {
+        hits.iter()
+            .find(|h| h.occupation == OccRef::Esco(e))
+            .map_or(0.0, |h| h.score)
+    };
+    on.esco
+        .iter()
+        .copied()
+        .max_by(|&a, &b| score(a).total_cmp(&score(b)).then(b.cmp(&a)))
+        .or_else(|| first_esco(&hits))
+}
+
+/// Find a role by free-text title (ESCO labels, O*NET titles and reported
+/// titles), with its O*NET occupations by the official crosswalk and the
+/// other occupations the title could mean.
 ///
 /// # Errors
 /// [`Error::UnknownRole`] with the closest titles when nothing matches well.
 pub fn resolve_role(tax: &Taxonomy, idx: &OccupationIndex, query: &str) -> Result<Role> {
-    let hits = idx.search(query, 40);
-    let top_ok = hits.first().is_some_and(|h| h.score >= MIN_TITLE_SCORE);
-    if !top_ok {
+    let Some(res) = idx.resolve(tax, query) else {
         let mut closest: Vec<String> = Vec::new();
-        for h in &hits {
+        for h in idx.search(query, 40) {
             let t = match h.occupation {
                 OccRef::Esco(i) => tax.occupation(i).preferred.clone(),
                 OccRef::Onet(i) => tax.onet_occupations[i as usize].title.clone(),
@@ -154,23 +194,23 @@ pub fn resolve_role(tax: &Taxonomy, idx: &OccupationIndex, query: &str) -> Resul
             query: query.to_string(),
             closest,
         });
-    }
-    let mut esco = first_esco(&hits);
-    let mut onet = tied_onet(&hits);
-    match hits[0].occupation {
-        OccRef::Esco(i) => {
-            esco = Some(i);
-            if onet.is_empty() {
-                onet = onet_for_esco(tax, idx, i);
-            }
-        }
-        OccRef::Onet(i) => {
-            if esco.is_none() {
-                esco = first_esco(&idx.search(&tax.onet_occupations[i as usize].title, 40));
-            }
-        }
-    }
-    Ok(role_of(tax, query, esco, onet))
+    };
+    let mut role = role_of(tax, query, res.esco, res.onet.clone());
+    role.matched_title = Some(res.matched.clone());
+    role.ambiguous = res.ambiguous();
+    role.alternatives = res
+        .alternatives
+        .iter()
+        .filter_map(|h| match h.occupation {
+            OccRef::Esco(i) => Some(RoleAlternative {
+                uri: tax.occupation(i).uri.clone(),
+                title: tax.occupation(i).preferred.clone(),
+                score: h.score,
+            }),
+            OccRef::Onet(_) => None,
+        })
+        .collect();
+    Ok(role)
 }
 
 /// Find a role by ESCO occupation URI or O*NET-SOC code (`15-2051.01`).
@@ -183,7 +223,7 @@ pub fn resolve_occupation(tax: &Taxonomy, idx: &OccupationIndex, key: &str) -> R
         return Ok(role_of(tax, key, Some(i), onet_for_esco(tax, idx, i)));
     }
     if let Some(i) = tax.onet_by_code(key) {
-        let esco = first_esco(&idx.search(&tax.onet_occupations[i as usize].title, 40));
+        let esco = esco_for_onet(tax, idx, i);
         return Ok(role_of(tax, key, esco, vec![i]));
     }
     Err(Error::NotFound(format!(
@@ -351,6 +391,8 @@ impl<'t> Ranker<'t> {
             SkillType::SkillCompetence => 1.0,
             SkillType::Knowledge => 0.7,
             SkillType::Unspecified => 0.5,
+            // A named tool: narrow and learnable.
+            SkillType::Technology => 1.0,
         };
         let r = match sk.reuse_level {
             ReuseLevel::Transversal => 0.1,

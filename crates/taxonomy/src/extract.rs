@@ -21,7 +21,20 @@
 //! - capitalised product or language names that are ordinary English words in
 //!   lower case ([`crate::Taxonomy::common_words`]: `Access`, `Swift`, `Hack`):
 //!   must be cased as in the label (or all capitals), and at the start of a
-//!   sentence (where every word is capitalised) also need a cue.
+//!   sentence (where every word is capitalised) also need a cue; a few
+//!   (`Spring`, `Swift`, `Go`) always need one, and so does an obscure
+//!   technology whose name is an everyday word;
+//! - names written only in capitals (`SMARTS`, `PLUS`): in capitals only.
+//!
+//! # Everyday words that are also labels
+//! [`CONTEXT_RULES`] rule out the uses real postings showed: *plan* after
+//! *pension* or *savings*, *pregnancy* in an equal-opportunity list, *energy*
+//! without an energy-sector word near, *Access* before *to*, *R* in *R&D*,
+//! *communication* and *economics* without a skill or field cue near.
+//!
+//! # Technologies
+//! Technology concepts ([`crate::SkillType::Technology`]) and their aliases
+//! (`k8s`, `golang`, `reactjs`) are labels like any other.
 //!
 //! ```no_run
 //! use mm_taxonomy::{Taxonomy, extract::Extractor};
@@ -57,6 +70,358 @@ const CUES: &[&str] = &[
     "stack",
     "statistic",
     "statistical",
+    "skill",
+    "spreadsheet",
+    "sheet",
+    "vlookup",
+    "pivot",
+    "macro",
+    "vba",
+    "formula",
+    "database",
+    "query",
+    "sql",
+    "java",
+    "kotlin",
+    "ios",
+    "android",
+    "mvc",
+    "cloud",
+    "api",
+    "backend",
+    "frontend",
+    "microservice",
+    "xcode",
+    "cocoa",
+    "objective",
+];
+
+/// Capitalised everyday words that name a technology only with a cue near
+/// (`Spring Boot`, `Java and Spring`; not `Spring 2024`).
+const NEED_CUE: &[&str] = &[
+    "spring", "swift", "go", "rust", "dart", "julia", "chef", "puppet",
+];
+
+/// Context rules for labels that are also everyday words: the words right
+/// before or after that rule a use out, words nearby (6 either side) that
+/// rule it out, and, when given, words one of which must be near (3 either
+/// side) for the label to count. Words are written plainly and folded like
+/// text (`savings` = `saving`).
+#[derive(Debug)]
+pub struct ContextRule {
+    /// The folded one-word label the rule is for.
+    pub label: &'static str,
+    pub not_after: &'static [&'static str],
+    pub not_before: &'static [&'static str],
+    pub not_near: &'static [&'static str],
+    pub needs_near: &'static [&'static str],
+}
+
+/// See [`ContextRule`]. Each line was read off real postings
+/// (`data/postings/postings.jsonl`): benefits lists (*pension plan*),
+/// equal-opportunity statements (*pregnancy*), company blurbs (*positive
+/// energy*, *access to*).
+pub const CONTEXT_RULES: &[ContextRule] = &[
+    ContextRule {
+        label: "plan",
+        not_after: &[
+            "pension",
+            "retirement",
+            "savings",
+            "k",
+            "401k",
+            "health",
+            "healthcare",
+            "dental",
+            "medical",
+            "vision",
+            "insurance",
+            "benefit",
+            "bonus",
+            "share",
+            "stock",
+            "incentive",
+            "off",
+            "purchase",
+            "commission",
+            "compensation",
+            "holiday",
+            "vacation",
+            "leave",
+            "care",
+            "wellness",
+            "pto",
+            "pay",
+            "ownership",
+            "option",
+            "open",
+            "retribution",
+            "disability",
+            "life",
+            "development",
+            "training",
+            "growth",
+            "career",
+            "treatment",
+            "cafeteria",
+            "meal",
+            "phone",
+            "mobile",
+            "data",
+        ],
+        not_before: &["your", "ahead", "to", "type"],
+        not_near: &[],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "pregnancy",
+        not_after: &[],
+        not_before: &[],
+        not_near: &[
+            "race",
+            "religion",
+            "sex",
+            "gender",
+            "sexual",
+            "orientation",
+            "disability",
+            "discrimination",
+            "color",
+            "colour",
+            "origin",
+            "marital",
+            "veteran",
+            "maternity",
+            "ethnicity",
+            "ancestry",
+            "belief",
+            "identity",
+            "civil",
+            "partnership",
+            "protected",
+            "equal",
+            "opportunity",
+        ],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "energy",
+        not_after: &[
+            "positive",
+            "high",
+            "great",
+            "lot",
+            "load",
+            "full",
+            "boundless",
+            "good",
+        ],
+        not_before: &[],
+        not_near: &[],
+        needs_near: &[
+            "sector",
+            "industry",
+            "system",
+            "market",
+            "efficiency",
+            "renewable",
+            "grid",
+            "storage",
+            "supply",
+            "transition",
+            "production",
+            "power",
+            "nuclear",
+            "solar",
+            "wind",
+            "oil",
+            "gas",
+            "electricity",
+            "utility",
+            "utilities",
+            "consumption",
+            "engineer",
+            "engineering",
+            "climate",
+            "company",
+            "saving",
+            "generation",
+            "physics",
+            "thermal",
+            "kinetic",
+            "heat",
+            "fuel",
+            "trading",
+            "infrastructure",
+            "carbon",
+            "policy",
+        ],
+    },
+    ContextRule {
+        label: "communication",
+        not_after: &[],
+        not_before: &[],
+        not_near: &[],
+        needs_near: &[
+            "skill",
+            "excellent",
+            "strong",
+            "good",
+            "great",
+            "effective",
+            "verbal",
+            "written",
+            "oral",
+            "interpersonal",
+            "clear",
+            "outstanding",
+            "exceptional",
+            "ability",
+            "superb",
+            "solid",
+            "fluent",
+            "presentation",
+            "negotiation",
+            "competence",
+            "talent",
+        ],
+    },
+    ContextRule {
+        label: "economics",
+        not_after: &[],
+        not_before: &["of"],
+        not_near: &[],
+        needs_near: &[
+            "degree",
+            "bachelor",
+            "master",
+            "msc",
+            "bsc",
+            "ba",
+            "phd",
+            "background",
+            "finance",
+            "financial",
+            "mathematics",
+            "math",
+            "maths",
+            "statistics",
+            "study",
+            "studies",
+            "business",
+            "education",
+            "econometrics",
+            "field",
+            "managerial",
+            "graduate",
+            "university",
+            "knowledge",
+            "diploma",
+            "qualification",
+            "behavioural",
+            "behavioral",
+            "applied",
+            "socio",
+            "health",
+            "development",
+            "economic",
+            "lecturer",
+            "research",
+        ],
+    },
+    ContextRule {
+        label: "access",
+        not_after: &[
+            "free",
+            "full",
+            "open",
+            "early",
+            "remote",
+            "easy",
+            "exclusive",
+            "unlimited",
+            "direct",
+            "gain",
+            "have",
+            "get",
+            "grant",
+            "provide",
+            "public",
+            "privileged",
+            "wheelchair",
+            "give",
+        ],
+        not_before: &[
+            "to",
+            "for",
+            "control",
+            "management",
+            "right",
+            "card",
+            "level",
+            "point",
+            "request",
+            "key",
+            "code",
+            "badge",
+            "may",
+            "will",
+            "is",
+            "can",
+            "technology",
+        ],
+        not_near: &[],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "go",
+        not_after: &["to", "let", "will", "ready"],
+        not_before: &[
+            "ahead", "to", "for", "live", "further", "beyond", "back", "above", "through", "the",
+            "out", "getter",
+        ],
+        not_near: &[],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "c",
+        not_after: &[
+            "grade", "vitamin", "level", "class", "category", "section", "type", "b",
+        ],
+        not_before: &["level", "suite", "grade", "class", "licence", "license"],
+        not_near: &[],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "r",
+        not_after: &["grade", "p"],
+        not_before: &["d"],
+        not_near: &[],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "spring",
+        not_after: &["this", "next", "last", "early", "late"],
+        not_before: &[
+            "semester", "term", "break", "season", "intake", "summer", "clean",
+        ],
+        not_near: &[],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "swift",
+        not_after: &[],
+        not_before: &["payment", "transfer", "bic", "message", "network", "gpi"],
+        not_near: &["bank", "banking", "payment", "iban"],
+        needs_near: &[],
+    },
+    ContextRule {
+        label: "excel",
+        not_after: &["to", "will", "you", "and", "who", "can"],
+        not_before: &["in", "at"],
+        not_near: &[],
+        needs_near: &[],
+    },
 ];
 
 /// How strictly a label must appear in the text to count.
@@ -79,6 +444,17 @@ pub struct Entry {
     pub label: String,
     pub skill: SkillIdx,
     pub gate: Gate,
+    /// Index into the compiled [`CONTEXT_RULES`], or `u32::MAX`.
+    rule: u32,
+}
+
+/// A [`ContextRule`] with its words as vocabulary ids.
+#[derive(Debug, Default)]
+struct Rule {
+    not_after: FxHashSet<u32>,
+    not_before: FxHashSet<u32>,
+    not_near: FxHashSet<u32>,
+    needs_near: FxHashSet<u32>,
 }
 
 /// A skill found in a text.
@@ -108,6 +484,7 @@ pub struct Extractor {
     terminal: Vec<u32>,
     entries: Vec<Entry>,
     cues: FxHashSet<u32>,
+    rules: Vec<Rule>,
     skill_types: Vec<SkillType>,
 }
 
@@ -116,6 +493,9 @@ struct Candidate {
     skill: SkillIdx,
     preferred: bool,
     weight: usize,
+    /// A technology concept no occupation flags as Hot and no developer list
+    /// names: as an everyday word it always needs a cue.
+    obscure_tech: bool,
 }
 
 impl Extractor {
@@ -132,12 +512,21 @@ impl Extractor {
             .enumerate()
             .flat_map_iter(|(i, s)| {
                 let weight = s.occupations.len();
+                let obscure = s.skill_type == SkillType::Technology
+                    && !s.technologies.iter().any(|&t| {
+                        let t = &tax.technologies[t as usize];
+                        t.hot_in > 0 || t.used_in == 0
+                    });
                 let mut out = Vec::new();
-                for (k, l) in std::iter::once(&s.preferred).chain(&s.alt).enumerate() {
-                    variants(l, i as SkillIdx, k == 0, weight, &mut out);
+                let labels = std::iter::once(&s.preferred)
+                    .chain(&s.alt)
+                    .chain(&s.aliases);
+                for (k, l) in labels.enumerate() {
+                    let who = (i as SkillIdx, k == 0, weight, obscure);
+                    variants(l, who, &mut out);
                     let short = crate::import::strip_qualifier(l);
                     if short != l.trim() {
-                        variants(short, i as SkillIdx, k == 0, weight, &mut out);
+                        variants(short, who, &mut out);
                     }
                 }
                 out
@@ -236,6 +625,11 @@ impl Extractor {
                 entry,
             };
             let raw = &text[start..end];
+            if e.rule != NONE && !self.rule_allows(e.rule, toks, i, last) {
+                // An everyday use of the word: let a later, shorter start try.
+                i += 1;
+                continue;
+            }
             let cased = |forms: &[String]| forms.iter().any(|f| f == raw);
             match &e.gate {
                 Gate::Open => out.push(m),
@@ -289,6 +683,29 @@ impl Extractor {
     }
 }
 
+impl Extractor {
+    /// Does the context of tokens `first..=last` let rule `r` pass?
+    fn rule_allows(&self, r: u32, toks: &[(u32, u32, u32)], first: usize, last: usize) -> bool {
+        let rule = &self.rules[r as usize];
+        let n = toks.len();
+        if first > 0 && rule.not_after.contains(&toks[first - 1].0) {
+            return false;
+        }
+        if last + 1 < n && rule.not_before.contains(&toks[last + 1].0) {
+            return false;
+        }
+        let around = |w: usize| {
+            let lo = first.saturating_sub(w);
+            let hi = (last + w).min(n - 1);
+            (lo..=hi).filter(move |&k| k < first || k > last)
+        };
+        if !rule.not_near.is_empty() && around(6).any(|k| rule.not_near.contains(&toks[k].0)) {
+            return false;
+        }
+        rule.needs_near.is_empty() || around(3).any(|k| rule.needs_near.contains(&toks[k].0))
+    }
+}
+
 /// Is `start` the first word of a sentence (text start, a line start, or
 /// after `.`, `!`, `?`, `:` or a bullet)?
 fn sentence_start(text: &str, start: usize) -> bool {
@@ -314,9 +731,7 @@ struct Builder {
 /// words also the joined form (`e-mail` → `email`).
 fn variants(
     label: &str,
-    skill: SkillIdx,
-    preferred: bool,
-    weight: usize,
+    (skill, preferred, weight, obscure_tech): (SkillIdx, bool, usize, bool),
     out: &mut Vec<(Vec<String>, Candidate)>,
 ) {
     let toks = crate::normalize::tokens(label);
@@ -328,6 +743,7 @@ fn variants(
         skill,
         preferred,
         weight,
+        obscure_tech,
     };
     if label.contains('-') {
         let joined: Vec<String> = label
@@ -366,6 +782,15 @@ impl Builder {
         let mut trans: FxHashMap<u64, u32> = FxHashMap::default();
         let mut terminal: Vec<u32> = vec![NONE]; // node 0 unused (root handled by `root`)
         let mut entries = Vec::with_capacity(self.labels.len());
+        // Rule labels folded like text (`economics` → `economic`).
+        let rule_keys: Vec<String> = CONTEXT_RULES
+            .iter()
+            .map(|r| {
+                let mut b = String::new();
+                fold_token(r.label, &mut b);
+                b
+            })
+            .collect();
         // FxHash is unseeded, so this order (and the entry ids) is the same on every run.
         for (toks, mut cands) in self.labels {
             // The skill this label stands for: the one it is the preferred label
@@ -396,10 +821,38 @@ impl Builder {
                 };
             }
             terminal[node as usize] = entries.len() as u32;
+            let rule = if toks.len() == 1 {
+                rule_keys
+                    .iter()
+                    .position(|k| *k == toks[0])
+                    .map_or(NONE, |p| p as u32)
+            } else {
+                NONE
+            };
             entries.push(Entry {
                 label: best.label.clone(),
                 skill: best.skill,
                 gate,
+                rule,
+            });
+        }
+        let mut rules = Vec::with_capacity(CONTEXT_RULES.len());
+        for spec in CONTEXT_RULES {
+            let mut ids = |words: &[&str]| -> FxHashSet<u32> {
+                let mut b = String::new();
+                words
+                    .iter()
+                    .map(|w| {
+                        fold_token(w, &mut b);
+                        intern(&b, &mut vocab)
+                    })
+                    .collect()
+            };
+            rules.push(Rule {
+                not_after: ids(spec.not_after),
+                not_before: ids(spec.not_before),
+                not_near: ids(spec.not_near),
+                needs_near: ids(spec.needs_near),
             });
         }
         let mut cues = FxHashSet::default();
@@ -417,6 +870,7 @@ impl Builder {
             terminal,
             entries,
             cues,
+            rules,
             skill_types,
         }
     }
@@ -438,6 +892,13 @@ fn gate_for(
     generic: &FxHashSet<String>,
 ) -> Gate {
     if toks.len() != 1 {
+        // An obscure product whose name is a phrase (`After the Deadline`):
+        // only as its owner writes it.
+        if cands.iter().all(|c| c.obscure_tech) && cands[0].label.chars().any(char::is_uppercase) {
+            let l = cands[0].label.clone();
+            let u = l.to_uppercase();
+            return Gate::Case(if u == l { vec![l] } else { vec![l, u] });
+        }
         return Gate::Open;
     }
     let key = &toks[0];
@@ -499,7 +960,15 @@ fn gate_for(
     if nchars == 3 && !upper_forms.is_empty() && upper_forms.iter().all(|f| all_caps(f)) {
         return Gate::Case(upper_forms);
     }
+    // An acronym of any length that is only ever written in capitals
+    // (`SMARTS`, `PLUS`): in capitals only, so `smart` and `plus` stay words.
+    if !upper_forms.is_empty() && forms.iter().all(|f| all_caps(f)) {
+        return Gate::Case(upper_forms);
+    }
     if common.contains(key.as_str()) && !upper_forms.is_empty() {
+        if NEED_CUE.contains(&key.as_str()) || cands[0].obscure_tech {
+            return Gate::CaseAndCue(with_caps(upper_forms));
+        }
         return Gate::CaseCueAtSentenceStart(with_caps(upper_forms));
     }
     Gate::Open
@@ -561,7 +1030,7 @@ mod tests {
             (
                 "qualifier dropped",
                 "Ruby on Rails and Java developers",
-                &["Java"],
+                &["Ruby on Rails", "Java"],
             ),
             (
                 "single letter with list neighbour",
@@ -592,7 +1061,11 @@ mod tests {
                 &[],
             ),
             ("swift adjective", "a swift response", &[]),
-            ("swift language", "iOS apps in Swift", &["iOS", "Swift"]),
+            (
+                "swift language",
+                "iOS apps in Swift",
+                &["iOS apps", "Swift"],
+            ),
             (
                 "acronym must be capitals",
                 "the gis team uses GIS",
@@ -607,6 +1080,228 @@ mod tests {
         for (name, input, want) in cases {
             assert_eq!(texts(input), *want, "case {name}: {input:?}");
         }
+    }
+
+    /// Short and ambiguous technology names and everyday words that are
+    /// also labels: (name, input, the label text that must be found, or
+    /// `None` for a false use where the word must not be found).
+    #[test]
+    fn context_gates_true_and_false_uses() {
+        let cases: &[(&str, &str, &str, bool)] = &[
+            (
+                "C in a language list",
+                "Experience in C, C++ and Python.",
+                "C",
+                true,
+            ),
+            ("C as a grade", "You need grade C in maths.", "C", false),
+            ("C-suite", "Report to the C-suite weekly.", "C", false),
+            (
+                "R with a cue",
+                "Statistical programming in R is a plus.",
+                "R",
+                true,
+            ),
+            ("R&D", "Join our R&D team in Berlin.", "R", false),
+            (
+                "Go in a list",
+                "Backend services in Java, Go and Python.",
+                "Go",
+                true,
+            ),
+            (
+                "Go ahead",
+                "Want to relocate? Go ahead and apply.",
+                "Go",
+                false,
+            ),
+            ("Go as a verb", "We go the extra mile.", "go", false),
+            (
+                "Access as a product",
+                "Reports in Excel and Access databases.",
+                "Access",
+                true,
+            ),
+            (
+                "access to",
+                "Free access to the gym and canteen.",
+                "access",
+                false,
+            ),
+            (
+                "Access to, capitalised",
+                "Tuition Assistance Access to Arts Programs",
+                "Access",
+                false,
+            ),
+            (
+                "Excel as a product",
+                "Advanced Excel skills are required.",
+                "Excel",
+                true,
+            ),
+            (
+                "excel the verb",
+                "You will excel in a fast-paced team.",
+                "excel",
+                false,
+            ),
+            (
+                "Excel at, sentence start",
+                "Excel at customer service.",
+                "Excel",
+                false,
+            ),
+            (
+                "Spring with Java",
+                "Java Spring and Hibernate experience.",
+                "Spring",
+                true,
+            ),
+            (
+                "Spring the season",
+                "Start date: Spring 2024.",
+                "Spring",
+                false,
+            ),
+            (
+                "Spring semester",
+                "Apply before the Spring semester begins.",
+                "Spring",
+                false,
+            ),
+            (
+                "Swift for iOS",
+                "Write clean code in Swift for iOS.",
+                "Swift",
+                true,
+            ),
+            (
+                "swift adjective",
+                "We expect a swift response.",
+                "swift",
+                false,
+            ),
+            (
+                "SWIFT payments",
+                "Process SWIFT payments for the bank.",
+                "SWIFT",
+                false,
+            ),
+            (
+                "plan as a skill",
+                "You plan and lead research projects.",
+                "plan",
+                true,
+            ),
+            (
+                "pension plan",
+                "We offer a pension plan and bonus.",
+                "plan",
+                false,
+            ),
+            (
+                "401(k) savings plan",
+                "401(k) savings plan and company match.",
+                "plan",
+                false,
+            ),
+            (
+                "open-plan office",
+                "Work in an open-plan office.",
+                "plan",
+                false,
+            ),
+            (
+                "pregnancy in care",
+                "Monitor high-risk pregnancy in the clinic.",
+                "pregnancy",
+                true,
+            ),
+            (
+                "pregnancy in an EEO statement",
+                "regardless of race, religion, sex, pregnancy or disability",
+                "pregnancy",
+                false,
+            ),
+            (
+                "energy sector",
+                "Projects for the energy sector.",
+                "energy",
+                true,
+            ),
+            (
+                "positive energy",
+                "Come with loads of positive energy.",
+                "energy",
+                false,
+            ),
+            (
+                "passion and energy",
+                "Your passion, energy and focus.",
+                "energy",
+                false,
+            ),
+            (
+                "communication skills",
+                "Strong communication skills are a must.",
+                "communication",
+                true,
+            ),
+            (
+                "open communication",
+                "We encourage open communication amongst the team.",
+                "communication",
+                false,
+            ),
+            (
+                "economics degree",
+                "A degree in economics or finance.",
+                "economics",
+                true,
+            ),
+            (
+                "the economics of",
+                "You understand the economics of retail.",
+                "economics",
+                false,
+            ),
+        ];
+        for (name, input, word, want) in cases {
+            let got = texts(input);
+            let found = got.iter().any(|t| t == word);
+            assert_eq!(found, *want, "case {name}: {input:?} found {got:?}");
+        }
+    }
+
+    #[test]
+    fn technologies_and_their_aliases_are_found() {
+        let (tax, _) = setup();
+        let cases: &[(&str, &str)] = &[
+            ("Deploy on AWS with Docker and Kubernetes.", "Kubernetes"),
+            ("Deploy on AWS with Docker and Kubernetes.", "Docker"),
+            (
+                "Deploy on AWS with Docker and Kubernetes.",
+                "Amazon Web Services AWS software",
+            ),
+            ("We run k8s on Linux.", "Kubernetes"),
+            ("We run k8s on Linux.", "Linux"),
+            ("Services written in golang.", "Go"),
+            ("Frontend in reactjs and nodejs.", "React"),
+            ("Frontend in reactjs and nodejs.", "Node.js"),
+            ("Build dashboards in Power BI.", "Microsoft Power BI"),
+            // O*NET 29.3 names it under its current owner.
+            ("Infrastructure as code with Terraform.", "IBM Terraform"),
+            ("Warehouse in Snowflake and dbt.", "Snowflake"),
+        ];
+        for (input, want) in cases {
+            let got: Vec<String> = found(input).into_iter().map(|(_, l)| l).collect();
+            assert!(got.iter().any(|l| l == want), "{input:?}: {got:?}");
+        }
+        let k = tax.skills_by_label("k8s")[0];
+        assert!(tax.is_technology(k));
+        let t = &tax.technologies[tax.skill(k).technologies[0] as usize];
+        assert!(t.hot_in > 0 && !t.occupations.is_empty() && !t.commodity_title.is_empty());
     }
 
     #[test]

@@ -122,6 +122,7 @@ pub fn build(esco_dir: &Path, onet_dir: &Path) -> Result<Taxonomy> {
             preferred: r[c_pref].trim().to_string(),
             alt: split_multi(&r[c_alt]),
             hidden: split_multi(&r[c_hid]),
+            aliases: Vec::new(),
             description: r[c_desc].trim().to_string(),
             skill_type: match &r[c_type] {
                 "skill/competence" => SkillType::SkillCompetence,
@@ -191,6 +192,7 @@ pub fn build(esco_dir: &Path, onet_dir: &Path) -> Result<Taxonomy> {
             code: r[o_code].to_string(),
             skills: Vec::new(),
             broader: Vec::new(),
+            onet: Vec::new(),
         })
         .collect();
     occupations.sort_by(|a, b| a.uri.cmp(&b.uri));
@@ -295,6 +297,9 @@ pub fn build(esco_dir: &Path, onet_dir: &Path) -> Result<Taxonomy> {
 
     import_onet(&mut tax, onet_dir)?;
     link_technologies(&mut tax);
+    crate::sources::link_crosswalk(&mut tax)?;
+    crate::sources::add_reported_titles(&mut tax)?;
+    crate::sources::add_technology_concepts(&mut tax)?;
     (tax.common_words, tax.generic_words) = common_words(&tax);
     Ok(tax)
 }
@@ -320,6 +325,8 @@ fn import_onet(tax: &mut Taxonomy, dir: &Path) -> Result<()> {
                 description: r[c_desc].to_string(),
                 alt_titles: Vec::new(),
                 short_titles: Vec::new(),
+                reported_titles: Vec::new(),
+                esco: Vec::new(),
                 skills: Vec::new(),
                 technologies: Vec::new(),
                 tasks: Vec::new(),
@@ -434,6 +441,9 @@ fn import_onet(tax: &mut Taxonomy, dir: &Path) -> Result<()> {
         let ti = *tech_idx.entry(name.clone()).or_insert_with(|| {
             tax.technologies.push(Technology {
                 name,
+                concept: u32::MAX,
+                source: "O*NET 29.3".into(),
+                occupations: Vec::new(),
                 commodity_code: r[c_cc].parse().unwrap_or(0),
                 commodity_title: r[c_ct].to_string(),
                 hot_in: 0,
@@ -450,6 +460,7 @@ fn import_onet(tax: &mut Taxonomy, dir: &Path) -> Result<()> {
         tech.hot_in += u32::from(hot);
         tech.in_demand_in += u32::from(dem);
         if let Some(o) = occ.get_mut(&r[c_code]) {
+            // Filled with occupation indices once the occupations are sorted.
             o.technologies.push(OnetTechUse {
                 tech: ti,
                 hot,
@@ -458,6 +469,14 @@ fn import_onet(tax: &mut Taxonomy, dir: &Path) -> Result<()> {
         }
     }
     tax.onet_occupations = occ.into_values().collect();
+    for (oi, o) in tax.onet_occupations.iter().enumerate() {
+        for u in &o.technologies {
+            let occs = &mut tax.technologies[u.tech as usize].occupations;
+            if !occs.contains(&(oi as u32)) {
+                occs.push(oi as u32);
+            }
+        }
+    }
     Ok(())
 }
 
@@ -466,7 +485,7 @@ fn import_onet(tax: &mut Taxonomy, dir: &Path) -> Result<()> {
 /// without the first word, usually the vendor (`Microsoft Access` →
 /// `access`, `Oracle Java` → `java`), and without both; a trailing acronym
 /// (3+ capitals: `Structured query language SQL` → `sql`).
-fn tech_keys(name: &str, key: &str) -> Vec<String> {
+pub(crate) fn tech_keys(name: &str, key: &str) -> Vec<String> {
     let mut keys = vec![key.to_string()];
     let no_sw = key.strip_suffix(" software").unwrap_or(key);
     keys.push(no_sw.to_string());
@@ -624,8 +643,12 @@ fn link_commodities(
 
 /// Words that are ordinary English although ESCO also uses them, capitalised,
 /// as a product or language name. Supplements the data-driven test below.
-const CURATED_COMMON: &[&str] = &[
+pub(crate) const CURATED_COMMON: &[&str] = &[
     "access",
+    "spring",
+    "slack",
+    "teams",
+    "outlook",
     "word",
     "excel",
     "go",
@@ -678,12 +701,14 @@ const CURATED_COMMON: &[&str] = &[
 ];
 
 /// See [`Taxonomy::common_words`].
-fn common_words(tax: &Taxonomy) -> (Vec<String>, Vec<String>) {
-    // Lower-case word counts over ESCO descriptions (ordinary English prose).
+/// Lower-case word counts over ESCO's own descriptions (ordinary English
+/// prose): how often a word is written in lower case.
+pub(crate) fn description_word_counts(tax: &Taxonomy) -> FxHashMap<String, u32> {
     let mut counts: FxHashMap<String, u32> = FxHashMap::default();
     for d in tax
         .skills
         .iter()
+        .filter(|s| s.skill_type != SkillType::Technology)
         .map(|s| &s.description)
         .chain(tax.occupations.iter().map(|o| &o.description))
     {
@@ -694,6 +719,11 @@ fn common_words(tax: &Taxonomy) -> (Vec<String>, Vec<String>) {
             }
         });
     }
+    counts
+}
+
+fn common_words(tax: &Taxonomy) -> (Vec<String>, Vec<String>) {
+    let counts = description_word_counts(tax);
     let mut folded: FxHashMap<String, u32> = FxHashMap::default();
     let mut buf = String::new();
     for (w, c) in &counts {
@@ -703,7 +733,10 @@ fn common_words(tax: &Taxonomy) -> (Vec<String>, Vec<String>) {
     let mut out: Vec<String> = Vec::new();
     let mut generic: Vec<String> = Vec::new();
     for s in &tax.skills {
-        for l in std::iter::once(&s.preferred).chain(&s.alt) {
+        for l in std::iter::once(&s.preferred)
+            .chain(&s.alt)
+            .chain(&s.aliases)
+        {
             let l = strip_qualifier(l);
             let toks = crate::normalize::tokens(l);
             if toks.len() == 1
@@ -716,8 +749,12 @@ fn common_words(tax: &Taxonomy) -> (Vec<String>, Vec<String>) {
                 continue;
             }
             let raw_lower = l.to_lowercase();
+            // A technology name is held to a stricter test: any lower-case use
+            // of the word (`Act!`, `MAX`) makes it an everyday word.
             let common = counts.get(&raw_lower).copied().unwrap_or(0) >= 2
-                || CURATED_COMMON.contains(&raw_lower.as_str());
+                || CURATED_COMMON.contains(&raw_lower.as_str())
+                || (s.skill_type == SkillType::Technology
+                    && folded.get(toks[0].as_str()).copied().unwrap_or(0) >= 1);
             if common {
                 out.push(toks[0].clone());
             }

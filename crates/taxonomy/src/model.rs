@@ -23,6 +23,10 @@ pub enum SkillType {
     Knowledge,
     /// Empty in the source (6 skills in v1.1.1).
     Unspecified,
+    /// Not ESCO: a named technology (tool, language, platform) from O*NET's
+    /// technology examples or the shipped technology lists; see
+    /// [`Taxonomy::technologies`].
+    Technology,
 }
 
 impl SkillType {
@@ -32,6 +36,7 @@ impl SkillType {
             SkillType::SkillCompetence => "skill/competence",
             SkillType::Knowledge => "knowledge",
             SkillType::Unspecified => "",
+            SkillType::Technology => "technology",
         }
     }
 }
@@ -90,6 +95,10 @@ pub struct Skill {
     pub preferred: String,
     pub alt: Vec<String>,
     pub hidden: Vec<String>,
+    /// Our aliases (not ESCO's): technology names and spellings from O*NET and
+    /// the shipped technology lists (`k8s`, `golang`, `Excel`). Matched like
+    /// alternative labels.
+    pub aliases: Vec<String>,
     pub description: String,
     pub skill_type: SkillType,
     pub reuse_level: ReuseLevel,
@@ -133,6 +142,9 @@ pub struct Occupation {
     pub skills: Vec<(SkillIdx, Relation)>,
     /// Broader occupation URIs (ESCO occupations or ISCO groups).
     pub broader: Vec<String>,
+    /// O*NET occupations of the official ESCO → O*NET-SOC crosswalk (indices
+    /// into [`Taxonomy::onet_occupations`]).
+    pub onet: Vec<u32>,
 }
 
 /// An ISCO-08 group.
@@ -152,6 +164,10 @@ pub struct OnetOccupation {
     /// Alternate titles with their short form when O*NET gives one.
     pub alt_titles: Vec<String>,
     pub short_titles: Vec<String>,
+    /// O*NET's "Sample of Reported Titles": titles as workers report them.
+    pub reported_titles: Vec<String>,
+    /// ESCO occupations the official crosswalk maps to this one.
+    pub esco: Vec<OccIdx>,
     /// Ratings of the 35 O*NET skills (index into [`Taxonomy::onet_skills`]).
     pub skills: Vec<OnetSkillRating>,
     pub technologies: Vec<OnetTechUse>,
@@ -191,10 +207,20 @@ pub struct OnetTask {
     pub core: Option<bool>,
 }
 
-/// A distinct O*NET technology example (e.g. `Microsoft Excel`).
+/// A distinct technology: an O*NET technology example (`Microsoft Excel`)
+/// or a newer tool from the shipped technology lists (`Terraform`), with no
+/// O*NET occupations and flags.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Technology {
     pub name: String,
+    /// The concept that stands for it in [`Taxonomy::skills`]: the ESCO skill
+    /// its name matches, or its own [`SkillType::Technology`] concept.
+    pub concept: SkillIdx,
+    /// Where it comes from: `O*NET 29.3`, or the technology list(s).
+    pub source: String,
+    /// O*NET occupations that list it (indices into
+    /// [`Taxonomy::onet_occupations`]).
+    pub occupations: Vec<u32>,
     pub commodity_code: u32,
     pub commodity_title: String,
     /// Number of occupations that flag it Hot Technology / In Demand.
@@ -232,7 +258,8 @@ pub struct LinkCoverage {
 pub struct Taxonomy {
     pub esco_version: String,
     pub onet_version: String,
-    /// Sorted by URI.
+    /// Sorted by URI: the ESCO skills (`http://data.europa.eu/esco/skill/…`)
+    /// first, then the technology concepts (`mm:tech/…`).
     pub skills: Vec<Skill>,
     /// Sorted by URI.
     pub skill_groups: Vec<SkillGroup>,
@@ -262,7 +289,7 @@ pub struct Taxonomy {
 static EMBEDDED: &[u8] = include_bytes!("../../../data/taxonomy/taxonomy.bin.zst");
 
 /// Magic prefix of the compiled form, bumped when the format changes.
-const MAGIC: &[u8; 8] = b"MMTAX002";
+const MAGIC: &[u8; 8] = b"MMTAX003";
 
 impl Taxonomy {
     /// Load the taxonomy compiled into the binary (ESCO v1.1.1 + O*NET 29.3).
@@ -363,12 +390,44 @@ impl Taxonomy {
         for (i, s) in self.skills.iter().enumerate() {
             if same(&s.preferred) {
                 pref.push(i as SkillIdx);
-            } else if s.alt.iter().chain(&s.hidden).any(|l| same(l)) {
+            } else if s
+                .alt
+                .iter()
+                .chain(&s.hidden)
+                .chain(&s.aliases)
+                .any(|l| same(l))
+            {
                 other.push(i as SkillIdx);
             }
         }
         pref.extend(other);
         pref
+    }
+
+    /// What holding skill `idx` also covers, itself first: a technology
+    /// covers the ESCO skills its name and its O*NET commodity category link
+    /// to (`Microsoft Excel` → *use spreadsheets software*), and an ESCO skill
+    /// named by a technology covers that technology's category links too.
+    pub fn covered_by_holding(&self, idx: SkillIdx) -> Vec<SkillIdx> {
+        let mut out = vec![idx];
+        for &t in &self.skill(idx).technologies {
+            let t = &self.technologies[t as usize];
+            for &s in std::iter::once(&t.concept)
+                .chain(&t.esco)
+                .chain(&t.commodity_esco)
+            {
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+        }
+        out
+    }
+
+    /// The technology concepts (`mm:tech/…` skills) and ESCO skills named
+    /// by a technology: true if `idx` is one.
+    pub fn is_technology(&self, idx: SkillIdx) -> bool {
+        self.skill(idx).skill_type == SkillType::Technology
     }
 
     /// The display label of a broader/narrower concept.

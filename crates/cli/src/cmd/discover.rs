@@ -86,10 +86,13 @@ pub fn held_skills(ctx: &Ctx, tax: &Taxonomy) -> Result<(Vec<SkillIdx>, Vec<Skil
             .and_then(|u| tax.skill_by_uri(u))
             .or_else(|| tax.skills_by_label(&s.name).first().copied())
     };
+    // Holding a technology covers what it stands for: Excel counts as
+    // *use spreadsheets software* too.
     let mut held: Vec<SkillIdx> = skills
         .iter()
         .filter(|s| s.held_level.is_some())
         .filter_map(to_idx)
+        .flat_map(|i| tax.covered_by_holding(i))
         .collect();
     let goals = ctx.block(ctx.store.list_goals())?;
     let mut achieved = Vec::new();
@@ -243,8 +246,34 @@ fn comp(c: &Candidate, name: &str) -> String {
         .map_or(String::new(), |x| format!("{:.2}", x.value))
 }
 
+/// Which occupation a title was taken as, and how to pick another.
+fn choice_lines(r: &Role) -> Vec<String> {
+    let mut out = Vec::new();
+    if let (Some(m), Some(t)) = (&r.matched_title, &r.esco_title) {
+        out.push(format!(
+            "Chose ESCO \"{t}\" for {:?} (matched the title \"{m}\"){}.",
+            r.query,
+            if r.ambiguous {
+                "; the title is ambiguous"
+            } else {
+                ""
+            }
+        ));
+    }
+    if !r.alternatives.is_empty() {
+        out.push("Also fits; pick one with --occupation <uri>:".to_string());
+        for a in &r.alternatives {
+            out.push(format!("  {}  {}", a.title, a.uri));
+        }
+    }
+    out
+}
+
 fn print_ranking(r: &Ranking, market: Option<&str>, explain: bool) {
     println!("Role: {}", role_line(&r.role));
+    for l in choice_lines(&r.role) {
+        println!("{l}");
+    }
     match market {
         Some(m) => println!("Postings: {} ({} postings)", m, r.market_postings),
         None => println!("Postings: none (--no-market)"),

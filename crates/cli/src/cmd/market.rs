@@ -206,7 +206,9 @@ pub fn role_skills(tax: &Taxonomy, role: &Role) -> FxHashSet<u32> {
     }
     for &o in &role.onet {
         for u in &tax.onet_occupations[o as usize].technologies {
-            only.extend(tax.technologies[u.tech as usize].esco.iter().copied());
+            let t = &tax.technologies[u.tech as usize];
+            only.extend(t.esco.iter().copied());
+            only.insert(t.concept);
         }
     }
     only

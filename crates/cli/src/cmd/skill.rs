@@ -43,11 +43,26 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
     match cmd {
         SkillCmd::Add(a) => {
+            // Without --uri, link the name to the taxonomy concept it names
+            // (`Excel` → Microsoft Excel), so discover knows what you hold.
+            let mut uri = a.uri;
+            let mut covers: Vec<String> = Vec::new();
+            if uri.is_none() {
+                let tax = mm_taxonomy::Taxonomy::load_embedded()?;
+                if let Some(&i) = tax.skills_by_label(&a.name).first() {
+                    uri = Some(tax.skill(i).uri.clone());
+                    covers = tax
+                        .covered_by_holding(i)
+                        .iter()
+                        .map(|&c| tax.skill(c).preferred.clone())
+                        .collect();
+                }
+            }
             let skill = ctx.block(ctx.store.create_skill(
                 &NewSkill {
                     name: a.name,
                     kind: a.kind,
-                    taxonomy_uri: a.uri,
+                    taxonomy_uri: uri,
                     description: a.description,
                     held_level: a.level,
                 },
@@ -57,6 +72,13 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
                 return ctx.print_json(&skill);
             }
             println!("Added skill {} \"{}\".", skill.id, skill.name);
+            if let Some((first, rest)) = covers.split_first() {
+                let u = skill.taxonomy_uri.as_deref().unwrap_or_default();
+                println!("Linked to the taxonomy: {first} <{u}>.");
+                if !rest.is_empty() && skill.held_level.is_some() {
+                    println!("Holding it also covers: {}.", rest.join("; "));
+                }
+            }
             println!(
                 "Next: carve a micro-skill from it: mm micro add \"<narrow, observable capability>\" --skill {} --principle \"<underlying concept>\"",
                 skill.id

@@ -330,11 +330,13 @@ fn show(what: &str, limit: usize, g: &crate::Global) -> Result<()> {
         .map(|&t| {
             let t = &tax.technologies[t as usize];
             json!({"name": t.name, "commodity": t.commodity_title, "occupations": t.used_in,
-                   "hot_technology_in": t.hot_in, "in_demand_in": t.in_demand_in})
+                   "hot_technology_in": t.hot_in, "in_demand_in": t.in_demand_in,
+                   "source": t.source,
+                   "covers": t.esco.iter().chain(&t.commodity_esco).map(|&e| tax.skill(e).preferred.clone()).collect::<Vec<_>>()})
         })
         .collect();
     let v = json!({
-        "uri": s.uri, "label": s.preferred, "alt_labels": s.alt, "hidden_labels": s.hidden,
+        "uri": s.uri, "label": s.preferred, "alt_labels": s.alt, "hidden_labels": s.hidden, "aliases": s.aliases,
         "description": s.description, "skill_type": s.skill_type.as_str(), "reuse_level": s.reuse_level.as_str(),
         "broader": s.broader.iter().map(concept).collect::<Vec<_>>(),
         "narrower": s.narrower.iter().map(|&n| concept(&ConceptRef::Skill(n))).collect::<Vec<_>>(),
@@ -348,12 +350,11 @@ fn show(what: &str, limit: usize, g: &crate::Global) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
     }
-    println!(
-        "{}  [{}, {}]",
-        s.preferred,
-        s.skill_type.as_str(),
-        s.reuse_level.as_str()
-    );
+    let kind: Vec<&str> = [s.skill_type.as_str(), s.reuse_level.as_str()]
+        .into_iter()
+        .filter(|k| !k.is_empty())
+        .collect();
+    println!("{}  [{}]", s.preferred, kind.join(", "));
     println!("{}", s.uri);
     if !s.description.is_empty() {
         println!("\n{}", s.description);
@@ -372,6 +373,11 @@ fn show(what: &str, limit: usize, g: &crate::Global) -> Result<()> {
         }
     };
     list("Also called", s.alt.clone(), s.alt.len());
+    list(
+        "Also known as (technology aliases)",
+        s.aliases.clone(),
+        s.aliases.len(),
+    );
     list(
         "Broader",
         s.broader
@@ -473,7 +479,8 @@ fn show_occupation(tax: &Taxonomy, o: u32, limit: usize, g: &crate::Global) -> R
 
 fn occupation(title: &str, top: usize, g: &crate::Global) -> Result<()> {
     let tax = load()?;
-    let hits = OccupationIndex::new(&tax).search(title, top);
+    let idx = OccupationIndex::new(&tax);
+    let hits = idx.search(title, top);
     if hits.is_empty() {
         return Err(crate::exit::Exit {
             code: 2,
@@ -491,18 +498,44 @@ fn occupation(title: &str, top: usize, g: &crate::Global) -> Result<()> {
     let esco_close = close(|o| matches!(o, OccRef::Esco(_)));
     let onet_close = close(|o| matches!(o, OccRef::Onet(_)));
     let ambiguous = esco_close > 1 || onet_close > 1;
+    // What `mm discover --role` takes the title as: one ESCO occupation and
+    // its O*NET occupations by the official crosswalk.
+    let chosen = idx
+        .resolve(&tax, title)
+        .and_then(|r| r.esco.map(|e| (e, r.onet)));
     if g.json {
         let v: Vec<Value> = hits.iter().map(|h| occ_json(&tax, h)).collect();
+        let c = chosen.as_ref().map(|(e, onet)| {
+            let o = tax.occupation(*e);
+            json!({"uri": o.uri, "label": o.preferred,
+                   "onet": onet.iter().map(|&i| tax.onet_occupations[i as usize].code.clone()).collect::<Vec<_>>()})
+        });
         println!(
             "{}",
             serde_json::to_string_pretty(
-                &json!({"query": title, "ambiguous": ambiguous, "occupations": v})
+                &json!({"query": title, "ambiguous": ambiguous, "chosen": c, "occupations": v})
             )?
         );
         return Ok(());
     }
     for (r, h) in hits.iter().enumerate() {
         println!("{:>3}. {}", r + 1, occ_line(&tax, h));
+    }
+    if let Some((e, onet)) = &chosen {
+        let codes: Vec<&str> = onet
+            .iter()
+            .map(|&i| tax.onet_occupations[i as usize].code.as_str())
+            .collect();
+        println!(
+            "\n`mm discover --role {title:?}` takes it as ESCO \"{}\" <{}>{}",
+            tax.occupation(*e).preferred,
+            tax.occupation(*e).uri,
+            if codes.is_empty() {
+                String::new()
+            } else {
+                format!(" + O*NET {} (official crosswalk)", codes.join(", "))
+            }
+        );
     }
     if ambiguous {
         println!(

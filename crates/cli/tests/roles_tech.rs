@@ -1,0 +1,102 @@
+//! Role resolution and the technology layer, end to end through `mm`.
+
+mod common;
+use common::Home;
+
+fn labels(v: &serde_json::Value) -> Vec<String> {
+    v["micro"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(v["arcs"].as_array().unwrap())
+        .map(|c| c["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn an_excel_expert_is_not_told_to_learn_spreadsheets() {
+    let home = Home::new();
+    let args = [
+        "--json",
+        "discover",
+        "--role",
+        "data analyst",
+        "--no-market",
+        "--top",
+        "40",
+    ];
+    let before: serde_json::Value = serde_json::from_str(&home.ok(&args)).unwrap();
+    let b = labels(&before);
+    assert!(b.iter().any(|l| l == "use spreadsheets software"), "{b:?}");
+    let added = home.ok(&["skill", "add", "Excel", "--level", "expert"]);
+    assert!(added.contains("Microsoft Excel"), "{added}");
+    assert!(added.contains("use spreadsheets software"), "{added}");
+    let after: serde_json::Value = serde_json::from_str(&home.ok(&args)).unwrap();
+    let a = labels(&after);
+    for l in ["use spreadsheets software", "Microsoft Excel"] {
+        assert!(!a.iter().any(|x| x == l), "{l} still suggested: {a:?}");
+    }
+    assert!(after["held_skipped"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn discover_says_which_occupation_it_chose_and_how_to_pick_another() {
+    let home = Home::new();
+    let out = home.ok(&["discover", "--role", "accountant", "--no-market"]);
+    assert!(
+        out.contains("Chose ESCO \"accountant\""),
+        "{}",
+        &out[..out.len().min(800)]
+    );
+    // "accountant" is also an alternative label of financial controller.
+    assert!(out.contains("financial controller") && out.contains("--occupation"));
+    let v: serde_json::Value =
+        serde_json::from_str(&home.ok(&["--json", "discover", "--role", "plumber", "--no-market"]))
+            .unwrap();
+    assert_eq!(v["role"]["esco_title"], "plumber");
+}
+
+#[test]
+fn an_unresolvable_title_is_one_clear_error() {
+    let home = Home::new();
+    let (out, err) = home.fails(
+        &["discover", "--role", "qwertyuiop zxcvb", "--no-market"],
+        1,
+    );
+    assert!(out.is_empty());
+    assert!(err.starts_with("mm: no occupation matches"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn technology_aliases_resolve_in_taxonomy_show() {
+    let home = Home::new();
+    for (alias, name) in [
+        ("k8s", "Kubernetes"),
+        ("golang", "Go"),
+        ("nodejs", "Node.js"),
+        ("reactjs", "React"),
+        ("Power BI", "Microsoft Power BI"),
+    ] {
+        let out = home.ok(&["taxonomy", "show", alias]);
+        assert!(out.starts_with(name), "{alias}: {out}");
+    }
+}
+
+#[test]
+fn taxonomy_occupation_says_what_discover_would_choose() {
+    let home = Home::new();
+    let out = home.ok(&["taxonomy", "occupation", "plumber"]);
+    assert!(out.contains("takes it as ESCO \"plumber\""), "{out}");
+    let v: serde_json::Value =
+        serde_json::from_str(&home.ok(&["--json", "taxonomy", "occupation", "accountant"]))
+            .unwrap();
+    assert_eq!(v["chosen"]["label"], "accountant");
+    assert!(
+        v["chosen"]["onet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "13-2011.00")
+    );
+}
