@@ -7,6 +7,9 @@
 mod cmd;
 mod ctx;
 mod exit;
+#[cfg(test)]
+mod hint_tests;
+mod outfile;
 mod ui;
 
 use clap::{Args, Parser, Subcommand};

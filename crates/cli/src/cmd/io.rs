@@ -2,6 +2,7 @@
 
 use crate::Global;
 use crate::ctx::Ctx;
+use crate::ui::outln;
 use anyhow::{Context as _, Result};
 use clap::Args;
 use mm_core::journal::Journal;
@@ -27,11 +28,7 @@ pub fn export(a: ExportArgs, g: &Global) -> Result<()> {
             out.write_all(b"\n")?;
         }
         Some(path) => {
-            let tmp = path.with_extension("partial");
-            std::fs::write(&tmp, text + "\n")
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
-            std::fs::rename(&tmp, &path)
-                .with_context(|| format!("cannot move the export to {}", path.display()))?;
+            crate::outfile::write(&path, (text + "\n").as_bytes())?;
             eprintln!(
                 "Exported {} goals, {} sessions to {}.",
                 journal.goals.len(),
@@ -65,11 +62,13 @@ pub fn import(a: ImportArgs, g: &Global) -> Result<()> {
     let journal = Journal::from_json(&text)
         .with_context(|| format!("{} was not imported", a.file.display()))?;
     let ctx = Ctx::open(g)?;
+    mm_core::validate::journal(&journal, ctx.offset)
+        .with_context(|| format!("{} was not imported", a.file.display()))?;
     let counts = ctx.block(ctx.store.import(&journal))?;
     if ctx.json {
         return ctx.print_json(&counts);
     }
-    println!(
+    outln!(
         "Imported {} skills, {} micro-skills, {} goals, {} sessions, {} applications, {} reflections into {}.",
         counts.skills,
         counts.micro_skills,
@@ -78,6 +77,6 @@ pub fn import(a: ImportArgs, g: &Global) -> Result<()> {
         counts.applications,
         counts.reflections,
         ctx.store.location()
-    );
+    )?;
     Ok(())
 }
