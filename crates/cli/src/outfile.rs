@@ -75,7 +75,7 @@ fn folder(path: &Path) -> Result<&Path> {
     };
     if !dir.is_dir() {
         bail!(
-            "cannot write {}: the folder {} does not exist",
+            "cannot create {}: the folder {} does not exist",
             path.display(),
             dir.display()
         );

@@ -159,8 +159,9 @@ pub fn check(rule: &MasteryRule, ev: GoalRecord<'_>, offset: FixedOffset) -> Mas
             format!("all {np} principle{} reflected on", plural(np))
         } else {
             format!(
-                "not yet reflected on: {} (write a reflection with `mm reflect --goal <id> --principle <name>`)",
-                quote_list(&unreflected)
+                "not yet reflected on: {} (write a reflection with `mm reflect --goal {} --principle <name>`)",
+                quote_list(&unreflected),
+                goal.id
             )
         },
     });
