@@ -60,7 +60,7 @@ fn target(path: &Path) -> Result<Target> {
 /// then write a file call this first, so that a bad `-o` changes nothing.
 ///
 /// # Errors
-/// As [`write`], for the reasons known before writing.
+/// As [`write()`], for the reasons known before writing.
 pub fn check(path: &Path) -> Result<()> {
     if let Target::Replace(p) = target(path)? {
         folder(&p)?;
