@@ -548,6 +548,6 @@ fn axis(o: &mut String, x: f64, y: f64, w: f64, h: f64, max: f64, unit: &str) {
 }
 
 /// Write the SVG to `path`.
-pub fn write_svg(i: &Insight, path: &PathBuf) -> Result<()> {
+pub fn write_svg(i: &Insight, path: &std::path::Path) -> Result<()> {
     crate::outfile::write(path, svg(i).as_bytes())
 }
