@@ -527,7 +527,11 @@ pub enum Evidence {
 }
 
 impl Evidence {
-    fn validate(&self) -> Result<()> {
+    /// A link that is a URI, or a file hash that is a SHA-256 hex digest.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] saying which.
+    pub fn validate(&self) -> Result<()> {
         match self {
             Evidence::Link { url } if !looks_like_uri(url) => {
                 Err(Error::invalid(format!("evidence {url:?} is not a link")))
@@ -547,7 +551,8 @@ impl fmt::Display for Evidence {
         match self {
             Evidence::Link { url } => f.write_str(url),
             Evidence::File { name, sha256 } => {
-                write!(f, "{name} (sha256 {})", &sha256[..12.min(sha256.len())])
+                let short: String = sha256.chars().take(12).collect();
+                write!(f, "{name} (sha256 {short})")
             }
         }
     }
@@ -682,6 +687,9 @@ impl NewReflection {
     /// A reflection says something in at least one of its three parts.
     pub fn validate(&self) -> Result<()> {
         crate::validate::moment("reflection time", self.at)?;
+        if let ReflectionTarget::Week { week } = self.target {
+            crate::validate::week(week)?;
+        }
         for t in [&self.worked, &self.didnt, &self.next] {
             crate::validate::text("reflection", t)?;
         }

@@ -94,6 +94,19 @@ pub fn moment(what: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>> {
     }
 }
 
+/// An ISO week that exists, in the storable years.
+///
+/// # Errors
+/// [`Error::Invalid`] for a week such as 2026-W60 or year 10000.
+pub fn week(w: crate::model::Week) -> Result<()> {
+    match NaiveDate::from_isoywd_opt(w.year, w.week, chrono::Weekday::Mon) {
+        Some(d) if in_range(d.year()) => Ok(()),
+        _ => Err(Error::invalid(format!(
+            "week {w} does not exist (or is outside {FIRST_YEAR}-{LAST_YEAR})"
+        ))),
+    }
+}
+
 /// Free text (aims, notes, reflections): anything but a NUL byte.
 ///
 /// # Errors
@@ -378,17 +391,33 @@ pub fn journal(j: &Journal, offset: FixedOffset) -> Result<()> {
     for s in &j.sessions {
         let at = |e: Error| Error::invalid(format!("session {}: {e}", s.id));
         session_span(s.started_at, s.ended_at).map_err(at)?;
+        if i64::from(s.focused_minutes) * 60 > (s.ended_at - s.started_at).num_seconds() + 59 {
+            return Err(at(Error::invalid(
+                "its focused minutes do not fit between its start and end",
+            )));
+        }
+        if let Some(d) = s.difficulty
+            && !(1..=5).contains(&d)
+        {
+            return Err(at(Error::invalid(format!("difficulty {d} is not 1 to 5"))));
+        }
         if let Some(g) = j.goals.iter().find(|g| g.id == s.goal_id) {
             session_in_goal(s.started_at, g).map_err(at)?;
         }
     }
     for a in &j.applications {
-        moment("application time", a.at)
-            .map_err(|e| Error::invalid(format!("application {}: {e}", a.id)))?;
+        let at = |e: Error| Error::invalid(format!("application {}: {e}", a.id));
+        moment("application time", a.at).map_err(at)?;
+        if let Some(e) = &a.evidence {
+            e.validate().map_err(at)?;
+        }
     }
     for r in &j.reflections {
-        moment("reflection time", r.at)
-            .map_err(|e| Error::invalid(format!("reflection {}: {e}", r.id)))?;
+        let at = |e: Error| Error::invalid(format!("reflection {}: {e}", r.id));
+        moment("reflection time", r.at).map_err(at)?;
+        if let crate::model::ReflectionTarget::Week { week: w } = r.target {
+            week(w).map_err(at)?;
+        }
     }
     let rule = match j.settings.get(keys::MASTERY_RULE) {
         Some(v) => serde_json::from_value(v.clone())
@@ -504,6 +533,31 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("after goal 1 was achieved"), "{err}");
+    }
+
+    #[test]
+    fn weeks_must_exist() {
+        assert!(
+            week(Week {
+                year: 2026,
+                week: 48
+            })
+            .is_ok()
+        );
+        assert!(
+            week(Week {
+                year: 2026,
+                week: 60
+            })
+            .is_err()
+        );
+        assert!(
+            week(Week {
+                year: 12000,
+                week: 1
+            })
+            .is_err()
+        );
     }
 
     #[test]

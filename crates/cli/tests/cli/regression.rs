@@ -340,3 +340,19 @@ fn plan_export_to_a_directory_recorded_the_export_anyway() {
         journal["settings"]
     );
 }
+
+#[test]
+fn a_reflection_on_week_60_imported_and_every_read_failed() {
+    let home = seeded();
+    home.ok(&["reflect", "--week", "2026-W48", "--worked", "grouping"]);
+    let mut journal = exported(&home);
+    journal["reflections"][0]["target"]["week"]["week"] = 60.into();
+    let (fresh, out) = import(&journal);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        one_line(&err).contains("week 2026-W60 does not exist"),
+        "{err}"
+    );
+    fresh.ok(&["review"]);
+}
