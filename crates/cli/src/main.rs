@@ -110,7 +110,10 @@ enum Command {
 
 fn main() -> ExitCode {
     quiet_on_broken_pipe();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     let g = &cli.global;
     let result: anyhow::Result<()> = match cli.command {
         Command::Demo => cmd::demo::run(g),
@@ -140,6 +143,23 @@ fn main() -> ExitCode {
         Command::Eval(a) => cmd::eval::run(a, g),
     };
     exit::finish(result, g)
+}
+
+/// Print clap's help, version or usage error; a stdout that refuses the
+/// help (`mm --help > /dev/full`) is an error, a closed pipe is not.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    use std::io::Write as _;
+    match e.print() {
+        Ok(()) => ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2)),
+        Err(io) if io.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(io) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "mm: cannot write to standard output: {io}"
+            );
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `mm status | head` closes stdout early; `println!` then panics. A reader

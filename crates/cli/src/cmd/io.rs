@@ -6,7 +6,7 @@ use crate::ui::outln;
 use anyhow::{Context as _, Result};
 use clap::Args;
 use mm_core::journal::Journal;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 
 /// Write everything you recorded as one JSON document (stdout by default).
@@ -22,11 +22,7 @@ pub fn export(a: ExportArgs, g: &Global) -> Result<()> {
     let journal = ctx.block(ctx.store.export(ctx.now))?;
     let text = serde_json::to_string_pretty(&journal)?;
     match a.output {
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.write_all(b"\n")?;
-        }
+        None => crate::outfile::write(std::path::Path::new("-"), (text + "\n").as_bytes())?,
         Some(path) => {
             crate::outfile::write(&path, (text + "\n").as_bytes())?;
             eprintln!(

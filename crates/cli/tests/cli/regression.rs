@@ -356,3 +356,21 @@ fn a_reflection_on_week_60_imported_and_every_read_failed() {
     );
     fresh.ok(&["review"]);
 }
+
+#[test]
+fn help_into_dev_full_exited_0() {
+    let home = Home::new();
+    for args in [&["--help"][..], &["--version"], &["export"]] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = run_with_stdout(&home, args, Stdio::from(full));
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = stderr(&out);
+        assert!(
+            one_line(&err).contains("cannot write to standard output"),
+            "{err}"
+        );
+    }
+}
