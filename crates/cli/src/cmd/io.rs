@@ -57,9 +57,12 @@ pub fn import(a: ImportArgs, g: &Global) -> Result<()> {
     }
     let journal = Journal::from_json(&text)
         .with_context(|| format!("{} was not imported", a.file.display()))?;
-    let ctx = Ctx::open(g)?;
-    mm_core::validate::journal(&journal, ctx.offset)
+    // Checked whole before the database is even opened: a refused journal
+    // leaves nothing behind, not even a new empty database.
+    let (_, offset) = crate::ctx::clock()?;
+    mm_core::validate::journal(&journal, offset)
         .with_context(|| format!("{} was not imported", a.file.display()))?;
+    let ctx = Ctx::open(g)?;
     let counts = ctx.block(ctx.store.import(&journal))?;
     if ctx.json {
         return ctx.print_json(&counts);

@@ -114,6 +114,10 @@ fn mastery_rule_garbage_imported_and_status_failed_for_good() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(one_line(&err).contains("mastery_rule"), "{err}");
+    assert!(
+        !std::path::Path::new(&fresh.db).exists(),
+        "a refused import creates no database"
+    );
     // Nothing was imported: the fresh journal is empty and readable.
     fresh.ok(&["status"]);
     assert!(
