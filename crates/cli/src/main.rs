@@ -162,9 +162,11 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
     }
 }
 
-/// `mm status | head` closes stdout early; `println!` then panics. A reader
-/// that stopped listening is not an error: end quietly with success, as
-/// `exit::finish` does for write errors that reach it.
+/// The last resort, for a bug that still panics: the commands print through
+/// `ui::outln!` and return errors, so nothing here should fire. A broken pipe
+/// (a `println!` added later, `mm status | head`) ends quietly with success;
+/// any other panic prints one `mm:` line naming it as a bug, and the full
+/// trace only when `RUST_BACKTRACE` asks for it.
 fn quiet_on_broken_pipe() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -177,6 +179,17 @@ fn quiet_on_broken_pipe() {
         if msg.contains("Broken pipe") {
             std::process::exit(0);
         }
-        default(info);
+        if std::env::var_os("RUST_BACKTRACE").is_some() {
+            return default(info);
+        }
+        use std::io::Write as _;
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "mm: internal error (mm panicked{place}: {msg}); please report it"
+        );
     }));
 }
