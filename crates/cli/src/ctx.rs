@@ -112,11 +112,10 @@ impl Ctx {
     }
 }
 
-/// Print a value as pretty JSON on stdout.
+/// Print a value as pretty JSON on stdout. It is rendered first, so that a
+/// write error (a full disk, a closed pipe) reaches `exit::finish` as the
+/// `io::Error` it is.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    Ok(())
+    let text = serde_json::to_string_pretty(value)?;
+    crate::ui::outln!("{text}")
 }

@@ -1,6 +1,6 @@
 //! How `mm` ends: one clear line on error, a distinct exit code, never a panic trace.
 
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Write as _};
 use std::process::ExitCode;
 
 /// An error that carries its own exit code (for example `mm badge verify`'s 3).
@@ -26,7 +26,8 @@ pub fn finish(result: anyhow::Result<()>, _global: &crate::Global) -> ExitCode {
     }
     if let Some(exit) = err.downcast_ref::<Exit>() {
         if !exit.message.is_empty() {
-            eprintln!("mm: {}", exit.message);
+            // A closed stderr must not turn the error into a panic.
+            let _ = writeln!(std::io::stderr(), "mm: {}", exit.message);
         }
         return ExitCode::from(exit.code);
     }
@@ -38,6 +39,6 @@ pub fn finish(result: anyhow::Result<()>, _global: &crate::Global) -> ExitCode {
             line.push_str(&c);
         }
     }
-    eprintln!("mm: {line}");
+    let _ = writeln!(std::io::stderr(), "mm: {line}");
     ExitCode::FAILURE
 }

@@ -4,9 +4,17 @@
 //! The binary is thin: it parses, calls the library crates and prints.
 //! Each command area lives in `cmd/<area>.rs` with its clap `Args` and a `run`.
 
+// The doc comments of the clap types are the `--help` text people read in a
+// terminal, where `m<id>` and bare URLs are what they should see; rustdoc's
+// HTML checks do not apply to them.
+#![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags)]
+
 mod cmd;
 mod ctx;
 mod exit;
+#[cfg(test)]
+mod hint_tests;
+mod outfile;
 mod ui;
 
 use clap::{Args, Parser, Subcommand};
@@ -102,7 +110,10 @@ enum Command {
 
 fn main() -> ExitCode {
     quiet_on_broken_pipe();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     let g = &cli.global;
     let result: anyhow::Result<()> = match cli.command {
         Command::Demo => cmd::demo::run(g),
@@ -134,9 +145,28 @@ fn main() -> ExitCode {
     exit::finish(result, g)
 }
 
-/// `mm status | head` closes stdout early; `println!` then panics. A reader
-/// that stopped listening is not an error: end quietly with success, as
-/// `exit::finish` does for write errors that reach it.
+/// Print clap's help, version or usage error; a stdout that refuses the
+/// help (`mm --help > /dev/full`) is an error, a closed pipe is not.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    use std::io::Write as _;
+    match e.print() {
+        Ok(()) => ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2)),
+        Err(io) if io.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(io) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "mm: cannot write to standard output: {io}"
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The last resort, for a bug that still panics: the commands print through
+/// `ui::outln!` and return errors, so nothing here should fire. A broken pipe
+/// (a `println!` added later, `mm status | head`) ends quietly with success;
+/// any other panic prints one `mm:` line naming it as a bug, and the full
+/// trace only when `RUST_BACKTRACE` asks for it.
 fn quiet_on_broken_pipe() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -149,6 +179,17 @@ fn quiet_on_broken_pipe() {
         if msg.contains("Broken pipe") {
             std::process::exit(0);
         }
-        default(info);
+        if std::env::var_os("RUST_BACKTRACE").is_some() {
+            return default(info);
+        }
+        use std::io::Write as _;
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "mm: internal error (mm panicked{place}: {msg}); please report it"
+        );
     }));
 }

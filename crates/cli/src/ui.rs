@@ -1,6 +1,45 @@
-//! Small printing helpers shared by the commands: tables and bars.
+//! Small printing helpers shared by the commands: stdout lines, tables and bars.
+//!
+//! Every line goes through [`outln!`], which writes to the locked stdout and
+//! hands back the error (a full disk, a closed pipe) for `exit::finish` to
+//! turn into one `mm:` line, instead of panicking as `println!` does.
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use std::io::Write as _;
+
+/// `println!` that returns the write error instead of panicking:
+/// `outln!("{x}")?;`.
+macro_rules! outln {
+    () => {
+        $crate::ui::write_out(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::ui::write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use outln;
+
+/// `print!` that returns the write error and flushes (for a prompt).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::ui::write_out(format_args!($($arg)*))
+    };
+}
+pub(crate) use out;
+
+/// Write to the locked stdout and flush at a line end; the error keeps the
+/// `io::Error` in its chain so that a broken pipe can be told apart.
+pub fn write_out(args: std::fmt::Arguments<'_>) -> anyhow::Result<()> {
+    let mut lock = std::io::stdout().lock();
+    lock.write_fmt(args)
+        .and_then(|()| lock.flush())
+        .map_err(stdout_error)
+}
+
+/// Name what failed when stdout refuses a write.
+pub fn stdout_error(e: std::io::Error) -> anyhow::Error {
+    anyhow::Error::new(e).context("cannot write to standard output")
+}
 
 /// A table in the house style, fitted to the terminal.
 pub fn table<I: IntoIterator<Item = &'static str>>(header: I) -> Table {

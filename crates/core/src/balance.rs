@@ -52,6 +52,7 @@ pub fn validate_arc_name(name: &str, existing: &[LearningArc]) -> Result<()> {
             "the arc needs a name, such as \"data analysis\"",
         ));
     }
+    crate::validate::name("arc name", n)?;
     if existing.iter().any(|a| a.name.eq_ignore_ascii_case(n)) {
         return Err(Error::invalid(format!("an arc named {n:?} already exists")));
     }

@@ -33,14 +33,13 @@ impl Default for MasteryRule {
 }
 
 impl MasteryRule {
-    /// Check the rule's own numbers.
+    /// Check the rule's own numbers: each minimum is at least one and the
+    /// minutes share lies in (0, 1] (see [`crate::validate::mastery_rule`]).
+    ///
+    /// # Errors
+    /// [`crate::Error::Invalid`] naming the number at fault.
     pub fn validate(&self) -> crate::Result<()> {
-        if !(0.0..=1.0).contains(&self.min_minutes_share) || self.min_minutes_share.is_nan() {
-            return Err(crate::Error::invalid(
-                "the minutes share of the mastery rule must be between 0 and 1",
-            ));
-        }
-        Ok(())
+        crate::validate::mastery_rule(self)
     }
 }
 
@@ -160,8 +159,9 @@ pub fn check(rule: &MasteryRule, ev: GoalRecord<'_>, offset: FixedOffset) -> Mas
             format!("all {np} principle{} reflected on", plural(np))
         } else {
             format!(
-                "not yet reflected on: {} (write a reflection with `mm reflect --principle`)",
-                quote_list(&unreflected)
+                "not yet reflected on: {} (write a reflection with `mm reflect --goal {} --principle <name>`)",
+                quote_list(&unreflected),
+                goal.id
             )
         },
     });

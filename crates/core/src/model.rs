@@ -155,6 +155,13 @@ impl NewSkill {
     /// Check the input: a name that is not blank, a taxonomy reference that is a URI.
     pub fn validate(&self) -> Result<()> {
         non_blank("skill name", &self.name)?;
+        crate::validate::name("skill name", &self.name)?;
+        for t in [&self.taxonomy_uri, &self.description]
+            .into_iter()
+            .flatten()
+        {
+            crate::validate::text("skill description", t)?;
+        }
         if let Some(uri) = &self.taxonomy_uri
             && !looks_like_uri(uri)
         {
@@ -212,6 +219,7 @@ impl NewMicroSkill {
     /// A micro-skill needs a capability and at least one underlying principle.
     pub fn validate(&self) -> Result<()> {
         non_blank("micro-skill", &self.name)?;
+        crate::validate::name("micro-skill", &self.name)?;
         if self.principles.is_empty() {
             return Err(Error::invalid(
                 "a micro-skill needs at least one underlying principle (--principle \"...\"), \
@@ -221,6 +229,10 @@ impl NewMicroSkill {
         let mut seen = std::collections::HashSet::new();
         for p in &self.principles {
             non_blank("principle", &p.name)?;
+            crate::validate::name("principle", &p.name)?;
+            if let Some(d) = &p.description {
+                crate::validate::text("principle description", d)?;
+            }
             if !seen.insert(p.name.trim().to_lowercase()) {
                 return Err(Error::invalid(format!(
                     "principle {:?} is listed twice",
@@ -229,6 +241,9 @@ impl NewMicroSkill {
             }
         }
         for r in &self.resources {
+            if let Some(t) = &r.title {
+                crate::validate::text("resource title", t)?;
+            }
             if !looks_like_uri(&r.url) {
                 return Err(Error::invalid(format!(
                     "resource {:?} is not a link (expected https://...)",
@@ -388,6 +403,8 @@ impl NewGoal {
     /// A goal needs a deadline after its start and not in the past, a
     /// positive weekly budget and at least one done-when criterion.
     pub fn validate(&self, today: NaiveDate) -> Result<()> {
+        crate::validate::date("start", self.start)?;
+        crate::validate::date("deadline", self.deadline)?;
         if self.deadline < today {
             return Err(Error::invalid(format!(
                 "the deadline {} is in the past (today is {today})",
@@ -400,16 +417,7 @@ impl NewGoal {
                 self.deadline, self.start
             )));
         }
-        if self.weekly_minutes == 0 {
-            return Err(Error::invalid(
-                "the weekly budget must be more than zero minutes (e.g. --weekly 2h30m)",
-            ));
-        }
-        if self.weekly_minutes > 7 * 24 * 60 {
-            return Err(Error::invalid(
-                "the weekly budget is more minutes than a week has",
-            ));
-        }
+        crate::validate::weekly_budget(self.weekly_minutes)?;
         if self.criteria.is_empty() {
             return Err(Error::invalid(
                 "a goal needs at least one observable done-when criterion (--done-when \"...\")",
@@ -417,6 +425,7 @@ impl NewGoal {
         }
         for c in &self.criteria {
             non_blank("done-when criterion", c)?;
+            crate::validate::text("done-when criterion", c)?;
         }
         Ok(())
     }
@@ -478,6 +487,7 @@ impl NewSession {
         if self.ended_at <= self.started_at {
             return Err(Error::invalid("a session must end after it starts"));
         }
+        crate::validate::session_span(self.started_at, self.ended_at)?;
         if self.started_at > now {
             return Err(Error::invalid(format!(
                 "the session starts in the future ({}); log practice after it happened",
@@ -493,6 +503,10 @@ impl NewSession {
             )));
         }
         non_blank("session aim", &self.aim)?;
+        crate::validate::text("session aim", &self.aim)?;
+        for t in [&self.feedback, &self.notes].into_iter().flatten() {
+            crate::validate::text("session notes", t)?;
+        }
         if let Some(d) = self.difficulty
             && !(1..=5).contains(&d)
         {
@@ -513,7 +527,11 @@ pub enum Evidence {
 }
 
 impl Evidence {
-    fn validate(&self) -> Result<()> {
+    /// A link that is a URI, or a file hash that is a SHA-256 hex digest.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] saying which.
+    pub fn validate(&self) -> Result<()> {
         match self {
             Evidence::Link { url } if !looks_like_uri(url) => {
                 Err(Error::invalid(format!("evidence {url:?} is not a link")))
@@ -533,7 +551,8 @@ impl fmt::Display for Evidence {
         match self {
             Evidence::Link { url } => f.write_str(url),
             Evidence::File { name, sha256 } => {
-                write!(f, "{name} (sha256 {})", &sha256[..12.min(sha256.len())])
+                let short: String = sha256.chars().take(12).collect();
+                write!(f, "{name} (sha256 {short})")
             }
         }
     }
@@ -568,6 +587,18 @@ impl NewApplication {
     pub fn validate(&self, now: DateTime<Utc>) -> Result<()> {
         non_blank("where the skill was applied (--where)", &self.context)?;
         non_blank("outcome", &self.outcome)?;
+        crate::validate::moment("application time", self.at)?;
+        for t in [&self.context, &self.outcome]
+            .into_iter()
+            .chain(self.impact.as_ref())
+        {
+            crate::validate::text("application", t)?;
+        }
+        match &self.evidence {
+            Some(Evidence::File { name, .. }) => crate::validate::name("evidence file name", name)?,
+            Some(Evidence::Link { url }) => crate::validate::name("evidence link", url)?,
+            None => {}
+        }
         if self.at > now {
             return Err(Error::invalid("an application cannot be in the future"));
         }
@@ -655,6 +686,13 @@ pub struct NewReflection {
 impl NewReflection {
     /// A reflection says something in at least one of its three parts.
     pub fn validate(&self) -> Result<()> {
+        crate::validate::moment("reflection time", self.at)?;
+        if let ReflectionTarget::Week { week } = self.target {
+            crate::validate::week(week)?;
+        }
+        for t in [&self.worked, &self.didnt, &self.next] {
+            crate::validate::text("reflection", t)?;
+        }
         if [&self.worked, &self.didnt, &self.next]
             .iter()
             .all(|s| s.trim().is_empty())

@@ -4,7 +4,8 @@
 //! Everything relative takes "today" or "now" as an argument.
 
 use crate::error::{Error, Result};
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use crate::validate::{FIRST_YEAR, LAST_YEAR};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 
 /// Parse a positive duration in minutes: `90`, `90m`, `45min`, `1h`, `1h30m`,
 /// `1.5h`, `2h 15m`.
@@ -69,11 +70,28 @@ pub fn format_minutes(m: u32) -> String {
     }
 }
 
+/// A date typed as `s` that falls outside the storable years.
+fn out_of_range(s: &str) -> Error {
+    Error::invalid(format!(
+        "{s:?} is out of range: dates must fall in the years {FIRST_YEAR} to {LAST_YEAR}"
+    ))
+}
+
+/// `today` moved by `days`, refused (never a panic) when it leaves the
+/// storable years.
+fn shift(today: NaiveDate, days: i64, s: &str) -> Result<NaiveDate> {
+    TimeDelta::try_days(days)
+        .and_then(|d| today.checked_add_signed(d))
+        .filter(|d| (FIRST_YEAR..=LAST_YEAR).contains(&d.year()))
+        .ok_or_else(|| out_of_range(s))
+}
+
 /// Parse a calendar date: `2026-12-08`, `today`, `tomorrow`, `yesterday`,
 /// or an offset from today such as `+10d`, `+2w`, `-3d`.
 ///
 /// # Errors
-/// [`Error::Invalid`] when it is none of those.
+/// [`Error::Invalid`] when it is none of those, or when the date falls
+/// outside the years 1970–9999 (see [`crate::validate`]).
 pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate> {
     let t = s.trim().to_ascii_lowercase();
     let bad = || {
@@ -82,26 +100,50 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate> {
         ))
     };
     match t.as_str() {
-        "today" => return Ok(today),
-        "tomorrow" => return Ok(today + Duration::days(1)),
-        "yesterday" => return Ok(today - Duration::days(1)),
+        "today" => return shift(today, 0, s),
+        "tomorrow" => return shift(today, 1, s),
+        "yesterday" => return shift(today, -1, s),
         _ => {}
     }
     if let Some(sign) = t.chars().next().filter(|c| *c == '+' || *c == '-') {
         let body = &t[1..];
         let (num, unit) = body.split_at(body.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
-        let n: i64 = num.parse().map_err(|_| bad())?;
-        let days = match unit {
-            "d" | "day" | "days" => n,
-            "w" | "wk" | "week" | "weeks" => n * 7,
+        if num.is_empty() {
+            return Err(bad());
+        }
+        let per = match unit {
+            "d" | "day" | "days" => 1,
+            "w" | "wk" | "week" | "weeks" => 7,
             _ => return Err(bad()),
         };
+        // Twenty digits overflow an i64: that is out of range, not a typo.
+        let days = num
+            .parse::<i64>()
+            .ok()
+            .and_then(|n| n.checked_mul(per))
+            .ok_or_else(|| out_of_range(s))?;
         let days = if sign == '-' { -days } else { days };
-        return today
-            .checked_add_signed(Duration::days(days))
-            .ok_or_else(bad);
+        return shift(today, days, s);
     }
-    NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| bad())
+    let d = NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| bad())?;
+    shift(d, 0, s)
+}
+
+/// The first day of a look-back of `days` days ending `today` (`--days 7`
+/// covers today and the six days before; 0 counts as 1).
+///
+/// # Errors
+/// [`Error::Invalid`] when the look-back reaches before 1970.
+pub fn lookback(today: NaiveDate, days: u32) -> Result<NaiveDate> {
+    let back = i64::from(days.max(1)) - 1;
+    TimeDelta::try_days(back)
+        .and_then(|d| today.checked_sub_signed(d))
+        .filter(|d| d.year() >= FIRST_YEAR)
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "--days {days} reaches back before {FIRST_YEAR}: give fewer days"
+            ))
+        })
 }
 
 /// Parse a local moment: `now`, a date (see [`parse_date`]) optionally
@@ -128,6 +170,7 @@ pub fn parse_local_datetime(s: &str, now: NaiveDateTime) -> Result<NaiveDateTime
         "%Y-%m-%d %H:%M",
     ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(t, fmt) {
+            shift(dt.date(), 0, s)?;
             return Ok(dt);
         }
     }
@@ -138,7 +181,13 @@ pub fn parse_local_datetime(s: &str, now: NaiveDateTime) -> Result<NaiveDateTime
         Some((d, tm)) => (d, Some(tm)),
         None => (t, None),
     };
-    let date = parse_date(date_part, now.date()).map_err(|_| bad())?;
+    let date = parse_date(date_part, now.date()).map_err(|e| {
+        if e.to_string().contains("out of range") {
+            out_of_range(s)
+        } else {
+            bad()
+        }
+    })?;
     let time = match time_part {
         Some(tm) => parse_time(tm.trim()).map_err(|_| bad())?,
         None => NaiveTime::from_hms_opt(12, 0, 0).ok_or_else(bad)?,
@@ -202,6 +251,39 @@ mod tests {
     }
 
     #[test]
+    fn dates_outside_the_storable_years_are_refused() {
+        let today = d(2026, 11, 25);
+        for far in [
+            "+99999999999d",
+            "-3000000d",
+            "+99999999999999999999w",
+            "-30000d",
+            "1969-12-31",
+            "+3000000w",
+        ] {
+            let err = parse_date(far, today).unwrap_err().to_string();
+            assert!(err.contains("1970 to 9999"), "{far}: {err}");
+        }
+        let now = today.and_hms_opt(9, 0, 0).unwrap();
+        let err = parse_local_datetime("-3000000d 07:00", now)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("1970 to 9999"), "{err}");
+        assert!(parse_local_datetime("0001-01-01 07:00", now).is_err());
+        assert_eq!(parse_date("9999-12-31", today).unwrap(), d(9999, 12, 31));
+    }
+
+    #[test]
+    fn lookbacks() {
+        let today = d(2026, 11, 25);
+        assert_eq!(lookback(today, 7).unwrap(), d(2026, 11, 19));
+        assert_eq!(lookback(today, 1).unwrap(), today);
+        assert_eq!(lookback(today, 0).unwrap(), today);
+        let err = lookback(today, 100_000_000).unwrap_err().to_string();
+        assert!(err.contains("before 1970"), "{err}");
+    }
+
+    #[test]
     fn moments() {
         let now = d(2026, 11, 25).and_hms_opt(9, 15, 0).unwrap();
         let at = |s| parse_local_datetime(s, now).unwrap();
@@ -245,6 +327,29 @@ mod tests {
         #[test]
         fn dates_never_panic(s in ".{0,16}") {
             let _ = parse_date(&s, NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
+        }
+
+        /// Offsets of any size: a storable date or a clear refusal, never a panic.
+        #[test]
+        fn offsets_never_panic(s in "[+-][0-9]{1,20}[dwmh]") {
+            let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+            if let Ok(d) = parse_date(&s, today) {
+                proptest::prop_assert!((FIRST_YEAR..=LAST_YEAR).contains(&d.year()));
+            }
+            let now = today.and_hms_opt(9, 0, 0).unwrap();
+            let moment = format!("{s} 07:00");
+            if let Ok(t) = parse_local_datetime(&moment, now) {
+                proptest::prop_assert!((FIRST_YEAR..=LAST_YEAR).contains(&t.year()));
+            }
+        }
+
+        /// `--days` up to u32::MAX: a first day in range or a clear refusal.
+        #[test]
+        fn lookback_never_panics(days in proptest::num::u32::ANY, y in 1970i32..=9999) {
+            let today = NaiveDate::from_ymd_opt(y, 6, 15).unwrap();
+            if let Ok(first) = lookback(today, days) {
+                proptest::prop_assert!(first <= today && first.year() >= FIRST_YEAR);
+            }
         }
     }
 }

@@ -26,7 +26,7 @@
 //! # let goal = Goal { id: GoalId(1), micro_skill_id: MicroSkillId(1), target_level: Level::Competent,
 //! #   state: GoalState::Active, start: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
 //! #   deadline: NaiveDate::from_ymd_opt(2026, 12, 20).unwrap(), weekly_minutes: 150,
-//! #   criteria: vec![], extensions: vec![], created_at: Utc::now(), closed_at: None, abandon_reason: None };
+//! #   criteria: vec![], extensions: vec![], created_at: Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap(), closed_at: None, abandon_reason: None };
 //! let availability = Availability::parse("mon-fri 07:00-07:40, sat 10:00-11:30", "Europe/Paris").unwrap();
 //! let now = Utc.with_ymd_and_hms(2026, 11, 23, 5, 0, 0).unwrap();
 //! let req = PlanRequest { goal: &goal, availability: &availability, minutes_done: 0, now,

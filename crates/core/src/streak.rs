@@ -272,7 +272,7 @@ mod tests {
             weekly_minutes: 140,
             criteria: vec![],
             extensions: vec![],
-            created_at: Utc::now(),
+            created_at: Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap(),
             closed_at: None,
             abandon_reason: None,
         };

@@ -19,6 +19,7 @@ impl Store {
         new.validate(now)?;
         let goal = self.get_goal(new.goal_id).await?;
         ensure_open(&goal)?;
+        mm_core::validate::session_in_goal(new.started_at, &goal)?;
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
             "INSERT INTO sessions (goal_id, started_at, ended_at, focused_minutes, interruptions, aim,

@@ -3,6 +3,7 @@
 
 use crate::Global;
 use crate::ctx::Ctx;
+use crate::ui::outln;
 use anyhow::Result;
 use clap::Subcommand;
 use mm_core::GoalId;
@@ -39,10 +40,12 @@ pub fn run(cmd: ArcCmd, g: &Global) -> Result<()> {
             if ctx.json {
                 return ctx.print_json(&arc);
             }
-            println!(
+            outln!(
                 "Arc {}: {}. Link goals to it: mm arc assign <goal> {}",
-                arc.id, arc.name, arc.id
-            );
+                arc.id,
+                arc.name,
+                arc.id
+            )?;
         }
         ArcCmd::List => {
             let arcs = ctx.block(ctx.store.list_arcs())?;
@@ -52,7 +55,7 @@ pub fn run(cmd: ArcCmd, g: &Global) -> Result<()> {
                 return ctx.print_json(&serde_json::json!({ "arcs": arcs, "goals": m }));
             }
             if arcs.is_empty() {
-                println!("No arcs yet: mm arc add \"data analysis\"");
+                outln!("No arcs yet: mm arc add \"data analysis\"")?;
             }
             for a in &arcs {
                 let mut goals: Vec<String> = members
@@ -61,7 +64,7 @@ pub fn run(cmd: ArcCmd, g: &Global) -> Result<()> {
                     .map(|(g, _)| g.to_string())
                     .collect();
                 goals.sort();
-                println!(
+                outln!(
                     "{}: {}{} — goals: {}",
                     a.id,
                     a.name,
@@ -74,7 +77,7 @@ pub fn run(cmd: ArcCmd, g: &Global) -> Result<()> {
                     } else {
                         goals.join(", ")
                     }
-                );
+                )?;
             }
             let mut standalone: Vec<String> = members
                 .iter()
@@ -83,7 +86,7 @@ pub fn run(cmd: ArcCmd, g: &Global) -> Result<()> {
                 .collect();
             standalone.sort();
             if !standalone.is_empty() {
-                println!("standalone: goals {}", standalone.join(", "));
+                outln!("standalone: goals {}", standalone.join(", "))?;
             }
         }
         ArcCmd::Assign { goal, arc } => {
@@ -97,8 +100,8 @@ pub fn run(cmd: ArcCmd, g: &Global) -> Result<()> {
                 return ctx.print_json(&m);
             }
             match m {
-                Membership::Standalone => println!("Goal {goal} is standalone (a quick win)."),
-                Membership::Arc(a) => println!("Goal {goal} builds toward arc {a}."),
+                Membership::Standalone => outln!("Goal {goal} is standalone (a quick win).")?,
+                Membership::Arc(a) => outln!("Goal {goal} builds toward arc {a}.")?,
             }
         }
     }

@@ -4,6 +4,7 @@
 
 use crate::Global;
 use crate::exit::Exit;
+use crate::ui::outln;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Subcommand};
 use mm_core::{GoalId, GoalState};
@@ -180,7 +181,7 @@ pub fn run(args: BadgeArgs, g: &Global) -> Result<()> {
 }
 
 fn print_json(v: &Value) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(v)?);
+    outln!("{}", serde_json::to_string_pretty(v)?)?;
     Ok(())
 }
 
@@ -191,12 +192,12 @@ fn run_issuer(c: IssuerCommand, dir: &Path, g: &Global) -> Result<()> {
             if g.json {
                 print_json(&serde_json::to_value(&issuer.record)?)?;
             } else {
-                println!("Issuer {} created.", issuer.record.id);
-                println!("Keys (mode 0600): {}", dir.join("keys").display());
-                println!(
+                outln!("Issuer {} created.", issuer.record.id)?;
+                outln!("Keys (mode 0600): {}", dir.join("keys").display())?;
+                outln!(
                     "Next: `mm badge issuer export site/` and publish site/ at {}",
                     issuer.record.url
-                );
+                )?;
             }
         }
         IssuerCommand::Show => {
@@ -204,10 +205,10 @@ fn run_issuer(c: IssuerCommand, dir: &Path, g: &Global) -> Result<()> {
             if g.json {
                 print_json(&serde_json::to_value(&issuer.record)?)?;
             } else {
-                println!("{} ({})", issuer.record.name, issuer.record.id);
-                println!("url: {}", issuer.record.url);
+                outln!("{} ({})", issuer.record.name, issuer.record.id)?;
+                outln!("url: {}", issuer.record.url)?;
                 for k in &issuer.record.keys {
-                    println!(
+                    outln!(
                         "key {}: {} created {}{}",
                         k.fragment,
                         k.ed25519_multikey,
@@ -216,17 +217,17 @@ fn run_issuer(c: IssuerCommand, dir: &Path, g: &Global) -> Result<()> {
                             .as_deref()
                             .map(|r| format!(", retired {r}"))
                             .unwrap_or_default()
-                    );
+                    )?;
                 }
             }
         }
         IssuerCommand::Rotate => {
             let mut issuer = Issuer::load(dir)?;
             issuer.rotate(chrono::Utc::now())?;
-            println!(
+            outln!(
                 "New signing key {}; older keys stay in the DID document. Re-export and publish.",
                 issuer.verification_method()
-            );
+            )?;
         }
         IssuerCommand::Export { dir: out } => {
             let issuer = Issuer::load(dir)?;
@@ -234,14 +235,14 @@ fn run_issuer(c: IssuerCommand, dir: &Path, g: &Global) -> Result<()> {
             if g.json {
                 print_json(&serde_json::json!({ "written": written }))?;
             } else {
-                println!(
+                outln!(
                     "Wrote {} files to {}; publish them at {}",
                     written.len(),
                     out.display(),
                     issuer.record.url
-                );
+                )?;
                 for w in written {
-                    println!("  {w}");
+                    outln!("  {w}")?;
                 }
             }
         }
@@ -269,7 +270,7 @@ fn write(out: &Path, rel: &str, text: &str, written: &mut Vec<String>) -> Result
         std::fs::create_dir_all(parent)
             .with_context(|| format!("creating {}", parent.display()))?;
     }
-    std::fs::write(&p, text).with_context(|| format!("writing {}", p.display()))?;
+    crate::outfile::write(&p, text.as_bytes())?;
     written.push(rel.to_owned());
     Ok(())
 }
@@ -489,20 +490,22 @@ fn run_issue(a: IssueArgs, dir: &Path, g: &Global) -> Result<()> {
         ("rs256.jwt", &issued.jwt_rs256),
     ] {
         let p = a.out.join(format!("{stem}.{ext}"));
-        std::fs::write(&p, body).with_context(|| format!("writing {}", p.display()))?;
+        crate::outfile::write(&p, body.as_bytes())?;
         files.push(p.display().to_string());
     }
     if g.json {
         print_json(&serde_json::json!({ "id": issued.id, "goal": goal.id, "files": files }))?;
     } else {
-        println!(
+        outln!(
             "Issued {} for goal {} ({}).",
-            issued.id, goal.id, ev.micro_skill.name
-        );
+            issued.id,
+            goal.id,
+            ev.micro_skill.name
+        )?;
         for f in files {
-            println!("  {f}");
+            outln!("  {f}")?;
         }
-        println!("Verify: mm badge verify {stem}.json --issuer-doc <exported did.json>");
+        outln!("Verify: mm badge verify {stem}.json --issuer-doc <exported did.json>")?;
     }
     Ok(())
 }
@@ -525,11 +528,11 @@ fn run_list(g: &Global) -> Result<()> {
         return print_json(&Value::Array(v));
     }
     if list.is_empty() {
-        println!("No badges issued yet. Achieve a goal, then `mm badge issue <goal>`.");
+        outln!("No badges issued yet. Achieve a goal, then `mm badge issue <goal>`.")?;
     }
     for c in list {
         let cred: Value = serde_json::from_str(&c.credential).unwrap_or(Value::Null);
-        println!(
+        outln!(
             "{}  goal {}  {}  {}{}",
             c.id,
             c.goal_id,
@@ -538,7 +541,7 @@ fn run_list(g: &Global) -> Result<()> {
             c.revocation_reason
                 .map(|r| format!("  REVOKED: {r}"))
                 .unwrap_or_default()
-        );
+        )?;
     }
     Ok(())
 }
@@ -547,9 +550,9 @@ fn run_show(a: ShowArgs, g: &Global) -> Result<()> {
     let ctx = crate::ctx::Ctx::open(g)?;
     let c = ctx.block(ctx.store.get_credential(&full_id(&a.id)))?;
     match a.jwt.as_deref() {
-        Some("eddsa") => println!("{}", c.jwt_eddsa),
-        Some(_) => println!("{}", c.jwt_rs256),
-        None => println!("{}", c.credential),
+        Some("eddsa") => outln!("{}", c.jwt_eddsa)?,
+        Some(_) => outln!("{}", c.jwt_rs256)?,
+        None => outln!("{}", c.credential)?,
     }
     Ok(())
 }
@@ -615,11 +618,11 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
     if g.json {
         print_json(&serde_json::to_value(&report)?)?;
     } else {
-        println!(
+        outln!(
             "{} ({})",
             report.credential_id.as_deref().unwrap_or("credential"),
             report.format
-        );
+        )?;
         for s in &report.steps {
             let (mark, detail) = match &s.check {
                 Check::Pass(d) => ("pass", d),
@@ -627,9 +630,9 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
                 Check::Fail(d) => ("FAIL", d),
                 Check::Skipped(d) => ("skipped", d),
             };
-            println!("  {:<11} {:<11} {}", s.name, mark, detail);
+            outln!("  {:<11} {:<11} {}", s.name, mark, detail)?;
         }
-        println!(
+        outln!(
             "{}",
             match report.verdict {
                 Verdict::Valid => "VALID: every step passed.",
@@ -637,7 +640,7 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
                     "UNCONFIRMED: the signature is valid, but not everything could be confirmed offline.",
                 Verdict::Invalid => "INVALID.",
             }
-        );
+        )?;
     }
     match report.verdict {
         Verdict::Valid => Ok(()),
@@ -657,16 +660,15 @@ fn run_revoke(a: RevokeArgs, dir: &Path, g: &Global) -> Result<()> {
     let mut list = revocation_list(&issuer)?;
     list.revoke(&id, &a.reason)?;
     let path = issuer.dir().join("revocations.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&list)?)
-        .with_context(|| format!("writing {}", path.display()))?;
+    crate::outfile::write(&path, serde_json::to_string_pretty(&list)?.as_bytes())?;
     if g.json {
         print_json(&serde_json::to_value(&list)?)?;
     } else {
-        println!("Revoked {id}: {}", a.reason.trim());
-        println!(
+        outln!("Revoked {id}: {}", a.reason.trim())?;
+        outln!(
             "Publish it: `mm badge issuer export <dir>` writes credentials/revocations.json for {}",
             list.id
-        );
+        )?;
     }
     Ok(())
 }
@@ -714,7 +716,7 @@ fn run_bake(a: BakeArgs, g: &Global) -> Result<()> {
         mm_credentials::bake::Payload::Json(&payload_text)
     };
     let svg = mm_credentials::bake::bake(&image, payload)?;
-    std::fs::write(&a.svg, svg).with_context(|| format!("writing {}", a.svg.display()))?;
-    println!("Baked into {}", a.svg.display());
+    crate::outfile::write(&a.svg, svg.as_bytes())?;
+    outln!("Baked into {}", a.svg.display())?;
     Ok(())
 }

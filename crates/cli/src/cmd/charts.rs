@@ -8,7 +8,8 @@
 
 use crate::cmd::profile;
 use crate::ctx::Ctx;
-use anyhow::{Context as _, Result};
+use crate::ui::outln;
+use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 use clap::Args;
 use mm_core::balance::{Balance, balance};
@@ -139,11 +140,11 @@ pub fn insight(ctx: &Ctx, from: NaiveDate, to: NaiveDate) -> Result<Insight> {
 }
 
 /// Print the charts after the review's own lines.
-pub fn print(i: &Insight) {
-    println!();
-    println!("Progress to deadline (█ done, │ time gone)");
+pub fn print(i: &Insight) -> anyhow::Result<()> {
+    outln!()?;
+    outln!("Progress to deadline (█ done, │ time gone)")?;
     if i.progress.is_empty() {
-        println!("  no open goals");
+        outln!("  no open goals")?;
     }
     for p in &i.progress {
         let width = 30usize;
@@ -157,7 +158,7 @@ pub fn print(i: &Insight) {
         if mark < width {
             bar[mark] = '│';
         }
-        println!(
+        outln!(
             "  goal {:>3} [{}] {:>3.0}% {} of {} by {} · {}",
             p.goal,
             bar.into_iter().collect::<String>(),
@@ -166,14 +167,14 @@ pub fn print(i: &Insight) {
             format_minutes(p.minutes_planned),
             p.deadline,
             p.status.as_str()
-        );
+        )?;
     }
-    println!();
+    outln!()?;
     let due: u32 = i.retention_forecast.iter().map(|d| d.due).sum();
-    println!(
+    outln!(
         "Retention, next 30 days: {due} refresher{} due",
         if due == 1 { "" } else { "s" }
-    );
+    )?;
     if i.retention_forecast.iter().any(|d| d.mean_recall.is_some()) {
         let spark: String = i
             .retention_forecast
@@ -190,11 +191,11 @@ pub fn print(i: &Insight) {
             .last()
             .and_then(|d| d.mean_recall)
             .unwrap_or(0.0);
-        println!(
+        outln!(
             "  predicted recall without refreshers {spark} {:.0}% → {:.0}%",
             first * 100.0,
             last * 100.0
-        );
+        )?;
         let dues: String = i
             .retention_forecast
             .iter()
@@ -204,24 +205,25 @@ pub fn print(i: &Insight) {
                 _ => '+',
             })
             .collect();
-        println!("  refreshers due per day               {dues}");
+        outln!("  refreshers due per day               {dues}")?;
     } else {
-        println!("  nothing to keep alive yet (refreshers start when a goal is achieved)");
+        outln!("  nothing to keep alive yet (refreshers start when a goal is achieved)")?;
     }
-    println!();
+    outln!()?;
     let b = &i.balance;
-    println!(
+    outln!(
         "Balance, {} → {} (deeper study vs quick wins)",
-        b.from, b.to
-    );
+        b.from,
+        b.to
+    )?;
     if b.total == 0 {
-        println!("  no practice in the last 30 days");
+        outln!("  no practice in the last 30 days")?;
     } else {
         let width = 30.0;
         let d = (f64::from(b.deeper) / f64::from(b.total) * width).round() as usize;
         let q = (f64::from(b.quick_wins) / f64::from(b.total) * width).round() as usize;
         let u = (width as usize).saturating_sub(d + q);
-        println!(
+        outln!(
             "  [{}{}{}] deeper {} · quick wins {} · unassigned {}",
             "█".repeat(d),
             "▒".repeat(q),
@@ -229,16 +231,17 @@ pub fn print(i: &Insight) {
             format_minutes(b.deeper),
             format_minutes(b.quick_wins),
             format_minutes(b.unassigned)
-        );
+        )?;
         for a in b.arcs.iter().filter(|a| a.minutes > 0) {
-            println!("    {}: {}", a.name, format_minutes(a.minutes));
+            outln!("    {}: {}", a.name, format_minutes(a.minutes))?;
         }
     }
     if let Some(w) = &b.warning {
-        println!("  ⚠ {w}");
+        outln!("  ⚠ {w}")?;
     }
-    println!();
-    println!("Streak: {}", i.streak.summary());
+    outln!()?;
+    outln!("Streak: {}", i.streak.summary())?;
+    Ok(())
 }
 
 fn spark_char(v: f32) -> char {
@@ -545,6 +548,6 @@ fn axis(o: &mut String, x: f64, y: f64, w: f64, h: f64, max: f64, unit: &str) {
 }
 
 /// Write the SVG to `path`.
-pub fn write_svg(i: &Insight, path: &PathBuf) -> Result<()> {
-    std::fs::write(path, svg(i)).with_context(|| format!("cannot write {}", path.display()))
+pub fn write_svg(i: &Insight, path: &std::path::Path) -> Result<()> {
+    crate::outfile::write(path, svg(i).as_bytes())
 }

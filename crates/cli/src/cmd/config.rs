@@ -2,6 +2,7 @@
 
 use crate::Global;
 use crate::ctx::{Ctx, MASTERY_RULE_KEY};
+use crate::ui::outln;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
@@ -53,12 +54,12 @@ pub fn run(cmd: ConfigCmd, g: &Global) -> Result<()> {
             if ctx.json {
                 return ctx.print_json(&rule);
             }
-            println!(
+            outln!(
                 "Mastery rule: every done-when criterion ticked, at least one real application, every principle reflected on, and at least {} sessions on {} different days covering {:.0}% of the planned minutes.",
                 rule.min_sessions,
                 rule.min_days,
                 rule.min_minutes_share * 100.0
-            );
+            )?;
         }
     }
     Ok(())

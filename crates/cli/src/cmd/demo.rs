@@ -6,6 +6,7 @@
 
 use crate::Global;
 use crate::ctx::Ctx;
+use crate::ui::outln;
 use anyhow::{Result, bail};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use mm_core::*;
@@ -246,19 +247,20 @@ pub fn run(g: &Global) -> Result<()> {
     if ctx.json {
         return ctx.print_json(&serde_json::json!({ "achieved": g1.id, "in_progress": g2.id }));
     }
-    println!("Loaded the demo journey into {}:", ctx.store.location());
-    println!(
+    outln!("Loaded the demo journey into {}:", ctx.store.location())?;
+    outln!(
         "  goal {}: pivot tables in two weeks — {} through the mastery rule",
-        g1.id, g1.state
-    );
-    println!(
+        g1.id,
+        g1.state
+    )?;
+    outln!(
         "  goal {}: SQL joins — in progress, {} days to go",
         g2.id,
         (g2.deadline - today).num_days()
-    );
-    println!(
+    )?;
+    outln!(
         "Next: mm status · mm goal show {} · mm review --days 30",
         g2.id
-    );
+    )?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use crate::Global;
 use crate::ctx::Ctx;
+use crate::ui::outln;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use mm_discover::market::{MarketReport, Options};
@@ -219,7 +220,7 @@ pub fn run(a: DiscoverArgs, g: &Global) -> Result<()> {
         v["market_source"] = market.as_ref().map(|m| m.1.clone()).into();
         return crate::ctx::print_json(&v);
     }
-    print_ranking(&ranking, market.as_ref().map(|m| m.1.as_str()), a.explain);
+    print_ranking(&ranking, market.as_ref().map(|m| m.1.as_str()), a.explain)?;
     Ok(())
 }
 
@@ -269,25 +270,25 @@ fn choice_lines(r: &Role) -> Vec<String> {
     out
 }
 
-fn print_ranking(r: &Ranking, market: Option<&str>, explain: bool) {
-    println!("Role: {}", role_line(&r.role));
+fn print_ranking(r: &Ranking, market: Option<&str>, explain: bool) -> anyhow::Result<()> {
+    outln!("Role: {}", role_line(&r.role))?;
     for l in choice_lines(&r.role) {
-        println!("{l}");
+        outln!("{l}")?;
     }
     match market {
-        Some(m) => println!("Postings: {} ({} postings)", m, r.market_postings),
-        None => println!("Postings: none (--no-market)"),
+        Some(m) => outln!("Postings: {} ({} postings)", m, r.market_postings)?,
+        None => outln!("Postings: none (--no-market)")?,
     }
     if r.held_skipped > 0 {
-        println!(
+        outln!(
             "Left out: {} candidate skill(s) you already hold.",
             r.held_skipped
-        );
+        )?;
     }
     let weights: Vec<String> = WEIGHTS.iter().map(|(n, w)| format!("{n} {w:.2}")).collect();
-    println!("Score = Σ component × weight ({}).", weights.join(", "));
-    println!();
-    println!("Micro-skills to learn (narrow, concrete; `mm goal new --from <#>` to commit):");
+    outln!("Score = Σ component × weight ({}).", weights.join(", "))?;
+    outln!()?;
+    outln!("Micro-skills to learn (narrow, concrete; `mm goal new --from <#>` to commit):")?;
     let mut t = crate::ui::table([
         "#", "skill", "type", "score", "esco", "peers", "onet", "market", "close", "micro",
     ]);
@@ -305,18 +306,18 @@ fn print_ranking(r: &Ranking, market: Option<&str>, explain: bool) {
             comp(c, "micro"),
         ]);
     }
-    println!("{t}");
+    outln!("{t}")?;
     if explain {
         for c in &r.micro {
-            explain_one(c);
+            explain_one(c)?;
         }
     }
     if !r.arcs.is_empty() {
-        println!();
-        println!("Broad competences, as arcs of narrower skills (take one step at a time):");
+        outln!()?;
+        outln!("Broad competences, as arcs of narrower skills (take one step at a time):")?;
         for c in &r.arcs {
             let steps: Vec<&str> = c.narrower.iter().map(|n| n.label.as_str()).collect();
-            println!(
+            outln!(
                 "  {}. {} ({:.3}) → {}",
                 c.rank,
                 c.label,
@@ -326,26 +327,35 @@ fn print_ranking(r: &Ranking, market: Option<&str>, explain: bool) {
                 } else {
                     steps.join(" · ")
                 }
-            );
+            )?;
             if explain {
-                explain_one(c);
+                explain_one(c)?;
             }
         }
     }
+    Ok(())
 }
 
-fn explain_one(c: &Candidate) {
-    println!();
-    println!(
+fn explain_one(c: &Candidate) -> anyhow::Result<()> {
+    outln!()?;
+    outln!(
         "#{} {} — score {:.3}  <{}>",
-        c.rank, c.label, c.score, c.uri
-    );
+        c.rank,
+        c.label,
+        c.score,
+        c.uri
+    )?;
     for x in &c.components {
-        println!(
+        outln!(
             "    {:<9} {:.2} × {:.2} = {:.3}  {}",
-            x.name, x.value, x.weight, x.points, x.evidence
-        );
+            x.name,
+            x.value,
+            x.weight,
+            x.points,
+            x.evidence
+        )?;
     }
+    Ok(())
 }
 
 /// For `mm goal new --from <rank|uri>`: find or create the skill and create
@@ -419,14 +429,14 @@ pub fn micro_from_suggestion(ctx: &Ctx, from: &str) -> Result<(mm_core::MicroSki
         ),
     )?;
     if !ctx.json {
-        println!("Skill {}: {} <{}>", stored.id, stored.name, d.skill_uri);
-        println!("Micro-skill {}: {}", micro.id, micro.name);
+        outln!("Skill {}: {} <{}>", stored.id, stored.name, d.skill_uri)?;
+        outln!("Micro-skill {}: {}", micro.id, micro.name)?;
         for p in &micro.principles {
-            println!("  principle: {}", p.name);
+            outln!("  principle: {}", p.name)?;
         }
-        println!(
+        outln!(
             "(Edit the wording, principles and criteria to fit your work: see `mm micro --help`.)"
-        );
+        )?;
     }
     Ok((micro, d.done_when))
 }

@@ -1,6 +1,7 @@
 //! `mm eval`: measure the rankers against published benchmarks.
 
 use super::map::{Ranker, Ranking};
+use crate::ui::outln;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use mm_taxonomy::Taxonomy;
@@ -85,14 +86,19 @@ fn skill_linking(
             "label_space": tax.esco_version,
         }));
         if !g.json {
-            println!(
+            outln!(
                 "{f}: {} scored sentences ({} rows)  RP@5 {:.2}  RP@10 {:.2}  MRR@{MRR_CUTOFF} {:.2}  [{ranker:?}, {}]",
-                m.sentences, b.rows, m.rp5, m.rp10, m.mrr, tax.esco_version
-            );
+                m.sentences,
+                b.rows,
+                m.rp5,
+                m.rp10,
+                m.mrr,
+                tax.esco_version
+            )?;
         }
     }
     if g.json {
-        println!("{}", serde_json::to_string_pretty(&results)?);
+        outln!("{}", serde_json::to_string_pretty(&results)?)?;
     }
     Ok(())
 }

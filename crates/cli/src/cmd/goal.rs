@@ -5,6 +5,7 @@ use crate::Global;
 use crate::ctx::Ctx;
 use crate::exit::Exit;
 use crate::ui;
+use crate::ui::outln;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use mm_core::mastery::MasteryReport;
@@ -136,7 +137,7 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
             if ctx.json {
                 return ctx.print_json(&goal);
             }
-            println!(
+            outln!(
                 "Goal {}: {} by {} ({} a week, {} in all), target level {}.",
                 goal.id,
                 micro.name,
@@ -144,11 +145,12 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
                 format_minutes(goal.weekly_minutes),
                 format_minutes(goal.planned_minutes()),
                 goal.target_level
-            );
-            println!(
+            )?;
+            outln!(
                 "Next: practise: mm practice start {} --aim \"<one specific thing>\"  (or log one: mm practice log {} 30m --aim ...)",
-                goal.id, goal.id
-            );
+                goal.id,
+                goal.id
+            )?;
         }
         GoalCmd::List { all } => {
             let goals = ctx.block(ctx.store.list_goals())?;
@@ -162,7 +164,7 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
                 return ctx.print_json(&goals);
             }
             if goals.is_empty() {
-                println!("No open goals. Commit to one with `mm goal new`, or see all with --all.");
+                outln!("No open goals. Commit to one with `mm goal new`, or see all with --all.")?;
                 return Ok(());
             }
             let mut t = ui::table(["id", "micro-skill", "state", "deadline", "minutes", "pace"]);
@@ -189,7 +191,7 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
                     },
                 ]);
             }
-            println!("{t}");
+            outln!("{t}")?;
         }
         GoalCmd::Show { goal } => {
             let ev = ctx.block(ctx.store.goal_evidence(goal))?;
@@ -215,16 +217,16 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
                 });
             }
             let gl = &ev.goal;
-            println!("Goal {}: {}", gl.id, ev.micro_skill.name);
-            println!(
+            outln!("Goal {}: {}", gl.id, ev.micro_skill.name)?;
+            outln!(
                 "  {} · target level {} · {} → {} · {} a week",
                 gl.state,
                 gl.target_level,
                 gl.start,
                 gl.deadline,
                 format_minutes(gl.weekly_minutes)
-            );
-            println!(
+            )?;
+            outln!(
                 "  principles: {}",
                 ev.micro_skill
                     .principles
@@ -232,28 +234,28 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
                     .map(|p| p.name.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
-            );
-            println!("  done when:");
+            )?;
+            outln!("  done when:")?;
             for (i, c) in gl.criteria.iter().enumerate() {
-                println!("    {} {}. {}", ui::mark(c.met_at.is_some()), i + 1, c.text);
+                outln!("    {} {}. {}", ui::mark(c.met_at.is_some()), i + 1, c.text)?;
             }
             for e in &gl.extensions {
-                println!(
+                outln!(
                     "  extended on {} from {} to {}: {}",
                     e.at.with_timezone(&ctx.offset).date_naive(),
                     e.old_deadline,
                     e.new_deadline,
                     e.reason
-                );
+                )?;
             }
             if let Some(r) = &gl.abandon_reason {
-                println!("  abandoned: {r}");
+                outln!("  abandoned: {r}")?;
             }
             if !gl.state.is_closed() {
-                print_pace(&p, gl);
+                print_pace(&p, gl)?;
             }
-            println!("  mastery:");
-            print_report(&report);
+            outln!("  mastery:")?;
+            print_report(&report)?;
         }
         GoalCmd::Tick {
             goal,
@@ -266,11 +268,11 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
             }
             let c = &gl.criteria[criterion - 1];
             let open = gl.criteria.iter().filter(|c| c.met_at.is_none()).count();
-            println!("{} {}. {}", ui::mark(!undo), criterion, c.text);
-            println!(
+            outln!("{} {}. {}", ui::mark(!undo), criterion, c.text)?;
+            outln!(
                 "{open} of {} criteria still open. `mm goal check {goal}` asks the mastery rule.",
                 gl.criteria.len()
-            );
+            )?;
         }
         GoalCmd::Extend { goal, to, reason } => {
             let new = parse_date(&to, ctx.today())?;
@@ -282,19 +284,21 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
                 .extensions
                 .last()
                 .expect("extend_goal records an extension");
-            println!(
+            outln!(
                 "Goal {goal}: deadline moved from {} to {} ({}).",
-                e.old_deadline, e.new_deadline, e.reason
-            );
+                e.old_deadline,
+                e.new_deadline,
+                e.reason
+            )?;
         }
         GoalCmd::Abandon { goal, reason } => {
             let gl = ctx.block(ctx.store.abandon_goal(goal, &reason, ctx.now))?;
             if ctx.json {
                 return ctx.print_json(&gl);
             }
-            println!(
+            outln!(
                 "Goal {goal} abandoned: {reason}. No shame: pick the next skill with `mm goal new`."
-            );
+            )?;
         }
         GoalCmd::Check { goal } => {
             let rule = ctx.mastery_rule()?;
@@ -305,11 +309,11 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
                     "goal": gl.id, "state": gl.state, "achieved": report.achieved(), "mastery": report,
                 }))?;
             } else if report.achieved() {
-                println!("Goal {goal} is achieved: every condition of the mastery rule holds.");
-                print_report(&report);
+                outln!("Goal {goal} is achieved: every condition of the mastery rule holds.")?;
+                print_report(&report)?;
             } else {
-                println!("Goal {goal} is not achieved yet. What is missing:");
-                print_report(&report);
+                outln!("Goal {goal} is not achieved yet. What is missing:")?;
+                print_report(&report)?;
             }
             if !report.achieved() {
                 return Err(Exit {
@@ -323,14 +327,15 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
     Ok(())
 }
 
-pub fn print_report(report: &MasteryReport) {
+pub fn print_report(report: &MasteryReport) -> anyhow::Result<()> {
     for c in &report.conditions {
-        println!("    {} {}", ui::mark(c.met), c.detail);
+        outln!("    {} {}", ui::mark(c.met), c.detail)?;
     }
+    Ok(())
 }
 
-pub fn print_pace(p: &mm_core::pace::Pace, goal: &Goal) {
-    println!(
+pub fn print_pace(p: &mm_core::pace::Pace, goal: &Goal) -> anyhow::Result<()> {
+    outln!(
         "  pace: {} — {} done of {} expected by today ({} planned); this week {} of {}",
         p.status.as_str(),
         format_minutes(p.minutes_done),
@@ -338,14 +343,15 @@ pub fn print_pace(p: &mm_core::pace::Pace, goal: &Goal) {
         format_minutes(p.minutes_planned),
         format_minutes(p.week_minutes),
         format_minutes(p.week_budget),
-    );
+    )?;
     match p.projected_finish {
-        Some(_) if p.minutes_done >= p.minutes_planned => println!("  planned minutes reached"),
-        Some(d) if d > goal.deadline => println!(
+        Some(_) if p.minutes_done >= p.minutes_planned => outln!("  planned minutes reached")?,
+        Some(d) if d > goal.deadline => outln!(
             "  at this pace the planned minutes are reached on {d}, after the deadline {}",
             goal.deadline
-        ),
-        Some(d) => println!("  at this pace the planned minutes are reached on {d}"),
-        None => println!("  no practice logged yet"),
+        )?,
+        Some(d) => outln!("  at this pace the planned minutes are reached on {d}")?,
+        None => outln!("  no practice logged yet")?,
     }
+    Ok(())
 }

@@ -2,10 +2,11 @@
 
 use crate::Global;
 use crate::ctx::Ctx;
+use crate::ui::outln;
 use anyhow::{Context as _, Result};
 use clap::Args;
 use mm_core::journal::Journal;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 
 /// Write everything you recorded as one JSON document (stdout by default).
@@ -21,17 +22,9 @@ pub fn export(a: ExportArgs, g: &Global) -> Result<()> {
     let journal = ctx.block(ctx.store.export(ctx.now))?;
     let text = serde_json::to_string_pretty(&journal)?;
     match a.output {
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.write_all(b"\n")?;
-        }
+        None => crate::outfile::write(std::path::Path::new("-"), (text + "\n").as_bytes())?,
         Some(path) => {
-            let tmp = path.with_extension("partial");
-            std::fs::write(&tmp, text + "\n")
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
-            std::fs::rename(&tmp, &path)
-                .with_context(|| format!("cannot move the export to {}", path.display()))?;
+            crate::outfile::write(&path, (text + "\n").as_bytes())?;
             eprintln!(
                 "Exported {} goals, {} sessions to {}.",
                 journal.goals.len(),
@@ -64,12 +57,17 @@ pub fn import(a: ImportArgs, g: &Global) -> Result<()> {
     }
     let journal = Journal::from_json(&text)
         .with_context(|| format!("{} was not imported", a.file.display()))?;
+    // Checked whole before the database is even opened: a refused journal
+    // leaves nothing behind, not even a new empty database.
+    let (_, offset) = crate::ctx::clock()?;
+    mm_core::validate::journal(&journal, offset)
+        .with_context(|| format!("{} was not imported", a.file.display()))?;
     let ctx = Ctx::open(g)?;
     let counts = ctx.block(ctx.store.import(&journal))?;
     if ctx.json {
         return ctx.print_json(&counts);
     }
-    println!(
+    outln!(
         "Imported {} skills, {} micro-skills, {} goals, {} sessions, {} applications, {} reflections into {}.",
         counts.skills,
         counts.micro_skills,
@@ -78,6 +76,6 @@ pub fn import(a: ImportArgs, g: &Global) -> Result<()> {
         counts.applications,
         counts.reflections,
         ctx.store.location()
-    );
+    )?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 use crate::Global;
 use crate::ctx::Ctx;
+use crate::ui::outln;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use mm_discover::chart::{share_chart_svg, sparkline};
@@ -236,7 +237,7 @@ pub fn run(cmd: MarketCmd, g: &Global) -> Result<()> {
                 return crate::ctx::print_json(&v);
             }
             if all.is_empty() {
-                println!("No saved analyses. Run `mm market analyse [postings...]`.");
+                outln!("No saved analyses. Run `mm market analyse [postings...]`.")?;
                 return Ok(());
             }
             let mut t = crate::ui::table(["id", "name", "postings", "dated", "saved"]);
@@ -249,7 +250,7 @@ pub fn run(cmd: MarketCmd, g: &Global) -> Result<()> {
                     m.created_at.format("%Y-%m-%d %H:%M").to_string(),
                 ]);
             }
-            println!("{t}");
+            outln!("{t}")?;
             Ok(())
         }
         MarketCmd::Show { id, top } => {
@@ -285,8 +286,7 @@ fn analyse(a: AnalyseArgs, g: &Global) -> Result<()> {
     let (counts, skipped) = match &a.parquet {
         None => count_files(&ex, &a.postings, &a.column, &opts)?,
         Some(path) => {
-            let file =
-                std::fs::File::create(path).with_context(|| format!("cannot create {path}"))?;
+            let file = crate::outfile::create(std::path::Path::new(path))?;
             let mut w = MentionWriter::new(&tax, std::io::BufWriter::new(file))?;
             let mut err = None;
             let got = count_files_with(
@@ -309,8 +309,8 @@ fn analyse(a: AnalyseArgs, g: &Global) -> Result<()> {
             w.finish()?
                 .into_inner()
                 .map_err(|e| e.into_error())
-                .and_then(|f| f.sync_all())
-                .with_context(|| format!("writing {path}"))?;
+                .with_context(|| format!("writing {path}"))?
+                .finish()?;
             if !g.json && !a.csv {
                 eprintln!("mm: {rows} mention row(s) of {postings} posting(s) written to {path}");
             }
@@ -396,7 +396,7 @@ fn analyse(a: AnalyseArgs, g: &Global) -> Result<()> {
             ),
             shown,
         )?;
-        std::fs::write(path, svg).with_context(|| format!("cannot write {path}"))?;
+        crate::outfile::write(std::path::Path::new(path), svg.as_bytes())?;
         if !g.json && !a.csv {
             eprintln!("mm: chart written to {path}");
         }

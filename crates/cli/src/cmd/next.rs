@@ -2,6 +2,7 @@
 
 use crate::Global;
 use crate::ctx::Ctx;
+use crate::ui::outln;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use mm_core::GoalState;
@@ -89,29 +90,29 @@ pub fn run(a: NextArgs, g: &Global) -> Result<()> {
             "role": role, "suggestions": out,
         }));
     }
-    println!(
+    outln!(
         "After goal {} ({}, skill {:?}){}:",
         goal.id,
         micro.name,
         tax.skill(achieved).preferred,
         role.as_ref()
             .map(|r| format!(", for {}", r.title()))
-            .unwrap_or_else(
-                || " (no target role: set one with `mm profile set --target-role`)".into()
-            )
-    );
+            .unwrap_or_else(|| {
+                " (no target role: set one with `mm profile set --target-role \"<title>\"`)".into()
+            })
+    )?;
     if out.is_empty() {
-        println!(
+        outln!(
             "  No neighbours of this skill in the taxonomy or the postings that you do not already hold."
-        );
+        )?;
         return Ok(());
     }
     for n in &out {
-        println!("  {}. {} ({:.3})  <{}>", n.rank, n.label, n.score, n.uri);
+        outln!("  {}. {} ({:.3})  <{}>", n.rank, n.label, n.score, n.uri)?;
         for r in &n.reasons {
-            println!("       - {r}");
+            outln!("       - {r}")?;
         }
     }
-    println!("Commit to one: mm goal new --from <uri>");
+    outln!("Commit to one: mm goal new --from <uri>")?;
     Ok(())
 }

@@ -5,7 +5,8 @@ use crate::Global;
 use crate::cmd::profile;
 use crate::ctx::Ctx;
 use crate::exit::Exit;
-use anyhow::{Context as _, Result};
+use crate::ui::outln;
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use mm_core::ics::{IcsOptions, PlanForCalendar, write_calendar};
 use mm_core::parse::{format_minutes, parse_minutes};
@@ -131,46 +132,47 @@ fn plan(ctx: &Ctx, id: GoalId) -> Result<()> {
         });
     }
     if !missed_items.is_empty() {
-        println!(
+        outln!(
             "{} planned session{} passed without practice; {} of practice are spread over the time left.",
             missed_items.len(),
             if missed_items.len() == 1 { "" } else { "s" },
             format_minutes(missed_minutes)
-        );
+        )?;
     }
     let n = plan.items.iter().filter(|i| i.kind.is_practice()).count();
-    println!(
+    outln!(
         "Goal {id}: {} still to practise before {}: {n} focused session{} ({} planned), in {}.",
         format_minutes(plan.minutes_needed),
         plan.deadline,
         if n == 1 { "" } else { "s" },
         format_minutes(plan.practice_minutes()),
         plan.tz
-    );
-    print_items(&plan, ctx.now, false);
-    println!("Export to your calendar: mm plan export --ics --alarm 10m -o practice.ics");
+    )?;
+    print_items(&plan, ctx.now, false)?;
+    outln!("Export to your calendar: mm plan export --ics --alarm 10m -o practice.ics")?;
     Ok(())
 }
 
-fn print_items(plan: &Plan, now: chrono::DateTime<chrono::Utc>, all: bool) {
+fn print_items(plan: &Plan, now: chrono::DateTime<chrono::Utc>, all: bool) -> anyhow::Result<()> {
     let mut week = None;
     for it in plan.items.iter().filter(|i| all || i.end() > now) {
         if week != Some(it.week) {
             week = Some(it.week);
-            println!("  {}", it.week);
+            outln!("  {}", it.week)?;
         }
         let kind = match it.kind {
             ItemKind::Practice => "practice",
             ItemKind::Apply => "practice + apply",
             ItemKind::Reflect => "reflect",
         };
-        println!(
+        outln!(
             "    {} {}  {:>5}  {kind}",
             it.local_start.format("%a %Y-%m-%d"),
             it.local_start.format("%H:%M"),
             format_minutes(it.minutes)
-        );
+        )?;
     }
+    Ok(())
 }
 
 fn open_plans(ctx: &Ctx, only: Option<GoalId>) -> Result<Vec<(Goal, String, Plan)>> {
@@ -202,12 +204,12 @@ fn show(ctx: &Ctx, only: Option<GoalId>, all: bool) -> Result<()> {
         return ctx.print_json(&v);
     }
     if plans.is_empty() {
-        println!("No plans yet: mm plan <goal>");
+        outln!("No plans yet: mm plan <goal>")?;
     }
     let sessions = ctx.block(ctx.store.list_sessions(None))?;
     for (goal, name, p) in &plans {
         let done_by_now = p.practice_minutes_by(ctx.today());
-        println!(
+        outln!(
             "Goal {}: {name} — deadline {}, plan made {} ({} planned, {} of it due by today)",
             goal.id,
             goal.deadline,
@@ -216,7 +218,7 @@ fn show(ctx: &Ctx, only: Option<GoalId>, all: bool) -> Result<()> {
                 .format("%Y-%m-%d %H:%M"),
             format_minutes(p.practice_minutes()),
             format_minutes(done_by_now)
-        );
+        )?;
         let pace = mm_core::pace::pace(goal, &sessions, ctx.today(), ctx.offset);
         let next = p
             .next_item(ctx.now)
@@ -228,31 +230,35 @@ fn show(ctx: &Ctx, only: Option<GoalId>, all: bool) -> Result<()> {
                 )
             })
             .unwrap_or_default();
-        println!(
+        outln!(
             "  pace: {} — {} done of {} the budget asks by today{next}",
             pace.status.as_str(),
             format_minutes(pace.minutes_done),
             format_minutes(pace.minutes_expected)
-        );
+        )?;
         if pace.status == mm_core::pace::PaceStatus::Behind {
-            println!(
-                "  behind: mm plan {} spreads what is missing over the time left",
+            outln!(
+                "  behind: `mm plan {}` spreads what is missing over the time left",
                 goal.id
-            );
+            )?;
         }
         if goal.deadline != p.deadline {
-            println!(
+            outln!(
                 "  the deadline changed since: re-plan with mm plan {}",
                 goal.id
-            );
+            )?;
         }
-        print_items(p, ctx.now, all);
+        print_items(p, ctx.now, all)?;
     }
     Ok(())
 }
 
 fn export(ctx: &Ctx, e: ExportArgs) -> Result<()> {
     let alarm = e.alarm.as_deref().map(parse_minutes).transpose()?;
+    // Refuse a bad -o before the exported state is recorded.
+    if let Some(path) = &e.output {
+        crate::outfile::check(path)?;
+    }
     let plans = open_plans(ctx, e.goal)?;
     if plans.is_empty() {
         anyhow::bail!("no plans to export yet: mm plan <goal>");
@@ -306,8 +312,7 @@ fn export(ctx: &Ctx, e: ExportArgs) -> Result<()> {
     )?;
     match e.output {
         Some(path) => {
-            std::fs::write(&path, &text)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            crate::outfile::write(&path, text.as_bytes())?;
             let n: usize = plans.iter().map(|(_, _, p)| p.items.len()).sum();
             let gone = if n_cancelled > 0 {
                 format!(" and cancelled {n_cancelled} the new plan dropped")

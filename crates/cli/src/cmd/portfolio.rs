@@ -1,6 +1,7 @@
 //! `mm portfolio`: share what you have mastered, with its credentials.
 
 use crate::Global;
+use crate::ui::outln;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Subcommand};
 use mm_credentials::portfolio::{PortfolioEntry, json_resume};
@@ -79,12 +80,12 @@ pub fn run(args: PortfolioArgs, g: &Global) -> Result<()> {
     let text = serde_json::to_string_pretty(&doc)?;
     match &a.out {
         Some(p) => {
-            std::fs::write(p, &text).with_context(|| format!("writing {}", p.display()))?;
+            crate::outfile::write(p, text.as_bytes())?;
             if !g.json {
                 eprintln!("Wrote {} skills to {}", entries.len(), p.display());
             }
         }
-        None => println!("{text}"),
+        None => outln!("{text}")?,
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 use crate::Global;
 use crate::ctx::Ctx;
 use crate::ui;
+use crate::ui::outln;
 use anyhow::{Context as _, Result};
 use chrono::{Duration, Utc};
 use clap::{Args, Subcommand};
@@ -117,7 +118,7 @@ pub fn run(cmd: PracticeCmd, g: &Global) -> Result<()> {
                 return ctx.print_json(&sessions);
             }
             if sessions.is_empty() {
-                println!("No sessions yet.");
+                outln!("No sessions yet.")?;
                 return Ok(());
             }
             let mut t = ui::table([
@@ -145,7 +146,7 @@ pub fn run(cmd: PracticeCmd, g: &Global) -> Result<()> {
                     s.difficulty.map(|d| d.to_string()).unwrap_or_default(),
                 ]);
             }
-            println!("{t}");
+            outln!("{t}")?;
             Ok(())
         }
     }
@@ -179,7 +180,7 @@ fn report_saved(ctx: &Ctx, s: &Session) -> Result<()> {
     }
     let ev = ctx.block(ctx.store.goal_evidence(s.goal_id))?;
     let report = ev.check(&ctx.mastery_rule()?, ctx.offset);
-    println!(
+    outln!(
         "Saved session {}: {} on goal {} — {} sessions on {} days, {} of {} minutes the mastery rule asks for.",
         s.id,
         format_minutes(s.focused_minutes),
@@ -188,7 +189,7 @@ fn report_saved(ctx: &Ctx, s: &Session) -> Result<()> {
         report.days,
         report.minutes,
         report.minutes_required
-    );
+    )?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 
 use crate::Global;
 use crate::ctx::Ctx;
+use crate::ui::outln;
 use anyhow::{Context as _, Result};
 use chrono_tz::Tz;
 use clap::{Args, Subcommand};
@@ -187,21 +188,21 @@ fn show(ctx: &Ctx) -> Result<()> {
         return ctx.print_json(&p);
     }
     match &p.availability {
-        Some(a) => println!(
+        Some(a) => outln!(
             "Availability: {} ({}; {} a week)",
             a.describe(),
             a.tz.name(),
             format_minutes(a.weekly_minutes())
-        ),
-        None => println!(
+        )?,
+        None => outln!(
             "Availability: not set (mm profile set --availability \"mon-fri 07:00-07:40\" --timezone Europe/Paris)"
-        ),
+        )?,
     }
     match &p.target_role {
-        Some(r) => println!("Target role: {r}"),
-        None => println!("Target role: not set (mm profile set --target-role \"data analyst\")"),
+        Some(r) => outln!("Target role: {r}")?,
+        None => outln!("Target role: not set (mm profile set --target-role \"data analyst\")")?,
     }
-    println!(
+    outln!(
         "Desired retention: {:.2}{}",
         p.desired_retention,
         if p.fitted_parameters {
@@ -209,6 +210,6 @@ fn show(ctx: &Ctx) -> Result<()> {
         } else {
             " (FSRS-6 default parameters)"
         }
-    );
+    )?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use crate::Global;
 use crate::ctx::Ctx;
+use crate::ui::outln;
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use mm_core::*;
@@ -49,17 +50,19 @@ pub fn apply(a: ApplyArgs, g: &Global) -> Result<()> {
     if ctx.json {
         return ctx.print_json(&app);
     }
-    println!(
+    outln!(
         "Recorded application {} on goal {}: {}.",
-        app.id, app.goal_id, app.outcome
-    );
+        app.id,
+        app.goal_id,
+        app.outcome
+    )?;
     if let Some(e) = &app.evidence {
-        println!("  evidence: {e}");
+        outln!("  evidence: {e}")?;
     }
-    println!(
+    outln!(
         "Next: reflect on it: mm reflect --goal {} --worked ... --didnt ... --next ... --principle <name>",
         app.goal_id
-    );
+    )?;
     Ok(())
 }
 
@@ -68,6 +71,10 @@ fn evidence(s: &str) -> Result<Evidence> {
         return Ok(Evidence::Link { url: s.to_owned() });
     }
     let path = std::path::Path::new(s);
+    if path.exists() {
+        // A FIFO would block until someone writes to it; a device never ends.
+        crate::outfile::regular_file(path, "evidence")?;
+    }
     let mut file = std::fs::File::open(path)
         .with_context(|| format!("evidence {s:?} is neither a link nor a readable file"))?;
     let mut hasher = Sha256::new();
@@ -145,7 +152,7 @@ pub fn reflect(a: ReflectArgs, g: &Global) -> Result<()> {
     if ctx.json {
         return ctx.print_json(&r);
     }
-    println!("Recorded reflection {}.", r.id);
+    outln!("Recorded reflection {}.", r.id)?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 use crate::Global;
 use crate::cmd::profile;
 use crate::ctx::Ctx;
+use crate::ui::{out, outln};
 use anyhow::{Context as _, Result};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -152,13 +153,13 @@ pub fn run(a: RefreshArgs, g: &Global) -> Result<()> {
             if ctx.json {
                 return ctx.print_json(&next);
             }
-            println!(
+            outln!(
                 "{} ({}): {rating}. Next refresher on {} ({} days).",
                 next.label,
                 card_ref(next.subject),
                 next.due,
                 (next.due - on).num_days()
-            );
+            )?;
             Ok(())
         }
         Some(RefreshCmd::Optimise) => {
@@ -171,7 +172,7 @@ pub fn run(a: RefreshArgs, g: &Global) -> Result<()> {
             if ctx.json {
                 return ctx.print_json(&o);
             }
-            println!(
+            outln!(
                 "Fitted your FSRS parameters on {} reviews{}.",
                 o.reviews,
                 if o.full_fit {
@@ -179,14 +180,14 @@ pub fn run(a: RefreshArgs, g: &Global) -> Result<()> {
                 } else {
                     " (first-review stabilities only: the full fit needs 64)"
                 }
-            );
-            println!(
+            )?;
+            outln!(
                 "Predicted log loss: {:.4} → {:.4} ({:+.4}); lower means the schedule predicts you better.",
                 o.log_loss_before,
                 o.log_loss_after,
                 o.log_loss_after - o.log_loss_before
-            );
-            println!("Saved: refreshers are now scheduled with your own parameters.");
+            )?;
+            outln!("Saved: refreshers are now scheduled with your own parameters.")?;
             Ok(())
         }
     }
@@ -215,15 +216,15 @@ fn list(ctx: &Ctx, s: &Scheduler, cards: &[Card], today: NaiveDate, all: bool) -
         return ctx.print_json(&shown);
     }
     if cards.is_empty() {
-        println!("Nothing to refresh yet: refreshers start when a goal is achieved.");
+        outln!("Nothing to refresh yet: refreshers start when a goal is achieved.")?;
         return Ok(());
     }
     if shown.is_empty() {
         let next = cards.iter().map(|c| c.due).min();
-        println!(
+        outln!(
             "No refresher due today. Next on {}.",
             next.map_or("-".into(), |d| d.to_string())
-        );
+        )?;
         return Ok(());
     }
     let mut t = crate::ui::table(["card", "what", "goal", "due", "recall today", "reviews"]);
@@ -240,8 +241,8 @@ fn list(ctx: &Ctx, s: &Scheduler, cards: &[Card], today: NaiveDate, all: bool) -
             v.card.reviews.len().to_string(),
         ]);
     }
-    println!("{t}");
-    println!("Do one, then: mm refresh rate <card> again|hard|good|easy");
+    outln!("{t}")?;
+    outln!("Do one, then: mm refresh rate <card> again|hard|good|easy")?;
     Ok(())
 }
 
@@ -250,36 +251,37 @@ fn interactive(ctx: &Ctx, s: &Scheduler, cards: &[Card], today: NaiveDate) -> Re
     if due.is_empty() {
         return list(ctx, s, cards, today, false);
     }
-    println!(
+    outln!(
         "{} refresher{} due. Each takes a few minutes.",
         due.len(),
         if due.len() == 1 { "" } else { "s" }
-    );
+    )?;
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     for c in due {
-        println!();
+        outln!()?;
         match c.subject {
             Subject::MicroSkill { .. } => {
                 let goal = ctx.block(ctx.store.get_goal(c.goal_id))?;
-                println!("Redo it: {}", c.label);
+                outln!("Redo it: {}", c.label)?;
                 for cr in &goal.criteria {
-                    println!("  - {}", cr.text);
+                    outln!("  - {}", cr.text)?;
                 }
             }
             Subject::Principle { .. } => {
-                println!(
+                outln!(
                     "Explain in your own words, without notes: {} (goal {})",
-                    c.label, c.goal_id
-                );
+                    c.label,
+                    c.goal_id
+                )?;
             }
         }
-        println!(
+        outln!(
             "Predicted recall today: {:.0}%.",
             s.recall(c, today) * 100.0
-        );
+        )?;
         loop {
-            print!("How did it go? again / hard / good / easy (enter to skip, q to stop): ");
+            out!("How did it go? again / hard / good / easy (enter to skip, q to stop): ")?;
             std::io::stdout().flush()?;
             let Some(line) = lines.next() else {
                 return Ok(());
@@ -296,10 +298,10 @@ fn interactive(ctx: &Ctx, s: &Scheduler, cards: &[Card], today: NaiveDate) -> Re
                 Ok(r) => {
                     let next = s.review(c, r, today)?;
                     ctx.block(ctx.store.save_card(&next))?;
-                    println!("Next refresher on {}.", next.due);
+                    outln!("Next refresher on {}.", next.due)?;
                     break;
                 }
-                Err(e) => println!("{e}"),
+                Err(e) => outln!("{e}")?,
             }
         }
     }

@@ -3,6 +3,7 @@
 use crate::Global;
 use crate::ctx::Ctx;
 use crate::ui;
+use crate::ui::outln;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use mm_core::*;
@@ -71,18 +72,18 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
             if ctx.json {
                 return ctx.print_json(&skill);
             }
-            println!("Added skill {} \"{}\".", skill.id, skill.name);
+            outln!("Added skill {} \"{}\".", skill.id, skill.name)?;
             if let Some((first, rest)) = covers.split_first() {
                 let u = skill.taxonomy_uri.as_deref().unwrap_or_default();
-                println!("Linked to the taxonomy: {first} <{u}>.");
+                outln!("Linked to the taxonomy: {first} <{u}>.")?;
                 if !rest.is_empty() && skill.held_level.is_some() {
-                    println!("Holding it also covers: {}.", rest.join("; "));
+                    outln!("Holding it also covers: {}.", rest.join("; "))?;
                 }
             }
-            println!(
+            outln!(
                 "Next: carve a micro-skill from it: mm micro add \"<narrow, observable capability>\" --skill {} --principle \"<underlying concept>\"",
                 skill.id
-            );
+            )?;
         }
         SkillCmd::List => {
             let skills = ctx.block(ctx.store.list_skills())?;
@@ -90,7 +91,7 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
                 return ctx.print_json(&skills);
             }
             if skills.is_empty() {
-                println!("No skills yet. Add one with `mm skill add <name>`, or try `mm demo`.");
+                outln!("No skills yet. Add one with `mm skill add <name>`, or try `mm demo`.")?;
                 return Ok(());
             }
             let micros = ctx.block(ctx.store.list_micro_skills(None))?;
@@ -116,7 +117,7 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
                     s.taxonomy_uri.clone().unwrap_or_default(),
                 ]);
             }
-            println!("{t}");
+            outln!("{t}")?;
         }
         SkillCmd::Show { skill } => {
             let skill = ctx.block(ctx.store.find_skill(&skill))?;
@@ -125,50 +126,51 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
                 return ctx
                     .print_json(&serde_json::json!({ "skill": skill, "micro_skills": micros }));
             }
-            println!(
+            outln!(
                 "Skill {}: {} ({})",
                 skill.id,
                 skill.name,
                 skill.kind.as_str()
-            );
+            )?;
             if let Some(u) = &skill.taxonomy_uri {
-                println!("  taxonomy: {u}");
+                outln!("  taxonomy: {u}")?;
             }
             if let Some(d) = &skill.description {
-                println!("  {d}");
+                outln!("  {d}")?;
             }
             if let Some(l) = skill.held_level {
-                println!("  you hold it at level {l}");
+                outln!("  you hold it at level {l}")?;
             }
-            print_micros(&micros);
+            print_micros(&micros)?;
         }
     }
     Ok(())
 }
 
-fn print_micros(micros: &[MicroSkill]) {
+fn print_micros(micros: &[MicroSkill]) -> anyhow::Result<()> {
     if micros.is_empty() {
-        println!("  no micro-skills yet");
+        outln!("  no micro-skills yet")?;
     }
     for m in micros {
-        println!("  micro-skill {}: {}", m.id, m.name);
+        outln!("  micro-skill {}: {}", m.id, m.name)?;
         for p in &m.principles {
             match &p.description {
-                Some(d) => println!("    principle {}: {} — {d}", p.id, p.name),
-                None => println!("    principle {}: {}", p.id, p.name),
+                Some(d) => outln!("    principle {}: {} — {d}", p.id, p.name)?,
+                None => outln!("    principle {}: {}", p.id, p.name)?,
             }
         }
         for r in &m.resources {
-            println!(
+            outln!(
                 "    resource: {}{}",
                 r.url,
                 r.title
                     .as_ref()
                     .map(|t| format!(" ({t})"))
                     .unwrap_or_default()
-            );
+            )?;
         }
     }
+    Ok(())
 }
 
 /// Micro-skills: narrow, observable capabilities with their principles.
@@ -237,14 +239,16 @@ pub fn run_micro(cmd: MicroCmd, g: &Global) -> Result<()> {
             if ctx.json {
                 return ctx.print_json(&m);
             }
-            println!(
+            outln!(
                 "Added micro-skill {} \"{}\" under {}.",
-                m.id, m.name, skill.name
-            );
-            println!(
+                m.id,
+                m.name,
+                skill.name
+            )?;
+            outln!(
                 "Next: commit to it: mm goal new {} --deadline +2w --weekly 2h --done-when \"<observable result>\"",
                 m.id
-            );
+            )?;
         }
         MicroCmd::List => {
             let micros = ctx.block(ctx.store.list_micro_skills(None))?;
@@ -269,7 +273,7 @@ pub fn run_micro(cmd: MicroCmd, g: &Global) -> Result<()> {
                         .join(", "),
                 ]);
             }
-            println!("{t}");
+            outln!("{t}")?;
         }
     }
     Ok(())

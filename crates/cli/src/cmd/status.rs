@@ -3,6 +3,7 @@
 use crate::Global;
 use crate::ctx::Ctx;
 use crate::ui;
+use crate::ui::outln;
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 use clap::Args;
@@ -71,21 +72,21 @@ pub fn status(g: &Global) -> Result<()> {
         return ctx.print_json(&status);
     }
     if status.open.is_empty() {
-        println!(
+        outln!(
             "No open goals. Commit to one with `mm goal new`, or load an example journey with `mm demo`."
-        );
+        )?;
     }
     for s in &status.open {
         let days_left = (s.deadline - today).num_days();
-        println!("Goal {} · {} ({})", s.goal, s.micro_skill, s.state);
-        println!(
+        outln!("Goal {} · {} ({})", s.goal, s.micro_skill, s.state)?;
+        outln!(
             "  to deadline {}  {}  {} day{} left",
             s.deadline,
             ui::bar(s.time_elapsed, 20),
             days_left.max(0),
             if days_left == 1 { "" } else { "s" }
-        );
-        println!(
+        )?;
+        outln!(
             "  this week    {}  {} of {}",
             ui::bar(
                 f64::from(s.pace.week_minutes) / f64::from(s.pace.week_budget.max(1)),
@@ -93,8 +94,8 @@ pub fn status(g: &Global) -> Result<()> {
             ),
             format_minutes(s.pace.week_minutes),
             format_minutes(s.pace.week_budget)
-        );
-        println!(
+        )?;
+        outln!(
             "  practice     {}  {} of {} planned · {}",
             ui::bar(
                 f64::from(s.pace.minutes_done) / f64::from(s.pace.minutes_planned.max(1)),
@@ -103,22 +104,23 @@ pub fn status(g: &Global) -> Result<()> {
             format_minutes(s.pace.minutes_done),
             format_minutes(s.pace.minutes_planned),
             s.pace.status.as_str()
-        );
+        )?;
         let met = s.mastery.conditions.iter().filter(|c| c.met).count();
-        println!(
+        outln!(
             "  mastery      {met} of {} conditions met",
             s.mastery.conditions.len()
-        );
+        )?;
         for c in &s.mastery.conditions {
-            println!("    {} {}", ui::mark(c.met), c.detail);
+            outln!("    {} {}", ui::mark(c.met), c.detail)?;
         }
-        println!();
+        outln!()?;
     }
     if status.achieved + status.abandoned > 0 {
-        println!(
+        outln!(
             "{} achieved, {} abandoned (see `mm goal list --all`).",
-            status.achieved, status.abandoned
-        );
+            status.achieved,
+            status.abandoned
+        )?;
     }
     Ok(())
 }
@@ -160,7 +162,7 @@ struct Review {
 pub fn review(a: ReviewArgs, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
     let to = ctx.today();
-    let from = to - Duration::days(i64::from(a.charts.days(a.days).max(1)) - 1);
+    let from = mm_core::parse::lookback(to, a.charts.days(a.days))?;
     let in_range = |at: chrono::DateTime<chrono::Utc>| {
         let d = local_date(at, ctx.offset);
         d >= from && d <= to
@@ -215,7 +217,7 @@ pub fn review(a: ReviewArgs, g: &Global) -> Result<()> {
     if ctx.json {
         return ctx.print_json(&review);
     }
-    println!("Review {} → {}", review.from, review.to);
+    outln!("Review {} → {}", review.from, review.to)?;
     let peak = review
         .days
         .iter()
@@ -225,7 +227,7 @@ pub fn review(a: ReviewArgs, g: &Global) -> Result<()> {
         .max(1);
     for d in &review.days {
         let w = (f64::from(d.minutes) / f64::from(peak) * 30.0).round() as usize;
-        println!(
+        outln!(
             "  {} {:>6} {}",
             d.date.format("%a %d"),
             if d.minutes == 0 {
@@ -234,9 +236,9 @@ pub fn review(a: ReviewArgs, g: &Global) -> Result<()> {
                 format_minutes(d.minutes)
             },
             "█".repeat(w)
-        );
+        )?;
     }
-    println!(
+    outln!(
         "  {} in {} session{}{}",
         format_minutes(review.minutes),
         review.sessions,
@@ -245,19 +247,19 @@ pub fn review(a: ReviewArgs, g: &Global) -> Result<()> {
             .errors_per_rep
             .map(|e| format!(", {:.0}% errors per rep", e * 100.0))
             .unwrap_or_default()
-    );
-    println!("  applications: {}", review.applications.len());
+    )?;
+    outln!("  applications: {}", review.applications.len())?;
     for a in &review.applications {
-        println!("    goal {} · {}: {}", a.goal_id, a.context, a.outcome);
+        outln!("    goal {} · {}: {}", a.goal_id, a.context, a.outcome)?;
     }
-    println!("  reflections: {}", review.reflections.len());
+    outln!("  reflections: {}", review.reflections.len())?;
     for r in &review.reflections {
         if !r.next.is_empty() {
-            println!("    next: {}", r.next);
+            outln!("    next: {}", r.next)?;
         }
     }
     if !review.achieved.is_empty() {
-        println!(
+        outln!(
             "  achieved: {}",
             review
                 .achieved
@@ -265,14 +267,14 @@ pub fn review(a: ReviewArgs, g: &Global) -> Result<()> {
                 .map(|g| format!("goal {g}"))
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        )?;
     }
     if review.sessions == 0 {
-        println!(
+        outln!(
             "  No practice this period. A 25-minute session today restarts the habit: mm practice start <goal> --aim ..."
-        );
+        )?;
     }
-    crate::cmd::charts::print(&review.insight);
+    crate::cmd::charts::print(&review.insight)?;
     if let Some(path) = &a.charts.svg {
         eprintln!("Wrote the charts to {}", path.display());
     }

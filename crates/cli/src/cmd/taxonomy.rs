@@ -1,5 +1,6 @@
 //! `mm taxonomy`: build the compiled taxonomy and look skills and occupations up.
 
+use crate::ui::outln;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use mm_taxonomy::{Taxonomy, import};
@@ -85,37 +86,37 @@ fn build(from: &std::path::Path, out: &std::path::Path, g: &crate::Global) -> Re
     let tax = import::build(&from.join("esco"), &from.join("onet"))
         .with_context(|| format!("importing ESCO and O*NET from {}", from.display()))?;
     let bytes = tax.to_compiled().context("compiling the taxonomy")?;
-    std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    crate::outfile::write(out, &bytes)?;
     if g.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({"out": out, "bytes": bytes.len(), "coverage": tax.coverage})
-        );
+        )?;
     } else {
-        println!("wrote {} ({} bytes)", out.display(), bytes.len());
-        print_counts(&tax);
+        outln!("wrote {} ({} bytes)", out.display(), bytes.len())?;
+        print_counts(&tax)?;
     }
     Ok(())
 }
 
-fn print_counts(tax: &Taxonomy) {
+fn print_counts(tax: &Taxonomy) -> anyhow::Result<()> {
     let c = tax.coverage;
     let labels: usize = tax.skills.iter().map(|s| 1 + s.alt.len()).sum();
-    println!(
+    outln!(
         "{}: {} skills ({} preferred+alternative labels), {} skill groups, {} occupations",
         tax.esco_version,
         tax.skills.len(),
         labels,
         tax.skill_groups.len(),
         tax.occupations.len()
-    );
-    println!(
+    )?;
+    outln!(
         "{}: {} occupations, {} technologies",
         tax.onet_version,
         tax.onet_occupations.len(),
         tax.technologies.len()
-    );
-    println!(
+    )?;
+    outln!(
         "O*NET technologies linked to ESCO skills: {}/{} ({:.1}%); Hot Technologies: {}/{} ({:.1}%)",
         c.linked,
         c.technologies,
@@ -123,8 +124,8 @@ fn print_counts(tax: &Taxonomy) {
         c.hot_linked,
         c.hot,
         pct(c.hot_linked, c.hot)
-    );
-    println!(
+    )?;
+    outln!(
         "O*NET commodity categories linked to ESCO skills: {}/{}; technologies linked by name or category: {}/{} ({:.1}%); Hot Technologies: {}/{} ({:.1}%)",
         c.commodities_linked,
         c.commodities,
@@ -134,7 +135,8 @@ fn print_counts(tax: &Taxonomy) {
         c.hot_linked_any,
         c.hot,
         pct(c.hot_linked_any, c.hot)
-    );
+    )?;
+    Ok(())
 }
 
 fn pct(a: u32, b: u32) -> f64 {
@@ -150,7 +152,7 @@ fn stats(g: &crate::Global) -> Result<()> {
     let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
     let ms = t0.elapsed().as_secs_f64() * 1e3;
     if g.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "esco": tax.esco_version, "onet": tax.onet_version,
@@ -159,10 +161,10 @@ fn stats(g: &crate::Global) -> Result<()> {
                 "technologies": tax.technologies.len(),
                 "coverage": tax.coverage, "load_ms": ms,
             })
-        );
+        )?;
     } else {
-        print_counts(&tax);
-        println!("loaded in {ms:.1} ms");
+        print_counts(&tax)?;
+        outln!("loaded in {ms:.1} ms")?;
     }
     Ok(())
 }
@@ -227,23 +229,23 @@ fn search(words: &str, top: usize, g: &crate::Global) -> Result<()> {
             })
             .collect();
         let o: Vec<Value> = occs.iter().map(|h| occ_json(&tax, h)).collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json!({"skills": s, "occupations": o}))?
-        );
+        )?;
         return Ok(());
     }
     if skills.is_empty() && occs.is_empty() {
         anyhow::bail!("nothing in ESCO or O*NET matches {words:?}");
     }
-    println!("Skills");
+    outln!("Skills")?;
     for (r, &(i, sc)) in skills.iter().enumerate() {
         let k = tax.skill(i);
-        println!("{:>3}. {:<55} {:>7.2}  {}", r + 1, k.preferred, sc, k.uri);
+        outln!("{:>3}. {:<55} {:>7.2}  {}", r + 1, k.preferred, sc, k.uri)?;
     }
-    println!("\nOccupations");
+    outln!("\nOccupations")?;
     for (r, h) in occs.iter().enumerate() {
-        println!("{:>3}. {}", r + 1, occ_line(&tax, h));
+        outln!("{:>3}. {}", r + 1, occ_line(&tax, h))?;
     }
     Ok(())
 }
@@ -347,17 +349,17 @@ fn show(what: &str, limit: usize, g: &crate::Global) -> Result<()> {
         "onet": {"technologies": techs, "hot_technology": hot, "in_demand": demand},
     });
     if g.json {
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(());
     }
     let kind: Vec<&str> = [s.skill_type.as_str(), s.reuse_level.as_str()]
         .into_iter()
         .filter(|k| !k.is_empty())
         .collect();
-    println!("{}  [{}]", s.preferred, kind.join(", "));
-    println!("{}", s.uri);
+    outln!("{}  [{}]", s.preferred, kind.join(", "))?;
+    outln!("{}", s.uri)?;
     if !s.description.is_empty() {
-        println!("\n{}", s.description);
+        outln!("\n{}", s.description)?;
     }
     let list = |title: &str, items: Vec<String>, total: usize| {
         if total > 0 {
@@ -366,18 +368,19 @@ fn show(what: &str, limit: usize, g: &crate::Global) -> Result<()> {
             } else {
                 String::new()
             };
-            println!("\n{title}{more}:");
+            outln!("\n{title}{more}:")?;
             for it in items {
-                println!("  - {it}");
+                outln!("  - {it}")?;
             }
         }
+        anyhow::Ok(())
     };
-    list("Also called", s.alt.clone(), s.alt.len());
+    list("Also called", s.alt.clone(), s.alt.len())?;
     list(
         "Also known as (technology aliases)",
         s.aliases.clone(),
         s.aliases.len(),
-    );
+    )?;
     list(
         "Broader",
         s.broader
@@ -385,7 +388,7 @@ fn show(what: &str, limit: usize, g: &crate::Global) -> Result<()> {
             .map(|c| tax.concept_label(*c).1.to_string())
             .collect(),
         s.broader.len(),
-    );
+    )?;
     list(
         "Narrower",
         limited(&s.narrower, limit)
@@ -393,7 +396,7 @@ fn show(what: &str, limit: usize, g: &crate::Global) -> Result<()> {
             .map(|&n| tax.skill(n).preferred.clone())
             .collect(),
         s.narrower.len(),
-    );
+    )?;
     list(
         "Related skills",
         limited(&s.related, limit)
@@ -401,7 +404,7 @@ fn show(what: &str, limit: usize, g: &crate::Global) -> Result<()> {
             .map(|(r, rel)| format!("{} ({})", tax.skill(*r).preferred, rel.as_str()))
             .collect(),
         s.related.len(),
-    );
+    )?;
     list(
         "Essential for",
         limited(&ess, limit)
@@ -409,7 +412,7 @@ fn show(what: &str, limit: usize, g: &crate::Global) -> Result<()> {
             .map(|&o| tax.occupation(o).preferred.clone())
             .collect(),
         ess.len(),
-    );
+    )?;
     list(
         "Optional for",
         limited(&opt, limit)
@@ -417,7 +420,7 @@ fn show(what: &str, limit: usize, g: &crate::Global) -> Result<()> {
             .map(|&o| tax.occupation(o).preferred.clone())
             .collect(),
         opt.len(),
-    );
+    )?;
     let tl: Vec<String> = s
         .technologies
         .iter()
@@ -430,12 +433,12 @@ fn show(what: &str, limit: usize, g: &crate::Global) -> Result<()> {
         })
         .collect();
     let n = tl.len();
-    list("O*NET technologies", tl, n);
-    println!(
+    list("O*NET technologies", tl, n)?;
+    outln!(
         "\nO*NET flags: Hot Technology {}, In Demand {}",
         if hot { "yes" } else { "no" },
         if demand { "yes" } else { "no" }
-    );
+    )?;
     Ok(())
 }
 
@@ -450,30 +453,34 @@ fn show_occupation(tax: &Taxonomy, o: u32, limit: usize, g: &crate::Global) -> R
     };
     let (ess, opt) = (sk(Relation::Essential), sk(Relation::Optional));
     if g.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(
                 &json!({"uri": oc.uri, "label": oc.preferred, "alt_labels": oc.alt,
                 "description": oc.description, "isco_group": oc.isco_group, "code": oc.code,
                 "essential_skills": ess, "optional_skills": opt})
             )?
-        );
+        )?;
         return Ok(());
     }
-    println!(
+    outln!(
         "{}  [ESCO occupation {}, ISCO {}]\n{}\n\n{}",
-        oc.preferred, oc.code, oc.isco_group, oc.uri, oc.description
-    );
-    println!(
+        oc.preferred,
+        oc.code,
+        oc.isco_group,
+        oc.uri,
+        oc.description
+    )?;
+    outln!(
         "\nEssential skills ({}): {}",
         ess.len(),
         limited(&ess, limit).join("; ")
-    );
-    println!(
+    )?;
+    outln!(
         "Optional skills ({}): {}",
         opt.len(),
         limited(&opt, limit).join("; ")
-    );
+    )?;
     Ok(())
 }
 
@@ -510,23 +517,23 @@ fn occupation(title: &str, top: usize, g: &crate::Global) -> Result<()> {
             json!({"uri": o.uri, "label": o.preferred,
                    "onet": onet.iter().map(|&i| tax.onet_occupations[i as usize].code.clone()).collect::<Vec<_>>()})
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(
                 &json!({"query": title, "ambiguous": ambiguous, "chosen": c, "occupations": v})
             )?
-        );
+        )?;
         return Ok(());
     }
     for (r, h) in hits.iter().enumerate() {
-        println!("{:>3}. {}", r + 1, occ_line(&tax, h));
+        outln!("{:>3}. {}", r + 1, occ_line(&tax, h))?;
     }
     if let Some((e, onet)) = &chosen {
         let codes: Vec<&str> = onet
             .iter()
             .map(|&i| tax.onet_occupations[i as usize].code.as_str())
             .collect();
-        println!(
+        outln!(
             "\n`mm discover --role {title:?}` takes it as ESCO \"{}\" <{}>{}",
             tax.occupation(*e).preferred,
             tax.occupation(*e).uri,
@@ -535,12 +542,12 @@ fn occupation(title: &str, top: usize, g: &crate::Global) -> Result<()> {
             } else {
                 format!(" + O*NET {} (official crosswalk)", codes.join(", "))
             }
-        );
+        )?;
     }
     if ambiguous {
-        println!(
+        outln!(
             "\nambiguous: {esco_close} ESCO and {onet_close} O*NET occupations fit {title:?} within 0.05 of the best; add words to narrow it down"
-        );
+        )?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 
 use crate::cmd::practice::PracticeStart;
 use crate::ctx::Ctx;
+use crate::ui::outln;
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use mm_core::parse::{format_minutes, parse_minutes};
@@ -336,7 +337,7 @@ pub fn run(ctx: &Ctx, a: PracticeStart) -> Result<()> {
     if ctx.json {
         return ctx.print_json(&session);
     }
-    println!(
+    outln!(
         "Saved session {}: {} focused on goal {} — {} reps, {} errors, {} interruptions{}.",
         session.id,
         format_minutes(session.focused_minutes),
@@ -348,7 +349,7 @@ pub fn run(ctx: &Ctx, a: PracticeStart) -> Result<()> {
             .difficulty
             .map(|d| format!(", difficulty {d}"))
             .unwrap_or_default()
-    );
+    )?;
     Ok(())
 }
 
