@@ -497,7 +497,6 @@ fn json_error(e: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::*;
 
     fn empty() -> Journal {
         Journal::default()
