@@ -90,6 +90,9 @@ enum Command {
     /// Export your mastered micro-skills with their credentials.
     Portfolio(cmd::portfolio::PortfolioArgs),
     /// Write the whole journal as one versioned JSON document.
+    Export(cmd::io::ExportArgs),
+    /// Load an exported journal into a fresh database (all or nothing).
+    Import(cmd::io::ImportArgs),
     /// Change a recorded session, application, reflection, micro-skill or
     /// skill; kept in `mm history`.
     #[command(subcommand)]
@@ -98,9 +101,6 @@ enum Command {
     Delete(cmd::edit::DeleteArgs),
     /// The edits and deletions made to the journal, oldest first.
     History(cmd::edit::HistoryArgs),
-    Export(cmd::io::ExportArgs),
-    /// Load an exported journal into a fresh database (all or nothing).
-    Import(cmd::io::ImportArgs),
     /// Settings, such as the mastery rule.
     #[command(subcommand)]
     Config(cmd::config::ConfigCmd),
@@ -122,11 +122,11 @@ fn main() -> ExitCode {
         Command::Practice(c) => cmd::practice::run(c, g),
         Command::Apply(a) => cmd::record::apply(a, g),
         Command::Reflect(a) => cmd::record::reflect(a, g),
+        Command::Export(a) => cmd::io::export(a, g),
+        Command::Import(a) => cmd::io::import(a, g),
         Command::Edit(c) => cmd::edit::edit(c, g),
         Command::Delete(a) => cmd::edit::delete(a, g),
         Command::History(a) => cmd::edit::history(a, g),
-        Command::Export(a) => cmd::io::export(a, g),
-        Command::Import(a) => cmd::io::import(a, g),
         Command::Config(c) => cmd::config::run(c, g),
         Command::Profile(c) => cmd::profile::run(c, g),
         Command::Plan(a) => cmd::plan::run(a, g),

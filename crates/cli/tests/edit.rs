@@ -367,3 +367,55 @@ fn delete_a_goal_with_everything_on_it() {
     home.ok(&["export", "-o", file.to_str().unwrap()]);
     Home::new().ok(&["import", file.to_str().unwrap()]);
 }
+
+/// Run `mm args` on a real terminal (util-linux `script` gives it a pty),
+/// typing `answer`; returns (exit code, what the terminal showed).
+fn on_terminal(home: &Home, args: &str, answer: &str) -> Option<(i32, String)> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipping: util-linux `script` is not installed (it gives mm a terminal)");
+        return None;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("mm");
+    let mut child = Command::new("script")
+        .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
+        .env("MM_NOW", NOW)
+        .env("MM_DATABASE_URL", &home.db)
+        .env("HOME", home.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answer.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Some((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
+}
+
+#[test]
+fn delete_asks_on_a_terminal() {
+    let home = demo();
+    let Some((code, shown)) = on_terminal(&home, "delete goal 2", "n\n") else {
+        return;
+    };
+    assert_eq!(code, 1, "{shown}");
+    assert!(
+        shown.contains("Delete goal 2") && shown.contains("[y/N]"),
+        "{shown}"
+    );
+    assert!(shown.contains("nothing was deleted"), "{shown}");
+    home.ok(&["goal", "show", "2"]);
+    let (code, shown) = on_terminal(&home, "delete goal 2", "y\n").unwrap();
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("Deleted goal 2"), "{shown}");
+    home.fails(&["goal", "show", "2"], 1);
+}

@@ -384,6 +384,13 @@ impl Store {
         // Every check on the parsed document happens here, before anything is written.
         journal.validate()?;
         let mut tx = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            // SQLite's BEGIN IMMEDIATE already serialises writers; on
+            // PostgreSQL two imports into one fresh schema take turns here.
+            sqlx::query("SELECT COUNT(*) AS n FROM (SELECT pg_advisory_xact_lock(1060)) AS l")
+                .execute(&mut *tx)
+                .await?;
+        }
         // Checked inside the write transaction, so two imports racing into one
         // fresh store cannot both pass it.
         let sum = EXPORTED_TABLES
