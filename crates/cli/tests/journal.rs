@@ -186,6 +186,19 @@ fn every_table_round_trips_on_sqlite_and_through_postgres() {
         home.ok(&["--json", "status"])
     );
     assert_eq!(fresh.ok(&["history"]), home.ok(&["history"]));
+    // The calendar carries on where it was: the same events, UIDs and
+    // sequence numbers from the imported journal as from the original.
+    let ics = |h: &Home| {
+        let path = h.file("again.ics");
+        h.ok(&["plan", "export", "--ics", "-o", path.to_str().unwrap()]);
+        std::fs::read_to_string(path).unwrap()
+    };
+    let (before, after) = (ics(&home), ics(&fresh));
+    assert!(
+        before.contains("UID:") && before.contains("SEQUENCE:"),
+        "{before}"
+    );
+    assert_eq!(before, after);
 
     // SQLite → PostgreSQL → SQLite.
     let Some(url) = postgres_url("journal_trip") else {
