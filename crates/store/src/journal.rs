@@ -271,18 +271,13 @@ impl Store {
             .collect()
     }
 
-    /// Whether the journal holds no records yet (settings aside: opening a
-    /// store may write defaults, and import replaces them).
+    /// Whether the journal holds no skills or goals yet (`mm demo` asks this;
+    /// an import checks every table, see [`Store::import`]).
     pub async fn is_empty(&self) -> Result<bool> {
-        let sum = EXPORTED_TABLES
-            .iter()
-            .filter(|t| **t != "settings")
-            .map(|t| format!("(SELECT COUNT(*) FROM {t})"))
-            .collect::<Vec<_>>()
-            .join(" + ");
-        let row = sqlx::query(&format!("SELECT {sum} AS n"))
-            .fetch_one(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT (SELECT COUNT(*) FROM skills) + (SELECT COUNT(*) FROM goals) AS n")
+                .fetch_one(&self.pool)
+                .await?;
         Ok(row.try_get::<i64, _>("n")? == 0)
     }
 
