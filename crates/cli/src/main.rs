@@ -7,6 +7,8 @@
 mod cmd;
 mod ctx;
 mod exit;
+#[cfg(test)]
+mod hints;
 mod ui;
 
 use clap::{Args, Parser, Subcommand};
