@@ -101,6 +101,8 @@ enum Command {
     Edit(cmd::edit::EditCmd),
     /// Delete a session, application, reflection or goal (asks first, or --yes).
     Delete(cmd::edit::DeleteArgs),
+    /// Take back the latest edit or deletion (or #N from `mm history`).
+    Undo(cmd::edit::UndoArgs),
     /// The edits and deletions made to the journal, oldest first.
     History(cmd::edit::HistoryArgs),
     /// Settings, such as the mastery rule.
@@ -128,6 +130,7 @@ fn main() -> ExitCode {
         Command::Import(a) => cmd::io::import(a, g),
         Command::Edit(c) => cmd::edit::edit(c, g),
         Command::Delete(a) => cmd::edit::delete(a, g),
+        Command::Undo(a) => cmd::edit::undo(a, g),
         Command::History(a) => cmd::edit::history(a, g),
         Command::Config(c) => cmd::config::run(c, g),
         Command::Profile(c) => cmd::profile::run(c, g),

@@ -419,3 +419,30 @@ fn delete_asks_on_a_terminal() {
     assert!(shown.contains("Deleted goal 2"), "{shown}");
     home.fails(&["goal", "show", "2"], 1);
 }
+
+#[test]
+fn undo_a_deletion_and_an_edit() {
+    let home = demo();
+    let before = home.ok(&["practice", "list", "2"]);
+    let sid = sessions(&home)[0]["id"].to_string();
+    home.ok(&["edit", "session", &sid, "--aim", "LEFT JOIN counts"]);
+    home.ok(&["delete", "session", &sid, "--yes"]);
+    let out = home.ok(&["undo"]);
+    assert!(out.contains("undo #2: session"), "{out}");
+    assert_eq!(sessions(&home)[0]["aim"], "LEFT JOIN counts");
+    home.ok(&["undo", "1"]);
+    assert_eq!(
+        home.ok(&["practice", "list", "2"]),
+        before,
+        "back as it was"
+    );
+    let (_, err) = home.fails(&["undo"], 1);
+    one_line(&err);
+    assert!(err.contains("no change left to undo"), "{err}");
+    let (_, err) = home.fails(&["undo", "1"], 1);
+    assert!(err.contains("already undone"), "{err}");
+    let h = history(&home);
+    assert_eq!(h.len(), 4);
+    assert_eq!(h[3]["action"], "undo");
+    assert_eq!(h[3]["undoes"], 1);
+}

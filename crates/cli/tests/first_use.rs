@@ -103,8 +103,13 @@ fn twenty_first_uses_at_once_on_postgres() {
         .enable_all()
         .build()
         .unwrap();
+    // A plain connection: a `Store` on the base URL would migrate `public`.
     rt.block_on(async {
-        let s = mm_store::Store::open(base).await.unwrap();
-        s.drop_schema_for_tests(schema).await.unwrap();
+        use sqlx::Connection;
+        let mut c = sqlx::PgConnection::connect(base).await.unwrap();
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+            .execute(&mut c)
+            .await
+            .unwrap();
     });
 }

@@ -99,6 +99,8 @@ fn every_feature(home: &Home) {
     let sid = sessions[0]["id"].to_string();
     home.ok(&["edit", "session", &sid, "--notes", "typo fixed"]);
     home.ok(&["skill", "rename", "1", "Spreadsheets"]);
+    home.ok(&["skill", "rename", "2", "SQL queries"]);
+    home.ok(&["undo"]);
 }
 
 /// Every table of the store, by name, from the catalogue.
@@ -158,12 +160,23 @@ fn export_to(home: &Home, name: &str) -> std::path::PathBuf {
     path
 }
 
+/// Drop a test's schema with a plain connection (opening a `Store` on the
+/// base URL would migrate the shared `public` schema).
 fn drop_pg(url: &str) {
+    use sqlx::Connection;
     let (base, schema) = url.split_once("?schema=").unwrap();
+    assert!(
+        schema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    );
     rt().block_on(async {
-        let s = Store::open(base).await.unwrap();
-        s.drop_schema_for_tests(schema).await.unwrap();
-        s.close().await;
+        let mut c = sqlx::PgConnection::connect(base).await.unwrap();
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+            .execute(&mut c)
+            .await
+            .unwrap();
+        c.close().await.unwrap();
     });
 }
 

@@ -184,6 +184,8 @@ pub enum AuditAction {
     Edit,
     /// The record (and what hung on it) was removed.
     Delete,
+    /// An earlier edit or deletion was taken back (see [`AuditRecord::undoes`]).
+    Undo,
 }
 
 impl AuditAction {
@@ -192,6 +194,7 @@ impl AuditAction {
         match self {
             AuditAction::Edit => "edit",
             AuditAction::Delete => "delete",
+            AuditAction::Undo => "undo",
         }
     }
 }
@@ -202,6 +205,7 @@ impl std::str::FromStr for AuditAction {
         match s {
             "edit" => Ok(AuditAction::Edit),
             "delete" => Ok(AuditAction::Delete),
+            "undo" => Ok(AuditAction::Undo),
             other => Err(Error::invalid(format!("{other:?} is not an audit action"))),
         }
     }
@@ -224,6 +228,9 @@ pub struct AuditRecord {
     pub summary: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+    /// For an undo, the id of the record it took back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<i64>,
 }
 
 impl Journal {

@@ -17,6 +17,7 @@ pub(crate) struct Change<'a> {
     pub summary: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+    pub undoes: Option<i64>,
 }
 
 /// Write `change` at `at` on the transaction's connection.
@@ -26,8 +27,8 @@ pub(crate) async fn record(
     at: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO audit_log (at, action, record, record_id, summary, before, after)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_log (at, action, record, record_id, summary, before, after, undoes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(ts(at))
     .bind(change.action.as_str())
@@ -36,6 +37,7 @@ pub(crate) async fn record(
     .bind(change.summary)
     .bind(change.before.map(|v| v.to_string()))
     .bind(change.after.map(|v| v.to_string()))
+    .bind(change.undoes)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -47,8 +49,8 @@ pub(crate) async fn insert(
     h: &AuditRecord,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO audit_log (id, at, action, record, record_id, summary, before, after)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO audit_log (id, at, action, record, record_id, summary, before, after, undoes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(h.id)
     .bind(ts(h.at))
@@ -58,6 +60,7 @@ pub(crate) async fn insert(
     .bind(h.summary.clone())
     .bind(h.before.as_ref().map(|v| v.to_string()))
     .bind(h.after.as_ref().map(|v| v.to_string()))
+    .bind(h.undoes)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -72,7 +75,7 @@ fn json_col(r: &AnyRow, col: &str) -> Result<Option<serde_json::Value>> {
         .transpose()
 }
 
-fn from_row(r: &AnyRow) -> Result<AuditRecord> {
+pub(crate) fn from_row(r: &AnyRow) -> Result<AuditRecord> {
     Ok(AuditRecord {
         id: r.int("id")?,
         at: r.time("at")?,
@@ -82,6 +85,7 @@ fn from_row(r: &AnyRow) -> Result<AuditRecord> {
         summary: r.text("summary")?,
         before: json_col(r, "before")?,
         after: json_col(r, "after")?,
+        undoes: r.opt_int("undoes")?,
     })
 }
 

@@ -120,7 +120,7 @@ fn changed(before: &Value, after: &Value) -> Vec<String> {
     }
 }
 
-fn json<T: Serialize>(v: &T) -> Result<Value> {
+pub(crate) fn json<T: Serialize>(v: &T) -> Result<Value> {
     serde_json::to_value(v).map_err(|e| Error::Invalid(format!("cannot record the change: {e}")))
 }
 
@@ -151,13 +151,14 @@ async fn record_edit<T: Serialize>(
             summary: format!("{} {id}: {}", record.replace('_', "-"), fields.join(", ")),
             before: Some(b),
             after: Some(a),
+            undoes: None,
         },
         now,
     )
     .await
 }
 
-async fn goal_on(conn: &mut AnyConnection, id: GoalId) -> Result<Goal> {
+pub(crate) async fn goal_on(conn: &mut AnyConnection, id: GoalId) -> Result<Goal> {
     load_goals_on(conn, Some(id))
         .await?
         .pop()
@@ -168,7 +169,11 @@ async fn goal_on(conn: &mut AnyConnection, id: GoalId) -> Result<Goal> {
 }
 
 /// Evidence of an achieved goal is what the mastery rule passed; keep it.
-async fn ensure_evidence_open(conn: &mut AnyConnection, goal: GoalId, what: &str) -> Result<()> {
+pub(crate) async fn ensure_evidence_open(
+    conn: &mut AnyConnection,
+    goal: GoalId,
+    what: &str,
+) -> Result<()> {
     let g = goal_on(conn, goal).await?;
     if g.state == GoalState::Achieved {
         return Err(Error::Invalid(format!(
@@ -178,7 +183,7 @@ async fn ensure_evidence_open(conn: &mut AnyConnection, goal: GoalId, what: &str
     Ok(())
 }
 
-async fn session_on(conn: &mut AnyConnection, id: SessionId) -> Result<Session> {
+pub(crate) async fn session_on(conn: &mut AnyConnection, id: SessionId) -> Result<Session> {
     let row = sqlx::query("SELECT * FROM sessions WHERE id = $1")
         .bind(id.0)
         .fetch_optional(&mut *conn)
@@ -187,7 +192,10 @@ async fn session_on(conn: &mut AnyConnection, id: SessionId) -> Result<Session> 
     session_from_row(&row)
 }
 
-async fn application_on(conn: &mut AnyConnection, id: ApplicationId) -> Result<Application> {
+pub(crate) async fn application_on(
+    conn: &mut AnyConnection,
+    id: ApplicationId,
+) -> Result<Application> {
     let row = sqlx::query("SELECT * FROM applications WHERE id = $1")
         .bind(id.0)
         .fetch_optional(&mut *conn)
@@ -196,7 +204,10 @@ async fn application_on(conn: &mut AnyConnection, id: ApplicationId) -> Result<A
     application_from_row(&row)
 }
 
-async fn reflection_on(conn: &mut AnyConnection, id: ReflectionId) -> Result<Reflection> {
+pub(crate) async fn reflection_on(
+    conn: &mut AnyConnection,
+    id: ReflectionId,
+) -> Result<Reflection> {
     let mut tags: HashMap<i64, Vec<PrincipleId>> = HashMap::new();
     for r in sqlx::query(
         "SELECT principle_id FROM reflection_principles WHERE reflection_id = $1 ORDER BY principle_id",
@@ -218,7 +229,10 @@ async fn reflection_on(conn: &mut AnyConnection, id: ReflectionId) -> Result<Ref
 }
 
 /// The goal a reflection's evidence counts for, if any.
-async fn reflection_goal(conn: &mut AnyConnection, r: &Reflection) -> Result<Option<GoalId>> {
+pub(crate) async fn reflection_goal(
+    conn: &mut AnyConnection,
+    r: &Reflection,
+) -> Result<Option<GoalId>> {
     Ok(match r.target {
         ReflectionTarget::Session { id } => Some(session_on(conn, id).await?.goal_id),
         ReflectionTarget::Goal { id } => Some(id),
@@ -262,7 +276,7 @@ async fn delete_reflection_rows(conn: &mut AnyConnection, ids: &[ReflectionId]) 
     Ok(())
 }
 
-fn evidence_cols(
+pub(crate) fn evidence_cols(
     e: &Option<Evidence>,
 ) -> (
     Option<&'static str>,
@@ -396,6 +410,7 @@ impl Store {
                 summary,
                 before: Some(serde_json::json!({ "session": json(&old)?, "reflections": json(&reflections)? })),
                 after: None,
+                undoes: None,
             },
             now,
         )
@@ -488,6 +503,7 @@ impl Store {
                 summary: format!("application {id} deleted (goal {})", old.goal_id),
                 before: Some(json(&old)?),
                 after: None,
+                undoes: None,
             },
             now,
         )
@@ -563,6 +579,7 @@ impl Store {
                 summary: format!("reflection {id} deleted"),
                 before: Some(json(&old)?),
                 after: None,
+                undoes: None,
             },
             now,
         )
@@ -953,6 +970,7 @@ impl Store {
                     "plan": plan,
                 })),
                 after: None,
+                undoes: None,
             },
             now,
         )
@@ -962,7 +980,7 @@ impl Store {
     }
 }
 
-async fn skill_on(conn: &mut AnyConnection, id: SkillId) -> Result<Skill> {
+pub(crate) async fn skill_on(conn: &mut AnyConnection, id: SkillId) -> Result<Skill> {
     let row = sqlx::query("SELECT * FROM skills WHERE id = $1")
         .bind(id.0)
         .fetch_optional(&mut *conn)

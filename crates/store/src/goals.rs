@@ -153,6 +153,7 @@ impl Store {
                     summary: format!("goal {goal}: criterion {number} unticked ({})", c.text),
                     before: serde_json::to_value(c).ok(),
                     after: serde_json::to_value(&after).ok(),
+                    undoes: None,
                 },
                 now,
             )

@@ -28,6 +28,7 @@ mod row;
 mod sessions;
 mod settings;
 mod skills;
+mod undo;
 
 pub use credentials::StoredCredential;
 pub use edit::{

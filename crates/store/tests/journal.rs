@@ -709,3 +709,139 @@ both!(delete_a_goal, |store: Store| async move {
     let j = store.export(now()).await.unwrap();
     j.validate().unwrap();
 });
+
+both!(
+    undo_takes_back_edits_and_deletions,
+    |store: Store| async move {
+        let (skill, micro, goal) = seed(&store).await;
+        let s = store
+            .log_session(&session(goal.id, 2, 30), now())
+            .await
+            .unwrap();
+        let r = store
+            .add_reflection(&NewReflection {
+                target: ReflectionTarget::Session { id: s.id },
+                at: now(),
+                worked: "w".into(),
+                didnt: String::new(),
+                next: String::new(),
+                principles: vec![micro.principles[0].id],
+            })
+            .await
+            .unwrap();
+        let edited = store
+            .edit_session(
+                s.id,
+                &SessionPatch {
+                    aim: Some("pivot by quarter".into()),
+                    ..SessionPatch::default()
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+        store.delete_session(s.id, now()).await.unwrap();
+        // Latest first: the deletion, with the reflection on the session.
+        let u = store.undo(None, now()).await.unwrap();
+        assert_eq!((u.action, u.undoes), (AuditAction::Undo, Some(2)));
+        assert_eq!(store.get_session(s.id).await.unwrap(), edited);
+        assert_eq!(store.list_reflections().await.unwrap(), vec![r]);
+        // Then the edit.
+        store.undo(None, now()).await.unwrap();
+        assert_eq!(store.get_session(s.id).await.unwrap(), s);
+        assert!(matches!(
+            store.undo(None, now()).await.unwrap_err(),
+            Error::NotFound { .. }
+        ));
+        let again = store.undo(Some(1), now()).await.unwrap_err();
+        assert!(again.to_string().contains("already undone"), "{again}");
+        let undo_of_undo = store.undo(Some(3), now()).await.unwrap_err();
+        assert!(
+            undo_of_undo.to_string().contains("itself an undo"),
+            "{undo_of_undo}"
+        );
+
+        // Only the latest change to a record can be taken back.
+        for aim in ["a", "b"] {
+            store
+                .edit_session(
+                    s.id,
+                    &SessionPatch {
+                        aim: Some(aim.into()),
+                        ..SessionPatch::default()
+                    },
+                    now(),
+                )
+                .await
+                .unwrap();
+        }
+        let h = store.list_history(None).await.unwrap();
+        let first_of_two = h[h.len() - 2].id;
+        let err = store.undo(Some(first_of_two), now()).await.unwrap_err();
+        assert!(err.to_string().contains("undo it first"), "{err}");
+        assert_eq!(store.get_session(s.id).await.unwrap().aim, "b");
+
+        // An untick and a rename come back too.
+        store.tick_criterion(goal.id, 1, true, now()).await.unwrap();
+        let ticked = store.get_goal(goal.id).await.unwrap().criteria[0].met_at;
+        store
+            .tick_criterion(goal.id, 1, false, now())
+            .await
+            .unwrap();
+        store.undo(None, now()).await.unwrap();
+        assert_eq!(
+            store.get_goal(goal.id).await.unwrap().criteria[0].met_at,
+            ticked
+        );
+        store
+            .edit_skill(
+                skill.id,
+                &SkillPatch {
+                    name: Some("Spreadsheets".into()),
+                    ..SkillPatch::default()
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+        store.undo(None, now()).await.unwrap();
+        assert_eq!(store.get_skill(skill.id).await.unwrap(), skill);
+
+        // A reworded micro-skill is kept in the history, not undone.
+        store
+            .edit_micro_skill(
+                micro.id,
+                &MicroSkillPatch {
+                    name: Some("Pivot faster".into()),
+                    ..MicroSkillPatch::default()
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+        let err = store.undo(None, now()).await.unwrap_err();
+        assert!(err.to_string().contains("not supported"), "{err}");
+        // Every undo is itself in the history, and the history travels.
+        let undos = store
+            .list_history(None)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|h| h.action == AuditAction::Undo)
+            .count();
+        assert_eq!(undos, 4);
+        let (fresh, _dir) = fresh_like(&store, "undo_takes_back_edits_and_deletions_b").await;
+        fresh
+            .import(&store.export(now()).await.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            fresh.list_history(None).await.unwrap(),
+            store.list_history(None).await.unwrap()
+        );
+        fresh.close().await;
+        if fresh.backend() == Backend::Postgres {
+            drop_schema("undo_takes_back_edits_and_deletions_b").await;
+        }
+    }
+);

@@ -1,5 +1,5 @@
-//! `mm edit`, `mm delete`, `mm history`, `mm skill rename` and `mm skill
-//! link`: change what was recorded after the fact. Every change is one
+//! `mm edit`, `mm delete`, `mm undo`, `mm history`, `mm skill rename` and
+//! `mm skill link`: change what was recorded after the fact. Every change is one
 //! transaction in the store and leaves a record in `mm history`, which
 //! `mm export` carries.
 
@@ -174,6 +174,17 @@ pub struct HistoryArgs {
     /// Only the most recent N.
     #[arg(long, value_name = "N")]
     pub last: Option<usize>,
+}
+
+/// Take back an edit or deletion: the latest one not yet undone, or #N from
+/// `mm history`. Only the latest change to a record can be taken back; the
+/// undo is itself kept in the history.
+///
+/// Example: mm delete session 4 --yes && mm undo
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The change's number in `mm history` (default: the latest).
+    pub change: Option<i64>,
 }
 
 /// Edit values of the form `N=TEXT`.
@@ -546,5 +557,15 @@ pub fn history(a: HistoryArgs, g: &Global) -> Result<()> {
         ]);
     }
     println!("{t}");
+    Ok(())
+}
+
+pub fn undo(a: UndoArgs, g: &Global) -> Result<()> {
+    let ctx = Ctx::open(g)?;
+    let done = ctx.block(ctx.store.undo(a.change, ctx.now))?;
+    if ctx.json {
+        return ctx.print_json(&done);
+    }
+    println!("Undone: {} (history #{}).", done.summary, done.id);
     Ok(())
 }
