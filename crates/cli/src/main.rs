@@ -101,6 +101,16 @@ enum Command {
     Export(cmd::io::ExportArgs),
     /// Load an exported journal into a fresh database (all or nothing).
     Import(cmd::io::ImportArgs),
+    /// Change a recorded session, application, reflection, micro-skill or
+    /// skill; kept in `mm history`.
+    #[command(subcommand)]
+    Edit(cmd::edit::EditCmd),
+    /// Delete a session, application, reflection or goal (asks first, or --yes).
+    Delete(cmd::edit::DeleteArgs),
+    /// Take back the latest edit or deletion (or #N from `mm history`).
+    Undo(cmd::edit::UndoArgs),
+    /// The edits and deletions made to the journal, oldest first.
+    History(cmd::edit::HistoryArgs),
     /// Settings, such as the mastery rule.
     #[command(subcommand)]
     Config(cmd::config::ConfigCmd),
@@ -127,6 +137,10 @@ fn main() -> ExitCode {
         Command::Reflect(a) => cmd::record::reflect(a, g),
         Command::Export(a) => cmd::io::export(a, g),
         Command::Import(a) => cmd::io::import(a, g),
+        Command::Edit(c) => cmd::edit::edit(c, g),
+        Command::Delete(a) => cmd::edit::delete(a, g),
+        Command::Undo(a) => cmd::edit::undo(a, g),
+        Command::History(a) => cmd::edit::history(a, g),
         Command::Config(c) => cmd::config::run(c, g),
         Command::Profile(c) => cmd::profile::run(c, g),
         Command::Plan(a) => cmd::plan::run(a, g),
@@ -189,7 +203,7 @@ fn quiet_on_broken_pipe() {
             .unwrap_or_default();
         let _ = writeln!(
             std::io::stderr(),
-            "mm: internal error (mm panicked{place}: {msg}); please report it"
+            "mm: internal error{place}: {msg}; please report it"
         );
     }));
 }

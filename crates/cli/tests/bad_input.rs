@@ -138,7 +138,7 @@ fn malformed_truncated_and_future_imports() {
         ),
         (
             "future.json",
-            journal.replacen("\"version\": 1", "\"version\": 7", 1),
+            journal.replacen("\"version\": 2", "\"version\": 7", 1),
             "newer than this mm understands",
         ),
         (

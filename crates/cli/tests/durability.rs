@@ -77,6 +77,7 @@ fn big_journal(sessions: i64) -> Journal {
         applications: vec![],
         reflections: vec![],
         settings: Default::default(),
+        ..Journal::default()
     }
 }
 

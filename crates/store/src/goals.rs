@@ -97,46 +97,8 @@ impl Store {
     }
 
     async fn load_goals(&self, id: Option<GoalId>) -> Result<Vec<Goal>> {
-        let gid = id.map(|g| g.0);
-        let rows = sqlx::query("SELECT * FROM goals WHERE ($1 IS NULL OR id = $1) ORDER BY id")
-            .bind(gid)
-            .fetch_all(&self.pool)
-            .await?;
-        let mut criteria: HashMap<i64, Vec<Criterion>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT * FROM criteria WHERE ($1 IS NULL OR goal_id = $1) ORDER BY goal_id, position",
-        )
-        .bind(gid)
-        .fetch_all(&self.pool)
-        .await?
-        {
-            criteria
-                .entry(r.int("goal_id")?)
-                .or_default()
-                .push(Criterion {
-                    id: CriterionId(r.int("id")?),
-                    text: r.text("text")?,
-                    met_at: r.opt_time("met_at")?,
-                });
-        }
-        let mut extensions: HashMap<i64, Vec<Extension>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT * FROM goal_extensions WHERE ($1 IS NULL OR goal_id = $1) ORDER BY goal_id, position",
-        )
-        .bind(gid)
-        .fetch_all(&self.pool)
-        .await?
-        {
-            extensions.entry(r.int("goal_id")?).or_default().push(Extension {
-                at: r.time("at")?,
-                old_deadline: r.day("old_deadline")?,
-                new_deadline: r.day("new_deadline")?,
-                reason: r.text("reason")?,
-            });
-        }
-        rows.iter()
-            .map(|r| goal_from_row(r, &mut criteria, &mut extensions))
-            .collect()
+        let mut conn = self.pool.acquire().await?;
+        load_goals_on(&mut conn, id).await
     }
 
     /// Tick (or, with `met = false`, untick) the criterion at 1-based `number`.
@@ -151,7 +113,14 @@ impl Store {
         met: bool,
         now: DateTime<Utc>,
     ) -> Result<Goal> {
-        let g = self.get_goal(goal).await?;
+        let mut tx = self.begin_write().await?;
+        let g = load_goals_on(&mut tx, Some(goal))
+            .await?
+            .pop()
+            .ok_or_else(|| Error::NotFound {
+                what: "goal",
+                key: format!("{goal} (see `mm goal list`)"),
+            })?;
         ensure_open(&g)?;
         let c = number
             .checked_sub(1)
@@ -163,11 +132,34 @@ impl Store {
                     g.criteria.len()
                 ),
             })?;
+        let met_at = met.then_some(now);
         sqlx::query("UPDATE criteria SET met_at = $1 WHERE id = $2")
-            .bind(met.then(|| ts(now)))
+            .bind(met_at.map(ts))
             .bind(c.id.0)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        if !met && c.met_at.is_some() {
+            // Unticking takes back something recorded: keep it in the history.
+            let after = Criterion {
+                met_at: None,
+                ..c.clone()
+            };
+            crate::audit::record(
+                &mut tx,
+                crate::audit::Change {
+                    action: mm_core::journal::AuditAction::Edit,
+                    record: "criterion",
+                    record_id: c.id.to_string(),
+                    summary: format!("goal {goal}: criterion {number} unticked ({})", c.text),
+                    before: serde_json::to_value(c).ok(),
+                    after: serde_json::to_value(&after).ok(),
+                    undoes: None,
+                },
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
         self.get_goal(goal).await
     }
 
@@ -301,6 +293,54 @@ impl Store {
         }
         Ok((self.get_goal(goal).await?, report))
     }
+}
+
+/// Goals with their criteria and extensions, read on one connection (a
+/// transaction's, when a change needs them).
+pub(crate) async fn load_goals_on(
+    conn: &mut sqlx::AnyConnection,
+    id: Option<GoalId>,
+) -> Result<Vec<Goal>> {
+    let gid = id.map(|g| g.0);
+    let rows = sqlx::query("SELECT * FROM goals WHERE ($1 IS NULL OR id = $1) ORDER BY id")
+        .bind(gid)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut criteria: HashMap<i64, Vec<Criterion>> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT * FROM criteria WHERE ($1 IS NULL OR goal_id = $1) ORDER BY goal_id, position",
+    )
+    .bind(gid)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        criteria
+            .entry(r.int("goal_id")?)
+            .or_default()
+            .push(Criterion {
+                id: CriterionId(r.int("id")?),
+                text: r.text("text")?,
+                met_at: r.opt_time("met_at")?,
+            });
+    }
+    let mut extensions: HashMap<i64, Vec<Extension>> = HashMap::new();
+    for r in sqlx::query(
+            "SELECT * FROM goal_extensions WHERE ($1 IS NULL OR goal_id = $1) ORDER BY goal_id, position",
+        )
+        .bind(gid)
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            extensions.entry(r.int("goal_id")?).or_default().push(Extension {
+                at: r.time("at")?,
+                old_deadline: r.day("old_deadline")?,
+                new_deadline: r.day("new_deadline")?,
+                reason: r.text("reason")?,
+            });
+        }
+    rows.iter()
+        .map(|r| goal_from_row(r, &mut criteria, &mut extensions))
+        .collect()
 }
 
 pub(crate) fn ensure_open(g: &Goal) -> Result<()> {

@@ -1,14 +1,63 @@
-//! Export and import of the whole journal, as one versioned document.
+//! Export and import of the whole journal, as one versioned document, and
+//! the catalogue of tables that says what export carries.
+//!
+//! Every table of the schema is either in [`EXPORTED_TABLES`] (export writes
+//! its rows and import puts them back, ids included) or in
+//! [`DERIVED_TABLES`] with the reason it need not travel. A test lists the
+//! tables from the database's own catalogue and fails on any table in
+//! neither list, so a new table cannot be silently left out of backups.
 
-use crate::row::{date, ts};
+use crate::credentials::StoredCredential;
+use crate::row::{RowExt, date, ts};
 use crate::{Backend, Error, Result, Store};
 use chrono::{DateTime, Utc};
-use mm_core::journal::{JOURNAL_VERSION, Journal};
+use mm_core::balance::{ArcId, Membership};
+use mm_core::journal::*;
+use mm_core::retention::{Rating, Review, Subject};
 use mm_core::*;
 use sqlx::Row;
+use std::collections::HashMap;
 
-/// The tables with generated ids, in an order that respects references.
-const ID_TABLES: [&str; 8] = [
+/// The tables `mm export` carries, in an order that respects references.
+pub const EXPORTED_TABLES: &[&str] = &[
+    "skills",
+    "micro_skills",
+    "principles",
+    "resources",
+    "goals",
+    "criteria",
+    "goal_extensions",
+    "sessions",
+    "applications",
+    "reflections",
+    "reflection_principles",
+    "settings",
+    "plans",
+    "arcs",
+    "goal_arcs",
+    "retention_cards",
+    "retention_reviews",
+    "credentials",
+    "market_analyses",
+    "market_skills",
+    "audit_log",
+];
+
+/// The tables `mm export` leaves out, each with the reason nothing is lost.
+pub const DERIVED_TABLES: &[(&str, &str)] = &[
+    (
+        "_sqlx_migrations",
+        "the ledger of applied migrations: opening the target store applies the migrations this build embeds",
+    ),
+    (
+        "sqlite_sequence",
+        "SQLite's AUTOINCREMENT counters: SQLite advances them past the imported ids itself",
+    ),
+];
+
+/// The tables with generated ids, whose PostgreSQL sequences an import moves
+/// past the imported ids.
+const ID_TABLES: [&str; 12] = [
     "skills",
     "micro_skills",
     "principles",
@@ -17,6 +66,10 @@ const ID_TABLES: [&str; 8] = [
     "sessions",
     "applications",
     "reflections",
+    "arcs",
+    "retention_cards",
+    "market_analyses",
+    "audit_log",
 ];
 
 /// What an import wrote.
@@ -28,32 +81,198 @@ pub struct ImportCounts {
     pub sessions: usize,
     pub applications: usize,
     pub reflections: usize,
+    pub plans: usize,
+    pub arcs: usize,
+    pub retention_cards: usize,
+    pub credentials: usize,
+    pub market_analyses: usize,
+    pub history: usize,
+}
+
+/// One value of a table, as both backends can hold it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl Cell {
+    fn rank(&self) -> u8 {
+        match self {
+            Cell::Null => 0,
+            Cell::Int(_) => 1,
+            Cell::Real(_) => 2,
+            Cell::Text(_) => 3,
+        }
+    }
+
+    /// A total order (reals by `total_cmp`), so dumps sort the same on both backends.
+    pub fn total_cmp(&self, other: &Cell) -> std::cmp::Ordering {
+        match (self, other) {
+            (Cell::Int(a), Cell::Int(b)) => a.cmp(b),
+            (Cell::Real(a), Cell::Real(b)) => a.total_cmp(b),
+            (Cell::Text(a), Cell::Text(b)) => a.cmp(b),
+            _ => self.rank().cmp(&other.rank()),
+        }
+    }
+}
+
+/// Every row of one table, columns in schema order, rows sorted by value
+/// (not by the backend's collation), for comparing journals row by row.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TableDump {
+    pub table: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
 }
 
 impl Store {
     /// Everything recorded, as one document.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] when a stored record cannot be read back.
     pub async fn export(&self, now: DateTime<Utc>) -> Result<Journal> {
-        let skills = self.list_skills().await?;
-        let micro_skills = self.list_micro_skills(None).await?;
-        let goals = self.list_goals().await?;
-        let sessions = self.list_sessions(None).await?;
-        let applications = self.list_applications(None).await?;
-        let reflections = self.list_reflections().await?;
-        let settings = self.list_settings().await?;
+        let mut markets = self.list_markets().await?;
+        markets.sort_by_key(|m| m.id);
+        let mut market_analyses = Vec::with_capacity(markets.len());
+        for m in markets {
+            let skills = self
+                .market_skills(m.id)
+                .await?
+                .into_iter()
+                .map(|s| MarketSkillRecord {
+                    skill_uri: s.skill_uri,
+                    label: s.label,
+                    postings: s.postings,
+                    share: s.share,
+                    ci_low: s.ci_low,
+                    ci_high: s.ci_high,
+                    trend_slope: s.trend_slope,
+                    trend_p: s.trend_p,
+                })
+                .collect();
+            market_analyses.push(MarketAnalysisRecord {
+                id: m.id,
+                name: m.name,
+                sources: m.sources,
+                created_at: m.created_at,
+                postings: m.postings,
+                dated: m.dated,
+                report: m.report,
+                skills,
+            });
+        }
         Ok(Journal {
             version: JOURNAL_VERSION,
             exported_at: now,
-            skills,
-            micro_skills,
-            goals,
-            sessions,
-            applications,
-            reflections,
-            settings,
+            skills: self.list_skills().await?,
+            micro_skills: self.list_micro_skills(None).await?,
+            goals: self.list_goals().await?,
+            sessions: self.list_sessions(None).await?,
+            applications: self.list_applications(None).await?,
+            reflections: self.list_reflections().await?,
+            settings: self.list_settings().await?,
+            plans: self.list_plans().await?,
+            arcs: self.arc_records().await?,
+            goal_arcs: self.goal_arc_records().await?,
+            retention_cards: self.card_records().await?,
+            credentials: self
+                .list_credentials(None)
+                .await?
+                .into_iter()
+                .map(CredentialRecord::from)
+                .collect(),
+            market_analyses,
+            history: self.list_history(None).await?,
         })
     }
 
-    /// Whether the journal holds no records yet.
+    async fn arc_records(&self) -> Result<Vec<ArcRecord>> {
+        sqlx::query("SELECT id, name, description, created_at FROM arcs ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(ArcRecord {
+                    id: ArcId(r.int("id")?),
+                    name: r.text("name")?,
+                    description: r.opt_text("description")?,
+                    created_at: r.time("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn goal_arc_records(&self) -> Result<Vec<GoalArcRecord>> {
+        sqlx::query("SELECT goal_id, arc_id FROM goal_arcs ORDER BY goal_id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(GoalArcRecord {
+                    goal_id: GoalId(r.int("goal_id")?),
+                    membership: match r.opt_int("arc_id")? {
+                        Some(a) => Membership::Arc(ArcId(a)),
+                        None => Membership::Standalone,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// Retention cards as stored: ids kept, FSRS state at the column's precision.
+    async fn card_records(&self) -> Result<Vec<CardRecord>> {
+        let mut reviews: HashMap<i64, Vec<Review>> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT card_id, on_date, rating FROM retention_reviews ORDER BY card_id, position",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let n = r.u32("rating")?;
+            let rating = Rating::from_number(n)
+                .map_err(|_| Error::Corrupt(format!("review rating {n} is not 1-4")))?;
+            reviews.entry(r.int("card_id")?).or_default().push(Review {
+                on: r.day("on_date")?,
+                rating,
+            });
+        }
+        sqlx::query("SELECT * FROM retention_cards ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let id = r.int("id")?;
+                let sid = r.int("subject_id")?;
+                let subject = match r.text("subject_kind")?.as_str() {
+                    "micro_skill" => Subject::MicroSkill {
+                        id: MicroSkillId(sid),
+                    },
+                    "principle" => Subject::Principle {
+                        id: PrincipleId(sid),
+                    },
+                    other => return Err(Error::Corrupt(format!("card subject {other:?}"))),
+                };
+                Ok(CardRecord {
+                    id,
+                    goal_id: GoalId(r.int("goal_id")?),
+                    subject,
+                    label: r.text("label")?,
+                    stability: r.try_get::<f64, _>("stability")?,
+                    difficulty: r.try_get::<f64, _>("difficulty")?,
+                    last_review: r.day("last_review")?,
+                    due: r.day("due")?,
+                    reviews: reviews.remove(&id).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// Whether the journal holds no skills or goals yet (`mm demo` asks this;
+    /// an import checks every table, see [`Store::import`]).
     pub async fn is_empty(&self) -> Result<bool> {
         let row =
             sqlx::query("SELECT (SELECT COUNT(*) FROM skills) + (SELECT COUNT(*) FROM goals) AS n")
@@ -62,21 +281,129 @@ impl Store {
         Ok(row.try_get::<i64, _>("n")? == 0)
     }
 
+    /// The tables of this store's schema, from the database's own catalogue
+    /// (`sqlite_master` / `information_schema`), by name.
+    pub async fn tables(&self) -> Result<Vec<String>> {
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name".to_owned()
+            }
+            Backend::Postgres => {
+                "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+                 ORDER BY 1"
+                    .to_owned()
+            }
+        };
+        sqlx::query(&sql)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.text("name"))
+            .collect()
+    }
+
+    /// The columns of `table`, in schema order, from the catalogue.
+    async fn columns(&self, table: &str) -> Result<Vec<String>> {
+        let rows = match self.backend {
+            Backend::Sqlite => {
+                sqlx::query("SELECT name FROM pragma_table_info($1) ORDER BY cid")
+                    .bind(table.to_owned())
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::query(
+                    "SELECT CAST(column_name AS TEXT) AS name FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name = $1
+                     ORDER BY ordinal_position",
+                )
+                .bind(table.to_owned())
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter().map(|r| r.text("name")).collect()
+    }
+
+    /// Every row of `table`, for comparing two journals row by row.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a name that is not a table of this store.
+    pub async fn dump_table(&self, table: &str) -> Result<TableDump> {
+        if !self.tables().await?.iter().any(|t| t == table) {
+            return Err(Error::NotFound {
+                what: "table",
+                key: table.to_owned(),
+            });
+        }
+        let columns = self.columns(table).await?;
+        let list = columns
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut rows = Vec::new();
+        for r in sqlx::query(&format!("SELECT {list} FROM \"{table}\""))
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let mut row = Vec::with_capacity(columns.len());
+            for i in 0..columns.len() {
+                row.push(cell(&r, i)?);
+            }
+            rows.push(row);
+        }
+        rows.sort_by(|a, b| {
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| x.total_cmp(y))
+                .find(|o| o.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        Ok(TableDump {
+            table: table.to_owned(),
+            columns,
+            rows,
+        })
+    }
+
     /// Write a whole journal into an empty store: validated first, then all of
     /// it in one transaction, so a failure (or a kill) leaves nothing behind.
     ///
     /// # Errors
     /// [`Error::Invalid`] when the journal does not validate or the store
-    /// already holds records.
+    /// already holds records. Settings already in the store are replaced by
+    /// the journal's.
     pub async fn import(&self, journal: &Journal) -> Result<ImportCounts> {
+        // Every check on the parsed document happens here, before anything is written.
         journal.validate()?;
-        if !self.is_empty().await? {
+        let mut tx = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            // SQLite's BEGIN IMMEDIATE already serialises writers; on
+            // PostgreSQL two imports into one fresh schema take turns here.
+            sqlx::query("SELECT COUNT(*) AS n FROM (SELECT pg_advisory_xact_lock(1060)) AS l")
+                .execute(&mut *tx)
+                .await?;
+        }
+        // Checked inside the write transaction, so two imports racing into one
+        // fresh store cannot both pass it.
+        let sum = EXPORTED_TABLES
+            .iter()
+            .filter(|t| **t != "settings")
+            .map(|t| format!("(SELECT COUNT(*) FROM {t})"))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let held: i64 = sqlx::query(&format!("SELECT {sum} AS n"))
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+        if held != 0 {
             return Err(Error::Invalid(format!(
                 "the database {} already holds a journal; import into a fresh one (--db another.db)",
                 self.location()
             )));
         }
-        let mut tx = self.pool.begin().await?;
         for s in &journal.skills {
             sqlx::query(
                 "INSERT INTO skills (id, name, kind, taxonomy_uri, description, held_level, created_at)
@@ -254,6 +581,128 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        for p in &journal.plans {
+            let text = serde_json::to_string(p)
+                .map_err(|e| Error::Invalid(format!("the plan cannot be written: {e}")))?;
+            sqlx::query("INSERT INTO plans (goal_id, made_at, plan) VALUES ($1, $2, $3)")
+                .bind(p.goal_id.0)
+                .bind(ts(p.made_at))
+                .bind(text)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for a in &journal.arcs {
+            sqlx::query(
+                "INSERT INTO arcs (id, name, description, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(a.id.0)
+            .bind(a.name.clone())
+            .bind(a.description.clone())
+            .bind(ts(a.created_at))
+            .execute(&mut *tx)
+            .await?;
+        }
+        for l in &journal.goal_arcs {
+            let arc = match l.membership {
+                Membership::Arc(a) => Some(a.0),
+                Membership::Standalone => None,
+            };
+            sqlx::query("INSERT INTO goal_arcs (goal_id, arc_id) VALUES ($1, $2)")
+                .bind(l.goal_id.0)
+                .bind(arc)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for c in &journal.retention_cards {
+            let (kind, sid) = match c.subject {
+                Subject::MicroSkill { id } => ("micro_skill", id.0),
+                Subject::Principle { id } => ("principle", id.0),
+            };
+            sqlx::query(
+                "INSERT INTO retention_cards (id, goal_id, subject_kind, subject_id, label, stability,
+                                              difficulty, last_review, due)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(c.id)
+            .bind(c.goal_id.0)
+            .bind(kind)
+            .bind(sid)
+            .bind(c.label.clone())
+            .bind(c.stability)
+            .bind(c.difficulty)
+            .bind(date(c.last_review))
+            .bind(date(c.due))
+            .execute(&mut *tx)
+            .await?;
+            for (i, r) in c.reviews.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO retention_reviews (card_id, position, on_date, rating)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(c.id)
+                .bind(i as i64)
+                .bind(date(r.on))
+                .bind(i64::from(r.rating.number()))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        for c in &journal.credentials {
+            sqlx::query(
+                "INSERT INTO credentials (id, goal_id, issued_at, credential, jwt_eddsa, jwt_rs256,
+                                          revoked_at, revocation_reason)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(c.id.clone())
+            .bind(c.goal_id.0)
+            .bind(ts(c.issued_at))
+            .bind(c.credential.clone())
+            .bind(c.jwt_eddsa.clone())
+            .bind(c.jwt_rs256.clone())
+            .bind(c.revoked_at.map(ts))
+            .bind(c.revocation_reason.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        for m in &journal.market_analyses {
+            let count = |v: u64| {
+                i64::try_from(v).map_err(|_| Error::Invalid(format!("count {v} is too large")))
+            };
+            sqlx::query(
+                "INSERT INTO market_analyses (id, name, sources, created_at, postings, dated, report)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(m.id)
+            .bind(m.name.clone())
+            .bind(serde_json::Value::from(m.sources.clone()).to_string())
+            .bind(ts(m.created_at))
+            .bind(count(m.postings)?)
+            .bind(count(m.dated)?)
+            .bind(m.report.to_string())
+            .execute(&mut *tx)
+            .await?;
+            for k in &m.skills {
+                sqlx::query(
+                    "INSERT INTO market_skills (analysis_id, skill_uri, label, postings, share,
+                                                ci_low, ci_high, trend_slope, trend_p)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(m.id)
+                .bind(k.skill_uri.clone())
+                .bind(k.label.clone())
+                .bind(count(k.postings)?)
+                .bind(k.share)
+                .bind(k.ci_low)
+                .bind(k.ci_high)
+                .bind(k.trend_slope)
+                .bind(k.trend_p)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        for h in &journal.history {
+            crate::audit::insert(&mut tx, h).await?;
+        }
         if self.backend == Backend::Postgres {
             // Explicit ids bypass the identity sequences; move them past the data.
             for table in ID_TABLES {
@@ -272,6 +721,42 @@ impl Store {
             sessions: journal.sessions.len(),
             applications: journal.applications.len(),
             reflections: journal.reflections.len(),
+            plans: journal.plans.len(),
+            arcs: journal.arcs.len(),
+            retention_cards: journal.retention_cards.len(),
+            credentials: journal.credentials.len(),
+            market_analyses: journal.market_analyses.len(),
+            history: journal.history.len(),
         })
+    }
+}
+
+/// One column of a row as a [`Cell`], whatever the backend's type.
+fn cell(r: &sqlx::any::AnyRow, i: usize) -> Result<Cell> {
+    if let Ok(v) = r.try_get::<Option<i64>, _>(i) {
+        return Ok(v.map_or(Cell::Null, Cell::Int));
+    }
+    if let Ok(v) = r.try_get::<Option<f64>, _>(i) {
+        return Ok(v.map_or(Cell::Null, Cell::Real));
+    }
+    if let Ok(v) = r.try_get::<Option<String>, _>(i) {
+        return Ok(v.map_or(Cell::Null, Cell::Text));
+    }
+    Ok(r.try_get::<Option<bool>, _>(i)?
+        .map_or(Cell::Null, |b| Cell::Int(i64::from(b))))
+}
+
+impl From<StoredCredential> for CredentialRecord {
+    fn from(c: StoredCredential) -> Self {
+        CredentialRecord {
+            id: c.id,
+            goal_id: c.goal_id,
+            issued_at: c.issued_at,
+            credential: c.credential,
+            jwt_eddsa: c.jwt_eddsa,
+            jwt_rs256: c.jwt_rs256,
+            revoked_at: c.revoked_at,
+            revocation_reason: c.revocation_reason,
+        }
     }
 }

@@ -16,7 +16,9 @@
 //! # Ok(()) }
 //! ```
 
+mod audit;
 mod credentials;
+mod edit;
 mod error;
 mod goals;
 mod journal;
@@ -26,9 +28,15 @@ mod row;
 mod sessions;
 mod settings;
 mod skills;
+mod undo;
 
 pub use credentials::StoredCredential;
+pub use edit::{
+    ApplicationPatch, DeletedGoal, MicroSkillPatch, PrinciplePatch, ReflectionPatch, SessionPatch,
+    SkillPatch,
+};
 pub use error::{Error, Result};
+pub use journal::{Cell, DERIVED_TABLES, EXPORTED_TABLES, ImportCounts, TableDump};
 pub use market::{MarketAnalysis, MarketSkillRow, NewMarketAnalysis};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -137,9 +145,18 @@ impl Store {
                 .connect_with(options.clone())
                 .await
                 .map_err(open_err)?;
-            pool.execute(&*format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+            // Two first uses at once can both pass IF NOT EXISTS; the loser
+            // sees a duplicate and carries on (the migrator itself holds an
+            // advisory lock, so the tables are created once).
+            match pool
+                .execute(&*format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
                 .await
-                .map_err(open_err)?;
+            {
+                Ok(_) => {}
+                Err(sqlx::Error::Database(d))
+                    if matches!(d.code().as_deref(), Some("23505" | "42P06")) => {}
+                Err(e) => return Err(open_err(e)),
+            }
             pool.close().await;
         }
         let pool = AnyPoolOptions::new()
@@ -231,25 +248,38 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|e| error::classify_sqlite(e, &shown_url))?;
+        if !memory && !read_only && migrations_pending(&pool).await {
+            // First use (or an upgrade): several `mm` processes may arrive here
+            // at once. One takes the write lock and migrates while the others
+            // wait their turn; each then finds nothing left to apply.
+            migrate_sqlite_locked(&pool)
+                .await
+                .map_err(|e| migrate_error(e, &shown_url))?;
+        }
         if !memory && !read_only {
             sqlx::query("PRAGMA journal_mode = WAL")
                 .execute(&pool)
                 .await
                 .map_err(|e| error::classify_sqlite(e, &shown_url))?;
         }
-        SQLITE_MIGRATIONS.run(&pool).await.map_err(|e| match e {
-            sqlx::migrate::MigrateError::Execute(inner) => {
-                error::classify_sqlite(inner, &shown_url)
-            }
-            other => Error::Migrate {
-                url: shown_url.clone(),
-                reason: other.to_string(),
-            },
-        })?;
+        SQLITE_MIGRATIONS
+            .run(&pool)
+            .await
+            .map_err(|e| migrate_error(e, &shown_url))?;
         Ok(Store {
             pool,
             backend: Backend::Sqlite,
             shown_url,
+        })
+    }
+
+    /// Start a transaction that will write. On SQLite it takes the write lock
+    /// up front (`BEGIN IMMEDIATE`), waiting out other writers with the busy
+    /// timeout, instead of failing when a read turns into a write.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
         })
     }
 
@@ -285,6 +315,61 @@ impl Store {
         } else {
             Err(Error::Corrupt(found.join("; ")))
         }
+    }
+}
+
+/// How long a first-use migration waits for another process's (seconds of
+/// other `mm` commands starting at once, on a slow machine).
+const MIGRATION_BUSY_TIMEOUT_MS: u32 = 30_000;
+
+/// Whether any embedded SQLite migration is not yet applied (or the ledger
+/// cannot be read, as in a new file). Reads only.
+async fn migrations_pending(pool: &AnyPool) -> bool {
+    let Ok(rows) = sqlx::query("SELECT version FROM _sqlx_migrations WHERE success")
+        .fetch_all(pool)
+        .await
+    else {
+        return true;
+    };
+    let applied: std::collections::HashSet<i64> = rows
+        .iter()
+        .filter_map(|r| sqlx::Row::try_get::<i64, _>(r, "version").ok())
+        .collect();
+    SQLITE_MIGRATIONS
+        .iter()
+        .any(|m| !applied.contains(&m.version))
+}
+
+/// Switch to WAL and apply the migrations holding SQLite's write lock
+/// (`BEGIN IMMEDIATE`) for the whole run, so concurrent first uses queue up
+/// instead of racing to create the same tables.
+async fn migrate_sqlite_locked(pool: &AnyPool) -> Result<(), sqlx::migrate::MigrateError> {
+    use sqlx::Connection;
+    let mut conn = pool.acquire().await?;
+    conn.execute(&*format!(
+        "PRAGMA busy_timeout = {MIGRATION_BUSY_TIMEOUT_MS}"
+    ))
+    .await?;
+    // Outside any transaction: SQLite cannot change the journal mode inside one.
+    conn.execute("PRAGMA journal_mode = WAL").await?;
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    // Inside the transaction the migrator's own transactions become savepoints.
+    SQLITE_MIGRATIONS.run_direct(&mut *tx).await?;
+    tx.commit().await?;
+    conn.execute("PRAGMA busy_timeout = 3000").await?;
+    Ok(())
+}
+
+fn migrate_error(e: sqlx::migrate::MigrateError, shown_url: &str) -> Error {
+    use sqlx::migrate::MigrateError;
+    match e {
+        MigrateError::Execute(inner) | MigrateError::ExecuteMigration(inner, _) => {
+            error::classify_sqlite(inner, shown_url)
+        }
+        other => Error::Migrate {
+            url: shown_url.to_owned(),
+            reason: other.to_string(),
+        },
     }
 }
 

@@ -284,7 +284,7 @@ pub(crate) fn application_from_row(r: &AnyRow) -> Result<Application> {
     })
 }
 
-fn reflection_from_row(
+pub(crate) fn reflection_from_row(
     r: &AnyRow,
     tags: &mut HashMap<i64, Vec<PrincipleId>>,
 ) -> Result<Reflection> {

@@ -207,67 +207,77 @@ impl Store {
         id: Option<MicroSkillId>,
         skill: Option<SkillId>,
     ) -> Result<Vec<MicroSkill>> {
-        let rows = sqlx::query(
-            "SELECT * FROM micro_skills
+        let mut conn = self.pool.acquire().await?;
+        load_micro_skills_on(&mut conn, id, skill).await
+    }
+}
+
+/// Micro-skills with their principles and resources, read on one connection.
+pub(crate) async fn load_micro_skills_on(
+    conn: &mut sqlx::AnyConnection,
+    id: Option<MicroSkillId>,
+    skill: Option<SkillId>,
+) -> Result<Vec<MicroSkill>> {
+    let rows = sqlx::query(
+        "SELECT * FROM micro_skills
              WHERE ($1 IS NULL OR id = $1) AND ($2 IS NULL OR skill_id = $2) ORDER BY id",
-        )
-        .bind(id.map(|i| i.0))
-        .bind(skill.map(|s| s.0))
-        .fetch_all(&self.pool)
-        .await?;
-        let mut principles: HashMap<i64, Vec<Principle>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT p.* FROM principles p JOIN micro_skills m ON m.id = p.micro_skill_id
+    )
+    .bind(id.map(|i| i.0))
+    .bind(skill.map(|s| s.0))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut principles: HashMap<i64, Vec<Principle>> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT p.* FROM principles p JOIN micro_skills m ON m.id = p.micro_skill_id
              WHERE ($1 IS NULL OR m.id = $1) AND ($2 IS NULL OR m.skill_id = $2)
              ORDER BY p.micro_skill_id, p.position",
-        )
-        .bind(id.map(|i| i.0))
-        .bind(skill.map(|s| s.0))
-        .fetch_all(&self.pool)
-        .await?
-        {
-            principles
-                .entry(r.int("micro_skill_id")?)
-                .or_default()
-                .push(Principle {
-                    id: PrincipleId(r.int("id")?),
-                    name: r.text("name")?,
-                    description: r.opt_text("description")?,
-                });
-        }
-        let mut resources: HashMap<i64, Vec<Resource>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT r.* FROM resources r JOIN micro_skills m ON m.id = r.micro_skill_id
+    )
+    .bind(id.map(|i| i.0))
+    .bind(skill.map(|s| s.0))
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        principles
+            .entry(r.int("micro_skill_id")?)
+            .or_default()
+            .push(Principle {
+                id: PrincipleId(r.int("id")?),
+                name: r.text("name")?,
+                description: r.opt_text("description")?,
+            });
+    }
+    let mut resources: HashMap<i64, Vec<Resource>> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT r.* FROM resources r JOIN micro_skills m ON m.id = r.micro_skill_id
              WHERE ($1 IS NULL OR m.id = $1) AND ($2 IS NULL OR m.skill_id = $2)
              ORDER BY r.micro_skill_id, r.position",
-        )
-        .bind(id.map(|i| i.0))
-        .bind(skill.map(|s| s.0))
-        .fetch_all(&self.pool)
-        .await?
-        {
-            resources
-                .entry(r.int("micro_skill_id")?)
-                .or_default()
-                .push(Resource {
-                    url: r.text("url")?,
-                    title: r.opt_text("title")?,
-                });
-        }
-        rows.iter()
-            .map(|r| {
-                let id = r.int("id")?;
-                Ok(MicroSkill {
-                    id: MicroSkillId(id),
-                    skill_id: SkillId(r.int("skill_id")?),
-                    name: r.text("name")?,
-                    principles: principles.remove(&id).unwrap_or_default(),
-                    resources: resources.remove(&id).unwrap_or_default(),
-                    created_at: r.time("created_at")?,
-                })
-            })
-            .collect()
+    )
+    .bind(id.map(|i| i.0))
+    .bind(skill.map(|s| s.0))
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        resources
+            .entry(r.int("micro_skill_id")?)
+            .or_default()
+            .push(Resource {
+                url: r.text("url")?,
+                title: r.opt_text("title")?,
+            });
     }
+    rows.iter()
+        .map(|r| {
+            let id = r.int("id")?;
+            Ok(MicroSkill {
+                id: MicroSkillId(id),
+                skill_id: SkillId(r.int("skill_id")?),
+                name: r.text("name")?,
+                principles: principles.remove(&id).unwrap_or_default(),
+                resources: resources.remove(&id).unwrap_or_default(),
+                created_at: r.time("created_at")?,
+            })
+        })
+        .collect()
 }
 
 pub(crate) fn skill_from_row(r: &AnyRow) -> Result<Skill> {

@@ -1,4 +1,5 @@
-//! `mm export` / `mm import`: the whole journal as one versioned JSON document.
+//! `mm export` / `mm import`: the whole journal as one versioned JSON document
+//! (format version 2; version 1 exports still import).
 
 use crate::Global;
 use crate::ctx::Ctx;
@@ -9,7 +10,12 @@ use mm_core::journal::Journal;
 use std::io::Read;
 use std::path::PathBuf;
 
-/// Write everything you recorded as one JSON document (stdout by default).
+/// Write everything you recorded as one JSON document (stdout by default):
+/// skills, micro-skills, goals, practice, applications, reflections, plans
+/// and calendar state, arcs, retention cards, issued badges as signed and
+/// their revocations, saved market analyses, profile, settings and the
+/// history of edits. `mm import` reads it back into a fresh database, on
+/// SQLite or PostgreSQL.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Write to this file instead of stdout (written whole, then moved into place).
@@ -26,9 +32,11 @@ pub fn export(a: ExportArgs, g: &Global) -> Result<()> {
         Some(path) => {
             crate::outfile::write(&path, (text + "\n").as_bytes())?;
             eprintln!(
-                "Exported {} goals, {} sessions to {}.",
+                "Exported {} goals, {} sessions, {} badges and {} market analyses to {}.",
                 journal.goals.len(),
                 journal.sessions.len(),
+                journal.credentials.len(),
+                journal.market_analyses.len(),
                 path.display()
             );
         }
@@ -36,8 +44,9 @@ pub fn export(a: ExportArgs, g: &Global) -> Result<()> {
     Ok(())
 }
 
-/// Load a journal written by `mm export` into a fresh database. It is checked
-/// completely first and then written in one transaction: all or nothing.
+/// Load a journal written by `mm export` (any format version up to this
+/// build's) into a fresh database. It is checked completely first and then
+/// written in one transaction: all or nothing.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The journal file, or - for stdin.
@@ -76,6 +85,15 @@ pub fn import(a: ImportArgs, g: &Global) -> Result<()> {
         counts.applications,
         counts.reflections,
         ctx.store.location()
+    );
+    outln!(
+        "Also {} plans, {} arcs, {} retention cards, {} badges, {} market analyses and {} history records.",
+        counts.plans,
+        counts.arcs,
+        counts.retention_cards,
+        counts.credentials,
+        counts.market_analyses,
+        counts.history
     )?;
     Ok(())
 }

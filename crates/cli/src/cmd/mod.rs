@@ -7,6 +7,7 @@ pub mod charts;
 pub mod config;
 pub mod demo;
 pub mod discover;
+pub mod edit;
 pub mod eval;
 pub mod extract;
 pub mod goal;

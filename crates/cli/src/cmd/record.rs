@@ -66,7 +66,7 @@ pub fn apply(a: ApplyArgs, g: &Global) -> Result<()> {
     Ok(())
 }
 
-fn evidence(s: &str) -> Result<Evidence> {
+pub(crate) fn evidence(s: &str) -> Result<Evidence> {
     if s.contains("://") {
         return Ok(Evidence::Link { url: s.to_owned() });
     }

@@ -20,6 +20,27 @@ pub enum SkillCmd {
         /// Id, name or taxonomy URI.
         skill: String,
     },
+    /// Rename a skill (kept in `mm history`).
+    Rename {
+        /// Id, name or taxonomy URI.
+        skill: String,
+        /// The new name.
+        name: String,
+    },
+    /// Link a skill of your own to a taxonomy concept (an ESCO skill URI or
+    /// label), so discovery and the market count it; kept in `mm history`.
+    ///
+    /// Example: mm skill link "spreadsheets" "use spreadsheets software"
+    Link {
+        /// Id, name or taxonomy URI.
+        skill: String,
+        /// An ESCO skill URI or label.
+        #[arg(required_unless_present = "unlink")]
+        concept: Option<String>,
+        /// Remove the link instead.
+        #[arg(long, conflicts_with = "concept")]
+        unlink: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -118,6 +139,10 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
                 ]);
             }
             outln!("{t}")?;
+        }
+        SkillCmd::Rename { skill, name } => super::edit::rename_skill(&ctx, &skill, name)?,
+        SkillCmd::Link { skill, concept, .. } => {
+            super::edit::link_skill(&ctx, &skill, concept.as_deref())?;
         }
         SkillCmd::Show { skill } => {
             let skill = ctx.block(ctx.store.find_skill(&skill))?;

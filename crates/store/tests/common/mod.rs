@@ -47,8 +47,15 @@ pub async fn drop_schema(test: &str) {
     let url = std::env::var("MM_TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let schema = format!("mm_test_{test}_{}", std::process::id());
-    if let Ok(s) = Store::open(&url).await {
-        s.drop_schema_for_tests(&schema).await.ok();
+    // A plain connection: a `Store` on the base URL would migrate the shared
+    // `public` schema to this branch's migrations.
+    use sqlx::Connection;
+    if let Ok(mut c) = sqlx::PgConnection::connect(&url).await {
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+            .execute(&mut c)
+            .await
+            .ok();
+        c.close().await.ok();
     }
 }
 

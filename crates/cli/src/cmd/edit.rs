@@ -1,0 +1,571 @@
+//! `mm edit`, `mm delete`, `mm undo`, `mm history`, `mm skill rename` and
+//! `mm skill link`: change what was recorded after the fact. Every change is one
+//! transaction in the store and leaves a record in `mm history`, which
+//! `mm export` carries.
+
+use crate::Global;
+use crate::ctx::Ctx;
+use crate::ui::{self, outln};
+use anyhow::{Context as _, Result, bail};
+use chrono::Duration;
+use clap::{Args, Subcommand};
+use mm_core::parse::parse_minutes;
+use mm_core::*;
+use mm_store::{
+    ApplicationPatch, MicroSkillPatch, PrinciplePatch, ReflectionPatch, SessionPatch, SkillPatch,
+};
+use std::io::{BufRead, IsTerminal, Write};
+
+/// Change a recorded session, application, reflection, micro-skill or skill.
+/// Only the values you pass change; each change is kept in `mm history`.
+///
+/// Example: mm edit session 4 --aim "pivot by quarter" --minutes 40m
+#[derive(Debug, Subcommand)]
+pub enum EditCmd {
+    /// A practice session (ids from `mm practice list`).
+    Session(EditSession),
+    /// An application (ids from `mm goal show`).
+    Application(EditApplication),
+    /// A reflection's text.
+    Reflection(EditReflection),
+    /// A micro-skill's wording, principles and resources (numbers as
+    /// `mm skill show` lists them, from 1).
+    ///
+    /// Example: mm edit micro 2 --principle 1="grouping" --add-resource https://example.org/pivots
+    Micro(EditMicro),
+    /// A skill's name, kind or description (to link it to a taxonomy
+    /// concept, use `mm skill link`).
+    Skill(EditSkill),
+}
+
+#[derive(Debug, Args)]
+pub struct EditSession {
+    /// The session's id.
+    pub id: SessionId,
+    /// When it started: 18:30, yesterday 18:30, 2026-11-20 07:00. Keeps its length.
+    #[arg(long, allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// Focused time: 45m, 1h15m.
+    #[arg(long)]
+    pub minutes: Option<String>,
+    /// Wall-clock length, breaks included.
+    #[arg(long)]
+    pub lasted: Option<String>,
+    #[arg(long)]
+    pub aim: Option<String>,
+    #[arg(long)]
+    pub reps: Option<u32>,
+    #[arg(long)]
+    pub errors: Option<u32>,
+    #[arg(long)]
+    pub interruptions: Option<u32>,
+    /// 1 (easy) to 5 (very hard), or "none" to clear it.
+    #[arg(long)]
+    pub difficulty: Option<String>,
+    /// New feedback ("" clears it).
+    #[arg(long)]
+    pub feedback: Option<String>,
+    /// New notes ("" clears them).
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditApplication {
+    /// The application's id.
+    pub id: ApplicationId,
+    /// When: yesterday 15:00, 2026-11-20 ...
+    #[arg(long, allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// Where you used it.
+    #[arg(long = "where", value_name = "CONTEXT")]
+    pub context: Option<String>,
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// What difference it made ("" clears it).
+    #[arg(long)]
+    pub impact: Option<String>,
+    /// A link or a file (kept as its SHA-256), or "none" to remove the evidence.
+    #[arg(long)]
+    pub evidence: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditReflection {
+    /// The reflection's id.
+    pub id: ReflectionId,
+    #[arg(long)]
+    pub worked: Option<String>,
+    #[arg(long)]
+    pub didnt: Option<String>,
+    #[arg(long)]
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditMicro {
+    /// The micro-skill (id or exact name).
+    pub micro: String,
+    /// New wording of the capability.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Rename principle N: --principle 2="tidy data" (repeatable).
+    #[arg(long = "principle", value_name = "N=NAME")]
+    pub principles: Vec<String>,
+    /// Describe principle N: --describe 2="one row per observation" ("" clears).
+    #[arg(long = "describe", value_name = "N=DESCRIPTION")]
+    pub describe: Vec<String>,
+    /// Add a principle, with an optional description after a colon.
+    #[arg(long = "add-principle", value_name = "NAME[: DESCRIPTION]")]
+    pub add_principles: Vec<String>,
+    /// Remove principle N (one no reflection or retention card names).
+    #[arg(long = "remove-principle", value_name = "N")]
+    pub remove_principles: Vec<usize>,
+    /// Add a learning resource link.
+    #[arg(long = "add-resource", value_name = "URL")]
+    pub add_resources: Vec<String>,
+    /// Remove resource N.
+    #[arg(long = "remove-resource", value_name = "N")]
+    pub remove_resources: Vec<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditSkill {
+    /// The skill (id, name or taxonomy URI).
+    pub skill: String,
+    /// A new name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// skill, knowledge or transversal.
+    #[arg(long)]
+    pub kind: Option<SkillKind>,
+    /// A new description ("" clears it).
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+/// Delete a recorded session, application, reflection or goal. Asks first
+/// on a terminal; elsewhere (scripts) pass --yes. Kept in `mm history`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    #[command(subcommand)]
+    pub what: DeleteCmd,
+    /// Delete without asking.
+    #[arg(long, short, global = true)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeleteCmd {
+    /// A practice session, with the reflections on it.
+    Session { id: SessionId },
+    /// An application.
+    Application { id: ApplicationId },
+    /// A reflection.
+    Reflection { id: ReflectionId },
+    /// A goal with everything recorded on it (sessions, applications,
+    /// reflections, plan, retention cards). Its micro-skill stays.
+    Goal { id: GoalId },
+}
+
+/// List the edits and deletions made to the journal, oldest first.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only the most recent N.
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
+}
+
+/// Take back an edit or deletion: the latest one not yet undone, or #N from
+/// `mm history`. Only the latest change to a record can be taken back; the
+/// undo is itself kept in the history.
+///
+/// Example: mm delete session 4 --yes && mm undo
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The change's number in `mm history` (default: the latest).
+    pub change: Option<i64>,
+}
+
+/// Edit values of the form `N=TEXT`.
+fn numbered(s: &str, flag: &str) -> Result<(usize, String)> {
+    let (n, text) = s
+        .split_once('=')
+        .with_context(|| format!("{flag} takes N=TEXT, e.g. {flag} 2=\"tidy data\"; got {s:?}"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .with_context(|| format!("{flag} {s:?}: {n:?} is not a number"))?;
+    Ok((n, text.trim().to_owned()))
+}
+
+fn principle(s: &str) -> NewPrinciple {
+    match s.split_once(':') {
+        Some((n, d)) if !d.trim().is_empty() => NewPrinciple {
+            name: n.trim().into(),
+            description: Some(d.trim().into()),
+        },
+        _ => NewPrinciple {
+            name: s.trim().into(),
+            description: None,
+        },
+    }
+}
+
+/// `Some(None)` for an empty value: clearing a field.
+fn clearable(s: Option<String>) -> Option<Option<String>> {
+    s.map(|s| Some(s.trim().to_owned()).filter(|s| !s.is_empty()))
+}
+
+pub fn edit(cmd: EditCmd, g: &Global) -> Result<()> {
+    let ctx = Ctx::open(g)?;
+    match cmd {
+        EditCmd::Session(a) => {
+            let old = ctx.block(ctx.store.get_session(a.id))?;
+            let started_at = a.at.as_deref().map(|s| ctx.parse_moment(s)).transpose()?;
+            let lasted = a.lasted.as_deref().map(parse_minutes).transpose()?;
+            let difficulty = match a.difficulty.as_deref().map(str::trim) {
+                None => None,
+                Some("none") | Some("") => Some(None),
+                Some(d) => Some(Some(d.parse::<u8>().with_context(|| {
+                    format!("--difficulty {d:?} is not 1 to 5 (or none)")
+                })?)),
+            };
+            let patch = SessionPatch {
+                started_at,
+                ended_at: lasted.map(|m| {
+                    started_at.unwrap_or(old.started_at) + Duration::minutes(i64::from(m))
+                }),
+                focused_minutes: a.minutes.as_deref().map(parse_minutes).transpose()?,
+                interruptions: a.interruptions,
+                aim: a.aim,
+                reps: a.reps,
+                errors: a.errors,
+                difficulty,
+                feedback: clearable(a.feedback),
+                notes: clearable(a.notes),
+            };
+            let s = ctx.block(ctx.store.edit_session(a.id, &patch, ctx.now))?;
+            if ctx.json {
+                return ctx.print_json(&s);
+            }
+            outln!(
+                "Session {} updated: {} focused, \"{}\" (see `mm history`).",
+                s.id,
+                mm_core::parse::format_minutes(s.focused_minutes),
+                s.aim
+            )?;
+        }
+        EditCmd::Application(a) => {
+            let evidence = match a.evidence.as_deref().map(str::trim) {
+                None => None,
+                Some("none") | Some("") => Some(None),
+                Some(e) => Some(Some(super::record::evidence(e)?)),
+            };
+            let patch = ApplicationPatch {
+                at: a.at.as_deref().map(|s| ctx.parse_moment(s)).transpose()?,
+                context: a.context,
+                outcome: a.outcome,
+                impact: clearable(a.impact),
+                evidence,
+            };
+            let app = ctx.block(ctx.store.edit_application(a.id, &patch, ctx.now))?;
+            if ctx.json {
+                return ctx.print_json(&app);
+            }
+            outln!(
+                "Application {} updated: {} (see `mm history`).",
+                app.id, app.outcome
+            )?;
+        }
+        EditCmd::Reflection(a) => {
+            let patch = ReflectionPatch {
+                worked: a.worked,
+                didnt: a.didnt,
+                next: a.next,
+            };
+            let r = ctx.block(ctx.store.edit_reflection(a.id, &patch, ctx.now))?;
+            if ctx.json {
+                return ctx.print_json(&r);
+            }
+            outln!("Reflection {} updated (see `mm history`).", r.id)?;
+        }
+        EditCmd::Micro(a) => {
+            let micro = ctx.block(ctx.store.find_micro_skill(&a.micro))?;
+            let mut principles: Vec<PrinciplePatch> = Vec::new();
+            for p in &a.principles {
+                let (number, name) = numbered(p, "--principle")?;
+                principles.push(PrinciplePatch {
+                    number,
+                    name: Some(name),
+                    description: None,
+                });
+            }
+            for d in &a.describe {
+                let (number, text) = numbered(d, "--describe")?;
+                let description = Some(text).filter(|t| !t.is_empty());
+                match principles.iter_mut().find(|p| p.number == number) {
+                    Some(p) => p.description = Some(description),
+                    None => principles.push(PrinciplePatch {
+                        number,
+                        name: None,
+                        description: Some(description),
+                    }),
+                }
+            }
+            let patch = MicroSkillPatch {
+                name: a.name,
+                principles,
+                add_principles: a.add_principles.iter().map(|p| principle(p)).collect(),
+                remove_principles: a.remove_principles,
+                add_resources: a
+                    .add_resources
+                    .into_iter()
+                    .map(|url| Resource { url, title: None })
+                    .collect(),
+                remove_resources: a.remove_resources,
+            };
+            let m = ctx.block(ctx.store.edit_micro_skill(micro.id, &patch, ctx.now))?;
+            if ctx.json {
+                return ctx.print_json(&m);
+            }
+            outln!("Micro-skill {} updated: {}", m.id, m.name)?;
+            for (i, p) in m.principles.iter().enumerate() {
+                match &p.description {
+                    Some(d) => outln!("  principle {}: {} — {d}", i + 1, p.name),
+                    None => outln!("  principle {}: {}", i + 1, p.name),
+                }
+            }
+            for (i, r) in m.resources.iter().enumerate() {
+                outln!("  resource {}: {}", i + 1, r.url)?;
+            }
+        }
+        EditCmd::Skill(a) => {
+            let skill = ctx.block(ctx.store.find_skill(&a.skill))?;
+            let patch = SkillPatch {
+                name: a.name,
+                kind: a.kind,
+                description: clearable(a.description),
+                taxonomy_uri: None,
+            };
+            print_skill(
+                &ctx,
+                ctx.block(ctx.store.edit_skill(skill.id, &patch, ctx.now))?,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn print_skill(ctx: &Ctx, s: Skill) -> Result<()> {
+    if ctx.json {
+        return ctx.print_json(&s);
+    }
+    match &s.taxonomy_uri {
+        Some(u) => outln!(
+            "Skill {} \"{}\" ({}), linked to {u}.",
+            s.id,
+            s.name,
+            s.kind.as_str()
+        ),
+        None => outln!("Skill {} \"{}\" ({}).", s.id, s.name, s.kind.as_str()),
+    }
+    Ok(())
+}
+
+/// `mm skill rename <skill> <new name>`.
+pub fn rename_skill(ctx: &Ctx, skill: &str, name: String) -> Result<()> {
+    let s = ctx.block(ctx.store.find_skill(skill))?;
+    let patch = SkillPatch {
+        name: Some(name),
+        ..SkillPatch::default()
+    };
+    print_skill(ctx, ctx.block(ctx.store.edit_skill(s.id, &patch, ctx.now))?)
+}
+
+/// `mm skill link <skill> <concept>`: the concept is an ESCO skill URI or
+/// label, checked against the shipped taxonomy; `None` unlinks.
+pub fn link_skill(ctx: &Ctx, skill: &str, concept: Option<&str>) -> Result<()> {
+    let s = ctx.block(ctx.store.find_skill(skill))?;
+    let uri = match concept {
+        None => None,
+        Some(c) => Some(resolve_concept(c)?),
+    };
+    let patch = SkillPatch {
+        taxonomy_uri: Some(uri),
+        ..SkillPatch::default()
+    };
+    print_skill(ctx, ctx.block(ctx.store.edit_skill(s.id, &patch, ctx.now))?)
+}
+
+/// An ESCO skill URI for `what`: a URI the taxonomy knows, or a label that
+/// names exactly one skill (or one preferred label).
+fn resolve_concept(what: &str) -> Result<String> {
+    let what = what.trim();
+    let tax = mm_taxonomy::Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
+    if what.contains("://") {
+        return match tax.skill_by_uri(what) {
+            Some(i) => Ok(tax.skill(i).uri.clone()),
+            None => bail!(
+                "{what} is not an ESCO skill URI the shipped taxonomy knows (search with `mm taxonomy search <words>`)"
+            ),
+        };
+    }
+    let hits = tax.skills_by_label(what);
+    let preferred: Vec<_> = hits
+        .iter()
+        .copied()
+        .filter(|&h| tax.skill(h).preferred.eq_ignore_ascii_case(what))
+        .collect();
+    let chosen = match (preferred.as_slice(), hits.as_slice()) {
+        ([one], _) | ([], [one]) => *one,
+        ([], []) => {
+            let sugg: Vec<String> = mm_taxonomy::map::Mapper::new(&tax)
+                .rank(what, 3)
+                .iter()
+                .map(|&(i, _)| format!("\"{}\"", tax.skill(i).preferred))
+                .collect();
+            let hint = if sugg.is_empty() {
+                String::new()
+            } else {
+                format!("; did you mean {}?", sugg.join(", "))
+            };
+            bail!("no ESCO skill has the label {what:?}{hint}")
+        }
+        _ => {
+            let names: Vec<String> = hits
+                .iter()
+                .take(5)
+                .map(|&h| format!("{} <{}>", tax.skill(h).preferred, tax.skill(h).uri))
+                .collect();
+            bail!(
+                "{what:?} is a label of {} ESCO skills; link by URI, one of: {}",
+                hits.len(),
+                names.join("; ")
+            )
+        }
+    };
+    Ok(tax.skill(chosen).uri.clone())
+}
+
+/// Ask on the terminal; without one, refuse unless --yes was given.
+fn confirm(question: &str, yes: bool) -> Result<()> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("not deleted: there is no terminal to ask \"{question}\"; run it again with --yes")
+    }
+    let mut err = std::io::stderr().lock();
+    write!(err, "{question} [y/N] ")?;
+    err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+        Ok(())
+    } else {
+        bail!("nothing was deleted")
+    }
+}
+
+pub fn delete(a: DeleteArgs, g: &Global) -> Result<()> {
+    let ctx = Ctx::open(g)?;
+    match a.what {
+        DeleteCmd::Session { id } => {
+            let s = ctx.block(ctx.store.get_session(id))?;
+            confirm(
+                &format!(
+                    "Delete session {id} of goal {} ({}, \"{}\") and any reflection on it?",
+                    s.goal_id,
+                    s.started_at
+                        .with_timezone(&ctx.offset)
+                        .format("%Y-%m-%d %H:%M"),
+                    s.aim
+                ),
+                a.yes,
+            )?;
+            let (s, reflections) = ctx.block(ctx.store.delete_session(id, ctx.now))?;
+            if ctx.json {
+                return ctx
+                    .print_json(&serde_json::json!({ "session": s, "reflections": reflections }));
+            }
+            outln!(
+                "Deleted session {id} and {} reflection(s) on it (kept in `mm history`).",
+                reflections.len()
+            )?;
+        }
+        DeleteCmd::Application { id } => {
+            confirm(&format!("Delete application {id}?"), a.yes)?;
+            let app = ctx.block(ctx.store.delete_application(id, ctx.now))?;
+            if ctx.json {
+                return ctx.print_json(&app);
+            }
+            outln!("Deleted application {id} (kept in `mm history`).")?;
+        }
+        DeleteCmd::Reflection { id } => {
+            confirm(&format!("Delete reflection {id}?"), a.yes)?;
+            let r = ctx.block(ctx.store.delete_reflection(id, ctx.now))?;
+            if ctx.json {
+                return ctx.print_json(&r);
+            }
+            outln!("Deleted reflection {id} (kept in `mm history`).")?;
+        }
+        DeleteCmd::Goal { id } => {
+            let goal = ctx.block(ctx.store.get_goal(id))?;
+            let micro = ctx.block(ctx.store.get_micro_skill(goal.micro_skill_id))?;
+            let sessions = ctx.block(ctx.store.list_sessions(Some(id)))?.len();
+            let apps = ctx.block(ctx.store.list_applications(Some(id)))?.len();
+            confirm(
+                &format!(
+                    "Delete goal {id} \"{}\" ({}) with its {sessions} session(s) and {apps} application(s)?",
+                    micro.name, goal.state
+                ),
+                a.yes,
+            )?;
+            let done = ctx.block(ctx.store.delete_goal(id, ctx.now))?;
+            if ctx.json {
+                return ctx.print_json(&done);
+            }
+            outln!(
+                "Deleted goal {id}: {} session(s), {} application(s), {} reflection(s), {} retention card(s) (kept in `mm history`).",
+                done.sessions, done.applications, done.reflections, done.retention_cards
+            )?;
+        }
+    }
+    Ok(())
+}
+
+pub fn history(a: HistoryArgs, g: &Global) -> Result<()> {
+    let ctx = Ctx::open(g)?;
+    let records = ctx.block(ctx.store.list_history(a.last))?;
+    if ctx.json {
+        return ctx.print_json(&records);
+    }
+    if records.is_empty() {
+        outln!("No edits or deletions yet.")?;
+        return Ok(());
+    }
+    let mut t = ui::table(["#", "when", "change", "what"]);
+    for r in &records {
+        t.add_row(vec![
+            r.id.to_string(),
+            r.at.with_timezone(&ctx.offset)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            r.action.as_str().to_owned(),
+            r.summary.clone(),
+        ]);
+    }
+    outln!("{t}")?;
+    Ok(())
+}
+
+pub fn undo(a: UndoArgs, g: &Global) -> Result<()> {
+    let ctx = Ctx::open(g)?;
+    let done = ctx.block(ctx.store.undo(a.change, ctx.now))?;
+    if ctx.json {
+        return ctx.print_json(&done);
+    }
+    outln!("Undone: {} (history #{}).", done.summary, done.id)?;
+    Ok(())
+}
