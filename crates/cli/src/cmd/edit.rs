@@ -275,7 +275,8 @@ pub fn edit(cmd: EditCmd, g: &Global) -> Result<()> {
             }
             outln!(
                 "Application {} updated: {} (see `mm history`).",
-                app.id, app.outcome
+                app.id,
+                app.outcome
             )?;
         }
         EditCmd::Reflection(a) => {
@@ -334,7 +335,7 @@ pub fn edit(cmd: EditCmd, g: &Global) -> Result<()> {
                 match &p.description {
                     Some(d) => outln!("  principle {}: {} — {d}", i + 1, p.name),
                     None => outln!("  principle {}: {}", i + 1, p.name),
-                }
+                }?;
             }
             for (i, r) in m.resources.iter().enumerate() {
                 outln!("  resource {}: {}", i + 1, r.url)?;
@@ -369,7 +370,7 @@ fn print_skill(ctx: &Ctx, s: Skill) -> Result<()> {
             s.kind.as_str()
         ),
         None => outln!("Skill {} \"{}\" ({}).", s.id, s.name, s.kind.as_str()),
-    }
+    }?;
     Ok(())
 }
 
@@ -528,7 +529,10 @@ pub fn delete(a: DeleteArgs, g: &Global) -> Result<()> {
             }
             outln!(
                 "Deleted goal {id}: {} session(s), {} application(s), {} reflection(s), {} retention card(s) (kept in `mm history`).",
-                done.sessions, done.applications, done.reflections, done.retention_cards
+                done.sessions,
+                done.applications,
+                done.reflections,
+                done.retention_cards
             )?;
         }
     }

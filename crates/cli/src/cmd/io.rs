@@ -85,7 +85,7 @@ pub fn import(a: ImportArgs, g: &Global) -> Result<()> {
         counts.applications,
         counts.reflections,
         ctx.store.location()
-    );
+    )?;
     outln!(
         "Also {} plans, {} arcs, {} retention cards, {} badges, {} market analyses and {} history records.",
         counts.plans,
