@@ -47,6 +47,10 @@ pub enum Error {
     /// The input is not an acceptable credential, key or document.
     #[error("{0}")]
     Invalid(String),
+    /// The input uses something this verifier does not handle (a cryptosuite,
+    /// a data-model version, a context); nothing is known to be wrong.
+    #[error("{0}")]
+    Unsupported(String),
     /// Something asked for does not exist (no issuer yet, unknown credential).
     #[error("{0}")]
     NotFound(String),
