@@ -57,6 +57,13 @@ pub fn did_key(key: &VerifyingKey) -> String {
 /// Multicodec prefix of a compressed P-256 public key (`p256-pub`, varint 0x1200).
 const P256_PUB: [u8; 2] = [0x80, 0x24];
 
+/// The `publicKeyMultibase` (`zDn…`) of a P-256 key (compressed point).
+pub fn p256_multikey(key: &p256::ecdsa::VerifyingKey) -> String {
+    let mut b = P256_PUB.to_vec();
+    b.extend_from_slice(key.to_encoded_point(true).as_bytes());
+    multibase_z(&b)
+}
+
 /// Parses a Multikey (`publicKeyMultibase`): Ed25519 (`z6Mk…`) or P-256 (`zDn…`).
 ///
 /// # Errors
