@@ -548,3 +548,108 @@ fn shared_examples_exit_codes() {
     assert_eq!(c, 1);
     assert!(err.contains("neither a file nor a JWT"));
 }
+
+fn corpus(p: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../credentials/tests/corpus")
+        .join(p)
+        .display()
+        .to_string()
+}
+
+/// Issue 13: what other platforms issue, through the binary: a key the
+/// issuer's own DID document does not list is INVALID (exit 1), the same
+/// badge against the document it was issued under is accepted, and without
+/// any document it is UNCONFIRMED (exit 3), never INVALID; an unsupported
+/// cryptosuite is exit 4, naming it; a baked PNG verifies like its JSON.
+#[test]
+fn third_party_badges_forgery_unsupported_and_png() {
+    let env = Env::new();
+    let cred = corpus("dcc-verifier-core/v2didWebWithValidStatus.json");
+    let (c, out, err) = code(env.mm().args([
+        "badge",
+        "verify",
+        &cred,
+        "--issuer-doc",
+        &corpus("dcc-verifier-core/docs/dcc-did-web.did@48de976.json"),
+    ]));
+    assert_eq!(c, 1, "{out}{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("not among the keys"), "{err}");
+    assert!(out.contains("INVALID"), "{out}");
+    for extra in [
+        vec![
+            "--issuer-doc".to_owned(),
+            corpus("dcc-verifier-core/docs/dcc-did-web.did@ca509a3.json"),
+            "--status".to_owned(),
+            corpus("dcc-verifier-core/status"),
+        ],
+        vec![],
+    ] {
+        let (c, out, err) = code(env.mm().args(["badge", "verify", &cred]).args(&extra));
+        assert_eq!(c, 3, "{extra:?}: {out}{err}");
+        assert!(out.contains("UNCONFIRMED"), "{out}");
+    }
+    // Revoked by its Bitstring status list (a directory of lists).
+    let (c, _, err) = code(env.mm().args([
+        "badge",
+        "verify",
+        &corpus("dcc-verifier-core/v2Revoked.json"),
+        "--status",
+        &corpus("dcc-verifier-core/status"),
+    ]));
+    assert_eq!(c, 1);
+    assert!(err.contains("status: revoked"), "{err}");
+    // Unsupported: exit 4, naming the cryptosuite.
+    let (c, out, err) = code(env.mm().args([
+        "badge",
+        "verify",
+        &corpus("1edtech-validator/ob30-simple-bbs-2023.json"),
+    ]));
+    assert_eq!(c, 4, "{out}{err}");
+    assert!(
+        err.contains("bbs-2023") && out.contains("UNSUPPORTED"),
+        "{err}{out}"
+    );
+    // --json says so too.
+    let out = env
+        .mm()
+        .args([
+            "--json",
+            "badge",
+            "verify",
+            &corpus("1edtech-validator/ob30-simple-bbs-2023.json"),
+        ])
+        .output()
+        .unwrap();
+    let rep: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rep["verdict"], "unsupported");
+    // A DCC badge (two proofs, did:key issuer) baked into a PNG: VALID.
+    let dcc =
+        corpus("dcc-vc-test-fixtures/v2-bothSignatureTypes-didkey-legacy-noStatus-noExpiry.json");
+    let (c, out, err) = code(env.mm().args(["badge", "verify", &dcc]));
+    assert_eq!(c, 0, "{out}{err}");
+    env.mm()
+        .args(["badge", "bake", &dcc, "--png", "dcc.png"])
+        .assert()
+        .success();
+    let (c, out, err) = code(env.mm().args(["badge", "verify", "dcc.png"]));
+    assert_eq!(c, 0, "{out}{err}");
+    assert!(out.contains("png+json-ld"), "{out}");
+    let png = std::fs::read(env.path("dcc.png")).unwrap();
+    std::fs::write(env.path("cut.png"), &png[..png.len() - 30]).unwrap();
+    let (c, _, err) = code(env.mm().args(["badge", "verify", "cut.png"]));
+    assert_eq!(c, 1);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // --help teaches the exit codes.
+    let out = env
+        .mm()
+        .args(["badge", "verify", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("Exit 4 UNSUPPORTED") && help.contains("Exit 3 UNCONFIRMED"),
+        "{help}"
+    );
+}

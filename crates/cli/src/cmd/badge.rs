@@ -55,14 +55,18 @@ pub enum BadgeCommand {
     /// status) with a pass or a reason.
     ///
     /// Exit 0 VALID: every step passed.
+    ///
     /// Exit 1 INVALID: something is proven wrong (signature, tampering, a key
     /// the issuer's document does not list, expiry, revocation, a MUST of the
     /// specification).
+    ///
     /// Exit 3 UNCONFIRMED: nothing is wrong, but the signature's key, the
-    /// issuer's control of it, or revocation status could not be confirmed
-    /// offline (give --issuer-doc, --key, --status).
+    /// issuer's control of it, the recipient or revocation status could not be
+    /// confirmed offline (give --issuer-doc, --key, --status).
+    ///
     /// Exit 4 UNSUPPORTED: the credential uses a cryptosuite, data-model
-    /// version or context this verifier does not handle; the message names it.
+    /// version, context or credential type this verifier does not handle; the
+    /// message names it.
     ///
     /// Example: mm badge verify badge.json --issuer-doc did.json --status revocations.json
     Verify(VerifyArgs),
@@ -122,7 +126,7 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// A credential file (JSON-LD, JWT, baked SVG), a JWT itself, or `-` for stdin.
+    /// A credential file (JSON-LD, JWT, baked SVG or PNG), a JWT itself, or `-` for stdin.
     pub credential: String,
     /// An issuer's DID document or Profile, as published (also accepts a JWKS
     /// or a status list). A key the credential names that this document does
