@@ -16,6 +16,8 @@ pub enum Schema {
     Profile,
     /// The EndorsementCredential schema.
     EndorsementCredential,
+    /// The CLR 2.0 ClrCredential schema.
+    ClrCredential,
 }
 
 const ACHIEVEMENT: &str =
@@ -23,6 +25,7 @@ const ACHIEVEMENT: &str =
 const ACHIEVEMENT_STRICT: &str =
     include_str!("../assets/schemas/strict-2024/ob_v3p0_achievementcredential_schema.json");
 const PROFILE: &str = include_str!("../assets/schemas/ob_v3p0_profile_schema.json");
+const CLR: &str = include_str!("../assets/schemas/clr_v2p0_clrcredential_schema.json");
 const ENDORSEMENT: &str =
     include_str!("../assets/schemas/ob_v3p0_endorsementcredential_schema.json");
 
@@ -36,7 +39,9 @@ fn validator(which: Schema) -> &'static jsonschema::Validator {
     static S: OnceLock<jsonschema::Validator> = OnceLock::new();
     static P: OnceLock<jsonschema::Validator> = OnceLock::new();
     static E: OnceLock<jsonschema::Validator> = OnceLock::new();
+    static C: OnceLock<jsonschema::Validator> = OnceLock::new();
     match which {
+        Schema::ClrCredential => C.get_or_init(|| compile(CLR)),
         Schema::EndorsementCredential => E.get_or_init(|| compile(ENDORSEMENT)),
         Schema::AchievementCredential => A.get_or_init(|| compile(ACHIEVEMENT)),
         Schema::AchievementCredentialStrict2024 => S.get_or_init(|| compile(ACHIEVEMENT_STRICT)),
@@ -65,6 +70,7 @@ pub fn validate(which: Schema, doc: &Value) -> Result<(), Error> {
         Schema::AchievementCredentialStrict2024 => "the OBv3 strict-2024 schema",
         Schema::Profile => "the OBv3 Profile schema",
         Schema::EndorsementCredential => "the OBv3 EndorsementCredential schema",
+        Schema::ClrCredential => "the CLR 2.0 ClrCredential schema",
     };
     let shown = errors
         .iter()
@@ -184,6 +190,8 @@ pub enum Kind {
     Achievement,
     /// `EndorsementCredential`.
     Endorsement,
+    /// CLR 2.0 `ClrCredential`: credentials bundled and signed together.
+    Clr,
 }
 
 /// VC 1.1 base context.
@@ -268,9 +276,7 @@ pub fn check_credential(c: &Value) -> Result<(Model, Kind, String), Error> {
     } else if t.iter().any(|x| x == "EndorsementCredential") {
         Kind::Endorsement
     } else if t.iter().any(|x| x == "ClrCredential") {
-        return Err(Error::Unsupported(
-            "ClrCredential (CLR 2.0) is not handled yet; only Open Badges credentials are".into(),
-        ));
+        return check_clr(c, model, &ctx);
     } else if ctx.iter().any(|u| is_ob_context(u)) {
         return Err(Error::Invalid(format!(
             "type {t:?} includes neither OpenBadgeCredential nor AchievementCredential"
@@ -332,6 +338,7 @@ pub fn check_credential(c: &Value) -> Result<(Model, Kind, String), Error> {
                 ));
             }
         }
+        Kind::Clr => unreachable!("checked by check_clr"),
         Kind::Endorsement => {
             if !st.iter().any(|x| x == "EndorsementSubject") {
                 return Err(Error::Invalid(format!(
@@ -349,6 +356,7 @@ pub fn check_credential(c: &Value) -> Result<(Model, Kind, String), Error> {
             Schema::EndorsementCredential,
             "the 1EdTech OBv3 EndorsementCredential schema",
         ),
+        Kind::Clr => unreachable!("checked by check_clr"),
     };
     match model {
         Model::V2 => {
@@ -363,4 +371,45 @@ pub fn check_credential(c: &Value) -> Result<(Model, Kind, String), Error> {
             ),
         )),
     }
+}
+
+const CLR_PREFIX: &str = "https://purl.imsglobal.org/spec/clr/v2p0/context";
+
+/// A CLR 2.0 ClrCredential: VC 2.0, the CLR context second, an OB context,
+/// a `ClrSubject` with `verifiableCredential`, and the 1EdTech CLR schema.
+fn check_clr(c: &Value, model: Model, ctx: &[&str]) -> Result<(Model, Kind, String), Error> {
+    if model != Model::V2 {
+        return Err(Error::Unsupported(
+            "a ClrCredential in the VC 1.1 data model (CLR 2.0 is VC 2.0 only)".into(),
+        ));
+    }
+    match ctx.get(1) {
+        Some(u) if u.starts_with(CLR_PREFIX) => {
+            if !crate::canon::is_known_context(u) {
+                return Err(Error::Unsupported(format!(
+                    "CLR context {u} is a version we do not know"
+                )));
+            }
+        }
+        other => {
+            return Err(Error::Invalid(format!(
+                "the second @context of a ClrCredential must be the CLR 2.0 context (found {})",
+                other.unwrap_or(&"nothing")
+            )));
+        }
+    }
+    let subject = c
+        .get("credentialSubject")
+        .ok_or_else(|| Error::Invalid("the credential has no credentialSubject".into()))?;
+    if !types(subject.get("type")).iter().any(|x| x == "ClrSubject") {
+        return Err(Error::Invalid(
+            "the credentialSubject of a ClrCredential must have type ClrSubject".into(),
+        ));
+    }
+    validate(Schema::ClrCredential, c)?;
+    Ok((
+        model,
+        Kind::Clr,
+        "satisfies the 1EdTech CLR 2.0 ClrCredential schema".into(),
+    ))
 }

@@ -110,6 +110,9 @@ pub struct Report {
     pub steps: Vec<Step>,
     /// The verdict.
     pub verdict: Verdict,
+    /// For a CLR: the report of every credential it bundles.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub included: Vec<Report>,
 }
 
 impl Report {
@@ -119,6 +122,7 @@ impl Report {
             credential_id: None,
             steps: Vec::new(),
             verdict: Verdict::Valid,
+            included: Vec::new(),
         }
     }
 
@@ -325,9 +329,16 @@ pub fn verify(input: &[u8], opts: &Options) -> Report {
             return r.finish();
         }
     };
-    let mut r = Report::new(&format);
+    verify_parsed(&format, &parsed, opts, 0)
+}
+
+/// How deep CLRs may nest CLRs.
+const MAX_DEPTH: u8 = 2;
+
+fn verify_parsed(format: &str, parsed: &Parsed, opts: &Options, depth: u8) -> Report {
+    let mut r = Report::new(format);
     r.push("parse", Check::Pass(format!("read as {format}")));
-    let credential = match &parsed {
+    let credential = match parsed {
         Parsed::Json(v) => v.clone(),
         Parsed::Jwt(d) => d.credential(),
     };
@@ -372,7 +383,7 @@ pub fn verify(input: &[u8], opts: &Options) -> Report {
     );
 
     let issuer = crate::issuer_id(&credential);
-    let (sig, control) = match &parsed {
+    let (sig, control) = match parsed {
         Parsed::Json(v) => check_data_integrity(v, issuer.as_deref(), opts),
         Parsed::Jwt(d) => check_jwt(d, issuer.as_deref(), opts),
     };
@@ -390,7 +401,7 @@ pub fn verify(input: &[u8], opts: &Options) -> Report {
         "validity",
         check_validity(&credential, model.unwrap_or(Model::V2), opts),
     );
-    let signed_by: Vec<String> = match &parsed {
+    let signed_by: Vec<String> = match parsed {
         Parsed::Json(v) => di::proofs(v)
             .iter()
             .filter_map(|p| p.get("verificationMethod").and_then(Value::as_str))
@@ -402,7 +413,72 @@ pub fn verify(input: &[u8], opts: &Options) -> Report {
         "status",
         check_status(&credential, issuer.as_deref(), &signed_by, opts),
     );
+    if kind == Some(Kind::Clr) {
+        check_included(&mut r, &credential, opts, depth);
+    }
     r.finish()
+}
+
+/// Verifies every credential a CLR bundles, each on its own (its own
+/// signature, issuer, dates, status), and adds one `included` step that
+/// carries the weakest of their verdicts.
+fn check_included(r: &mut Report, clr: &Value, opts: &Options, depth: u8) {
+    let list: Vec<&Value> = match clr.pointer("/credentialSubject/verifiableCredential") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v) => vec![v],
+        None => Vec::new(),
+    };
+    if depth >= MAX_DEPTH {
+        r.push(
+            "included",
+            Check::Unsupported("CLRs nested deeper than two levels are not checked".into()),
+        );
+        return;
+    }
+    for v in &list {
+        let inner = match v {
+            Value::String(jwt) => verify(jwt.as_bytes(), opts),
+            Value::Object(_) => {
+                verify_parsed("json-ld", &Parsed::Json((*v).clone()), opts, depth + 1)
+            }
+            _ => {
+                let mut bad = Report::new("unknown");
+                bad.push(
+                    "parse",
+                    Check::Fail("an included credential is neither an object nor a JWT".into()),
+                );
+                bad.finish()
+            }
+        };
+        r.included.push(inner);
+    }
+    let n = r.included.len();
+    let name = |i: usize, x: &Report| {
+        format!(
+            "credential {} of {n} ({})",
+            i + 1,
+            x.credential_id.as_deref().unwrap_or("no id")
+        )
+    };
+    let worst = |v: Verdict| {
+        r.included
+            .iter()
+            .enumerate()
+            .find(|(_, x)| x.verdict == v)
+            .map(|(i, x)| format!("{}: {}", name(i, x), x.reason().unwrap_or_default()))
+    };
+    let check = if n == 0 {
+        Check::Fail("the CLR bundles no credential".into())
+    } else if let Some(w) = worst(Verdict::Invalid) {
+        Check::Fail(w)
+    } else if let Some(w) = worst(Verdict::Unsupported) {
+        Check::Unsupported(w)
+    } else if let Some(w) = worst(Verdict::Unconfirmed) {
+        Check::Unconfirmed(w)
+    } else {
+        Check::Pass(format!("all {n} bundled credential(s) are valid"))
+    };
+    r.push("included", check);
 }
 
 fn check_validity(c: &Value, model: Model, opts: &Options) -> Check {

@@ -399,3 +399,60 @@ fn independent_verifier_accepts_our_new_suite_proofs() {
         }
     }
 }
+
+/// CLR 2.0: the ClrCredential's own proof and every bundled credential are
+/// checked; a CLR that validly signs a forged badge is INVALID.
+#[test]
+fn clr_verifies_the_bundle_and_each_credential_inside() {
+    let p = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/corpus/shared-obv3/clr20-simple.json"
+    );
+    let original: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    let r = verify(original.to_string().as_bytes(), &opts());
+    assert_eq!(r.verdict, Verdict::Unconfirmed, "{:#?}", r.steps);
+    assert_eq!(r.included.len(), 1);
+    assert!(matches!(
+        r.included[0].step("signature"),
+        Some(Check::Pass(_))
+    ));
+    // Re-sign the CLR with our own did:key, once as is, once bundling a badge
+    // whose content was changed after its issuer signed it.
+    let key = ed_key();
+    let did = did_key(&key.verifying_key());
+    let vm = format!("{did}#{}", did.trim_start_matches("did:key:"));
+    for forge_inner in [false, true] {
+        let mut c = di::unsecured(&original);
+        c["issuer"]["id"] = did.clone().into();
+        if forge_inner {
+            c["credentialSubject"]["verifiableCredential"][0]["name"] = "Brain surgery".into();
+        }
+        c["proof"] = di::create_proof_with(
+            &c,
+            Suite::EddsaRdfc2022,
+            ProofKey::Ed25519(&key),
+            &vm,
+            "2026-11-30T00:00:00Z",
+        )
+        .unwrap();
+        let r = verify(c.to_string().as_bytes(), &opts());
+        assert!(
+            matches!(r.step("signature"), Some(Check::Pass(_))),
+            "{:#?}",
+            r.steps
+        );
+        if forge_inner {
+            assert_eq!(r.verdict, Verdict::Invalid, "{:#?}", r.steps);
+            assert!(
+                r.reason()
+                    .unwrap()
+                    .starts_with("included: credential 1 of 1"),
+                "{:?}",
+                r.reason()
+            );
+        } else {
+            // The inner badge's key is only in its VM fragment.
+            assert_eq!(r.verdict, Verdict::Unconfirmed, "{:#?}", r.steps);
+        }
+    }
+}

@@ -48,7 +48,7 @@ pub enum BadgeCommand {
     ///
     /// Works offline: nothing is fetched. Checks Open Badges 3.0 credentials
     /// (OpenBadgeCredential, EndorsementCredential) in the VC 2.0 and VC 1.1
-    /// data models, signed with eddsa-rdfc-2022, Ed25519Signature2020/2018,
+    /// data models, and CLR 2.0 ClrCredentials with every credential inside, signed with eddsa-rdfc-2022, Ed25519Signature2020/2018,
     /// ecdsa-rdfc-2019 (P-256), or as VC-JWTs (EdDSA, RS256, ES256).
     ///
     /// Prints each step (schema, subject, signature, issuer's key, validity,
@@ -655,15 +655,17 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
             report.credential_id.as_deref().unwrap_or("credential"),
             report.format
         );
-        for s in &report.steps {
-            let (mark, detail) = match &s.check {
-                Check::Pass(d) => ("pass", d),
-                Check::Unconfirmed(d) => ("UNCONFIRMED", d),
-                Check::Unsupported(d) => ("UNSUPPORTED", d),
-                Check::Fail(d) => ("FAIL", d),
-                Check::Skipped(d) => ("skipped", d),
-            };
-            println!("  {:<11} {:<11} {}", s.name, mark, detail);
+        print_steps(&report, "  ");
+        for (i, inner) in report.included.iter().enumerate() {
+            println!(
+                "  included credential {} of {}: {} ({}) {:?}",
+                i + 1,
+                report.included.len(),
+                inner.credential_id.as_deref().unwrap_or("no id"),
+                inner.format,
+                inner.verdict
+            );
+            print_steps(inner, "    ");
         }
         println!(
             "{}",
@@ -688,6 +690,19 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
             },
         }
         .into()),
+    }
+}
+
+fn print_steps(report: &verify::Report, indent: &str) {
+    for s in &report.steps {
+        let (mark, detail) = match &s.check {
+            Check::Pass(d) => ("pass", d),
+            Check::Unconfirmed(d) => ("UNCONFIRMED", d),
+            Check::Unsupported(d) => ("UNSUPPORTED", d),
+            Check::Fail(d) => ("FAIL", d),
+            Check::Skipped(d) => ("skipped", d),
+        };
+        println!("{indent}{:<11} {:<11} {}", s.name, mark, detail);
     }
 }
 
