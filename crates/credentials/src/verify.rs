@@ -99,6 +99,29 @@ impl Verdict {
     }
 }
 
+/// How much a conformance finding weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// A MUST of the specification is broken (the step it belongs to fails).
+    Error,
+    /// A SHOULD is not followed, or something wallets and validators warn
+    /// about; the verdict does not change.
+    Warning,
+}
+
+/// A conformance finding, as 1EdTech's validator reports them: a rule name,
+/// its weight, and what was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Short rule name, e.g. `subject-identified`.
+    pub rule: &'static str,
+    /// Error (a MUST) or warning (a SHOULD).
+    pub level: Level,
+    /// What was found, where.
+    pub message: String,
+}
+
 /// A verification report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -110,6 +133,8 @@ pub struct Report {
     pub steps: Vec<Step>,
     /// The verdict.
     pub verdict: Verdict,
+    /// Conformance findings (errors are also reflected in the steps).
+    pub findings: Vec<Finding>,
     /// For a CLR: the report of every credential it bundles.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub included: Vec<Report>,
@@ -122,6 +147,7 @@ impl Report {
             credential_id: None,
             steps: Vec::new(),
             verdict: Verdict::Valid,
+            findings: Vec::new(),
             included: Vec::new(),
         }
     }
@@ -416,7 +442,151 @@ fn verify_parsed(format: &str, parsed: &Parsed, opts: &Options, depth: u8) -> Re
     if kind == Some(Kind::Clr) {
         check_included(&mut r, &credential, opts, depth);
     }
+    if let Some(m) = model {
+        r.findings = conformance(&credential, m, kind, parsed);
+        // A MUST the JSON Schema does not encode (VC 1.1 credentials are not
+        // schema-checked) still fails the schema step.
+        if let Some(f) = r.findings.iter().find(|f| f.level == Level::Error)
+            && matches!(r.step("schema"), Some(Check::Pass(_)))
+            && f.rule != "subject-identified"
+        {
+            let why = format!("{}: {}", f.rule, f.message);
+            if let Some(step) = r.steps.iter_mut().find(|s| s.name == "schema") {
+                step.check = Check::Fail(why);
+            }
+        }
+    }
     r.finish()
+}
+
+/// The OBv3 `achievementType` vocabulary, read from the shipped 1EdTech schema.
+fn achievement_types() -> &'static Vec<String> {
+    static T: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let schema: Value = serde_json::from_str(include_str!(
+            "../assets/schemas/ob_v3p0_achievementcredential_schema.json"
+        ))
+        .unwrap_or_default();
+        schema
+            .pointer("/$defs/Achievement/properties/achievementType/oneOf/0/enum")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// Conformance rules the way 1EdTech's validator words them: a MUST is an
+/// error, a SHOULD a warning, each with its rule name.
+fn conformance(c: &Value, model: Model, kind: Option<Kind>, parsed: &Parsed) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut add = |rule, level, message: String| {
+        out.push(Finding {
+            rule,
+            level,
+            message,
+        })
+    };
+    if model == Model::V1_1 {
+        add(
+            "vc-data-model",
+            Level::Warning,
+            "VC 1.1 data model (credentials/v1, issuanceDate): OBv3 3.0.3 issuers use VC 2.0 (validFrom); older wallets accept it, the 1EdTech certification does not".into(),
+        );
+    }
+    if kind == Some(Kind::Achievement) || kind == Some(Kind::Endorsement) {
+        if c.get("name")
+            .and_then(Value::as_str)
+            .is_none_or(|n| n.trim().is_empty())
+        {
+            add(
+                "credential-name",
+                Level::Warning,
+                "the credential has no name: wallets show nothing (OBv3: name SHOULD be given)"
+                    .into(),
+            );
+        }
+        if c.get("issuer").and_then(|i| i.get("name")).is_none() {
+            add(
+                "issuer-name",
+                Level::Warning,
+                "the issuer Profile has no name to show".into(),
+            );
+        }
+    }
+    let subj = c.get("credentialSubject");
+    if kind == Some(Kind::Achievement) {
+        if subj.and_then(|s| s.get("id")).is_none()
+            && subj.and_then(|s| s.get("identifier")).is_none()
+        {
+            add(
+                "subject-identified",
+                Level::Error,
+                "credentialSubject has neither id nor identifier (OBv3 Verification: the subject MUST be identified)".into(),
+            );
+        }
+        let ach = subj.and_then(|s| s.get("achievement"));
+        if let Some(t) = ach
+            .and_then(|a| a.get("achievementType"))
+            .and_then(Value::as_str)
+            && !t.starts_with("ext:")
+            && !achievement_types().iter().any(|x| x == t)
+        {
+            add(
+                "achievement-type",
+                Level::Error,
+                format!(
+                    "achievementType {t} is neither in the OBv3 vocabulary nor an ext: extension"
+                ),
+            );
+        }
+        if let Some(Value::String(_)) = ach.and_then(|a| a.get("image")) {
+            add(
+                "image-object",
+                Level::Warning,
+                "achievement.image is a bare URL; OBv3 3.0.3 expects an Image object ({id, type: Image})".into(),
+            );
+        }
+        if ach.and_then(|a| a.get("id")).is_none() {
+            add(
+                "achievement-id",
+                Level::Warning,
+                "the achievement has no id, so it cannot be recognised across badges".into(),
+            );
+        }
+    }
+    let (from_k, until_k) = match model {
+        Model::V2 => ("validFrom", "validUntil"),
+        Model::V1_1 => ("issuanceDate", "expirationDate"),
+    };
+    let date = |k: &str| {
+        c.get(k)
+            .and_then(Value::as_str)
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+    };
+    if let (Some(f), Some(u)) = (date(from_k), date(until_k))
+        && u < f
+    {
+        add(
+            "validity-order",
+            Level::Error,
+            format!("{until_k} is before {from_k}: the credential was never valid"),
+        );
+    }
+    if let Parsed::Json(v) = parsed
+        && v.get("proof").is_some_and(Value::is_object)
+    {
+        add(
+            "proof-array",
+            Level::Warning,
+            "proof is a single object; the strict 1EdTech schema (2024) wants an array".into(),
+        );
+    }
+    out
 }
 
 /// Verifies every credential a CLR bundles, each on its own (its own

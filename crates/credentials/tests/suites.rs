@@ -456,3 +456,59 @@ fn clr_verifies_the_bundle_and_each_credential_inside() {
         }
     }
 }
+
+/// Issue 13, part 5: conformance findings carry rule names; a MUST is an
+/// error that fails the schema step, a SHOULD a warning that changes nothing.
+#[test]
+fn conformance_findings_name_their_rule() {
+    let r = verify(
+        signed(Suite::Ed25519Signature2020).to_string().as_bytes(),
+        &opts(),
+    );
+    assert_eq!(r.verdict, Verdict::Valid);
+    let rules: Vec<&str> = r.findings.iter().map(|f| f.rule).collect();
+    assert!(rules.contains(&"vc-data-model"), "{rules:?}");
+    assert!(rules.contains(&"proof-array"), "{rules:?}");
+    assert!(
+        r.findings
+            .iter()
+            .all(|f| f.level == mm_credentials::verify::Level::Warning)
+    );
+    // An achievementType outside the vocabulary (and not ext:) is an error.
+    let key = ed_key();
+    let did = did_key(&key.verifying_key());
+    let mut c = vc11_badge(&did);
+    c["credentialSubject"]["achievement"]["achievementType"] = "Trophy".into();
+    let vm = format!("{did}#{}", did.trim_start_matches("did:key:"));
+    c["proof"] = di::create_proof_with(
+        &c,
+        Suite::Ed25519Signature2020,
+        ProofKey::Ed25519(&key),
+        &vm,
+        "2026-11-30T00:00:00Z",
+    )
+    .unwrap();
+    let r = verify(c.to_string().as_bytes(), &opts());
+    assert_eq!(r.verdict, Verdict::Invalid, "{:#?}", r.steps);
+    assert!(
+        r.reason()
+            .unwrap()
+            .contains("achievement-type: achievementType Trophy"),
+        "{:?}",
+        r.reason()
+    );
+    // ext: names are allowed.
+    c["credentialSubject"]["achievement"]["achievementType"] = "ext:Trophy".into();
+    c["proof"] = di::create_proof_with(
+        &di::unsecured(&c),
+        Suite::Ed25519Signature2020,
+        ProofKey::Ed25519(&key),
+        &vm,
+        "2026-11-30T00:00:00Z",
+    )
+    .unwrap();
+    assert_eq!(
+        verify(c.to_string().as_bytes(), &opts()).verdict,
+        Verdict::Valid
+    );
+}

@@ -656,6 +656,7 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
             report.format
         );
         print_steps(&report, "  ");
+        print_findings(&report, "  ");
         for (i, inner) in report.included.iter().enumerate() {
             println!(
                 "  included credential {} of {}: {} ({}) {:?}",
@@ -666,6 +667,7 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
                 inner.verdict
             );
             print_steps(inner, "    ");
+            print_findings(inner, "    ");
         }
         println!(
             "{}",
@@ -703,6 +705,16 @@ fn print_steps(report: &verify::Report, indent: &str) {
             Check::Skipped(d) => ("skipped", d),
         };
         println!("{indent}{:<11} {:<11} {}", s.name, mark, detail);
+    }
+}
+
+fn print_findings(report: &verify::Report, indent: &str) {
+    for f in &report.findings {
+        let level = match f.level {
+            verify::Level::Error => "error",
+            verify::Level::Warning => "warning",
+        };
+        println!("{indent}{level:<11} {:<11} {}", f.rule, f.message);
     }
 }
 
