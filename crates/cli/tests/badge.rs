@@ -430,6 +430,40 @@ fn issue_export_verify_revoke_bake_portfolio() {
         assert!(errors.is_empty(), "{errors:?}");
     }
 
+    // Portfolio as a signed CLR 2.0: our verifier checks it and the badge inside.
+    env.mm()
+        .args([
+            "portfolio",
+            "export",
+            "--clr",
+            "--name",
+            "Ada",
+            "-o",
+            "clr.json",
+        ])
+        .assert()
+        .success();
+    let (c, out, err) = code(env.mm().args([
+        "badge",
+        "verify",
+        "clr.json",
+        "--issuer-doc",
+        &did,
+        "--status",
+        &status,
+    ]));
+    assert_eq!(c, 0, "{out}{err}");
+    assert!(out.contains("included credential 1 of 1"), "{out}");
+    let mut clr: Value =
+        serde_json::from_str(&std::fs::read_to_string(env.path("clr.json")).unwrap()).unwrap();
+    clr["credentialSubject"]["verifiableCredential"][0]["name"] = "Brain surgery".into();
+    std::fs::write(env.path("clr-bad.json"), clr.to_string()).unwrap();
+    let (c, _, _) = code(
+        env.mm()
+            .args(["badge", "verify", "clr-bad.json", "--issuer-doc", &did]),
+    );
+    assert_eq!(c, 1);
+
     // Revoke, re-export, and the badge no longer verifies.
     env.mm()
         .args(["badge", "revoke", &id, "--reason", "issued by mistake"])
