@@ -164,9 +164,9 @@ pub fn decode(jwt: &str) -> Result<Decoded, Error> {
         .cloned()
         .ok_or_else(|| Error::Invalid("the JWT header is not a JSON object".into()))?;
     for k in header.keys() {
-        if !matches!(k.as_str(), "alg" | "kid" | "jwk" | "typ") {
+        if !matches!(k.as_str(), "alg" | "kid" | "jwk" | "typ" | "cty") {
             return Err(Error::Invalid(format!(
-                "the JWT header has \"{k}\"; OBv3 allows only alg, kid, jwk and typ"
+                "the JWT header has \"{k}\"; OBv3 allows only alg, kid, jwk and typ (and cty)"
             )));
         }
     }
@@ -182,10 +182,16 @@ pub fn decode(jwt: &str) -> Result<Decoded, Error> {
         Some(a) => return Err(Error::Invalid(format!("unsupported JWT alg {a}"))),
         None => return Err(Error::Invalid("the JWT header names no alg".into())),
     };
+    // OBv3 says "JWT"; VC-JOSE-COSE and VC-JWT 1.1 issuers write these.
     if let Some(t) = header.get("typ")
-        && t.as_str() != Some("JWT")
+        && !matches!(
+            t.as_str(),
+            Some("JWT" | "jwt" | "vc+jwt" | "vc+ld+jwt" | "vc+ld+json+jwt")
+        )
     {
-        return Err(Error::Invalid(format!("the JWT typ is {t}, not \"JWT\"")));
+        return Err(Error::Invalid(format!(
+            "the JWT typ is {t}, not \"JWT\" (or vc+jwt)"
+        )));
     }
     let header_jwk =
         match header.get("jwk") {

@@ -230,6 +230,14 @@ pub fn model(c: &Value) -> Result<Model, Error> {
     match ctx.first() {
         Some(&VC2) => Ok(Model::V2),
         Some(&VC1) => Ok(Model::V1_1),
+        Some(u)
+            if u.starts_with("https://w3id.org/openbadges/v2")
+                || u.starts_with("https://w3id.org/openbadges/v1") =>
+        {
+            Err(Error::Unsupported(format!(
+                "an Open Badges 1.x/2.0 assertion ({u}), not a verifiable credential: only Open Badges 3.0 is handled"
+            )))
+        }
         other => Err(Error::Invalid(format!(
             "the first @context must be {VC2} (or VC 1.1's {VC1}); found {}",
             other.unwrap_or(&"nothing")

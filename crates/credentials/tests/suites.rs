@@ -512,3 +512,25 @@ fn conformance_findings_name_their_rule() {
         Verdict::Valid
     );
 }
+
+/// An Open Badges 2.0 assertion is another data model: UNSUPPORTED (exit 4),
+/// named, not INVALID.
+#[test]
+fn open_badges_2_assertions_are_unsupported_not_invalid() {
+    let ob2 = json!({
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": "https://example.org/assertions/123",
+        "recipient": { "type": "email", "hashed": false, "identity": "ada@example.org" },
+        "badge": "https://example.org/badges/5",
+        "verification": { "type": "hosted" },
+        "issuedOn": "2016-12-31T23:59:59Z"
+    });
+    let r = verify(ob2.to_string().as_bytes(), &opts());
+    assert_eq!(r.verdict, Verdict::Unsupported, "{:#?}", r.steps);
+    assert!(
+        r.reason().unwrap().contains("Open Badges 1.x/2.0"),
+        "{:?}",
+        r.reason()
+    );
+}
