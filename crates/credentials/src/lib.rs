@@ -10,7 +10,7 @@
 //! * [`bake`]: SVG baking; [`portfolio`]: JSON Resume export.
 //!
 //! JSON-LD contexts and schemas ship inside the crate ([`canon::CONTEXTS`]);
-//! nothing is fetched.
+//! nothing is fetched unless asked ([`online`], `--online`).
 //!
 //! ```no_run
 //! use mm_credentials::{issuer::Issuer, verify};
@@ -33,6 +33,7 @@ pub mod di;
 pub mod issuer;
 pub mod jwt;
 pub mod multikey;
+pub mod online;
 pub mod portfolio;
 pub mod schema;
 pub mod status;

@@ -1226,6 +1226,93 @@ fn check_jwt(d: &jwt::Decoded, issuer: Option<&str>, opts: &Options) -> (Check, 
     )
 }
 
+/// With `--online`: fetches what verifying `input` offline lacks (the
+/// issuer's did:web document or Profile, the documents of the keys its
+/// proofs name, its status lists) into `opts`, and says what it fetched or
+/// why it could not, one line each. Verification itself is unchanged.
+pub fn fetch_online(
+    input: &[u8],
+    opts: &mut Options,
+    fetcher: &crate::online::Fetcher,
+) -> Vec<String> {
+    let Ok((_, parsed)) = parse(input) else {
+        return Vec::new();
+    };
+    let credential = match &parsed {
+        Parsed::Json(v) => v.clone(),
+        Parsed::Jwt(d) => d.credential(),
+    };
+    let mut wanted: Vec<(String, bool)> = Vec::new();
+    let mut want = |url: String, status: bool| {
+        if !wanted.iter().any(|(u, _)| *u == url) {
+            wanted.push((url, status));
+        }
+    };
+    let doc_url = |id: &str| -> Option<String> {
+        if let Some(u) = did_web_document_url(id) {
+            return Some(u);
+        }
+        id.starts_with("https://")
+            .then(|| id.split('#').next().unwrap_or(id).to_owned())
+    };
+    if let Some(u) = crate::issuer_id(&credential).as_deref().and_then(doc_url) {
+        want(u, false);
+    }
+    let vms: Vec<String> = match &parsed {
+        Parsed::Json(v) => di::proofs(v)
+            .iter()
+            .filter_map(|p| p.get("verificationMethod").and_then(Value::as_str))
+            .map(str::to_owned)
+            .collect(),
+        Parsed::Jwt(d) => d.kid.iter().cloned().collect(),
+    };
+    for vm in vms {
+        if let Some(u) = doc_url(&vm) {
+            want(u, false);
+        }
+    }
+    let entries: Vec<Value> = match credential.get("credentialStatus") {
+        Some(Value::Array(a)) => a.clone(),
+        Some(s) => vec![s.clone()],
+        None => Vec::new(),
+    };
+    for e in entries {
+        let url = e
+            .get("statusListCredential")
+            .or_else(|| e.get("id"))
+            .and_then(Value::as_str)
+            .map(|u| u.split('#').next().unwrap_or(u).to_owned());
+        if let Some(u) = url.filter(|u| u.starts_with("https://")) {
+            want(u, true);
+        }
+    }
+    let mut notes = Vec::new();
+    for (url, status) in wanted {
+        match fetcher.get_json(&url) {
+            Ok(v) => {
+                let added = if status {
+                    let stem = url.rsplit('/').next().map(str::to_owned);
+                    opts.add_status_file(&v, stem.as_deref()).and_then(|ok| {
+                        if ok {
+                            Ok(())
+                        } else {
+                            Err(Error::Invalid("not a status list".into()))
+                        }
+                    })
+                } else {
+                    opts.add_document(v)
+                };
+                notes.push(match added {
+                    Ok(()) => format!("fetched {url}"),
+                    Err(e) => format!("fetched {url}, but cannot use it: {e}"),
+                });
+            }
+            Err(e) => notes.push(format!("could not fetch: {e}")),
+        }
+    }
+    notes
+}
+
 /// Where a `did:web` DID document is published (did:web method spec):
 /// `did:web:host` → `https://host/.well-known/did.json`,
 /// `did:web:host:a:b` → `https://host/a/b/did.json`.
