@@ -687,3 +687,32 @@ fn third_party_badges_forgery_unsupported_and_png() {
         "{help}"
     );
 }
+
+/// `--online` through the binary: a did:web issuer on a loopback address is
+/// never contacted (the CLI's fetcher allows public addresses only); the
+/// verdict stays the offline one and the reason is shown.
+#[test]
+fn online_refuses_loopback_and_falls_back_to_offline() {
+    let env = Env::new();
+    env.mm()
+        .args([
+            "badge",
+            "issuer",
+            "init",
+            "--name",
+            "Local",
+            "--url",
+            "https://localhost:9",
+        ])
+        .assert()
+        .success();
+    seed(&env.db());
+    let (_, file) = issue(&env);
+    let f = file.display().to_string();
+    let (c, out, err) = code(env.mm().args(["badge", "verify", &f, "--online"]));
+    assert_eq!(c, 3, "{out}{err}");
+    assert!(
+        out.contains("online: could not fetch") && out.contains("private or loopback"),
+        "{out}"
+    );
+}

@@ -46,7 +46,7 @@ pub enum BadgeCommand {
     Show(ShowArgs),
     /// Verify a badge: a JSON-LD file, a JWT (file or text), or a baked SVG or PNG.
     ///
-    /// Works offline: nothing is fetched. Checks Open Badges 3.0 credentials
+    /// Works offline: nothing is fetched unless --online is given. Checks Open Badges 3.0 credentials
     /// (OpenBadgeCredential, EndorsementCredential) in the VC 2.0 and VC 1.1
     /// data models, and CLR 2.0 ClrCredentials with every credential inside, signed with eddsa-rdfc-2022, Ed25519Signature2020/2018,
     /// ecdsa-rdfc-2019 (P-256), or as VC-JWTs (EdDSA, RS256, ES256).
@@ -146,6 +146,12 @@ pub struct VerifyArgs {
     /// Check against this time instead of now (RFC 3339).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+    /// Fetch what is missing over HTTPS first: the issuer's did:web document
+    /// or Profile, the documents of the keys its proofs name, its status
+    /// lists (15 s timeout, 1 MiB limit, public addresses only, cached for an
+    /// hour). Without it nothing is fetched.
+    #[arg(long)]
+    pub online: bool,
 }
 
 #[derive(Debug, Args)]
@@ -646,10 +652,23 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
             }
         }
     }
+    let mut fetched = Vec::new();
+    if a.online {
+        let cache = dirs::cache_dir().map(|d| d.join("micromastery").join("fetch"));
+        let fetcher = mm_credentials::online::Fetcher::new(cache)?;
+        fetched = verify::fetch_online(&input, &mut opts, &fetcher);
+    }
     let report = verify::verify(&input, &opts);
     if g.json {
-        print_json(&serde_json::to_value(&report)?)?;
+        let mut v = serde_json::to_value(&report)?;
+        if a.online {
+            v["online"] = serde_json::json!(fetched);
+        }
+        print_json(&v)?;
     } else {
+        for note in &fetched {
+            println!("online: {note}");
+        }
         println!(
             "{} ({})",
             report.credential_id.as_deref().unwrap_or("credential"),
