@@ -534,3 +534,80 @@ fn open_badges_2_assertions_are_unsupported_not_invalid() {
         r.reason()
     );
 }
+
+/// StatusList2021 (what DCC's VC 1.1 issuers use): base64url without the
+/// multibase prefix, `StatusList2021Entry`, the 2021 context.
+#[test]
+fn status_list_2021_revokes_too() {
+    let key = ed_key();
+    let mut list = status_list("https://status.example/lists/1", &key, "revocation", &[3]);
+    // Re-shape it as a StatusList2021Credential and sign it again.
+    let encoded = list["credentialSubject"]["encodedList"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches('u')
+        .to_owned();
+    let l = list.as_object_mut().unwrap();
+    l.remove("proof");
+    // StatusList2021 belongs to the VC 1.1 data model.
+    l.insert(
+        "@context".into(),
+        json!([
+            "https://www.w3.org/2018/credentials/v1",
+            "https://w3id.org/vc/status-list/2021/v1",
+            "https://w3id.org/security/suites/ed25519-2020/v1"
+        ]),
+    );
+    let from = l.remove("validFrom").unwrap();
+    l.insert("issuanceDate".into(), from);
+    l.insert(
+        "type".into(),
+        json!(["VerifiableCredential", "StatusList2021Credential"]),
+    );
+    list["credentialSubject"]["type"] = "StatusList2021".into();
+    list["credentialSubject"]["encodedList"] = encoded.into();
+    let did = did_key(&key.verifying_key());
+    let vm = format!("{did}#{}", did.trim_start_matches("did:key:"));
+    list["proof"] = di::create_proof_with(
+        &list,
+        Suite::Ed25519Signature2020,
+        ProofKey::Ed25519(&key),
+        &vm,
+        "2026-11-30T00:00:00Z",
+    )
+    .unwrap();
+    let mut o = opts();
+    assert!(o.add_status_document(&list).unwrap());
+    let badge = |index: usize| {
+        let mut c = vc11_badge(&did);
+        c["@context"]
+            .as_array_mut()
+            .unwrap()
+            .insert(2, "https://w3id.org/vc/status-list/2021/v1".into());
+        c["credentialStatus"] = json!({
+            "id": format!("https://status.example/lists/1#{index}"),
+            "type": "StatusList2021Entry",
+            "statusPurpose": "revocation",
+            "statusListIndex": index.to_string(),
+            "statusListCredential": "https://status.example/lists/1",
+        });
+        c["proof"] = di::create_proof_with(
+            &c,
+            Suite::Ed25519Signature2020,
+            ProofKey::Ed25519(&key),
+            &vm,
+            "2026-11-30T00:00:00Z",
+        )
+        .unwrap();
+        c
+    };
+    let r = verify(badge(3).to_string().as_bytes(), &o);
+    assert_eq!(r.verdict, Verdict::Invalid, "{:#?}", r.steps);
+    assert!(
+        r.reason().unwrap().starts_with("status: revoked"),
+        "{:?}",
+        r.reason()
+    );
+    let r = verify(badge(2).to_string().as_bytes(), &o);
+    assert_eq!(r.verdict, Verdict::Valid, "{:#?}", r.steps);
+}
