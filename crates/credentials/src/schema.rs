@@ -295,6 +295,13 @@ pub fn check_credential(c: &Value) -> Result<(Model, Kind, String), Error> {
         )));
     };
     let Some(ob) = ctx.iter().find(|u| is_ob_context(u)) else {
+        // A context we do not know may be the one that defines the badge
+        // (early drafts had their own URLs): we cannot tell, so we say so.
+        if let Some(unknown) = ctx.iter().find(|u| !crate::canon::is_known_context(u)) {
+            return Err(Error::Unsupported(format!(
+                "no Open Badges context we know; {unknown} is not one we ship"
+            )));
+        }
         return Err(Error::Invalid(format!(
             "the Open Badges context ({OB_PREFIX}-3.0.3.json) is missing"
         )));

@@ -399,7 +399,7 @@ fn verify_parsed(format: &str, parsed: &Parsed, opts: &Options, depth: u8) -> Re
     r.push(
         "subject",
         if kind.is_none() && matches!(r.step("schema"), Some(Check::Unsupported(_))) {
-            Check::Skipped("not an Open Badges credential".into())
+            Check::Skipped("what kind of credential this is could not be established".into())
         } else if has_id || has_identifier {
             Check::Pass(if has_id {
                 "the subject is identified by id".into()

@@ -164,6 +164,11 @@ fn corpus_independent_verifier_agrees() {
     let mut disagree = Vec::new();
     for e in m["entries"].as_array().unwrap() {
         let file = e["file"].as_str().unwrap();
+        // "unchecked": no key is available to anyone offline (a JWT naming
+        // none); nothing for an outside verifier to say.
+        if e["independent"] == "unchecked" {
+            continue;
+        }
         let mut cmd = Command::new(&py);
         cmd.arg(dir().join("verify_ld.py"))
             .arg(&ctx)
