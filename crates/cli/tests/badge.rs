@@ -430,6 +430,40 @@ fn issue_export_verify_revoke_bake_portfolio() {
         assert!(errors.is_empty(), "{errors:?}");
     }
 
+    // Portfolio as a signed CLR 2.0: our verifier checks it and the badge inside.
+    env.mm()
+        .args([
+            "portfolio",
+            "export",
+            "--clr",
+            "--name",
+            "Ada",
+            "-o",
+            "clr.json",
+        ])
+        .assert()
+        .success();
+    let (c, out, err) = code(env.mm().args([
+        "badge",
+        "verify",
+        "clr.json",
+        "--issuer-doc",
+        &did,
+        "--status",
+        &status,
+    ]));
+    assert_eq!(c, 0, "{out}{err}");
+    assert!(out.contains("included credential 1 of 1"), "{out}");
+    let mut clr: Value =
+        serde_json::from_str(&std::fs::read_to_string(env.path("clr.json")).unwrap()).unwrap();
+    clr["credentialSubject"]["verifiableCredential"][0]["name"] = "Brain surgery".into();
+    std::fs::write(env.path("clr-bad.json"), clr.to_string()).unwrap();
+    let (c, _, _) = code(
+        env.mm()
+            .args(["badge", "verify", "clr-bad.json", "--issuer-doc", &did]),
+    );
+    assert_eq!(c, 1);
+
     // Revoke, re-export, and the badge no longer verifies.
     env.mm()
         .args(["badge", "revoke", &id, "--reason", "issued by mistake"])
@@ -547,4 +581,138 @@ fn shared_examples_exit_codes() {
     let (c, _, err) = code(env.mm().args(["badge", "verify", "no-such-file"]));
     assert_eq!(c, 1);
     assert!(err.contains("neither a file nor a JWT"));
+}
+
+fn corpus(p: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../credentials/tests/corpus")
+        .join(p)
+        .display()
+        .to_string()
+}
+
+/// Issue 13: what other platforms issue, through the binary: a key the
+/// issuer's own DID document does not list is INVALID (exit 1), the same
+/// badge against the document it was issued under is accepted, and without
+/// any document it is UNCONFIRMED (exit 3), never INVALID; an unsupported
+/// cryptosuite is exit 4, naming it; a baked PNG verifies like its JSON.
+#[test]
+fn third_party_badges_forgery_unsupported_and_png() {
+    let env = Env::new();
+    let cred = corpus("dcc-verifier-core/v2didWebWithValidStatus.json");
+    let (c, out, err) = code(env.mm().args([
+        "badge",
+        "verify",
+        &cred,
+        "--issuer-doc",
+        &corpus("dcc-verifier-core/docs/dcc-did-web.did@48de976.json"),
+    ]));
+    assert_eq!(c, 1, "{out}{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("not among the keys"), "{err}");
+    assert!(out.contains("INVALID"), "{out}");
+    for extra in [
+        vec![
+            "--issuer-doc".to_owned(),
+            corpus("dcc-verifier-core/docs/dcc-did-web.did@ca509a3.json"),
+            "--status".to_owned(),
+            corpus("dcc-verifier-core/status"),
+        ],
+        vec![],
+    ] {
+        let (c, out, err) = code(env.mm().args(["badge", "verify", &cred]).args(&extra));
+        assert_eq!(c, 3, "{extra:?}: {out}{err}");
+        assert!(out.contains("UNCONFIRMED"), "{out}");
+    }
+    // Revoked by its Bitstring status list (a directory of lists).
+    let (c, _, err) = code(env.mm().args([
+        "badge",
+        "verify",
+        &corpus("dcc-verifier-core/v2Revoked.json"),
+        "--status",
+        &corpus("dcc-verifier-core/status"),
+    ]));
+    assert_eq!(c, 1);
+    assert!(err.contains("status: revoked"), "{err}");
+    // Unsupported: exit 4, naming the cryptosuite.
+    let (c, out, err) = code(env.mm().args([
+        "badge",
+        "verify",
+        &corpus("1edtech-validator/ob30-simple-bbs-2023.json"),
+    ]));
+    assert_eq!(c, 4, "{out}{err}");
+    assert!(
+        err.contains("bbs-2023") && out.contains("UNSUPPORTED"),
+        "{err}{out}"
+    );
+    // --json says so too.
+    let out = env
+        .mm()
+        .args([
+            "--json",
+            "badge",
+            "verify",
+            &corpus("1edtech-validator/ob30-simple-bbs-2023.json"),
+        ])
+        .output()
+        .unwrap();
+    let rep: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rep["verdict"], "unsupported");
+    // A DCC badge (two proofs, did:key issuer) baked into a PNG: VALID.
+    let dcc =
+        corpus("dcc-vc-test-fixtures/v2-bothSignatureTypes-didkey-legacy-noStatus-noExpiry.json");
+    let (c, out, err) = code(env.mm().args(["badge", "verify", &dcc]));
+    assert_eq!(c, 0, "{out}{err}");
+    env.mm()
+        .args(["badge", "bake", &dcc, "--png", "dcc.png"])
+        .assert()
+        .success();
+    let (c, out, err) = code(env.mm().args(["badge", "verify", "dcc.png"]));
+    assert_eq!(c, 0, "{out}{err}");
+    assert!(out.contains("png+json-ld"), "{out}");
+    let png = std::fs::read(env.path("dcc.png")).unwrap();
+    std::fs::write(env.path("cut.png"), &png[..png.len() - 30]).unwrap();
+    let (c, _, err) = code(env.mm().args(["badge", "verify", "cut.png"]));
+    assert_eq!(c, 1);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // --help teaches the exit codes.
+    let out = env
+        .mm()
+        .args(["badge", "verify", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("Exit 4 UNSUPPORTED") && help.contains("Exit 3 UNCONFIRMED"),
+        "{help}"
+    );
+}
+
+/// `--online` through the binary: a did:web issuer on a loopback address is
+/// never contacted (the CLI's fetcher allows public addresses only); the
+/// verdict stays the offline one and the reason is shown.
+#[test]
+fn online_refuses_loopback_and_falls_back_to_offline() {
+    let env = Env::new();
+    env.mm()
+        .args([
+            "badge",
+            "issuer",
+            "init",
+            "--name",
+            "Local",
+            "--url",
+            "https://localhost:9",
+        ])
+        .assert()
+        .success();
+    seed(&env.db());
+    let (_, file) = issue(&env);
+    let f = file.display().to_string();
+    let (c, out, err) = code(env.mm().args(["badge", "verify", &f, "--online"]));
+    assert_eq!(c, 3, "{out}{err}");
+    assert!(
+        out.contains("online: could not fetch") && out.contains("private or loopback"),
+        "{out}"
+    );
 }

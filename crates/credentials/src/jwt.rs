@@ -70,10 +70,17 @@ pub fn claims_for(credential: &Value) -> Result<serde_json::Map<String, Value>, 
     {
         claims.insert("sub".into(), sub.into());
     }
-    if let Some(vf) = credential.get("validFrom").and_then(Value::as_str) {
+    // VC 2.0 names the dates validFrom/validUntil, VC 1.1 issuanceDate/expirationDate.
+    let date = |a: &str, b: &str| {
+        credential
+            .get(a)
+            .or_else(|| credential.get(b))
+            .and_then(Value::as_str)
+    };
+    if let Some(vf) = date("validFrom", "issuanceDate") {
         claims.insert("nbf".into(), epoch(vf)?.into());
     }
-    if let Some(vu) = credential.get("validUntil").and_then(Value::as_str) {
+    if let Some(vu) = date("validUntil", "expirationDate") {
         claims.insert("exp".into(), epoch(vu)?.into());
     }
     Ok(claims)
@@ -157,9 +164,9 @@ pub fn decode(jwt: &str) -> Result<Decoded, Error> {
         .cloned()
         .ok_or_else(|| Error::Invalid("the JWT header is not a JSON object".into()))?;
     for k in header.keys() {
-        if !matches!(k.as_str(), "alg" | "kid" | "jwk" | "typ") {
+        if !matches!(k.as_str(), "alg" | "kid" | "jwk" | "typ" | "cty") {
             return Err(Error::Invalid(format!(
-                "the JWT header has \"{k}\"; OBv3 allows only alg, kid, jwk and typ"
+                "the JWT header has \"{k}\"; OBv3 allows only alg, kid, jwk and typ (and cty)"
             )));
         }
     }
@@ -175,10 +182,16 @@ pub fn decode(jwt: &str) -> Result<Decoded, Error> {
         Some(a) => return Err(Error::Invalid(format!("unsupported JWT alg {a}"))),
         None => return Err(Error::Invalid("the JWT header names no alg".into())),
     };
+    // OBv3 says "JWT"; VC-JOSE-COSE and VC-JWT 1.1 issuers write these.
     if let Some(t) = header.get("typ")
-        && t.as_str() != Some("JWT")
+        && !matches!(
+            t.as_str(),
+            Some("JWT" | "jwt" | "vc+jwt" | "vc+ld+jwt" | "vc+ld+json+jwt")
+        )
     {
-        return Err(Error::Invalid(format!("the JWT typ is {t}, not \"JWT\"")));
+        return Err(Error::Invalid(format!(
+            "the JWT typ is {t}, not \"JWT\" (or vc+jwt)"
+        )));
     }
     let header_jwk =
         match header.get("jwk") {
@@ -242,8 +255,15 @@ impl Decoded {
         }
     }
 
-    /// The credential inside: the payload minus the JWT registered claims.
+    /// The credential inside: the payload minus the JWT registered claims or,
+    /// VC 1.1 style, the `vc` claim with the members the JWT claims stand for
+    /// (`iss` → issuer, `jti` → id, `sub` → subject id, `nbf`/`exp` → dates)
+    /// filled in where the issuer left them out, as the OBv3 specification
+    /// tells verifiers to.
     pub fn credential(&self) -> Value {
+        if let Some(Value::Object(vc)) = self.payload.get("vc") {
+            return self.unwrap_vc(vc);
+        }
         let mut c = self.payload.clone();
         if let Some(o) = c.as_object_mut() {
             for k in ["iss", "jti", "sub", "nbf", "exp", "iat", "aud"] {
@@ -251,6 +271,56 @@ impl Decoded {
             }
         }
         c
+    }
+
+    fn unwrap_vc(&self, vc: &serde_json::Map<String, Value>) -> Value {
+        let mut c = vc.clone();
+        let claim = |k: &str| self.payload.get(k).cloned();
+        if !c.contains_key("issuer")
+            && let Some(iss) = claim("iss")
+        {
+            c.insert("issuer".into(), iss);
+        }
+        if !c.contains_key("id")
+            && let Some(jti) = claim("jti")
+        {
+            c.insert("id".into(), jti);
+        }
+        if let Some(sub) = claim("sub")
+            && let Some(Value::Object(s)) = c.get_mut("credentialSubject")
+            && !s.contains_key("id")
+        {
+            s.insert("id".into(), sub);
+        }
+        let v1 = match c.get("@context") {
+            Some(Value::Array(a)) => {
+                a.first().and_then(Value::as_str) == Some("https://www.w3.org/2018/credentials/v1")
+            }
+            Some(Value::String(s)) => s == "https://www.w3.org/2018/credentials/v1",
+            _ => false,
+        };
+        let (from, until) = if v1 {
+            ("issuanceDate", "expirationDate")
+        } else {
+            ("validFrom", "validUntil")
+        };
+        for (claim_name, member) in [("nbf", from), ("exp", until)] {
+            if !c.contains_key(member)
+                && let Some(t) = self.payload.get(claim_name).and_then(Value::as_i64)
+                && let Some(dt) = chrono::DateTime::from_timestamp(t, 0)
+            {
+                c.insert(
+                    member.into(),
+                    dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true).into(),
+                );
+            }
+        }
+        Value::Object(c)
+    }
+
+    /// Whether the credential travels VC 1.1 style, in a `vc` claim.
+    pub fn has_vc_claim(&self) -> bool {
+        self.payload.get("vc").is_some_and(Value::is_object)
     }
 
     /// Checks that `iss`, `jti`, `sub`, `nbf`, `exp` agree with the credential.

@@ -10,7 +10,7 @@
 //! * [`bake`]: SVG baking; [`portfolio`]: JSON Resume export.
 //!
 //! JSON-LD contexts and schemas ship inside the crate ([`canon::CONTEXTS`]);
-//! nothing is fetched.
+//! nothing is fetched unless asked ([`online`], `--online`).
 //!
 //! ```no_run
 //! use mm_credentials::{issuer::Issuer, verify};
@@ -33,6 +33,7 @@ pub mod di;
 pub mod issuer;
 pub mod jwt;
 pub mod multikey;
+pub mod online;
 pub mod portfolio;
 pub mod schema;
 pub mod status;
@@ -47,6 +48,10 @@ pub enum Error {
     /// The input is not an acceptable credential, key or document.
     #[error("{0}")]
     Invalid(String),
+    /// The input uses something this verifier does not handle (a cryptosuite,
+    /// a data-model version, a context); nothing is known to be wrong.
+    #[error("{0}")]
+    Unsupported(String),
     /// Something asked for does not exist (no issuer yet, unknown credential).
     #[error("{0}")]
     NotFound(String),

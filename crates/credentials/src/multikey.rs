@@ -54,12 +54,78 @@ pub fn did_key(key: &VerifyingKey) -> String {
     format!("did:key:{}", ed25519_multikey(key))
 }
 
+/// Multicodec prefix of a compressed P-256 public key (`p256-pub`, varint 0x1200).
+const P256_PUB: [u8; 2] = [0x80, 0x24];
+
+/// The `publicKeyMultibase` (`zDn…`) of a P-256 key (compressed point).
+pub fn p256_multikey(key: &p256::ecdsa::VerifyingKey) -> String {
+    let mut b = P256_PUB.to_vec();
+    b.extend_from_slice(key.to_encoded_point(true).as_bytes());
+    multibase_z(&b)
+}
+
+/// Parses a Multikey (`publicKeyMultibase`): Ed25519 (`z6Mk…`) or P-256 (`zDn…`).
+///
+/// # Errors
+/// [`Error::Unsupported`] for other key types (P-384, secp256k1, BLS…);
+/// [`Error::Invalid`] when malformed.
+pub fn parse_multikey(s: &str) -> Result<PublicJwk, Error> {
+    let bytes = decode_multibase_z(s)?;
+    if bytes.starts_with(&ED25519_PUB) {
+        return parse_ed25519_multikey(s).map(PublicJwk::Ed25519);
+    }
+    if let Some(raw) = bytes.strip_prefix(&P256_PUB[..]) {
+        return p256::ecdsa::VerifyingKey::from_sec1_bytes(raw)
+            .map(PublicJwk::P256)
+            .map_err(|_| Error::Invalid("P-256 multikey is not a point on the curve".into()));
+    }
+    Err(Error::Unsupported(format!(
+        "multikey {s:.12}… is neither Ed25519 nor P-256"
+    )))
+}
+
+/// The key of a verification method object: `publicKeyMultibase` (Multikey or
+/// Ed25519VerificationKey2020), `publicKeyBase58` (Ed25519VerificationKey2018)
+/// or `publicKeyJwk` (JsonWebKey2020).
+///
+/// # Errors
+/// [`Error::Invalid`] when it carries no key or a malformed one.
+pub fn key_of_method(m: &serde_json::Value) -> Result<PublicJwk, Error> {
+    if let Some(mb) = m.get("publicKeyMultibase").and_then(|v| v.as_str()) {
+        if m.get("type").and_then(|v| v.as_str()) == Some("Ed25519VerificationKey2020")
+            && !mb.starts_with("z6Mk")
+        {
+            return Err(Error::Invalid(
+                "an Ed25519VerificationKey2020 must hold a z6Mk… multikey".into(),
+            ));
+        }
+        return parse_multikey(mb);
+    }
+    if let Some(b58) = m.get("publicKeyBase58").and_then(|v| v.as_str()) {
+        let raw = bs58::decode(b58)
+            .into_vec()
+            .map_err(|e| Error::Invalid(format!("malformed publicKeyBase58: {e}")))?;
+        let arr: [u8; 32] = raw
+            .try_into()
+            .map_err(|_| Error::Invalid("publicKeyBase58 is not a 32-byte Ed25519 key".into()))?;
+        return VerifyingKey::from_bytes(&arr)
+            .map(PublicJwk::Ed25519)
+            .map_err(|_| Error::Invalid("publicKeyBase58 is not a valid Ed25519 key".into()));
+    }
+    if let Some(j) = m.get("publicKeyJwk") {
+        return PublicJwk::from_json(j);
+    }
+    Err(Error::Invalid(
+        "the verification method has no publicKeyMultibase, publicKeyBase58 or publicKeyJwk".into(),
+    ))
+}
+
 /// If `vm` is a `did:key` (optionally with a fragment), the key it encodes and
 /// its DID (the controller).
 ///
 /// # Errors
 /// [`Error::Invalid`] when the did:key is malformed or its fragment names another key.
-pub fn resolve_did_key(vm: &str) -> Result<Option<(VerifyingKey, String)>, Error> {
+pub fn resolve_did_key(vm: &str) -> Result<Option<(PublicJwk, String)>, Error> {
     let Some(rest) = vm.strip_prefix("did:key:") else {
         return Ok(None);
     };
@@ -74,7 +140,7 @@ pub fn resolve_did_key(vm: &str) -> Result<Option<(VerifyingKey, String)>, Error
             "did:key fragment #{f} does not name the key the DID encodes"
         )));
     }
-    let key = parse_ed25519_multikey(id)?;
+    let key = parse_multikey(id)?;
     Ok(Some((key, format!("did:key:{id}"))))
 }
 

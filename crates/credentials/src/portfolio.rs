@@ -71,3 +71,76 @@ pub fn json_resume(name: Option<&str>, entries: &[PortfolioEntry], now: &str) ->
     }
     doc
 }
+
+/// A CLR 2.0 `ClrCredential` bundling `credentials` (signed badges, as
+/// issued), signed by `issuer` with `eddsa-rdfc-2022` and checked against the
+/// 1EdTech CLR schema before it is returned. The learner is the first badge's
+/// subject (`id` or `identifier`).
+///
+/// # Errors
+/// [`crate::Error::Invalid`] when there is no credential, the badges name
+/// different learners, or the result does not satisfy the CLR schema.
+pub fn clr(
+    issuer: &crate::issuer::Issuer,
+    credentials: &[Value],
+    learner_name: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Value, crate::Error> {
+    use crate::Error;
+    let first = credentials
+        .first()
+        .ok_or_else(|| Error::Invalid("a CLR needs at least one credential".into()))?;
+    let who = |c: &Value| {
+        let s = &c["credentialSubject"];
+        (s.get("id").cloned(), s.get("identifier").cloned())
+    };
+    let learner = who(first);
+    if credentials.iter().any(|c| who(c) != learner) {
+        return Err(Error::Invalid(
+            "the badges were issued to different learners; a CLR is about one".into(),
+        ));
+    }
+    let mut subject = json!({
+        "type": ["ClrSubject"],
+        "verifiableCredential": credentials,
+        "achievement": credentials
+            .iter()
+            .filter_map(|c| c.pointer("/credentialSubject/achievement").cloned())
+            .collect::<Vec<_>>(),
+    });
+    match learner {
+        (Some(id), _) => subject["id"] = id,
+        (None, Some(identifier)) => subject["identifier"] = identifier,
+        (None, None) => {
+            return Err(Error::Invalid(
+                "the badges name no learner (no subject id or identifier)".into(),
+            ));
+        }
+    }
+    let stamp = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let unsigned = json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+        ],
+        "id": format!("urn:uuid:{}", uuid::Uuid::new_v4()),
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": issuer.profile(),
+        "validFrom": stamp,
+        "name": match learner_name {
+            Some(n) => format!("{n}: mastered micro-skills"),
+            None => "Mastered micro-skills".to_owned(),
+        },
+        "credentialSubject": subject,
+    });
+    let signed = crate::di::sign(
+        &unsigned,
+        &issuer.secrets.ed25519,
+        &issuer.verification_method(),
+        &stamp,
+    )?;
+    crate::schema::validate(crate::schema::Schema::ClrCredential, &signed)?;
+    Ok(signed)
+}

@@ -85,3 +85,110 @@ impl RevocationList {
         self.revoked_credentials.iter().find(|r| r.id == id)
     }
 }
+
+/// A W3C status list credential (`StatusList2021` or `BitstringStatusList`),
+/// decoded: one bit per credential, set when revoked or suspended.
+#[derive(Debug, Clone)]
+pub struct StatusListCredential {
+    /// The credential's id: what `statusListCredential` entries point at.
+    pub id: String,
+    /// Its issuer id.
+    pub issuer: Option<String>,
+    /// `revocation`, `suspension`, … (`statusPurpose`).
+    pub purpose: String,
+    /// The decompressed bitstring (bit 0 is the most significant bit of byte 0).
+    pub bits: Vec<u8>,
+    /// The signed credential as given, so its proof can be checked.
+    pub credential: Value,
+    /// The name it was saved under (file stem): a list saved as
+    /// `e5WK8CbZ1GjycuPombrj.json` also answers for a `statusListCredential`
+    /// URL ending in `/e5WK8CbZ1GjycuPombrj` (lists are often published at
+    /// another URL than their `id`).
+    pub saved_as: Option<String>,
+}
+
+/// Entry types of the W3C status list methods we check.
+pub const STATUS_LIST_ENTRIES: &[&str] = &["StatusList2021Entry", "BitstringStatusListEntry"];
+
+/// The largest bitstring we inflate (16 MiB: 134 million credentials).
+const MAX_BITSTRING: u64 = 16 << 20;
+
+impl StatusListCredential {
+    /// Whether `v` looks like a status list credential.
+    pub fn is_status_list(v: &Value) -> bool {
+        let t = v.pointer("/credentialSubject/type");
+        let has = |name: &str| match t {
+            Some(Value::String(s)) => s == name,
+            Some(Value::Array(a)) => a.iter().any(|x| x.as_str() == Some(name)),
+            _ => false,
+        };
+        has("StatusList2021") || has("BitstringStatusList")
+    }
+
+    /// Parses and inflates a status list credential. `encodedList` is the
+    /// GZIP-compressed bitstring in base64url, with the multibase `u` prefix
+    /// (BitstringStatusList) or without it (StatusList2021).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when it is not a status list credential or its list
+    /// does not decode.
+    pub fn from_json(v: &Value) -> Result<Self, Error> {
+        use std::io::Read as _;
+        if !Self::is_status_list(v) {
+            return Err(Error::Invalid(
+                "not a StatusList2021 or BitstringStatusList credential".into(),
+            ));
+        }
+        let id = v
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::Invalid("the status list credential has no id".into()))?
+            .to_owned();
+        let subject = &v["credentialSubject"];
+        let encoded = subject
+            .get("encodedList")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::Invalid(format!("status list {id} has no encodedList")))?;
+        let b64 = encoded.strip_prefix('u').unwrap_or(encoded);
+        let gz = crate::multikey::b64url_decode(b64)
+            .map_err(|e| Error::Invalid(format!("status list {id}: {e}")))?;
+        let mut bits = Vec::new();
+        flate2::read::GzDecoder::new(gz.as_slice())
+            .take(MAX_BITSTRING + 1)
+            .read_to_end(&mut bits)
+            .map_err(|e| Error::Invalid(format!("status list {id} is not GZIP data: {e}")))?;
+        if bits.len() as u64 > MAX_BITSTRING {
+            return Err(Error::Invalid(format!(
+                "status list {id} inflates past {MAX_BITSTRING} bytes; refusing it"
+            )));
+        }
+        Ok(Self {
+            id,
+            issuer: crate::issuer_id(v),
+            purpose: subject
+                .get("statusPurpose")
+                .and_then(Value::as_str)
+                .unwrap_or("revocation")
+                .to_owned(),
+            bits,
+            credential: v.clone(),
+            saved_as: None,
+        })
+    }
+
+    /// Whether this list answers for the `statusListCredential` URL `url`.
+    pub fn answers_for(&self, url: &str) -> bool {
+        self.id == url
+            || self
+                .saved_as
+                .as_deref()
+                .is_some_and(|s| url.rsplit('/').next() == Some(s))
+    }
+
+    /// The bit at `index`, or `None` past the end of the list.
+    pub fn bit(&self, index: u64) -> Option<bool> {
+        let byte = usize::try_from(index / 8).ok()?;
+        let b = *self.bits.get(byte)?;
+        Some(b & (0x80 >> (index % 8)) != 0)
+    }
+}

@@ -2,7 +2,7 @@
 
 mod common;
 
-use mm_credentials::verify::{Check, Options, Verdict, verify};
+use mm_credentials::verify::{Options, Verdict, verify};
 use std::path::Path;
 
 fn opts_with(ex: &Path, docs: &[&str], keys: &[&str]) -> Options {
@@ -43,11 +43,12 @@ const CASES: &[Case] = &[
         "issuer-key",
         "assertion method",
     ),
+    // A genuine did:web badge without its DID document is never INVALID.
     (
         "signed/golden.did-web.eddsa-rdfc-2022.json",
         &[],
         &[],
-        Verdict::Invalid,
+        Verdict::Unconfirmed,
         "signature",
         "--issuer-doc",
     ),
@@ -196,12 +197,10 @@ fn shared_examples_behave_as_the_issue_lists() {
     for (file, docs, keys, verdict, step, fragment) in CASES {
         let bytes = std::fs::read(ex.join(file)).unwrap();
         let report = verify(&bytes, &opts_with(&ex, docs, keys));
-        let detail = match report.step(step) {
-            Some(Check::Pass(d) | Check::Fail(d) | Check::Unconfirmed(d) | Check::Skipped(d)) => {
-                d.clone()
-            }
-            None => String::new(),
-        };
+        let detail = report
+            .step(step)
+            .map(|c| c.detail().to_owned())
+            .unwrap_or_default();
         let first_fail = report.reason();
         let ok = report.verdict == *verdict
             && detail.contains(fragment)

@@ -206,3 +206,43 @@ fn json_resume_export_satisfies_the_schema_for_outsiders() {
     run(&v, "python", &["schema_check.py", &schema, &f]);
     run(&v, "node", &["schema_check.mjs", &schema, &f]);
 }
+
+#[test]
+fn independent_verifiers_accept_our_clr() {
+    let Some(v) = verifiers() else { return };
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
+    let (_d, issuer) = common::issuer();
+    let badge = badge::issue(&common::input(), &issuer).unwrap().credential;
+    let clr =
+        mm_credentials::portfolio::clr(&issuer, &[badge], Some("Ada"), common::now()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let f = write(
+        tmp.path(),
+        "clr.json",
+        &serde_json::to_string_pretty(&clr).unwrap(),
+    );
+    let did_doc = write(
+        tmp.path(),
+        "did.json",
+        &did_document(&issuer.record).to_string(),
+    );
+    let schema = shared
+        .join("standards/clr/schemas/clr_v2p0_clrcredential_schema.json")
+        .display()
+        .to_string();
+    run(&v, "python", &["schema_check.py", &schema, &f]);
+    run(&v, "node", &["schema_check.mjs", &schema, &f]);
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus/verify_ld.py")
+        .display()
+        .to_string();
+    let ctx = shared.join("standards/vc-contexts").display().to_string();
+    let out = run(
+        &v,
+        "python",
+        &[&script, &ctx, &f, "--controller-doc", &did_doc],
+    );
+    assert!(out.starts_with("VALID eddsa-rdfc-2022"), "{out}");
+}

@@ -1,6 +1,6 @@
 //! `mm badge`: Open Badges 3.0 micro-credentials for achieved goals — the
 //! issuer's identity and keys, issuing, verifying (offline by default),
-//! revoking, and baking into an SVG.
+//! revoking, and baking into an SVG or PNG.
 
 use crate::Global;
 use crate::exit::Exit;
@@ -45,16 +45,35 @@ pub enum BadgeCommand {
     List,
     /// Print one issued badge (JSON-LD, or a JWT with --jwt).
     Show(ShowArgs),
-    /// Verify a badge: a JSON-LD file, a JWT (file or text), or a baked SVG.
+    /// Verify a badge: a JSON-LD file, a JWT (file or text), or a baked SVG or PNG.
     ///
-    /// Prints each step (schema, signature, issuer's key, validity, status)
-    /// with a pass or a reason. Exit 0: every step passed. Exit 3: the
-    /// signature is valid but the issuer's control of the key (or revocation
-    /// status) could not be confirmed offline. Exit 1: something is wrong.
+    /// Works offline: nothing is fetched unless --online is given. Checks Open Badges 3.0 credentials
+    /// (OpenBadgeCredential, EndorsementCredential) in the VC 2.0 and VC 1.1
+    /// data models, and CLR 2.0 ClrCredentials with every credential inside, signed with eddsa-rdfc-2022, Ed25519Signature2020/2018,
+    /// ecdsa-rdfc-2019 (P-256), or as VC-JWTs (EdDSA, RS256, ES256).
+    ///
+    /// Prints each step (schema, subject, signature, issuer's key, validity,
+    /// status) with a pass or a reason.
+    ///
+    /// Exit 0 VALID: every step passed.
+    ///
+    /// Exit 1 INVALID: something is proven wrong (signature, tampering, a key
+    /// the issuer's document does not list, expiry, revocation, a MUST of the
+    /// specification).
+    ///
+    /// Exit 3 UNCONFIRMED: nothing is wrong, but the signature's key, the
+    /// issuer's control of it, the recipient or revocation status could not be
+    /// confirmed offline (give --issuer-doc, --key, --status).
+    ///
+    /// Exit 4 UNSUPPORTED: the credential uses a cryptosuite, data-model
+    /// version, context or credential type this verifier does not handle; the
+    /// message names it.
+    ///
+    /// Example: mm badge verify badge.json --issuer-doc did.json --status revocations.json
     Verify(VerifyArgs),
     /// Revoke an issued badge; re-export the issuer to publish the list.
     Revoke(RevokeArgs),
-    /// Bake a badge into an SVG image (Open Badges baking).
+    /// Bake a badge into an SVG or PNG image (Open Badges baking).
     Bake(BakeArgs),
 }
 
@@ -108,15 +127,18 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// A credential file (JSON-LD, JWT, baked SVG), a JWT itself, or `-` for stdin.
+    /// A credential file (JSON-LD, JWT, baked SVG or PNG), a JWT itself, or `-` for stdin.
     pub credential: String,
-    /// An issuer's DID document or Profile (also accepts a JWKS or revocation list).
+    /// An issuer's DID document or Profile, as published (also accepts a JWKS
+    /// or a status list). A key the credential names that this document does
+    /// not list makes the credential INVALID.
     #[arg(long, value_name = "FILE")]
     pub issuer_doc: Vec<PathBuf>,
     /// A public JWK or JWKS you trust as the issuer's.
     #[arg(long, value_name = "FILE")]
     pub key: Vec<PathBuf>,
-    /// A revocation list file, or a directory of them.
+    /// A status document, or a directory of them (*.json): a 1EdTech
+    /// revocation list, or a StatusList2021 / BitstringStatusList credential.
     #[arg(long, value_name = "FILE|DIR")]
     pub status: Vec<PathBuf>,
     /// Fail when the revocation status cannot be checked.
@@ -125,6 +147,12 @@ pub struct VerifyArgs {
     /// Check against this time instead of now (RFC 3339).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+    /// Fetch what is missing over HTTPS first: the issuer's did:web document
+    /// or Profile, the documents of the keys its proofs name, its status
+    /// lists (15 s timeout, 1 MiB limit, public addresses only, cached for an
+    /// hour). Without it nothing is fetched.
+    #[arg(long)]
+    pub online: bool,
 }
 
 #[derive(Debug, Args)]
@@ -141,9 +169,17 @@ pub struct BakeArgs {
     /// The badge: a credential file (JSON-LD or JWT) or an issued credential id.
     pub credential: String,
     /// Where to write the baked SVG.
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "png",
+        conflicts_with = "png"
+    )]
+    pub svg: Option<PathBuf>,
+    /// Where to write a baked PNG instead (an `openbadgecredential` iTXt chunk).
     #[arg(long, value_name = "FILE")]
-    pub svg: PathBuf,
-    /// An SVG image to bake into [default: a plain round badge].
+    pub png: Option<PathBuf>,
+    /// An image to bake into, SVG or PNG as the output [default: a plain round badge].
     #[arg(long, value_name = "FILE")]
     pub image: Option<PathBuf>,
     /// Bake the EdDSA VC-JWT instead of the JSON-LD (only for an issued id).
@@ -607,37 +643,62 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
         };
         for f in files {
             let v = read_json(&f)?;
-            if v.get("revokedCredentials").is_some() {
-                opts.status_lists.push(RevocationList::from_json(&v)?);
-            } else if !p.is_dir() {
-                bail!("--status {}: not a revocation list", f.display());
+            let stem = f.file_stem().and_then(|s| s.to_str());
+            let added = opts
+                .add_status_file(&v, stem)
+                .with_context(|| format!("--status {}", f.display()))?;
+            if !added && !p.is_dir() {
+                bail!(
+                    "--status {}: neither a revocation list nor a status list credential",
+                    f.display()
+                );
             }
         }
     }
+    let mut fetched = Vec::new();
+    if a.online {
+        let cache = dirs::cache_dir().map(|d| d.join("micromastery").join("fetch"));
+        let fetcher = mm_credentials::online::Fetcher::new(cache)?;
+        fetched = verify::fetch_online(&input, &mut opts, &fetcher);
+    }
     let report = verify::verify(&input, &opts);
     if g.json {
-        print_json(&serde_json::to_value(&report)?)?;
+        let mut v = serde_json::to_value(&report)?;
+        if a.online {
+            v["online"] = serde_json::json!(fetched);
+        }
+        print_json(&v)?;
     } else {
+        for note in &fetched {
+            outln!("online: {note}")?;
+        }
         outln!(
             "{} ({})",
             report.credential_id.as_deref().unwrap_or("credential"),
             report.format
         )?;
-        for s in &report.steps {
-            let (mark, detail) = match &s.check {
-                Check::Pass(d) => ("pass", d),
-                Check::Unconfirmed(d) => ("UNCONFIRMED", d),
-                Check::Fail(d) => ("FAIL", d),
-                Check::Skipped(d) => ("skipped", d),
-            };
-            outln!("  {:<11} {:<11} {}", s.name, mark, detail)?;
+        print_steps(&report, "  ")?;
+        print_findings(&report, "  ")?;
+        for (i, inner) in report.included.iter().enumerate() {
+            outln!(
+                "  included credential {} of {}: {} ({}) {:?}",
+                i + 1,
+                report.included.len(),
+                inner.credential_id.as_deref().unwrap_or("no id"),
+                inner.format,
+                inner.verdict
+            )?;
+            print_steps(inner, "    ")?;
+            print_findings(inner, "    ")?;
         }
         outln!(
             "{}",
             match report.verdict {
                 Verdict::Valid => "VALID: every step passed.",
                 Verdict::Unconfirmed =>
-                    "UNCONFIRMED: the signature is valid, but not everything could be confirmed offline.",
+                    "UNCONFIRMED: nothing is wrong, but not everything could be confirmed offline.",
+                Verdict::Unsupported =>
+                    "UNSUPPORTED: this credential uses something this verifier does not handle; nothing is known to be wrong.",
                 Verdict::Invalid => "INVALID.",
             }
         )?;
@@ -646,10 +707,39 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
         Verdict::Valid => Ok(()),
         v => Err(Exit {
             code: v.exit_code(),
-            message: report.reason().unwrap_or_default(),
+            message: if v == Verdict::Unconfirmed {
+                String::new()
+            } else {
+                report.reason().unwrap_or_default()
+            },
         }
         .into()),
     }
+}
+
+fn print_steps(report: &verify::Report, indent: &str) -> Result<()> {
+    for s in &report.steps {
+        let (mark, detail) = match &s.check {
+            Check::Pass(d) => ("pass", d),
+            Check::Unconfirmed(d) => ("UNCONFIRMED", d),
+            Check::Unsupported(d) => ("UNSUPPORTED", d),
+            Check::Fail(d) => ("FAIL", d),
+            Check::Skipped(d) => ("skipped", d),
+        };
+        outln!("{indent}{:<11} {:<11} {}", s.name, mark, detail)?;
+    }
+    Ok(())
+}
+
+fn print_findings(report: &verify::Report, indent: &str) -> Result<()> {
+    for f in &report.findings {
+        let level = match f.level {
+            verify::Level::Error => "error",
+            verify::Level::Warning => "warning",
+        };
+        outln!("{indent}{level:<11} {:<11} {}", f.rule, f.message)?;
+    }
+    Ok(())
 }
 
 fn run_revoke(a: RevokeArgs, dir: &Path, g: &Global) -> Result<()> {
@@ -694,13 +784,31 @@ fn run_bake(a: BakeArgs, g: &Global) -> Result<()> {
             (c.credential, false)
         }
     };
+    let payload = if is_jwt {
+        mm_credentials::bake::Payload::Jwt(&payload_text)
+    } else {
+        mm_credentials::bake::Payload::Json(&payload_text)
+    };
+    if let Some(out) = &a.png {
+        let image = match &a.image {
+            Some(p) => std::fs::read(p).with_context(|| format!("reading {}", p.display()))?,
+            None => mm_credentials::bake::default_png(),
+        };
+        let baked = mm_credentials::bake::bake_png(&image, payload)?;
+        crate::outfile::write(out, &baked)?;
+        outln!("Baked into {}", out.display())?;
+        return Ok(());
+    }
+    let Some(svg_out) = &a.svg else {
+        bail!("say where to write the baked badge: --svg FILE or --png FILE");
+    };
     let image = match &a.image {
         Some(p) => {
             std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?
         }
         None => {
             let name = if is_jwt {
-                mm_credentials::jwt::decode(&payload_text)?.payload["name"].clone()
+                mm_credentials::jwt::decode(&payload_text)?.credential()["name"].clone()
             } else {
                 serde_json::from_str::<Value>(&payload_text)?["name"].clone()
             };
@@ -710,13 +818,8 @@ fn run_bake(a: BakeArgs, g: &Global) -> Result<()> {
             mm_credentials::bake::default_image(&title, "micro-credential")
         }
     };
-    let payload = if is_jwt {
-        mm_credentials::bake::Payload::Jwt(&payload_text)
-    } else {
-        mm_credentials::bake::Payload::Json(&payload_text)
-    };
     let svg = mm_credentials::bake::bake(&image, payload)?;
-    crate::outfile::write(&a.svg, svg.as_bytes())?;
-    outln!("Baked into {}", a.svg.display())?;
+    crate::outfile::write(svg_out, svg.as_bytes())?;
+    outln!("Baked into {}", svg_out.display())?;
     Ok(())
 }

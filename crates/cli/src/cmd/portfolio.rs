@@ -25,8 +25,15 @@ pub enum PortfolioCommand {
 pub struct ExportArgs {
     /// Write a JSON Resume (jsonresume.org schema 1.3.1): skills with levels,
     /// certificates linking to each credential.
-    #[arg(long, required = true)]
+    #[arg(long, required_unless_present = "clr", conflicts_with = "clr")]
     pub json_resume: bool,
+    /// Write a CLR 2.0 ClrCredential instead: every unrevoked badge bundled
+    /// and signed by your issuer (checked with `mm badge verify`).
+    #[arg(long)]
+    pub clr: bool,
+    /// Where the issuer's keys live (for --clr) [default: $XDG_CONFIG_HOME/micromastery/issuer].
+    #[arg(long, env = "MM_ISSUER_DIR", value_name = "DIR")]
+    pub issuer_dir: Option<PathBuf>,
     /// Your name, for the resume's basics section.
     #[arg(long)]
     pub name: Option<String>,
@@ -38,6 +45,9 @@ pub struct ExportArgs {
 pub fn run(args: PortfolioArgs, g: &Global) -> Result<()> {
     let PortfolioCommand::Export(a) = args.command;
     let ctx = crate::ctx::Ctx::open(g)?;
+    if a.clr {
+        return export_clr(&a, &ctx, g);
+    }
     let mut entries = Vec::new();
     for c in ctx.block(ctx.store.list_credentials(None))? {
         if c.revoked_at.is_some() {
@@ -83,6 +93,46 @@ pub fn run(args: PortfolioArgs, g: &Global) -> Result<()> {
             crate::outfile::write(p, text.as_bytes())?;
             if !g.json {
                 eprintln!("Wrote {} skills to {}", entries.len(), p.display());
+            }
+        }
+        None => outln!("{text}")?,
+    }
+    Ok(())
+}
+
+fn export_clr(a: &ExportArgs, ctx: &crate::ctx::Ctx, g: &Global) -> Result<()> {
+    let dir = match &a.issuer_dir {
+        Some(d) => d.clone(),
+        None => dirs::config_dir()
+            .context("no configuration directory; set MM_ISSUER_DIR")?
+            .join("micromastery")
+            .join("issuer"),
+    };
+    let issuer = mm_credentials::issuer::Issuer::load(&dir)?;
+    let mut creds = Vec::new();
+    for c in ctx.block(ctx.store.list_credentials(None))? {
+        if c.revoked_at.is_none() {
+            creds.push(
+                serde_json::from_str::<Value>(&c.credential)
+                    .with_context(|| format!("stored credential {} is damaged", c.id))?,
+            );
+        }
+    }
+    if creds.is_empty() {
+        bail!("no badges issued yet: achieve a goal, then `mm badge issue <goal>`");
+    }
+    let clr = mm_credentials::portfolio::clr(&issuer, &creds, a.name.as_deref(), ctx.now)?;
+    let text = serde_json::to_string_pretty(&clr)?;
+    match &a.out {
+        Some(p) => {
+            crate::outfile::write(p, text.as_bytes())?;
+            if !g.json {
+                eprintln!(
+                    "Wrote a CLR of {} badge(s) to {}; check it with `mm badge verify {} --issuer-doc <did.json>`",
+                    creds.len(),
+                    p.display(),
+                    p.display()
+                );
             }
         }
         None => outln!("{text}")?,
