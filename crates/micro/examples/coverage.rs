@@ -1,7 +1,8 @@
 //! Which parent skills must the catalogue cover, and how much does it?
 //!
-//! Ranks the 50 roles below (5 per sector, 10 sectors) with `mm discover`'s
-//! ranker (no market evidence, an empty profile), takes the parents round
+//! Ranks the 50 roles below (5 per sector, 10 sectors; an exact ESCO
+//! occupation label is taken as that occupation, other titles go through the
+//! title search) with `mm discover`'s ranker (no market evidence, an empty profile), takes the parents round
 //! robin — every role's 1st candidate, then every role's 2nd, … — until 300
 //! distinct parents are in, and reports, per sector, how many of its
 //! parents have at least one curated micro-skill.
@@ -12,7 +13,7 @@
 //! cargo run -p mm-micro --example coverage -- --missing 40   # parents to author next
 //! ```
 
-use mm_discover::rank::{Profile, RankOptions, Ranker, resolve_role};
+use mm_discover::rank::{Profile, RankOptions, Ranker, resolve_occupation, resolve_role};
 use mm_micro::catalogue::Catalogue;
 use mm_taxonomy::Taxonomy;
 use mm_taxonomy::occupations::OccupationIndex;
@@ -64,7 +65,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut unresolved = Vec::new();
     for (sector, roles) in ROLES {
         for r in roles {
-            match resolve_role(&tax, &idx, r) {
+            // An exact ESCO preferred label names the occupation itself;
+            // otherwise the title search decides (as `mm discover --role`).
+            let exact = tax
+                .occupations
+                .iter()
+                .find(|o| o.preferred.eq_ignore_ascii_case(r))
+                .map(|o| o.uri.clone());
+            let role = match exact {
+                Some(uri) => resolve_occupation(&tax, &idx, &uri),
+                None => resolve_role(&tax, &idx, r),
+            };
+            match role {
                 Ok(role) => {
                     let ranking =
                         ranker.rank(&role, &Profile::default(), None, RankOptions::default());
