@@ -82,6 +82,8 @@ pub struct Miner<'t> {
     tax: &'t Taxonomy,
     lex: HashMap<String, Lex>,
     longest: usize,
+    /// Normalised preferred and alternative ESCO labels (preferred wins).
+    labels: HashMap<String, mm_taxonomy::SkillIdx>,
 }
 
 impl<'t> Miner<'t> {
@@ -116,7 +118,21 @@ impl<'t> Miner<'t> {
                 });
             }
         }
-        Miner { tax, lex, longest }
+        let mut labels = HashMap::new();
+        for (i, sk) in tax.skills.iter().enumerate() {
+            labels.insert(normalize(&sk.preferred), i as mm_taxonomy::SkillIdx);
+        }
+        for (i, sk) in tax.skills.iter().enumerate() {
+            for a in &sk.alt {
+                labels.entry(normalize(a)).or_insert(i as mm_taxonomy::SkillIdx);
+            }
+        }
+        Miner {
+            tax,
+            lex,
+            longest,
+            labels,
+        }
     }
 
     /// The known technologies named in `text`, in order, without repeats.
@@ -257,7 +273,7 @@ impl<'t> Miner<'t> {
                 parents.push(ParentRef::Esco(self.tax.skill(s).uri.clone()));
             }
         }
-        if let Some(&s) = self.tax.skills_by_label(head).first() {
+        if let Some(&s) = self.labels.get(&normalize(head)) {
             let p = ParentRef::Esco(self.tax.skill(s).uri.clone());
             if !parents.contains(&p) {
                 parents.push(p);

@@ -16,6 +16,7 @@
 //! # Ok(()) }
 //! ```
 
+mod catalogue;
 mod credentials;
 mod error;
 mod goals;
@@ -27,6 +28,7 @@ mod sessions;
 mod settings;
 mod skills;
 
+pub use catalogue::PersonalEntry;
 pub use credentials::StoredCredential;
 pub use error::{Error, Result};
 pub use market::{MarketAnalysis, MarketSkillRow, NewMarketAnalysis};
