@@ -22,19 +22,112 @@ use std::fmt::Write as _;
 
 /// The 50 most common roles, 5 per sector.
 const ROLES: &[(&str, [&str; 5])] = &[
-    ("tech", ["software developer", "web developer", "system administrator", "ICT help desk agent", "software tester"]),
-    ("data", ["data analyst", "data scientist", "database administrator", "business intelligence manager", "statistician"]),
-    ("health", ["nurse responsible for general care", "healthcare assistant", "pharmacist", "physiotherapist", "medical administrative assistant"]),
-    ("trades", ["electrician", "plumber", "carpenter", "welder", "heating and air conditioning installer"]),
-    ("finance", ["accountant", "bookkeeper", "financial analyst", "auditor", "loan officer"]),
-    ("sales and marketing", ["sales representative", "marketing manager", "social media manager", "shop assistant", "contact centre agent"]),
-    ("HR", ["human resources officer", "recruitment consultant", "payroll clerk", "corporate training manager", "human resources manager"]),
-    ("education", ["primary school teacher", "secondary school teacher", "teaching assistant", "early years teacher", "vocational teacher"]),
-    ("hospitality", ["waiter", "cook", "bartender", "hotel receptionist", "room attendant"]),
-    ("logistics", ["warehouse worker", "lorry driver", "forklift operator", "logistics analyst", "supply chain manager"]),
+    (
+        "tech",
+        [
+            "software developer",
+            "web developer",
+            "system administrator",
+            "ICT help desk agent",
+            "software tester",
+        ],
+    ),
+    (
+        "data",
+        [
+            "data analyst",
+            "data scientist",
+            "database administrator",
+            "business intelligence manager",
+            "statistician",
+        ],
+    ),
+    (
+        "health",
+        [
+            "nurse responsible for general care",
+            "healthcare assistant",
+            "pharmacist",
+            "physiotherapist",
+            "medical administrative assistant",
+        ],
+    ),
+    (
+        "trades",
+        [
+            "electrician",
+            "plumber",
+            "carpenter",
+            "welder",
+            "heating and air conditioning installer",
+        ],
+    ),
+    (
+        "finance",
+        [
+            "accountant",
+            "bookkeeper",
+            "financial analyst",
+            "auditor",
+            "loan officer",
+        ],
+    ),
+    (
+        "sales and marketing",
+        [
+            "sales representative",
+            "marketing manager",
+            "social media manager",
+            "shop assistant",
+            "contact centre agent",
+        ],
+    ),
+    (
+        "HR",
+        [
+            "human resources officer",
+            "recruitment consultant",
+            "payroll clerk",
+            "corporate training manager",
+            "human resources manager",
+        ],
+    ),
+    (
+        "education",
+        [
+            "primary school teacher",
+            "secondary school teacher",
+            "teaching assistant",
+            "early years teacher",
+            "vocational teacher",
+        ],
+    ),
+    (
+        "hospitality",
+        [
+            "waiter",
+            "cook",
+            "bartender",
+            "hotel receptionist",
+            "room attendant",
+        ],
+    ),
+    (
+        "logistics",
+        [
+            "warehouse worker",
+            "lorry driver",
+            "forklift operator",
+            "logistics analyst",
+            "supply chain manager",
+        ],
+    ),
 ];
 
 const TARGET: usize = 300;
+
+/// One role's ranking: (sector, role as resolved, (uri, label) best first).
+type RoleRanking = (&'static str, String, Vec<(String, String)>);
 
 struct Parent {
     uri: String,
@@ -61,7 +154,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cat = Catalogue::curated()?;
 
     // Each role's candidates, best first.
-    let mut lists: Vec<(&'static str, String, Vec<(String, String)>)> = Vec::new();
+    let mut lists: Vec<RoleRanking> = Vec::new();
     let mut unresolved = Vec::new();
     for (sector, roles) in ROLES {
         for r in roles {
@@ -140,14 +233,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         lists.len(),
         ROLES.len()
     )?;
-    writeln!(report, "| sector | parents | covered | share | curated micro-skills |")?;
+    writeln!(
+        report,
+        "| sector | parents | covered | share | curated micro-skills |"
+    )?;
     writeln!(report, "|---|---:|---:|---:|---:|")?;
     let mut per_area: BTreeMap<&str, usize> = BTreeMap::new();
     for m in cat.entries() {
         *per_area.entry(m.area.as_str()).or_default() += 1;
     }
     for (sector, _) in ROLES {
-        let ps: Vec<&Parent> = parents.iter().filter(|p| p.sectors.contains(sector)).collect();
+        let ps: Vec<&Parent> = parents
+            .iter()
+            .filter(|p| p.sectors.contains(sector))
+            .collect();
         let c = ps.iter().filter(|p| covered(p)).count();
         let area = sector.to_lowercase().replace(" and ", "-");
         writeln!(
@@ -167,13 +266,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         cat.len()
     )?;
     if !unresolved.is_empty() {
-        writeln!(report, "\nRoles that did not resolve: {}", unresolved.join("; "))?;
+        writeln!(
+            report,
+            "\nRoles that did not resolve: {}",
+            unresolved.join("; ")
+        )?;
     }
-    writeln!(report, "\nRoles as resolved: {}.", lists.iter().map(|l| l.1.as_str()).collect::<Vec<_>>().join("; "))?;
+    writeln!(
+        report,
+        "\nRoles as resolved: {}.",
+        lists
+            .iter()
+            .map(|l| l.1.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    )?;
 
     if let Some(n) = missing {
         for p in parents.iter().filter(|p| !covered(p)).take(n) {
-            println!("{}\t{}\t{}\t{}", p.uri, p.label, p.sectors.join(","), p.first_role);
+            println!(
+                "{}\t{}\t{}\t{}",
+                p.uri,
+                p.label,
+                p.sectors.join(","),
+                p.first_role
+            );
         }
         return Ok(());
     }

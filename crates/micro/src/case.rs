@@ -73,8 +73,11 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn uuid(&self, key: &str) -> String {
-        Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("{}#{key}", self.o.base_uri).as_bytes())
-            .to_string()
+        Uuid::new_v5(
+            &Uuid::NAMESPACE_URL,
+            format!("{}#{key}", self.o.base_uri).as_bytes(),
+        )
+        .to_string()
     }
 
     fn link(&self, kind: &str, key: &str, title: &str) -> Value {
@@ -98,7 +101,13 @@ impl Builder<'_> {
         link
     }
 
-    fn item(&mut self, key: &str, t: &'static str, statement: &str, extra: Map<String, Value>) -> Value {
+    fn item(
+        &mut self,
+        key: &str,
+        t: &'static str,
+        statement: &str,
+        extra: Map<String, Value>,
+    ) -> Value {
         let link = self.link("CFItems", key, statement);
         let ty = self.item_type(t);
         let mut it = Map::new();
@@ -108,7 +117,10 @@ impl Builder<'_> {
         it.insert("CFItemType".into(), t.into());
         it.insert("CFItemTypeURI".into(), ty);
         it.insert("language".into(), "en".into());
-        it.insert("lastChangeDateTime".into(), self.o.last_change.clone().into());
+        it.insert(
+            "lastChangeDateTime".into(),
+            self.o.last_change.clone().into(),
+        );
         it.extend(extra);
         self.items.push(Value::Object(it));
         link
@@ -218,7 +230,12 @@ pub fn export(
             if let Some(d) = &p.description {
                 extra.insert("notes".into(), d.clone().into());
             }
-            let l = b.item(&format!("principle/{}/{i}", m.id), TYPE_PRINCIPLE, &p.name, extra);
+            let l = b.item(
+                &format!("principle/{}/{i}", m.id),
+                TYPE_PRINCIPLE,
+                &p.name,
+                extra,
+            );
             b.assoc("isChildOf", &l, &me, Some(i + 1));
         }
         for (i, c) in m.done_when.iter().enumerate() {
@@ -330,7 +347,6 @@ pub fn import(json_text: &str) -> Result<Vec<CatalogueMicroSkill>> {
                 let d = a.get("destinationNodeURI")?;
                 Some((node_id(o)?, node_id(d)?, d, seq(a)))
             })
-            .map(|(o, d, dn, s)| (o, d, dn, s))
             .collect()
     };
     let child_of = of("isChildOf");
@@ -407,7 +423,8 @@ pub fn import(json_text: &str) -> Result<Vec<CatalogueMicroSkill>> {
                 if let Some(p) = text(up, "humanCodingScheme").and_then(|h| ParentRef::parse(&h)) {
                     parents.push(p);
                 }
-            } else if !ours && principles.is_empty()
+            } else if !ours
+                && principles.is_empty()
                 && let Some(s) = text(up, "fullStatement")
             {
                 principles.push(Principle {
@@ -432,7 +449,10 @@ pub fn import(json_text: &str) -> Result<Vec<CatalogueMicroSkill>> {
                 .take(4)
                 .collect();
             if kids.len() >= 2 {
-                done_when = kids.into_iter().map(|k| format!("Demonstrate: {k}")).collect();
+                done_when = kids
+                    .into_iter()
+                    .map(|k| format!("Demonstrate: {k}"))
+                    .collect();
             } else {
                 done_when.push(format!("Demonstrate: {name}"));
             }

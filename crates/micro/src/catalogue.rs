@@ -24,12 +24,18 @@ pub const CURATED_FILES: &[(&str, &str)] = &[
         include_str!("../../../data/micro/sales-marketing.toml"),
     ),
     ("hr", include_str!("../../../data/micro/hr.toml")),
-    ("education", include_str!("../../../data/micro/education.toml")),
+    (
+        "education",
+        include_str!("../../../data/micro/education.toml"),
+    ),
     (
         "hospitality",
         include_str!("../../../data/micro/hospitality.toml"),
     ),
-    ("logistics", include_str!("../../../data/micro/logistics.toml")),
+    (
+        "logistics",
+        include_str!("../../../data/micro/logistics.toml"),
+    ),
 ];
 
 #[derive(Deserialize)]
@@ -49,8 +55,7 @@ pub fn parse_file(area: &str, text: &str) -> Result<Vec<CatalogueMicroSkill>> {
         place: format!("data/micro/{area}.toml"),
         source,
     })?;
-    Ok(f
-        .micro
+    Ok(f.micro
         .into_iter()
         .map(|mut m| {
             if m.area.is_empty() {

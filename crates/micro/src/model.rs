@@ -180,10 +180,7 @@ pub struct CatalogueMicroSkill {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weeks: Option<u32>,
     /// The Dreyfus level the done-when criteria show (default 3, competent).
-    #[serde(
-        default = "default_level",
-        skip_serializing_if = "is_default_level"
-    )]
+    #[serde(default = "default_level", skip_serializing_if = "is_default_level")]
     pub dreyfus: Level,
     /// Micro-skills to master first (ids).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -141,7 +141,8 @@ mod tests {
         OnetOccupation {
             code: "13-2011.00".into(),
             title: "Accountants and Auditors".into(),
-            description: "Examine, analyze, and interpret accounting records. Prepare reports.".into(),
+            description: "Examine, analyze, and interpret accounting records. Prepare reports."
+                .into(),
             alt_titles: vec![],
             short_titles: vec![],
             skills: vec![],
@@ -166,7 +167,10 @@ mod tests {
         let m = carve_occupation(&occ());
         assert_eq!(m[0].id, "onet-task-1", "core tasks come first");
         assert_eq!(m[0].name, "Prepare detailed reports on audit findings");
-        assert!(m[0].done_when[0].starts_with("Prepare detailed reports on audit findings, for one real case"));
+        assert!(
+            m[0].done_when[0]
+                .starts_with("Prepare detailed reports on audit findings, for one real case")
+        );
         assert!(m[0].done_when[1].contains("(Accountants and Auditors)"));
         assert_eq!(m[0].done_when.len(), 3);
         assert_eq!(m[0].hours, Some(CORE_TASK_HOURS));

@@ -19,19 +19,77 @@ use std::io::BufRead;
 
 /// Vendor words dropped to form the short name people write (`Apache Kafka` → `Kafka`).
 const VENDORS: &[&str] = &[
-    "apache", "microsoft", "amazon", "google", "oracle", "ibm", "adobe", "sap", "atlassian",
-    "red hat", "salesforce", "autodesk", "aws", "amazon web services", "the",
+    "apache",
+    "microsoft",
+    "amazon",
+    "google",
+    "oracle",
+    "ibm",
+    "adobe",
+    "sap",
+    "atlassian",
+    "red hat",
+    "salesforce",
+    "autodesk",
+    "aws",
+    "amazon web services",
+    "the",
 ];
 
 /// Words that open a bracket without naming items.
-const OPENERS: &[&str] = &["e.g", "eg", "e g", "such as", "i.e", "ie", "like", "incl", "including", "for example"];
+const OPENERS: &[&str] = &[
+    "e.g",
+    "eg",
+    "e g",
+    "such as",
+    "i.e",
+    "ie",
+    "like",
+    "incl",
+    "including",
+    "for example",
+];
 
 /// Words before the head phrase that are not part of it.
 const HEAD_CUT: &[&str] = &[
-    "with", "of", "in", "on", "experience", "knowledge", "familiarity", "using", "use", "and",
-    "or", "a", "an", "the", "any", "least", "one", "more", "modern", "related", "strong",
-    "solid", "good", "proven", "working", "expertise", "exposure", "to", "ideally", "plus",
-    "learn", "willing", "able", "understanding", "know", "be", "are", "is",
+    "with",
+    "of",
+    "in",
+    "on",
+    "experience",
+    "knowledge",
+    "familiarity",
+    "using",
+    "use",
+    "and",
+    "or",
+    "a",
+    "an",
+    "the",
+    "any",
+    "least",
+    "one",
+    "more",
+    "modern",
+    "related",
+    "strong",
+    "solid",
+    "good",
+    "proven",
+    "working",
+    "expertise",
+    "exposure",
+    "to",
+    "ideally",
+    "plus",
+    "learn",
+    "willing",
+    "able",
+    "understanding",
+    "know",
+    "be",
+    "are",
+    "is",
 ];
 
 #[derive(Deserialize)]
@@ -124,7 +182,9 @@ impl<'t> Miner<'t> {
         }
         for (i, sk) in tax.skills.iter().enumerate() {
             for a in &sk.alt {
-                labels.entry(normalize(a)).or_insert(i as mm_taxonomy::SkillIdx);
+                labels
+                    .entry(normalize(a))
+                    .or_insert(i as mm_taxonomy::SkillIdx);
             }
         }
         Miner {
@@ -282,7 +342,9 @@ impl<'t> Miner<'t> {
         let name = &it.name;
         let mut done_when = vec![
             format!("Set up {name} and run its official getting-started example end to end"),
-            format!("Use {name} for one real {head} task and show the working result to a reviewer"),
+            format!(
+                "Use {name} for one real {head} task and show the working result to a reviewer"
+            ),
         ];
         if let Some(alt) = it.siblings.first() {
             done_when.push(format!(
@@ -352,7 +414,9 @@ fn head_phrase(before: &str) -> String {
         .copied()
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .collect();
-    head.join(" ").trim_matches(|c: char| !c.is_alphanumeric()).to_string()
+    head.join(" ")
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_string()
 }
 
 #[cfg(test)]
@@ -363,7 +427,10 @@ mod tests {
     fn head_is_the_phrase_just_before_the_bracket() {
         for (before, head) in [
             ("Familiarity with databases ", "databases"),
-            ("Experience with any stream processing framework ", "stream processing framework"),
+            (
+                "Experience with any stream processing framework ",
+                "stream processing framework",
+            ),
             ("Requirements\nNoSQL Database experience ", "NoSQL Database"),
             ("Ideally Experience with NoSQL ", "NoSQL"),
             ("Knowledge of ", ""),

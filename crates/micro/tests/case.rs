@@ -36,13 +36,17 @@ fn validator() -> Option<jsonschema::Validator> {
 
 fn label(tax: &Taxonomy) -> impl Fn(&ParentRef) -> String + '_ {
     move |p| match p {
-        ParentRef::Esco(u) => tax.skill_by_uri(u).map_or(u.clone(), |i| tax.skill(i).preferred.clone()),
+        ParentRef::Esco(u) => tax
+            .skill_by_uri(u)
+            .map_or(u.clone(), |i| tax.skill(i).preferred.clone()),
         other => other.to_string(),
     }
 }
 
 fn errors(v: &jsonschema::Validator, pkg: &Value) -> Vec<String> {
-    v.iter_errors(pkg).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+    v.iter_errors(pkg)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
 }
 
 #[test]
@@ -64,7 +68,8 @@ fn curated_catalogue_round_trips_through_a_valid_cfpackage() {
                 .starts_with("http://data.europa.eu/esco/")
         })
         .count();
-    let distinct_esco: std::collections::HashSet<&str> = all.iter().flat_map(|m| m.esco_parents()).collect();
+    let distinct_esco: std::collections::HashSet<&str> =
+        all.iter().flat_map(|m| m.esco_parents()).collect();
     assert_eq!(n_exact, distinct_esco.len());
     assert!(assocs.iter().any(|a| a["associationType"] == "isChildOf"));
     assert!(assocs.iter().any(|a| a["associationType"] == "precedes"));
@@ -80,7 +85,12 @@ fn curated_catalogue_round_trips_through_a_valid_cfpackage() {
 
     if let Some(v) = validator() {
         let errs = errors(&v, &pkg);
-        assert!(errs.is_empty(), "{} schema errors, first: {:?}", errs.len(), &errs[..errs.len().min(5)]);
+        assert!(
+            errs.is_empty(),
+            "{} schema errors, first: {:?}",
+            errs.len(),
+            &errs[..errs.len().min(5)]
+        );
     }
 }
 
@@ -108,7 +118,10 @@ fn generated_and_personal_entries_round_trip_too() {
 
 #[test]
 fn foreign_frameworks_import_leniently() {
-    for f in ["opensalt-smartlevel-test.cfpackage.json", "opensalt-what-standards-could-be.cfpackage.json"] {
+    for f in [
+        "opensalt-smartlevel-test.cfpackage.json",
+        "opensalt-what-standards-could-be.cfpackage.json",
+    ] {
         let Some(p) = shared(&format!("standards/case/examples/{f}")) else {
             return;
         };

@@ -28,7 +28,10 @@ fn every_catalogue_file_is_shipped() {
     on_disk.sort();
     let mut shipped: Vec<String> = CURATED_FILES.iter().map(|f| f.0.to_string()).collect();
     shipped.sort();
-    assert_eq!(on_disk, shipped, "list every data/micro/*.toml in CURATED_FILES");
+    assert_eq!(
+        on_disk, shipped,
+        "list every data/micro/*.toml in CURATED_FILES"
+    );
 }
 
 #[test]
@@ -39,7 +42,11 @@ fn the_curated_catalogue_passes_the_lint() {
         problems.is_empty(),
         "{} problem(s):\n{}",
         problems.len(),
-        problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")
+        problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     let mut per_area: BTreeMap<&str, usize> = BTreeMap::new();
     for m in cat.entries() {
@@ -48,7 +55,10 @@ fn the_curated_catalogue_passes_the_lint() {
     }
     // Every area file holds entries (the sectors the coverage report counts).
     for (area, _) in CURATED_FILES {
-        assert!(per_area.get(area).copied().unwrap_or(0) >= 5, "{area}: {per_area:?}");
+        assert!(
+            per_area.get(area).copied().unwrap_or(0) >= 5,
+            "{area}: {per_area:?}"
+        );
     }
     assert!(cat.len() >= 80, "{} entries", cat.len());
 }
@@ -91,18 +101,26 @@ fn duplicates_across_files_are_refused() {
     let mut all = parse_file("a", a).unwrap();
     all.extend(parse_file("b", b).unwrap());
     let err = Catalogue::strict(all).unwrap_err().to_string();
-    assert!(err.contains("\"y\" repeats the id or name of \"x\""), "{err}");
+    assert!(
+        err.contains("\"y\" repeats the id or name of \"x\""),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_toml_names_the_file() {
-    let err = parse_file("data", "[[micro]]\nid = 3\n").unwrap_err().to_string();
+    let err = parse_file("data", "[[micro]]\nid = 3\n")
+        .unwrap_err()
+        .to_string();
     assert!(err.starts_with("data/micro/data.toml"), "{err}");
 }
 
 #[test]
 fn micro_skills_hang_from_their_parents() {
-    let ids: Vec<&str> = micro_skills_for(SPREADSHEETS).iter().map(|m| m.id.as_str()).collect();
+    let ids: Vec<&str> = micro_skills_for(SPREADSHEETS)
+        .iter()
+        .map(|m| m.id.as_str())
+        .collect();
     assert!(ids.contains(&"excel-pivot-summary"), "{ids:?}");
     let by_tech: Vec<&str> = micro_skills_for("onet-tech:Microsoft Excel")
         .iter()
@@ -118,7 +136,10 @@ fn next_follows_links_then_prerequisites_then_siblings() {
     assert_eq!(next[0].0.id, "excel-xlookup-join");
     assert_eq!(next[0].1, Link::Next);
     // abc-inventory-analysis lists the pivot table as its prerequisite.
-    let unlocks = next.iter().find(|(m, _)| m.id == "abc-inventory-analysis").unwrap();
+    let unlocks = next
+        .iter()
+        .find(|(m, _)| m.id == "abc-inventory-analysis")
+        .unwrap();
     assert_eq!(unlocks.1, Link::Unlocks);
     assert!(next.iter().any(|(_, l)| matches!(l, Link::SameParent(_))));
     assert!(next.iter().all(|(m, _)| m.id != "excel-pivot-summary"));
@@ -144,17 +165,27 @@ fn generated_sources_merge_without_duplicates() {
     copy.source = Source::Postings;
     let r = cat.merge(vec![copy]);
     assert_eq!(r.added, 0);
-    assert_eq!(r.duplicates, vec![("postings-excel".into(), "excel-pivot-summary".into())]);
+    assert_eq!(
+        r.duplicates,
+        vec![("postings-excel".into(), "excel-pivot-summary".into())]
+    );
 
     let carved = mm_micro::onet::carve_uncovered(&cat, tax(), 3);
     let r = cat.merge(carved.clone());
     // O*NET repeats some task statements across occupations: merged once.
     assert_eq!(r.added + r.duplicates.len(), carved.len());
-    assert!(r.duplicates.len() * 20 < carved.len(), "{} duplicates", r.duplicates.len());
+    assert!(
+        r.duplicates.len() * 20 < carved.len(),
+        "{} duplicates",
+        r.duplicates.len()
+    );
     for (dup, kept) in &r.duplicates {
         let a = carved.iter().find(|m| &m.id == dup).unwrap();
         let b = cat.get(kept).unwrap();
-        assert_eq!(mm_micro::model::fold_name(&a.name), mm_micro::model::fold_name(&b.name));
+        assert_eq!(
+            mm_micro::model::fold_name(&a.name),
+            mm_micro::model::fold_name(&b.name)
+        );
     }
     assert!(cat.len() > curated + 1000, "{} entries", cat.len());
     // Covered occupations are left to the curated catalogue.

@@ -5,7 +5,8 @@ use mm_micro::postings::Miner;
 use mm_taxonomy::Taxonomy;
 
 fn postings() -> std::io::BufReader<std::fs::File> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/postings/postings.jsonl");
+    let p =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/postings/postings.jsonl");
     std::io::BufReader::new(std::fs::File::open(p).unwrap())
 }
 

@@ -71,10 +71,11 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            let clash = sqlx::query("SELECT id FROM personal_catalogue WHERE lower(name) = lower($1)")
-                .bind(name.clone())
-                .fetch_optional(&mut *tx)
-                .await?;
+            let clash =
+                sqlx::query("SELECT id FROM personal_catalogue WHERE lower(name) = lower($1)")
+                    .bind(name.clone())
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if let Some(r) = clash {
                 let other: String = r.try_get("id")?;
                 return Err(Error::Invalid(format!(

@@ -20,7 +20,10 @@ both!(personal_catalogue, |store: Store| async move {
     assert!(store.list_personal_entries().await.unwrap().is_empty());
     let n = store
         .save_personal_entries(
-            &[entry("pivot", "Summarise with a pivot table"), entry("vlookup", "Join two sheets")],
+            &[
+                entry("pivot", "Summarise with a pivot table"),
+                entry("vlookup", "Join two sheets"),
+            ],
             false,
             now(),
         )
@@ -35,7 +38,11 @@ both!(personal_catalogue, |store: Store| async move {
 
     // A repeated id without replace, or a repeated name, changes nothing.
     let err = store
-        .save_personal_entries(&[entry("new-one", "New"), entry("pivot", "Other")], false, now())
+        .save_personal_entries(
+            &[entry("new-one", "New"), entry("pivot", "Other")],
+            false,
+            now(),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Invalid(_)), "{err}");
@@ -48,7 +55,11 @@ both!(personal_catalogue, |store: Store| async move {
 
     // Replace overwrites the entry under the same id.
     store
-        .save_personal_entries(&[entry("pivot", "Summarise 10k rows with a pivot table")], true, now())
+        .save_personal_entries(
+            &[entry("pivot", "Summarise 10k rows with a pivot table")],
+            true,
+            now(),
+        )
         .await
         .unwrap();
     let p = store.get_personal_entry("pivot").await.unwrap();

@@ -205,7 +205,10 @@ pub fn run(cmd: CatalogueCmd, g: &Global) -> Result<()> {
                             "--parent {p:?} is not an ESCO URI, onet-tech:<name> or onet-task:<id>"
                         );
                     }
-                    c.micro_skills_for(p).into_iter().map(|m| (1.0, m)).collect()
+                    c.micro_skills_for(p)
+                        .into_iter()
+                        .map(|m| (1.0, m))
+                        .collect()
                 }
                 None => c.search(&q, usize::MAX),
             };
@@ -398,9 +401,15 @@ pub fn run(cmd: CatalogueCmd, g: &Global) -> Result<()> {
             }
             println!("{t}");
             if a.dry_run {
-                println!("{} micro-skill(s) would be imported (dry run: nothing saved).", entries.len());
+                println!(
+                    "{} micro-skill(s) would be imported (dry run: nothing saved).",
+                    entries.len()
+                );
             } else {
-                println!("Imported {} micro-skill(s) into your catalogue.", entries.len());
+                println!(
+                    "Imported {} micro-skill(s) into your catalogue.",
+                    entries.len()
+                );
             }
         }
     }
@@ -456,14 +465,14 @@ fn own_entry(c: &Ctx, micro: &str) -> Result<CatalogueMicroSkill> {
             .as_ref()
             .map(|gl| gl.criteria.iter().map(|c| c.text.clone()).collect())
             .unwrap_or_default(),
-        hours: goal
-            .as_ref()
-            .map(|gl| gl.planned_minutes().div_ceil(60)),
+        hours: goal.as_ref().map(|gl| gl.planned_minutes().div_ceil(60)),
         weeks: goal.as_ref().map(|gl| {
             let days = (gl.original_deadline() - gl.start).num_days();
             (days.max(1) as u32).div_ceil(7)
         }),
-        dreyfus: goal.as_ref().map_or(mm_core::Level::Competent, |gl| gl.target_level),
+        dreyfus: goal
+            .as_ref()
+            .map_or(mm_core::Level::Competent, |gl| gl.target_level),
         prerequisites: Vec::new(),
         next: Vec::new(),
         resources: m
@@ -522,7 +531,10 @@ fn print_entry(tax: &Taxonomy, m: &CatalogueMicroSkill) {
         println!(
             "  resource: {}{}",
             r.url,
-            r.title.as_ref().map(|t| format!(" ({t})")).unwrap_or_default()
+            r.title
+                .as_ref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default()
         );
     }
 }
@@ -544,7 +556,10 @@ pub fn entry_for_suggestion(c: &Ctx, from: &str) -> Result<Option<CatalogueMicro
         let Some(last) = c.block(c.store.get_setting(super::discover::LAST_RANKING_KEY))? else {
             return Ok(None);
         };
-        match last["micro"].get(rank.wrapping_sub(1)).and_then(|v| v.as_str()) {
+        match last["micro"]
+            .get(rank.wrapping_sub(1))
+            .and_then(|v| v.as_str())
+        {
             Some(u) => u.to_string(),
             None => return Ok(None),
         }
@@ -618,29 +633,31 @@ pub fn micro_from_entry(c: &Ctx, m: &CatalogueMicroSkill) -> Result<mm_core::Mic
     };
     let micro = match c.block(c.store.find_micro_skill(&m.name)) {
         Ok(existing) => existing,
-        Err(mm_store::Error::NotFound { .. }) => c.block(c.store.create_micro_skill(
-            &mm_core::NewMicroSkill {
-                skill_id: skill.id,
-                name: m.name.clone(),
-                principles: m
-                    .principles
-                    .iter()
-                    .map(|p| mm_core::NewPrinciple {
-                        name: p.name.clone(),
-                        description: p.description.clone(),
-                    })
-                    .collect(),
-                resources: m
-                    .resources
-                    .iter()
-                    .map(|r| mm_core::Resource {
-                        url: r.url.clone(),
-                        title: r.title.clone(),
-                    })
-                    .collect(),
-            },
-            c.now,
-        ))?,
+        Err(mm_store::Error::NotFound { .. }) => c.block(
+            c.store.create_micro_skill(
+                &mm_core::NewMicroSkill {
+                    skill_id: skill.id,
+                    name: m.name.clone(),
+                    principles: m
+                        .principles
+                        .iter()
+                        .map(|p| mm_core::NewPrinciple {
+                            name: p.name.clone(),
+                            description: p.description.clone(),
+                        })
+                        .collect(),
+                    resources: m
+                        .resources
+                        .iter()
+                        .map(|r| mm_core::Resource {
+                            url: r.url.clone(),
+                            title: r.title.clone(),
+                        })
+                        .collect(),
+                },
+                c.now,
+            ),
+        )?,
         Err(e) => return Err(e.into()),
     };
     Ok(micro)

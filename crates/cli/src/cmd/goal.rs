@@ -123,7 +123,8 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
                 (None, Some(w)) => format!("+{w}w"),
                 (None, None) => "+2w".into(),
             };
-            let weekly_minutes = match (&a.weekly, entry.as_ref().and_then(|e| e.weekly_minutes())) {
+            let weekly_minutes = match (&a.weekly, entry.as_ref().and_then(|e| e.weekly_minutes()))
+            {
                 (Some(w), _) => parse_minutes(w)?,
                 (None, Some(m)) => m,
                 (None, None) => 120,
@@ -156,7 +157,10 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
                 (Some(_), _, Some(e)) => {
                     let micro = super::catalogue::micro_from_entry(&ctx, e)?;
                     if !ctx.json {
-                        println!("Micro-skill {}: {} (from the catalogue: {})", micro.id, micro.name, e.id);
+                        println!(
+                            "Micro-skill {}: {} (from the catalogue: {})",
+                            micro.id, micro.name, e.id
+                        );
                         for p in &micro.principles {
                             println!("  principle: {}", p.name);
                         }
