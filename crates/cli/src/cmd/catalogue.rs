@@ -578,7 +578,7 @@ pub fn entry_for_suggestion(c: &Ctx, from: &str) -> Result<Option<CatalogueMicro
         return match all.find(from) {
             Ok(m) => Ok(Some(m.clone())),
             Err(e) => bail!(
-                "{from:?} is not a rank from the last `mm discover` list, an ESCO skill URI or a catalogue id ({e})"
+                "{from:?} is neither a rank from the last `mm discover` list, an ESCO skill URI nor a catalogue id ({e})"
             ),
         };
     };
