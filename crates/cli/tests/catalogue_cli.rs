@@ -302,3 +302,42 @@ fn a_personal_catalogue_exports_and_imports_as_case() {
     let (_, err) = other.fails(&["micro", "catalogue", "import", bad.to_str().unwrap()], 1);
     assert!(one_line(&err).contains("no CFDocument"), "{err}");
 }
+
+#[test]
+fn discover_lists_the_catalogue_micro_skills_of_each_suggestion() {
+    let home = Home::new();
+    let v = json(&home.ok(&[
+        "--json",
+        "discover",
+        "--role",
+        "data analyst",
+        "--top",
+        "20",
+    ]));
+    let mut seen = 0;
+    for c in v["micro"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(v["arcs"].as_array().unwrap())
+    {
+        let want: Vec<&str> = mm_micro::micro_skills_for(c["uri"].as_str().unwrap())
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect();
+        let got: Vec<&str> = c["catalogue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(got, want, "{}", c["label"]);
+        seen += got.len();
+    }
+    assert!(
+        seen > 0,
+        "no suggestion for a data analyst has a catalogue micro-skill"
+    );
+    let out = home.ok(&["discover", "--role", "data analyst", "--top", "20"]);
+    assert!(out.contains("Catalogue micro-skills of these"), "{out}");
+}

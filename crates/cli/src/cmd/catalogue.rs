@@ -662,3 +662,57 @@ pub fn micro_from_entry(c: &Ctx, m: &CatalogueMicroSkill) -> Result<mm_core::Mic
     };
     Ok(micro)
 }
+
+/// For `mm discover --json`: each ranked skill (micro and arc) gets the
+/// curated micro-skills that hang from it.
+pub fn annotate_ranking(v: &mut serde_json::Value) {
+    for key in ["micro", "arcs"] {
+        if let Some(list) = v.get_mut(key).and_then(|l| l.as_array_mut()) {
+            for c in list {
+                let uri = c["uri"].as_str().unwrap_or("").to_string();
+                c["catalogue"] = cat::micro_skills_for(&uri)
+                    .iter()
+                    .map(|m| {
+                        serde_json::json!({
+                            "id": m.id, "name": m.name, "hours": m.hours, "weeks": m.weeks,
+                        })
+                    })
+                    .collect::<Vec<_>>()
+                    .into();
+            }
+        }
+    }
+}
+
+/// For `mm discover`: the curated micro-skills of the ranked skills, as the
+/// concrete steps to commit to.
+pub fn print_for_ranking(r: &mm_discover::rank::Ranking) {
+    let mut lines = Vec::new();
+    let all = r
+        .micro
+        .iter()
+        .map(|c| (String::new(), c))
+        .chain(r.arcs.iter().map(|c| ("arc ".to_string(), c)));
+    for (kind, c) in all {
+        for m in cat::micro_skills_for(&c.uri).into_iter().take(3) {
+            lines.push(format!(
+                "  {kind}{}. {} → {}: {}{}",
+                c.rank,
+                c.label,
+                m.id,
+                m.name,
+                match (m.hours, m.weeks) {
+                    (Some(h), Some(w)) => format!(" ({h} h over {w} wk)"),
+                    _ => String::new(),
+                }
+            ));
+        }
+    }
+    if !lines.is_empty() {
+        println!();
+        println!("Catalogue micro-skills of these (commit with `mm goal new --from <id>`):");
+        for l in lines {
+            println!("{l}");
+        }
+    }
+}
