@@ -329,7 +329,9 @@ impl<'t> Miner<'t> {
         if let Some(t) = it.tech {
             let tech = &self.tax.technologies[t as usize];
             parents.push(ParentRef::OnetTech(tech.name.clone()));
-            for &s in tech.esco.iter().chain(&tech.commodity_esco).take(2) {
+            // Only the ESCO skills the technology is named after: the links of
+            // its O*NET category are too broad for a narrow item.
+            for &s in tech.esco.iter().take(2) {
                 parents.push(ParentRef::Esco(self.tax.skill(s).uri.clone()));
             }
         }
