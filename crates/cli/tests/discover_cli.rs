@@ -155,11 +155,21 @@ fn from_suggestion_to_goal_then_next() {
         "--role",
         "data analyst",
         "--top",
-        "5",
+        "20",
     ]))
     .unwrap();
-    let first = v["micro"][0]["label"].as_str().unwrap().to_string();
-    let out = home.ok(&["goal", "new", "--from", "1"]);
+    // A suggestion with a catalogue micro-skill fills the goal from it; one
+    // without gets the generic draft.
+    let ranked = v["micro"].as_array().unwrap();
+    let has_entry =
+        |c: &serde_json::Value| !mm_micro::micro_skills_for(c["uri"].as_str().unwrap()).is_empty();
+    let generic = ranked
+        .iter()
+        .find(|c| !has_entry(c))
+        .expect("a suggestion without a catalogue entry");
+    let rank = generic["rank"].to_string();
+    let first = generic["label"].as_str().unwrap().to_string();
+    let out = home.ok(&["goal", "new", "--from", &rank]);
     assert!(out.contains(&format!("Skill 1: {first}")), "{out}");
     assert!(out.contains("principle:"), "{out}");
     let goals: serde_json::Value =
@@ -167,6 +177,33 @@ fn from_suggestion_to_goal_then_next() {
     let g = &goals[0];
     assert_eq!(g["deadline"], "2026-12-09", "two weeks from MM_NOW");
     assert_eq!(g["criteria"].as_array().unwrap().len(), 1);
+
+    let curated = ranked
+        .iter()
+        .find(|c| has_entry(c))
+        .expect("a suggestion with a catalogue entry");
+    let entry = mm_micro::micro_skills_for(curated["uri"].as_str().unwrap())[0];
+    let out = home.ok(&["goal", "new", "--from", &curated["rank"].to_string()]);
+    assert!(
+        out.contains(&format!("(from the catalogue: {})", entry.id)),
+        "{out}"
+    );
+    let goals: serde_json::Value =
+        serde_json::from_str(&home.ok(&["--json", "goal", "list"])).unwrap();
+    let g = goals
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == 2)
+        .unwrap();
+    assert_eq!(
+        g["criteria"].as_array().unwrap().len(),
+        entry.done_when.len()
+    );
+    assert_eq!(
+        g["weekly_minutes"].as_u64(),
+        entry.weekly_minutes().map(u64::from)
+    );
     let (_, err) = home.fails(&["goal", "new", "--from", "99"], 1);
     assert!(err.contains("not one of them"), "{err}");
     let (_, err) = home.fails(&["goal", "new", "--from", "not-a-uri"], 1);

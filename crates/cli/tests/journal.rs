@@ -73,6 +73,8 @@ fn every_feature(home: &Home) {
     );
     let id = issued["id"].as_str().unwrap().to_owned();
     home.ok(&["badge", "revoke", &id, "--reason", "issued by mistake"]);
+    // A micro-skill saved to the personal catalogue.
+    home.ok(&["micro", "catalogue", "save", "excel-pivot-summary"]);
     // A saved market analysis of the shipped sample.
     home.ok(&["market", "analyse"]);
     // A deadline moved, a resource added, a criterion ticked and unticked,

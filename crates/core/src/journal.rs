@@ -72,6 +72,9 @@ pub struct Journal {
     /// Every edit and deletion, oldest first (since version 2).
     #[serde(default)]
     pub history: Vec<AuditRecord>,
+    /// The person's own micro-skill catalogue, each entry as saved (since version 2).
+    #[serde(default)]
+    pub personal_catalogue: Vec<CatalogueEntryRecord>,
 }
 
 impl Default for Journal {
@@ -94,6 +97,7 @@ impl Default for Journal {
             credentials: vec![],
             market_analyses: vec![],
             history: vec![],
+            personal_catalogue: vec![],
         }
     }
 }
@@ -160,6 +164,19 @@ pub struct MarketAnalysisRecord {
     pub dated: u64,
     pub report: serde_json::Value,
     pub skills: Vec<MarketSkillRecord>,
+}
+
+/// One entry of the personal micro-skill catalogue. The entry itself is kept
+/// as the catalogue crate wrote it (its shape belongs to `mm-micro`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueEntryRecord {
+    pub id: String,
+    pub name: String,
+    /// Where it came from: `catalogue`, `case`, `own`, ...
+    pub origin: String,
+    pub entry: serde_json::Value,
+    pub saved_at: DateTime<Utc>,
 }
 
 /// One skill's share in a saved analysis.
@@ -272,7 +289,8 @@ impl Journal {
                 || !journal.retention_cards.is_empty()
                 || !journal.credentials.is_empty()
                 || !journal.market_analyses.is_empty()
-                || !journal.history.is_empty();
+                || !journal.history.is_empty()
+                || !journal.personal_catalogue.is_empty();
             if later {
                 return Err(Error::invalid(
                     "journal is malformed: a version 1 journal cannot hold plans, arcs, cards, credentials, market analyses or history",
@@ -557,6 +575,7 @@ mod tests {
             "credentials",
             "market_analyses",
             "history",
+            "personal_catalogue",
         ] {
             j.as_object_mut().unwrap().remove(key);
         }

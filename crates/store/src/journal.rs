@@ -41,6 +41,7 @@ pub const EXPORTED_TABLES: &[&str] = &[
     "market_analyses",
     "market_skills",
     "audit_log",
+    "personal_catalogue",
 ];
 
 /// The tables `mm export` leaves out, each with the reason nothing is lost.
@@ -87,6 +88,7 @@ pub struct ImportCounts {
     pub credentials: usize,
     pub market_analyses: usize,
     pub history: usize,
+    pub personal_catalogue: usize,
 }
 
 /// One value of a table, as both backends can hold it.
@@ -187,6 +189,18 @@ impl Store {
                 .collect(),
             market_analyses,
             history: self.list_history(None).await?,
+            personal_catalogue: self
+                .list_personal_entries()
+                .await?
+                .into_iter()
+                .map(|e| CatalogueEntryRecord {
+                    id: e.id,
+                    name: e.name,
+                    origin: e.origin,
+                    entry: e.entry,
+                    saved_at: e.saved_at,
+                })
+                .collect(),
         })
     }
 
@@ -703,6 +717,19 @@ impl Store {
         for h in &journal.history {
             crate::audit::insert(&mut tx, h).await?;
         }
+        for e in &journal.personal_catalogue {
+            sqlx::query(
+                "INSERT INTO personal_catalogue (id, name, origin, entry, saved_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(e.id.clone())
+            .bind(e.name.clone())
+            .bind(e.origin.clone())
+            .bind(e.entry.to_string())
+            .bind(ts(e.saved_at))
+            .execute(&mut *tx)
+            .await?;
+        }
         if self.backend == Backend::Postgres {
             // Explicit ids bypass the identity sequences; move them past the data.
             for table in ID_TABLES {
@@ -727,6 +754,7 @@ impl Store {
             credentials: journal.credentials.len(),
             market_analyses: journal.market_analyses.len(),
             history: journal.history.len(),
+            personal_catalogue: journal.personal_catalogue.len(),
         })
     }
 }

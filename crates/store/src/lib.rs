@@ -17,6 +17,7 @@
 //! ```
 
 mod audit;
+mod catalogue;
 mod credentials;
 mod edit;
 mod error;
@@ -30,6 +31,7 @@ mod settings;
 mod skills;
 mod undo;
 
+pub use catalogue::PersonalEntry;
 pub use credentials::StoredCredential;
 pub use edit::{
     ApplicationPatch, DeletedGoal, MicroSkillPatch, PrinciplePatch, ReflectionPatch, SessionPatch,

@@ -148,6 +148,19 @@ async fn fill(store: &Store) {
         .await
         .unwrap();
     store
+        .save_personal_entries(
+            &[(
+                "excel-pivot-summary".into(),
+                "Summarise a sheet with a pivot table".into(),
+                "catalogue".into(),
+                serde_json::json!({"id": "excel-pivot-summary", "hours": 6}),
+            )],
+            false,
+            now(),
+        )
+        .await
+        .unwrap();
+    store
         .save_market(
             &NewMarketAnalysis {
                 name: "sample".into(),

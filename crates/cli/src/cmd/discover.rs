@@ -218,9 +218,11 @@ pub fn run(a: DiscoverArgs, g: &Global) -> Result<()> {
     if g.json {
         let mut v = serde_json::to_value(&ranking)?;
         v["market_source"] = market.as_ref().map(|m| m.1.clone()).into();
+        super::catalogue::annotate_ranking(&mut v);
         return crate::ctx::print_json(&v);
     }
     print_ranking(&ranking, market.as_ref().map(|m| m.1.as_str()), a.explain)?;
+    super::catalogue::print_for_ranking(&ranking)?;
     Ok(())
 }
 

@@ -77,18 +77,22 @@ pub struct GoalNew {
     /// The micro-skill to master (id or exact name).
     #[arg(required_unless_present = "from")]
     pub micro: Option<String>,
-    /// Start from a suggestion: a rank from the last `mm discover` list (1, 2, ...)
-    /// or an ESCO skill URI. Creates the skill and a micro-skill pre-filled with
-    /// a suggested wording and principles (from the skill's broader and related
-    /// knowledge); deadline, budget and done-when take their defaults unless given.
-    #[arg(long, value_name = "RANK|URI", conflicts_with = "micro")]
+    /// Start from a suggestion: a catalogue id (`mm micro catalogue search`),
+    /// a rank from the last `mm discover` list (1, 2, ...) or an ESCO skill URI.
+    /// When the suggestion has a catalogue micro-skill, its name, principles,
+    /// done-when criteria, weekly budget, deadline and target level fill the
+    /// goal (anything you give overrides them); otherwise a micro-skill is
+    /// drafted from the skill's broader and related knowledge.
+    #[arg(long, value_name = "ID|RANK|URI", conflicts_with = "micro")]
     pub from: Option<String>,
-    /// Deadline: a date (2026-12-08) or an offset (+2w, +10d).
-    #[arg(long, allow_hyphen_values = true, default_value = "+2w")]
-    pub deadline: String,
-    /// Weekly practice budget: 2h30m, 90m, 1.5h.
-    #[arg(long, default_value = "2h")]
-    pub weekly: String,
+    /// Deadline: a date (2026-12-08) or an offset (+2w, +10d)
+    /// [default: the micro-skill's suggested weeks, else +2w].
+    #[arg(long, allow_hyphen_values = true)]
+    pub deadline: Option<String>,
+    /// Weekly practice budget: 2h30m, 90m, 1.5h
+    /// [default: the micro-skill's typical hours over its weeks, else 2h].
+    #[arg(long)]
+    pub weekly: Option<String>,
     /// An observable done-when criterion (repeat for several; each is ticked on its own).
     #[arg(
         long = "done-when",
@@ -96,9 +100,10 @@ pub struct GoalNew {
         required_unless_present = "from"
     )]
     pub done_when: Vec<String>,
-    /// Target level on the Dreyfus scale: 1-5 or novice..expert.
-    #[arg(long, default_value = "3")]
-    pub level: Level,
+    /// Target level on the Dreyfus scale: 1-5 or novice..expert
+    /// [default: the micro-skill's target, else 3].
+    #[arg(long)]
+    pub level: Option<Level>,
     /// When practice starts (default today).
     #[arg(long, allow_hyphen_values = true, default_value = "today")]
     pub start: String,
@@ -108,32 +113,76 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
     match cmd {
         GoalCmd::New(mut a) => {
-            let micro = match (&a.from, &a.micro) {
-                (Some(from), _) => {
+            let today = ctx.today();
+            let entry = match &a.from {
+                Some(from) => super::catalogue::entry_for_suggestion(&ctx, from)?,
+                None => None,
+            };
+            // Everything the person typed is checked before anything is written.
+            let deadline = match (&a.deadline, entry.as_ref().and_then(|e| e.weeks)) {
+                (Some(d), _) => d.clone(),
+                (None, Some(w)) => format!("+{w}w"),
+                (None, None) => "+2w".into(),
+            };
+            let weekly_minutes = match (&a.weekly, entry.as_ref().and_then(|e| e.weekly_minutes()))
+            {
+                (Some(w), _) => parse_minutes(w)?,
+                (None, Some(m)) => m,
+                (None, None) => 120,
+            };
+            let target_level = a
+                .level
+                .or(entry.as_ref().map(|e| e.dreyfus))
+                .unwrap_or(Level::Competent);
+            let start = parse_date(&a.start, today)?;
+            let deadline = parse_date(&deadline, today)?;
+            if let Some(e) = &entry
+                && a.done_when.is_empty()
+            {
+                a.done_when = e.done_when.clone();
+            }
+            let mut check = NewGoal {
+                micro_skill_id: MicroSkillId(0),
+                target_level,
+                start,
+                deadline,
+                weekly_minutes,
+                criteria: if a.done_when.is_empty() {
+                    vec!["drafted below".into()]
+                } else {
+                    a.done_when.clone()
+                },
+            };
+            check.validate(today)?;
+            let micro = match (&a.from, &a.micro, &entry) {
+                (Some(_), _, Some(e)) => {
+                    let micro = super::catalogue::micro_from_entry(&ctx, e)?;
+                    if !ctx.json {
+                        outln!(
+                            "Micro-skill {}: {} (from the catalogue: {})",
+                            micro.id, micro.name, e.id
+                        )?;
+                        for p in &micro.principles {
+                            outln!("  principle: {}", p.name)?;
+                        }
+                    }
+                    micro
+                }
+                (Some(from), _, None) => {
                     let (micro, done_when) = super::discover::micro_from_suggestion(&ctx, from)?;
                     if a.done_when.is_empty() {
                         a.done_when.push(done_when);
                     }
                     micro
                 }
-                (None, Some(m)) => ctx.block(ctx.store.find_micro_skill(m))?,
-                (None, None) => {
+                (None, Some(m), _) => ctx.block(ctx.store.find_micro_skill(m))?,
+                (None, None, _) => {
                     anyhow::bail!("name the micro-skill, or start from a suggestion with --from")
                 }
             };
-            let today = ctx.today();
-            let goal = ctx.block(ctx.store.create_goal(
-                &NewGoal {
-                    micro_skill_id: micro.id,
-                    target_level: a.level,
-                    start: parse_date(&a.start, today)?,
-                    deadline: parse_date(&a.deadline, today)?,
-                    weekly_minutes: parse_minutes(&a.weekly)?,
-                    criteria: a.done_when,
-                },
-                ctx.now,
-                today,
-            ))?;
+            check.micro_skill_id = micro.id;
+            check.criteria = a.done_when;
+            let goal = ctx.block(ctx.store.create_goal(&check, ctx.now, today))?;
             if ctx.json {
                 return ctx.print_json(&goal);
             }

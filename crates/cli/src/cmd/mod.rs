@@ -3,6 +3,7 @@
 
 pub mod arc;
 pub mod badge;
+pub mod catalogue;
 pub mod charts;
 pub mod config;
 pub mod demo;

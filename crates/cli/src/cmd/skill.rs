@@ -209,6 +209,10 @@ pub enum MicroCmd {
     Add(MicroAdd),
     /// List micro-skills.
     List,
+    /// The micro-skill catalogue: search, show, save to your own, export and
+    /// import (CASE 1.1).
+    #[command(subcommand)]
+    Catalogue(super::catalogue::CatalogueCmd),
 }
 
 #[derive(Debug, Args)]
@@ -228,6 +232,9 @@ pub struct MicroAdd {
 }
 
 pub fn run_micro(cmd: MicroCmd, g: &Global) -> Result<()> {
+    if let MicroCmd::Catalogue(c) = cmd {
+        return super::catalogue::run(c, g);
+    }
     let ctx = Ctx::open(g)?;
     match cmd {
         MicroCmd::Add(a) => {
@@ -300,6 +307,7 @@ pub fn run_micro(cmd: MicroCmd, g: &Global) -> Result<()> {
             }
             outln!("{t}")?;
         }
+        MicroCmd::Catalogue(c) => return super::catalogue::run(c, g),
     }
     Ok(())
 }
