@@ -113,6 +113,32 @@ fn map_stdin_writes_one_json_line_per_input() {
 }
 
 #[test]
+fn map_understands_everyday_wording_by_default() {
+    // The default ranker fuses lexical and the shipped static model; no
+    // model directory, nothing downloaded.
+    mm().args(["map", "--top", "3", "data cleaning"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(" 1. perform data cleansing"));
+    mm().args(["map", "--top", "1", "custmer service"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("customer service"));
+    mm().args(["map", "--ranker", "static", "--top", "3", "forklift driving"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("forklift"));
+    mm().args(["map", "the of and"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("mm: no ESCO skill is close"));
+    mm().args(["map", "--ranker", "embedding", "x"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--model"));
+}
+
+#[test]
 fn eval_accepts_minimal_csv_and_rejects_bad_ones() {
     let d = tempfile::tempdir().unwrap();
     let f = write(

@@ -31,6 +31,7 @@ pub mod map;
 pub mod model;
 pub mod normalize;
 pub mod occupations;
+pub mod static_embed;
 
 pub use error::{Error, Result};
 pub use model::*;
