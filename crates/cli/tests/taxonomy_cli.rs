@@ -1,6 +1,8 @@
 //! `mm extract`, `mm map`, `mm eval` and `mm taxonomy` as a user runs them,
 //! each in a fresh temp dir.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::io::Write;
@@ -124,10 +126,17 @@ fn map_understands_everyday_wording_by_default() {
         .assert()
         .success()
         .stdout(predicate::str::contains("customer service"));
-    mm().args(["map", "--ranker", "static", "--top", "3", "forklift driving"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("forklift"));
+    mm().args([
+        "map",
+        "--ranker",
+        "static",
+        "--top",
+        "3",
+        "forklift driving",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("forklift"));
     mm().args(["map", "the of and"])
         .assert()
         .failure()
@@ -136,6 +145,27 @@ fn map_understands_everyday_wording_by_default() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("--model"));
+}
+
+#[test]
+fn skill_add_links_a_clear_name_and_suggests_otherwise() {
+    let home = common::Home::new();
+    // "bookkeeping" is an ESCO alternative label of *accounting*.
+    let out = home.ok(&["skill", "add", "bookkeeping"]);
+    assert!(out.contains("Linked to ESCO \"accounting\""), "{out}");
+    let shown = home.ok(&["skill", "show", "bookkeeping"]);
+    assert!(
+        shown.contains("taxonomy: http://data.europa.eu/esco/skill/"),
+        "{shown}"
+    );
+    // A vague name is not linked; the closest skills are offered.
+    let out = home.ok(&["skill", "add", "numbers stuff"]);
+    assert!(out.contains("Not linked"), "{out}");
+    // --no-link keeps it the person's own.
+    let out = home.ok(&["skill", "add", "--no-link", "SQL"]);
+    assert!(!out.contains("Linked"), "{out}");
+    let shown = home.ok(&["skill", "show", "SQL"]);
+    assert!(!shown.contains("taxonomy:"), "{shown}");
 }
 
 #[test]

@@ -784,12 +784,10 @@ impl PhraseMapper {
         // clear semantic paraphrase.
         let mut exact = self.lexical.exact(text).to_vec();
         if ws == f.semantic
-            && let [(first, c1), rest @ ..] = sem.as_slice()
-            && *c1 >= f.sure_cosine
-            && rest.first().is_none_or(|&(_, c2)| c1 - c2 >= f.sure_gap)
-            && !exact.contains(first)
+            && let Some(first) = self.sure(&sem)
+            && !exact.contains(&first)
         {
-            exact.push(*first);
+            exact.push(first);
         }
         if !exact.is_empty() {
             let lead = v.first().map_or(1.0, |x| x.1) + 1.0;
@@ -800,6 +798,36 @@ impl PhraseMapper {
         }
         v.truncate(top);
         v
+    }
+
+    /// The first of a semantic ranking when it is a clear paraphrase
+    /// ([`Fusion::sure_cosine`], [`Fusion::sure_gap`]).
+    fn sure(&self, sem: &[(SkillIdx, f32)]) -> Option<SkillIdx> {
+        let f = self.fusion;
+        match sem {
+            [(first, c1), rest @ ..]
+                if *c1 >= f.sure_cosine
+                    && rest.first().is_none_or(|&(_, c2)| c1 - c2 >= f.sure_gap) =>
+            {
+                Some(*first)
+            }
+            _ => None,
+        }
+    }
+
+    /// The one skill a short name such as a held skill ("bookkeeping",
+    /// "forklift driving") clearly stands for: a skill with exactly that
+    /// label (a preferred label first), else a clear semantic paraphrase.
+    /// `None` when the name is ambiguous or unknown; show
+    /// [`PhraseMapper::rank`] as suggestions then.
+    pub fn link(&self, name: &str) -> Option<SkillIdx> {
+        if let Some(&i) = self.lexical.exact(name).first() {
+            return Some(i);
+        }
+        if self.lexical.content_words(name) > self.fusion.phrase_words {
+            return None;
+        }
+        self.sure(&self.rank_static(name, 2))
     }
 
     /// The semantic ranking alone: skills by the cosine of their closest

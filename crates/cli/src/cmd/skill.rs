@@ -28,9 +28,15 @@ pub struct SkillAdd {
     /// skill, knowledge or transversal.
     #[arg(long, default_value = "skill")]
     pub kind: SkillKind,
-    /// The taxonomy concept it stands for (an ESCO skill URI).
+    /// The taxonomy concept it stands for (an ESCO skill URI). Without it,
+    /// a name that clearly means one ESCO skill (an exact label, or a close
+    /// paraphrase by the shipped semantic model) is linked to it, and
+    /// otherwise the closest skills are suggested.
     #[arg(long, value_name = "URI")]
     pub uri: Option<String>,
+    /// Keep the skill unlinked: do not look the name up in the taxonomy.
+    #[arg(long, conflicts_with = "uri")]
+    pub no_link: bool,
     #[arg(long)]
     pub description: Option<String>,
     /// The level you already hold, if any: 1-5 or novice..expert. Counts as
@@ -43,11 +49,16 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
     match cmd {
         SkillCmd::Add(a) => {
+            let (uri, note) = if a.uri.is_some() || a.no_link {
+                (a.uri, None)
+            } else {
+                link(&a.name)?
+            };
             let skill = ctx.block(ctx.store.create_skill(
                 &NewSkill {
                     name: a.name,
                     kind: a.kind,
-                    taxonomy_uri: a.uri,
+                    taxonomy_uri: uri,
                     description: a.description,
                     held_level: a.level,
                 },
@@ -57,6 +68,9 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
                 return ctx.print_json(&skill);
             }
             println!("Added skill {} \"{}\".", skill.id, skill.name);
+            if let Some(note) = note {
+                println!("{note}");
+            }
             println!(
                 "Next: carve a micro-skill from it: mm micro add \"<narrow, observable capability>\" --skill {} --principle \"<underlying concept>\"",
                 skill.id
@@ -251,4 +265,37 @@ pub fn run_micro(cmd: MicroCmd, g: &Global) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Link a new skill's name to the ESCO skill it clearly means, or suggest
+/// the closest ones: `(uri, what to tell the person)`.
+fn link(name: &str) -> Result<(Option<String>, Option<String>)> {
+    use anyhow::Context;
+    let tax = mm_taxonomy::Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
+    let m = mm_taxonomy::map::PhraseMapper::new(&tax)
+        .context("loading the shipped static embedding model")?;
+    if let Some(i) = m.link(name) {
+        let s = tax.skill(i);
+        return Ok((
+            Some(s.uri.clone()),
+            Some(format!(
+                "Linked to ESCO \"{}\" <{}>; use --uri to pick another or --no-link to keep it your own.",
+                s.preferred, s.uri
+            )),
+        ));
+    }
+    let close: Vec<String> = m
+        .rank(name, 3)
+        .iter()
+        .map(|&(i, _)| format!("\"{}\" <{}>", tax.skill(i).preferred, tax.skill(i).uri))
+        .collect();
+    let note = if close.is_empty() {
+        "Not linked to a taxonomy skill (none is close).".to_string()
+    } else {
+        format!(
+            "Not linked to a taxonomy skill; the closest: {}. Link one with --uri.",
+            close.join(", ")
+        )
+    };
+    Ok((None, Some(note)))
 }
