@@ -199,7 +199,7 @@ def main():
     ap.add_argument("--shared", required=True, help="the shared data dir (holds esco/ and training/)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--cache", default="/root/.cache/mm-semantic")
-    ap.add_argument("--lam", type=float, default=float(os.environ.get("MM_LAMBDA", "0.02")))
+    ap.add_argument("--lam", type=float, default=float(os.environ.get("MM_LAMBDA", "0.1")))
     ap.add_argument("--no-tune", action="store_true")
     ap.add_argument("--sif", type=float, default=1e-3, help="SIF coefficient a")
     a = ap.parse_args()

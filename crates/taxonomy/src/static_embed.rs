@@ -277,13 +277,24 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// Concept vectors for cosine ranking: one row per label, each row owned by
-/// a concept (an ESCO skill); a concept scores its best row.
+/// a concept (an ESCO skill); a concept scores its best row. Rows are stored
+/// as int8 with one scale each (a query scans all 111 k of them: 28 MB
+/// instead of 114 MB of f32, which is what bounds the speed).
 #[derive(Debug)]
 pub struct ConceptVectors {
     dim: usize,
-    rows: Vec<f32>,
+    rows: Vec<i8>,
+    scales: Vec<f32>,
     owner: Vec<SkillIdx>,
     concepts: usize,
+}
+
+/// Quantise `v` to int8 into `out`, returning the scale.
+fn quantise(v: &[f32], out: &mut Vec<i8>) -> f32 {
+    let m = v.iter().fold(0f32, |m, x| m.max(x.abs()));
+    let s = if m > 0.0 { m / 127.0 } else { 1.0 };
+    out.extend(v.iter().map(|x| (x / s).round().clamp(-127.0, 127.0) as i8));
+    s
 }
 
 impl ConceptVectors {
@@ -313,6 +324,7 @@ impl ConceptVectors {
     {
         let d = model.dim();
         let mut rows = Vec::new();
+        let mut scales = Vec::new();
         let mut owner = Vec::new();
         let mut ids = Vec::new();
         let mut v = vec![0.0; d];
@@ -323,7 +335,7 @@ impl ConceptVectors {
                 ids.clear();
                 model.token_ids(l, &mut ids);
                 if model.mean_into(&ids, &mut v) {
-                    rows.extend_from_slice(&v);
+                    scales.push(quantise(&v, &mut rows));
                     owner.push(c);
                 }
             }
@@ -331,6 +343,7 @@ impl ConceptVectors {
         ConceptVectors {
             dim: d,
             rows,
+            scales,
             owner,
             concepts: max,
         }
@@ -350,8 +363,15 @@ impl ConceptVectors {
     /// [`StaticModel::encode`]), best first, with their best cosine.
     pub fn rank(&self, q: &[f32], top: usize) -> Vec<(SkillIdx, f32)> {
         let mut best = vec![f32::NEG_INFINITY; self.concepts];
-        for (row, &c) in self.rows.chunks_exact(self.dim).zip(&self.owner) {
-            let s = dot(row, q);
+        let mut qi = Vec::with_capacity(self.dim);
+        let qs = quantise(q, &mut qi);
+        for ((row, &c), &rs) in self
+            .rows
+            .chunks_exact(self.dim)
+            .zip(&self.owner)
+            .zip(&self.scales)
+        {
+            let s = dot_i8(row, &qi) as f32 * rs * qs;
             let b = &mut best[c as usize];
             if s > *b {
                 *b = s;
@@ -374,8 +394,28 @@ impl ConceptVectors {
     }
 }
 
-/// Dot product in 8 independent lanes (the compiler vectorises it).
+/// Integer dot product in 16 independent lanes (the compiler vectorises it).
 #[inline]
+fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
+    let mut acc = [0i32; 16];
+    let (ca, ra) = a.as_chunks::<16>();
+    let (cb, rb) = b.as_chunks::<16>();
+    for (x, y) in ca.iter().zip(cb) {
+        for k in 0..16 {
+            // |x|, |y| <= 127, so the product fits in i16: SSE2's pmullw /
+            // pmaddwd apply, where an i32 multiply would be scalar.
+            acc[k] += i32::from(i16::from(x[k]) * i16::from(y[k]));
+        }
+    }
+    let mut s: i32 = acc.iter().sum();
+    for (x, y) in ra.iter().zip(rb) {
+        s += i32::from(*x) * i32::from(*y);
+    }
+    s
+}
+
+/// Dot product of two f32 vectors (tests compare phrases with it).
+#[cfg(test)]
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0f32; 8];
     let (ca, ra) = a.as_chunks::<8>();

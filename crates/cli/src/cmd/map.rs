@@ -63,8 +63,8 @@ pub enum Ranker {
 }
 
 enum Engine {
-    Lexical(Mapper),
-    Phrase(PhraseMapper),
+    Lexical(Box<Mapper>),
+    Phrase(Box<PhraseMapper>),
     #[cfg(feature = "embed")]
     Transformer {
         mapper: Mapper,
@@ -82,10 +82,10 @@ pub struct Ranking {
 impl Ranking {
     pub fn new(tax: &Taxonomy, ranker: Ranker, model: Option<&std::path::Path>) -> Result<Ranking> {
         let engine = match (ranker, model) {
-            (Ranker::Lexical, _) => Engine::Lexical(Mapper::new(tax)),
-            (Ranker::Static, _) | (Ranker::Fused, None) => Engine::Phrase(
+            (Ranker::Lexical, _) => Engine::Lexical(Box::new(Mapper::new(tax))),
+            (Ranker::Static, _) | (Ranker::Fused, None) => Engine::Phrase(Box::new(
                 PhraseMapper::new(tax).context("loading the shipped static embedding model")?,
-            ),
+            )),
             (Ranker::Embedding, None) => bail!(
                 "the embedding ranker needs --model DIR (a local all-MiniLM-L6-v2; see docs/taxonomy.md); the default `fused` ranker needs no model"
             ),
