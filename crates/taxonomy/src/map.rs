@@ -1,9 +1,17 @@
 //! Free text (a phrase such as "pivot tables" or a job-ad sentence) → ranked
 //! ESCO skills.
 //!
+//! [`PhraseMapper`] is the default: the lexical [`Mapper`] and the shipped
+//! static embedding model ([`crate::static_embed`]) fused by weighted
+//! reciprocal rank ([`Fusion`]), with exact label matches and clear
+//! semantic paraphrases first.
+//!
 //! The lexical [`Mapper`] scores every skill with BM25F over three fields
 //! (preferred label, alternative labels, description), all tokenised and
-//! folded by [`crate::normalize`], with English stop words removed. Then:
+//! folded by [`crate::normalize`], English stop words removed, each word
+//! reduced to its Porter2 stem, and neighbouring stems of labels indexed as
+//! pairs; an unknown word of 5+ letters is corrected to the closest label
+//! word (1–2 edits). Then:
 //! - **label match**: a skill whose label the [`Extractor`] finds verbatim in
 //!   the text gets a large boost (exact mentions outrank loose word overlap);
 //! - **label coverage**: the share of a label's words present in the text;
@@ -12,9 +20,9 @@
 //!   to its broader skill.
 //!
 //! ```no_run
-//! use mm_taxonomy::{Taxonomy, map::Mapper};
+//! use mm_taxonomy::{Taxonomy, map::PhraseMapper};
 //! let tax = Taxonomy::load_embedded()?;
-//! let mapper = Mapper::new(&tax);
+//! let mapper = PhraseMapper::new(&tax)?;
 //! for (idx, score) in mapper.rank("pivot tables", 5) {
 //!     println!("{} {score:.2}", tax.skill(idx).preferred);
 //! }
@@ -633,7 +641,7 @@ impl Mapper {
     }
 
     /// The label word closest to an unknown `word` (fewest edits, then the
-    /// most skills using it), if one is within [`max_typos`].
+    /// most skills using it), if one is within reach (1 edit for 5–8 letters, 2 from 9).
     pub fn correct(&self, word: &str) -> Option<String> {
         if !word.bytes().all(|b| b.is_ascii_lowercase()) {
             return None;

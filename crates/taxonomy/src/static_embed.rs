@@ -44,7 +44,6 @@ pub struct StaticModel {
     vocab: FxHashMap<String, u32>,
     /// `vocab.len() × dim`, row-major.
     vecs: Vec<f32>,
-    unk: Option<u32>,
 }
 
 impl std::fmt::Debug for StaticModel {
@@ -122,13 +121,7 @@ impl StaticModel {
         for (i, w) in words.iter().enumerate() {
             vocab.entry((*w).to_string()).or_insert(i as u32);
         }
-        let unk = vocab.get("[UNK]").copied();
-        Ok(StaticModel {
-            dim,
-            vocab,
-            vecs,
-            unk,
-        })
+        Ok(StaticModel { dim, vocab, vecs })
     }
 
     /// Whether `word` (lower case) is one whole token of the vocabulary,
@@ -206,7 +199,6 @@ impl StaticModel {
                 None => {
                     // BERT makes the whole word [UNK]; we drop it.
                     out.truncate(start_len);
-                    let _ = self.unk;
                     return;
                 }
             }
