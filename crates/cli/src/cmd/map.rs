@@ -66,11 +66,14 @@ enum Engine {
     Lexical(Box<Mapper>),
     Phrase(Box<PhraseMapper>),
     #[cfg(feature = "embed")]
-    Transformer {
-        mapper: Mapper,
-        emb: mm_taxonomy::embed::Embedder,
-        vectors: mm_taxonomy::embed::SkillVectors,
-    },
+    Transformer(Box<Transformer>),
+}
+
+#[cfg(feature = "embed")]
+struct Transformer {
+    mapper: Mapper,
+    emb: mm_taxonomy::embed::Embedder,
+    vectors: mm_taxonomy::embed::SkillVectors,
 }
 
 /// The chosen ranker, loaded once.
@@ -101,11 +104,12 @@ impl Ranking {
             Engine::Phrase(p) if self.ranker == Ranker::Static => p.rank_static(text, top),
             Engine::Phrase(p) => p.rank(text, top),
             #[cfg(feature = "embed")]
-            Engine::Transformer {
-                mapper,
-                emb,
-                vectors,
-            } => {
+            Engine::Transformer(t) => {
+                let Transformer {
+                    mapper,
+                    emb,
+                    vectors,
+                } = &**t;
                 let q = emb.embed(&[text])?;
                 let dense = vectors.rank(&q[0], top.max(100));
                 if self.ranker == Ranker::Embedding {
@@ -128,11 +132,11 @@ fn transformer(tax: &Taxonomy, dir: &std::path::Path) -> Result<Engine> {
     })
     .context("embedding the ESCO skills")?;
     pb.finish_and_clear();
-    Ok(Engine::Transformer {
+    Ok(Engine::Transformer(Box::new(Transformer {
         mapper: Mapper::new(tax),
         emb,
         vectors,
-    })
+    })))
 }
 
 #[cfg(not(feature = "embed"))]
