@@ -1,6 +1,8 @@
 //! `mm extract`, `mm map`, `mm eval` and `mm taxonomy` as a user runs them,
 //! each in a fresh temp dir.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::io::Write;
@@ -110,6 +112,60 @@ fn map_stdin_writes_one_json_line_per_input() {
     assert_eq!(lines[0]["input"], "SQL");
     assert_eq!(lines[0]["skills"][0]["label"], "SQL");
     assert!(lines[1]["skills"].as_array().unwrap().len() <= 3);
+}
+
+#[test]
+fn map_understands_everyday_wording_by_default() {
+    // The default ranker fuses lexical and the shipped static model; no
+    // model directory, nothing downloaded.
+    mm().args(["map", "--top", "3", "data cleaning"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(" 1. perform data cleansing"));
+    mm().args(["map", "--top", "1", "custmer service"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("customer service"));
+    mm().args([
+        "map",
+        "--ranker",
+        "static",
+        "--top",
+        "3",
+        "forklift driving",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("forklift"));
+    mm().args(["map", "the of and"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("mm: no ESCO skill is close"));
+    mm().args(["map", "--ranker", "embedding", "x"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--model"));
+}
+
+#[test]
+fn skill_add_links_a_clear_name_and_suggests_otherwise() {
+    let home = common::Home::new();
+    // "bookkeeping" is an ESCO alternative label of *accounting*.
+    let out = home.ok(&["skill", "add", "bookkeeping"]);
+    assert!(out.contains("Linked to ESCO \"accounting\""), "{out}");
+    let shown = home.ok(&["skill", "show", "bookkeeping"]);
+    assert!(
+        shown.contains("taxonomy: http://data.europa.eu/esco/skill/"),
+        "{shown}"
+    );
+    // A vague name is not linked; the closest skills are offered.
+    let out = home.ok(&["skill", "add", "numbers stuff"]);
+    assert!(out.contains("Not linked"), "{out}");
+    // --no-link keeps it the person's own.
+    let out = home.ok(&["skill", "add", "--no-link", "SQL"]);
+    assert!(!out.contains("Linked"), "{out}");
+    let shown = home.ok(&["skill", "show", "SQL"]);
+    assert!(!shown.contains("taxonomy:"), "{shown}");
 }
 
 #[test]

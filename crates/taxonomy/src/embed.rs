@@ -191,17 +191,3 @@ impl SkillVectors {
         v
     }
 }
-
-/// Reciprocal-rank fusion of two rankings (k = 60), best first.
-pub fn fuse(a: &[(SkillIdx, f32)], b: &[(SkillIdx, f32)], top: usize) -> Vec<(SkillIdx, f32)> {
-    let mut s: rustc_hash::FxHashMap<SkillIdx, f32> = Default::default();
-    for list in [a, b] {
-        for (r, &(i, _)) in list.iter().enumerate() {
-            *s.entry(i).or_default() += 1.0 / (60.0 + r as f32 + 1.0);
-        }
-    }
-    let mut v: Vec<(SkillIdx, f32)> = s.into_iter().collect();
-    v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-    v.truncate(top);
-    v
-}

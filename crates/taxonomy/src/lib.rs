@@ -7,6 +7,8 @@
 //!   [`Taxonomy::to_compiled`]) and shipped inside the binary
 //!   ([`Taxonomy::load_embedded`]).
 //! - [`normalize`]: the one normaliser used for labels and text.
+//! - [`map`]: free text → ranked skills ([`map::PhraseMapper`], lexical +
+//!   the shipped static embedding model of [`static_embed`], fused).
 //!
 //! ```no_run
 //! use mm_taxonomy::Taxonomy;
@@ -32,6 +34,7 @@ pub mod model;
 pub mod normalize;
 pub mod occupations;
 pub mod sources;
+pub mod static_embed;
 
 pub use error::{Error, Result};
 pub use model::*;

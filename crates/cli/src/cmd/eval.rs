@@ -32,7 +32,7 @@ pub enum EvalCommand {
         #[arg(required = true)]
         files: Vec<String>,
         /// Which ranker to evaluate.
-        #[arg(long, value_enum, default_value_t = Ranker::Lexical)]
+        #[arg(long, value_enum, default_value_t = Ranker::Fused)]
         ranker: Ranker,
         /// Directory of the local embedding model (for `embedding` and `fused`).
         #[arg(long, env = "MM_EMBED_MODEL", value_name = "DIR")]

@@ -3,15 +3,22 @@
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use mm_taxonomy::Taxonomy;
-use mm_taxonomy::map::Mapper;
+use mm_taxonomy::map::{Mapper, PhraseMapper};
 use std::io::{BufRead, Write};
 
 /// Map a phrase or sentence to the ESCO skills it most likely means.
 ///
-/// The lexical ranker scores every skill with BM25F over its preferred
-/// label, alternative labels and description, boosts skills whose label
-/// appears verbatim in the text, and adds a small prior for skills many
-/// occupations need.
+/// By default two rankers are fused by reciprocal rank:
+///   - lexical: BM25F over each skill's preferred label, alternative labels
+///     and description, on word stems and word pairs, with typo correction
+///     of unknown words, a boost for labels that appear verbatim, and a small
+///     prior for skills many occupations need;
+///   - static: a semantic model shipped inside mm (token vectors distilled
+///     from all-MiniLM-L6-v2 and tuned on ESCO), cosine against every
+///     preferred and alternative label. Nothing is downloaded.
+///
+/// `--model DIR` swaps the static model for the full transformer (slower,
+/// needs mm built with `--features embed`).
 ///
 /// With `-` it reads one text per line from stdin and writes one JSON line
 /// per input: {"input", "skills": [{"uri", "label", "score"}, ...]}.
@@ -19,6 +26,7 @@ use std::io::{BufRead, Write};
 /// Examples:
 ///   mm map "pivot tables"
 ///   mm map --top 3 "we build REST APIs in Go and deploy on Kubernetes"
+///   mm map --ranker lexical "custmer service"
 ///   printf 'pivot tables\nbookkeeping\n' | mm map -
 #[derive(Debug, Args)]
 pub struct MapArgs {
@@ -30,114 +38,117 @@ pub struct MapArgs {
     pub top: usize,
     /// Directory of a local sentence-embedding model (all-MiniLM-L6-v2:
     /// config.json, tokenizer.json, model.safetensors); enables the
-    /// `embedding` and `fused` rankers (needs mm built with `--features embed`).
+    /// `embedding` ranker and makes `fused` use it instead of the shipped
+    /// static model (needs mm built with `--features embed`).
     #[arg(long, env = "MM_EMBED_MODEL", value_name = "DIR")]
     pub model: Option<std::path::PathBuf>,
-    /// Which ranker [default: fused with --model, else lexical].
-    #[arg(long, value_enum)]
-    pub ranker: Option<Ranker>,
+    /// Which ranker.
+    #[arg(long, value_enum, default_value_t = Ranker::Fused)]
+    pub ranker: Ranker,
 }
 
 /// A skill ranker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Ranker {
-    /// BM25F over labels and descriptions + exact label matches + structure.
+    /// BM25F over stems and word pairs of labels and descriptions, typo
+    /// correction, exact label matches, structure.
     Lexical,
-    /// Cosine similarity of sentence embeddings (needs --model).
-    Embedding,
-    /// Reciprocal-rank fusion of lexical and embedding (needs --model).
+    /// Cosine of the shipped static embeddings (semantic, no download).
+    Static,
+    /// Reciprocal-rank fusion of lexical and static (or of lexical and the
+    /// transformer with --model).
     Fused,
+    /// Cosine of full transformer embeddings (needs --model).
+    Embedding,
+}
+
+enum Engine {
+    Lexical(Box<Mapper>),
+    Phrase(Box<PhraseMapper>),
+    #[cfg(feature = "embed")]
+    Transformer(Box<Transformer>),
+}
+
+#[cfg(feature = "embed")]
+struct Transformer {
+    mapper: Mapper,
+    emb: mm_taxonomy::embed::Embedder,
+    vectors: mm_taxonomy::embed::SkillVectors,
 }
 
 /// The chosen ranker, loaded once.
-pub struct Ranking<'a> {
-    tax: &'a Taxonomy,
-    mapper: Mapper,
+pub struct Ranking {
+    engine: Engine,
     ranker: Ranker,
-    #[cfg(feature = "embed")]
-    emb: Option<(
-        mm_taxonomy::embed::Embedder,
-        mm_taxonomy::embed::SkillVectors,
-    )>,
 }
 
-impl<'a> Ranking<'a> {
-    pub fn new(
-        tax: &'a Taxonomy,
-        ranker: Ranker,
-        model: Option<&std::path::Path>,
-    ) -> Result<Ranking<'a>> {
-        let mapper = Mapper::new(tax);
-        if ranker == Ranker::Lexical {
-            return Ok(Ranking {
-                tax,
-                mapper,
-                ranker,
-                #[cfg(feature = "embed")]
-                emb: None,
-            });
-        }
-        let Some(dir) = model else {
-            bail!(
-                "the {ranker:?} ranker needs --model DIR (a local all-MiniLM-L6-v2; see docs/taxonomy.md)"
-            );
+impl Ranking {
+    pub fn new(tax: &Taxonomy, ranker: Ranker, model: Option<&std::path::Path>) -> Result<Ranking> {
+        let engine = match (ranker, model) {
+            (Ranker::Lexical, _) => Engine::Lexical(Box::new(Mapper::new(tax))),
+            (Ranker::Static, _) | (Ranker::Fused, None) => Engine::Phrase(Box::new(
+                PhraseMapper::new(tax).context("loading the shipped static embedding model")?,
+            )),
+            (Ranker::Embedding, None) => bail!(
+                "the embedding ranker needs --model DIR (a local all-MiniLM-L6-v2; see docs/taxonomy.md); the default `fused` ranker needs no model"
+            ),
+            (Ranker::Embedding | Ranker::Fused, Some(dir)) => transformer(tax, dir)?,
         };
-        #[cfg(feature = "embed")]
-        {
-            let e = mm_taxonomy::embed::Embedder::load(dir)
-                .with_context(|| format!("loading the embedding model from {}", dir.display()))?;
-            let pb = indicatif::ProgressBar::new(tax.skills.len() as u64);
-            let v = mm_taxonomy::embed::SkillVectors::load_or_build(&e, tax, |d, _| {
-                pb.set_position(d as u64)
-            })
-            .context("embedding the ESCO skills")?;
-            pb.finish_and_clear();
-            Ok(Ranking {
-                tax,
-                mapper,
-                ranker,
-                emb: Some((e, v)),
-            })
-        }
-        #[cfg(not(feature = "embed"))]
-        {
-            let _ = (dir, tax, mapper);
-            bail!(
-                "this mm was built without the embedding ranker; rebuild with: cargo build --release -p mm-cli --features embed"
-            )
-        }
+        Ok(Ranking { engine, ranker })
     }
 
     /// The `top` best skills for `text`.
     pub fn rank(&self, text: &str, top: usize) -> Result<Vec<(mm_taxonomy::SkillIdx, f32)>> {
-        let _ = self.tax;
-        match self.ranker {
-            Ranker::Lexical => Ok(self.mapper.rank(text, top)),
+        Ok(match &self.engine {
+            Engine::Lexical(m) => m.rank(text, top),
+            Engine::Phrase(p) if self.ranker == Ranker::Static => p.rank_static(text, top),
+            Engine::Phrase(p) => p.rank(text, top),
             #[cfg(feature = "embed")]
-            Ranker::Embedding | Ranker::Fused => {
-                let (e, v) = self.emb.as_ref().expect("loaded in new");
-                let q = e.embed(&[text])?;
-                let dense = v.rank(&q[0], top.max(100));
+            Engine::Transformer(t) => {
+                let Transformer {
+                    mapper,
+                    emb,
+                    vectors,
+                } = &**t;
+                let q = emb.embed(&[text])?;
+                let dense = vectors.rank(&q[0], top.max(100));
                 if self.ranker == Ranker::Embedding {
                     return Ok(dense.into_iter().take(top).collect());
                 }
-                let lex = self.mapper.rank(text, top.max(100));
-                Ok(mm_taxonomy::embed::fuse(&lex, &dense, top))
+                let lex = mapper.rank(text, top.max(100));
+                mm_taxonomy::map::fuse(&[(&lex, 1.0), (&dense, 1.0)], 60.0, top)
             }
-            #[cfg(not(feature = "embed"))]
-            Ranker::Embedding | Ranker::Fused => unreachable!("refused in Ranking::new"),
-        }
+        })
     }
+}
+
+#[cfg(feature = "embed")]
+fn transformer(tax: &Taxonomy, dir: &std::path::Path) -> Result<Engine> {
+    let emb = mm_taxonomy::embed::Embedder::load(dir)
+        .with_context(|| format!("loading the embedding model from {}", dir.display()))?;
+    let pb = indicatif::ProgressBar::new(tax.skills.len() as u64);
+    let vectors = mm_taxonomy::embed::SkillVectors::load_or_build(&emb, tax, |d, _| {
+        pb.set_position(d as u64)
+    })
+    .context("embedding the ESCO skills")?;
+    pb.finish_and_clear();
+    Ok(Engine::Transformer(Box::new(Transformer {
+        mapper: Mapper::new(tax),
+        emb,
+        vectors,
+    })))
+}
+
+#[cfg(not(feature = "embed"))]
+fn transformer(_tax: &Taxonomy, _dir: &std::path::Path) -> Result<Engine> {
+    bail!(
+        "this mm was built without the transformer ranker (--model); rebuild with: cargo build --release -p mm-cli --features embed, or drop --model to use the shipped static model"
+    )
 }
 
 pub fn run(args: MapArgs, g: &crate::Global) -> Result<()> {
     let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
-    let ranker = args.ranker.unwrap_or(if args.model.is_some() {
-        Ranker::Fused
-    } else {
-        Ranker::Lexical
-    });
-    let mapper = Ranking::new(&tax, ranker, args.model.as_deref())?;
+    let mapper = Ranking::new(&tax, args.ranker, args.model.as_deref())?;
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
     let json_line = |input: &str| -> Result<serde_json::Value> {
@@ -172,7 +183,7 @@ pub fn run(args: MapArgs, g: &crate::Global) -> Result<()> {
     } else {
         let ranked = mapper.rank(&text, args.top)?;
         if ranked.is_empty() {
-            bail!("no ESCO skill shares a word with {text:?}");
+            bail!("no ESCO skill is close to {text:?}; try other words");
         }
         for (rank, (i, s)) in ranked.into_iter().enumerate() {
             let sk = tax.skill(i);

@@ -50,9 +50,15 @@ pub struct SkillAdd {
     /// skill, knowledge or transversal.
     #[arg(long, default_value = "skill")]
     pub kind: SkillKind,
-    /// The taxonomy concept it stands for (an ESCO skill URI).
+    /// The taxonomy concept it stands for (an ESCO skill URI). Without it,
+    /// a name that clearly means one ESCO skill (an exact label, or a close
+    /// paraphrase by the shipped semantic model) is linked to it, and
+    /// otherwise the closest skills are suggested.
     #[arg(long, value_name = "URI")]
     pub uri: Option<String>,
+    /// Keep the skill unlinked: do not look the name up in the taxonomy.
+    #[arg(long, conflicts_with = "uri")]
+    pub no_link: bool,
     #[arg(long)]
     pub description: Option<String>,
     /// The level you already hold, if any: 1-5 or novice..expert. Counts as
@@ -65,21 +71,11 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
     match cmd {
         SkillCmd::Add(a) => {
-            // Without --uri, link the name to the taxonomy concept it names
-            // (`Excel` → Microsoft Excel), so discover knows what you hold.
-            let mut uri = a.uri;
-            let mut covers: Vec<String> = Vec::new();
-            if uri.is_none() {
-                let tax = mm_taxonomy::Taxonomy::load_embedded()?;
-                if let Some(&i) = tax.skills_by_label(&a.name).first() {
-                    uri = Some(tax.skill(i).uri.clone());
-                    covers = tax
-                        .covered_by_holding(i)
-                        .iter()
-                        .map(|&c| tax.skill(c).preferred.clone())
-                        .collect();
-                }
-            }
+            let (uri, note, covers) = if a.uri.is_some() || a.no_link {
+                (a.uri, None, Vec::new())
+            } else {
+                link(&a.name)?
+            };
             let skill = ctx.block(ctx.store.create_skill(
                 &NewSkill {
                     name: a.name,
@@ -94,12 +90,11 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
                 return ctx.print_json(&skill);
             }
             outln!("Added skill {} \"{}\".", skill.id, skill.name)?;
-            if let Some((first, rest)) = covers.split_first() {
-                let u = skill.taxonomy_uri.as_deref().unwrap_or_default();
-                outln!("Linked to the taxonomy: {first} <{u}>.")?;
-                if !rest.is_empty() && skill.held_level.is_some() {
-                    outln!("Holding it also covers: {}.", rest.join("; "))?;
-                }
+            if let Some(note) = note {
+                outln!("{note}")?;
+            }
+            if !covers.is_empty() && skill.held_level.is_some() {
+                outln!("Holding it also covers: {}.", covers.join("; "))?;
             }
             outln!(
                 "Next: carve a micro-skill from it: mm micro add \"<narrow, observable capability>\" --skill {} --principle \"<underlying concept>\"",
@@ -310,4 +305,65 @@ pub fn run_micro(cmd: MicroCmd, g: &Global) -> Result<()> {
         MicroCmd::Catalogue(c) => return super::catalogue::run(c, g),
     }
     Ok(())
+}
+
+/// Link a new skill's name to the ESCO skill it clearly means, or suggest
+/// the closest ones: `(uri, what to tell the person)`.
+/// What a new skill's name links to: a concept whose label or alias it is
+/// exactly (`Excel` → Microsoft Excel, with what holding it also covers, such
+/// as *use spreadsheets software*), else a clear paraphrase of one ESCO skill;
+/// the note says which, or names the closest when none is clear.
+fn link(name: &str) -> Result<(Option<String>, Option<String>, Vec<String>)> {
+    use anyhow::Context;
+    let tax = mm_taxonomy::Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
+    if let Some(&i) = tax.skills_by_label(name).first() {
+        let s = tax.skill(i);
+        let covers = tax
+            .covered_by_holding(i)
+            .iter()
+            .filter(|&&c| c != i)
+            .map(|&c| tax.skill(c).preferred.clone())
+            .collect();
+        return Ok((
+            Some(s.uri.clone()),
+            Some(format!(
+                "Linked to {} \"{}\" <{}>; use --uri to pick another or --no-link to keep it your own.",
+                if s.uri.starts_with("http://data.europa.eu/esco/") {
+                    "ESCO"
+                } else {
+                    "the technology"
+                },
+                s.preferred,
+                s.uri
+            )),
+            covers,
+        ));
+    }
+    let m = mm_taxonomy::map::PhraseMapper::new(&tax)
+        .context("loading the shipped static embedding model")?;
+    if let Some(i) = m.link(name) {
+        let s = tax.skill(i);
+        return Ok((
+            Some(s.uri.clone()),
+            Some(format!(
+                "Linked to ESCO \"{}\" <{}>; use --uri to pick another or --no-link to keep it your own.",
+                s.preferred, s.uri
+            )),
+            Vec::new(),
+        ));
+    }
+    let close: Vec<String> = m
+        .rank(name, 3)
+        .iter()
+        .map(|&(i, _)| format!("\"{}\" <{}>", tax.skill(i).preferred, tax.skill(i).uri))
+        .collect();
+    let note = if close.is_empty() {
+        "Not linked to a taxonomy skill (none is close).".to_string()
+    } else {
+        format!(
+            "Not linked to a taxonomy skill; the closest: {}. Link one with --uri.",
+            close.join(", ")
+        )
+    };
+    Ok((None, Some(note), Vec::new()))
 }
