@@ -145,6 +145,8 @@ mod tests {
                 .into(),
             alt_titles: vec![],
             short_titles: vec![],
+            reported_titles: vec![],
+            esco: vec![],
             skills: vec![],
             technologies: vec![],
             tasks: vec![

@@ -4,7 +4,7 @@
 
 use crate::Global;
 use crate::ctx::{self, Ctx};
-use crate::ui;
+use crate::ui::{self, outln};
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use mm_micro::case::{self, ExportOptions};
@@ -263,7 +263,7 @@ pub fn run(cmd: CatalogueCmd, g: &Global) -> Result<()> {
                     })).collect::<Vec<_>>(),
                 }));
             }
-            print_entry(&tax, m);
+            print_entry(&tax, m)?;
             for (n, why) in next.iter().take(5) {
                 outln!("  then: {} \"{}\" — {why}", n.id, n.name)?;
             }
@@ -365,7 +365,7 @@ pub fn run(cmd: CatalogueCmd, g: &Global) -> Result<()> {
             };
             match &a.output {
                 Some(path) => {
-                    write_atomically(path, text.as_bytes())?;
+                    crate::outfile::write(path, text.as_bytes())?;
                     eprintln!("Wrote {} micro-skill(s) to {}.", refs.len(), path.display());
                 }
                 None => {
@@ -489,7 +489,7 @@ fn own_entry(c: &Ctx, micro: &str) -> Result<CatalogueMicroSkill> {
     })
 }
 
-fn print_entry(tax: &Taxonomy, m: &CatalogueMicroSkill) {
+fn print_entry(tax: &Taxonomy, m: &CatalogueMicroSkill) -> Result<()> {
     outln!("{}  ({})", m.name, m.id)?;
     outln!(
         "  source: {}{}",
@@ -519,7 +519,7 @@ fn print_entry(tax: &Taxonomy, m: &CatalogueMicroSkill) {
         match &p.description {
             Some(d) => outln!("  principle: {} — {d}", p.name),
             None => outln!("  principle: {}", p.name),
-        }
+        }?;
     }
     for (i, c) in m.done_when.iter().enumerate() {
         outln!("  done when {}: {c}", i + 1)?;
@@ -537,13 +537,6 @@ fn print_entry(tax: &Taxonomy, m: &CatalogueMicroSkill) {
                 .unwrap_or_default()
         )?;
     }
-}
-
-/// Write a file whole or not at all: a temporary sibling, then a rename.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("mm-tmp");
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
@@ -686,7 +679,7 @@ pub fn annotate_ranking(v: &mut serde_json::Value) {
 
 /// For `mm discover`: the curated micro-skills of the ranked skills, as the
 /// concrete steps to commit to.
-pub fn print_for_ranking(r: &mm_discover::rank::Ranking) {
+pub fn print_for_ranking(r: &mm_discover::rank::Ranking) -> Result<()> {
     let mut lines = Vec::new();
     let all = r
         .micro
@@ -715,4 +708,5 @@ pub fn print_for_ranking(r: &mm_discover::rank::Ranking) {
             outln!("{l}")?;
         }
     }
+    Ok(())
 }

@@ -160,7 +160,9 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
                     if !ctx.json {
                         outln!(
                             "Micro-skill {}: {} (from the catalogue: {})",
-                            micro.id, micro.name, e.id
+                            micro.id,
+                            micro.name,
+                            e.id
                         )?;
                         for p in &micro.principles {
                             outln!("  principle: {}", p.name)?;
