@@ -249,7 +249,7 @@ pub fn run(cmd: CatalogueCmd, g: &Global) -> Result<()> {
                 ]);
             }
             outln!("{t}")?;
-            outln!("Details: mm micro catalogue show <id>   Commit: mm goal new --from <id>")?;
+            outln!("Details: mm micro catalogue show <id> · commit: mm goal new --from <id>")?;
         }
         CatalogueCmd::Show { id } => {
             let c = assemble(&tax, personal(g)?)?;
