@@ -406,6 +406,19 @@ pub fn did_document(record: &IssuerRecord) -> serde_json::Value {
             "publicKeyMultibase": k.ed25519_multikey,
         }));
         assertion.push(serde_json::Value::String(id));
+        // The RS256 VC-JWT's key, so a verifier holding only this document
+        // can check every form we issue (the VC 2.0 context defines
+        // JsonWebKey and publicKeyJwk).
+        if let Ok(rsa) = PublicJwk::from_json(&k.rsa_jwk) {
+            let rsa_id = record.rsa_key_id(k);
+            vms.push(serde_json::json!({
+                "id": rsa_id,
+                "type": "JsonWebKey",
+                "controller": record.id,
+                "publicKeyJwk": rsa.to_json(None),
+            }));
+            assertion.push(serde_json::Value::String(rsa_id));
+        }
     }
     serde_json::json!({
         "@context": [

@@ -74,14 +74,17 @@ fn issued_badge_verifies_in_every_form_with_the_published_documents() {
     let issued = badge::issue(&common::input(), &issuer).unwrap();
     let opts = opts_for(&issuer);
     let json = serde_json::to_string_pretty(&issued.credential).unwrap();
+    // Regression: the RS256 JWT was INVALID against the issuer's own DID
+    // document, which listed only the Ed25519 Multikeys.
     for (name, bytes) in [
         ("json-ld", json.as_bytes().to_vec()),
         ("jwt eddsa", issued.jwt_eddsa.as_bytes().to_vec()),
+        ("jwt rs256", issued.jwt_rs256.as_bytes().to_vec()),
     ] {
         let r = verify(&bytes, &opts);
         assert_eq!(r.verdict, Verdict::Valid, "{name}: {:#?}", r.steps);
     }
-    // RS256: the DID document carries only Multikeys; the JWKS carries RSA.
+    // The JWKS alone serves as well.
     let mut o = opts_for(&issuer);
     o.add_jwk_or_jwks(&jwks(&issuer.record).unwrap()).unwrap();
     let r = verify(issued.jwt_rs256.as_bytes(), &o);

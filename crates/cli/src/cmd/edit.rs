@@ -145,7 +145,9 @@ pub struct EditSkill {
 }
 
 /// Delete a recorded session, application, reflection or goal. Asks first
-/// on a terminal; elsewhere (scripts) pass --yes. Kept in `mm history`.
+/// on a terminal; elsewhere (scripts) pass --yes. Kept in `mm history`;
+/// `mm undo` brings back a session, application or reflection, but a goal's
+/// deletion is final (export first if unsure).
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     #[command(subcommand)]
@@ -164,7 +166,8 @@ pub enum DeleteCmd {
     /// A reflection.
     Reflection { id: ReflectionId },
     /// A goal with everything recorded on it (sessions, applications,
-    /// reflections, plan, retention cards). Its micro-skill stays.
+    /// reflections, plan, retention cards). Its micro-skill stays. This
+    /// cannot be undone: `mm export -o backup.json` first if unsure.
     Goal { id: GoalId },
 }
 
@@ -518,7 +521,7 @@ pub fn delete(a: DeleteArgs, g: &Global) -> Result<()> {
             let apps = ctx.block(ctx.store.list_applications(Some(id)))?.len();
             confirm(
                 &format!(
-                    "Delete goal {id} \"{}\" ({}) with its {sessions} session(s) and {apps} application(s)?",
+                    "Delete goal {id} \"{}\" ({}) with its {sessions} session(s) and {apps} application(s)? This cannot be undone.",
                     micro.name, goal.state
                 ),
                 a.yes,
@@ -528,7 +531,7 @@ pub fn delete(a: DeleteArgs, g: &Global) -> Result<()> {
                 return ctx.print_json(&done);
             }
             outln!(
-                "Deleted goal {id}: {} session(s), {} application(s), {} reflection(s), {} retention card(s) (kept in `mm history`).",
+                "Deleted goal {id}: {} session(s), {} application(s), {} reflection(s), {} retention card(s). The old values are in `mm history --json`; a goal's deletion cannot be undone.",
                 done.sessions,
                 done.applications,
                 done.reflections,
