@@ -204,9 +204,10 @@ pub fn session_in_goal(started_at: DateTime<Utc>, goal: &Goal) -> Result<()> {
     let begins = first_day.map_or(goal.created_at, |d| d.min(goal.created_at));
     if started_at < begins {
         return Err(Error::invalid(format!(
-            "the session starts {}, before goal {} began ({}): practice counts from the goal's start",
+            "the session starts {}, before goal {} began: practice on it counts from {} (its first day, {}, as it begins in the earliest time zone); for older practice, create the goal with an earlier --start",
             started_at.format("%Y-%m-%d %H:%M UTC"),
             goal.id,
+            begins.format("%Y-%m-%d %H:%M UTC"),
             goal.start
         )));
     }
