@@ -181,12 +181,12 @@ fn report_saved(ctx: &Ctx, s: &Session) -> Result<()> {
     let ev = ctx.block(ctx.store.goal_evidence(s.goal_id))?;
     let report = ev.check(&ctx.mastery_rule()?, ctx.offset);
     outln!(
-        "Saved session {}: {} on goal {} — {} sessions on {} days, {} of {} minutes the mastery rule asks for.",
+        "Saved session {}: {} on goal {} — {} on {}, {} of {} minutes the mastery rule asks for.",
         s.id,
         format_minutes(s.focused_minutes),
         s.goal_id,
-        report.sessions,
-        report.days,
+        crate::ui::count(report.sessions, "session"),
+        crate::ui::count(report.days, "day"),
         report.minutes,
         report.minutes_required
     )?;
