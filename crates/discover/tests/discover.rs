@@ -100,7 +100,7 @@ fn since_leaves_out_older_and_undated_postings() {
     ];
     let opts = Options {
         since: mm_discover::market::month_key("2021-01"),
-        only: None,
+        ..Options::default()
     };
     let mut c = Counts::default();
     c.add_batch(&ex, &recs, &opts);
@@ -268,4 +268,200 @@ fn goal_draft_has_principles_and_a_criterion() {
     assert!(!d.principles.is_empty());
     assert!(d.micro_skill.contains("SQL"));
     assert!(d.done_when.contains("SQL"));
+}
+
+fn ranking_for(
+    role: &str,
+    market: Option<&mm_discover::market::MarketReport>,
+) -> mm_discover::rank::Ranking {
+    let t = tax();
+    let idx = OccupationIndex::new(t);
+    let role = resolve_role(t, &idx, role).unwrap();
+    Ranker::new(t).rank(&role, &Profile::default(), market, RankOptions::default())
+}
+
+#[test]
+fn the_roles_own_name_is_never_suggested() {
+    for (role, own) in [("accountant", "accounting"), ("welder", "welding")] {
+        let r = ranking_for(role, None);
+        let all: Vec<&str> = r.all().iter().map(|c| c.label.as_str()).collect();
+        assert!(!all.contains(&own), "{role}: {own} suggested");
+        for a in &r.arcs {
+            assert!(
+                a.narrower.iter().all(|n| n.label != own),
+                "{role}: {own} as a step"
+            );
+        }
+    }
+}
+
+#[test]
+fn closeness_never_comes_through_a_large_group() {
+    let t = tax();
+    let idx = OccupationIndex::new(t);
+    let role = resolve_role(t, &idx, "data analyst").unwrap();
+    let ranker = Ranker::new(t);
+    let r = ranker.rank(
+        &role,
+        &Profile { held: vec![sql()] },
+        None,
+        RankOptions::default(),
+    );
+    let mut via_parent = 0;
+    for c in r.all() {
+        let close = c.components.iter().find(|x| x.name == "closeness").unwrap();
+        if close.evidence.starts_with("shares the parent") {
+            via_parent += 1;
+            let members: usize = close
+                .evidence
+                .split('(')
+                .nth(1)
+                .and_then(|s| s.split_whitespace().next())
+                .and_then(|n| n.parse().ok())
+                .unwrap();
+            assert!(
+                members <= mm_discover::rank::MAX_PARENT_MEMBERS,
+                "{}",
+                close.evidence
+            );
+        }
+    }
+    // Holding SQL still makes something close (its query-language siblings).
+    assert!(
+        r.all().iter().any(|c| c
+            .components
+            .iter()
+            .any(|x| x.name == "closeness" && x.value > 0.0)),
+        "via parent: {via_parent}"
+    );
+}
+
+#[test]
+fn arc_steps_are_candidates_of_the_role() {
+    for role in ["data analyst", "software developer", "nurse"] {
+        let r = ranking_for(role, None);
+        let cands: std::collections::HashSet<&str> =
+            r.all().iter().map(|c| c.uri.as_str()).collect();
+        for a in &r.arcs {
+            assert!(
+                !a.narrower.is_empty(),
+                "{role}: arc {} without steps",
+                a.label
+            );
+            for n in &a.narrower {
+                assert!(
+                    cands.contains(n.uri.as_str()),
+                    "{role}: step {} of {} is not linked",
+                    n.label,
+                    a.label
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn market_evidence_comes_only_from_the_roles_postings() {
+    let t = tax();
+    let idx = OccupationIndex::new(t);
+    let ex = Extractor::new(t);
+    let nurse = resolve_role(t, &idx, "nurse").unwrap();
+    let dev = resolve_role(t, &idx, "software developer").unwrap();
+    let ranker = Ranker::new(t);
+    // An unfiltered sample, or one filtered to another role, is no evidence.
+    let all = mm_discover::sample::count(&ex, &Options::default())
+        .unwrap()
+        .report(t, &Options::default(), 3);
+    let dev_opts = Options {
+        titles: Some(mm_discover::titles::TitleFilter::for_role(t, &dev)),
+        ..Options::default()
+    };
+    let devs = mm_discover::sample::count(&ex, &dev_opts)
+        .unwrap()
+        .report(t, &dev_opts, 3);
+    assert!(
+        devs.postings >= 5 && devs.postings < all.postings,
+        "{}",
+        devs.postings
+    );
+    for rep in [&all, &devs] {
+        let r = ranker.rank(
+            &nurse,
+            &Profile::default(),
+            Some(rep),
+            RankOptions::default(),
+        );
+        assert!(
+            r.market_note
+                .as_deref()
+                .unwrap()
+                .starts_with("no market evidence")
+        );
+        for c in r.all() {
+            let m = c.components.iter().find(|x| x.name == "market").unwrap();
+            assert_eq!(m.value, 0.0);
+        }
+    }
+    // The developers' own postings do speak for developers.
+    let r = ranker.rank(
+        &dev,
+        &Profile::default(),
+        Some(&devs),
+        RankOptions::default(),
+    );
+    assert!(r.all().iter().any(|c| {
+        c.components
+            .iter()
+            .any(|x| x.name == "market" && x.value > 0.0)
+    }));
+    // The nurse filter finds no nurse postings in the tech sample.
+    let nurse_opts = Options {
+        titles: Some(mm_discover::titles::TitleFilter::for_role(t, &nurse)),
+        ..Options::default()
+    };
+    let c = mm_discover::sample::count(&ex, &nurse_opts).unwrap();
+    assert_eq!(c.postings, 0);
+    assert_eq!(c.off_role + c.untitled, 198);
+}
+
+#[test]
+fn trends_are_corrected_for_many_tests() {
+    // A skill that truly rises stays significant after Benjamini–Hochberg,
+    // its q-value is never below its p-value, and months of 10 postings
+    // carry a warning.
+    let ex = Extractor::new(tax());
+    let mut recs = Vec::new();
+    for (m, k) in [
+        ("2021-01", 1),
+        ("2021-02", 3),
+        ("2021-03", 5),
+        ("2021-04", 7),
+        ("2021-05", 9),
+    ] {
+        for i in 0..10 {
+            let text = if i < k {
+                "You write SQL queries."
+            } else {
+                "You enjoy working with people."
+            };
+            recs.push(rec(text, Some(&format!("{m}-15"))));
+        }
+    }
+    let opts = Options::default();
+    let mut c = Counts::default();
+    c.add_batch(&ex, &recs, &opts);
+    let r = c.report(tax(), &opts, 1);
+    let s = r.skills.iter().find(|s| s.label == "SQL").unwrap();
+    let t = s.trend.as_ref().unwrap();
+    assert!(t.significant && t.q_value.unwrap() >= t.p_value, "{t:?}");
+    assert_eq!(
+        r.trend_tests,
+        r.skills.iter().filter(|s| s.trend.is_some()).count()
+    );
+    assert!(
+        r.warnings.iter().any(|w| w.contains("fewer than 30")),
+        "{:?}",
+        r.warnings
+    );
+    assert!(s.few);
 }
