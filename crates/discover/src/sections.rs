@@ -252,11 +252,45 @@ pub const LINE_CUES: &[(&str, Kind)] = &[
     ("see more at", Kind::Apply),
     ("learn more at", Kind::Apply),
     ("more information is available", Kind::Apply),
-    ("likes: ", Kind::Meta),
-    ("date posted:", Kind::Meta),
-    ("company size:", Kind::Meta),
-    ("company type:", Kind::Meta),
 ];
+
+/// Job-board fields written inline (case as exported), with the kind of
+/// their value; `None` only ends the previous field (`Technologies` and the
+/// job description are kept).
+pub const INLINE_FIELDS: &[(&str, Option<Kind>)] = &[
+    ("Industry:", Some(Kind::Company)),
+    ("Company size:", Some(Kind::Company)),
+    ("Company type:", Some(Kind::Company)),
+    ("Company description:", Some(Kind::Company)),
+    ("Job type:", Some(Kind::Meta)),
+    ("Experience level:", Some(Kind::Meta)),
+    ("Role:", Some(Kind::Meta)),
+    ("Location options:", Some(Kind::Meta)),
+    ("Date posted:", Some(Kind::Meta)),
+    ("Likes:", Some(Kind::Meta)),
+    ("Compensation:", Some(Kind::Benefits)),
+    ("Job benefits:", Some(Kind::Benefits)),
+    ("Technologies", None),
+    ("Job description", None),
+];
+
+/// Sentences of a line: byte ranges ending after `.`, `!` or `?` followed
+/// by a space.
+fn units(line: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let b = line.as_bytes();
+    for i in 0..b.len() {
+        if matches!(b[i], b'.' | b'!' | b'?') && b.get(i + 1) == Some(&b' ') {
+            out.push((start, i + 1));
+            start = i + 1;
+        }
+    }
+    if start < line.len() {
+        out.push((start, line.len()));
+    }
+    out
+}
 
 /// A dropped part of a posting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -290,6 +324,7 @@ impl Stripped<'_> {
 pub struct Stripper {
     headings: AhoCorasick,
     cues: AhoCorasick,
+    fields: AhoCorasick,
 }
 
 impl Default for Stripper {
@@ -364,6 +399,10 @@ impl Stripper {
         Stripper {
             headings: build(HEADINGS.iter().map(|h| h.0).collect()),
             cues: build(LINE_CUES.iter().map(|h| h.0).collect()),
+            fields: AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(INLINE_FIELDS.iter().map(|f| f.0))
+                .expect("static patterns compile"),
         }
     }
 
@@ -454,29 +493,45 @@ impl Stripper {
         })
     }
 
+    /// Inline job-board fields in `line` (`Industry: Banking Finance Company
+    /// size: 1k–5k`), each running to the next field or to the line's end.
+    fn inline_fields(&self, line: &str, out: &mut Vec<(Kind, usize, usize, &'static str)>) {
+        let hits: Vec<(usize, usize, Option<(Kind, &'static str)>)> = self
+            .fields
+            .find_iter(line)
+            .map(|m| {
+                (
+                    m.start(),
+                    m.end(),
+                    INLINE_FIELDS[m.pattern().as_usize()]
+                        .1
+                        .map(|k| (k, INLINE_FIELDS[m.pattern().as_usize()].0)),
+                )
+            })
+            .collect();
+        for (i, &(start, _, kind)) in hits.iter().enumerate() {
+            let Some((kind, name)) = kind else { continue };
+            let end = hits.get(i + 1).map_or(line.len(), |h| h.0);
+            out.push((kind, start, end, name));
+        }
+    }
+
     /// Blank out the boilerplate of `text`.
     pub fn strip<'a>(&self, text: &'a str) -> Stripped<'a> {
-        let mut dropped: Vec<Dropped> = Vec::new();
+        let mut spans: Vec<Dropped> = Vec::new();
         let mut section = Kind::Job;
         let mut because = String::new();
         let mut push = |kind: Kind, start: usize, end: usize, why: &str| {
-            if end <= start {
-                return;
+            if end > start {
+                spans.push(Dropped {
+                    kind,
+                    start,
+                    end,
+                    because: why.to_string(),
+                });
             }
-            if let Some(last) = dropped.last_mut()
-                && last.kind == kind
-                && text[last.end..start].trim().is_empty()
-            {
-                last.end = end;
-                return;
-            }
-            dropped.push(Dropped {
-                kind,
-                start,
-                end,
-                because: why.to_string(),
-            });
         };
+        let mut found = Vec::new();
         let mut pos = 0;
         for raw in text.split_inclusive('\n') {
             let start = pos;
@@ -486,6 +541,7 @@ impl Stripper {
             if line.trim().is_empty() {
                 continue;
             }
+            let mut body = 0;
             if let Some((k, hl)) = self.heading(line) {
                 section = k;
                 because = line[..hl].trim().to_string();
@@ -493,18 +549,48 @@ impl Stripper {
                     push(k, start, end, &because);
                     continue;
                 }
-                // A job heading is kept, and so is the rest of its line,
-                // unless that rest carries a cue.
-                if let Some((ck, cue)) = self.line_cue(&line[hl..]) {
-                    push(ck, start + hl, end, cue);
-                }
+                // A job heading is kept; the rest of its line is read on.
+                body = hl;
+            } else if section.is_boilerplate() {
+                push(section, start, end, &because);
                 continue;
             }
-            if section.is_boilerplate() {
-                push(section, start, end, &because);
-            } else if let Some((ck, cue)) = self.line_cue(line) {
-                push(ck, start, end, cue);
+            found.clear();
+            self.inline_fields(&line[body..], &mut found);
+            for &(k, a, b, why) in &found {
+                push(k, start + body + a, start + body + b, why);
             }
+            for (a, b) in units(&line[body..]) {
+                let unit = &line[body + a..body + b];
+                if let Some((k, cue)) = self.line_cue(unit) {
+                    let words = unit.split_whitespace().count();
+                    let limit = match k {
+                        Kind::Equality | Kind::Apply => 80,
+                        _ => 30,
+                    };
+                    if words <= limit {
+                        push(k, start + body + a, start + body + b, cue);
+                    }
+                }
+            }
+        }
+        // In text order, overlapping or whitespace-separated spans of one
+        // kind merged.
+        spans.sort_by_key(|d| (d.start, std::cmp::Reverse(d.end)));
+        let mut dropped: Vec<Dropped> = Vec::new();
+        for mut d in spans {
+            if let Some(last) = dropped.last_mut() {
+                if d.end <= last.end {
+                    continue;
+                }
+                let touching = d.start < last.end || text[last.end..d.start].trim().is_empty();
+                if d.kind == last.kind && touching {
+                    last.end = d.end;
+                    continue;
+                }
+                d.start = d.start.max(last.end);
+            }
+            dropped.push(d);
         }
         if dropped.is_empty() {
             return Stripped {
@@ -600,7 +686,6 @@ mod tests {
             ("Company pension plan", Some(Kind::Benefits)),
             ("30 days of holiday", Some(Kind::Benefits)),
             ("Please send your CV to <CONTACT>", Some(Kind::Apply)),
-            ("Likes: 0 Dislikes: 0 Love: 0", Some(Kind::Meta)),
             // Requirements are not cued.
             ("Experience with project planning and budgets.", None),
             ("You bring positive energy and SQL skills.", None),
@@ -634,6 +719,25 @@ mod tests {
         // The same offsets point at the same words.
         let i = text.find("SQL").unwrap();
         assert_eq!(&out.text[i..i + 3], "SQL");
+    }
+
+    #[test]
+    fn one_line_postings_lose_their_fields_and_cued_sentences_only() {
+        let s = Stripper::new();
+        let text = "Backend Engineer ( Python ) Date posted: 2021-02-01 Likes: 0 Industry: Banking Finance Company size: 1k people Technologies python aws Job description You build APIs in Python and Java . We offer a pension plan . Remote Visa sponsor Paid relocation and you know SQL and Docker and Kubernetes and Terraform and many more things that make the list of this long sentence go well past the limit of thirty words so it stays whole .";
+        let out = s.strip(text);
+        let kept = &out.text;
+        for gone in ["Banking", "1k people", "pension"] {
+            assert!(!kept.contains(gone), "{gone} kept: {kept}");
+        }
+        for stays in [
+            "Backend Engineer ( Python )",
+            "python aws",
+            "APIs in Python and Java",
+            "Terraform",
+        ] {
+            assert!(kept.contains(stays), "{stays} dropped: {kept}");
+        }
     }
 
     #[test]
