@@ -224,7 +224,7 @@ fn market_counts_duplicates_languages_and_warns_on_few_postings() {
     let mut body = String::new();
     body.push_str(&long_ad("Data Analyst", "Leeds", "SQL"));
     body.push_str(&long_ad("Data Analyst", "York", "SQL")); // the same template
-    body.push_str(&long_ad("Data Analyst", "Hull", "Python and SQL")); // a near copy too
+    body.push_str(&long_ad("Data Analyst", "Hull", "SQL")); // and again
     body.push_str("{\"title\": \"Datenanalyst\", \"text\": \"Sie analysieren Verkaufsdaten mit SQL und erstellen jede Woche klare Berichte für die regionalen Leiter, bereinigen Daten aus mehreren Quellsystemen und erklären die Zahlen.\"}\n");
     body.push_str("{\"title\": \"Nurse\", \"text\": \"You give medication and keep patient records; SQL is not needed.\"}\n");
     let f = write(&home, "m.jsonl", &body);
@@ -273,7 +273,8 @@ fn market_counts_duplicates_languages_and_warns_on_few_postings() {
     ]))
     .unwrap();
     assert_eq!(v["postings"], 1, "{v}");
-    assert_eq!(v["title_filter"]["off_role"], 1, "{v}");
+    // The German and the nurse posting have other titles.
+    assert_eq!(v["title_filter"]["off_role"], 2, "{v}");
 }
 
 #[test]

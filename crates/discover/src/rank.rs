@@ -16,7 +16,8 @@
 //! is a skill named like the role itself (`plumbing` for a plumber).
 //! Broad competences (3+ narrower skills, or transversal) are returned as
 //! *arcs*: shown with the narrower skills to take on one at a time, only
-//! those linked to the role or its peers; an arc without one is left out.
+//! those linked to the role or its peers; a broad skill without such a step
+//! is no arc and is ranked as a single candidate.
 //! Equal scores are ordered by evidence: more independent sources (ESCO,
 //! peers, O*NET, postings) first, then the larger market share.
 //!
@@ -801,9 +802,10 @@ impl<'t> Ranker<'t> {
         let scores: FxHashMap<SkillIdx, f64> = cands.iter().map(|c| (c.skill, c.score)).collect();
         let (mut arcs, mut micro): (Vec<Candidate>, Vec<Candidate>) =
             cands.into_iter().partition(|c| c.broad);
-        // A step of an arc must itself be a candidate: linked to the role
-        // (ESCO, O*NET) or needed by its peers.
-        let linked = |n: &SkillIdx| scores.contains_key(n);
+        // A step of an arc must itself be linked to the role (ESCO, O*NET)
+        // or to its ISCO-group peers.
+        let linked =
+            |n: &SkillIdx| esco_rel.contains_key(n) || peer.contains_key(n) || onet.contains_key(n);
         for a in &mut arcs {
             let mut steps: Vec<(f64, SkillIdx)> = tax
                 .skill(a.skill)
@@ -827,7 +829,15 @@ impl<'t> Ranker<'t> {
                 })
                 .collect();
         }
-        arcs.retain(|a| !a.narrower.is_empty());
+        // A broad skill none of whose parts is linked to the role is no arc:
+        // it competes as one candidate (statistics for a data analyst).
+        let (arcs_kept, stepless): (Vec<Candidate>, Vec<Candidate>) =
+            arcs.into_iter().partition(|a| !a.narrower.is_empty());
+        let mut arcs = arcs_kept;
+        if !stepless.is_empty() {
+            micro.extend(stepless);
+            micro.sort_by(by_score_then_evidence);
+        }
         for (i, c) in micro.iter_mut().enumerate() {
             c.rank = i + 1;
         }
@@ -888,7 +898,7 @@ pub fn by_score_then_evidence(a: &Candidate, b: &Candidate) -> std::cmp::Orderin
 /// `nursing` meets `nurse`.
 pub fn stem_label(label: &str) -> Vec<String> {
     const SUFFIXES: &[&str] = &[
-        "ists", "ers", "ors", "ing", "ist", "ian", "ant", "er", "or", "es", "s", "e", "y",
+        "ists", "ers", "ors", "ing", "ist", "ant", "er", "or", "es", "s", "e", "y",
     ];
     mm_taxonomy::normalize::tokens(label)
         .into_iter()
@@ -1026,7 +1036,13 @@ mod tests {
         ] {
             assert_eq!(stem_label(a), stem_label(b), "{a} / {b}");
         }
-        for (a, b) in [("data analysis", "data analyst"), ("SQL", "software")] {
+        // `-ian` is no suffix here: statistics is not a statistician's own name.
+        for (a, b) in [
+            ("data analysis", "data analyst"),
+            ("SQL", "software"),
+            ("statistics", "statisticians"),
+            ("physics", "physician"),
+        ] {
             assert_ne!(stem_label(a), stem_label(b), "{a} / {b}");
         }
     }
