@@ -759,7 +759,7 @@ impl<'t> Ranker<'t> {
                                 String::new()
                             };
                             (
-                                ((base + adj).clamp(0.0, 1.0) * shrink),
+                                (base + adj).clamp(0.0, 1.0) * shrink,
                                 format!(
                                     "in {} of {} {} postings ({:.1}%, 95% CI {:.1}–{:.1}%){tr}{few}",
                                     st.postings,

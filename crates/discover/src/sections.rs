@@ -280,8 +280,8 @@ fn units(line: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     let b = line.as_bytes();
-    for i in 0..b.len() {
-        if matches!(b[i], b'.' | b'!' | b'?') && b.get(i + 1) == Some(&b' ') {
+    for (i, c) in b.iter().enumerate() {
+        if matches!(c, b'.' | b'!' | b'?') && b.get(i + 1) == Some(&b' ') {
             out.push((start, i + 1));
             start = i + 1;
         }

@@ -48,7 +48,7 @@ fn find(ex: &Extractor, text: &str, strip: bool) -> Vec<Mention> {
 /// A small deterministic generator (SplitMix64), so a sample can be redrawn.
 struct Rng(u64);
 impl Rng {
-    fn next(&mut self) -> u64 {
+    fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -88,7 +88,7 @@ fn sample(n: usize, seed: u64) {
     // Partial Fisher–Yates: the first n of a seeded shuffle.
     let mut rng = Rng(seed);
     for i in 0..n.min(all.len()) {
-        let j = i + (rng.next() as usize) % (all.len() - i);
+        let j = i + (rng.next_u64() as usize) % (all.len() - i);
         all.swap(i, j);
     }
     all.truncate(n);
