@@ -76,7 +76,7 @@ pub const MAX_DOCUMENT: u64 = 256 << 20;
 enum Current {
     Stream {
         source: Arc<str>,
-        records: Records<Box<dyn BufRead + Send>>,
+        records: Box<Records<Box<dyn BufRead + Send>>>,
     },
     Queue(VecDeque<Entry>),
 }
@@ -197,7 +197,12 @@ impl Reader {
                 Current::Queue(document(&source, &bytes, kind, &opts.fields))
             }
             _ => Current::Stream {
-                records: Records::with_fields(rdr, &line_format(kind), &opts.fields, name)?,
+                records: Box::new(Records::with_fields(
+                    rdr,
+                    &line_format(kind),
+                    &opts.fields,
+                    name,
+                )?),
                 source,
             },
         };
@@ -252,12 +257,12 @@ impl Reader {
                 let rdr: Box<dyn BufRead + Send> =
                     Box::new(BufReader::with_capacity(1 << 16, file));
                 Ok(Current::Stream {
-                    records: Records::with_fields(
+                    records: Box::new(Records::with_fields(
                         rdr,
                         &line_format(kind),
                         &self.opts.fields,
                         &name,
-                    )?,
+                    )?),
                     source,
                 })
             }

@@ -973,6 +973,15 @@ pub fn principles(tax: &Taxonomy, s: SkillIdx, max: usize) -> Vec<(String, Strin
     out
 }
 
+fn first_sentence(s: &str) -> Option<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let end = t.find(". ").map_or(t.len(), |i| i + 1);
+    Some(t[..end].to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1046,13 +1055,4 @@ mod tests {
             assert_ne!(stem_label(a), stem_label(b), "{a} / {b}");
         }
     }
-}
-
-fn first_sentence(s: &str) -> Option<String> {
-    let t = s.trim();
-    if t.is_empty() {
-        return None;
-    }
-    let end = t.find(". ").map_or(t.len(), |i| i + 1);
-    Some(t[..end].to_string())
 }

@@ -274,6 +274,11 @@ pub const INLINE_FIELDS: &[(&str, Option<Kind>)] = &[
     ("Job description", None),
 ];
 
+/// An inline field found in a line: kind, byte span, field name.
+type FieldSpan = (Kind, usize, usize, &'static str);
+/// The kind and name of an inline field that holds a value.
+type FieldKind = (Kind, &'static str);
+
 /// Sentences of a line: byte ranges ending after `.`, `!` or `?` followed
 /// by a space.
 fn units(line: &str) -> Vec<(usize, usize)> {
@@ -488,15 +493,15 @@ impl Stripper {
             let last_alnum = pat.chars().next_back().is_some_and(char::is_alphanumeric);
             let after = line[m.end()..].chars().next();
             let whole = !before.is_some_and(char::is_alphanumeric)
-                && !(last_alnum && after.is_some_and(char::is_alphanumeric));
+                && (!last_alnum || !after.is_some_and(char::is_alphanumeric));
             whole.then_some((kind, pat))
         })
     }
 
     /// Inline job-board fields in `line` (`Industry: Banking Finance Company
     /// size: 1k–5k`), each running to the next field or to the line's end.
-    fn inline_fields(&self, line: &str, out: &mut Vec<(Kind, usize, usize, &'static str)>) {
-        let hits: Vec<(usize, usize, Option<(Kind, &'static str)>)> = self
+    fn inline_fields(&self, line: &str, out: &mut Vec<FieldSpan>) {
+        let hits: Vec<(usize, usize, Option<FieldKind>)> = self
             .fields
             .find_iter(line)
             .map(|m| {

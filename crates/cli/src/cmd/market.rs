@@ -21,6 +21,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 /// Market analysis of job postings.
+// Parsed once per run: the size of the `Analyse` variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum MarketCmd {
     /// Analyse postings: which skills they ask for, how often, rising or
