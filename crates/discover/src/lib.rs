@@ -1,9 +1,15 @@
 //! `mm-discover`: which skills does the market ask for, and which
 //! micro-skill should this person learn next for their role?
 //!
+//! - [`postings`]: read postings from JSON Lines, CSV, schema.org JobPosting
+//!   JSON-LD, HTML pages and folders of files.
+//! - [`sections`]: blank out boilerplate (benefits, equal-opportunity text,
+//!   company blurbs, how to apply) before extraction.
 //! - [`market`]: stream postings through the taxonomy's extractor on all
 //!   cores and aggregate per skill: share of postings with a Wilson 95%
-//!   interval, monthly trend with a test against flat, co-occurrence (lift, PMI).
+//!   interval, monthly trend with a test against flat (Benjamini–Hochberg
+//!   across skills), co-occurrence (lift, PMI); near-duplicates ([`dedup`])
+//!   and non-English postings counted apart; [`titles`] keeps a role's postings.
 //! - [`rank`]: rank candidate skills for a role with every score component
 //!   visible (ESCO relation, ISCO peers, O*NET flags and importance, posting
 //!   demand, closeness to what the person holds, how "micro" it is).
@@ -29,13 +35,17 @@
 //! ```
 
 pub mod chart;
+pub mod dedup;
 pub mod draft;
 pub mod error;
 pub mod market;
 pub mod mentions;
 pub mod next;
+pub mod postings;
 pub mod rank;
 pub mod sample;
+pub mod sections;
 pub mod stats;
+pub mod titles;
 
 pub use error::{Error, Result};

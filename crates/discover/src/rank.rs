@@ -8,13 +8,22 @@
 //! | `esco` | the occupation's ESCO relation: essential 1, optional 0.5 |
 //! | `peers` | how many of the occupation's ISCO-group peers need the skill (essential 1, optional ½), relative to the candidate most needed by peers |
 //! | `onet` | O*NET, averaged over the O*NET occupations with the role's title: technology used (0.4) + Hot Technology (0.3) + In Demand (0.3), or the importance of a matching O*NET skill (IM/5) |
-//! | `market` | share of postings asking for it (relative to the most asked-for candidate), ±0.2 for a significant monthly trend |
-//! | `closeness` | link to a skill the person holds: ESCO relation 1, broader/narrower 0.8, same parent 0.6, co-occurrence 0.5 |
+//! | `market` | share of the role's postings asking for it (relative to the most asked-for candidate), ±0.2 for a significant monthly trend; shrunk by n/30 when resting on n < 30 postings |
+//! | `closeness` | link to a skill the person holds: ESCO relation 1, broader/narrower 0.8, same specific parent (at most [`MAX_PARENT_MEMBERS`] members) 0.6, co-occurrence 0.5 |
 //! | `micro` | how narrow and learnable: skill type, reuse level, number of narrower skills, number of occupations using it |
 //!
-//! Skills the person already holds are left out (the gap) and counted.
+//! Skills the person already holds are left out (the gap) and counted, and so
+//! is a skill named like the role itself (`plumbing` for a plumber).
 //! Broad competences (3+ narrower skills, or transversal) are returned as
-//! *arcs*: shown with the narrower skills to take on one at a time.
+//! *arcs*: shown with the narrower skills to take on one at a time, only
+//! those linked to the role or its peers; a broad skill without such a step
+//! is no arc and is ranked as a single candidate.
+//! Equal scores are ordered by evidence: more independent sources (ESCO,
+//! peers, O*NET, postings) first, then the larger market share.
+//!
+//! The market component reads only postings limited to the role's titles
+//! ([`crate::titles`]): a report for another role, or for all postings, gives
+//! "no market evidence" rather than another field's demand.
 
 use crate::error::{Error, Result};
 use crate::market::MarketReport;
@@ -85,6 +94,10 @@ impl Role {
             .unwrap_or(&self.query)
     }
 }
+
+/// A shared parent makes two skills close only when it has at most this many
+/// members: a skill group with hundreds says nothing about either.
+pub const MAX_PARENT_MEMBERS: usize = 30;
 
 /// Minimum title-match score for a role to count as found.
 pub const MIN_TITLE_SCORE: f32 = 0.5;
@@ -288,13 +301,17 @@ pub struct Ranking {
     pub held_skipped: usize,
     /// Postings behind the market component (0: none given).
     pub market_postings: u64,
+    /// Why the market component is empty or weak, when it is.
+    pub market_note: Option<String>,
+    /// Candidates left out because they are named like the role.
+    pub role_named_skipped: usize,
 }
 
 impl Ranking {
     /// Every candidate (micro-skills and arcs) by score.
     pub fn all(&self) -> Vec<&Candidate> {
         let mut v: Vec<&Candidate> = self.micro.iter().chain(&self.arcs).collect();
-        v.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.uri.cmp(&b.uri)));
+        v.sort_by(|a, b| by_score_then_evidence(a, b));
         v
     }
 }
@@ -324,6 +341,8 @@ pub struct Ranker<'t> {
     /// O*NET commodity category (`Microsoft Excel` → `Spreadsheet software` →
     /// `use spreadsheets software`), flagged `true`.
     tech_links: Vec<Vec<(SkillIdx, bool)>>,
+    /// Skills under each skill group (by group index).
+    group_members: Vec<usize>,
 }
 
 impl<'t> Ranker<'t> {
@@ -371,11 +390,28 @@ impl<'t> Ranker<'t> {
                 links
             })
             .collect();
+        let mut group_members = vec![0usize; tax.skill_groups.len()];
+        for sk in &tax.skills {
+            for b in &sk.broader {
+                if let ConceptRef::Group(g) = b {
+                    group_members[*g as usize] += 1;
+                }
+            }
+        }
         Ranker {
             tax,
             groups,
             onet_elements,
             tech_links,
+            group_members,
+        }
+    }
+
+    /// Members of a broader concept (narrower skills of a skill, skills of a group).
+    pub fn members(&self, c: ConceptRef) -> usize {
+        match c {
+            ConceptRef::Skill(i) => self.tax.skill(i).narrower.len(),
+            ConceptRef::Group(g) => self.group_members[g as usize],
         }
     }
 
@@ -470,16 +506,22 @@ impl<'t> Ranker<'t> {
                     format!("broader/narrower of {:?}, which you hold", hs.preferred),
                 );
             }
-            if sk.broader.iter().any(|b| hs.broader.contains(b)) {
-                let parent = sk
-                    .broader
-                    .iter()
-                    .find(|b| hs.broader.contains(b))
-                    .map(|&b| tax.concept_label(b).1)
-                    .unwrap_or("");
+            // Only a specific parent: siblings in a group of hundreds are
+            // not close in any sense a learner would notice.
+            if let Some(&b) = sk
+                .broader
+                .iter()
+                .filter(|b| self.members(**b) <= MAX_PARENT_MEMBERS)
+                .find(|b| hs.broader.contains(b))
+            {
                 consider(
                     0.6,
-                    format!("shares the parent {parent:?} with {:?}", hs.preferred),
+                    format!(
+                        "shares the parent {:?} ({} members) with {:?}",
+                        tax.concept_label(b).1,
+                        self.members(b),
+                        hs.preferred
+                    ),
                 );
             }
             if let Some(m) = market
@@ -508,6 +550,58 @@ impl<'t> Ranker<'t> {
     ) -> Ranking {
         let tax = self.tax;
         let held: FxHashSet<SkillIdx> = profile.held.iter().copied().collect();
+        // Only postings limited to this role's titles speak for its market.
+        let key = role_key(role);
+        let (market, market_note) = match market {
+            None => (None, None),
+            Some(m) => match &m.title_filter {
+                None => (
+                    None,
+                    Some(format!(
+                        "no market evidence: the {} postings given are not limited to titles of {}",
+                        m.postings,
+                        role.title()
+                    )),
+                ),
+                Some(t) if t.key != key => (
+                    None,
+                    Some(format!(
+                        "no market evidence: the postings given are for {}, not {}",
+                        t.role,
+                        role.title()
+                    )),
+                ),
+                Some(t) if m.postings == 0 => (
+                    None,
+                    Some(format!(
+                        "no market evidence: none of {} postings has a title of {}{}",
+                        t.off_role + t.untitled,
+                        role.title(),
+                        if t.untitled > 0 {
+                            format!(" ({} have no title)", t.untitled)
+                        } else {
+                            String::new()
+                        }
+                    )),
+                ),
+                Some(t) => (
+                    Some(m),
+                    (m.postings < crate::market::MIN_POSTINGS).then(|| {
+                        format!(
+                            "weak market evidence: only {} posting(s) have a title of {} (fewer than {}); the market component is shrunk by {}/{}",
+                            m.postings,
+                            t.role,
+                            crate::market::MIN_POSTINGS,
+                            m.postings,
+                            crate::market::MIN_POSTINGS
+                        )
+                    }),
+                ),
+            },
+        };
+        let shrink = market.map_or(1.0, |m| {
+            (m.postings as f64 / crate::market::MIN_POSTINGS as f64).min(1.0)
+        });
         let by_uri = market.map(|m| m.by_uri());
 
         // Signals per skill.
@@ -627,6 +721,10 @@ impl<'t> Ranker<'t> {
         pool.extend(peer.iter().filter(|(_, v)| v.1 > 0).map(|(k, _)| *k));
         let held_skipped = pool.iter().filter(|s| held.contains(s)).count();
         pool.retain(|s| !held.contains(s));
+        let names = role_names(tax, role);
+        let before = pool.len();
+        pool.retain(|&s| !names.contains(&stem_label(&tax.skill(s).preferred)));
+        let role_named_skipped = before - pool.len();
 
         let max_share = pool
             .iter()
@@ -697,21 +795,30 @@ impl<'t> Ranker<'t> {
                                 Some(t) => (0.0, format!(", trend flat (p={:.2})", t.p_value)),
                                 None => (0.0, String::new()),
                             };
+                            let few = if shrink < 1.0 {
+                                format!("; only {} postings: ×{shrink:.2}", rep.postings)
+                            } else {
+                                String::new()
+                            };
                             (
-                                (base + adj).clamp(0.0, 1.0),
+                                (base + adj).clamp(0.0, 1.0) * shrink,
                                 format!(
-                                    "in {} of {} postings ({:.1}%, 95% CI {:.1}–{:.1}%){tr}",
+                                    "in {} of {} {} postings ({:.1}%, 95% CI {:.1}–{:.1}%){tr}{few}",
                                     st.postings,
                                     rep.postings,
+                                    role.title(),
                                     100.0 * st.share,
                                     100.0 * st.ci_low,
                                     100.0 * st.ci_high
                                 ),
                             )
                         }
-                        None => (0.0, format!("in none of {} postings", rep.postings)),
+                        None => (0.0, format!("in none of {} {} postings", rep.postings, role.title())),
                     },
-                    _ => (0.0, "no postings given".into()),
+                    _ => (
+                        0.0,
+                        market_note.clone().unwrap_or_else(|| "no postings given".into()),
+                    ),
                 };
                 push("market", v, why);
                 let (v, why) = self.closeness(s, &profile.held, by_uri.as_ref());
@@ -733,16 +840,20 @@ impl<'t> Ranker<'t> {
                 }
             })
             .collect();
-        cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.uri.cmp(&b.uri)));
+        cands.sort_by(by_score_then_evidence);
         let scores: FxHashMap<SkillIdx, f64> = cands.iter().map(|c| (c.skill, c.score)).collect();
         let (mut arcs, mut micro): (Vec<Candidate>, Vec<Candidate>) =
             cands.into_iter().partition(|c| c.broad);
+        // A step of an arc must itself be linked to the role (ESCO, O*NET)
+        // or to its ISCO-group peers.
+        let linked =
+            |n: &SkillIdx| esco_rel.contains_key(n) || peer.contains_key(n) || onet.contains_key(n);
         for a in &mut arcs {
             let mut steps: Vec<(f64, SkillIdx)> = tax
                 .skill(a.skill)
                 .narrower
                 .iter()
-                .filter(|n| !held.contains(n))
+                .filter(|n| !held.contains(n) && linked(n))
                 .map(|&n| {
                     (
                         scores.get(&n).copied().unwrap_or(0.0) + self.microness(n).0 * 0.01,
@@ -760,6 +871,15 @@ impl<'t> Ranker<'t> {
                 })
                 .collect();
         }
+        // A broad skill none of whose parts is linked to the role is no arc:
+        // it competes as one candidate (statistics for a data analyst).
+        let (arcs_kept, stepless): (Vec<Candidate>, Vec<Candidate>) =
+            arcs.into_iter().partition(|a| !a.narrower.is_empty());
+        let mut arcs = arcs_kept;
+        if !stepless.is_empty() {
+            micro.extend(stepless);
+            micro.sort_by(by_score_then_evidence);
+        }
         for (i, c) in micro.iter_mut().enumerate() {
             c.rank = i + 1;
         }
@@ -772,8 +892,88 @@ impl<'t> Ranker<'t> {
             arcs,
             held_skipped,
             market_postings: market.map_or(0, |m| m.postings),
+            market_note,
+            role_named_skipped,
         }
     }
+}
+
+/// The stable key of a role: its ESCO URI, else its first O*NET-SOC code,
+/// else the query (as [`crate::titles::TitleFilter`] keys it).
+pub fn role_key(role: &Role) -> String {
+    role.esco_uri
+        .clone()
+        .or_else(|| role.onet_occupations.first().map(|o| o.code.clone()))
+        .unwrap_or_else(|| role.query.clone())
+}
+
+/// How many independent sources back a candidate (ESCO, peers, O*NET, postings).
+fn evidence_sources(c: &Candidate) -> usize {
+    c.components
+        .iter()
+        .filter(|x| matches!(x.name, "esco" | "peers" | "onet" | "market") && x.value > 0.0)
+        .count()
+}
+
+fn component(c: &Candidate, name: &str) -> f64 {
+    c.components
+        .iter()
+        .find(|x| x.name == name)
+        .map_or(0.0, |x| x.value)
+}
+
+/// Best score first; equal scores (to 1e-9) by evidence: more independent
+/// sources, then the larger market share, then the more peers; the label
+/// only decides between candidates with identical evidence.
+pub fn by_score_then_evidence(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    let sa = (a.score * 1e9).round();
+    let sb = (b.score * 1e9).round();
+    sb.total_cmp(&sa)
+        .then(evidence_sources(b).cmp(&evidence_sources(a)))
+        .then(component(b, "market").total_cmp(&component(a, "market")))
+        .then(component(b, "peers").total_cmp(&component(a, "peers")))
+        .then(a.label.cmp(&b.label))
+        .then(a.uri.cmp(&b.uri))
+}
+
+/// A label reduced to crude word stems, so `plumbing` meets `plumber` and
+/// `nursing` meets `nurse`.
+pub fn stem_label(label: &str) -> Vec<String> {
+    const SUFFIXES: &[&str] = &[
+        "ists", "ers", "ors", "ing", "ist", "ant", "er", "or", "es", "s", "e", "y",
+    ];
+    mm_taxonomy::normalize::tokens(label)
+        .into_iter()
+        .map(|w| {
+            for suf in SUFFIXES {
+                if let Some(stem) = w.strip_suffix(suf)
+                    && stem.chars().count() >= 4
+                {
+                    return stem.to_string();
+                }
+            }
+            w
+        })
+        .collect()
+}
+
+/// The role's own names, stemmed: the query, the ESCO occupation's labels
+/// and the O*NET titles.
+fn role_names(tax: &Taxonomy, role: &Role) -> FxHashSet<Vec<String>> {
+    let mut names: FxHashSet<Vec<String>> = FxHashSet::default();
+    names.insert(stem_label(&role.query));
+    if let Some(o) = role.esco {
+        let occ = tax.occupation(o);
+        names.insert(stem_label(&occ.preferred));
+        for a in &occ.alt {
+            names.insert(stem_label(a));
+        }
+    }
+    for o in &role.onet_occupations {
+        names.insert(stem_label(&o.title));
+    }
+    names.remove(&Vec::new());
+    names
 }
 
 /// The broader concepts and related knowledge of a skill: the principles a
@@ -822,4 +1022,79 @@ fn first_sentence(s: &str) -> Option<String> {
     }
     let end = t.find(". ").map_or(t.len(), |i| i + 1);
     Some(t[..end].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(label: &str, score: f64, comps: &[(&'static str, f64)]) -> Candidate {
+        Candidate {
+            rank: 0,
+            skill: 0,
+            uri: format!("u:{label}"),
+            label: label.into(),
+            skill_type: String::new(),
+            reuse_level: String::new(),
+            score,
+            broad: false,
+            components: comps
+                .iter()
+                .map(|&(name, value)| Component {
+                    name,
+                    value,
+                    weight: weight(name),
+                    points: value * weight(name),
+                    evidence: String::new(),
+                })
+                .collect(),
+            narrower: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn equal_scores_are_ordered_by_evidence_not_by_name() {
+        // Same score: "a" rests on one source, "z" on three.
+        let a = cand("a", 0.5, &[("esco", 1.0), ("micro", 1.0)]);
+        let z = cand(
+            "z",
+            0.5 + 1e-12,
+            &[("peers", 0.5), ("onet", 0.4), ("market", 0.2)],
+        );
+        let mut v = [a.clone(), z.clone()];
+        v.sort_by(by_score_then_evidence);
+        assert_eq!(v[0].label, "z");
+        // With equal sources, the larger market share wins.
+        let b = cand("b", 0.5, &[("esco", 1.0), ("market", 0.1)]);
+        let y = cand("y", 0.5, &[("esco", 1.0), ("market", 0.3)]);
+        let mut v = [b, y];
+        v.sort_by(by_score_then_evidence);
+        assert_eq!(v[0].label, "y");
+        // A higher score still wins over more evidence.
+        let hi = cand("hi", 0.6, &[("esco", 1.0)]);
+        let mut v = [z, hi];
+        v.sort_by(by_score_then_evidence);
+        assert_eq!(v[0].label, "hi");
+    }
+
+    #[test]
+    fn stems_meet_role_names() {
+        for (a, b) in [
+            ("plumbing", "plumber"),
+            ("nursing", "nurse"),
+            ("welding", "welder"),
+            ("accounting", "accountant"),
+        ] {
+            assert_eq!(stem_label(a), stem_label(b), "{a} / {b}");
+        }
+        // `-ian` is no suffix here: statistics is not a statistician's own name.
+        for (a, b) in [
+            ("data analysis", "data analyst"),
+            ("SQL", "software"),
+            ("statistics", "statisticians"),
+            ("physics", "physician"),
+        ] {
+            assert_ne!(stem_label(a), stem_label(b), "{a} / {b}");
+        }
+    }
 }

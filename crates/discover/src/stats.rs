@@ -1,5 +1,6 @@
 //! Small, exact statistics: Wilson score intervals for shares, least-squares
-//! trends with a Student-t test of the slope, lift and PMI.
+//! trends with a Student-t test of the slope, the Benjamini–Hochberg
+//! correction across many tests, lift and PMI.
 
 use serde::{Deserialize, Serialize};
 
@@ -149,6 +150,26 @@ pub fn reg_inc_beta(a: f64, b: f64, x: f64) -> f64 {
     front * (f - 1.0)
 }
 
+/// Benjamini–Hochberg adjusted p-values ("q-values"), in the order given:
+/// `q_(i) = min_{j ≥ i} p_(j) · m / j` over the p-values sorted ascending,
+/// capped at 1. Calling a test significant when q < α keeps the expected
+/// share of false discoveries among them at most α (Benjamini & Hochberg
+/// 1995), where testing hundreds of skills' trends at p < 0.05 would let
+/// about one in twenty flat skills look rising or falling.
+pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    let mut q = vec![1.0; m];
+    let mut running = 1.0f64;
+    for (rank, &i) in order.iter().enumerate().rev() {
+        let v = (p[i] * m as f64 / (rank + 1) as f64).min(1.0);
+        running = running.min(v);
+        q[i] = running;
+    }
+    q
+}
+
 /// Lift of a pair: how many times more often two skills appear together than
 /// if they were independent. `n` postings, `na`/`nb` postings with each,
 /// `nab` with both.
@@ -202,6 +223,23 @@ mod tests {
         assert!(f.p_value > 0.5, "{f:?}");
         assert!(ols(&[(0.0, 1.0), (1.0, 2.0)]).is_none());
         assert!(ols(&[(1.0, 1.0), (1.0, 2.0), (1.0, 3.0)]).is_none());
+    }
+
+    #[test]
+    fn benjamini_hochberg_matches_r_p_adjust() {
+        // R: p.adjust(c(0.01, 0.04, 0.03, 0.005, 0.5), "BH")
+        //    = 0.025 0.05 0.05 0.025 0.5
+        let q = benjamini_hochberg(&[0.01, 0.04, 0.03, 0.005, 0.5]);
+        for (a, b) in q.iter().zip([0.025, 0.05, 0.05, 0.025, 0.5]) {
+            assert!(close(*a, b, 1e-12), "{q:?}");
+        }
+        assert!(benjamini_hochberg(&[]).is_empty());
+        // One test: unchanged.
+        assert_eq!(benjamini_hochberg(&[0.03]), vec![0.03]);
+        // 20 tests at p = 0.04 each stay 0.04; one at 0.04 among 19 at 0.9 does not.
+        let mut p = vec![0.9; 19];
+        p.push(0.04);
+        assert!(close(benjamini_hochberg(&p)[19], 0.8, 1e-12));
     }
 
     #[test]

@@ -1,6 +1,12 @@
 //! Streaming readers for texts to analyse: JSON Lines (a `text` field,
-//! optional `id`, `date`, `title`), CSV with a named text column, or plain
-//! text (one record per non-empty line).
+//! optional `id`, `date`, `title`), CSV with a header row, or plain text (one
+//! record per non-empty line). Which JSON field or CSV column holds the text,
+//! title, date and id is set by [`Fields`] (`--text-field`, `--title-field`,
+//! `--date-field` on the command line).
+//!
+//! Whole-document formats (schema.org JobPosting JSON-LD, HTML pages, a
+//! folder of files) are read by `mm_discover::postings`, which hands line
+//! formats to these readers.
 //!
 //! Readers yield one [`Item`] at a time, so memory stays flat however large
 //! the input. Rows that cannot be used (malformed JSON or CSV, invalid UTF-8,
@@ -12,29 +18,48 @@ use crate::error::{Error, Result};
 use std::io::BufRead;
 
 /// Input format.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// JSON Lines with a `text` field.
+    /// JSON Lines: one object a line, the text in [`Fields::text`].
     Jsonl,
-    /// CSV with a header row; the text is in `column`.
-    Csv { column: String },
+    /// CSV with a header row; the text in the column [`Fields::text`].
+    Csv,
     /// Plain text: every non-empty line is one record.
     Text,
 }
 
 impl Format {
     /// Guess from a file name: `.jsonl`/`.ndjson`/`.json` → JSON Lines,
-    /// `.csv` → CSV (with `column`), anything else → plain text.
-    pub fn from_path(path: &str, column: &str) -> Format {
+    /// `.csv` → CSV, anything else → plain text.
+    pub fn from_path(path: &str) -> Format {
         let lower = path.to_ascii_lowercase();
         if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") || lower.ends_with(".json") {
             Format::Jsonl
         } else if lower.ends_with(".csv") {
-            Format::Csv {
-                column: column.to_string(),
-            }
+            Format::Csv
         } else {
             Format::Text
+        }
+    }
+}
+
+/// Which JSON field or CSV column holds each part of a record. A field
+/// that is absent from a row leaves that part empty; only the text is required.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fields {
+    pub text: String,
+    pub title: String,
+    pub date: String,
+    pub id: String,
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields {
+            text: "text".into(),
+            title: "title".into(),
+            date: "date".into(),
+            id: "id".into(),
         }
     }
 }
@@ -78,7 +103,7 @@ enum Inner<R: BufRead> {
         rdr: R,
         line: u64,
         buf: Vec<u8>,
-        json: bool,
+        json: Option<Fields>,
     },
     Csv {
         rdr: csv::Reader<R>,
@@ -91,19 +116,29 @@ enum Inner<R: BufRead> {
 }
 
 impl<R: BufRead> Records<R> {
-    /// Start reading `rdr` (named `name` in messages) as `format`.
+    /// Start reading `rdr` (named `name` in messages) as `format`, with the
+    /// default field names (`text`, `title`, `date`, `id`).
     ///
     /// # Errors
     /// [`Error::Invalid`] if a CSV header cannot be read or lacks the column.
     pub fn new(rdr: R, format: &Format, name: &str) -> Result<Records<R>> {
+        Self::with_fields(rdr, format, &Fields::default(), name)
+    }
+
+    /// [`Records::new`] with the field (or column) names in `fields`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] if a CSV header cannot be read or lacks the text column.
+    pub fn with_fields(rdr: R, format: &Format, fields: &Fields, name: &str) -> Result<Records<R>> {
         let inner = match format {
             Format::Jsonl | Format::Text => Inner::Lines {
                 rdr,
                 line: 0,
                 buf: Vec::new(),
-                json: *format == Format::Jsonl,
+                json: (*format == Format::Jsonl).then(|| fields.clone()),
             },
-            Format::Csv { column } => {
+            Format::Csv => {
+                let column = &fields.text;
                 let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(rdr);
                 let headers = match rdr.byte_headers() {
                     Ok(h) => h.clone(),
@@ -125,15 +160,15 @@ impl<R: BufRead> Records<R> {
                         )));
                     }
                     return Err(Error::Invalid(format!(
-                        "{name}: no column `{column}` in the CSV header (columns: {}); choose one with --column",
+                        "{name}: no column `{column}` in the CSV header (columns: {}); choose one with --text-field",
                         have.join(", ")
                     )));
                 };
                 Inner::Csv {
                     col,
-                    id: find("id"),
-                    date: find("date"),
-                    title: find("title"),
+                    id: find(&fields.id),
+                    date: find(&fields.date),
+                    title: find(&fields.title),
                     rdr,
                     rec: csv::ByteRecord::new(),
                 }
@@ -146,19 +181,28 @@ impl<R: BufRead> Records<R> {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct JsonRow {
-    text: Option<serde_json::Value>,
-    id: Option<serde_json::Value>,
-    date: Option<serde_json::Value>,
-    title: Option<serde_json::Value>,
-}
-
 fn scalar(v: Option<serde_json::Value>) -> Option<String> {
     match v? {
+        serde_json::Value::String(s) if s.trim().is_empty() => None,
         serde_json::Value::String(s) => Some(s),
         serde_json::Value::Null => None,
         other => Some(other.to_string()),
+    }
+}
+
+/// A field of a JSON object; a dotted name (`job.description`) walks into
+/// nested objects when no field has the dotted name itself.
+fn take_field(
+    obj: &mut serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Option<serde_json::Value> {
+    if let Some(v) = obj.remove(name) {
+        return Some(v);
+    }
+    let (head, rest) = name.split_once('.')?;
+    match obj.get_mut(head)? {
+        serde_json::Value::Object(inner) => take_field(inner, rest),
+        _ => None,
     }
 }
 
@@ -198,7 +242,7 @@ impl<R: BufRead> Iterator for Records<R> {
                 if s.trim().is_empty() {
                     continue;
                 }
-                if !*json {
+                let Some(fields) = json else {
                     return Some(Ok(Item::Record(Record {
                         line: l,
                         id: None,
@@ -206,9 +250,15 @@ impl<R: BufRead> Iterator for Records<R> {
                         title: None,
                         text: s.to_string(),
                     })));
-                }
-                let row: JsonRow = match serde_json::from_str(s) {
-                    Ok(r) => r,
+                };
+                let mut row = match serde_json::from_str::<serde_json::Value>(s) {
+                    Ok(serde_json::Value::Object(o)) => o,
+                    Ok(_) => {
+                        return Some(Ok(Item::Skip {
+                            line: l,
+                            reason: "not a JSON object".into(),
+                        }));
+                    }
                     Err(e) => {
                         return Some(Ok(Item::Skip {
                             line: l,
@@ -216,17 +266,32 @@ impl<R: BufRead> Iterator for Records<R> {
                         }));
                     }
                 };
-                let Some(serde_json::Value::String(text)) = row.text else {
-                    return Some(Ok(Item::Skip {
-                        line: l,
-                        reason: "no `text` string field".into(),
-                    }));
+                let text = match take_field(&mut row, &fields.text) {
+                    Some(serde_json::Value::String(t)) if !t.trim().is_empty() => t,
+                    Some(serde_json::Value::String(_)) => {
+                        return Some(Ok(Item::Skip {
+                            line: l,
+                            reason: format!("empty `{}` field", fields.text),
+                        }));
+                    }
+                    _ => {
+                        let mut have: Vec<&str> = row.keys().map(String::as_str).collect();
+                        have.truncate(8);
+                        return Some(Ok(Item::Skip {
+                            line: l,
+                            reason: format!(
+                                "no `{}` string field (fields: {}); choose one with --text-field",
+                                fields.text,
+                                have.join(", ")
+                            ),
+                        }));
+                    }
                 };
                 return Some(Ok(Item::Record(Record {
                     line: l,
-                    id: scalar(row.id),
-                    date: scalar(row.date),
-                    title: scalar(row.title),
+                    id: scalar(take_field(&mut row, &fields.id)),
+                    date: scalar(take_field(&mut row, &fields.date)),
+                    title: scalar(take_field(&mut row, &fields.title)),
                     text,
                 })));
             },
@@ -281,6 +346,12 @@ impl<R: BufRead> Iterator for Records<R> {
                                 reason: "invalid UTF-8".into(),
                             }));
                         };
+                        if text.trim().is_empty() {
+                            return Some(Ok(Item::Skip {
+                                line,
+                                reason: "empty text column".into(),
+                            }));
+                        }
                         Some(Ok(Item::Record(Record {
                             line,
                             id: field(*id),
@@ -325,13 +396,7 @@ mod tests {
 
     #[test]
     fn csv_column_missing_is_an_error_naming_the_columns() {
-        let err = read(
-            b"id,body\n1,SQL\n",
-            &Format::Csv {
-                column: "text".into(),
-            },
-        )
-        .unwrap_err();
+        let err = read(b"id,body\n1,SQL\n", &Format::Csv).unwrap_err();
         let msg = err.to_string();
         assert!(
             msg.contains("no column `text`") && msg.contains("id, body"),
@@ -341,31 +406,67 @@ mod tests {
 
     #[test]
     fn csv_empty_file_is_an_error() {
-        let err = read(
-            b"",
-            &Format::Csv {
-                column: "text".into(),
-            },
-        )
-        .unwrap_err();
+        let err = read(b"", &Format::Csv).unwrap_err();
         assert!(err.to_string().contains("empty"), "{err}");
     }
 
     #[test]
     fn csv_short_row_and_bad_utf8_are_skipped_with_lines() {
         let input = b"id,text\n1,\"multi\nline SQL\"\n2\n3,\xff\n4,Python\n";
-        let items = read(
-            input,
-            &Format::Csv {
-                column: "text".into(),
-            },
-        )
-        .unwrap();
+        let items = read(input, &Format::Csv).unwrap();
         assert_eq!(items.len(), 4);
         assert!(matches!(&items[0], Item::Record(r) if r.text == "multi\nline SQL" && r.line == 2));
         assert!(matches!(&items[1], Item::Skip { line: 4, .. }));
         assert!(matches!(&items[2], Item::Skip { line: 5, reason } if reason.contains("UTF-8")));
         assert!(matches!(&items[3], Item::Record(r) if r.id.as_deref() == Some("4")));
+    }
+
+    #[test]
+    fn named_fields_in_jsonl_and_csv() {
+        let fields = Fields {
+            text: "job.description".into(),
+            title: "name".into(),
+            date: "posted".into(),
+            id: "ref".into(),
+        };
+        let input = br#"{"ref": 9, "name": "Nurse", "posted": "2024-05-01", "job": {"description": "Wound care"}}
+{"name": "No text", "job": {}}
+"#;
+        let items: Vec<Item> = Records::with_fields(&input[..], &Format::Jsonl, &fields, "t")
+            .unwrap()
+            .collect::<Result<_>>()
+            .unwrap();
+        let Item::Record(r) = &items[0] else {
+            panic!("{items:?}")
+        };
+        assert_eq!(
+            (
+                r.id.as_deref(),
+                r.title.as_deref(),
+                r.date.as_deref(),
+                r.text.as_str()
+            ),
+            (Some("9"), Some("Nurse"), Some("2024-05-01"), "Wound care")
+        );
+        assert!(
+            matches!(&items[1], Item::Skip { line: 2, reason } if reason.contains("job.description") && reason.contains("--text-field")),
+            "{items:?}"
+        );
+        let fields = Fields {
+            text: "body".into(),
+            title: "headline".into(),
+            date: "when".into(),
+            id: "id".into(),
+        };
+        let csv = b"headline,when,body\nWelder,2024-01-02,MIG welding\nEmpty,2024-01-03,\n";
+        let items: Vec<Item> = Records::with_fields(&csv[..], &Format::Csv, &fields, "t")
+            .unwrap()
+            .collect::<Result<_>>()
+            .unwrap();
+        assert!(
+            matches!(&items[0], Item::Record(r) if r.title.as_deref() == Some("Welder") && r.date.as_deref() == Some("2024-01-02") && r.text == "MIG welding")
+        );
+        assert!(matches!(&items[1], Item::Skip { line: 3, reason } if reason.contains("empty")));
     }
 
     #[test]
@@ -378,7 +479,7 @@ mod tests {
     proptest! {
         #[test]
         fn readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
-            for f in [Format::Jsonl, Format::Text, Format::Csv { column: "text".into() }] {
+            for f in [Format::Jsonl, Format::Text, Format::Csv] {
                 if let Ok(r) = Records::new(bytes.as_slice(), &f, "t") {
                     for item in r {
                         let _ = item;
@@ -394,10 +495,16 @@ mod tests {
                 input.push_str(&serde_json::json!({"text": t}).to_string());
                 input.push('\n');
             }
+            // Blank texts are skipped as unusable; every other one comes back.
             let got: Vec<String> = Records::new(input.as_bytes(), &Format::Jsonl, "t").unwrap()
-                .map(|i| match i.unwrap() { Item::Record(r) => r.text, Item::Skip { reason, .. } => panic!("{reason}") })
+                .filter_map(|i| match i.unwrap() {
+                    Item::Record(r) => Some(r.text),
+                    Item::Skip { reason, .. } if reason.contains("empty") => None,
+                    Item::Skip { reason, .. } => panic!("{reason}"),
+                })
                 .collect();
-            prop_assert_eq!(got, texts);
+            let want: Vec<String> = texts.into_iter().filter(|t| !t.trim().is_empty()).collect();
+            prop_assert_eq!(got, want);
         }
     }
 }

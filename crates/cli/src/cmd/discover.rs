@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use mm_discover::market::{MarketReport, Options};
 use mm_discover::rank::{Candidate, Profile, RankOptions, Ranker, Ranking, Role, WEIGHTS};
+use mm_discover::titles::TitleFilter;
 use mm_taxonomy::extract::Extractor;
 use mm_taxonomy::occupations::OccupationIndex;
 use mm_taxonomy::{SkillIdx, Taxonomy};
@@ -28,18 +29,24 @@ pub const LAST_RANKING_KEY: &str = "discover_last";
 ///   onet 0.25       O*NET technology used (0.4) + Hot Technology (0.3) +
 ///                   In Demand (0.3), or an O*NET skill's importance / 5,
 ///                   averaged over the O*NET occupations with that title
-///   market 0.15     share of postings (vs the most asked-for candidate),
-///                   ±0.2 for a significant monthly trend
+///   market 0.15     share of the role's postings (vs the most asked-for
+///                   candidate), ±0.2 for a significant monthly trend,
+///                   × n/30 when only n < 30 postings have the role's title
 ///   closeness 0.10  linked to a skill you hold (ESCO relation, hierarchy,
 ///                   co-occurrence in postings)
 ///   micro 0.10      narrow and learnable: skill type, reuse level, number of
 ///                   narrower skills, number of occupations using it
 ///
-/// Skills you hold (declared with a level, or achieved goals) are left out.
-/// Broad competences are listed apart as arcs made of narrower skills.
+/// Skills you hold (declared with a level, or achieved goals) are left out,
+/// and so are skills named like the role itself. Broad competences are
+/// listed apart as arcs made of narrower skills linked to the role.
 ///
-/// Postings: --postings files are analysed now; otherwise the latest saved
-/// `mm market analyse` result; otherwise the shipped sample of 198 postings.
+/// Postings: only postings whose titles name the role feed the market
+/// component, with the count shown; with none, it says "no market evidence".
+/// --postings files or folders are analysed now; otherwise the latest saved
+/// `mm market analyse --role` result for this role; otherwise the shipped
+/// sample of 198 postings. Boilerplate, near-duplicates and non-English
+/// postings are left out as in `mm market analyse`.
 ///
 /// The role: --role, --occupation, or the stored target role.
 ///
@@ -56,10 +63,14 @@ pub struct DiscoverArgs {
     /// The role as an ESCO occupation URI or O*NET-SOC code (15-2051.01).
     #[arg(long)]
     pub occupation: Option<String>,
-    /// Posting files to measure demand on (default: the latest saved
-    /// analysis, else the shipped sample).
+    /// Posting files or folders to measure demand on (default: the latest
+    /// saved analysis for this role, else the shipped sample).
     #[arg(long, num_args = 1..)]
     pub postings: Vec<String>,
+    #[command(flatten)]
+    pub input: super::market::InputArgs,
+    #[command(flatten)]
+    pub honesty: super::market::HonestyArgs,
     /// Use this saved market analysis (from `mm market list`).
     #[arg(long, conflicts_with = "postings")]
     pub market: Option<i64>,
@@ -139,39 +150,101 @@ pub fn pick_role(
     }
 }
 
-/// The market data to rank with, and where it came from.
+/// Where `mm discover` and `mm next` take postings from.
+#[derive(Debug, Clone, Default)]
+pub struct MarketSource<'a> {
+    pub postings: &'a [String],
+    pub saved: Option<i64>,
+    pub none: bool,
+    pub input: Option<&'a super::market::InputArgs>,
+    pub honesty: Option<&'a super::market::HonestyArgs>,
+}
+
+/// The market data to rank `role` with, and where it came from. Postings
+/// are limited to the role's titles; a saved analysis is used only when it
+/// was limited to this role.
 pub fn pick_market(
     ctx: &Ctx,
     tax: &Taxonomy,
-    postings: &[String],
-    id: Option<i64>,
-    none: bool,
+    role: &Role,
+    src: &MarketSource<'_>,
 ) -> Result<Option<(MarketReport, String)>> {
-    if none {
+    if src.none {
         return Ok(None);
     }
-    if !postings.is_empty() {
-        let opts = Options::default();
+    let default_input = super::market::InputArgs {
+        text_field: "text".into(),
+        title_field: "title".into(),
+        date_field: "date".into(),
+        id_field: "id".into(),
+        format: None,
+        keep_boilerplate: false,
+    };
+    let input = src.input.unwrap_or(&default_input);
+    let mut opts = Options {
+        titles: Some(TitleFilter::for_role(tax, role)),
+        ..Options::default()
+    };
+    if let Some(h) = src.honesty {
+        h.apply(input, &mut opts);
+    } else {
+        opts.keep_boilerplate = input.keep_boilerplate;
+    }
+    if !src.postings.is_empty() {
         let ex = Extractor::new(tax);
-        let (counts, _) = super::market::count_files(&ex, postings, "text", &opts)?;
-        if counts.postings == 0 {
-            bail!("no postings to analyse in {}", postings.join(", "));
-        }
+        let (counts, skipped) = super::market::count_files(&ex, src.postings, input, &opts)?;
         let rep = counts.report(tax, &opts, 3);
-        if rep.skills.is_empty() {
+        let read = counts.postings + counts.off_role + counts.untitled + counts.duplicates;
+        if read == 0 && counts.foreign.is_empty() {
             bail!(
-                "none of the {} postings in {} mentions a skill of the taxonomy",
-                rep.postings,
-                postings.join(", ")
+                "no postings to analyse in {}{}",
+                src.postings.join(", "),
+                if skipped > 0 {
+                    format!(" ({skipped} unusable row(s) skipped)")
+                } else {
+                    String::new()
+                }
             );
         }
-        return Ok(Some((rep, postings.join(", "))));
+        return Ok(Some((rep, src.postings.join(", "))));
     }
-    let saved = match id {
+    let key = mm_discover::rank::role_key(role);
+    let saved = match src.saved {
         Some(id) => Some(ctx.block(ctx.store.get_market(id))?),
         None => ctx.block(ctx.store.latest_market())?,
     };
+    let mut note = String::new();
     if let Some(m) = saved {
+        let rep: MarketReport = serde_json::from_value(m.report)
+            .with_context(|| format!("saved market analysis {} is unreadable", m.id))?;
+        match &rep.title_filter {
+            Some(t) if t.key == key => {
+                return Ok(Some((rep, format!("saved analysis {}: {}", m.id, m.name))));
+            }
+            // An explicit --market is used as given: the ranking says
+            // why it carries no evidence for this role.
+            _ if src.saved.is_some() => {
+                return Ok(Some((rep, format!("saved analysis {}: {}", m.id, m.name))));
+            }
+            _ => {
+                note = format!(
+                    " (the latest saved analysis, {}, is not limited to this role's titles: `mm market analyse FILES --role \"{}\"` makes one)",
+                    m.id,
+                    role.title()
+                );
+            }
+        }
+    }
+    let ex = Extractor::new(tax);
+    let rep = mm_discover::sample::count(&ex, &opts)?.report(tax, &opts, 3);
+    Ok(Some((rep, format!("{}{note}", mm_discover::sample::NAME))))
+}
+
+/// Postings for a question about no role in particular: the latest saved
+/// analysis, else the shipped sample (boilerplate, duplicates and
+/// non-English postings left out).
+pub fn pick_market_any(ctx: &Ctx, tax: &Taxonomy) -> Result<Option<(MarketReport, String)>> {
+    if let Some(m) = ctx.block(ctx.store.latest_market())? {
         let rep: MarketReport = serde_json::from_value(m.report)
             .with_context(|| format!("saved market analysis {} is unreadable", m.id))?;
         return Ok(Some((rep, format!("saved analysis {}: {}", m.id, m.name))));
@@ -192,7 +265,18 @@ pub fn run(a: DiscoverArgs, g: &Global) -> Result<()> {
             "which role? Give --role \"<job title>\" or --occupation <uri>, or store a target role with `mm profile set --target-role \"<title>\"`"
         );
     };
-    let market = pick_market(&ctx, &tax, &a.postings, a.market, a.no_market)?;
+    let market = pick_market(
+        &ctx,
+        &tax,
+        &role,
+        &MarketSource {
+            postings: &a.postings,
+            saved: a.market,
+            none: a.no_market,
+            input: Some(&a.input),
+            honesty: Some(&a.honesty),
+        },
+    )?;
     let (held, _) = held_skills(&ctx, &tax)?;
     let ranker = Ranker::new(&tax);
     let mut ranking = ranker.rank(
@@ -219,11 +303,47 @@ pub fn run(a: DiscoverArgs, g: &Global) -> Result<()> {
         let mut v = serde_json::to_value(&ranking)?;
         v["market_source"] = market.as_ref().map(|m| m.1.clone()).into();
         super::catalogue::annotate_ranking(&mut v);
+        if let Some((rep, _)) = &market {
+            v["market_scope"] = serde_json::json!({
+                "matched": rep.postings,
+                "title_filter": rep.title_filter,
+                "duplicates": rep.duplicates,
+                "non_english": rep.non_english,
+                "warnings": rep.warnings,
+            });
+        }
         return crate::ctx::print_json(&v);
     }
-    print_ranking(&ranking, market.as_ref().map(|m| m.1.as_str()), a.explain)?;
+    print_ranking(&ranking, market.as_ref(), a.explain)?;
     super::catalogue::print_for_ranking(&ranking)?;
     Ok(())
+}
+
+/// One line on which postings fed the market component.
+fn market_line(r: &Ranking, market: Option<&(MarketReport, String)>) -> String {
+    let Some((rep, source)) = market else {
+        return "Postings: none (--no-market)".into();
+    };
+    let mut line = match &rep.title_filter {
+        Some(t) => format!(
+            "Postings: {source}: {} with a title of {}{}",
+            rep.postings,
+            t.role,
+            {
+                let other = rep.exclusions();
+                if other.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (left out: {other})")
+                }
+            }
+        ),
+        None => format!("Postings: {source} ({} postings)", rep.postings),
+    };
+    if let Some(n) = &r.market_note {
+        line.push_str(&format!("\n  → {n}"));
+    }
+    line
 }
 
 fn role_line(r: &Role) -> String {
@@ -272,19 +392,26 @@ fn choice_lines(r: &Role) -> Vec<String> {
     out
 }
 
-fn print_ranking(r: &Ranking, market: Option<&str>, explain: bool) -> anyhow::Result<()> {
+fn print_ranking(
+    r: &Ranking,
+    market: Option<&(MarketReport, String)>,
+    explain: bool,
+) -> anyhow::Result<()> {
     outln!("Role: {}", role_line(&r.role))?;
     for l in choice_lines(&r.role) {
         outln!("{l}")?;
     }
-    match market {
-        Some(m) => outln!("Postings: {} ({} postings)", m, r.market_postings)?,
-        None => outln!("Postings: none (--no-market)")?,
-    }
+    outln!("{}", market_line(r, market))?;
     if r.held_skipped > 0 {
         outln!(
             "Left out: {} candidate skill(s) you already hold.",
             r.held_skipped
+        )?;
+    }
+    if r.role_named_skipped > 0 {
+        outln!(
+            "Left out: {} skill(s) named like the role itself.",
+            r.role_named_skipped
         )?;
     }
     let weights: Vec<String> = WEIGHTS.iter().map(|(n, w)| format!("{n} {w:.2}")).collect();

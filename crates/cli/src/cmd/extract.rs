@@ -1,45 +1,52 @@
 //! `mm extract`: find ESCO skill mentions in job ads and other texts.
 
+use super::market::InputArgs;
 use anyhow::{Context, Result, bail};
-use clap::{Args, ValueEnum};
+use clap::Args;
+use mm_discover::postings::{Entry, Reader};
 use mm_taxonomy::Taxonomy;
 use mm_taxonomy::extract::{Extractor, Mention, Scratch};
-use mm_taxonomy::input::{Format, Item, Record, Records};
+use mm_taxonomy::input::Record;
 use rayon::prelude::*;
 use std::io::{BufRead, BufReader, Write};
 
 /// Find ESCO skills mentioned in texts (job ads, CVs, course outlines).
 ///
-/// Reads JSON Lines (a `text` field, optional `id`, `date`, `title`), CSV
-/// with a header row (text in `--column`, default `text`), or plain text
-/// (one text per line). The format follows the file extension
-/// (.jsonl/.ndjson/.json, .csv, anything else = text); for stdin (`-`) JSON
-/// Lines is assumed when the first byte is `{`, otherwise text; `--format`
-/// overrides. Input is streamed in batches over all cores, so memory stays
-/// flat for any size.
+/// Reads JSON Lines (the text in `--text-field`, default `text`; optional
+/// id, date and title fields), CSV with a header row (the same flags name
+/// columns), schema.org JobPosting JSON-LD (.json/.jsonld: one object, an
+/// array or an @graph), HTML pages (.html: their JobPosting JSON-LD, else
+/// their visible text), plain text (one text per line), or a folder of
+/// files, one posting each. The format follows the file extension;
+/// for stdin (`-`) the first byte decides (`{` JSON Lines, `[` JSON, `<`
+/// HTML, else text); `--format` overrides. Input is streamed in batches over
+/// all cores, so memory stays flat for any size of line-based input.
+///
+/// Boilerplate (benefits, equal-opportunity statements, company blurbs,
+/// how to apply, job-board metadata) is blanked before extraction, so
+/// "pension plan" is not a skill; `--keep-boilerplate` reads everything.
+/// Spans are byte offsets in the original text either way.
 ///
 /// Output: one JSON line per text with its mentions (byte span, matched
 /// text, ESCO label, skill URI, skill type), or with `--summary` a table of
 /// skills by the number of texts that mention them (`--json` for JSON).
 ///
 /// Rows that cannot be used (malformed JSON or CSV row, invalid UTF-8, no
-/// text) are skipped and counted on stderr with file and line; `--strict`
-/// makes the first one an error.
+/// text, a JobPosting without a description) are skipped and counted on
+/// stderr with file and line; `--strict` makes the first one an error.
 ///
 /// Examples:
 ///   mm extract postings.jsonl > mentions.jsonl
-///   mm extract --summary --top 20 ads.csv --column description
+///   mm extract --summary --top 20 ads.csv --text-field description
+///   mm extract jobs.json --text-field job.body --title-field job.name
+///   mm extract saved-pages/ --summary
 ///   echo "Python and SQL, plus Excel" | mm extract -
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// Input file, or `-` for stdin.
+    /// Input file or folder, or `-` for stdin.
     pub input: String,
-    /// Input format (default: from the file extension).
-    #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
-    /// CSV column holding the text.
-    #[arg(long, default_value = "text")]
-    pub column: String,
+    #[command(flatten)]
+    pub read: InputArgs,
     /// Print a per-skill summary instead of the mentions.
     #[arg(long)]
     pub summary: bool,
@@ -54,13 +61,6 @@ pub struct ExtractArgs {
     pub threads: Option<usize>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    Jsonl,
-    Csv,
-    Text,
-}
-
 const BATCH_BYTES: usize = 4 << 20;
 
 pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
@@ -72,25 +72,31 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
     }
     let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
     let ex = Extractor::new(&tax);
+    let stripper = mm_discover::market::stripper();
+    let opts = args.read.read_options();
 
-    let (reader, name, len): (Box<dyn BufRead>, String, Option<u64>) = if args.input == "-" {
+    let (records, name, len, folder): (Reader, String, Option<u64>, bool) = if args.input == "-" {
+        let rdr: Box<dyn BufRead + Send> =
+            Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()));
         (
-            Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
+            Reader::from_stream(rdr, "<stdin>", &opts)?,
             "<stdin>".into(),
             None,
+            false,
         )
     } else {
-        let f = std::fs::File::open(&args.input)
-            .with_context(|| format!("cannot open {}", args.input))?;
-        let len = f.metadata().ok().map(|m| m.len());
+        let path = std::path::Path::new(&args.input);
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("cannot open {}", args.input))?;
         (
-            Box::new(BufReader::with_capacity(1 << 16, f)),
+            Reader::open(path, &opts).with_context(|| format!("cannot open {}", args.input))?,
             args.input.clone(),
-            len,
+            (!meta.is_dir()).then_some(meta.len()),
+            meta.is_dir(),
         )
     };
     let pb = match len {
-        Some(n) if n > 0 => {
+        Some(n) if n > (8 << 20) => {
             let pb = indicatif::ProgressBar::new(n);
             pb.set_style(
                 indicatif::ProgressStyle::with_template(
@@ -102,35 +108,24 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
         }
         _ => indicatif::ProgressBar::hidden(),
     };
-    let mut reader: Box<dyn BufRead> =
-        Box::new(BufReader::with_capacity(1 << 16, pb.wrap_read(reader)));
-    let format = match args.format {
-        Some(FormatArg::Jsonl) => Format::Jsonl,
-        Some(FormatArg::Csv) => Format::Csv {
-            column: args.column.clone(),
-        },
-        Some(FormatArg::Text) => Format::Text,
-        None if args.input == "-" => {
-            let first = reader.fill_buf().context("reading stdin")?.first().copied();
-            if first == Some(b'{') {
-                Format::Jsonl
-            } else {
-                Format::Text
-            }
-        }
-        None => Format::from_path(&args.input, &args.column),
-    };
-    let records = Records::new(reader, &format, &name)?;
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut summary: Vec<(u64, u64)> = vec![(0, 0); tax.skills.len()];
     let (mut texts, mut skipped) = (0u64, 0u64);
     let mut batch: Vec<Record> = Vec::new();
+    let mut sources: Vec<std::sync::Arc<str>> = Vec::new();
     let mut batch_bytes = 0usize;
 
+    let find = |r: &Record, s: &mut Scratch| -> Vec<Mention> {
+        if args.read.keep_boilerplate {
+            ex.find_with(&r.text, s)
+        } else {
+            ex.find_with(&stripper.strip(&r.text).text, s)
+        }
+    };
     // One JSON line per text, built on the worker threads.
-    let json_line = |r: &Record, ms: &[Mention]| -> String {
+    let json_line = |src: &str, r: &Record, ms: &[Mention]| -> String {
         let mentions: Vec<serde_json::Value> = ms
             .iter()
             .map(|m| {
@@ -144,6 +139,12 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
             })
             .collect();
         let mut row = serde_json::json!({"line": r.line, "mentions": mentions});
+        if folder {
+            row["file"] = src.into();
+        }
+        if let Some(t) = &r.title {
+            row["title"] = t.as_str().into();
+        }
         if let Some(id) = &r.id {
             row["id"] = id.as_str().into();
         }
@@ -155,6 +156,7 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
         line
     };
     let flush = |batch: &mut Vec<Record>,
+                 sources: &mut Vec<std::sync::Arc<str>>,
                  out: &mut dyn Write,
                  summary: &mut Vec<(u64, u64)>|
      -> Result<()> {
@@ -162,7 +164,7 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
             let found: Vec<Vec<u32>> = batch
                 .par_iter()
                 .map_init(Scratch::default, |s, r| {
-                    ex.find_with(&r.text, s).iter().map(|m| m.skill).collect()
+                    find(r, s).iter().map(|m| m.skill).collect()
                 })
                 .collect();
             for mut seen in found {
@@ -178,8 +180,9 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
         } else {
             let lines: Vec<String> = batch
                 .par_iter()
-                .map_init(Scratch::default, |s, r| {
-                    json_line(r, &ex.find_with(&r.text, s))
+                .zip(sources.par_iter())
+                .map_init(Scratch::default, |s, (r, src)| {
+                    json_line(src, r, &find(r, s))
                 })
                 .collect();
             for l in lines {
@@ -187,33 +190,40 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
             }
         }
         batch.clear();
+        sources.clear();
         Ok(())
     };
 
     for item in records {
         match item? {
-            Item::Record(r) => {
+            Entry::Posting { source, record } => {
                 texts += 1;
-                batch_bytes += r.text.len();
-                batch.push(r);
+                batch_bytes += record.text.len();
+                pb.inc(record.text.len() as u64);
+                batch.push(record);
+                sources.push(source);
                 if batch_bytes >= BATCH_BYTES {
-                    flush(&mut batch, &mut out, &mut summary)?;
+                    flush(&mut batch, &mut sources, &mut out, &mut summary)?;
                     batch_bytes = 0;
                 }
             }
-            Item::Skip { line, reason } => {
+            Entry::Skip {
+                source,
+                line,
+                reason,
+            } => {
                 if args.strict {
                     pb.finish_and_clear();
-                    bail!("{name}:{line}: {reason}");
+                    bail!("{source}:{line}: {reason}");
                 }
                 skipped += 1;
                 if skipped <= 5 {
-                    pb.suspend(|| eprintln!("mm: skipped {name}:{line}: {reason}"));
+                    pb.suspend(|| eprintln!("mm: skipped {source}:{line}: {reason}"));
                 }
             }
         }
     }
-    flush(&mut batch, &mut out, &mut summary)?;
+    flush(&mut batch, &mut sources, &mut out, &mut summary)?;
     pb.finish_and_clear();
     if skipped > 0 {
         eprintln!("mm: {skipped} row(s) skipped (use --strict to stop at the first)");

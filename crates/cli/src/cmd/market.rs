@@ -5,20 +5,25 @@ use crate::Global;
 use crate::ctx::Ctx;
 use crate::ui::outln;
 use anyhow::{Context, Result, bail};
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 use mm_discover::chart::{share_chart_svg, sparkline};
 use mm_discover::market::{Counts, MarketReport, MonthKey, Options, month_key};
 use mm_discover::mentions::MentionWriter;
+use mm_discover::postings::{Entry, InputKind, ReadOptions, Reader};
 use mm_discover::rank::{Role, resolve_occupation, resolve_role};
+use mm_discover::titles::TitleFilter;
 use mm_store::{MarketSkillRow, NewMarketAnalysis};
 use mm_taxonomy::extract::Extractor;
-use mm_taxonomy::input::{Format, Item, Record, Records};
+use mm_taxonomy::input::{Fields, Record};
 use mm_taxonomy::occupations::OccupationIndex;
 use mm_taxonomy::{SkillIdx, Taxonomy};
 use rustc_hash::FxHashSet;
-use std::io::{BufReader, Write};
+use std::io::Write;
+use std::path::PathBuf;
 
 /// Market analysis of job postings.
+// Parsed once per run: the size of the `Analyse` variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum MarketCmd {
     /// Analyse postings: which skills they ask for, how often, rising or
@@ -57,12 +62,17 @@ pub enum MarketCmd {
 
 #[derive(Debug, Args)]
 pub struct AnalyseArgs {
-    /// Posting files (JSON Lines with `text` and optional `date`, `title`;
-    /// CSV with a header; or plain text, one posting a line). Default: the
-    /// shipped sample of 198 real postings.
+    /// Posting files or folders: JSON Lines, CSV, JSON / JSON-LD
+    /// (schema.org JobPosting), HTML pages, plain text (one posting a
+    /// line), or a folder of files, one posting each. Default: the shipped
+    /// sample of 198 real postings.
     pub postings: Vec<String>,
+    /// Count only postings whose titles name this role (a job title, ESCO
+    /// URI or O*NET-SOC code); the others are counted apart.
+    #[arg(long)]
+    pub role: Option<String>,
     /// Report only the skills of this occupation (title, ESCO URI or
-    /// O*NET-SOC code); shares stay over all postings.
+    /// O*NET-SOC code); shares stay over all postings counted.
     #[arg(long)]
     pub occupation: Option<String>,
     /// Only postings dated in this month or later (YYYY-MM); undated ones are left out.
@@ -74,9 +84,10 @@ pub struct AnalyseArgs {
     /// Minimum postings a pair must share to count as co-occurring.
     #[arg(long, default_value_t = 3)]
     pub min_support: u64,
-    /// CSV column holding the text.
-    #[arg(long, default_value = "text")]
-    pub column: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub honesty: HonestyArgs,
     /// Print CSV (one row per skill) instead of a table.
     #[arg(long, conflicts_with = "json")]
     pub csv: bool,
@@ -93,25 +104,119 @@ pub struct AnalyseArgs {
     pub no_save: bool,
 }
 
+/// How to read posting files (shared by `mm extract`, `mm market analyse`
+/// and `mm discover`).
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// JSON field or CSV column with the posting's text (a dotted name such
+    /// as `job.description` reaches into nested JSON objects).
+    #[arg(
+        long = "text-field",
+        visible_alias = "column",
+        default_value = "text",
+        value_name = "NAME"
+    )]
+    pub text_field: String,
+    /// JSON field or CSV column with the posting's title.
+    #[arg(long, default_value = "title", value_name = "NAME")]
+    pub title_field: String,
+    /// JSON field or CSV column with the posting's date (YYYY-MM-DD, YYYY-MM or RFC 3339).
+    #[arg(long, default_value = "date", value_name = "NAME")]
+    pub date_field: String,
+    /// JSON field or CSV column with the posting's id.
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    pub id_field: String,
+    /// Read files as this format (default: from each file's extension;
+    /// files inside a folder always go by extension).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+    /// Keep boilerplate: extract from benefits, equal-opportunity,
+    /// company and how-to-apply text too (stripped by default).
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+}
+
+impl InputArgs {
+    /// The reader options these flags ask for.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            fields: Fields {
+                text: self.text_field.clone(),
+                title: self.title_field.clone(),
+                date: self.date_field.clone(),
+                id: self.id_field.clone(),
+            },
+            kind: match self.format {
+                None => InputKind::Auto,
+                Some(FormatArg::Jsonl) => InputKind::Jsonl,
+                Some(FormatArg::Csv) => InputKind::Csv,
+                Some(FormatArg::Text) => InputKind::Text,
+                Some(FormatArg::Json) => InputKind::Json,
+                Some(FormatArg::Html) => InputKind::Html,
+            },
+        }
+    }
+}
+
+/// Input formats for `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// JSON Lines: one object a line.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+    /// Plain text: one posting a non-empty line.
+    Text,
+    /// One JSON document: schema.org JobPosting JSON-LD (one object, an
+    /// array, @graph) or an array of rows.
+    Json,
+    /// An HTML page: its JobPosting JSON-LD, else its visible text.
+    Html,
+}
+
+/// What the market figures leave out (on by default; these flags turn it off).
+#[derive(Debug, Clone, Args)]
+pub struct HonestyArgs {
+    /// Count near-duplicate postings (reposts, one employer's template) each time.
+    #[arg(long)]
+    pub keep_duplicates: bool,
+    /// Count postings in every language (the taxonomy's labels are English,
+    /// so non-English postings are counted apart by default).
+    #[arg(long)]
+    pub all_languages: bool,
+}
+
+impl HonestyArgs {
+    /// Apply to counting options.
+    pub fn apply(&self, input: &InputArgs, opts: &mut Options) {
+        opts.keep_duplicates = self.keep_duplicates;
+        opts.all_languages = self.all_languages;
+        opts.keep_boilerplate = input.keep_boilerplate;
+    }
+}
+
 /// Read posting files (or the shipped sample) into counts, with a progress
-/// bar over bytes and skipped rows reported on stderr.
+/// bar and skipped rows reported on stderr with file and line.
 pub fn count_files(
     ex: &Extractor,
     files: &[String],
-    column: &str,
+    input: &InputArgs,
     opts: &Options,
 ) -> Result<(Counts, u64)> {
-    count_files_with(ex, files, column, opts, None)
+    count_files_with(ex, files, input, opts, None)
 }
 
 /// Every counted posting with its source name, month and distinct skills.
 pub type Sink<'a> = &'a mut dyn FnMut(&str, &Record, Option<MonthKey>, &[SkillIdx]);
 
+/// Skipped rows shown one by one before only the count is given.
+const SHOW_SKIPS: u64 = 5;
+
 /// [`count_files`], also handing every counted posting to `sink`.
 pub fn count_files_with(
     ex: &Extractor,
     files: &[String],
-    column: &str,
+    input: &InputArgs,
     opts: &Options,
     mut sink: Option<Sink<'_>>,
 ) -> Result<(Counts, u64)> {
@@ -124,68 +229,89 @@ pub fn count_files_with(
         };
         return Ok((counts, 0));
     }
-    let mut total = Counts::default();
-    let mut skipped = 0u64;
-    let total_bytes: u64 = files
-        .iter()
-        .filter_map(|f| std::fs::metadata(f).ok().map(|m| m.len()))
-        .sum();
+    let paths: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
+    for (f, p) in files.iter().zip(&paths) {
+        if std::fs::metadata(p).is_err() {
+            bail!("cannot open {f}: no such file or folder");
+        }
+    }
+    let reader = Reader::open_all(&paths, &input.read_options())?;
+    let total_bytes: u64 = paths.iter().map(|p| dir_bytes(p)).sum();
     let pb = indicatif::ProgressBar::new(total_bytes);
     pb.set_style(
         indicatif::ProgressStyle::with_template(
-            "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            "{bar:40} {bytes}/{total_bytes} of text {bytes_per_sec} eta {eta}",
         )
         .expect("static template"),
     );
     if total_bytes < (8 << 20) {
         pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    for f in files {
-        let file = std::fs::File::open(f).with_context(|| format!("cannot open {f}"))?;
-        if file.metadata().is_ok_and(|m| m.is_dir()) {
-            bail!("{f} is a folder, not a file of postings");
-        }
-        let reader = BufReader::with_capacity(1 << 16, pb.wrap_read(file));
-        let format = Format::from_path(f, column);
-        let records = Records::new(reader, &format, f)?;
-        let mut err = None;
-        let mut file_skipped = 0u64;
-        let iter = records.filter_map(|it| match it {
-            Ok(Item::Record(r)) => Some(r),
-            Ok(Item::Skip { line, reason }) => {
-                file_skipped += 1;
-                if file_skipped <= 3 {
-                    pb.suspend(|| eprintln!("mm: skipped {f}:{line}: {reason}"));
-                }
-                None
+    let mut skipped = 0u64;
+    let mut err: Option<anyhow::Error> = None;
+    let items = reader.map_while(|e| match e {
+        Ok(Entry::Posting { source, record }) => Some(Some((source, record))),
+        Ok(Entry::Skip {
+            source,
+            line,
+            reason,
+        }) => {
+            skipped += 1;
+            if skipped <= SHOW_SKIPS {
+                pb.suspend(|| eprintln!("mm: skipped {source}:{line}: {reason}"));
             }
-            Err(e) => {
-                err.get_or_insert(e);
-                None
-            }
-        });
-        let c = match sink.as_mut() {
-            Some(sink) => mm_discover::market::count_stream_with(
-                ex,
-                iter,
-                opts,
-                4 << 20,
-                |_| {},
-                &mut |r, m, s| sink(f, r, m, s),
-            ),
-            None => mm_discover::market::count_stream(ex, iter, opts, 4 << 20, |_| {}),
-        };
-        if let Some(e) = err {
-            return Err(e).with_context(|| format!("reading {f}"));
+            Some(None)
         }
-        skipped += file_skipped;
-        total.merge(c);
-    }
+        Err(e) => {
+            err = Some(e.into());
+            None
+        }
+    });
+    let mut counts = Counts::default();
+    let mut noop = |_: &str, _: &Record, _: Option<MonthKey>, _: &[SkillIdx]| {};
+    let sink: Sink<'_> = match sink {
+        Some(s) => s,
+        None => &mut noop,
+    };
+    mm_discover::market::count_sourced(
+        &mut counts,
+        ex,
+        items.flatten(),
+        opts,
+        4 << 20,
+        |b| pb.inc(b),
+        sink,
+    );
     pb.finish_and_clear();
-    if skipped > 0 {
-        eprintln!("mm: {skipped} row(s) skipped");
+    if let Some(e) = err {
+        return Err(e.context("reading postings"));
     }
-    Ok((total, skipped))
+    if skipped > 0 {
+        eprintln!(
+            "mm: {skipped} unusable row(s) skipped{}",
+            if skipped > SHOW_SKIPS {
+                format!(" (the first {SHOW_SKIPS} are shown above)")
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok((counts, skipped))
+}
+
+/// Size of a file, or of every file under a folder (for the progress bar).
+fn dir_bytes(p: &std::path::Path) -> u64 {
+    match std::fs::metadata(p) {
+        Ok(m) if m.is_dir() => std::fs::read_dir(p)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| dir_bytes(&e.path()))
+                    .sum()
+            })
+            .unwrap_or(0),
+        Ok(m) => m.len(),
+        Err(_) => 0,
+    }
 }
 
 /// Resolve `--occupation` (title, ESCO URI or O*NET code).
@@ -273,18 +399,29 @@ fn analyse(a: AnalyseArgs, g: &Global) -> Result<()> {
     let ex = Extractor::new(&tax);
     let mut opts = Options {
         since: a.since.as_deref().map(parse_since).transpose()?,
-        only: None,
+        ..Options::default()
     };
+    a.honesty.apply(&a.input, &mut opts);
     let mut scope = String::new();
-    if let Some(occ) = &a.occupation {
+    if a.occupation.is_some() || a.role.is_some() {
         let idx = OccupationIndex::new(&tax);
-        let role = resolve(&tax, &idx, occ)?;
-        let only = role_skills(&tax, &role);
-        scope = format!(" (skills of {})", role.title());
-        opts.only = Some(only);
+        if let Some(r) = &a.role {
+            if r.trim().is_empty() {
+                bail!("--role is empty: give a job title such as \"data analyst\"");
+            }
+            let role = resolve(&tax, &idx, r)?;
+            scope.push_str(&format!(" (titles of {})", role.title()));
+            opts.titles = Some(TitleFilter::for_role(&tax, &role));
+        }
+        if let Some(occ) = &a.occupation {
+            let role = resolve(&tax, &idx, occ)?;
+            let only = role_skills(&tax, &role);
+            scope.push_str(&format!(" (skills of {})", role.title()));
+            opts.only = Some(only);
+        }
     }
     let (counts, skipped) = match &a.parquet {
-        None => count_files(&ex, &a.postings, &a.column, &opts)?,
+        None => count_files(&ex, &a.postings, &a.input, &opts)?,
         Some(path) => {
             let file = crate::outfile::create(std::path::Path::new(path))?;
             let mut w = MentionWriter::new(&tax, std::io::BufWriter::new(file))?;
@@ -292,7 +429,7 @@ fn analyse(a: AnalyseArgs, g: &Global) -> Result<()> {
             let got = count_files_with(
                 &ex,
                 &a.postings,
-                &a.column,
+                &a.input,
                 &opts,
                 Some(&mut |src, r, m, s| {
                     if err.is_none()
@@ -322,20 +459,22 @@ fn analyse(a: AnalyseArgs, g: &Global) -> Result<()> {
     } else {
         a.postings.join(", ")
     };
-    if counts.postings == 0 {
-        let why = if counts.excluded > 0 {
-            format!(
-                "; {} left out by --since (older or undated)",
-                counts.excluded
-            )
-        } else if skipped > 0 {
-            format!("; {skipped} unusable row(s) skipped")
-        } else {
-            String::new()
-        };
-        bail!("no postings to analyse in {name}{why}");
-    }
     let report = counts.report(&tax, &opts, a.min_support);
+    if counts.postings == 0 {
+        let mut why = report.exclusions();
+        if skipped > 0 {
+            if !why.is_empty() {
+                why.push_str(", ");
+            }
+            why.push_str(&format!("{skipped} unusable row(s) skipped"));
+        }
+        let why = if why.is_empty() {
+            String::new()
+        } else {
+            format!("; left out: {why}")
+        };
+        bail!("no postings to analyse in {name}{scope}{why}");
+    }
     if report.skills.is_empty() {
         bail!(
             "none of the {} postings in {name} mentions a skill{}",
@@ -435,6 +574,8 @@ fn print_report(
             "trend_p",
             "trend",
             "cooccurs",
+            "trend_q",
+            "few_postings",
         ])?;
         for s in &report.skills[..n] {
             let co: Vec<String> = s
@@ -463,6 +604,12 @@ fn print_report(
                     .map(|t| t.direction().to_string())
                     .unwrap_or_default(),
                 co.join("; "),
+                s.trend
+                    .as_ref()
+                    .and_then(|t| t.q_value)
+                    .map(|q| format!("{q:.6}"))
+                    .unwrap_or_default(),
+                s.few.to_string(),
             ])?;
         }
         w.flush()?;
@@ -479,15 +626,31 @@ fn print_report(
             String::new()
         }
     )?;
+    let left_out = report.exclusions();
+    if !left_out.is_empty() {
+        writeln!(out, "Left out: {left_out}.")?;
+    }
+    if report.boilerplate_share > 0.0 {
+        writeln!(
+            out,
+            "Boilerplate: {:.0}% of the text (benefits, equal-opportunity, company, how to apply) was not read for skills (--keep-boilerplate to read it).",
+            100.0 * report.boilerplate_share
+        )?;
+    }
     match &report.trend_skipped {
         Some(why) => writeln!(out, "Trend: skipped: {why}.")?,
         None => writeln!(
             out,
-            "Trend: monthly share over {} … {} ({} months); slope in points a month, flat unless p < 0.05.",
+            "Trend: monthly share over {} … {} ({} months); slope in points a month, flat unless q < 0.05 (Benjamini–Hochberg over {} tests; {} significant).",
             report.months.first().map_or("", |m| m.month.as_str()),
             report.months.last().map_or("", |m| m.month.as_str()),
-            report.months.len()
+            report.months.len(),
+            report.trend_tests,
+            report.significant_trends,
         )?,
+    }
+    for w in &report.warnings {
+        writeln!(out, "Warning: {w}.")?;
     }
     let mut t = crate::ui::table([
         "skill",
@@ -500,11 +663,11 @@ fn print_report(
     for s in &report.skills[..n] {
         let trend = match &s.trend {
             Some(tr) => format!(
-                "{} {} {:+.1} p={:.2}",
+                "{} {} {:+.1} q={:.2}",
                 sparkline(&tr.monthly_share),
                 tr.direction(),
                 100.0 * tr.slope_per_month,
-                tr.p_value
+                tr.q_value.unwrap_or(tr.p_value)
             ),
             None => "–".into(),
         };
@@ -517,13 +680,20 @@ fn print_report(
         t.add_row(vec![
             s.label.clone(),
             s.postings.to_string(),
-            format!("{:.1}%", 100.0 * s.share),
+            format!("{:.1}%{}", 100.0 * s.share, if s.few { "*" } else { "" }),
             format!("{:.1}–{:.1}%", 100.0 * s.ci_low, 100.0 * s.ci_high),
             trend,
             co.join(", "),
         ]);
     }
     writeln!(out, "{t}")?;
+    if report.skills[..n].iter().any(|s| s.few) {
+        writeln!(
+            out,
+            "* rests on fewer than {} postings: a rough figure.",
+            mm_discover::market::MIN_POSTINGS
+        )?;
+    }
     if n < report.skills.len() {
         writeln!(
             out,

@@ -73,7 +73,14 @@ pub fn run(a: NextArgs, g: &Global) -> Result<()> {
     };
     let idx = OccupationIndex::new(&tax);
     let role = super::discover::pick_role(&ctx, &tax, &idx, a.role.as_deref(), None)?;
-    let market = super::discover::pick_market(&ctx, &tax, &[], None, false)?;
+    // With a role, only its postings speak (as in `mm discover`); without
+    // one, co-occurrence over all postings still finds neighbours.
+    let market = match &role {
+        Some(r) => {
+            super::discover::pick_market(&ctx, &tax, r, &super::discover::MarketSource::default())?
+        }
+        None => super::discover::pick_market_any(&ctx, &tax)?,
+    };
     let (held, _) = super::discover::held_skills(&ctx, &tax)?;
     let ranker = Ranker::new(&tax);
     let out = mm_discover::next::suggest(

@@ -1,0 +1,764 @@
+//! Boilerplate stripping: split a posting into sections and blank out the
+//! ones that say nothing about the job (benefits, equal-opportunity
+//! statements, company blurbs, how to apply, job-board metadata), so that
+//! "pension *plan*", "regardless of *pregnancy*" or "*access* to gyms" are not
+//! counted as skills the job asks for.
+//!
+//! The classifier is a rule set, not a trained model, because every rule is
+//! readable and testable and the shipped corpus is too small to train on
+//! without overfitting it (see `docs/market.md`):
+//!
+//! 1. **Headings**: a short line (at most 8 words, no sentence-final full
+//!    stop) whose words match a heading cue (`What we offer`, `Benefits`,
+//!    `About us`, `How to apply`, `Requirements` …) opens a section of that
+//!    kind; the section runs to the next heading. An upper-case heading at the
+//!    start of a line (`RESPONSIBILITIES Develop …`) counts too.
+//! 2. **Cue phrases**: inside any section, a line carrying a strong cue of
+//!    one kind (`equal opportunity employer`, `sexual orientation`, `pension`,
+//!    `send your CV`) is boilerplate by itself, wherever it stands.
+//!
+//! Dropped bytes are replaced by spaces (newlines kept), so byte offsets of
+//! mentions found in the stripped text are offsets in the original text.
+//!
+//! ```
+//! use mm_discover::sections::{Stripper, Kind};
+//! let s = Stripper::new();
+//! let text = "Requirements\nYou know SQL.\nWhat we offer\nA pension plan and gym access.\n";
+//! let out = s.strip(text);
+//! assert!(out.text.contains("SQL") && !out.text.contains("pension"));
+//! assert_eq!(out.dropped[0].kind, Kind::Benefits);
+//! assert_eq!(out.text.len(), text.len());
+//! ```
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Serialize;
+use std::borrow::Cow;
+
+/// What a section or line is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The job itself: tasks, requirements, skills, technologies. Kept.
+    Job,
+    /// Pay, perks, pension, leave, insurance.
+    Benefits,
+    /// Equal-opportunity and diversity statements.
+    Equality,
+    /// What the company is, does and believes.
+    Company,
+    /// How, where and by when to apply; contacts.
+    Apply,
+    /// Job-board metadata (job type, company size, likes).
+    Meta,
+}
+
+impl Kind {
+    /// Whether text of this kind is dropped before extraction.
+    pub fn is_boilerplate(self) -> bool {
+        self != Kind::Job
+    }
+
+    /// Lower-case name, as in `--json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Job => "job",
+            Kind::Benefits => "benefits",
+            Kind::Equality => "equality",
+            Kind::Company => "company",
+            Kind::Apply => "apply",
+            Kind::Meta => "meta",
+        }
+    }
+}
+
+/// Heading cues: a short line containing one of these (lower case, as whole
+/// words) is a heading of that kind. Longer cues win over shorter ones
+/// (`about the role` is a job heading, `about` alone a company one).
+pub const HEADINGS: &[(&str, Kind)] = &[
+    // The job: these end a boilerplate section.
+    ("job description", Kind::Job),
+    ("description", Kind::Job),
+    ("about the role", Kind::Job),
+    ("about the job", Kind::Job),
+    ("about the position", Kind::Job),
+    ("about you", Kind::Job),
+    ("the role", Kind::Job),
+    ("the position", Kind::Job),
+    ("your role", Kind::Job),
+    ("your job", Kind::Job),
+    ("your mission", Kind::Job),
+    ("your profile", Kind::Job),
+    ("your tasks", Kind::Job),
+    ("your team", Kind::Job),
+    ("the team", Kind::Job),
+    ("responsibilities", Kind::Job),
+    ("key responsibilities", Kind::Job),
+    ("requirements", Kind::Job),
+    ("qualifications", Kind::Job),
+    ("skills", Kind::Job),
+    ("experience", Kind::Job),
+    ("tasks", Kind::Job),
+    ("duties", Kind::Job),
+    ("what you will do", Kind::Job),
+    ("what you'll do", Kind::Job),
+    ("what you'll be doing", Kind::Job),
+    ("what you need", Kind::Job),
+    ("what we need", Kind::Job),
+    ("what we expect", Kind::Job),
+    ("what we're looking for", Kind::Job),
+    ("who we are looking for", Kind::Job),
+    ("who are we looking for", Kind::Job),
+    ("looking for", Kind::Job),
+    ("you have", Kind::Job),
+    ("you bring", Kind::Job),
+    ("nice to have", Kind::Job),
+    ("bonus points", Kind::Job),
+    ("technologies", Kind::Job),
+    ("tech stack", Kind::Job),
+    ("our stack", Kind::Job),
+    ("must have", Kind::Job),
+    ("we expect", Kind::Job),
+    // Benefits.
+    ("what we offer", Kind::Benefits),
+    ("what we can offer", Kind::Benefits),
+    ("what we'll offer", Kind::Benefits),
+    ("we offer", Kind::Benefits),
+    ("our offer", Kind::Benefits),
+    ("job benefits", Kind::Benefits),
+    ("benefits", Kind::Benefits),
+    ("perks", Kind::Benefits),
+    ("compensation", Kind::Benefits),
+    ("salary", Kind::Benefits),
+    ("why join us", Kind::Benefits),
+    ("why work", Kind::Benefits),
+    ("what's in it for you", Kind::Benefits),
+    ("in return", Kind::Benefits),
+    ("appointment terms", Kind::Benefits),
+    // Equality.
+    ("equal opportunity", Kind::Equality),
+    ("equal opportunities", Kind::Equality),
+    ("diversity", Kind::Equality),
+    ("inclusion", Kind::Equality),
+    ("eeo", Kind::Equality),
+    // Company.
+    ("company description", Kind::Company),
+    ("about us", Kind::Company),
+    ("about the company", Kind::Company),
+    ("about", Kind::Company),
+    ("who we are", Kind::Company),
+    ("who are we", Kind::Company),
+    ("our company", Kind::Company),
+    ("the company", Kind::Company),
+    ("our story", Kind::Company),
+    ("our mission", Kind::Company),
+    ("our culture", Kind::Company),
+    ("culture", Kind::Company),
+    ("our values", Kind::Company),
+    ("company type", Kind::Company),
+    ("company size", Kind::Company),
+    ("industry", Kind::Company),
+    // How to apply.
+    ("how to apply", Kind::Apply),
+    ("application", Kind::Apply),
+    ("application procedure", Kind::Apply),
+    ("application process", Kind::Apply),
+    ("hiring process", Kind::Apply),
+    ("recruitment process", Kind::Apply),
+    ("interview process", Kind::Apply),
+    ("next steps", Kind::Apply),
+    ("interested", Kind::Apply),
+    ("contact", Kind::Apply),
+    ("further information", Kind::Apply),
+    ("more information", Kind::Apply),
+    ("deadline", Kind::Apply),
+    ("apply", Kind::Apply),
+    ("approval and enrolment", Kind::Apply),
+    // Job-board metadata.
+    ("job type", Kind::Meta),
+    ("experience level", Kind::Meta),
+    ("role:", Kind::Meta),
+    ("location:", Kind::Meta),
+    ("location options", Kind::Meta),
+    ("date posted", Kind::Meta),
+    ("likes", Kind::Meta),
+    ("start date", Kind::Meta),
+];
+
+/// Cue phrases that make one line boilerplate wherever it stands. Each is
+/// specific enough that a requirement line would not carry it.
+pub const LINE_CUES: &[(&str, Kind)] = &[
+    ("equal opportunity", Kind::Equality),
+    ("equal opportunities", Kind::Equality),
+    ("equal employment", Kind::Equality),
+    ("affirmative action", Kind::Equality),
+    ("without regard to", Kind::Equality),
+    ("regardless of", Kind::Equality),
+    ("sexual orientation", Kind::Equality),
+    ("gender identity", Kind::Equality),
+    ("marital status", Kind::Equality),
+    ("veteran status", Kind::Equality),
+    ("national origin", Kind::Equality),
+    ("religion", Kind::Equality),
+    ("protected characteristic", Kind::Equality),
+    ("protected veteran", Kind::Equality),
+    ("we celebrate diversity", Kind::Equality),
+    ("diverse and inclusive", Kind::Equality),
+    ("inclusive workplace", Kind::Equality),
+    ("encourage applications from", Kind::Equality),
+    ("reasonable accommodation", Kind::Equality),
+    ("pension", Kind::Benefits),
+    ("retirement savings", Kind::Benefits),
+    ("health insurance", Kind::Benefits),
+    ("healthcare and insurance", Kind::Benefits),
+    ("dental", Kind::Benefits),
+    ("paid time off", Kind::Benefits),
+    ("days of holiday", Kind::Benefits),
+    ("days of vacation", Kind::Benefits),
+    ("vacation days", Kind::Benefits),
+    ("holiday allowance", Kind::Benefits),
+    ("annual leave", Kind::Benefits),
+    ("parental leave", Kind::Benefits),
+    ("paternity leave", Kind::Benefits),
+    ("maternity", Kind::Benefits),
+    ("stock purchase", Kind::Benefits),
+    ("stock options", Kind::Benefits),
+    ("competitive salary", Kind::Benefits),
+    ("salary and bonus", Kind::Benefits),
+    ("gym membership", Kind::Benefits),
+    ("wellness program", Kind::Benefits),
+    ("tuition assistance", Kind::Benefits),
+    ("tuition reimbursement", Kind::Benefits),
+    ("free lunch", Kind::Benefits),
+    ("subsidised lunch", Kind::Benefits),
+    ("fruits & drinks", Kind::Benefits),
+    ("bike loan", Kind::Benefits),
+    ("cyclescheme", Kind::Benefits),
+    ("charitable contribution", Kind::Benefits),
+    ("employee resource group", Kind::Benefits),
+    ("paid relocation", Kind::Benefits),
+    ("visa sponsor", Kind::Benefits),
+    ("arts and entertainment", Kind::Benefits),
+    ("send your cv", Kind::Apply),
+    ("send us your", Kind::Apply),
+    ("apply now", Kind::Apply),
+    ("please apply", Kind::Apply),
+    ("submit your application", Kind::Apply),
+    ("send your application", Kind::Apply),
+    ("forward to your application", Kind::Apply),
+    ("forward to receiving your application", Kind::Apply),
+    ("application deadline", Kind::Apply),
+    ("recruitment agencies", Kind::Apply),
+    ("read more at", Kind::Apply),
+    ("see more at", Kind::Apply),
+    ("learn more at", Kind::Apply),
+    ("more information is available", Kind::Apply),
+];
+
+/// Job-board fields written inline (case as exported), with the kind of
+/// their value; `None` only ends the previous field (`Technologies` and the
+/// job description are kept).
+pub const INLINE_FIELDS: &[(&str, Option<Kind>)] = &[
+    ("Industry:", Some(Kind::Company)),
+    ("Company size:", Some(Kind::Company)),
+    ("Company type:", Some(Kind::Company)),
+    ("Company description:", Some(Kind::Company)),
+    ("Job type:", Some(Kind::Meta)),
+    ("Experience level:", Some(Kind::Meta)),
+    ("Role:", Some(Kind::Meta)),
+    ("Location options:", Some(Kind::Meta)),
+    ("Date posted:", Some(Kind::Meta)),
+    ("Likes:", Some(Kind::Meta)),
+    ("Compensation:", Some(Kind::Benefits)),
+    ("Job benefits:", Some(Kind::Benefits)),
+    ("Technologies", None),
+    ("Job description", None),
+];
+
+/// An inline field found in a line: kind, byte span, field name.
+type FieldSpan = (Kind, usize, usize, &'static str);
+/// The kind and name of an inline field that holds a value.
+type FieldKind = (Kind, &'static str);
+
+/// Sentences of a line: byte ranges ending after `.`, `!` or `?` followed
+/// by a space.
+fn units(line: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let b = line.as_bytes();
+    for (i, c) in b.iter().enumerate() {
+        if matches!(c, b'.' | b'!' | b'?') && b.get(i + 1) == Some(&b' ') {
+            out.push((start, i + 1));
+            start = i + 1;
+        }
+    }
+    if start < line.len() {
+        out.push((start, line.len()));
+    }
+    out
+}
+
+/// A dropped part of a posting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dropped {
+    pub kind: Kind,
+    /// Byte span in the original text.
+    pub start: usize,
+    pub end: usize,
+    /// Why: the heading or cue that decided it.
+    pub because: String,
+}
+
+/// A posting with its boilerplate blanked out.
+#[derive(Debug, Clone)]
+pub struct Stripped<'a> {
+    /// Same length as the input; dropped bytes are spaces (newlines kept).
+    pub text: Cow<'a, str>,
+    /// What was dropped, in text order (adjacent lines of one kind merged).
+    pub dropped: Vec<Dropped>,
+}
+
+impl Stripped<'_> {
+    /// Bytes dropped.
+    pub fn dropped_bytes(&self) -> usize {
+        self.dropped.iter().map(|d| d.end - d.start).sum()
+    }
+}
+
+/// The compiled classifier. Immutable and `Sync`: build once, share.
+#[derive(Debug, Clone)]
+pub struct Stripper {
+    headings: AhoCorasick,
+    cues: AhoCorasick,
+    fields: AhoCorasick,
+}
+
+impl Default for Stripper {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Words a heading may carry besides its cue (`Our benefits:`, `About
+/// <ORGANIZATION>`, `What we offer you`), and nothing else.
+const HEADING_FILLER: &[&str] = &[
+    "our",
+    "the",
+    "your",
+    "you",
+    "and",
+    "&",
+    "we",
+    "us",
+    "at",
+    "of",
+    "for",
+    "a",
+    "an",
+    "to",
+    "what",
+    "who",
+    "is",
+    "are",
+    "this",
+    "in",
+    "general",
+    "key",
+    "main",
+    "basic",
+    "required",
+    "preferred",
+    "additional",
+    "job",
+    "work",
+    "working",
+    "with",
+    "-",
+    "–",
+    "|",
+    "*",
+    ":",
+    "<organization>",
+    "?",
+    "!",
+    "can",
+    "will",
+    "'ll",
+    "need",
+    "from",
+    "be",
+    "doing",
+    "offer",
+    "statement",
+    "policy",
+];
+
+impl Stripper {
+    pub fn new() -> Stripper {
+        let build = |pats: Vec<&str>| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(pats)
+                .expect("static patterns compile")
+        };
+        Stripper {
+            headings: build(HEADINGS.iter().map(|h| h.0).collect()),
+            cues: build(LINE_CUES.iter().map(|h| h.0).collect()),
+            fields: AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(INLINE_FIELDS.iter().map(|f| f.0))
+                .expect("static patterns compile"),
+        }
+    }
+
+    /// Classify one line as a heading: `Some((kind, heading_len))` when the
+    /// line (or its upper-case start) is a heading. `heading_len` is the byte
+    /// length of the heading part.
+    pub fn heading(&self, line: &str) -> Option<(Kind, usize)> {
+        let t = line.trim();
+        if t.is_empty() {
+            return None;
+        }
+        let words = t.split_whitespace().count();
+        let ends_sentence = t.ends_with('.') && !t.ends_with("..");
+        if words <= 8
+            && !ends_sentence
+            && let Some(k) = self.whole_heading(t)
+        {
+            return Some((k, line.len()));
+        }
+        // An upper-case heading run at the start of a longer line:
+        // `RESPONSIBILITIES Develop and implement …`.
+        let mut end = 0;
+        let mut n = 0;
+        for w in t.split_whitespace() {
+            let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+            if letters == 0 || w.chars().any(|c| c.is_lowercase()) {
+                break;
+            }
+            n += 1;
+            end = w.as_ptr() as usize - t.as_ptr() as usize + w.len();
+            if n >= 5 {
+                break;
+            }
+        }
+        if n >= 1 && end < t.len() {
+            let head = &t[..end];
+            if head.chars().filter(|c| c.is_alphabetic()).count() >= 4
+                && let Some(k) = self.whole_heading(head)
+            {
+                let lead = line.len() - line.trim_start().len();
+                return Some((k, lead + end));
+            }
+        }
+        None
+    }
+
+    /// `t` is a heading if a cue covers it and the rest is filler words.
+    fn whole_heading(&self, t: &str) -> Option<Kind> {
+        let lower = t.to_lowercase();
+        let mut best: Option<(usize, Kind)> = None;
+        let mut rest = String::with_capacity(lower.len());
+        let mut last = 0;
+        for m in self.headings.find_iter(&lower) {
+            // Whole words only.
+            let before = lower[..m.start()].chars().next_back();
+            let after = lower[m.end()..].chars().next();
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            rest.push_str(&lower[last..m.start()]);
+            rest.push(' ');
+            last = m.end();
+            let len = m.end() - m.start();
+            if best.is_none_or(|b| len > b.0) {
+                best = Some((len, HEADINGS[m.pattern().as_usize()].1));
+            }
+        }
+        rest.push_str(&lower[last..]);
+        let (_, kind) = best?;
+        let filler = rest
+            .split(|c: char| c.is_whitespace() || matches!(c, ':' | '?' | '!' | ',' | '(' | ')'))
+            .filter(|w| !w.is_empty())
+            .all(|w| HEADING_FILLER.contains(&w) || w.starts_with('<'));
+        filler.then_some(kind)
+    }
+
+    /// The strongest line cue of `line`, if any.
+    pub fn line_cue(&self, line: &str) -> Option<(Kind, &'static str)> {
+        self.cues.find_iter(line).find_map(|m| {
+            let before = line[..m.start()].chars().next_back();
+            let (pat, kind) = LINE_CUES[m.pattern().as_usize()];
+            let last_alnum = pat.chars().next_back().is_some_and(char::is_alphanumeric);
+            let after = line[m.end()..].chars().next();
+            let whole = !before.is_some_and(char::is_alphanumeric)
+                && (!last_alnum || !after.is_some_and(char::is_alphanumeric));
+            whole.then_some((kind, pat))
+        })
+    }
+
+    /// Inline job-board fields in `line` (`Industry: Banking Finance Company
+    /// size: 1k–5k`), each running to the next field or to the line's end.
+    fn inline_fields(&self, line: &str, out: &mut Vec<FieldSpan>) {
+        let hits: Vec<(usize, usize, Option<FieldKind>)> = self
+            .fields
+            .find_iter(line)
+            .map(|m| {
+                (
+                    m.start(),
+                    m.end(),
+                    INLINE_FIELDS[m.pattern().as_usize()]
+                        .1
+                        .map(|k| (k, INLINE_FIELDS[m.pattern().as_usize()].0)),
+                )
+            })
+            .collect();
+        for (i, &(start, _, kind)) in hits.iter().enumerate() {
+            let Some((kind, name)) = kind else { continue };
+            let end = hits.get(i + 1).map_or(line.len(), |h| h.0);
+            out.push((kind, start, end, name));
+        }
+    }
+
+    /// Blank out the boilerplate of `text`.
+    pub fn strip<'a>(&self, text: &'a str) -> Stripped<'a> {
+        let mut spans: Vec<Dropped> = Vec::new();
+        let mut section = Kind::Job;
+        let mut because = String::new();
+        let mut push = |kind: Kind, start: usize, end: usize, why: &str| {
+            if end > start {
+                spans.push(Dropped {
+                    kind,
+                    start,
+                    end,
+                    because: why.to_string(),
+                });
+            }
+        };
+        let mut found = Vec::new();
+        let mut pos = 0;
+        for raw in text.split_inclusive('\n') {
+            let start = pos;
+            pos += raw.len();
+            let line = raw.trim_end_matches(['\n', '\r']);
+            let end = start + line.len();
+            if line.trim().is_empty() {
+                continue;
+            }
+            let mut body = 0;
+            if let Some((k, hl)) = self.heading(line) {
+                section = k;
+                because = line[..hl].trim().to_string();
+                if k.is_boilerplate() {
+                    push(k, start, end, &because);
+                    continue;
+                }
+                // A job heading is kept; the rest of its line is read on.
+                body = hl;
+            } else if section.is_boilerplate() {
+                push(section, start, end, &because);
+                continue;
+            }
+            found.clear();
+            self.inline_fields(&line[body..], &mut found);
+            for &(k, a, b, why) in &found {
+                push(k, start + body + a, start + body + b, why);
+            }
+            for (a, b) in units(&line[body..]) {
+                let unit = &line[body + a..body + b];
+                if let Some((k, cue)) = self.line_cue(unit) {
+                    let words = unit.split_whitespace().count();
+                    let limit = match k {
+                        Kind::Equality | Kind::Apply => 80,
+                        _ => 30,
+                    };
+                    if words <= limit {
+                        push(k, start + body + a, start + body + b, cue);
+                    }
+                }
+            }
+        }
+        // In text order, overlapping or whitespace-separated spans of one
+        // kind merged.
+        spans.sort_by_key(|d| (d.start, std::cmp::Reverse(d.end)));
+        let mut dropped: Vec<Dropped> = Vec::new();
+        for mut d in spans {
+            if let Some(last) = dropped.last_mut() {
+                if d.end <= last.end {
+                    continue;
+                }
+                let touching = d.start < last.end || text[last.end..d.start].trim().is_empty();
+                if d.kind == last.kind && touching {
+                    last.end = d.end;
+                    continue;
+                }
+                d.start = d.start.max(last.end);
+            }
+            dropped.push(d);
+        }
+        if dropped.is_empty() {
+            return Stripped {
+                text: Cow::Borrowed(text),
+                dropped,
+            };
+        }
+        let mut bytes = text.as_bytes().to_vec();
+        for d in &dropped {
+            for b in &mut bytes[d.start..d.end] {
+                if *b != b'\n' {
+                    *b = b' ';
+                }
+            }
+        }
+        // Only whole UTF-8 sequences inside [start, end) were replaced, and
+        // ASCII spaces are valid UTF-8, so this cannot fail; the lossy call
+        // keeps it panic-free anyway.
+        let text = match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        Stripped {
+            text: Cow::Owned(text),
+            dropped,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_by_table() {
+        let s = Stripper::new();
+        let table: &[(&str, Option<Kind>)] = &[
+            ("What we offer", Some(Kind::Benefits)),
+            ("What we offer:", Some(Kind::Benefits)),
+            ("Our benefits", Some(Kind::Benefits)),
+            ("Job benefits:", Some(Kind::Benefits)),
+            ("Compensation:", Some(Kind::Benefits)),
+            ("About <ORGANIZATION>", Some(Kind::Company)),
+            ("ABOUT US", Some(Kind::Company)),
+            ("Company description:", Some(Kind::Company)),
+            ("About the role", Some(Kind::Job)),
+            ("Requirements", Some(Kind::Job)),
+            ("Skills & Requirements", Some(Kind::Job)),
+            ("Who we are looking for", Some(Kind::Job)),
+            ("Technologies", Some(Kind::Job)),
+            ("How to apply", Some(Kind::Apply)),
+            ("Interested?", Some(Kind::Apply)),
+            ("Equal opportunity statement", Some(Kind::Equality)),
+            ("Diversity & Inclusion", Some(Kind::Equality)),
+            ("Job type:", Some(Kind::Meta)),
+            // Not headings: sentences, or cue words with other content.
+            ("We offer a competitive salary.", None),
+            ("You have strong SQL skills.", None),
+            ("Experience with Docker and Kubernetes", None),
+            ("Role-based access control", None),
+            ("Salary negotiation with suppliers", None),
+            ("", None),
+        ];
+        for (line, want) in table {
+            assert_eq!(s.heading(line).map(|h| h.0), *want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn inline_upper_case_heading() {
+        let s = Stripper::new();
+        let line = "RESPONSIBILITIES Develop and implement a growth strategy.";
+        let (k, len) = s.heading(line).unwrap();
+        assert_eq!((k, &line[..len]), (Kind::Job, "RESPONSIBILITIES"));
+        let line = "ABOUT US We make wine apps.";
+        assert_eq!(s.heading(line).unwrap().0, Kind::Company);
+        // Upper-case acronyms opening a requirement are not headings.
+        assert_eq!(s.heading("SQL and AWS experience required."), None);
+    }
+
+    #[test]
+    fn line_cues_by_table() {
+        let s = Stripper::new();
+        let table: &[(&str, Option<Kind>)] = &[
+            (
+                "We are an equal opportunity employer and value diversity.",
+                Some(Kind::Equality),
+            ),
+            (
+                "All qualified applicants will receive consideration without regard to race, sexual orientation or pregnancy.",
+                Some(Kind::Equality),
+            ),
+            ("Company pension plan", Some(Kind::Benefits)),
+            ("30 days of holiday", Some(Kind::Benefits)),
+            ("Please send your CV to <CONTACT>", Some(Kind::Apply)),
+            // Requirements are not cued.
+            ("Experience with project planning and budgets.", None),
+            ("You bring positive energy and SQL skills.", None),
+            ("Ability to apply statistical methods.", None),
+            ("Care for women during pregnancy and birth.", None),
+        ];
+        for (line, want) in table {
+            assert_eq!(s.line_cue(line).map(|c| c.0), *want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn sections_run_to_the_next_heading_and_offsets_survive() {
+        let s = Stripper::new();
+        let text = "Senior Analyst\nRequirements\nSQL and Python.\nWhat we offer\nPension plan.\nFlexible hours and positive energy.\nAbout you\nYou plan projects.\nWe are an equal opportunity employer.\n";
+        let out = s.strip(text);
+        assert_eq!(out.text.len(), text.len());
+        let kept: String = out.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(
+            kept,
+            "Senior Analyst Requirements SQL and Python. About you You plan projects."
+        );
+        let kinds: Vec<Kind> = out.dropped.iter().map(|d| d.kind).collect();
+        assert_eq!(kinds, [Kind::Benefits, Kind::Equality]);
+        // The benefits section is one span from its heading to the next heading.
+        let b = &out.dropped[0];
+        assert_eq!(
+            &text[b.start..b.end],
+            "What we offer\nPension plan.\nFlexible hours and positive energy."
+        );
+        // The same offsets point at the same words.
+        let i = text.find("SQL").unwrap();
+        assert_eq!(&out.text[i..i + 3], "SQL");
+    }
+
+    #[test]
+    fn one_line_postings_lose_their_fields_and_cued_sentences_only() {
+        let s = Stripper::new();
+        let text = "Backend Engineer ( Python ) Date posted: 2021-02-01 Likes: 0 Industry: Banking Finance Company size: 1k people Technologies python aws Job description You build APIs in Python and Java . We offer a pension plan . Remote Visa sponsor Paid relocation and you know SQL and Docker and Kubernetes and Terraform and many more things that make the list of this long sentence go well past the limit of thirty words so it stays whole .";
+        let out = s.strip(text);
+        let kept = &out.text;
+        for gone in ["Banking", "1k people", "pension"] {
+            assert!(!kept.contains(gone), "{gone} kept: {kept}");
+        }
+        for stays in [
+            "Backend Engineer ( Python )",
+            "python aws",
+            "APIs in Python and Java",
+            "Terraform",
+        ] {
+            assert!(kept.contains(stays), "{stays} dropped: {kept}");
+        }
+    }
+
+    #[test]
+    fn a_posting_without_boilerplate_is_borrowed_unchanged() {
+        let s = Stripper::new();
+        let out = s.strip("You write SQL.\nYou test Python code.");
+        assert!(matches!(out.text, Cow::Borrowed(_)));
+        assert!(out.dropped.is_empty());
+    }
+
+    #[test]
+    fn multibyte_text_is_blanked_safely() {
+        let s = Stripper::new();
+        let text = "Wir bieten\nWhat we offer\nGehälter über Tarif – 30 days of holiday ✓\nRequirements\nSQL\n";
+        let out = s.strip(text);
+        assert_eq!(out.text.len(), text.len());
+        assert!(!out.text.contains("Tarif") && out.text.contains("SQL"));
+    }
+}
