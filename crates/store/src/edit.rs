@@ -158,6 +158,32 @@ async fn record_edit<T: Serialize>(
     .await
 }
 
+/// Record the deletion of `record`, keeping its values `before` so the
+/// history (and `mm undo`, where supported) can bring it back.
+async fn record_delete(
+    tx: &mut Tx,
+    record: &'static str,
+    id: impl std::fmt::Display,
+    summary: String,
+    before: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    audit::record(
+        tx,
+        Change {
+            action: AuditAction::Delete,
+            record,
+            record_id: id.to_string(),
+            summary,
+            before: Some(before),
+            after: None,
+            undoes: None,
+        },
+        now,
+    )
+    .await
+}
+
 pub(crate) async fn goal_on(conn: &mut AnyConnection, id: GoalId) -> Result<Goal> {
     load_goals_on(conn, Some(id))
         .await?
@@ -401,17 +427,12 @@ impl Store {
                 old.goal_id
             ),
         };
-        audit::record(
+        record_delete(
             &mut tx,
-            Change {
-                action: AuditAction::Delete,
-                record: "session",
-                record_id: id.to_string(),
-                summary,
-                before: Some(serde_json::json!({ "session": json(&old)?, "reflections": json(&reflections)? })),
-                after: None,
-                undoes: None,
-            },
+            "session",
+            id,
+            summary,
+            serde_json::json!({ "session": json(&old)?, "reflections": json(&reflections)? }),
             now,
         )
         .await?;
@@ -494,17 +515,12 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        audit::record(
+        record_delete(
             &mut tx,
-            Change {
-                action: AuditAction::Delete,
-                record: "application",
-                record_id: id.to_string(),
-                summary: format!("application {id} deleted (goal {})", old.goal_id),
-                before: Some(json(&old)?),
-                after: None,
-                undoes: None,
-            },
+            "application",
+            id,
+            format!("application {id} deleted (goal {})", old.goal_id),
+            json(&old)?,
             now,
         )
         .await?;
@@ -570,17 +586,12 @@ impl Store {
             ensure_evidence_open(&mut tx, goal, &format!("reflection {id}")).await?;
         }
         delete_reflection_rows(&mut tx, &[id]).await?;
-        audit::record(
+        record_delete(
             &mut tx,
-            Change {
-                action: AuditAction::Delete,
-                record: "reflection",
-                record_id: id.to_string(),
-                summary: format!("reflection {id} deleted"),
-                before: Some(json(&old)?),
-                after: None,
-                undoes: None,
-            },
+            "reflection",
+            id,
+            format!("reflection {id} deleted"),
+            json(&old)?,
             now,
         )
         .await?;
@@ -947,13 +958,7 @@ impl Store {
             reflections: reflections.len(),
             retention_cards: cards,
         };
-        audit::record(
-            &mut tx,
-            Change {
-                action: AuditAction::Delete,
-                record: "goal",
-                record_id: id.to_string(),
-                summary: format!(
+        record_delete(&mut tx, "goal", id, format!(
                     "goal {id} deleted (from {} to {}), with {} session(s), {} application(s), {} reflection(s), {} retention card(s)",
                     date(done.goal.start),
                     date(done.goal.deadline),
@@ -961,19 +966,13 @@ impl Store {
                     done.applications,
                     done.reflections,
                     done.retention_cards
-                ),
-                before: Some(serde_json::json!({
+                ), serde_json::json!({
                     "goal": json(&done.goal)?,
                     "sessions": json(&sessions)?,
                     "applications": json(&applications)?,
                     "reflections": json(&reflections)?,
                     "plan": plan,
-                })),
-                after: None,
-                undoes: None,
-            },
-            now,
-        )
+                }), now)
         .await?;
         tx.commit().await?;
         Ok(done)
