@@ -1,21 +1,24 @@
-//! What a command that reads or writes the journal works with: the store,
-//! "now" in the person's time zone, and how to print.
+//! What a command that reads or writes the journal works with: the
+//! application ([`mm_app::App`]: the store and the person, resolved once),
+//! a runtime to drive it, and how to print.
 
 use crate::Global;
 use anyhow::{Context as _, Result};
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use mm_app::{App, Clock, Person};
 use mm_core::mastery::MasteryRule;
 use mm_store::Store;
 use std::future::Future;
 
-/// Settings key of the person's mastery rule.
-pub const MASTERY_RULE_KEY: &str = "mastery_rule";
-
-/// An open journal plus the clock, read once per command.
+/// An open journal plus the person context, read once per command.
 #[derive(Debug)]
 pub struct Ctx {
+    pub app: App,
+    /// The application's store (the same pool as `app.store()`).
     pub store: Store,
+    /// This command's "now" (`MM_NOW` or the clock).
     pub now: DateTime<Utc>,
+    /// The person's UTC offset now.
     pub offset: FixedOffset,
     pub json: bool,
     rt: tokio::runtime::Runtime,
@@ -31,79 +34,63 @@ pub fn database_url(g: &Global) -> Result<String> {
     }
 }
 
-/// "Now" for this command: the clock, or `MM_NOW` (RFC 3339) when set, which
-/// tests and reproducible demos use.
+/// "Now" for a command that opens no journal: `MM_NOW` or the clock.
 pub fn clock() -> Result<(DateTime<Utc>, FixedOffset)> {
-    match std::env::var("MM_NOW") {
-        Ok(s) if !s.is_empty() => {
-            let t = DateTime::parse_from_rfc3339(&s)
-                .with_context(|| format!("MM_NOW={s:?} is not an RFC 3339 time"))?;
-            Ok((t.with_timezone(&Utc), *t.offset()))
-        }
-        _ => {
-            let now = Local::now();
-            Ok((now.with_timezone(&Utc), now.offset().fix()))
-        }
-    }
+    Ok(Clock::from_env()?.read())
+}
+
+/// A runtime for one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
 }
 
 impl Ctx {
     /// Open the journal for a command.
     pub fn open(g: &Global) -> Result<Ctx> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .context("cannot start the async runtime")?;
+        let rt = runtime()?;
         let url = database_url(g)?;
-        let store = rt.block_on(Store::open(&url))?;
-        let (now, offset) = clock()?;
-        let ctx = Ctx {
-            store,
-            now,
-            offset,
+        let app = rt.block_on(App::open(&url, Clock::from_env()?))?;
+        Ok(Ctx {
+            store: app.store().clone(),
+            now: app.person().now,
+            offset: app.person().offset,
+            app,
             json: g.json,
             rt,
-        };
-        ctx.block(ctx.store.activate_due_goals(ctx.today()))?;
-        Ok(ctx)
+        })
     }
 
-    /// Run a store call to completion.
+    /// Run an async call (a store or application function) to completion.
     pub fn block<F: Future>(&self, f: F) -> F::Output {
         self.rt.block_on(f)
     }
 
-    /// Today's date in the person's time zone.
-    pub fn today(&self) -> NaiveDate {
-        self.now.with_timezone(&self.offset).date_naive()
+    /// The person this command acts for.
+    pub fn person(&self) -> &Person {
+        self.app.person()
     }
 
-    /// Now, as the person's wall-clock time.
-    pub fn local_now(&self) -> NaiveDateTime {
-        self.now.with_timezone(&self.offset).naive_local()
+    /// Today's date in the person's time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.person().today()
     }
 
     /// A wall-clock time typed by the person, as an instant.
     pub fn to_utc(&self, local: NaiveDateTime) -> Result<DateTime<Utc>> {
-        self.offset
-            .from_local_datetime(&local)
-            .single()
-            .map(|t| t.with_timezone(&Utc))
-            .context("that local time does not exist")
+        Ok(self.person().to_utc(local)?)
     }
 
     /// Parse a moment typed by the person (`now`, `yesterday 18:30`, ...).
     pub fn parse_moment(&self, s: &str) -> Result<DateTime<Utc>> {
-        let local = mm_core::parse::parse_local_datetime(s, self.local_now())?;
-        self.to_utc(local)
+        Ok(self.person().parse_moment(s)?)
     }
 
     /// The person's mastery rule (defaults unless configured).
     pub fn mastery_rule(&self) -> Result<MasteryRule> {
-        match self.block(self.store.get_setting(MASTERY_RULE_KEY))? {
-            None => Ok(MasteryRule::default()),
-            Some(v) => serde_json::from_value(v).context("the stored mastery rule is unreadable"),
-        }
+        Ok(self.person().rule)
     }
 
     /// Print a value as pretty JSON.

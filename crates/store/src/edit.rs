@@ -190,7 +190,7 @@ pub(crate) async fn goal_on(conn: &mut AnyConnection, id: GoalId) -> Result<Goal
         .pop()
         .ok_or_else(|| Error::NotFound {
             what: "goal",
-            key: format!("{id} (see `mm goal list`)"),
+            key: id.to_string(),
         })
 }
 
@@ -214,7 +214,7 @@ pub(crate) async fn session_on(conn: &mut AnyConnection, id: SessionId) -> Resul
         .bind(id.0)
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or_else(|| not_found("session", format!("{id} (see `mm practice list`)")))?;
+        .ok_or_else(|| not_found("session", format!("{id}")))?;
     session_from_row(&row)
 }
 
@@ -622,10 +622,7 @@ impl Store {
             if n == 0 || n > len {
                 Err(Error::NotFound {
                     what,
-                    key: format!(
-                        "number {n} on micro-skill {id} (it has {len}; see `mm skill show {}`)",
-                        old.skill_id
-                    ),
+                    key: format!("number {n} on micro-skill {id} (it has {len})"),
                 })
             } else {
                 Ok(())
@@ -984,7 +981,7 @@ pub(crate) async fn skill_on(conn: &mut AnyConnection, id: SkillId) -> Result<Sk
         .bind(id.0)
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or_else(|| not_found("skill", format!("{id} (see `mm skill list`)")))?;
+        .ok_or_else(|| not_found("skill", format!("{id}")))?;
     skill_from_row(&row)
 }
 

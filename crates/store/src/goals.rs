@@ -87,7 +87,7 @@ impl Store {
             .pop()
             .ok_or_else(|| Error::NotFound {
                 what: "goal",
-                key: format!("{id} (see `mm goal list`)"),
+                key: id.to_string(),
             })
     }
 
@@ -119,7 +119,7 @@ impl Store {
             .pop()
             .ok_or_else(|| Error::NotFound {
                 what: "goal",
-                key: format!("{goal} (see `mm goal list`)"),
+                key: goal.to_string(),
             })?;
         ensure_open(&g)?;
         let c = number
@@ -128,7 +128,7 @@ impl Store {
             .ok_or_else(|| Error::NotFound {
                 what: "criterion",
                 key: format!(
-                    "number {number} on goal {goal} (it has {}; see `mm goal show {goal}`)",
+                    "number {number} on goal {goal} (it has {})",
                     g.criteria.len()
                 ),
             })?;

@@ -2,6 +2,9 @@
 //! profile, preferences). Other features keep their own keys here.
 
 use crate::{Error, Result, Store};
+use mm_core::availability::Availability;
+use mm_core::mastery::MasteryRule;
+use mm_core::validate::keys;
 use sqlx::Row;
 
 impl Store {
@@ -51,5 +54,86 @@ impl Store {
             out.insert(key, value);
         }
         Ok(out)
+    }
+}
+
+/// Typed accessors for the settings the application reads back. Each value is
+/// checked by [`mm_core::validate::setting`] on the way in, and a stored value
+/// that no longer parses is reported as [`Error::Corrupt`] naming the setting.
+impl Store {
+    async fn typed<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+        what: &str,
+    ) -> Result<Option<T>> {
+        match self.get_setting(key).await? {
+            None => Ok(None),
+            Some(v) => serde_json::from_value(v)
+                .map(Some)
+                .map_err(|e| Error::Corrupt(format!("the stored {what} is unreadable: {e}"))),
+        }
+    }
+
+    async fn put_typed<T: serde::Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        let v = serde_json::to_value(value)
+            .map_err(|e| Error::Invalid(format!("setting {key:?}: {e}")))?;
+        mm_core::validate::setting(key, &v)?;
+        self.set_setting(key, &v).await
+    }
+
+    /// The person's mastery rule: the stored one, else the default.
+    pub async fn mastery_rule(&self) -> Result<MasteryRule> {
+        Ok(self
+            .typed(keys::MASTERY_RULE, "mastery rule")
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Store the mastery rule (refused when a minimum is zero or out of range).
+    pub async fn set_mastery_rule(&self, rule: &MasteryRule) -> Result<()> {
+        self.put_typed(keys::MASTERY_RULE, rule).await
+    }
+
+    /// When the person can practise, if set.
+    pub async fn availability(&self) -> Result<Option<Availability>> {
+        self.typed(keys::AVAILABILITY, "availability").await
+    }
+
+    /// Store the weekly windows and their time zone.
+    pub async fn set_availability(&self, av: &Availability) -> Result<()> {
+        self.put_typed(keys::AVAILABILITY, av).await
+    }
+
+    /// The desired retention of refreshers (default 0.9).
+    pub async fn desired_retention(&self) -> Result<f64> {
+        Ok(self
+            .typed(keys::RETENTION, "desired retention")
+            .await?
+            .unwrap_or(mm_core::retention::DEFAULT_DESIRED_RETENTION))
+    }
+
+    /// Store the desired retention (0.70–0.99).
+    pub async fn set_desired_retention(&self, r: f64) -> Result<()> {
+        self.put_typed(keys::RETENTION, &r).await
+    }
+
+    /// The person's fitted FSRS parameters, if `refresh optimise` saved some.
+    pub async fn fsrs_params(&self) -> Result<Option<Vec<f32>>> {
+        self.typed(keys::FSRS_PARAMS, "FSRS parameters").await
+    }
+
+    /// Store fitted FSRS parameters.
+    pub async fn set_fsrs_params(&self, params: &[f32]) -> Result<()> {
+        self.put_typed(keys::FSRS_PARAMS, &params).await
+    }
+
+    /// The long-term target role, if set.
+    pub async fn target_role(&self) -> Result<Option<String>> {
+        self.typed(keys::TARGET_ROLE, "target role").await
+    }
+
+    /// Store the long-term target role (trimmed).
+    pub async fn set_target_role(&self, role: &str) -> Result<()> {
+        self.put_typed(keys::TARGET_ROLE, &role.trim()).await
     }
 }

@@ -104,7 +104,7 @@ impl Store {
             .transpose()?
             .ok_or_else(|| Error::NotFound {
                 what: "skill",
-                key: format!("{key:?} (see `mm skill list`)"),
+                key: format!("{key:?}"),
             })
     }
 

@@ -1,7 +1,7 @@
 //! `mm config`: the person's settings, starting with the mastery rule.
 
 use crate::Global;
-use crate::ctx::{Ctx, MASTERY_RULE_KEY};
+use crate::ctx::Ctx;
 use crate::ui::outln;
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -46,10 +46,7 @@ pub fn run(cmd: ConfigCmd, g: &Global) -> Result<()> {
             }
             if changing {
                 rule.validate()?;
-                ctx.block(
-                    ctx.store
-                        .set_setting(MASTERY_RULE_KEY, &serde_json::to_value(rule)?),
-                )?;
+                ctx.block(ctx.store.set_mastery_rule(&rule))?;
             }
             if ctx.json {
                 return ctx.print_json(&rule);

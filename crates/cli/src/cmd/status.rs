@@ -7,67 +7,16 @@ use crate::ui::outln;
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 use clap::Args;
-use mm_core::mastery::MasteryReport;
-use mm_core::pace::{Pace, pace};
 use mm_core::parse::format_minutes;
 use mm_core::*;
 use serde::Serialize;
-
-#[derive(Debug, Serialize)]
-struct GoalStatus {
-    goal: GoalId,
-    micro_skill: String,
-    state: GoalState,
-    start: NaiveDate,
-    deadline: NaiveDate,
-    /// Share of the time from start to deadline that has passed.
-    time_elapsed: f64,
-    pace: Pace,
-    mastery: MasteryReport,
-}
-
-#[derive(Debug, Serialize)]
-struct Status {
-    today: NaiveDate,
-    open: Vec<GoalStatus>,
-    achieved: usize,
-    abandoned: usize,
-}
 
 /// Where each open goal stands: time to the deadline, this week's minutes
 /// against the budget, pace, and which mastery conditions are met.
 pub fn status(g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
-    let rule = ctx.mastery_rule()?;
-    let goals = ctx.block(ctx.store.list_goals())?;
-    let today = ctx.today();
-    let mut open = Vec::new();
-    for goal in goals.iter().filter(|g| !g.state.is_closed()) {
-        let ev = ctx.block(ctx.store.goal_evidence(goal.id))?;
-        let p = pace(goal, &ev.sessions, today, ctx.offset);
-        open.push(GoalStatus {
-            goal: goal.id,
-            micro_skill: ev.micro_skill.name.clone(),
-            state: goal.state_on(today),
-            start: goal.start,
-            deadline: goal.deadline,
-            time_elapsed: p.days_elapsed as f64 / p.days_total.max(1) as f64,
-            mastery: ev.check(&rule, ctx.offset),
-            pace: p,
-        });
-    }
-    let status = Status {
-        today,
-        achieved: goals
-            .iter()
-            .filter(|g| g.state == GoalState::Achieved)
-            .count(),
-        abandoned: goals
-            .iter()
-            .filter(|g| g.state == GoalState::Abandoned)
-            .count(),
-        open,
-    };
+    let status = ctx.block(mm_app::status::status(&ctx.app))?;
+    let today = status.today;
     if ctx.json {
         return ctx.print_json(&status);
     }
