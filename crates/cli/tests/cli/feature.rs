@@ -37,3 +37,34 @@ fn goal_show_of_the_demo_journey() {
     golden("goal-show-1.txt", &home.ok(&["goal", "show", "1"]));
     golden("goal-show-2.txt", &home.ok(&["goal", "show", "2"]));
 }
+
+#[test]
+fn an_error_exits_with_the_code_of_its_kind() {
+    let home = Home::new();
+    home.ok(&["demo"]);
+    // Invalid input: 2, as for a usage error.
+    let (_, err) = home.fails(
+        &[
+            "goal",
+            "new",
+            "1",
+            "--deadline",
+            "2020-01-01",
+            "--done-when",
+            "x",
+        ],
+        2,
+    );
+    assert!(err.starts_with("mm: "), "{err}");
+    // Not found: 4, with the CLI's hint of where to look.
+    let (_, err) = home.fails(&["goal", "show", "99"], 4);
+    assert!(
+        err.contains("no goal 99") && err.contains("mm goal list"),
+        "{err}"
+    );
+    // A database that cannot be opened: 6 (unavailable).
+    std::fs::write(home.file("notes.txt"), "not a database").unwrap();
+    home.fails(&["--db", "notes.txt", "status"], 6);
+    // 3 stays "checked, and the answer is no": goal 2 is not achieved yet.
+    home.fails(&["goal", "check", "2"], 3);
+}

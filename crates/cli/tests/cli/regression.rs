@@ -111,7 +111,7 @@ fn mastery_rule_garbage_imported_and_status_failed_for_good() {
     let mut journal = exported(&seeded());
     journal["settings"]["mastery_rule"] = "garbage".into();
     let (fresh, out) = import(&journal);
-    assert_eq!(out.status.code(), Some(1));
+    assert!(is_error_exit(out.status.code()));
     let err = stderr(&out);
     assert!(one_line(&err).contains("mastery_rule"), "{err}");
     assert!(
@@ -133,7 +133,7 @@ fn an_achieved_goal_without_evidence_imported() {
     journal["goals"][0]["state"] = "achieved".into();
     journal["goals"][0]["closed_at"] = "2026-11-25T08:30:00Z".into();
     let (fresh, out) = import(&journal);
-    assert_eq!(out.status.code(), Some(1));
+    assert!(is_error_exit(out.status.code()));
     let err = stderr(&out);
     let line = one_line(&err);
     assert!(
@@ -186,7 +186,7 @@ fn a_nul_byte_imported_into_sqlite_could_not_move_to_postgres() {
     let mut journal = exported(&home);
     journal["sessions"][0]["aim"] = "nul\u{0}byte".into();
     let (_, out) = import(&journal);
-    assert_eq!(out.status.code(), Some(1));
+    assert!(is_error_exit(out.status.code()));
     let err = stderr(&out);
     assert!(one_line(&err).contains("NUL"), "{err}");
 }
@@ -199,7 +199,7 @@ fn control_characters_in_a_skill_name_reached_the_terminal() {
     let mut journal = exported(&seeded());
     journal["skills"][0]["name"] = "tab\there".into();
     let (_, out) = import(&journal);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(is_error_exit(out.status.code()), "{}", stderr(&out));
 }
 
 #[test]
@@ -211,7 +211,7 @@ fn status_into_dev_full_panicked() {
         .open("/dev/full")
         .unwrap();
     let out = run_with_stdout(&home, &["status"], Stdio::from(full));
-    assert_eq!(out.status.code(), Some(1));
+    assert!(is_error_exit(out.status.code()));
     let err = stderr(&out);
     assert!(
         one_line(&err).contains("cannot write to standard output"),
@@ -227,7 +227,7 @@ fn demo_into_dev_full_panicked_after_writing() {
         .open("/dev/full")
         .unwrap();
     let out = run_with_stdout(&home, &["demo"], Stdio::from(full));
-    assert_eq!(out.status.code(), Some(1));
+    assert!(is_error_exit(out.status.code()));
     one_line(&stderr(&out));
 }
 
@@ -304,7 +304,7 @@ fn evidence_naming_a_fifo_hung_forever() {
         .timeout(std::time::Duration::from_secs(30))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(is_error_exit(out.status.code()), "{}", stderr(&out));
     assert!(one_line(&stderr(&out)).contains("not a regular file"));
     let (_, err) = home.fails(
         &[
@@ -352,7 +352,7 @@ fn a_reflection_on_week_60_imported_and_every_read_failed() {
     let mut journal = exported(&home);
     journal["reflections"][0]["target"]["week"]["week"] = 60.into();
     let (fresh, out) = import(&journal);
-    assert_eq!(out.status.code(), Some(1));
+    assert!(is_error_exit(out.status.code()));
     let err = stderr(&out);
     assert!(
         one_line(&err).contains("week 2026-W60 does not exist"),
@@ -370,7 +370,7 @@ fn help_into_dev_full_exited_0() {
             .open("/dev/full")
             .unwrap();
         let out = run_with_stdout(&home, args, Stdio::from(full));
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(is_error_exit(out.status.code()), "{args:?}");
         let err = stderr(&out);
         assert!(
             one_line(&err).contains("cannot write to standard output"),
