@@ -18,8 +18,15 @@
 //! # Ok(()) }
 //! ```
 
+pub mod badges;
+pub mod catalogue;
+pub mod discover;
 pub mod error;
+pub mod keys;
+pub mod market;
 pub mod person;
+pub mod portfolio;
+pub mod skills;
 pub mod status;
 
 pub use error::{Error, ErrorBody, ErrorKind, Result};

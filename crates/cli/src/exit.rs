@@ -97,6 +97,7 @@ fn hint(err: &anyhow::Error) -> Option<&'static str> {
         "credential" | "badge" => "see `mm badge list`",
         "arc" => "see `mm arc list`",
         "market analysis" => "see `mm market list`",
+        "issuer" => "run `mm badge issuer init --name … --url …`",
         _ => return None,
     })
 }

@@ -58,6 +58,8 @@ pub mod keys {
     pub const FSRS_PARAMS: &str = "retention.fsrs_params";
     /// Long-term target role, a title or an ESCO occupation URI.
     pub const TARGET_ROLE: &str = "target_role";
+    /// The last ranking `mm discover` showed: `{"role": …, "micro": [uri…]}`.
+    pub const LAST_RANKING: &str = "discover_last";
 }
 
 fn in_range(year: i32) -> bool {
@@ -298,6 +300,18 @@ pub fn setting(key: &str, value: &serde_json::Value) -> Result<()> {
             serde_json::Value::String(s) if !s.trim().is_empty() => name("target role", s),
             _ => Err(bad(&"the target role must be a title or an occupation URI")),
         },
+        keys::LAST_RANKING => {
+            let uris = value.get("micro").and_then(|m| m.as_array());
+            let role_ok = value
+                .get("role")
+                .is_none_or(|r| r.is_null() || r.is_string());
+            match uris {
+                Some(list) if role_ok && list.iter().all(|u| u.is_string()) => Ok(()),
+                _ => Err(bad(
+                    &"the last ranking must list skill URIs under \"micro\"",
+                )),
+            }
+        }
         _ => Ok(()),
     }
 }
@@ -641,6 +655,12 @@ mod tests {
             (keys::FSRS_PARAMS, serde_json::json!([1.0, "x"]), false),
             (keys::TARGET_ROLE, serde_json::json!("data analyst"), true),
             (keys::TARGET_ROLE, serde_json::json!(42), false),
+            (
+                keys::LAST_RANKING,
+                serde_json::json!({"role": "http://x", "micro": ["http://a"]}),
+                true,
+            ),
+            (keys::LAST_RANKING, serde_json::json!({"micro": [1]}), false),
             ("plan.exported_items", serde_json::json!([]), true),
             ("anything", serde_json::json!({"a": ["b\u{0}"]}), false),
         ];

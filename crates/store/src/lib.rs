@@ -40,6 +40,7 @@ pub use edit::{
 pub use error::{Error, Result};
 pub use journal::{Cell, DERIVED_TABLES, EXPORTED_TABLES, ImportCounts, TableDump};
 pub use market::{MarketAnalysis, MarketSkillRow, NewMarketAnalysis};
+pub use settings::LastRanking;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

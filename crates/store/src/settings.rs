@@ -137,3 +137,35 @@ impl Store {
         self.put_typed(keys::TARGET_ROLE, &role.trim()).await
     }
 }
+
+/// The last ranking `mm discover` showed, remembered so that a later
+/// `goal new --from <rank>` can name a suggestion by its number.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LastRanking {
+    /// The role ranked for: its ESCO URI or O*NET-SOC code.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// The ranked micro-skills' taxonomy URIs, best first (rank 1 first).
+    pub micro: Vec<String>,
+}
+
+impl LastRanking {
+    /// The skill URI shown at `rank` (1-based), if the list has one.
+    pub fn uri_at(&self, rank: usize) -> Option<&str> {
+        rank.checked_sub(1)
+            .and_then(|i| self.micro.get(i))
+            .map(String::as_str)
+    }
+}
+
+impl Store {
+    /// The last ranking shown, if any.
+    pub async fn last_ranking(&self) -> Result<Option<LastRanking>> {
+        self.typed(keys::LAST_RANKING, "last ranking").await
+    }
+
+    /// Remember the ranking just shown.
+    pub async fn set_last_ranking(&self, ranking: &LastRanking) -> Result<()> {
+        self.put_typed(keys::LAST_RANKING, ranking).await
+    }
+}

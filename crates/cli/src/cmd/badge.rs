@@ -3,17 +3,16 @@
 //! revoking, and baking into an SVG or PNG.
 
 use crate::Global;
+use crate::ctx::{Ctx, print_json};
 use crate::exit::Exit;
 use crate::ui::outln;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Subcommand};
-use mm_core::{GoalId, GoalState};
-use mm_credentials::badge::{
-    Alignment, ApplicationEvidence, BadgeInput, PracticeSummary, Recipient, ReflectionEvidence,
-};
-use mm_credentials::issuer::{self, Issuer};
-use mm_credentials::status::RevocationList;
+use mm_app::badges::{self, BakeFormat, Document, Earner, StatusDocument, VerifyRequest};
+use mm_app::keys::FileKeyStore;
+use mm_core::GoalId;
 use mm_credentials::verify::{self, Check, Verdict};
+use serde::Serialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -187,408 +186,183 @@ pub struct BakeArgs {
     pub jwt: bool,
 }
 
-fn issuer_dir(args: &BadgeArgs) -> Result<PathBuf> {
-    if let Some(d) = &args.issuer_dir {
-        return Ok(d.clone());
+/// The issuer's key store: --issuer-dir, else the platform config directory.
+pub fn key_store(dir: Option<&Path>) -> Result<FileKeyStore> {
+    if let Some(d) = dir {
+        return Ok(FileKeyStore::new(d));
     }
     let base = dirs::config_dir().context("no configuration directory; set MM_ISSUER_DIR")?;
-    Ok(base.join("micromastery").join("issuer"))
-}
-
-fn full_id(id: &str) -> String {
-    if id.starts_with("urn:uuid:") {
-        id.to_owned()
-    } else {
-        format!("urn:uuid:{id}")
-    }
+    Ok(FileKeyStore::new(base.join("micromastery").join("issuer")))
 }
 
 pub fn run(args: BadgeArgs, g: &Global) -> Result<()> {
-    let dir = issuer_dir(&args)?;
+    let keys = key_store(args.issuer_dir.as_deref())?;
     match args.command {
-        BadgeCommand::Issuer(c) => run_issuer(c, &dir, g),
-        BadgeCommand::Issue(a) => run_issue(a, &dir, g),
+        BadgeCommand::Issuer(c) => run_issuer(c, &keys, g),
+        BadgeCommand::Issue(a) => run_issue(a, &keys, g),
         BadgeCommand::List => run_list(g),
-        BadgeCommand::Show(a) => run_show(a, g),
+        BadgeCommand::Show(a) => {
+            let ctx = Ctx::open(g)?;
+            let c = ctx.block(badges::credential(&ctx.app, &a.id))?;
+            match a.jwt.as_deref() {
+                Some("eddsa") => outln!("{}", c.jwt_eddsa),
+                Some(_) => outln!("{}", c.jwt_rs256),
+                None => outln!("{}", c.credential),
+            }
+        }
         BadgeCommand::Verify(a) => run_verify(a, g),
-        BadgeCommand::Revoke(a) => run_revoke(a, &dir, g),
+        BadgeCommand::Revoke(a) => run_revoke(a, &keys, g),
         BadgeCommand::Bake(a) => run_bake(a, g),
     }
 }
 
-fn print_json(v: &Value) -> Result<()> {
-    outln!("{}", serde_json::to_string_pretty(v)?)?;
-    Ok(())
+/// The files `issuer export` wrote, for `--json`.
+#[derive(Serialize)]
+struct Written {
+    written: Vec<String>,
 }
 
-fn run_issuer(c: IssuerCommand, dir: &Path, g: &Global) -> Result<()> {
+fn run_issuer(c: IssuerCommand, keys: &FileKeyStore, g: &Global) -> Result<()> {
+    let rt = crate::ctx::runtime()?;
+    let (now, _) = crate::ctx::clock()?;
     match c {
         IssuerCommand::Init { name, url } => {
-            let issuer = Issuer::init(dir, &name, &url, chrono::Utc::now())?;
+            let record = rt.block_on(badges::create_issuer(now, keys, &name, &url))?;
             if g.json {
-                print_json(&serde_json::to_value(&issuer.record)?)?;
-            } else {
-                outln!("Issuer {} created.", issuer.record.id)?;
-                outln!("Keys (mode 0600): {}", dir.join("keys").display())?;
-                outln!(
-                    "Next: `mm badge issuer export site/` and publish site/ at {}",
-                    issuer.record.url
-                )?;
+                return print_json(&record);
             }
+            outln!("Issuer {} created.", record.id)?;
+            outln!("Keys (mode 0600): {}", keys.keys_dir().display())?;
+            outln!(
+                "Next: `mm badge issuer export site/` and publish site/ at {}",
+                record.url
+            )?;
         }
         IssuerCommand::Show => {
-            let issuer = Issuer::load(dir)?;
+            let record = rt.block_on(badges::issuer(keys))?;
             if g.json {
-                print_json(&serde_json::to_value(&issuer.record)?)?;
-            } else {
-                outln!("{} ({})", issuer.record.name, issuer.record.id)?;
-                outln!("url: {}", issuer.record.url)?;
-                for k in &issuer.record.keys {
-                    outln!(
-                        "key {}: {} created {}{}",
-                        k.fragment,
-                        k.ed25519_multikey,
-                        k.created,
-                        k.retired
-                            .as_deref()
-                            .map(|r| format!(", retired {r}"))
-                            .unwrap_or_default()
-                    )?;
-                }
+                return print_json(&record);
+            }
+            outln!("{} ({})", record.name, record.id)?;
+            outln!("url: {}", record.url)?;
+            for k in &record.keys {
+                let retired = k.retired.as_deref().map(|r| format!(", retired {r}"));
+                outln!(
+                    "key {}: {} created {}{}",
+                    k.fragment,
+                    k.ed25519_multikey,
+                    k.created,
+                    retired.unwrap_or_default()
+                )?;
             }
         }
         IssuerCommand::Rotate => {
-            let mut issuer = Issuer::load(dir)?;
-            issuer.rotate(chrono::Utc::now())?;
+            let key = rt.block_on(badges::rotate_keys(now, keys))?;
             outln!(
-                "New signing key {}; older keys stay in the DID document. Re-export and publish.",
-                issuer.verification_method()
+                "New signing key {key}; older keys stay in the DID document. Re-export and publish."
             )?;
         }
         IssuerCommand::Export { dir: out } => {
-            let issuer = Issuer::load(dir)?;
-            let written = export(&issuer, &out, g)?;
-            if g.json {
-                print_json(&serde_json::json!({ "written": written }))?;
-            } else {
-                outln!(
-                    "Wrote {} files to {}; publish them at {}",
-                    written.len(),
-                    out.display(),
-                    issuer.record.url
-                )?;
-                for w in written {
-                    outln!("  {w}")?;
+            // Issued credentials go too when a journal is reachable; the
+            // issuer files stand on their own.
+            let (record, files) = match Ctx::open(g) {
+                Ok(c) => c.block(badges::publication(keys, Some(&c.app)))?,
+                Err(_) => rt.block_on(badges::publication(keys, None))?,
+            };
+            let mut written = Vec::new();
+            for f in files {
+                let p = out.join(&f.path);
+                if let Some(parent) = p.parent() {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("creating {}", parent.display()))?;
                 }
+                crate::outfile::write(&p, f.text.as_bytes())?;
+                written.push(f.path);
             }
-        }
-    }
-    Ok(())
-}
-
-fn revocation_list(issuer: &Issuer) -> Result<RevocationList> {
-    let path = issuer.dir().join("revocations.json");
-    if path.is_file() {
-        let v: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)
-            .with_context(|| format!("reading {}", path.display()))?;
-        Ok(RevocationList::from_json(&v)?)
-    } else {
-        Ok(RevocationList::new(
-            &issuer.record.revocation_list_url(),
-            &issuer.record.id,
-        ))
-    }
-}
-
-fn write(out: &Path, rel: &str, text: &str, written: &mut Vec<String>) -> Result<()> {
-    let p = out.join(rel);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
-    }
-    crate::outfile::write(&p, text.as_bytes())?;
-    written.push(rel.to_owned());
-    Ok(())
-}
-
-fn export(issuer: &Issuer, out: &Path, g: &Global) -> Result<Vec<String>> {
-    let mut written = Vec::new();
-    let did = serde_json::to_string_pretty(&issuer::did_document(&issuer.record))?;
-    write(out, "did.json", &did, &mut written)?;
-    write(out, ".well-known/did.json", &did, &mut written)?;
-    write(
-        out,
-        "profile.json",
-        &serde_json::to_string_pretty(&issuer::profile_document(&issuer.record))?,
-        &mut written,
-    )?;
-    write(
-        out,
-        "jwks.json",
-        &serde_json::to_string_pretty(&issuer::jwks(&issuer.record)?)?,
-        &mut written,
-    )?;
-    write(
-        out,
-        "credentials/revocations.json",
-        &serde_json::to_string_pretty(&revocation_list(issuer)?)?,
-        &mut written,
-    )?;
-    // Issued credentials, so the links in a portfolio resolve. Only when a
-    // journal is reachable; the issuer files stand on their own.
-    if let Ok(ctx) = crate::ctx::Ctx::open(g) {
-        for c in ctx.block(ctx.store.list_credentials(None))? {
-            let uuid = c.id.trim_start_matches("urn:uuid:");
-            write(
-                out,
-                &format!("credentials/{uuid}.json"),
-                &c.credential,
-                &mut written,
+            if g.json {
+                return print_json(&Written { written });
+            }
+            outln!(
+                "Wrote {} files to {}; publish them at {}",
+                written.len(),
+                out.display(),
+                record.url
             )?;
+            for w in written {
+                outln!("  {w}")?;
+            }
         }
     }
-    Ok(written)
+    Ok(())
 }
 
-fn alignment_for(uri: &str, label: &str) -> Alignment {
-    let (framework, code) = if uri.contains("data.europa.eu/esco") {
-        (Some("ESCO".to_owned()), None)
-    } else if uri.contains("onetonline.org") || uri.contains("onetcenter.org") {
-        let code = uri.rsplit('/').find(|s| !s.is_empty()).map(str::to_owned);
-        (Some("O*NET".to_owned()), code)
-    } else {
-        (None, None)
-    };
-    Alignment {
-        target_url: uri.to_owned(),
-        target_name: label.to_owned(),
-        framework,
-        code,
-    }
+/// What `badge issue` wrote, for `--json`.
+#[derive(Serialize)]
+struct IssuedFiles {
+    id: String,
+    goal: GoalId,
+    files: Vec<String>,
 }
 
-fn run_issue(a: IssueArgs, dir: &Path, g: &Global) -> Result<()> {
-    let issuer = Issuer::load(dir)?;
-    let ctx = crate::ctx::Ctx::open(g)?;
-    let ev = ctx.block(ctx.store.goal_evidence(a.goal))?;
-    let goal = &ev.goal;
-    if goal.state != GoalState::Achieved {
-        let rule = ctx
-            .block(ctx.store.get_setting("mastery_rule"))?
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default();
-        let report = ev.check(&rule, *chrono::Local::now().offset());
-        let missing: Vec<String> = report.unmet().map(|c| c.detail.clone()).collect();
-        bail!(
-            "goal {} is {}, not achieved, so no badge: {}",
-            goal.id,
-            goal.state,
-            if missing.is_empty() {
-                "the mastery rule is met; mark it achieved first".to_owned()
-            } else {
-                missing.join("; ")
-            }
-        );
-    }
-    let skill = ctx.block(ctx.store.get_skill(ev.micro_skill.skill_id))?;
-    let recipient = match (&a.email, &a.did) {
-        (Some(e), _) => Recipient::email(e),
-        (None, Some(d)) => Recipient::Did(d.clone()),
+fn run_issue(a: IssueArgs, keys: &FileKeyStore, g: &Global) -> Result<()> {
+    let earner = match (a.email, a.did) {
+        (Some(e), _) => Earner::Email(e),
+        (None, Some(d)) => Earner::Did(d),
         (None, None) => {
             bail!("say who earned it: --email ADDRESS (stored only as a salted hash) or --did DID")
         }
     };
-    let mut alignments = Vec::new();
-    if let Some(uri) = &skill.taxonomy_uri {
-        alignments.push(alignment_for(uri, &skill.name));
-    }
-    let days: Vec<chrono::NaiveDate> = ev
-        .sessions
-        .iter()
-        .map(|s| s.started_at.date_naive())
-        .collect();
-    let (Some(first), Some(last)) = (days.iter().min(), days.iter().max()) else {
-        bail!(
-            "goal {} has no practice sessions to show as evidence",
-            goal.id
-        );
-    };
-    let practice = PracticeSummary {
-        sessions: u32::try_from(ev.sessions.len()).unwrap_or(u32::MAX),
-        minutes: ev.sessions.iter().map(|s| s.focused_minutes).sum(),
-        first_day: *first,
-        last_day: *last,
-    };
-    let applications = ev
-        .applications
-        .iter()
-        .map(|ap| ApplicationEvidence {
-            date: ap.at.date_naive(),
-            context: ap.context.clone(),
-            outcome: match (&ap.impact, &ap.evidence) {
-                (Some(i), _) => format!("{} (impact: {i})", ap.outcome),
-                (None, Some(mm_core::Evidence::File { name, sha256 })) => {
-                    format!("{} (evidence file {name}, sha256 {sha256})", ap.outcome)
-                }
-                _ => ap.outcome.clone(),
-            },
-            url: match &ap.evidence {
-                Some(mm_core::Evidence::Link { url }) => Some(url.clone()),
-                _ => None,
-            },
-        })
-        .collect();
-    let session_ids: Vec<_> = ev.sessions.iter().map(|s| s.id).collect();
-    let mut reflections = Vec::new();
-    let text_of = |r: &mm_core::Reflection| {
-        [
-            ("Worked", &r.worked),
-            ("Did not", &r.didnt),
-            ("Next", &r.next),
-        ]
-        .iter()
-        .filter(|(_, t)| !t.trim().is_empty())
-        .map(|(k, t)| format!("{k}: {}", t.trim()))
-        .collect::<Vec<_>>()
-        .join(" ")
-    };
-    for p in &ev.micro_skill.principles {
-        if let Some(r) = ev.reflections.iter().find(|r| r.covers(p)) {
-            reflections.push(ReflectionEvidence {
-                principle: Some(p.name.clone()),
-                text: text_of(r),
-            });
-        }
-    }
-    for r in &ev.reflections {
-        let about_goal = match r.target {
-            mm_core::ReflectionTarget::Goal { id } => id == goal.id,
-            mm_core::ReflectionTarget::Session { id } => session_ids.contains(&id),
-            mm_core::ReflectionTarget::Week { .. } => false,
-        };
-        if about_goal && !ev.micro_skill.principles.iter().any(|p| r.covers(p)) {
-            reflections.push(ReflectionEvidence {
-                principle: None,
-                text: text_of(r),
-            });
-        }
-    }
-    let criteria = goal
-        .criteria
-        .iter()
-        .map(|c| c.text.trim().trim_end_matches('.').to_owned())
-        .collect::<Vec<_>>()
-        .join("; ")
-        + ".";
-    let input = BadgeInput {
-        goal_name: format!("{} (goal {})", ev.micro_skill.name, goal.id),
-        micro_skill: ev.micro_skill.name.clone(),
-        description: format!(
-            "A micro-skill of {}, practised to Dreyfus level {} ({}).",
-            skill.name,
-            u8::from(goal.target_level),
-            goal.target_level
-        ),
-        criteria,
-        level: Some(u8::from(goal.target_level)),
-        alignments,
-        practice,
-        applications,
-        reflections,
-        recipient,
-        issued_at: ctx.now,
-    };
-    let issued = mm_credentials::badge::issue(&input, &issuer)?;
-    let text = serde_json::to_string_pretty(&issued.credential)?;
-    ctx.block(ctx.store.add_credential(&mm_store::StoredCredential {
-        id: issued.id.clone(),
-        goal_id: goal.id,
-        issued_at: input.issued_at,
-        credential: text.clone(),
-        jwt_eddsa: issued.jwt_eddsa.clone(),
-        jwt_rs256: issued.jwt_rs256.clone(),
-        revoked_at: None,
-        revocation_reason: None,
-    }))?;
-    let stem = format!(
-        "badge-{}-{}",
-        mm_credentials::badge::slug(&ev.micro_skill.name)
-            .chars()
-            .take(40)
-            .collect::<String>(),
-        &issued.id["urn:uuid:".len().."urn:uuid:".len() + 8]
-    );
+    let ctx = Ctx::open(g)?;
+    let issued = ctx.block(badges::issue(&ctx.app, keys, a.goal, &earner))?;
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
     let mut files = Vec::new();
-    for (ext, body) in [
-        ("json", &text),
-        ("eddsa.jwt", &issued.jwt_eddsa),
-        ("rs256.jwt", &issued.jwt_rs256),
-    ] {
-        let p = a.out.join(format!("{stem}.{ext}"));
+    for (ext, body) in issued.files() {
+        let p = a.out.join(format!("{}.{ext}", issued.file_stem));
         crate::outfile::write(&p, body.as_bytes())?;
         files.push(p.display().to_string());
     }
     if g.json {
-        print_json(&serde_json::json!({ "id": issued.id, "goal": goal.id, "files": files }))?;
-    } else {
-        outln!(
-            "Issued {} for goal {} ({}).",
-            issued.id,
-            goal.id,
-            ev.micro_skill.name
-        )?;
-        for f in files {
-            outln!("  {f}")?;
-        }
-        outln!("Verify: mm badge verify {stem}.json --issuer-doc <exported did.json>")?;
+        return print_json(&IssuedFiles {
+            id: issued.id,
+            goal: issued.goal,
+            files,
+        });
     }
-    Ok(())
+    outln!(
+        "Issued {} for goal {} ({}).",
+        issued.id,
+        issued.goal,
+        issued.micro_skill
+    )?;
+    for f in files {
+        outln!("  {f}")?;
+    }
+    outln!(
+        "Verify: mm badge verify {}.json --issuer-doc <exported did.json>",
+        issued.file_stem
+    )
 }
 
 fn run_list(g: &Global) -> Result<()> {
-    let ctx = crate::ctx::Ctx::open(g)?;
-    let list = ctx.block(ctx.store.list_credentials(None))?;
+    let ctx = Ctx::open(g)?;
+    let list = ctx.block(badges::list(&ctx.app))?;
     if g.json {
-        let v: Vec<Value> = list
-            .iter()
-            .map(|c| {
-                let cred: Value = serde_json::from_str(&c.credential).unwrap_or(Value::Null);
-                serde_json::json!({
-                    "id": c.id, "goal": c.goal_id, "issued_at": c.issued_at,
-                    "name": cred["name"], "revoked_at": c.revoked_at,
-                    "revocation_reason": c.revocation_reason,
-                })
-            })
-            .collect();
-        return print_json(&Value::Array(v));
+        return print_json(&list);
     }
     if list.is_empty() {
         outln!("No badges issued yet. Achieve a goal, then `mm badge issue <goal>`.")?;
     }
     for c in list {
-        let cred: Value = serde_json::from_str(&c.credential).unwrap_or(Value::Null);
         outln!(
             "{}  goal {}  {}  {}{}",
             c.id,
-            c.goal_id,
+            c.goal,
             c.issued_at.format("%Y-%m-%d"),
-            cred["name"].as_str().unwrap_or("?"),
+            c.name.as_deref().unwrap_or("?"),
             c.revocation_reason
                 .map(|r| format!("  REVOKED: {r}"))
                 .unwrap_or_default()
         )?;
-    }
-    Ok(())
-}
-
-fn run_show(a: ShowArgs, g: &Global) -> Result<()> {
-    let ctx = crate::ctx::Ctx::open(g)?;
-    let c = ctx.block(ctx.store.get_credential(&full_id(&a.id)))?;
-    match a.jwt.as_deref() {
-        Some("eddsa") => outln!("{}", c.jwt_eddsa)?,
-        Some(_) => outln!("{}", c.jwt_rs256)?,
-        None => outln!("{}", c.credential)?,
     }
     Ok(())
 }
@@ -598,38 +372,22 @@ fn read_json(p: &Path) -> Result<Value> {
     serde_json::from_str(&text).with_context(|| format!("{} is not JSON", p.display()))
 }
 
-fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
-    let input: Vec<u8> = if a.credential == "-" {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).context("reading stdin")?;
-        b
-    } else if Path::new(&a.credential).is_file() {
-        std::fs::read(&a.credential).with_context(|| format!("reading {}", a.credential))?
-    } else if mm_credentials::jwt::looks_like_jwt(&a.credential) {
-        a.credential.clone().into_bytes()
-    } else {
-        bail!("{} is neither a file nor a JWT", a.credential);
-    };
-    let mut opts = verify::Options {
-        require_status: a.require_status,
-        ..Default::default()
-    };
-    if let Some(at) = &a.at {
-        opts.now = Some(
-            chrono::DateTime::parse_from_rfc3339(at)
-                .with_context(|| format!("--at {at} is not an RFC 3339 time"))?
-                .with_timezone(&chrono::Utc),
-        );
-    }
-    for p in &a.issuer_doc {
-        opts.add_document(read_json(p)?)
-            .with_context(|| format!("--issuer-doc {}", p.display()))?;
-    }
-    for p in &a.key {
-        opts.add_jwk_or_jwks(&read_json(p)?)
-            .with_context(|| format!("--key {}", p.display()))?;
-    }
-    for p in &a.status {
+fn documents(flag: &str, paths: &[PathBuf]) -> Result<Vec<Document>> {
+    paths
+        .iter()
+        .map(|p| {
+            Ok(Document {
+                label: format!("{flag} {}", p.display()),
+                json: read_json(p)?,
+            })
+        })
+        .collect()
+}
+
+/// `--status` files, a folder standing for every `*.json` in it.
+fn status_documents(paths: &[PathBuf]) -> Result<Vec<StatusDocument>> {
+    let mut out = Vec::new();
+    for p in paths {
         let files: Vec<PathBuf> = if p.is_dir() {
             let mut v: Vec<PathBuf> = std::fs::read_dir(p)
                 .with_context(|| format!("reading {}", p.display()))?
@@ -642,34 +400,54 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
             vec![p.clone()]
         };
         for f in files {
-            let v = read_json(&f)?;
-            let stem = f.file_stem().and_then(|s| s.to_str());
-            let added = opts
-                .add_status_file(&v, stem)
-                .with_context(|| format!("--status {}", f.display()))?;
-            if !added && !p.is_dir() {
-                bail!(
-                    "--status {}: neither a revocation list nor a status list credential",
-                    f.display()
-                );
-            }
+            out.push(StatusDocument {
+                label: format!("--status {}", f.display()),
+                json: read_json(&f)?,
+                saved_as: f.file_stem().and_then(|s| s.to_str()).map(str::to_owned),
+                required: !p.is_dir(),
+            });
         }
     }
-    let mut fetched = Vec::new();
-    if a.online {
-        let cache = dirs::cache_dir().map(|d| d.join("micromastery").join("fetch"));
-        let fetcher = mm_credentials::online::Fetcher::new(cache)?;
-        fetched = verify::fetch_online(&input, &mut opts, &fetcher);
-    }
-    let report = verify::verify(&input, &opts);
+    Ok(out)
+}
+
+fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
+    let credential: Vec<u8> = if a.credential == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).context("reading stdin")?;
+        b
+    } else if Path::new(&a.credential).is_file() {
+        std::fs::read(&a.credential).with_context(|| format!("reading {}", a.credential))?
+    } else if mm_credentials::jwt::looks_like_jwt(&a.credential) {
+        a.credential.clone().into_bytes()
+    } else {
+        bail!("{} is neither a file nor a JWT", a.credential);
+    };
+    let at = match &a.at {
+        Some(at) => Some(
+            chrono::DateTime::parse_from_rfc3339(at)
+                .with_context(|| format!("--at {at} is not an RFC 3339 time"))?
+                .with_timezone(&chrono::Utc),
+        ),
+        None => None,
+    };
+    let req = VerifyRequest {
+        credential,
+        issuer_docs: documents("--issuer-doc", &a.issuer_doc)?,
+        keys: documents("--key", &a.key)?,
+        status: status_documents(&a.status)?,
+        require_status: a.require_status,
+        at,
+        online: a
+            .online
+            .then(|| dirs::cache_dir().map(|d| d.join("micromastery").join("fetch"))),
+    };
+    let v = badges::verify(&req)?;
+    let report = &v.report;
     if g.json {
-        let mut v = serde_json::to_value(&report)?;
-        if a.online {
-            v["online"] = serde_json::json!(fetched);
-        }
         print_json(&v)?;
     } else {
-        for note in &fetched {
+        for note in v.online.iter().flatten() {
             outln!("online: {note}")?;
         }
         outln!(
@@ -677,8 +455,7 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
             report.credential_id.as_deref().unwrap_or("credential"),
             report.format
         )?;
-        print_steps(&report, "  ")?;
-        print_findings(&report, "  ")?;
+        print_report(report, "  ")?;
         for (i, inner) in report.included.iter().enumerate() {
             outln!(
                 "  included credential {} of {}: {} ({}) {:?}",
@@ -688,8 +465,7 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
                 inner.format,
                 inner.verdict
             )?;
-            print_steps(inner, "    ")?;
-            print_findings(inner, "    ")?;
+            print_report(inner, "    ")?;
         }
         outln!(
             "{}",
@@ -717,7 +493,8 @@ fn run_verify(a: VerifyArgs, g: &Global) -> Result<()> {
     }
 }
 
-fn print_steps(report: &verify::Report, indent: &str) -> Result<()> {
+/// Each step with a pass or a reason, then the conformance findings.
+fn print_report(report: &verify::Report, indent: &str) -> Result<()> {
     for s in &report.steps {
         let (mark, detail) = match &s.check {
             Check::Pass(d) => ("pass", d),
@@ -728,10 +505,6 @@ fn print_steps(report: &verify::Report, indent: &str) -> Result<()> {
         };
         outln!("{indent}{:<11} {:<11} {}", s.name, mark, detail)?;
     }
-    Ok(())
-}
-
-fn print_findings(report: &verify::Report, indent: &str) -> Result<()> {
     for f in &report.findings {
         let level = match f.level {
             verify::Level::Error => "error",
@@ -742,84 +515,43 @@ fn print_findings(report: &verify::Report, indent: &str) -> Result<()> {
     Ok(())
 }
 
-fn run_revoke(a: RevokeArgs, dir: &Path, g: &Global) -> Result<()> {
-    let issuer = Issuer::load(dir)?;
-    let id = full_id(&a.id);
-    let ctx = crate::ctx::Ctx::open(g)?;
-    ctx.block(ctx.store.revoke_credential(&id, a.reason.trim(), ctx.now))?;
-    let mut list = revocation_list(&issuer)?;
-    list.revoke(&id, &a.reason)?;
-    let path = issuer.dir().join("revocations.json");
-    crate::outfile::write(&path, serde_json::to_string_pretty(&list)?.as_bytes())?;
+fn run_revoke(a: RevokeArgs, keys: &FileKeyStore, g: &Global) -> Result<()> {
+    let ctx = Ctx::open(g)?;
+    let list = ctx.block(badges::revoke(&ctx.app, keys, &a.id, &a.reason))?;
     if g.json {
-        print_json(&serde_json::to_value(&list)?)?;
-    } else {
-        outln!("Revoked {id}: {}", a.reason.trim())?;
-        outln!(
-            "Publish it: `mm badge issuer export <dir>` writes credentials/revocations.json for {}",
-            list.id
-        )?;
+        return print_json(&list);
     }
-    Ok(())
+    outln!("Revoked {}: {}", badges::full_id(&a.id), a.reason.trim())?;
+    outln!(
+        "Publish it: `mm badge issuer export <dir>` writes credentials/revocations.json for {}",
+        list.id
+    )
 }
 
 fn run_bake(a: BakeArgs, g: &Global) -> Result<()> {
-    let (payload_text, is_jwt) = if Path::new(&a.credential).is_file() {
+    let payload = if Path::new(&a.credential).is_file() {
         let t = std::fs::read_to_string(&a.credential)
             .with_context(|| format!("reading {}", a.credential))?;
-        let jwt = mm_credentials::jwt::looks_like_jwt(&t);
-        if !jwt {
+        if !mm_credentials::jwt::looks_like_jwt(&t) {
             serde_json::from_str::<Value>(&t)
                 .with_context(|| format!("{} is neither JSON nor a JWT", a.credential))?;
         }
-        (t.trim().to_owned(), jwt)
+        t
     } else {
-        let ctx = crate::ctx::Ctx::open(g)?;
-        let c = ctx
-            .block(ctx.store.get_credential(&full_id(&a.credential)))
-            .with_context(|| format!("{} is neither a file nor an issued badge", a.credential))?;
-        if a.jwt {
-            (c.jwt_eddsa, true)
-        } else {
-            (c.credential, false)
-        }
+        let ctx = Ctx::open(g)?;
+        ctx.block(badges::stored_payload(&ctx.app, &a.credential, a.jwt))
+            .with_context(|| format!("{} is neither a file nor an issued badge", a.credential))?
     };
-    let payload = if is_jwt {
-        mm_credentials::bake::Payload::Jwt(&payload_text)
-    } else {
-        mm_credentials::bake::Payload::Json(&payload_text)
-    };
-    if let Some(out) = &a.png {
-        let image = match &a.image {
-            Some(p) => std::fs::read(p).with_context(|| format!("reading {}", p.display()))?,
-            None => mm_credentials::bake::default_png(),
-        };
-        let baked = mm_credentials::bake::bake_png(&image, payload)?;
-        crate::outfile::write(out, &baked)?;
-        outln!("Baked into {}", out.display())?;
-        return Ok(());
-    }
-    let Some(svg_out) = &a.svg else {
-        bail!("say where to write the baked badge: --svg FILE or --png FILE");
+    let (format, out) = match (&a.png, &a.svg) {
+        (Some(p), _) => (BakeFormat::Png, p),
+        (None, Some(s)) => (BakeFormat::Svg, s),
+        (None, None) => bail!("say where to write the baked badge: --svg FILE or --png FILE"),
     };
     let image = match &a.image {
-        Some(p) => {
-            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?
-        }
-        None => {
-            let name = if is_jwt {
-                mm_credentials::jwt::decode(&payload_text)?.credential()["name"].clone()
-            } else {
-                serde_json::from_str::<Value>(&payload_text)?["name"].clone()
-            };
-            let name = name.as_str().unwrap_or("Micro-credential");
-            let title = name.trim_end_matches(" - mastered");
-            let title: String = title.chars().take(24).collect();
-            mm_credentials::bake::default_image(&title, "micro-credential")
-        }
+        Some(p) => Some(std::fs::read(p).with_context(|| format!("reading {}", p.display()))?),
+        None => None,
     };
-    let svg = mm_credentials::bake::bake(&image, payload)?;
-    crate::outfile::write(svg_out, svg.as_bytes())?;
-    outln!("Baked into {}", svg_out.display())?;
-    Ok(())
+    let baked = badges::bake(&payload, format, image)?;
+    crate::outfile::write(out, &baked)?;
+    outln!("Baked into {}", out.display())
 }

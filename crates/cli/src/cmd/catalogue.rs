@@ -5,17 +5,13 @@
 use crate::Global;
 use crate::ctx::{self, Ctx};
 use crate::ui::{self, outln};
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use mm_micro::case::{self, ExportOptions};
-use mm_micro::catalogue::{self as cat, Catalogue};
-use mm_micro::{CatalogueMicroSkill, ParentRef, Source};
+use mm_app::catalogue::{self as app, ExportFormat, SaveWhat, parent_label};
+use mm_micro::{CatalogueMicroSkill, Source};
 use mm_taxonomy::Taxonomy;
 use std::io::Write as _;
 use std::path::PathBuf;
-
-/// Carved O*NET tasks per occupation the curated catalogue does not cover.
-const TASKS_PER_OCCUPATION: usize = 8;
 
 /// The micro-skill catalogue: narrow, observable capabilities with their
 /// principles, done-when criteria, typical hours and a suggested deadline.
@@ -130,57 +126,21 @@ pub struct ImportArgs {
     pub replace: bool,
 }
 
-/// The whole catalogue: curated, then the person's entries, then mined and
-/// carved ones, without duplicates.
-pub fn assemble(tax: &Taxonomy, personal: Vec<CatalogueMicroSkill>) -> Result<Catalogue> {
-    let mut c = Catalogue::curated().context("reading the shipped micro-skill catalogue")?;
-    c.merge(personal);
-    let miner = mm_micro::postings::Miner::new(tax);
-    let mined = miner
-        .mine(mm_discover::sample::POSTINGS_JSONL)
-        .context("reading the shipped postings")?;
-    c.merge(mined.iter().map(|m| miner.micro_skill(m)).collect());
-    let carved = mm_micro::onet::carve_uncovered(&c, tax, TASKS_PER_OCCUPATION);
-    c.merge(carved);
-    Ok(c)
-}
-
-/// The person's saved entries, when they have a journal (reading only: a
-/// search does not create a database).
-fn personal(g: &Global) -> Result<Vec<CatalogueMicroSkill>> {
+/// The journal, when there is one (a search does not create a database).
+fn journal(g: &Global) -> Result<Option<Ctx>> {
     let url = ctx::database_url(g)?;
     let is_file = !url.contains("://") && !url.starts_with("sqlite:");
     if is_file && !std::path::Path::new(&url).exists() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
-    let c = Ctx::open(g)?;
-    entries_of(&c)
+    Ctx::open(g).map(Some)
 }
 
-fn entries_of(c: &Ctx) -> Result<Vec<CatalogueMicroSkill>> {
-    c.block(c.store.list_personal_entries())?
-        .into_iter()
-        .map(|e| {
-            serde_json::from_value(e.entry)
-                .with_context(|| format!("your catalogue entry {:?} is unreadable", e.id))
-        })
-        .collect()
-}
-
-fn parent_label(tax: &Taxonomy, p: &ParentRef) -> String {
-    match p {
-        ParentRef::Esco(u) => tax
-            .skill_by_uri(u)
-            .map_or_else(|| u.clone(), |i| tax.skill(i).preferred.clone()),
-        ParentRef::OnetTech(n) => format!("{n} (O*NET technology)"),
-        ParentRef::OnetTask(id) => tax
-            .onet_occupations
-            .iter()
-            .find(|o| o.tasks.iter().any(|t| t.id == *id))
-            .map_or_else(
-                || format!("O*NET task {id}"),
-                |o| format!("O*NET task {id} ({})", o.title),
-            ),
+/// The person's saved entries, when they have a journal.
+fn personal(g: &Global) -> Result<Vec<CatalogueMicroSkill>> {
+    match journal(g)? {
+        Some(c) => Ok(c.block(app::personal(&c.app))?),
+        None => Ok(Vec::new()),
     }
 }
 
@@ -193,49 +153,29 @@ fn budget(m: &CatalogueMicroSkill) -> String {
 }
 
 pub fn run(cmd: CatalogueCmd, g: &Global) -> Result<()> {
-    let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
+    let tax = super::discover::taxonomy()?;
     match cmd {
         CatalogueCmd::Search(a) => {
-            let c = assemble(&tax, personal(g)?)?;
-            let q = a.query.join(" ");
-            let mut hits: Vec<(f64, &CatalogueMicroSkill)> = match &a.parent {
-                Some(p) => {
-                    if ParentRef::parse(p).is_none() {
-                        bail!(
-                            "--parent {p:?} is not an ESCO URI, onet-tech:<name> or onet-task:<id>"
-                        );
-                    }
-                    c.micro_skills_for(p)
-                        .into_iter()
-                        .map(|m| (1.0, m))
-                        .collect()
-                }
-                None => c.search(&q, usize::MAX),
-            };
-            if a.parent.is_some() && !q.is_empty() {
-                let keep: Vec<String> = c
-                    .search(&q, usize::MAX)
-                    .into_iter()
-                    .map(|h| h.1.id.clone())
-                    .collect();
-                hits.retain(|h| keep.contains(&h.1.id));
-            }
-            if let Some(s) = a.source {
-                hits.retain(|h| h.1.source == s);
-            }
-            hits.truncate(a.limit);
+            let c = app::assemble(&tax, personal(g)?)?;
+            let hits = app::search(
+                &c,
+                &app::Search {
+                    query: a.query.join(" "),
+                    parent: a.parent,
+                    source: a.source,
+                    limit: a.limit,
+                },
+            )?;
             if g.json {
-                let v: Vec<&CatalogueMicroSkill> = hits.iter().map(|h| h.1).collect();
-                return ctx::print_json(&v);
+                return ctx::print_json(&hits);
             }
             if hits.is_empty() {
-                outln!(
+                return outln!(
                     "No micro-skill matches. Try fewer words, or list the curated ones: mm micro catalogue search --source curated"
-                )?;
-                return Ok(());
+                );
             }
             let mut t = ui::table(["id", "micro-skill", "source", "budget", "parents"]);
-            for (_, m) in &hits {
+            for m in &hits {
                 t.add_row(vec![
                     m.id.clone(),
                     m.name.clone(),
@@ -252,37 +192,24 @@ pub fn run(cmd: CatalogueCmd, g: &Global) -> Result<()> {
             outln!("Details: mm micro catalogue show <id> · commit: mm goal new --from <id>")?;
         }
         CatalogueCmd::Show { id } => {
-            let c = assemble(&tax, personal(g)?)?;
-            let m = c.find(&id)?;
-            let next = c.next_for(&m.id);
+            let c = app::assemble(&tax, personal(g)?)?;
+            let v = app::show(&c, &id)?;
             if g.json {
-                return ctx::print_json(&serde_json::json!({
-                    "micro_skill": m,
-                    "next": next.iter().map(|(n, why)| serde_json::json!({
-                        "id": n.id, "name": n.name, "reason": why.to_string()
-                    })).collect::<Vec<_>>(),
-                }));
+                return ctx::print_json(&v);
             }
-            print_entry(&tax, m)?;
-            for (n, why) in next.iter().take(5) {
-                outln!("  then: {} \"{}\" — {why}", n.id, n.name)?;
+            print_entry(&tax, &v.micro_skill)?;
+            for n in v.next.iter().take(5) {
+                outln!("  then: {} \"{}\" — {}", n.id, n.name, n.reason)?;
             }
-            outln!("Commit to it: mm goal new --from {}", m.id)?;
+            outln!("Commit to it: mm goal new --from {}", v.micro_skill.id)?;
         }
         CatalogueCmd::Save(a) => {
             let c = Ctx::open(g)?;
-            let (entries, origin): (Vec<CatalogueMicroSkill>, &str) = match &a.micro {
-                Some(micro) => (vec![own_entry(&c, micro)?], "own"),
-                None => {
-                    let all = assemble(&tax, Vec::new())?;
-                    let mut v = Vec::new();
-                    for id in &a.ids {
-                        v.push(all.find(id)?.clone());
-                    }
-                    (v, "catalogue")
-                }
+            let what = match a.micro {
+                Some(micro) => SaveWhat::Own(micro),
+                None => SaveWhat::Ids(a.ids),
             };
-            let n = save(&c, &entries, origin, a.replace)?;
+            let entries = c.block(app::save(&c.app, &tax, &what, a.replace))?;
             if g.json {
                 return ctx::print_json(&entries);
             }
@@ -290,20 +217,20 @@ pub fn run(cmd: CatalogueCmd, g: &Global) -> Result<()> {
                 outln!("Saved {} \"{}\" to your catalogue.", m.id, m.name)?;
             }
             outln!(
-                "{n} saved. Export them with: mm micro catalogue export -o my-micro-skills.case.json"
+                "{} saved. Export them with: mm micro catalogue export -o my-micro-skills.case.json",
+                entries.len()
             )?;
         }
         CatalogueCmd::List => {
             let c = Ctx::open(g)?;
-            let saved = c.block(c.store.list_personal_entries())?;
+            let saved = c.block(app::list(&c.app))?;
             if g.json {
                 return ctx::print_json(&saved);
             }
             if saved.is_empty() {
-                outln!(
+                return outln!(
                     "Your catalogue is empty. Save one: mm micro catalogue save <id> (find ids with `mm micro catalogue search`)."
-                )?;
-                return Ok(());
+                );
             }
             let mut t = ui::table(["id", "micro-skill", "from", "saved"]);
             for e in &saved {
@@ -318,73 +245,56 @@ pub fn run(cmd: CatalogueCmd, g: &Global) -> Result<()> {
         }
         CatalogueCmd::Remove { id } => {
             let c = Ctx::open(g)?;
-            c.block(c.store.remove_personal_entry(&id))?;
+            c.block(app::remove(&c.app, &id))?;
             if !g.json {
                 outln!("Removed {id} from your catalogue.")?;
             }
         }
         CatalogueCmd::Export(a) => {
-            let entries: Vec<CatalogueMicroSkill> = if a.ids.is_empty() {
-                let c = Ctx::open(g)?;
-                let v = entries_of(&c)?;
-                if v.is_empty() {
-                    bail!(
-                        "your catalogue is empty: save entries first (mm micro catalogue save <id>) or name catalogue ids to export"
-                    );
-                }
-                v
+            // Only the personal catalogue needs a journal; named ids use it
+            // when there is one.
+            let c = if a.ids.is_empty() {
+                Some(Ctx::open(g)?)
             } else {
-                let all = assemble(&tax, personal(g)?)?;
-                let mut v = Vec::new();
-                for id in &a.ids {
-                    v.push(all.find(id)?.clone());
-                }
-                v
+                journal(g)?
             };
-            let refs: Vec<&CatalogueMicroSkill> = entries.iter().collect();
-            let text = match a.format {
-                Format::Case => {
-                    let (now, _) = ctx::clock()?;
-                    let opts = ExportOptions {
-                        title: a.title.clone(),
-                        last_change: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-                        ..ExportOptions::default()
-                    };
-                    let pkg = case::export(&refs, &opts, |p| parent_label(&tax, p));
-                    serde_json::to_string_pretty(&pkg)? + "\n"
+            let entries = match &c {
+                Some(c) => c.block(app::export_entries(Some(&c.app), &tax, &a.ids)),
+                None => ctx::runtime()?.block_on(app::export_entries(None, &tax, &a.ids)),
+            }
+            .map_err(|e| match e.kind() {
+                mm_app::ErrorKind::Invalid => {
+                    super::discover::hinted(e, "save one with `mm micro catalogue save <id>`")
                 }
-                Format::Json => serde_json::to_string_pretty(&refs)? + "\n",
-                Format::Toml => {
-                    #[derive(serde::Serialize)]
-                    struct File<'a> {
-                        micro: &'a [&'a CatalogueMicroSkill],
-                    }
-                    toml::to_string(&File { micro: &refs })
-                        .context("writing the entries as TOML")?
-                }
+                _ => e,
+            })?;
+            let format = match a.format {
+                Format::Case => ExportFormat::Case,
+                Format::Toml => ExportFormat::Toml,
+                Format::Json => ExportFormat::Json,
             };
+            let (now, _) = ctx::clock()?;
+            let text = app::export(&tax, &entries, format, &a.title, now)?;
             match &a.output {
                 Some(path) => {
                     crate::outfile::write(path, text.as_bytes())?;
-                    eprintln!("Wrote {} micro-skill(s) to {}.", refs.len(), path.display());
+                    eprintln!(
+                        "Wrote {} micro-skill(s) to {}.",
+                        entries.len(),
+                        path.display()
+                    );
                 }
-                None => {
-                    let mut out = std::io::stdout().lock();
-                    out.write_all(text.as_bytes())?;
-                }
+                None => std::io::stdout().lock().write_all(text.as_bytes())?,
             }
         }
         CatalogueCmd::Import(a) => {
             let text = std::fs::read_to_string(&a.file)
                 .with_context(|| format!("cannot read {}", a.file.display()))?;
-            let entries = case::import(&text)
+            let entries = app::read_case(&text)
                 .with_context(|| format!("{} is not a usable CASE package", a.file.display()))?;
-            if entries.is_empty() {
-                bail!("{} holds no items to import", a.file.display());
-            }
             if !a.dry_run {
                 let c = Ctx::open(g)?;
-                save(&c, &entries, "case", a.replace)?;
+                c.block(app::import(&c.app, &entries, a.replace))?;
             }
             if g.json {
                 return ctx::print_json(&entries);
@@ -414,79 +324,6 @@ pub fn run(cmd: CatalogueCmd, g: &Global) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn save(c: &Ctx, entries: &[CatalogueMicroSkill], origin: &str, replace: bool) -> Result<usize> {
-    let rows = entries
-        .iter()
-        .map(|m| {
-            Ok((
-                m.id.clone(),
-                m.name.clone(),
-                origin.to_string(),
-                serde_json::to_value(m)?,
-            ))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(c.block(c.store.save_personal_entries(&rows, replace, c.now))?)
-}
-
-/// One of the person's own micro-skills as a catalogue entry: its skill's
-/// taxonomy concept as parent, its principles and resources, and the
-/// criteria, budget and span of its latest goal.
-fn own_entry(c: &Ctx, micro: &str) -> Result<CatalogueMicroSkill> {
-    let m = c.block(c.store.find_micro_skill(micro))?;
-    let skills = c.block(c.store.list_skills())?;
-    let skill = skills.iter().find(|s| s.id == m.skill_id);
-    let goal = c
-        .block(c.store.list_goals())?
-        .into_iter()
-        .filter(|goal| goal.micro_skill_id == m.id)
-        .max_by_key(|goal| goal.created_at);
-    let parents = skill
-        .and_then(|s| s.taxonomy_uri.as_deref())
-        .and_then(ParentRef::parse)
-        .into_iter()
-        .collect();
-    Ok(CatalogueMicroSkill {
-        id: mm_micro::model::slug(&m.name),
-        name: m.name.clone(),
-        area: String::new(),
-        parents,
-        principles: m
-            .principles
-            .iter()
-            .map(|p| mm_micro::Principle {
-                name: p.name.clone(),
-                description: p.description.clone(),
-            })
-            .collect(),
-        done_when: goal
-            .as_ref()
-            .map(|gl| gl.criteria.iter().map(|c| c.text.clone()).collect())
-            .unwrap_or_default(),
-        hours: goal.as_ref().map(|gl| gl.planned_minutes().div_ceil(60)),
-        weeks: goal.as_ref().map(|gl| {
-            let days = (gl.original_deadline() - gl.start).num_days();
-            (days.max(1) as u32).div_ceil(7)
-        }),
-        dreyfus: goal
-            .as_ref()
-            .map_or(mm_core::Level::Competent, |gl| gl.target_level),
-        prerequisites: Vec::new(),
-        next: Vec::new(),
-        resources: m
-            .resources
-            .iter()
-            .map(|r| mm_micro::Resource {
-                url: r.url.clone(),
-                title: r.title.clone(),
-            })
-            .collect(),
-        source: Source::Personal,
-        share: None,
-        evidence: skill.map(|s| format!("your micro-skill {} under {}", m.id, s.name)),
-    })
 }
 
 fn print_entry(tax: &Taxonomy, m: &CatalogueMicroSkill) -> Result<()> {
@@ -544,169 +381,14 @@ fn print_entry(tax: &Taxonomy, m: &CatalogueMicroSkill) -> Result<()> {
 /// best micro-skill of the ESCO skill a rank or URI names. `None` when the
 /// suggestion has no catalogue micro-skill (the caller drafts one instead).
 pub fn entry_for_suggestion(c: &Ctx, from: &str) -> Result<Option<CatalogueMicroSkill>> {
-    let from = from.trim();
-    let uri = if let Ok(rank) = from.parse::<usize>() {
-        let Some(last) = c.block(c.store.get_setting(super::discover::LAST_RANKING_KEY))? else {
-            return Ok(None);
-        };
-        match last["micro"]
-            .get(rank.wrapping_sub(1))
-            .and_then(|v| v.as_str())
-        {
-            Some(u) => u.to_string(),
-            None => return Ok(None),
-        }
-    } else if ParentRef::parse(from).is_some() {
-        from.to_string()
-    } else {
-        let saved = entries_of(c)?;
-        if let Some(m) = saved.into_iter().find(|m| m.id == from) {
-            return Ok(Some(m));
-        }
-        if let Some(m) = cat::curated().get(from) {
-            return Ok(Some(m.clone()));
-        }
-        let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
-        let all = assemble(&tax, Vec::new())?;
-        return match all.find(from) {
-            Ok(m) => Ok(Some(m.clone())),
-            Err(e) => bail!(
-                "{from:?} is neither a rank from the last `mm discover` list, an ESCO skill URI nor a catalogue id ({e})"
-            ),
-        };
-    };
-    Ok(cat::micro_skills_for(&uri).first().map(|m| (*m).clone()))
+    let tax = super::discover::taxonomy()?;
+    Ok(c.block(app::entry_for_suggestion(&c.app, &tax, from))?)
 }
 
 /// Store a catalogue entry as the person's skill and micro-skill, reusing a
 /// skill they already have for the same concept.
 pub fn micro_from_entry(c: &Ctx, m: &CatalogueMicroSkill) -> Result<mm_core::MicroSkill> {
-    let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
-    let esco = m.esco_parents().next().and_then(|u| tax.skill_by_uri(u));
-    let (skill_name, uri, kind, description) = match esco {
-        Some(i) => {
-            let s = tax.skill(i);
-            (
-                s.preferred.clone(),
-                Some(s.uri.clone()),
-                match s.skill_type {
-                    mm_taxonomy::SkillType::Knowledge => mm_core::SkillKind::Knowledge,
-                    _ => mm_core::SkillKind::Skill,
-                },
-                (!s.description.is_empty()).then(|| s.description.clone()),
-            )
-        }
-        None => (
-            m.parents
-                .first()
-                .map_or_else(|| m.name.clone(), |p| parent_label(&tax, p)),
-            None,
-            mm_core::SkillKind::Skill,
-            None,
-        ),
-    };
-    let key = uri.clone().unwrap_or_else(|| skill_name.clone());
-    let skill = match c.block(c.store.find_skill(&key)) {
-        Ok(s) => s,
-        Err(mm_store::Error::NotFound { .. }) => match c.block(c.store.find_skill(&skill_name)) {
-            Ok(s) => s,
-            Err(mm_store::Error::NotFound { .. }) => c.block(c.store.create_skill(
-                &mm_core::NewSkill {
-                    name: skill_name.clone(),
-                    kind,
-                    taxonomy_uri: uri,
-                    description,
-                    held_level: None,
-                },
-                c.now,
-            ))?,
-            Err(e) => return Err(e.into()),
-        },
-        Err(e) => return Err(e.into()),
-    };
-    let micro = match c.block(c.store.find_micro_skill(&m.name)) {
-        Ok(existing) => existing,
-        Err(mm_store::Error::NotFound { .. }) => c.block(
-            c.store.create_micro_skill(
-                &mm_core::NewMicroSkill {
-                    skill_id: skill.id,
-                    name: m.name.clone(),
-                    principles: m
-                        .principles
-                        .iter()
-                        .map(|p| mm_core::NewPrinciple {
-                            name: p.name.clone(),
-                            description: p.description.clone(),
-                        })
-                        .collect(),
-                    resources: m
-                        .resources
-                        .iter()
-                        .map(|r| mm_core::Resource {
-                            url: r.url.clone(),
-                            title: r.title.clone(),
-                        })
-                        .collect(),
-                },
-                c.now,
-            ),
-        )?,
-        Err(e) => return Err(e.into()),
-    };
-    Ok(micro)
-}
-
-/// For `mm discover --json`: each ranked skill (micro and arc) gets the
-/// curated micro-skills that hang from it.
-pub fn annotate_ranking(v: &mut serde_json::Value) {
-    for key in ["micro", "arcs"] {
-        if let Some(list) = v.get_mut(key).and_then(|l| l.as_array_mut()) {
-            for c in list {
-                let uri = c["uri"].as_str().unwrap_or("").to_string();
-                c["catalogue"] = cat::micro_skills_for(&uri)
-                    .iter()
-                    .map(|m| {
-                        serde_json::json!({
-                            "id": m.id, "name": m.name, "hours": m.hours, "weeks": m.weeks,
-                        })
-                    })
-                    .collect::<Vec<_>>()
-                    .into();
-            }
-        }
-    }
-}
-
-/// For `mm discover`: the curated micro-skills of the ranked skills, as the
-/// concrete steps to commit to.
-pub fn print_for_ranking(r: &mm_discover::rank::Ranking) -> Result<()> {
-    let mut lines = Vec::new();
-    let all = r
-        .micro
-        .iter()
-        .map(|c| (String::new(), c))
-        .chain(r.arcs.iter().map(|c| ("arc ".to_string(), c)));
-    for (kind, c) in all {
-        for m in cat::micro_skills_for(&c.uri).into_iter().take(3) {
-            lines.push(format!(
-                "  {kind}{}. {} → {}: {}{}",
-                c.rank,
-                c.label,
-                m.id,
-                m.name,
-                match (m.hours, m.weeks) {
-                    (Some(h), Some(w)) => format!(" ({h} h over {w} wk)"),
-                    _ => String::new(),
-                }
-            ));
-        }
-    }
-    if !lines.is_empty() {
-        outln!()?;
-        outln!("Catalogue micro-skills of these (commit with `mm goal new --from <id>`):")?;
-        for l in lines {
-            outln!("{l}")?;
-        }
-    }
-    Ok(())
+    let tax = super::discover::taxonomy()?;
+    let adoption = c.block(app::adoption(&c.app, &tax, m))?;
+    Ok(c.block(mm_app::skills::adopt(&c.app, &adoption))?.1)
 }

@@ -3,20 +3,17 @@
 use crate::Global;
 use crate::ctx::Ctx;
 use crate::ui::outln;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
-use mm_discover::market::{MarketReport, Options};
-use mm_discover::rank::{Candidate, Profile, RankOptions, Ranker, Ranking, Role, WEIGHTS};
-use mm_discover::titles::TitleFilter;
-use mm_taxonomy::extract::Extractor;
+use mm_app::ErrorKind;
+use mm_app::discover::{self, Discovery, Market, MarketSource, RankedSkill, RoleQuery};
+use mm_discover::rank::{Candidate, Role, WEIGHTS};
+use mm_taxonomy::Taxonomy;
 use mm_taxonomy::occupations::OccupationIndex;
-use mm_taxonomy::{SkillIdx, Taxonomy};
 
 /// Settings key of the person's long-term target role (a JSON string, written
 /// by `mm profile set --target-role`).
-pub const TARGET_ROLE_KEY: &str = "target_role";
-/// Settings key of the last ranking shown, for `mm goal new --from <rank>`.
-pub const LAST_RANKING_KEY: &str = "discover_last";
+pub const TARGET_ROLE_KEY: &str = mm_core::validate::keys::TARGET_ROLE;
 
 /// Rank high-impact micro-skills for a role, each with the evidence behind it.
 ///
@@ -88,41 +85,23 @@ pub struct DiscoverArgs {
     pub arcs: usize,
 }
 
-/// The taxonomy skills the person holds: skills declared with a level, and
-/// the skills behind achieved goals. Returns (held, achieved).
-pub fn held_skills(ctx: &Ctx, tax: &Taxonomy) -> Result<(Vec<SkillIdx>, Vec<SkillIdx>)> {
-    let skills = ctx.block(ctx.store.list_skills())?;
-    let to_idx = |s: &mm_core::Skill| -> Option<SkillIdx> {
-        s.taxonomy_uri
-            .as_deref()
-            .and_then(|u| tax.skill_by_uri(u))
-            .or_else(|| tax.skills_by_label(&s.name).first().copied())
-    };
-    // Holding a technology covers what it stands for: Excel counts as
-    // *use spreadsheets software* too.
-    let mut held: Vec<SkillIdx> = skills
-        .iter()
-        .filter(|s| s.held_level.is_some())
-        .filter_map(to_idx)
-        .flat_map(|i| tax.covered_by_holding(i))
-        .collect();
-    let goals = ctx.block(ctx.store.list_goals())?;
-    let mut achieved = Vec::new();
-    for goal in goals
-        .iter()
-        .filter(|g| g.state == mm_core::GoalState::Achieved)
-    {
-        let micro = ctx.block(ctx.store.get_micro_skill(goal.micro_skill_id))?;
-        if let Some(s) = skills.iter().find(|s| s.id == micro.skill_id)
-            && let Some(i) = to_idx(s)
-        {
-            achieved.push(i);
-        }
+/// The shipped taxonomy.
+pub fn taxonomy() -> Result<Taxonomy> {
+    Taxonomy::load_embedded().context("loading the shipped taxonomy")
+}
+
+/// An application error with the CLI's hint after it, keeping its kind.
+pub fn hinted(e: mm_app::Error, hint: impl std::fmt::Display) -> mm_app::Error {
+    mm_app::Error::new(e.kind(), format!("{} ({hint})", e.message()))
+}
+
+/// `--role` / `--occupation`, else the stored target role.
+pub fn role_query(role: Option<&str>, occupation: Option<&str>) -> RoleQuery {
+    match (occupation, role) {
+        (Some(o), _) => RoleQuery::Occupation(o.to_owned()),
+        (None, Some(r)) => RoleQuery::Title(r.to_owned()),
+        (None, None) => RoleQuery::Stored,
     }
-    held.extend(&achieved);
-    held.sort_unstable();
-    held.dedup();
-    Ok((held, achieved))
 }
 
 /// The role from --role / --occupation / the stored target role.
@@ -133,131 +112,13 @@ pub fn pick_role(
     role: Option<&str>,
     occupation: Option<&str>,
 ) -> Result<Option<Role>> {
-    if let Some(o) = occupation {
-        return Ok(Some(super::market::resolve(tax, idx, o)?));
-    }
-    if let Some(r) = role {
-        if r.trim().is_empty() {
-            bail!("--role is empty: give a job title such as \"data analyst\"");
-        }
-        return Ok(Some(mm_discover::rank::resolve_role(tax, idx, r)?));
-    }
-    match ctx.block(ctx.store.get_setting(TARGET_ROLE_KEY))? {
-        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => {
-            Ok(Some(super::market::resolve(tax, idx, &s)?))
-        }
-        _ => Ok(None),
-    }
-}
-
-/// Where `mm discover` and `mm next` take postings from.
-#[derive(Debug, Clone, Default)]
-pub struct MarketSource<'a> {
-    pub postings: &'a [String],
-    pub saved: Option<i64>,
-    pub none: bool,
-    pub input: Option<&'a super::market::InputArgs>,
-    pub honesty: Option<&'a super::market::HonestyArgs>,
-}
-
-/// The market data to rank `role` with, and where it came from. Postings
-/// are limited to the role's titles; a saved analysis is used only when it
-/// was limited to this role.
-pub fn pick_market(
-    ctx: &Ctx,
-    tax: &Taxonomy,
-    role: &Role,
-    src: &MarketSource<'_>,
-) -> Result<Option<(MarketReport, String)>> {
-    if src.none {
-        return Ok(None);
-    }
-    let default_input = super::market::InputArgs {
-        text_field: "text".into(),
-        title_field: "title".into(),
-        date_field: "date".into(),
-        id_field: "id".into(),
-        format: None,
-        keep_boilerplate: false,
-    };
-    let input = src.input.unwrap_or(&default_input);
-    let mut opts = Options {
-        titles: Some(TitleFilter::for_role(tax, role)),
-        ..Options::default()
-    };
-    if let Some(h) = src.honesty {
-        h.apply(input, &mut opts);
-    } else {
-        opts.keep_boilerplate = input.keep_boilerplate;
-    }
-    if !src.postings.is_empty() {
-        let ex = Extractor::new(tax);
-        let (counts, skipped) = super::market::count_files(&ex, src.postings, input, &opts)?;
-        let rep = counts.report(tax, &opts, 3);
-        let read = counts.postings + counts.off_role + counts.untitled + counts.duplicates;
-        if read == 0 && counts.foreign.is_empty() {
-            bail!(
-                "no postings to analyse in {}{}",
-                src.postings.join(", "),
-                if skipped > 0 {
-                    format!(" ({skipped} unusable row(s) skipped)")
-                } else {
-                    String::new()
-                }
-            );
-        }
-        return Ok(Some((rep, src.postings.join(", "))));
-    }
-    let key = mm_discover::rank::role_key(role);
-    let saved = match src.saved {
-        Some(id) => Some(ctx.block(ctx.store.get_market(id))?),
-        None => ctx.block(ctx.store.latest_market())?,
-    };
-    let mut note = String::new();
-    if let Some(m) = saved {
-        let rep: MarketReport = serde_json::from_value(m.report)
-            .with_context(|| format!("saved market analysis {} is unreadable", m.id))?;
-        match &rep.title_filter {
-            Some(t) if t.key == key => {
-                return Ok(Some((rep, format!("saved analysis {}: {}", m.id, m.name))));
-            }
-            // An explicit --market is used as given: the ranking says
-            // why it carries no evidence for this role.
-            _ if src.saved.is_some() => {
-                return Ok(Some((rep, format!("saved analysis {}: {}", m.id, m.name))));
-            }
-            _ => {
-                note = format!(
-                    " (the latest saved analysis, {}, is not limited to this role's titles: `mm market analyse FILES --role \"{}\"` makes one)",
-                    m.id,
-                    role.title()
-                );
-            }
-        }
-    }
-    let ex = Extractor::new(tax);
-    let rep = mm_discover::sample::count(&ex, &opts)?.report(tax, &opts, 3);
-    Ok(Some((rep, format!("{}{note}", mm_discover::sample::NAME))))
-}
-
-/// Postings for a question about no role in particular: the latest saved
-/// analysis, else the shipped sample (boilerplate, duplicates and
-/// non-English postings left out).
-pub fn pick_market_any(ctx: &Ctx, tax: &Taxonomy) -> Result<Option<(MarketReport, String)>> {
-    if let Some(m) = ctx.block(ctx.store.latest_market())? {
-        let rep: MarketReport = serde_json::from_value(m.report)
-            .with_context(|| format!("saved market analysis {} is unreadable", m.id))?;
-        return Ok(Some((rep, format!("saved analysis {}: {}", m.id, m.name))));
-    }
-    let opts = Options::default();
-    let ex = Extractor::new(tax);
-    let rep = mm_discover::sample::count(&ex, &opts)?.report(tax, &opts, 3);
-    Ok(Some((rep, mm_discover::sample::NAME.to_string())))
+    let q = role_query(role, occupation);
+    Ok(ctx.block(discover::role(&ctx.app, tax, idx, &q))?)
 }
 
 pub fn run(a: DiscoverArgs, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
-    let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
+    let tax = taxonomy()?;
     let idx = OccupationIndex::new(&tax);
     let Some(role) = pick_role(&ctx, &tax, &idx, a.role.as_deref(), a.occupation.as_deref())?
     else {
@@ -265,82 +126,62 @@ pub fn run(a: DiscoverArgs, g: &Global) -> Result<()> {
             "which role? Give --role \"<job title>\" or --occupation <uri>, or store a target role with `mm profile set --target-role \"<title>\"`"
         );
     };
-    let market = pick_market(
-        &ctx,
-        &tax,
-        &role,
-        &MarketSource {
-            postings: &a.postings,
-            saved: a.market,
-            none: a.no_market,
-            input: Some(&a.input),
-            honesty: Some(&a.honesty),
-        },
-    )?;
-    let (held, _) = held_skills(&ctx, &tax)?;
-    let ranker = Ranker::new(&tax);
-    let mut ranking = ranker.rank(
-        &role,
-        &Profile { held },
-        market.as_ref().map(|m| &m.0),
-        RankOptions::default(),
-    );
-    if ranking.micro.is_empty() && ranking.arcs.is_empty() {
-        bail!(
-            "no candidate skills for {}: the taxonomy links no skills to it",
-            role.title()
-        );
-    }
-    ranking.micro.truncate(a.top);
-    ranking.arcs.truncate(a.arcs);
-    // Remember the list so `mm goal new --from <rank>` can refer to it.
-    let last = serde_json::json!({
-        "role": role.esco_uri.clone().or(role.onet_occupations.first().map(|o| o.code.clone())),
-        "micro": ranking.micro.iter().map(|c| c.uri.clone()).collect::<Vec<_>>(),
-    });
-    ctx.block(ctx.store.set_setting(LAST_RANKING_KEY, &last))?;
+    let market = match (a.no_market, a.market) {
+        (true, _) => MarketSource::None,
+        (false, Some(id)) => MarketSource::Saved(id),
+        (false, None) if !a.postings.is_empty() => MarketSource::Postings(a.postings.clone()),
+        (false, None) => MarketSource::Auto,
+    };
+    let input = discover::DiscoverInput {
+        market,
+        input: super::market::posting_input(&a.input, &a.honesty),
+        top: a.top,
+        arcs: a.arcs,
+    };
+    let mut bar = super::market::Bar::default();
+    let d = ctx.block(discover::discover(&ctx.app, &tax, &role, &input, &mut bar))?;
     if g.json {
-        let mut v = serde_json::to_value(&ranking)?;
-        v["market_source"] = market.as_ref().map(|m| m.1.clone()).into();
-        super::catalogue::annotate_ranking(&mut v);
-        if let Some((rep, _)) = &market {
-            v["market_scope"] = serde_json::json!({
-                "matched": rep.postings,
-                "title_filter": rep.title_filter,
-                "duplicates": rep.duplicates,
-                "non_english": rep.non_english,
-                "warnings": rep.warnings,
-            });
-        }
-        return crate::ctx::print_json(&v);
+        return crate::ctx::print_json(&d);
     }
-    print_ranking(&ranking, market.as_ref(), a.explain)?;
-    super::catalogue::print_for_ranking(&ranking)?;
-    Ok(())
+    print_ranking(&d, a.explain)?;
+    print_catalogue(&d)
+}
+
+/// Where the postings came from, saying how to make a saved analysis for
+/// the role when the latest one was passed over.
+fn source_line(m: &Market, role: &Role) -> String {
+    match m.passed_over {
+        Some(id) => format!(
+            "{} (the latest saved analysis, {id}, is not limited to this role's titles: `mm market analyse FILES --role \"{}\"` makes one)",
+            m.source,
+            role.title()
+        ),
+        None => m.source.clone(),
+    }
 }
 
 /// One line on which postings fed the market component.
-fn market_line(r: &Ranking, market: Option<&(MarketReport, String)>) -> String {
-    let Some((rep, source)) = market else {
+fn market_line(d: &Discovery) -> String {
+    let Some(m) = &d.market else {
         return "Postings: none (--no-market)".into();
     };
+    let (rep, source) = (&m.report, source_line(m, &d.role));
     let mut line = match &rep.title_filter {
-        Some(t) => format!(
-            "Postings: {source}: {} with a title of {}{}",
-            rep.postings,
-            t.role,
-            {
-                let other = rep.exclusions();
-                if other.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (left out: {other})")
-                }
-            }
-        ),
+        Some(t) => {
+            let other = rep.exclusions();
+            let left_out = if other.is_empty() {
+                String::new()
+            } else {
+                format!(" (left out: {other})")
+            };
+            format!(
+                "Postings: {source}: {} with a title of {}{left_out}",
+                rep.postings, t.role
+            )
+        }
         None => format!("Postings: {source} ({} postings)", rep.postings),
     };
-    if let Some(n) = &r.market_note {
+    if let Some(n) = &d.market_note {
         line.push_str(&format!("\n  → {n}"));
     }
     line
@@ -392,26 +233,22 @@ fn choice_lines(r: &Role) -> Vec<String> {
     out
 }
 
-fn print_ranking(
-    r: &Ranking,
-    market: Option<&(MarketReport, String)>,
-    explain: bool,
-) -> anyhow::Result<()> {
-    outln!("Role: {}", role_line(&r.role))?;
-    for l in choice_lines(&r.role) {
+fn print_ranking(d: &Discovery, explain: bool) -> Result<()> {
+    outln!("Role: {}", role_line(&d.role))?;
+    for l in choice_lines(&d.role) {
         outln!("{l}")?;
     }
-    outln!("{}", market_line(r, market))?;
-    if r.held_skipped > 0 {
+    outln!("{}", market_line(d))?;
+    if d.held_skipped > 0 {
         outln!(
             "Left out: {} candidate skill(s) you already hold.",
-            r.held_skipped
+            d.held_skipped
         )?;
     }
-    if r.role_named_skipped > 0 {
+    if d.role_named_skipped > 0 {
         outln!(
             "Left out: {} skill(s) named like the role itself.",
-            r.role_named_skipped
+            d.role_named_skipped
         )?;
     }
     let weights: Vec<String> = WEIGHTS.iter().map(|(n, w)| format!("{n} {w:.2}")).collect();
@@ -421,7 +258,7 @@ fn print_ranking(
     let mut t = crate::ui::table([
         "#", "skill", "type", "score", "esco", "peers", "onet", "market", "close", "micro",
     ]);
-    for c in &r.micro {
+    for RankedSkill { candidate: c, .. } in &d.micro {
         t.add_row(vec![
             c.rank.to_string(),
             c.label.clone(),
@@ -437,14 +274,14 @@ fn print_ranking(
     }
     outln!("{t}")?;
     if explain {
-        for c in &r.micro {
-            explain_one(c)?;
+        for c in &d.micro {
+            explain_one(&c.candidate)?;
         }
     }
-    if !r.arcs.is_empty() {
+    if !d.arcs.is_empty() {
         outln!()?;
         outln!("Broad competences, as arcs of narrower skills (take one step at a time):")?;
-        for c in &r.arcs {
+        for RankedSkill { candidate: c, .. } in &d.arcs {
             let steps: Vec<&str> = c.narrower.iter().map(|n| n.label.as_str()).collect();
             outln!(
                 "  {}. {} ({:.3}) → {}",
@@ -465,7 +302,7 @@ fn print_ranking(
     Ok(())
 }
 
-fn explain_one(c: &Candidate) -> anyhow::Result<()> {
+fn explain_one(c: &Candidate) -> Result<()> {
     outln!()?;
     outln!(
         "#{} {} — score {:.3}  <{}>",
@@ -487,78 +324,66 @@ fn explain_one(c: &Candidate) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The curated micro-skills of the ranked skills, as the concrete steps to
+/// commit to.
+fn print_catalogue(d: &Discovery) -> Result<()> {
+    let mut lines = Vec::new();
+    let all = d
+        .micro
+        .iter()
+        .map(|c| ("", c))
+        .chain(d.arcs.iter().map(|c| ("arc ", c)));
+    for (kind, r) in all {
+        let c = &r.candidate;
+        for m in r.catalogue.iter().take(3) {
+            lines.push(format!(
+                "  {kind}{}. {} → {}: {}{}",
+                c.rank,
+                c.label,
+                m.id,
+                m.name,
+                match (m.hours, m.weeks) {
+                    (Some(h), Some(w)) => format!(" ({h} h over {w} wk)"),
+                    _ => String::new(),
+                }
+            ));
+        }
+    }
+    if !lines.is_empty() {
+        outln!()?;
+        outln!("Catalogue micro-skills of these (commit with `mm goal new --from <id>`):")?;
+        for l in lines {
+            outln!("{l}")?;
+        }
+    }
+    Ok(())
+}
+
 /// For `mm goal new --from <rank|uri>`: find or create the skill and create
 /// a micro-skill pre-filled from the taxonomy. Returns the micro-skill and a
 /// suggested done-when criterion.
 pub fn micro_from_suggestion(ctx: &Ctx, from: &str) -> Result<(mm_core::MicroSkill, String)> {
-    let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
-    let from = from.trim();
-    let skill = if let Ok(rank) = from.parse::<usize>() {
-        let last = ctx.block(ctx.store.get_setting(LAST_RANKING_KEY))?.context(
-            "no suggestion list yet: run `mm discover --role \"<title>\"` first, or give a skill URI",
-        )?;
-        let list: Vec<String> = serde_json::from_value(last["micro"].clone()).unwrap_or_default();
-        if rank == 0 || rank > list.len() {
-            bail!(
-                "the last `mm discover` list has {} suggestion(s); --from {rank} is not one of them",
-                list.len()
-            );
-        }
-        tax.skill_by_uri(&list[rank - 1])
-            .with_context(|| format!("skill {} is no longer in the taxonomy", list[rank - 1]))?
-    } else {
-        match tax.skill_by_uri(from) {
-            Some(i) => i,
-            None => bail!(
-                "{from:?} is neither a rank from the last `mm discover` list nor an ESCO skill URI (find one with `mm taxonomy search`)"
+    let tax = taxonomy()?;
+    let s = ctx
+        .block(discover::suggestion(&ctx.app, &tax, from))
+        .map_err(|e| match (e.kind(), e.what(), e.field()) {
+            (ErrorKind::NotFound, Some("suggestion list"), _) => anyhow!(
+                "no suggestion list yet: run `mm discover --role \"<title>\"` first, or give a skill URI"
             ),
-        }
-    };
-    let d = mm_discover::draft::draft(&tax, skill);
-    let existing = match ctx.block(ctx.store.find_skill(&d.skill_uri)) {
-        Ok(s) => Some(s),
-        Err(mm_store::Error::NotFound { .. }) => {
-            match ctx.block(ctx.store.find_skill(&d.skill_label)) {
-                Ok(s) => Some(s),
-                Err(mm_store::Error::NotFound { .. }) => None,
-                Err(e) => return Err(e.into()),
+            (ErrorKind::Invalid, _, Some("from")) if from.trim().parse::<usize>().is_err() => {
+                hinted(e, "find one with `mm taxonomy search`").into()
             }
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let stored = match existing {
-        Some(s) => s,
-        None => ctx.block(ctx.store.create_skill(
-            &mm_core::NewSkill {
-                name: d.skill_label.clone(),
-                kind: d.skill_type.parse().unwrap_or_default(),
-                taxonomy_uri: Some(d.skill_uri.clone()),
-                description: (!d.description.is_empty()).then(|| d.description.clone()),
-                held_level: None,
-            },
-            ctx.now,
-        ))?,
-    };
-    let micro = ctx.block(
-        ctx.store.create_micro_skill(
-            &mm_core::NewMicroSkill {
-                skill_id: stored.id,
-                name: d.micro_skill.clone(),
-                principles: d
-                    .principles
-                    .iter()
-                    .map(|(n, desc)| mm_core::NewPrinciple {
-                        name: n.clone(),
-                        description: (!desc.is_empty()).then(|| desc.clone()),
-                    })
-                    .collect(),
-                resources: Vec::new(),
-            },
-            ctx.now,
-        ),
-    )?;
+            _ => e.into(),
+        })?;
+    let adoption = ctx.block(discover::adoption(&ctx.app, &s))?;
+    let (stored, micro) = ctx.block(mm_app::skills::adopt(&ctx.app, &adoption))?;
     if !ctx.json {
-        outln!("Skill {}: {} <{}>", stored.id, stored.name, d.skill_uri)?;
+        outln!(
+            "Skill {}: {} <{}>",
+            stored.id,
+            stored.name,
+            s.draft.skill_uri
+        )?;
         outln!("Micro-skill {}: {}", micro.id, micro.name)?;
         for p in &micro.principles {
             outln!("  principle: {}", p.name)?;
@@ -567,5 +392,5 @@ pub fn micro_from_suggestion(ctx: &Ctx, from: &str) -> Result<(mm_core::MicroSki
             "(Edit the wording, principles and criteria to fit your work: see `mm micro --help`.)"
         )?;
     }
-    Ok((micro, d.done_when))
+    Ok((micro, s.draft.done_when))
 }

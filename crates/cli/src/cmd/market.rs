@@ -4,22 +4,15 @@
 use crate::Global;
 use crate::ctx::Ctx;
 use crate::ui::outln;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use mm_discover::chart::{share_chart_svg, sparkline};
-use mm_discover::market::{Counts, MarketReport, MonthKey, Options, month_key};
+use mm_app::market::{self as app, AnalyseInput, PostingInput, Progress};
+use mm_discover::chart::sparkline;
+use mm_discover::market::{MarketReport, month_key};
 use mm_discover::mentions::MentionWriter;
-use mm_discover::postings::{Entry, InputKind, ReadOptions, Reader};
-use mm_discover::rank::{Role, resolve_occupation, resolve_role};
-use mm_discover::titles::TitleFilter;
-use mm_store::{MarketSkillRow, NewMarketAnalysis};
-use mm_taxonomy::extract::Extractor;
-use mm_taxonomy::input::{Fields, Record};
-use mm_taxonomy::occupations::OccupationIndex;
-use mm_taxonomy::{SkillIdx, Taxonomy};
-use rustc_hash::FxHashSet;
+use mm_discover::postings::{InputKind, ReadOptions};
+use mm_taxonomy::input::Fields;
 use std::io::Write;
-use std::path::PathBuf;
 
 /// Market analysis of job postings.
 // Parsed once per run: the size of the `Analyse` variant does not matter.
@@ -186,159 +179,79 @@ pub struct HonestyArgs {
     pub all_languages: bool,
 }
 
-impl HonestyArgs {
-    /// Apply to counting options.
-    pub fn apply(&self, input: &InputArgs, opts: &mut Options) {
-        opts.keep_duplicates = self.keep_duplicates;
-        opts.all_languages = self.all_languages;
-        opts.keep_boilerplate = input.keep_boilerplate;
+/// The application's posting input from these flags.
+pub fn posting_input(input: &InputArgs, honesty: &HonestyArgs) -> PostingInput {
+    let read = input.read_options();
+    PostingInput {
+        fields: read.fields,
+        kind: read.kind,
+        keep_boilerplate: input.keep_boilerplate,
+        keep_duplicates: honesty.keep_duplicates,
+        all_languages: honesty.all_languages,
     }
 }
-
-/// Read posting files (or the shipped sample) into counts, with a progress
-/// bar and skipped rows reported on stderr with file and line.
-pub fn count_files(
-    ex: &Extractor,
-    files: &[String],
-    input: &InputArgs,
-    opts: &Options,
-) -> Result<(Counts, u64)> {
-    count_files_with(ex, files, input, opts, None)
-}
-
-/// Every counted posting with its source name, month and distinct skills.
-pub type Sink<'a> = &'a mut dyn FnMut(&str, &Record, Option<MonthKey>, &[SkillIdx]);
 
 /// Skipped rows shown one by one before only the count is given.
 const SHOW_SKIPS: u64 = 5;
 
-/// [`count_files`], also handing every counted posting to `sink`.
-pub fn count_files_with(
-    ex: &Extractor,
-    files: &[String],
-    input: &InputArgs,
-    opts: &Options,
-    mut sink: Option<Sink<'_>>,
-) -> Result<(Counts, u64)> {
-    if files.is_empty() {
-        let counts = match sink.as_mut() {
-            Some(sink) => mm_discover::sample::count_with(ex, opts, &mut |r, m, s| {
-                sink(mm_discover::sample::NAME, r, m, s)
-            })?,
-            None => mm_discover::sample::count(ex, opts)?,
-        };
-        return Ok((counts, 0));
-    }
-    let paths: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
-    for (f, p) in files.iter().zip(&paths) {
-        if std::fs::metadata(p).is_err() {
-            bail!("cannot open {f}: no such file or folder");
+/// Reading progress on stderr: a bar for large inputs (8 MiB and more), the
+/// first skipped rows with file and line, then how many were skipped.
+#[derive(Debug)]
+pub struct Bar {
+    pb: indicatif::ProgressBar,
+    skipped: u64,
+}
+
+impl Default for Bar {
+    fn default() -> Self {
+        Bar {
+            pb: indicatif::ProgressBar::hidden(),
+            skipped: 0,
         }
     }
-    let reader = Reader::open_all(&paths, &input.read_options())?;
-    let total_bytes: u64 = paths.iter().map(|p| dir_bytes(p)).sum();
-    let pb = indicatif::ProgressBar::new(total_bytes);
-    pb.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:40} {bytes}/{total_bytes} of text {bytes_per_sec} eta {eta}",
-        )
-        .expect("static template"),
-    );
-    if total_bytes < (8 << 20) {
-        pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    let mut skipped = 0u64;
-    let mut err: Option<anyhow::Error> = None;
-    let items = reader.map_while(|e| match e {
-        Ok(Entry::Posting { source, record }) => Some(Some((source, record))),
-        Ok(Entry::Skip {
-            source,
-            line,
-            reason,
-        }) => {
-            skipped += 1;
-            if skipped <= SHOW_SKIPS {
-                pb.suspend(|| eprintln!("mm: skipped {source}:{line}: {reason}"));
-            }
-            Some(None)
-        }
-        Err(e) => {
-            err = Some(e.into());
-            None
-        }
-    });
-    let mut counts = Counts::default();
-    let mut noop = |_: &str, _: &Record, _: Option<MonthKey>, _: &[SkillIdx]| {};
-    let sink: Sink<'_> = match sink {
-        Some(s) => s,
-        None => &mut noop,
-    };
-    mm_discover::market::count_sourced(
-        &mut counts,
-        ex,
-        items.flatten(),
-        opts,
-        4 << 20,
-        |b| pb.inc(b),
-        sink,
-    );
-    pb.finish_and_clear();
-    if let Some(e) = err {
-        return Err(e.context("reading postings"));
-    }
-    if skipped > 0 {
-        eprintln!(
-            "mm: {skipped} unusable row(s) skipped{}",
-            if skipped > SHOW_SKIPS {
-                format!(" (the first {SHOW_SKIPS} are shown above)")
-            } else {
-                String::new()
-            }
+}
+
+impl Progress for Bar {
+    fn start(&mut self, total_bytes: u64) {
+        self.pb = indicatif::ProgressBar::new(total_bytes);
+        self.pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} of text {bytes_per_sec} eta {eta}",
+            )
+            .expect("static template"),
         );
-    }
-    Ok((counts, skipped))
-}
-
-/// Size of a file, or of every file under a folder (for the progress bar).
-fn dir_bytes(p: &std::path::Path) -> u64 {
-    match std::fs::metadata(p) {
-        Ok(m) if m.is_dir() => std::fs::read_dir(p)
-            .map(|rd| {
-                rd.filter_map(|e| e.ok())
-                    .map(|e| dir_bytes(&e.path()))
-                    .sum()
-            })
-            .unwrap_or(0),
-        Ok(m) => m.len(),
-        Err(_) => 0,
-    }
-}
-
-/// Resolve `--occupation` (title, ESCO URI or O*NET code).
-pub fn resolve(tax: &Taxonomy, idx: &OccupationIndex, key: &str) -> Result<Role> {
-    let looks_like_id =
-        key.starts_with("http") || key.chars().next().is_some_and(|c| c.is_ascii_digit());
-    Ok(if looks_like_id {
-        resolve_occupation(tax, idx, key)?
-    } else {
-        resolve_role(tax, idx, key)?
-    })
-}
-
-/// The skills a role is linked to: ESCO relations and O*NET technologies.
-pub fn role_skills(tax: &Taxonomy, role: &Role) -> FxHashSet<u32> {
-    let mut only: FxHashSet<u32> = FxHashSet::default();
-    if let Some(o) = role.esco {
-        only.extend(tax.occupation(o).skills.iter().map(|s| s.0));
-    }
-    for &o in &role.onet {
-        for u in &tax.onet_occupations[o as usize].technologies {
-            let t = &tax.technologies[u.tech as usize];
-            only.extend(t.esco.iter().copied());
-            only.insert(t.concept);
+        if total_bytes < (8 << 20) {
+            self.pb
+                .set_draw_target(indicatif::ProgressDrawTarget::hidden());
         }
     }
-    only
+
+    fn advance(&mut self, bytes: u64) {
+        self.pb.inc(bytes);
+    }
+
+    fn skipped(&mut self, source: &str, line: u64, reason: &str) {
+        self.skipped += 1;
+        if self.skipped <= SHOW_SKIPS {
+            self.pb
+                .suspend(|| eprintln!("mm: skipped {source}:{line}: {reason}"));
+        }
+    }
+
+    fn finish(&mut self) {
+        self.pb.finish_and_clear();
+        if self.skipped > 0 {
+            eprintln!(
+                "mm: {} unusable row(s) skipped{}",
+                self.skipped,
+                if self.skipped > SHOW_SKIPS {
+                    format!(" (the first {SHOW_SKIPS} are shown above)")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
 }
 
 /// Parse `--since YYYY-MM`.
@@ -351,16 +264,9 @@ pub fn run(cmd: MarketCmd, g: &Global) -> Result<()> {
         MarketCmd::Analyse(a) => analyse(a, g),
         MarketCmd::List => {
             let ctx = Ctx::open(g)?;
-            let all = ctx.block(ctx.store.list_markets())?;
+            let all = ctx.block(app::list(&ctx.app))?;
             if g.json {
-                let v: Vec<_> = all
-                    .iter()
-                    .map(|m| {
-                        serde_json::json!({"id": m.id, "name": m.name, "sources": m.sources,
-                        "created_at": m.created_at, "postings": m.postings, "dated": m.dated})
-                    })
-                    .collect();
-                return crate::ctx::print_json(&v);
+                return crate::ctx::print_json(&all);
             }
             if all.is_empty() {
                 outln!("No saved analyses. Run `mm market analyse [postings...]`.")?;
@@ -376,61 +282,43 @@ pub fn run(cmd: MarketCmd, g: &Global) -> Result<()> {
                     m.created_at.format("%Y-%m-%d %H:%M").to_string(),
                 ]);
             }
-            outln!("{t}")?;
-            Ok(())
+            outln!("{t}")
         }
         MarketCmd::Show { id, top } => {
             let ctx = Ctx::open(g)?;
             let m = match id {
-                Some(id) => ctx.block(ctx.store.get_market(id))?,
+                Some(id) => ctx.block(app::saved(&ctx.app, id))?,
                 None => ctx
-                    .block(ctx.store.latest_market())?
+                    .block(app::latest(&ctx.app))?
                     .context("no saved analysis yet: run `mm market analyse [postings...]`")?,
             };
-            let report: MarketReport =
-                serde_json::from_value(m.report).context("the saved analysis is unreadable")?;
-            print_report(&report, &m.name, top, g.json, false)
+            print_report(&m.report, &m.name, top, g.json, false)
         }
     }
 }
 
 fn analyse(a: AnalyseArgs, g: &Global) -> Result<()> {
-    let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
-    let ex = Extractor::new(&tax);
-    let mut opts = Options {
+    let tax = super::discover::taxonomy()?;
+    let input = AnalyseInput {
+        role: a.role.clone(),
+        occupation: a.occupation.clone(),
         since: a.since.as_deref().map(parse_since).transpose()?,
-        ..Options::default()
+        min_support: a.min_support,
+        input: posting_input(&a.input, &a.honesty),
+        postings: a.postings.clone(),
     };
-    a.honesty.apply(&a.input, &mut opts);
-    let mut scope = String::new();
-    if a.occupation.is_some() || a.role.is_some() {
-        let idx = OccupationIndex::new(&tax);
-        if let Some(r) = &a.role {
-            if r.trim().is_empty() {
-                bail!("--role is empty: give a job title such as \"data analyst\"");
-            }
-            let role = resolve(&tax, &idx, r)?;
-            scope.push_str(&format!(" (titles of {})", role.title()));
-            opts.titles = Some(TitleFilter::for_role(&tax, &role));
-        }
-        if let Some(occ) = &a.occupation {
-            let role = resolve(&tax, &idx, occ)?;
-            let only = role_skills(&tax, &role);
-            scope.push_str(&format!(" (skills of {})", role.title()));
-            opts.only = Some(only);
-        }
-    }
-    let (counts, skipped) = match &a.parquet {
-        None => count_files(&ex, &a.postings, &a.input, &opts)?,
+    let quiet = g.json || a.csv;
+    let mut bar = Bar::default();
+    let analysis = match &a.parquet {
+        None => app::analyse(&tax, &input, &mut bar, None)?,
         Some(path) => {
             let file = crate::outfile::create(std::path::Path::new(path))?;
             let mut w = MentionWriter::new(&tax, std::io::BufWriter::new(file))?;
             let mut err = None;
-            let got = count_files_with(
-                &ex,
-                &a.postings,
-                &a.input,
-                &opts,
+            let got = app::analyse(
+                &tax,
+                &input,
+                &mut bar,
                 Some(&mut |src, r, m, s| {
                     if err.is_none()
                         && let Err(e) = w.push(src, r, m, s)
@@ -448,73 +336,16 @@ fn analyse(a: AnalyseArgs, g: &Global) -> Result<()> {
                 .map_err(|e| e.into_error())
                 .with_context(|| format!("writing {path}"))?
                 .finish()?;
-            if !g.json && !a.csv {
+            if !quiet {
                 eprintln!("mm: {rows} mention row(s) of {postings} posting(s) written to {path}");
             }
             got
         }
     };
-    let name = if a.postings.is_empty() {
-        mm_discover::sample::NAME.to_string()
-    } else {
-        a.postings.join(", ")
-    };
-    let report = counts.report(&tax, &opts, a.min_support);
-    if counts.postings == 0 {
-        let mut why = report.exclusions();
-        if skipped > 0 {
-            if !why.is_empty() {
-                why.push_str(", ");
-            }
-            why.push_str(&format!("{skipped} unusable row(s) skipped"));
-        }
-        let why = if why.is_empty() {
-            String::new()
-        } else {
-            format!("; left out: {why}")
-        };
-        bail!("no postings to analyse in {name}{scope}{why}");
-    }
-    if report.skills.is_empty() {
-        bail!(
-            "none of the {} postings in {name} mentions a skill{}",
-            report.postings,
-            if scope.is_empty() {
-                " of the taxonomy".to_string()
-            } else {
-                scope.clone()
-            }
-        );
-    }
     if !a.no_save {
         let ctx = Ctx::open(g)?;
-        let new = NewMarketAnalysis {
-            name: format!("{name}{scope}"),
-            sources: if a.postings.is_empty() {
-                vec![mm_discover::sample::NAME.into()]
-            } else {
-                a.postings.clone()
-            },
-            postings: report.postings,
-            dated: report.dated,
-            report: serde_json::to_value(&report)?,
-            skills: report
-                .skills
-                .iter()
-                .map(|s| MarketSkillRow {
-                    skill_uri: s.uri.clone(),
-                    label: s.label.clone(),
-                    postings: s.postings,
-                    share: s.share,
-                    ci_low: s.ci_low,
-                    ci_high: s.ci_high,
-                    trend_slope: s.trend.as_ref().map(|t| t.slope_per_month),
-                    trend_p: s.trend.as_ref().map(|t| t.p_value),
-                })
-                .collect(),
-        };
-        let saved = ctx.block(ctx.store.save_market(&new, ctx.now))?;
-        if !g.json && !a.csv {
+        let saved = ctx.block(app::save(&ctx.app, &analysis))?;
+        if !quiet {
             eprintln!(
                 "mm: saved as market analysis {} (mm market show {})",
                 saved.id, saved.id
@@ -522,25 +353,13 @@ fn analyse(a: AnalyseArgs, g: &Global) -> Result<()> {
         }
     }
     if let Some(path) = &a.svg {
-        let top = if a.top == 0 {
-            report.skills.len()
-        } else {
-            a.top
-        };
-        let shown = &report.skills[..top.min(report.skills.len())];
-        let svg = share_chart_svg(
-            &format!(
-                "Share of {} postings asking for each skill{scope}",
-                report.postings
-            ),
-            shown,
-        )?;
+        let svg = app::share_chart(&analysis, a.top)?;
         crate::outfile::write(std::path::Path::new(path), svg.as_bytes())?;
-        if !g.json && !a.csv {
+        if !quiet {
             eprintln!("mm: chart written to {path}");
         }
     }
-    print_report(&report, &format!("{name}{scope}"), a.top, g.json, a.csv)
+    print_report(&analysis.report, &analysis.name, a.top, g.json, a.csv)
 }
 
 fn print_report(

@@ -1,14 +1,12 @@
 //! `mm next`: after a goal is achieved, what to tackle next and why.
 
+use super::discover::{hinted, role_query, taxonomy};
 use crate::Global;
 use crate::ctx::Ctx;
 use crate::ui::outln;
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use clap::Args;
-use mm_core::GoalState;
-use mm_discover::rank::Ranker;
-use mm_taxonomy::Taxonomy;
-use mm_taxonomy::occupations::OccupationIndex;
+use mm_app::ErrorKind;
 
 /// Suggest skills to tackle after an achieved goal, each with its reasons.
 ///
@@ -37,89 +35,50 @@ pub struct NextArgs {
 
 pub fn run(a: NextArgs, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
-    let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
-    let goals = ctx.block(ctx.store.list_goals())?;
-    let goal = match a.goal {
-        Some(id) => {
-            let goal = ctx.block(ctx.store.get_goal(id))?;
-            if goal.state != GoalState::Achieved {
-                bail!(
-                    "goal {id} is {}, not achieved: `mm next` builds on achieved goals (check it with `mm goal check {id}`)",
-                    goal.state.as_str()
-                );
+    let tax = taxonomy()?;
+    let role = role_query(a.role.as_deref(), None);
+    let n = ctx
+        .block(mm_app::discover::next(&ctx.app, &tax, a.goal, &role, a.top))
+        .map_err(|e| match (e.kind(), a.goal) {
+            (ErrorKind::Conflict, Some(id)) => {
+                hinted(e, format!("check it with `mm goal check {id}`"))
             }
-            goal
-        }
-        None => goals
-            .iter()
-            .filter(|g| g.state == GoalState::Achieved)
-            .max_by_key(|g| (g.closed_at, g.id.0))
-            .cloned()
-            .context("no achieved goal yet: `mm next` suggests what follows one (see `mm goal check <id>`)")?,
-    };
-    let micro = ctx.block(ctx.store.get_micro_skill(goal.micro_skill_id))?;
-    let skill = ctx.block(ctx.store.get_skill(micro.skill_id))?;
-    let Some(achieved) = skill
-        .taxonomy_uri
-        .as_deref()
-        .and_then(|u| tax.skill_by_uri(u))
-        .or_else(|| tax.skills_by_label(&skill.name).first().copied())
-    else {
-        bail!(
-            "the skill {:?} of goal {} is not a taxonomy skill, so there are no taxonomy neighbours to suggest; link it with `mm skill` to an ESCO URI",
-            skill.name,
-            goal.id
-        );
-    };
-    let idx = OccupationIndex::new(&tax);
-    let role = super::discover::pick_role(&ctx, &tax, &idx, a.role.as_deref(), None)?;
-    // With a role, only its postings speak (as in `mm discover`); without
-    // one, co-occurrence over all postings still finds neighbours.
-    let market = match &role {
-        Some(r) => {
-            super::discover::pick_market(&ctx, &tax, r, &super::discover::MarketSource::default())?
-        }
-        None => super::discover::pick_market_any(&ctx, &tax)?,
-    };
-    let (held, _) = super::discover::held_skills(&ctx, &tax)?;
-    let ranker = Ranker::new(&tax);
-    let out = mm_discover::next::suggest(
-        &ranker,
-        &[achieved],
-        &held,
-        role.as_ref(),
-        market.as_ref().map(|m| &m.0),
-        a.top,
-    );
+            (ErrorKind::NotFound, None) if e.what() == Some("achieved goal") => hinted(
+                e,
+                "`mm next` suggests what follows one; see `mm goal check <id>`",
+            ),
+            (ErrorKind::Invalid, _) if e.field() == Some("skill") => hinted(
+                e,
+                "link it to an ESCO skill with `mm skill link <skill> <concept>`",
+            ),
+            _ => e,
+        })?;
     if g.json {
-        return crate::ctx::print_json(&serde_json::json!({
-            "after_goal": goal.id, "skill": tax.skill(achieved).uri,
-            "role": role, "suggestions": out,
-        }));
+        return crate::ctx::print_json(&n);
     }
     outln!(
         "After goal {} ({}, skill {:?}){}:",
-        goal.id,
-        micro.name,
-        tax.skill(achieved).preferred,
-        role.as_ref()
+        n.after_goal,
+        n.micro_skill,
+        n.skill_label,
+        n.role
+            .as_ref()
             .map(|r| format!(", for {}", r.title()))
             .unwrap_or_else(|| {
                 " (no target role: set one with `mm profile set --target-role \"<title>\"`)".into()
             })
     )?;
-    if out.is_empty() {
+    if n.suggestions.is_empty() {
         outln!(
             "  No neighbours of this skill in the taxonomy or the postings that you do not already hold."
         )?;
         return Ok(());
     }
-    for n in &out {
-        outln!("  {}. {} ({:.3})  <{}>", n.rank, n.label, n.score, n.uri)?;
-        for r in &n.reasons {
+    for s in &n.suggestions {
+        outln!("  {}. {} ({:.3})  <{}>", s.rank, s.label, s.score, s.uri)?;
+        for r in &s.reasons {
             outln!("       - {r}")?;
         }
     }
-    outln!("Commit to one: mm goal new --from <uri>")?;
-    Ok(())
+    outln!("Commit to one: mm goal new --from <uri>")
 }

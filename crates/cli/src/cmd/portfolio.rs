@@ -2,10 +2,8 @@
 
 use crate::Global;
 use crate::ui::outln;
-use anyhow::{Context as _, Result, bail};
+use anyhow::Result;
 use clap::{Args, Subcommand};
-use mm_credentials::portfolio::{PortfolioEntry, json_resume};
-use serde_json::Value;
 use std::path::PathBuf;
 
 /// Export your mastered micro-skills and their badges for employers.
@@ -45,97 +43,29 @@ pub struct ExportArgs {
 pub fn run(args: PortfolioArgs, g: &Global) -> Result<()> {
     let PortfolioCommand::Export(a) = args.command;
     let ctx = crate::ctx::Ctx::open(g)?;
-    if a.clr {
-        return export_clr(&a, &ctx, g);
-    }
-    let mut entries = Vec::new();
-    for c in ctx.block(ctx.store.list_credentials(None))? {
-        if c.revoked_at.is_some() {
-            continue;
-        }
-        let cred: Value = serde_json::from_str(&c.credential)
-            .with_context(|| format!("stored credential {} is damaged", c.id))?;
-        let goal = ctx.block(ctx.store.get_goal(c.goal_id))?;
-        let micro = ctx.block(ctx.store.get_micro_skill(goal.micro_skill_id))?;
-        let skill = ctx.block(ctx.store.get_skill(micro.skill_id))?;
-        let mut keywords = vec![skill.name.clone()];
-        keywords.extend(micro.principles.iter().map(|p| p.name.clone()));
-        let issuer_url = cred["issuer"]["url"].as_str().unwrap_or_default();
-        entries.push(PortfolioEntry {
-            micro_skill: micro.name.clone(),
-            level: Some(u8::from(goal.target_level)),
-            keywords,
-            issued: c.issued_at.date_naive(),
-            issuer: cred["issuer"]["name"]
-                .as_str()
-                .unwrap_or("Micromastery")
-                .to_owned(),
-            credential_url: (!issuer_url.is_empty()).then(|| {
-                format!(
-                    "{}/credentials/{}.json",
-                    issuer_url.trim_end_matches('/'),
-                    c.id.trim_start_matches("urn:uuid:")
-                )
-            }),
-        });
-    }
-    if entries.is_empty() {
-        bail!("no badges issued yet: achieve a goal, then `mm badge issue <goal>`");
-    }
-    let doc = json_resume(
-        a.name.as_deref(),
-        &entries,
-        &chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
-    );
-    let text = serde_json::to_string_pretty(&doc)?;
-    match &a.out {
-        Some(p) => {
-            crate::outfile::write(p, text.as_bytes())?;
-            if !g.json {
-                eprintln!("Wrote {} skills to {}", entries.len(), p.display());
-            }
-        }
-        None => outln!("{text}")?,
-    }
-    Ok(())
-}
-
-fn export_clr(a: &ExportArgs, ctx: &crate::ctx::Ctx, g: &Global) -> Result<()> {
-    let dir = match &a.issuer_dir {
-        Some(d) => d.clone(),
-        None => dirs::config_dir()
-            .context("no configuration directory; set MM_ISSUER_DIR")?
-            .join("micromastery")
-            .join("issuer"),
+    let name = a.name.as_deref();
+    let p = if a.clr {
+        let keys = super::badge::key_store(a.issuer_dir.as_deref())?;
+        ctx.block(mm_app::portfolio::clr(&ctx.app, &keys, name))?
+    } else {
+        ctx.block(mm_app::portfolio::json_resume(&ctx.app, name))?
     };
-    let issuer = mm_credentials::issuer::Issuer::load(&dir)?;
-    let mut creds = Vec::new();
-    for c in ctx.block(ctx.store.list_credentials(None))? {
-        if c.revoked_at.is_none() {
-            creds.push(
-                serde_json::from_str::<Value>(&c.credential)
-                    .with_context(|| format!("stored credential {} is damaged", c.id))?,
+    let text = serde_json::to_string_pretty(&p.document)?;
+    let Some(path) = &a.out else {
+        return outln!("{text}");
+    };
+    crate::outfile::write(path, text.as_bytes())?;
+    if !g.json {
+        if a.clr {
+            eprintln!(
+                "Wrote a CLR of {} badge(s) to {}; check it with `mm badge verify {} --issuer-doc <did.json>`",
+                p.badges,
+                path.display(),
+                path.display()
             );
+        } else {
+            eprintln!("Wrote {} skills to {}", p.badges, path.display());
         }
-    }
-    if creds.is_empty() {
-        bail!("no badges issued yet: achieve a goal, then `mm badge issue <goal>`");
-    }
-    let clr = mm_credentials::portfolio::clr(&issuer, &creds, a.name.as_deref(), ctx.now)?;
-    let text = serde_json::to_string_pretty(&clr)?;
-    match &a.out {
-        Some(p) => {
-            crate::outfile::write(p, text.as_bytes())?;
-            if !g.json {
-                eprintln!(
-                    "Wrote a CLR of {} badge(s) to {}; check it with `mm badge verify {} --issuer-doc <did.json>`",
-                    creds.len(),
-                    p.display(),
-                    p.display()
-                );
-            }
-        }
-        None => outln!("{text}")?,
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use crate::ui;
 use crate::ui::outln;
 use anyhow::Result;
 use clap::{Args, Subcommand};
+use mm_app::skills::{self, Linked};
 use mm_core::*;
 
 /// Skills: taxonomy concepts (ESCO URIs) or your own.
@@ -71,29 +72,32 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
     match cmd {
         SkillCmd::Add(a) => {
-            let (uri, note, covers) = if a.uri.is_some() || a.no_link {
-                (a.uri, None, Vec::new())
+            let linked = if a.uri.is_some() || a.no_link {
+                None
             } else {
-                link(&a.name)?
+                Some(skills::link(&super::discover::taxonomy()?, &a.name)?)
             };
-            let skill = ctx.block(ctx.store.create_skill(
-                &NewSkill {
-                    name: a.name,
-                    kind: a.kind,
-                    taxonomy_uri: uri,
-                    description: a.description,
-                    held_level: a.level,
-                },
-                ctx.now,
-            ))?;
+            let new = NewSkill {
+                taxonomy_uri: a
+                    .uri
+                    .or_else(|| linked.as_ref().and_then(|l| l.uri().map(str::to_owned))),
+                name: a.name,
+                kind: a.kind,
+                description: a.description,
+                held_level: a.level,
+            };
+            let skill = ctx.block(skills::add(&ctx.app, &new))?;
             if ctx.json {
                 return ctx.print_json(&skill);
             }
             outln!("Added skill {} \"{}\".", skill.id, skill.name)?;
-            if let Some(note) = note {
-                outln!("{note}")?;
+            if let Some(l) = &linked {
+                outln!("{}", link_note(l))?;
             }
-            if !covers.is_empty() && skill.held_level.is_some() {
+            if let Some(Linked::Exact { covers, .. }) = &linked
+                && !covers.is_empty()
+                && skill.held_level.is_some()
+            {
                 outln!("Holding it also covers: {}.", covers.join("; "))?;
             }
             outln!(
@@ -102,7 +106,7 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
             )?;
         }
         SkillCmd::List => {
-            let skills = ctx.block(ctx.store.list_skills())?;
+            let skills = ctx.block(skills::list(&ctx.app))?;
             if ctx.json {
                 return ctx.print_json(&skills);
             }
@@ -110,7 +114,6 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
                 outln!("No skills yet. Add one with `mm skill add <name>`, or try `mm demo`.")?;
                 return Ok(());
             }
-            let micros = ctx.block(ctx.store.list_micro_skills(None))?;
             let mut t = ui::table([
                 "id",
                 "skill",
@@ -120,16 +123,13 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
                 "taxonomy",
             ]);
             for s in &skills {
+                let (n, s) = (s.micro_skills, &s.skill);
                 t.add_row(vec![
                     s.id.to_string(),
                     s.name.clone(),
                     s.kind.as_str().into(),
                     s.held_level.map(|l| l.to_string()).unwrap_or_default(),
-                    micros
-                        .iter()
-                        .filter(|m| m.skill_id == s.id)
-                        .count()
-                        .to_string(),
+                    n.to_string(),
                     s.taxonomy_uri.clone().unwrap_or_default(),
                 ]);
             }
@@ -140,12 +140,11 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
             super::edit::link_skill(&ctx, &skill, concept.as_deref())?;
         }
         SkillCmd::Show { skill } => {
-            let skill = ctx.block(ctx.store.find_skill(&skill))?;
-            let micros = ctx.block(ctx.store.list_micro_skills(Some(skill.id)))?;
+            let v = ctx.block(skills::show(&ctx.app, &skill))?;
             if ctx.json {
-                return ctx
-                    .print_json(&serde_json::json!({ "skill": skill, "micro_skills": micros }));
+                return ctx.print_json(&v);
             }
+            let skill = &v.skill;
             outln!(
                 "Skill {}: {} ({})",
                 skill.id,
@@ -161,7 +160,7 @@ pub fn run(cmd: SkillCmd, g: &Global) -> Result<()> {
             if let Some(l) = skill.held_level {
                 outln!("  you hold it at level {l}")?;
             }
-            print_micros(&micros)?;
+            print_micros(&v.micro_skills)?;
         }
     }
     Ok(())
@@ -233,7 +232,6 @@ pub fn run_micro(cmd: MicroCmd, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
     match cmd {
         MicroCmd::Add(a) => {
-            let skill = ctx.block(ctx.store.find_skill(&a.skill))?;
             let principles = a
                 .principles
                 .iter()
@@ -248,52 +246,44 @@ pub fn run_micro(cmd: MicroCmd, g: &Global) -> Result<()> {
                     },
                 })
                 .collect();
-            let m = ctx.block(
-                ctx.store.create_micro_skill(
-                    &NewMicroSkill {
-                        skill_id: skill.id,
-                        name: a.name,
-                        principles,
-                        resources: a
-                            .resources
-                            .into_iter()
-                            .map(|url| Resource { url, title: None })
-                            .collect(),
-                    },
-                    ctx.now,
-                ),
-            )?;
+            let new = NewMicroSkill {
+                skill_id: SkillId(0),
+                name: a.name,
+                principles,
+                resources: a
+                    .resources
+                    .into_iter()
+                    .map(|url| Resource { url, title: None })
+                    .collect(),
+            };
+            let m = ctx.block(skills::add_micro(&ctx.app, &a.skill, new))?;
             if ctx.json {
-                return ctx.print_json(&m);
+                return ctx.print_json(&m.micro);
             }
             outln!(
                 "Added micro-skill {} \"{}\" under {}.",
-                m.id,
-                m.name,
-                skill.name
+                m.micro.id,
+                m.micro.name,
+                m.skill_name
             )?;
             outln!(
                 "Next: commit to it: mm goal new {} --deadline +2w --weekly 2h --done-when \"<observable result>\"",
-                m.id
+                m.micro.id
             )?;
         }
         MicroCmd::List => {
-            let micros = ctx.block(ctx.store.list_micro_skills(None))?;
+            let micros = ctx.block(skills::list_micro(&ctx.app))?;
             if ctx.json {
                 return ctx.print_json(&micros);
             }
-            let skills = ctx.block(ctx.store.list_skills())?;
             let mut t = ui::table(["id", "micro-skill", "skill", "principles"]);
             for m in &micros {
                 t.add_row(vec![
-                    m.id.to_string(),
-                    m.name.clone(),
-                    skills
-                        .iter()
-                        .find(|s| s.id == m.skill_id)
-                        .map(|s| s.name.clone())
-                        .unwrap_or_default(),
-                    m.principles
+                    m.micro.id.to_string(),
+                    m.micro.name.clone(),
+                    m.skill_name.clone(),
+                    m.micro
+                        .principles
                         .iter()
                         .map(|p| p.name.as_str())
                         .collect::<Vec<_>>()
@@ -307,63 +297,34 @@ pub fn run_micro(cmd: MicroCmd, g: &Global) -> Result<()> {
     Ok(())
 }
 
-/// Link a new skill's name to the ESCO skill it clearly means, or suggest
-/// the closest ones: `(uri, what to tell the person)`.
-/// What a new skill's name links to: a concept whose label or alias it is
-/// exactly (`Excel` → Microsoft Excel, with what holding it also covers, such
-/// as *use spreadsheets software*), else a clear paraphrase of one ESCO skill;
-/// the note says which, or names the closest when none is clear.
-fn link(name: &str) -> Result<(Option<String>, Option<String>, Vec<String>)> {
-    use anyhow::Context;
-    let tax = mm_taxonomy::Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
-    if let Some(&i) = tax.skills_by_label(name).first() {
-        let s = tax.skill(i);
-        let covers = tax
-            .covered_by_holding(i)
-            .iter()
-            .filter(|&&c| c != i)
-            .map(|&c| tax.skill(c).preferred.clone())
-            .collect();
-        return Ok((
-            Some(s.uri.clone()),
-            Some(format!(
-                "Linked to {} \"{}\" <{}>; use --uri to pick another or --no-link to keep it your own.",
-                if s.uri.starts_with("http://data.europa.eu/esco/") {
-                    "ESCO"
-                } else {
-                    "the technology"
-                },
-                s.preferred,
-                s.uri
-            )),
-            covers,
-        ));
+/// What to tell the person about the link a new skill's name got.
+fn link_note(l: &Linked) -> String {
+    let keep = "use --uri to pick another or --no-link to keep it your own.";
+    match l {
+        Linked::Exact { concept, esco, .. } => format!(
+            "Linked to {} \"{}\" <{}>; {keep}",
+            if *esco { "ESCO" } else { "the technology" },
+            concept.label,
+            concept.uri
+        ),
+        Linked::Paraphrase { concept } => {
+            format!(
+                "Linked to ESCO \"{}\" <{}>; {keep}",
+                concept.label, concept.uri
+            )
+        }
+        Linked::Unlinked { closest } if closest.is_empty() => {
+            "Not linked to a taxonomy skill (none is close).".to_string()
+        }
+        Linked::Unlinked { closest } => {
+            let close: Vec<String> = closest
+                .iter()
+                .map(|c| format!("\"{}\" <{}>", c.label, c.uri))
+                .collect();
+            format!(
+                "Not linked to a taxonomy skill; the closest: {}. Link one with --uri.",
+                close.join(", ")
+            )
+        }
     }
-    let m = mm_taxonomy::map::PhraseMapper::new(&tax)
-        .context("loading the shipped static embedding model")?;
-    if let Some(i) = m.link(name) {
-        let s = tax.skill(i);
-        return Ok((
-            Some(s.uri.clone()),
-            Some(format!(
-                "Linked to ESCO \"{}\" <{}>; use --uri to pick another or --no-link to keep it your own.",
-                s.preferred, s.uri
-            )),
-            Vec::new(),
-        ));
-    }
-    let close: Vec<String> = m
-        .rank(name, 3)
-        .iter()
-        .map(|&(i, _)| format!("\"{}\" <{}>", tax.skill(i).preferred, tax.skill(i).uri))
-        .collect();
-    let note = if close.is_empty() {
-        "Not linked to a taxonomy skill (none is close).".to_string()
-    } else {
-        format!(
-            "Not linked to a taxonomy skill; the closest: {}. Link one with --uri.",
-            close.join(", ")
-        )
-    };
-    Ok((None, Some(note), Vec::new()))
 }

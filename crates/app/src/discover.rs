@@ -1,0 +1,621 @@
+//! Discovery and what comes next: the inputs of a ranking resolved from the
+//! journal — the skills the person holds, the role (which occupation a title
+//! was taken as, and the alternatives), the market the role is measured on
+//! (postings given now, a saved analysis for this role, or the shipped
+//! sample limited to the role's titles) — then the ranking itself, which
+//! stays in `mm-discover`.
+
+use crate::market::{PostingInput, Progress};
+use crate::{App, Error, Result};
+use mm_core::{GoalId, GoalState, Skill};
+use mm_discover::market::{LanguageCount, MarketReport, Options, TitleScope};
+use mm_discover::next::NextSkill;
+use mm_discover::rank::{
+    Candidate, Profile, RankOptions, Ranker, Role, resolve_occupation, resolve_role as by_title,
+};
+use mm_discover::titles::TitleFilter;
+use mm_store::LastRanking;
+use mm_taxonomy::extract::Extractor;
+use mm_taxonomy::occupations::OccupationIndex;
+use mm_taxonomy::{SkillIdx, Taxonomy};
+use serde::Serialize;
+
+/// The discover crate's errors keep their kind.
+impl From<mm_discover::Error> for Error {
+    fn from(e: mm_discover::Error) -> Self {
+        use mm_discover::Error as D;
+        match e {
+            e @ D::UnknownRole { .. } => Error::new(crate::ErrorKind::NotFound, e.to_string()),
+            D::NotFound(m) => Error::new(crate::ErrorKind::NotFound, m),
+            D::Invalid(m) => Error::invalid(m),
+            e => Error::internal(e.to_string()),
+        }
+    }
+}
+
+/// The taxonomy crate's errors keep their kind.
+impl From<mm_taxonomy::Error> for Error {
+    fn from(e: mm_taxonomy::Error) -> Self {
+        use mm_taxonomy::Error as T;
+        match e {
+            T::NotFound(m) => Error::new(crate::ErrorKind::NotFound, format!("not found: {m}")),
+            T::Invalid(m) => Error::invalid(m),
+            e => Error::internal(e.to_string()),
+        }
+    }
+}
+
+/// The taxonomy skill a journal skill stands for: its URI, else a label.
+pub fn skill_index(tax: &Taxonomy, s: &Skill) -> Option<SkillIdx> {
+    s.taxonomy_uri
+        .as_deref()
+        .and_then(|u| tax.skill_by_uri(u))
+        .or_else(|| tax.skills_by_label(&s.name).first().copied())
+}
+
+/// The taxonomy skills the person holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Held {
+    /// Skills declared with a level (and what holding them covers), and the
+    /// skills of achieved goals; sorted, no duplicates.
+    pub held: Vec<SkillIdx>,
+    /// The skills of achieved goals alone.
+    pub achieved: Vec<SkillIdx>,
+}
+
+/// The skills the person holds: declared with a level, and behind achieved
+/// goals. Holding a technology covers what it stands for (Excel counts as
+/// *use spreadsheets software* too).
+///
+/// # Errors
+/// When the journal cannot be read.
+pub async fn held_skills(app: &App, tax: &Taxonomy) -> Result<Held> {
+    let store = app.store();
+    let skills = store.list_skills().await?;
+    let mut held: Vec<SkillIdx> = skills
+        .iter()
+        .filter(|s| s.held_level.is_some())
+        .filter_map(|s| skill_index(tax, s))
+        .flat_map(|i| tax.covered_by_holding(i))
+        .collect();
+    let mut achieved = Vec::new();
+    for goal in store.list_goals().await? {
+        if goal.state != GoalState::Achieved {
+            continue;
+        }
+        let micro = store.get_micro_skill(goal.micro_skill_id).await?;
+        if let Some(i) = skills
+            .iter()
+            .find(|s| s.id == micro.skill_id)
+            .and_then(|s| skill_index(tax, s))
+        {
+            achieved.push(i);
+        }
+    }
+    held.extend(&achieved);
+    held.sort_unstable();
+    held.dedup();
+    Ok(Held { held, achieved })
+}
+
+/// Which role to rank for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoleQuery {
+    /// A job title ("data analyst").
+    Title(String),
+    /// An ESCO occupation URI, an O*NET-SOC code, or a title.
+    Occupation(String),
+    /// The person's stored target role, if any.
+    Stored,
+}
+
+/// A role by ESCO URI or O*NET-SOC code, else by title.
+///
+/// # Errors
+/// Not found when nothing matches.
+pub fn resolve_key(tax: &Taxonomy, idx: &OccupationIndex, key: &str) -> Result<Role> {
+    let looks_like_id =
+        key.starts_with("http") || key.chars().next().is_some_and(|c| c.is_ascii_digit());
+    Ok(if looks_like_id {
+        resolve_occupation(tax, idx, key)?
+    } else {
+        by_title(tax, idx, key)?
+    })
+}
+
+/// A role given outright (a title or an occupation key).
+///
+/// # Errors
+/// Invalid (field `role`) for an empty title; not found when nothing matches.
+pub fn resolve_role(tax: &Taxonomy, idx: &OccupationIndex, q: &RoleQuery) -> Result<Role> {
+    match q {
+        RoleQuery::Title(t) if t.trim().is_empty() => Err(Error::invalid_field(
+            "role",
+            "the role is empty: give a job title such as \"data analyst\"",
+        )),
+        RoleQuery::Title(t) => Ok(by_title(tax, idx, t)?),
+        RoleQuery::Occupation(k) => resolve_key(tax, idx, k),
+        RoleQuery::Stored => Err(Error::invalid_field("role", "no role given")),
+    }
+}
+
+/// The role asked for, or the stored target role; `None` when neither is
+/// set. The role says which occupation a title was taken as and what else
+/// it could mean.
+///
+/// # Errors
+/// As [`resolve_role`].
+pub async fn role(
+    app: &App,
+    tax: &Taxonomy,
+    idx: &OccupationIndex,
+    q: &RoleQuery,
+) -> Result<Option<Role>> {
+    match q {
+        RoleQuery::Stored => match app.store().target_role().await? {
+            Some(s) if !s.trim().is_empty() => Ok(Some(resolve_key(tax, idx, &s)?)),
+            _ => Ok(None),
+        },
+        q => resolve_role(tax, idx, q).map(Some),
+    }
+}
+
+/// Where a ranking takes its postings from.
+#[derive(Debug, Clone, Default)]
+pub enum MarketSource {
+    /// The latest saved analysis if it was limited to this role, else the
+    /// shipped sample limited to the role's titles.
+    #[default]
+    Auto,
+    /// This saved analysis, as given.
+    Saved(i64),
+    /// These posting files or folders, analysed now.
+    Postings(Vec<String>),
+    /// No posting data.
+    None,
+}
+
+/// The market a ranking was measured on, and where it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Market {
+    pub report: MarketReport,
+    /// `saved analysis 3: ads.jsonl`, the files read, or the sample's name.
+    pub source: String,
+    /// The latest saved analysis, passed over because it was not limited to
+    /// the role's titles.
+    pub passed_over: Option<i64>,
+}
+
+impl Market {
+    /// The source, saying why a saved analysis was passed over.
+    pub fn described(&self) -> String {
+        match self.passed_over {
+            Some(id) => format!(
+                "{} (the latest saved analysis, {id}, is not limited to this role's titles)",
+                self.source
+            ),
+            None => self.source.clone(),
+        }
+    }
+}
+
+/// The market to rank `role` with. Postings are limited to the role's
+/// titles; a saved analysis is used unasked only when it was limited to
+/// this role.
+///
+/// # Errors
+/// Not found for a missing file or saved analysis; invalid when the files
+/// hold no postings.
+pub async fn market_for_role(
+    app: &App,
+    tax: &Taxonomy,
+    role: &Role,
+    src: &MarketSource,
+    input: &PostingInput,
+    progress: &mut dyn Progress,
+) -> Result<Option<Market>> {
+    let opts = Options {
+        titles: Some(TitleFilter::for_role(tax, role)),
+        ..input.options()
+    };
+    let saved = match src {
+        MarketSource::None => return Ok(None),
+        MarketSource::Postings(files) if !files.is_empty() => {
+            let ex = Extractor::new(tax);
+            let read = crate::market::read_postings(&ex, files, input, &opts, progress, None)?;
+            let c = &read.counts;
+            if c.postings + c.off_role + c.untitled + c.duplicates == 0 && c.foreign.is_empty() {
+                return Err(Error::invalid(format!(
+                    "no postings to analyse in {}{}",
+                    files.join(", "),
+                    if read.skipped > 0 {
+                        format!(" ({} unusable row(s) skipped)", read.skipped)
+                    } else {
+                        String::new()
+                    }
+                )));
+            }
+            return Ok(Some(Market {
+                report: c.report(tax, &opts, 3),
+                source: files.join(", "),
+                passed_over: None,
+            }));
+        }
+        MarketSource::Saved(id) => Some(crate::market::saved(app, *id).await?),
+        MarketSource::Auto | MarketSource::Postings(_) => crate::market::latest(app).await?,
+    };
+    let key = mm_discover::rank::role_key(role);
+    let mut passed_over = None;
+    if let Some(m) = saved {
+        let fits = m.report.title_filter.as_ref().is_some_and(|t| t.key == key);
+        // An explicit saved analysis is used as given: the ranking says why
+        // it carries no evidence for this role.
+        if fits || matches!(src, MarketSource::Saved(_)) {
+            return Ok(Some(Market {
+                source: format!("saved analysis {}: {}", m.id, m.name),
+                report: m.report,
+                passed_over: None,
+            }));
+        }
+        passed_over = Some(m.id);
+    }
+    let ex = Extractor::new(tax);
+    let report = mm_discover::sample::count(&ex, &opts)?.report(tax, &opts, 3);
+    Ok(Some(Market {
+        report,
+        source: mm_discover::sample::NAME.to_string(),
+        passed_over,
+    }))
+}
+
+/// Postings for a question about no role in particular: the latest saved
+/// analysis, else the shipped sample.
+///
+/// # Errors
+/// When the journal or the sample cannot be read.
+pub async fn market_any(app: &App, tax: &Taxonomy) -> Result<Market> {
+    if let Some(m) = crate::market::latest(app).await? {
+        return Ok(Market {
+            source: format!("saved analysis {}: {}", m.id, m.name),
+            report: m.report,
+            passed_over: None,
+        });
+    }
+    let opts = Options::default();
+    let ex = Extractor::new(tax);
+    Ok(Market {
+        report: mm_discover::sample::count(&ex, &opts)?.report(tax, &opts, 3),
+        source: mm_discover::sample::NAME.to_string(),
+        passed_over: None,
+    })
+}
+
+/// A catalogue micro-skill hanging from a ranked skill: a concrete step.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogueStep {
+    pub id: String,
+    pub name: String,
+    pub hours: Option<u32>,
+    pub weeks: Option<u32>,
+}
+
+/// A ranked skill with the curated micro-skills of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankedSkill {
+    #[serde(flatten)]
+    pub candidate: Candidate,
+    pub catalogue: Vec<CatalogueStep>,
+}
+
+fn ranked(c: Candidate) -> RankedSkill {
+    let catalogue = mm_micro::catalogue::micro_skills_for(&c.uri)
+        .iter()
+        .map(|m| CatalogueStep {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            hours: m.hours,
+            weeks: m.weeks,
+        })
+        .collect();
+    RankedSkill {
+        candidate: c,
+        catalogue,
+    }
+}
+
+/// Which postings fed the market component, for `--json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct MarketScope {
+    pub matched: u64,
+    pub title_filter: Option<TitleScope>,
+    pub duplicates: u64,
+    pub non_english: Vec<LanguageCount>,
+    pub warnings: Vec<String>,
+}
+
+/// The explained ranking for a role.
+#[derive(Debug, Clone, Serialize)]
+pub struct Discovery {
+    pub role: Role,
+    /// Micro-skills to learn, best first.
+    pub micro: Vec<RankedSkill>,
+    /// Broad competences as arcs of narrower skills.
+    pub arcs: Vec<RankedSkill>,
+    /// Candidates left out because the person holds them.
+    pub held_skipped: usize,
+    /// Candidates left out because they are named like the role.
+    pub role_named_skipped: usize,
+    pub market_postings: u64,
+    /// Why the market component is empty or weak, when it is.
+    pub market_note: Option<String>,
+    /// Where the postings came from (`None`: ranked without postings).
+    pub market_source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub market_scope: Option<MarketScope>,
+    /// The market itself, for a face that shows its exclusions.
+    #[serde(skip)]
+    pub market: Option<Market>,
+}
+
+/// What to rank.
+#[derive(Debug, Clone)]
+pub struct DiscoverInput {
+    pub market: MarketSource,
+    pub input: PostingInput,
+    /// Micro-skills to keep.
+    pub top: usize,
+    /// Arcs to keep.
+    pub arcs: usize,
+}
+
+/// Rank micro-skills for `role` on the person's held skills and the chosen
+/// market, and remember the list for a later goal "from rank N".
+///
+/// # Errors
+/// Invalid when the taxonomy links no skill to the role; as
+/// [`market_for_role`].
+pub async fn discover(
+    app: &App,
+    tax: &Taxonomy,
+    role: &Role,
+    d: &DiscoverInput,
+    progress: &mut dyn Progress,
+) -> Result<Discovery> {
+    let market = market_for_role(app, tax, role, &d.market, &d.input, progress).await?;
+    let held = held_skills(app, tax).await?;
+    let mut r = Ranker::new(tax).rank(
+        role,
+        &Profile { held: held.held },
+        market.as_ref().map(|m| &m.report),
+        RankOptions::default(),
+    );
+    if r.micro.is_empty() && r.arcs.is_empty() {
+        return Err(Error::invalid(format!(
+            "no candidate skills for {}: the taxonomy links no skills to it",
+            role.title()
+        )));
+    }
+    r.micro.truncate(d.top);
+    r.arcs.truncate(d.arcs);
+    app.store()
+        .set_last_ranking(&LastRanking {
+            role: role
+                .esco_uri
+                .clone()
+                .or(role.onet_occupations.first().map(|o| o.code.clone())),
+            micro: r.micro.iter().map(|c| c.uri.clone()).collect(),
+        })
+        .await?;
+    Ok(Discovery {
+        market_scope: market.as_ref().map(|m| MarketScope {
+            matched: m.report.postings,
+            title_filter: m.report.title_filter.clone(),
+            duplicates: m.report.duplicates,
+            non_english: m.report.non_english.clone(),
+            warnings: m.report.warnings.clone(),
+        }),
+        market_source: market.as_ref().map(Market::described),
+        market,
+        role: r.role,
+        micro: r.micro.into_iter().map(ranked).collect(),
+        arcs: r.arcs.into_iter().map(ranked).collect(),
+        held_skipped: r.held_skipped,
+        role_named_skipped: r.role_named_skipped,
+        market_postings: r.market_postings,
+        market_note: r.market_note,
+    })
+}
+
+/// What to tackle after an achieved goal.
+#[derive(Debug, Clone, Serialize)]
+pub struct NextSteps {
+    pub after_goal: GoalId,
+    /// The achieved goal's taxonomy skill (URI).
+    pub skill: String,
+    /// The role the suggestions are weighted for, if any.
+    pub role: Option<Role>,
+    pub suggestions: Vec<NextSkill>,
+    /// The achieved goal's micro-skill.
+    #[serde(skip)]
+    pub micro_skill: String,
+    /// The achieved skill's label.
+    #[serde(skip)]
+    pub skill_label: String,
+}
+
+/// Suggest up to `top` skills adjacent to an achieved goal's skill (the
+/// latest achieved when `goal` is `None`), weighted by demand for the role.
+///
+/// # Errors
+/// Not found (what: `achieved goal`) when none is achieved; conflict when
+/// the goal named is not achieved; invalid when its skill is not a
+/// taxonomy skill.
+pub async fn next(
+    app: &App,
+    tax: &Taxonomy,
+    goal: Option<GoalId>,
+    role: &RoleQuery,
+    top: usize,
+) -> Result<NextSteps> {
+    let store = app.store();
+    let goal = match goal {
+        Some(id) => {
+            let goal = store.get_goal(id).await?;
+            if goal.state != GoalState::Achieved {
+                return Err(Error::conflict(format!(
+                    "goal {id} is {}, not achieved: suggestions build on an achieved goal",
+                    goal.state.as_str()
+                )));
+            }
+            goal
+        }
+        None => store
+            .list_goals()
+            .await?
+            .into_iter()
+            .filter(|g| g.state == GoalState::Achieved)
+            .max_by_key(|g| (g.closed_at, g.id.0))
+            .ok_or_else(|| Error::not_found("achieved goal", "yet"))?,
+    };
+    let micro = store.get_micro_skill(goal.micro_skill_id).await?;
+    let skill = store.get_skill(micro.skill_id).await?;
+    let Some(achieved) = skill_index(tax, &skill) else {
+        return Err(Error::invalid_field(
+            "skill",
+            format!(
+                "the skill {:?} of goal {} is not a taxonomy skill, so there are no taxonomy neighbours to suggest",
+                skill.name, goal.id
+            ),
+        ));
+    };
+    let idx = OccupationIndex::new(tax);
+    let role = self::role(app, tax, &idx, role).await?;
+    // With a role, only its postings speak (as in discovery); without one,
+    // co-occurrence over all postings still finds neighbours.
+    let market = match &role {
+        Some(r) => {
+            let input = PostingInput::default();
+            market_for_role(
+                app,
+                tax,
+                r,
+                &MarketSource::Auto,
+                &input,
+                &mut crate::market::Quiet,
+            )
+            .await?
+        }
+        None => Some(market_any(app, tax).await?),
+    };
+    let held = held_skills(app, tax).await?;
+    let suggestions = mm_discover::next::suggest(
+        &Ranker::new(tax),
+        &[achieved],
+        &held.held,
+        role.as_ref(),
+        market.as_ref().map(|m| &m.report),
+        top,
+    );
+    Ok(NextSteps {
+        after_goal: goal.id,
+        skill: tax.skill(achieved).uri.clone(),
+        skill_label: tax.skill(achieved).preferred.clone(),
+        micro_skill: micro.name,
+        role,
+        suggestions,
+    })
+}
+
+/// A suggestion turned into what a goal needs: the taxonomy skill (to find
+/// or create), a drafted micro-skill and a done-when criterion. Nothing is
+/// written.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuggestionDraft {
+    pub skill: SkillIdx,
+    pub draft: mm_discover::draft::GoalDraft,
+}
+
+/// The suggestion `from` names: a rank of the last ranking, or a taxonomy
+/// skill URI.
+///
+/// # Errors
+/// Not found (what: `suggestion list`) when there is no last ranking;
+/// invalid for a rank not in it or text that is neither.
+pub async fn suggestion(app: &App, tax: &Taxonomy, from: &str) -> Result<SuggestionDraft> {
+    let from = from.trim();
+    let skill = if let Ok(rank) = from.parse::<usize>() {
+        let last = app
+            .store()
+            .last_ranking()
+            .await?
+            .ok_or_else(|| Error::not_found("suggestion list", "yet"))?;
+        let Some(uri) = last.uri_at(rank) else {
+            return Err(Error::invalid_field(
+                "from",
+                format!(
+                    "the last ranking has {} suggestion(s); {rank} is not one of them",
+                    last.micro.len()
+                ),
+            ));
+        };
+        tax.skill_by_uri(uri).ok_or_else(|| {
+            Error::new(
+                crate::ErrorKind::NotFound,
+                format!("skill {uri} is no longer in the taxonomy"),
+            )
+        })?
+    } else {
+        tax.skill_by_uri(from).ok_or_else(|| {
+            Error::invalid_field(
+                "from",
+                format!("{from:?} is neither a rank from the last ranking nor an ESCO skill URI"),
+            )
+        })?
+    };
+    Ok(SuggestionDraft {
+        skill,
+        draft: mm_discover::draft::draft(tax, skill),
+    })
+}
+
+/// What taking on a drafted suggestion writes: the skill (one the person
+/// has for the concept or its label, else a new one) and a new micro-skill
+/// with the drafted principles. Nothing is written.
+///
+/// # Errors
+/// When the journal cannot be read.
+pub async fn adoption(app: &App, s: &SuggestionDraft) -> Result<crate::skills::Adoption> {
+    use crate::skills::{MicroChoice, SkillChoice};
+    let d = &s.draft;
+    let skill = match crate::skills::find_skill(app, &d.skill_uri, &d.skill_label).await? {
+        Some(s) => SkillChoice::Existing(s),
+        None => SkillChoice::New(mm_core::NewSkill {
+            name: d.skill_label.clone(),
+            kind: d.skill_type.parse().unwrap_or_default(),
+            taxonomy_uri: Some(d.skill_uri.clone()),
+            description: (!d.description.is_empty()).then(|| d.description.clone()),
+            held_level: None,
+        }),
+    };
+    let skill_id = match &skill {
+        SkillChoice::Existing(s) => s.id,
+        SkillChoice::New(_) => mm_core::SkillId(0),
+    };
+    Ok(crate::skills::Adoption {
+        skill,
+        micro: MicroChoice::New(mm_core::NewMicroSkill {
+            skill_id,
+            name: d.micro_skill.clone(),
+            principles: d
+                .principles
+                .iter()
+                .map(|(n, desc)| mm_core::NewPrinciple {
+                    name: n.clone(),
+                    description: (!desc.is_empty()).then(|| desc.clone()),
+                })
+                .collect(),
+            resources: Vec::new(),
+        }),
+        done_when: Some(d.done_when.clone()),
+    })
+}
