@@ -119,6 +119,7 @@ pub const OBSERVABLE_VERBS: &[&str] = &[
     "grade",
     "greet",
     "group",
+    "guide",
     "hand",
     "handle",
     "hold",
