@@ -2,7 +2,9 @@
 //!
 //! Ranks the 50 roles below (5 per sector, 10 sectors; an exact ESCO
 //! occupation label is taken as that occupation, other titles go through the
-//! title search) with `mm discover`'s ranker (no market evidence, an empty profile), takes the parents round
+//! title search — two roles are written as ESCO labels because the search
+//! took "contact centre agent" for a social service consultant and "system
+//! administrator" for an ICT security administrator) with `mm discover`'s ranker (no market evidence, an empty profile), takes the parents round
 //! robin — every role's 1st candidate, then every role's 2nd, … — until 300
 //! distinct parents are in, and reports, per sector, how many of its
 //! parents have at least one curated micro-skill.
@@ -27,7 +29,7 @@ const ROLES: &[(&str, [&str; 5])] = &[
         [
             "software developer",
             "web developer",
-            "system administrator",
+            "ICT system administrator",
             "ICT help desk agent",
             "software tester",
         ],
@@ -79,7 +81,7 @@ const ROLES: &[(&str, [&str; 5])] = &[
             "marketing manager",
             "social media manager",
             "shop assistant",
-            "contact centre agent",
+            "call centre agent",
         ],
     ),
     (

@@ -97,6 +97,9 @@ pub struct Catalogue {
     by_id: HashMap<String, usize>,
     by_name: HashMap<String, usize>,
     by_parent: HashMap<String, Vec<usize>>,
+    /// Folded labels of each entry's parents (filled by [`Catalogue::label_parents`]),
+    /// so a search for "spreadsheets" finds what hangs from that ESCO skill.
+    parent_labels: Vec<String>,
 }
 
 /// What [`Catalogue::merge`] left out, and why.
@@ -158,6 +161,7 @@ impl Catalogue {
             for p in &m.parents {
                 self.by_parent.entry(p.to_string()).or_default().push(i);
             }
+            self.parent_labels.push(String::new());
             self.entries.push(m);
             r.added += 1;
         }
@@ -201,7 +205,10 @@ impl Catalogue {
     }
 
     /// The micro-skills that hang from a parent concept (an ESCO URI,
-    /// `onet-tech:<name>` or `onet-task:<id>`), best source first.
+    /// `onet-tech:<name>` or `onet-task:<id>`), best source first; within a
+    /// source, those that name it earlier among their parents first (an
+    /// entry lists its main parent first: the SQL query before the PHP form
+    /// handler that also touches SQL).
     pub fn micro_skills_for(&self, parent: &str) -> Vec<&CatalogueMicroSkill> {
         let key = ParentRef::parse(parent).map_or_else(|| parent.to_string(), |p| p.to_string());
         let mut v: Vec<&CatalogueMicroSkill> = self
@@ -209,8 +216,35 @@ impl Catalogue {
             .get(&key)
             .map(|ix| ix.iter().map(|&i| &self.entries[i]).collect())
             .unwrap_or_default();
-        v.sort_by_key(|m| m.source);
+        let place = |m: &CatalogueMicroSkill| {
+            m.parents
+                .iter()
+                .position(|p| p.to_string() == key)
+                .unwrap_or(usize::MAX)
+        };
+        v.sort_by_key(|m| (m.source, place(m)));
         v
+    }
+
+    /// Attach the taxonomy's labels of every entry's parents, so that
+    /// [`Catalogue::search`] matches "spreadsheets" or "SQL" against the
+    /// concepts an entry hangs from, not only its own words.
+    pub fn label_parents(&mut self, tax: &mm_taxonomy::Taxonomy) {
+        for (i, m) in self.entries.iter().enumerate() {
+            let labels: Vec<String> = m
+                .parents
+                .iter()
+                .filter_map(|p| match p {
+                    ParentRef::Esco(u) => tax.skill_by_uri(u).map(|s| {
+                        let s = tax.skill(s);
+                        fold_name(&format!("{} {}", s.preferred, s.alt.join(" ")))
+                    }),
+                    ParentRef::OnetTech(n) => Some(fold_name(n)),
+                    ParentRef::OnetTask(_) => None,
+                })
+                .collect();
+            self.parent_labels[i] = labels.join(" ");
+        }
     }
 
     /// What to take on after `id`, each with its reason: the entry's own next
@@ -241,31 +275,53 @@ impl Catalogue {
                 push(&me.id, m, Link::Unlocks, &mut out);
             }
         }
+        // Siblings: another micro-skill of the same parent is a fair next
+        // step within the same area, or when it shares two parents; a single
+        // broad parent across areas (SQL for a data query and for a PHP form
+        // handler) is not a reason to move from one role to another.
         for p in &me.parents {
             for m in self.micro_skills_for(&p.to_string()) {
-                push(&me.id, m, Link::SameParent(p.to_string()), &mut out);
+                let shared = m.parents.iter().filter(|q| me.parents.contains(q)).count();
+                if m.area == me.area || shared >= 2 {
+                    push(&me.id, m, Link::SameParent(p.to_string()), &mut out);
+                }
             }
         }
         out
     }
 
-    /// Entries whose id, name, principles or parents contain the words of
-    /// `query`, best first (the share of query words found, name words
-    /// counting double). An empty query lists everything in order.
+    /// Entries whose id, name, principles, parents or area contain the words
+    /// of `query`, best first. A hit is *full* when every query word is
+    /// found (common words such as "a", "with" are ignored). Full hits come
+    /// first, and among them the most trusted source (curated, personal,
+    /// CASE, postings, carved) before the score: the share of query words
+    /// found, name words counting double. Generated entries (carved,
+    /// postings) are only returned as full hits, so a task that shares one
+    /// word with the query is not shown as if it answered it. An empty query
+    /// lists everything in order.
     pub fn search(&self, query: &str, limit: usize) -> Vec<(f64, &CatalogueMicroSkill)> {
-        let words: Vec<String> = fold_name(query)
+        let all: Vec<String> = fold_name(query)
             .split(' ')
             .filter(|w| !w.is_empty())
             .map(str::to_string)
             .collect();
-        if words.is_empty() {
+        if all.is_empty() {
             return self.entries.iter().take(limit).map(|m| (1.0, m)).collect();
         }
-        let mut hits: Vec<(f64, usize)> = Vec::new();
+        let content: Vec<String> = all
+            .iter()
+            .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+            .cloned()
+            .collect();
+        let words = if content.is_empty() { all } else { content };
+        // (full, trust, score, index)
+        let mut hits: Vec<(bool, u8, f64, usize)> = Vec::new();
         for (i, m) in self.entries.iter().enumerate() {
             let name = format!(" {} {} ", fold_name(&m.name), fold_name(&m.id));
+            // Parents by name only: the words of a URI ("http data europa
+            // eu esco skill") would match every ESCO-parented entry.
             let rest = format!(
-                " {} {} {} ",
+                " {} {} {} {} ",
                 m.principles
                     .iter()
                     .map(|p| fold_name(&p.name))
@@ -273,38 +329,65 @@ impl Catalogue {
                     .join(" "),
                 m.parents
                     .iter()
-                    .map(|p| fold_name(&p.to_string()))
+                    .filter_map(|p| match p {
+                        ParentRef::OnetTech(n) => Some(fold_name(n)),
+                        _ => None,
+                    })
                     .collect::<Vec<_>>()
                     .join(" "),
+                self.parent_labels.get(i).map_or("", String::as_str),
                 fold_name(&m.area)
             );
-            let mut score = 0.0;
+            let (mut score, mut found) = (0.0, 0);
             for w in &words {
                 let pad = format!(" {w}");
                 if name.contains(&pad) {
                     score += 2.0;
+                    found += 1;
                 } else if rest.contains(&pad) {
                     score += 1.0;
+                    found += 1;
                 }
             }
-            if score > 0.0 {
-                hits.push((score / (2.0 * words.len() as f64), i));
+            let full = found == words.len();
+            let generated = matches!(m.source, Source::OnetTask | Source::Postings);
+            if found > 0 && (full || !generated) {
+                hits.push((full, trust(m.source), score / (2.0 * words.len() as f64), i));
             }
         }
         hits.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then(self.entries[a.1].source.cmp(&self.entries[b.1].source))
+            b.0.cmp(&a.0)
                 .then(a.1.cmp(&b.1))
+                .then(b.2.total_cmp(&a.2))
+                .then(a.3.cmp(&b.3))
         });
         hits.into_iter()
             .take(limit)
-            .map(|(s, i)| (s, &self.entries[i]))
+            .map(|(_, _, s, i)| (s, &self.entries[i]))
             .collect()
     }
 
     /// Entries of one source.
     pub fn of_source(&self, s: Source) -> impl Iterator<Item = &CatalogueMicroSkill> {
         self.entries.iter().filter(move |m| m.source == s)
+    }
+}
+
+/// Words a query may hold that say nothing about the skill sought.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "as", "at", "by", "for", "from", "how", "in", "into", "of", "on", "or",
+    "the", "to", "with", "your",
+];
+
+/// How far a source is trusted in search: curated, the person's own,
+/// an institution's framework, then mined and carved entries.
+fn trust(s: Source) -> u8 {
+    match s {
+        Source::Curated => 0,
+        Source::Personal => 1,
+        Source::Case => 2,
+        Source::Postings => 3,
+        Source::OnetTask => 4,
     }
 }
 

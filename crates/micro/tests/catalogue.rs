@@ -204,3 +204,66 @@ fn generated_sources_merge_without_duplicates() {
         }
     }
 }
+
+const SQL: &str = "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742";
+
+#[test]
+fn search_puts_curated_first_and_hides_weak_generated_matches() {
+    let mut cat = Catalogue::curated().unwrap();
+    let carved = |id: &str, name: &str| {
+        let mut m: mm_micro::CatalogueMicroSkill =
+            toml::from_str(&format!("id = \"{id}\"\nname = \"{name}\"")).unwrap();
+        m.source = Source::OnetTask;
+        m
+    };
+    cat.merge(vec![
+        carved("onet-task-1", "Set a table for a banquet"),
+        carved("onet-task-2", "Build pivot table reports of weekly sales"),
+    ]);
+    let ids: Vec<&str> = cat
+        .search("pivot table", 20)
+        .into_iter()
+        .map(|h| h.1.id.as_str())
+        .collect();
+    assert_eq!(ids[0], "excel-pivot-summary", "{ids:?}");
+    // A carved task that matches every word is shown, after the curated hits.
+    let carved_at = ids.iter().position(|i| *i == "onet-task-2").unwrap();
+    assert!(ids[..carved_at].iter().all(|i| !i.starts_with("onet-task")));
+    // One shared word ("table") is not a match worth showing.
+    assert!(!ids.contains(&"onet-task-1"), "{ids:?}");
+    // The words of a parent's URI match nothing.
+    assert!(cat.search("europa 598de5b0", 5).is_empty());
+}
+
+#[test]
+fn search_finds_entries_by_their_parents_labels() {
+    let mut cat = Catalogue::curated().unwrap();
+    assert!(cat.search("spreadsheets", 5).is_empty());
+    cat.label_parents(tax());
+    let ids: Vec<String> = cat
+        .search("spreadsheets", 10)
+        .into_iter()
+        .map(|h| h.1.id.clone())
+        .collect();
+    assert!(ids.iter().any(|i| i == "excel-pivot-summary"), "{ids:?}");
+}
+
+#[test]
+fn a_broad_parent_does_not_link_across_roles() {
+    // The PHP form handler also hangs from SQL; it is a web developer's
+    // step, not the next one after a data analyst's SQL query.
+    let next: Vec<&str> = next_for("sql-join-group-by")
+        .iter()
+        .map(|(m, _)| m.id.as_str())
+        .collect();
+    assert!(!next.contains(&"php-form-handler"), "{next:?}");
+    assert!(next.contains(&"sql-window-functions"), "{next:?}");
+    // Under SQL, the entries whose main parent it is come first.
+    let under: Vec<&str> = micro_skills_for(SQL)
+        .iter()
+        .map(|m| m.id.as_str())
+        .collect();
+    assert_eq!(under[0], "sql-join-group-by", "{under:?}");
+    let php = under.iter().position(|i| *i == "php-form-handler").unwrap();
+    assert!(php > 0);
+}
