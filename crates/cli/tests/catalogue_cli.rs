@@ -82,12 +82,12 @@ fn search_and_show_browse_without_creating_a_journal() {
     assert!(show.contains("then: excel-xlookup-join"), "{show}");
     assert!(show.contains("8 h / 2 wk"), "{show}");
 
-    let (_, err) = home.fails(&["micro", "catalogue", "show", "excel-pivot"], 1);
+    let (_, err) = home.fails(&["micro", "catalogue", "show", "excel-pivot"], 4);
     assert!(
         one_line(&err).contains("did you mean excel-pivot-summary"),
         "{err}"
     );
-    let (_, err) = home.fails(&["micro", "catalogue", "search", "--parent", "excel"], 1);
+    let (_, err) = home.fails(&["micro", "catalogue", "search", "--parent", "excel"], 2);
     one_line(&err);
 }
 
@@ -157,7 +157,7 @@ fn goal_from_a_catalogue_micro_skill_is_ready_to_keep() {
         "the same micro-skill is reused"
     );
 
-    let (_, err) = home.fails(&["goal", "new", "--from", "no-such-thing"], 1);
+    let (_, err) = home.fails(&["goal", "new", "--from", "no-such-thing"], 2);
     one_line(&err);
     let before = json(&home.ok(&["--json", "micro", "list"]))
         .as_array()
@@ -172,7 +172,7 @@ fn goal_from_a_catalogue_micro_skill_is_ready_to_keep() {
             "--deadline",
             "2020-01-01",
         ],
-        1,
+        2,
     );
     assert!(one_line(&err).contains("in the past"), "{err}");
     let after = json(&home.ok(&["--json", "micro", "list"]))
@@ -221,7 +221,7 @@ fn a_personal_catalogue_exports_and_imports_as_case() {
         "--micro",
         "Open with an anchor price",
     ]);
-    let (_, err) = home.fails(&["micro", "catalogue", "save", "sql-join-group-by"], 1);
+    let (_, err) = home.fails(&["micro", "catalogue", "save", "sql-join-group-by"], 2);
     assert!(
         one_line(&err).contains("already in your catalogue"),
         "{err}"
@@ -299,7 +299,7 @@ fn a_personal_catalogue_exports_and_imports_as_case() {
 
     let bad = home.file("bad.json");
     std::fs::write(&bad, "{\"not\": \"case\"}").unwrap();
-    let (_, err) = other.fails(&["micro", "catalogue", "import", bad.to_str().unwrap()], 1);
+    let (_, err) = other.fails(&["micro", "catalogue", "import", bad.to_str().unwrap()], 2);
     assert!(one_line(&err).contains("no CFDocument"), "{err}");
 }
 

@@ -93,12 +93,12 @@ fn market_without_dates_says_why_the_trend_is_skipped() {
 fn market_bad_input_gets_one_clear_line() {
     let home = Home::new();
     let empty = write(&home, "empty.jsonl", "");
-    let (_, err) = home.fails(&["market", "analyse", &empty], 1);
+    let (_, err) = home.fails(&["market", "analyse", &empty], 2);
     assert!(err.contains("no postings to analyse"), "{err}");
     let nothing = write(&home, "plain.jsonl", "{\"text\": \"zzz qqq\"}\n");
-    let (_, err) = home.fails(&["market", "analyse", &nothing], 1);
+    let (_, err) = home.fails(&["market", "analyse", &nothing], 2);
     assert!(err.contains("mentions a skill"), "{err}");
-    let (_, err) = home.fails(&["market", "analyse", "missing.jsonl"], 1);
+    let (_, err) = home.fails(&["market", "analyse", "missing.jsonl"], 4);
     assert!(err.contains("cannot open missing.jsonl"), "{err}");
     let (_, err) = home.fails(&["market", "analyse", "--since", "last year"], 1);
     assert!(err.contains("--since"), "{err}");
@@ -120,12 +120,12 @@ fn discover_explains_and_handles_unknown_roles() {
     assert!(out.contains("statistics"));
     assert!(out.contains("essential for data analyst"));
     assert!(out.contains("Broad competences"));
-    let (_, err) = home.fails(&["discover", "--role", "qwertyuiop"], 1);
+    let (_, err) = home.fails(&["discover", "--role", "qwertyuiop"], 4);
     assert!(
         err.contains("no occupation matches \"qwertyuiop\""),
         "{err}"
     );
-    let (_, err) = home.fails(&["discover", "--role", "data analist wizzard"], 1);
+    let (_, err) = home.fails(&["discover", "--role", "data analist wizzard"], 4);
     assert!(err.contains("closest titles"), "{err}");
     let (_, err) = home.fails(
         &[
@@ -133,7 +133,7 @@ fn discover_explains_and_handles_unknown_roles() {
             "--occupation",
             "http://data.europa.eu/esco/occupation/nope",
         ],
-        1,
+        4,
     );
     assert!(err.contains("no ESCO occupation URI"), "{err}");
     let (_, err) = home.fails(&["discover"], 1);
@@ -141,7 +141,7 @@ fn discover_explains_and_handles_unknown_roles() {
     let empty = write(&home, "empty.jsonl", "");
     let (_, err) = home.fails(
         &["discover", "--role", "data analyst", "--postings", &empty],
-        1,
+        2,
     );
     assert!(err.contains("no postings"), "{err}");
 }
@@ -204,9 +204,9 @@ fn from_suggestion_to_goal_then_next() {
         g["weekly_minutes"].as_u64(),
         entry.weekly_minutes().map(u64::from)
     );
-    let (_, err) = home.fails(&["goal", "new", "--from", "99"], 1);
+    let (_, err) = home.fails(&["goal", "new", "--from", "99"], 2);
     assert!(err.contains("not one of them"), "{err}");
-    let (_, err) = home.fails(&["goal", "new", "--from", "not-a-uri"], 1);
+    let (_, err) = home.fails(&["goal", "new", "--from", "not-a-uri"], 2);
     assert!(err.contains("neither a rank"), "{err}");
 
     // `mm next` needs an achieved goal: the demo journey has one.
@@ -216,6 +216,6 @@ fn from_suggestion_to_goal_then_next() {
     assert!(out.contains("After goal"), "{out}");
     assert!(out.contains(" - "), "each suggestion has reasons: {out}");
     let fresh = Home::new();
-    let (_, err) = fresh.fails(&["next"], 1);
+    let (_, err) = fresh.fails(&["next"], 4);
     assert!(err.contains("no achieved goal yet"), "{err}");
 }

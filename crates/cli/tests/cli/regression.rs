@@ -194,7 +194,7 @@ fn a_nul_byte_imported_into_sqlite_could_not_move_to_postgres() {
 #[test]
 fn control_characters_in_a_skill_name_reached_the_terminal() {
     let home = Home::new();
-    let (_, err) = home.fails(&["skill", "add", "pivot\u{1b}[31mred"], 1);
+    let (_, err) = home.fails(&["skill", "add", "pivot\u{1b}[31mred"], 2);
     assert!(one_line(&err).contains("control character"), "{err}");
     let mut journal = exported(&seeded());
     journal["skills"][0]["name"] = "tab\there".into();
