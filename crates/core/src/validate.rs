@@ -58,6 +58,9 @@ pub mod keys {
     pub const FSRS_PARAMS: &str = "retention.fsrs_params";
     /// Long-term target role, a title or an ESCO occupation URI.
     pub const TARGET_ROLE: &str = "target_role";
+    /// The plan items last exported to a calendar (their UIDs and sequence
+    /// numbers), read tolerantly: an unreadable list counts as none.
+    pub const PLAN_CALENDAR: &str = "plan.exported_items";
 }
 
 fn in_range(year: i32) -> bool {
