@@ -18,8 +18,21 @@
 //! # Ok(()) }
 //! ```
 
+pub mod arcs;
+pub mod charts;
+pub mod demo;
+pub mod edit;
 pub mod error;
+pub mod goals;
+pub mod journal;
 pub mod person;
+pub mod plan;
+pub mod practice;
+pub mod profile;
+pub mod records;
+pub mod refresh;
+pub mod review;
+pub mod settings;
 pub mod status;
 
 pub use error::{Error, ErrorBody, ErrorKind, Result};

@@ -487,13 +487,13 @@ fn explain_one(c: &Candidate) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// For `mm goal new --from <rank|uri>`: find or create the skill and create
-/// a micro-skill pre-filled from the taxonomy. Returns the micro-skill and a
-/// suggested done-when criterion.
-pub fn micro_from_suggestion(ctx: &Ctx, from: &str) -> Result<(mm_core::MicroSkill, String)> {
+/// For `mm goal new --from <rank|uri>`: the ESCO skill URI a rank of the last
+/// `mm discover` list (or a URI) names; `mm_app::goals::new_goal` drafts the
+/// micro-skill from it.
+pub fn suggested_uri(ctx: &Ctx, from: &str) -> Result<String> {
     let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
     let from = from.trim();
-    let skill = if let Ok(rank) = from.parse::<usize>() {
+    if let Ok(rank) = from.parse::<usize>() {
         let last = ctx.block(ctx.store.get_setting(LAST_RANKING_KEY))?.context(
             "no suggestion list yet: run `mm discover --role \"<title>\"` first, or give a skill URI",
         )?;
@@ -505,67 +505,13 @@ pub fn micro_from_suggestion(ctx: &Ctx, from: &str) -> Result<(mm_core::MicroSki
             );
         }
         tax.skill_by_uri(&list[rank - 1])
-            .with_context(|| format!("skill {} is no longer in the taxonomy", list[rank - 1]))?
-    } else {
-        match tax.skill_by_uri(from) {
-            Some(i) => i,
-            None => bail!(
-                "{from:?} is neither a rank from the last `mm discover` list nor an ESCO skill URI (find one with `mm taxonomy search`)"
-            ),
-        }
-    };
-    let d = mm_discover::draft::draft(&tax, skill);
-    let existing = match ctx.block(ctx.store.find_skill(&d.skill_uri)) {
-        Ok(s) => Some(s),
-        Err(mm_store::Error::NotFound { .. }) => {
-            match ctx.block(ctx.store.find_skill(&d.skill_label)) {
-                Ok(s) => Some(s),
-                Err(mm_store::Error::NotFound { .. }) => None,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let stored = match existing {
-        Some(s) => s,
-        None => ctx.block(ctx.store.create_skill(
-            &mm_core::NewSkill {
-                name: d.skill_label.clone(),
-                kind: d.skill_type.parse().unwrap_or_default(),
-                taxonomy_uri: Some(d.skill_uri.clone()),
-                description: (!d.description.is_empty()).then(|| d.description.clone()),
-                held_level: None,
-            },
-            ctx.now,
-        ))?,
-    };
-    let micro = ctx.block(
-        ctx.store.create_micro_skill(
-            &mm_core::NewMicroSkill {
-                skill_id: stored.id,
-                name: d.micro_skill.clone(),
-                principles: d
-                    .principles
-                    .iter()
-                    .map(|(n, desc)| mm_core::NewPrinciple {
-                        name: n.clone(),
-                        description: (!desc.is_empty()).then(|| desc.clone()),
-                    })
-                    .collect(),
-                resources: Vec::new(),
-            },
-            ctx.now,
-        ),
-    )?;
-    if !ctx.json {
-        outln!("Skill {}: {} <{}>", stored.id, stored.name, d.skill_uri)?;
-        outln!("Micro-skill {}: {}", micro.id, micro.name)?;
-        for p in &micro.principles {
-            outln!("  principle: {}", p.name)?;
-        }
-        outln!(
-            "(Edit the wording, principles and criteria to fit your work: see `mm micro --help`.)"
-        )?;
+            .with_context(|| format!("skill {} is no longer in the taxonomy", list[rank - 1]))?;
+        return Ok(list[rank - 1].clone());
     }
-    Ok((micro, d.done_when))
+    match tax.skill_by_uri(from) {
+        Some(_) => Ok(from.to_owned()),
+        None => bail!(
+            "{from:?} is neither a rank from the last `mm discover` list nor an ESCO skill URI (find one with `mm taxonomy search`)"
+        ),
+    }
 }
