@@ -21,7 +21,7 @@ pub enum MicroChoice {
     Existing(String),
     /// A catalogue entry: its name, principles, criteria, budget and level
     /// fill the goal.
-    Catalogue(CatalogueMicroSkill),
+    Catalogue(Box<CatalogueMicroSkill>),
     /// An ESCO skill by URI: a micro-skill is drafted from its broader and
     /// related knowledge.
     Skill { uri: String },

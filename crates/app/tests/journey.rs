@@ -103,7 +103,7 @@ both!(
         let e = goals::new_goal(
             &app,
             NewGoalInput {
-                micro: MicroChoice::Catalogue(entry),
+                micro: MicroChoice::Catalogue(Box::new(entry)),
                 weekly: Some("0m".into()),
                 ..from_skill("+2w")
             },

@@ -115,7 +115,7 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
         GoalCmd::New(a) => {
             let micro = match (&a.from, a.micro) {
                 (Some(from), _) => match super::catalogue::entry_for_suggestion(&ctx, from)? {
-                    Some(e) => MicroChoice::Catalogue(e),
+                    Some(e) => MicroChoice::Catalogue(Box::new(e)),
                     None => MicroChoice::Skill {
                         uri: super::discover::suggested_uri(&ctx, from)?,
                     },

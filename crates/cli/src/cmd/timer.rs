@@ -10,7 +10,7 @@ use crate::cmd::practice::PracticeStart;
 use crate::ctx::Ctx;
 use crate::ui::outln;
 use anyhow::{Context as _, Result};
-use chrono::{DateTime, Utc};
+
 use mm_app::practice::{self, SessionDetails, Timed};
 use mm_core::parse::{format_minutes, parse_minutes};
 use mm_core::*;
@@ -158,11 +158,6 @@ impl Focus {
                 notes: Some(self.notes.clone()),
             },
         }
-    }
-
-    /// The session as it stands, once there is a minute to record.
-    pub fn to_session(&self, started_at: DateTime<Utc>) -> Option<NewSession> {
-        self.timed().to_session(started_at)
     }
 }
 
@@ -345,6 +340,7 @@ pub fn run(ctx: &Ctx, a: PracticeStart) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Utc;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
@@ -432,7 +428,7 @@ mod tests {
         press(&mut s, "too fast");
         s.key(KeyEvent::from(KeyCode::Enter));
         assert_eq!(s.phase, Phase::Done);
-        let n = s.to_session(Utc::now()).unwrap();
+        let n = s.timed().to_session(Utc::now()).unwrap();
         assert_eq!((n.focused_minutes, n.difficulty), (1, Some(4)));
         assert_eq!(n.feedback.as_deref(), Some("too fast"));
         n.validate(Utc::now() + chrono::Duration::minutes(1))
@@ -443,7 +439,7 @@ mod tests {
     fn ctrl_c_finishes_and_nothing_under_half_a_minute() {
         let mut s = Focus::new(GoalId(1), "x", None);
         s.tick(Duration::from_secs(20));
-        assert!(s.to_session(Utc::now()).is_none());
+        assert!(s.timed().to_session(Utc::now()).is_none());
         s.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
         assert_eq!(s.phase, Phase::Difficulty);
         s.tick(Duration::from_secs(600));
@@ -461,7 +457,7 @@ mod tests {
         for secs in [30u64, 89, 91, 600] {
             s.focused = Duration::from_secs(secs);
             s.wall = Duration::from_secs(secs);
-            let n = s.to_session(at).unwrap();
+            let n = s.timed().to_session(at).unwrap();
             n.validate(Utc::now())
                 .unwrap_or_else(|e| panic!("{secs}s: {e}"));
         }
