@@ -18,14 +18,27 @@
 //! # Ok(()) }
 //! ```
 
+pub mod arcs;
 pub mod badges;
 pub mod catalogue;
+pub mod charts;
+pub mod demo;
 pub mod discover;
+pub mod edit;
 pub mod error;
+pub mod goals;
+pub mod journal;
 pub mod keys;
 pub mod market;
 pub mod person;
+pub mod plan;
 pub mod portfolio;
+pub mod practice;
+pub mod profile;
+pub mod records;
+pub mod refresh;
+pub mod review;
+pub mod settings;
 pub mod skills;
 pub mod status;
 

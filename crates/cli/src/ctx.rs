@@ -4,9 +4,8 @@
 
 use crate::Global;
 use anyhow::{Context as _, Result};
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use mm_app::{App, Clock, Person};
-use mm_core::mastery::MasteryRule;
 use mm_store::Store;
 use std::future::Future;
 
@@ -76,21 +75,6 @@ impl Ctx {
     /// Today's date in the person's time zone.
     pub fn today(&self) -> NaiveDate {
         self.person().today()
-    }
-
-    /// A wall-clock time typed by the person, as an instant.
-    pub fn to_utc(&self, local: NaiveDateTime) -> Result<DateTime<Utc>> {
-        Ok(self.person().to_utc(local)?)
-    }
-
-    /// Parse a moment typed by the person (`now`, `yesterday 18:30`, ...).
-    pub fn parse_moment(&self, s: &str) -> Result<DateTime<Utc>> {
-        Ok(self.person().parse_moment(s)?)
-    }
-
-    /// The person's mastery rule (defaults unless configured).
-    pub fn mastery_rule(&self) -> Result<MasteryRule> {
-        Ok(self.person().rule)
     }
 
     /// Print a value as pretty JSON.

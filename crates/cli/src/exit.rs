@@ -93,11 +93,18 @@ fn hint(err: &anyhow::Error) -> Option<&'static str> {
         "goal" => "see `mm goal list`",
         "session" => "see `mm practice list`",
         "skill" => "see `mm skill list`",
-        "micro-skill" => "see `mm micro list`",
+        "micro-skill" | "principle" => "see `mm micro list`",
         "credential" | "badge" => "see `mm badge list`",
         "arc" => "see `mm arc list`",
         "market analysis" => "see `mm market list`",
         "issuer" => "run `mm badge issuer init --name … --url …`",
         _ => return None,
     })
+}
+
+/// An application error with the CLI's hint after its message ("goal 3 has
+/// no plan yet: mm plan 3"), keeping its kind for the exit code.
+pub fn hinted(e: mm_app::Error, hint: impl std::fmt::Display) -> anyhow::Error {
+    let line = format!("{}: {hint}", e.message());
+    anyhow::Error::new(e).context(line)
 }

@@ -60,7 +60,8 @@ pub enum ConditionKind {
 pub struct Condition {
     pub kind: ConditionKind,
     pub met: bool,
-    /// A plain sentence: what holds, or what is missing.
+    /// A plain sentence: what holds, or what is missing (with no command
+    /// hint: each face says how to record what is missing in its own words).
     pub detail: String,
 }
 
@@ -140,7 +141,7 @@ pub fn check(rule: &MasteryRule, ev: GoalRecord<'_>, offset: FixedOffset) -> Mas
         detail: if apps > 0 {
             format!("applied for real {apps} time{}", plural(apps))
         } else {
-            "no real application yet: use the skill at work or in life and record it with `mm apply`".into()
+            "no real application yet".into()
         },
     });
 
@@ -158,11 +159,7 @@ pub fn check(rule: &MasteryRule, ev: GoalRecord<'_>, offset: FixedOffset) -> Mas
         detail: if unreflected.is_empty() {
             format!("all {np} principle{} reflected on", plural(np))
         } else {
-            format!(
-                "not yet reflected on: {} (write a reflection with `mm reflect --goal {} --principle <name>`)",
-                quote_list(&unreflected),
-                goal.id
-            )
+            format!("not yet reflected on: {}", quote_list(&unreflected))
         },
     });
 

@@ -192,36 +192,6 @@ pub struct Shortfall {
     pub windows_too_short: Vec<String>,
 }
 
-impl Shortfall {
-    /// One clear paragraph: what is missing and the two options.
-    pub fn message(&self, goal_id: crate::GoalId) -> String {
-        let mut s = format!(
-            "the goal no longer fits: it needs {} more minutes of practice but your availability \
-             holds {} minutes in focused blocks before the deadline {} — {} minutes are missing.",
-            self.minutes_needed, self.minutes_available, self.deadline, self.minutes_missing
-        );
-        if !self.windows_too_short.is_empty() {
-            s.push_str(&format!(
-                " (Windows too short for a focused block: {}.)",
-                self.windows_too_short.join(", ")
-            ));
-        }
-        s.push_str(" Two honest options: ");
-        match self.extend_to {
-            Some(d) => s.push_str(&format!(
-                "(1) extend the deadline to {d} or later, with a reason: \
-                 `mm goal extend {goal_id} --to {d} --reason \"...\"`; "
-            )),
-            None => s.push_str(
-                "(1) add availability (`mm profile set --availability ...`) and extend the \
-                 deadline, with a reason; ",
-            ),
-        }
-        s.push_str("(2) narrow the done-when criteria to what the time can hold, then plan again.");
-        s
-    }
-}
-
 /// The planner's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
@@ -736,10 +706,6 @@ mod tests {
             s.extend_to,
             Some(NaiveDate::from_ymd_opt(2027, 2, 13).unwrap())
         );
-        let m = s.message(g.id);
-        assert!(m.contains("400 minutes are missing"), "{m}");
-        assert!(m.contains("extend the deadline to 2027-02-13"), "{m}");
-        assert!(m.contains("narrow the done-when criteria"), "{m}");
     }
 
     #[test]
@@ -751,7 +717,6 @@ mod tests {
         assert_eq!(s.minutes_available, 0);
         assert_eq!(s.extend_to, None);
         assert_eq!(s.windows_too_short.len(), 7);
-        assert!(s.message(g.id).contains("too short"));
     }
 
     #[test]

@@ -166,9 +166,7 @@ impl Scheduler {
     pub fn new(params: Option<&[f32]>, desired_retention: f64) -> Result<Scheduler> {
         check_retention(desired_retention)?;
         let params = fsrs::check_and_fill_parameters(params.unwrap_or(&[])).map_err(|_| {
-            Error::invalid(
-                "the stored FSRS parameters are not valid: run `mm refresh optimise` again",
-            )
+            Error::invalid("the stored FSRS parameters are not valid (fit them again)")
         })?;
         let fsrs = FSRS::new(&params).map_err(fsrs_err)?;
         Ok(Scheduler {
@@ -368,7 +366,7 @@ pub fn optimise(cards: &[Card], current: &Scheduler) -> Result<Optimised> {
     if long_term < MIN_REVIEWS_TO_OPTIMISE {
         return Err(Error::invalid(format!(
             "not enough refreshers to fit your own parameters yet: {long_term} of {MIN_REVIEWS_TO_OPTIMISE} \
-             reviews on a later day; keep doing `mm refresh` and try again"
+             reviews on a later day"
         )));
     }
     let before = current

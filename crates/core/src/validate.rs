@@ -60,6 +60,9 @@ pub mod keys {
     pub const TARGET_ROLE: &str = "target_role";
     /// The last ranking `mm discover` showed: `{"role": …, "micro": [uri…]}`.
     pub const LAST_RANKING: &str = "discover_last";
+    /// The plan items last exported to a calendar (their UIDs and sequence
+    /// numbers), read tolerantly: an unreadable list counts as none.
+    pub const PLAN_CALENDAR: &str = "plan.exported_items";
 }
 
 fn in_range(year: i32) -> bool {

@@ -2,6 +2,7 @@
 //! mastery check that alone can mark a goal achieved.
 
 use crate::row::{RowExt, date, parse, ts};
+use crate::skills::{insert_micro_skill_on, insert_skill_on};
 use crate::{Error, Result, Store};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use mm_core::mastery::{self, MasteryReport, MasteryRule};
@@ -36,6 +37,18 @@ impl GoalEvidence {
     }
 }
 
+/// What [`Store::create_goal_with_skill`] wrote or reused.
+#[derive(Debug, Clone)]
+pub struct GoalWithSkill {
+    pub skill: Skill,
+    /// False when an existing skill was reused.
+    pub skill_created: bool,
+    pub micro_skill: MicroSkill,
+    /// False when an existing micro-skill was reused.
+    pub micro_created: bool,
+    pub goal: Goal,
+}
+
 impl Store {
     /// Commit to a new goal with its done-when criteria, in one transaction.
     ///
@@ -51,30 +64,80 @@ impl Store {
         new.validate(today)?;
         self.get_micro_skill(new.micro_skill_id).await?;
         let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "INSERT INTO goals (micro_skill_id, target_level, state, start_date, deadline, weekly_minutes, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(new.micro_skill_id.0)
-        .bind(i64::from(new.target_level.number()))
-        .bind(new.initial_state(today).as_str())
-        .bind(date(new.start))
-        .bind(date(new.deadline))
-        .bind(i64::from(new.weekly_minutes))
-        .bind(ts(now))
-        .fetch_one(&mut *tx)
-        .await?;
-        let id = row.int("id")?;
-        for (i, c) in new.criteria.iter().enumerate() {
-            sqlx::query("INSERT INTO criteria (goal_id, position, text) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(i as i64)
-                .bind(c.trim().to_owned())
-                .execute(&mut *tx)
-                .await?;
-        }
+        let id = insert_goal_on(&mut tx, new, now, today).await?;
         tx.commit().await?;
-        self.get_goal(GoalId(id)).await
+        self.get_goal(id).await
+    }
+
+    /// Commit to a goal on a micro-skill drafted from a suggestion: the
+    /// skill (reused when one has the same taxonomy URI or name), the
+    /// micro-skill (reused by name when `reuse_micro` is set) and the goal,
+    /// all validated first and then written in one transaction, so a refused
+    /// goal leaves no orphan skill or micro-skill behind. `micro.skill_id`
+    /// and `goal.micro_skill_id` are filled in here.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for any invalid part; nothing is written then.
+    pub async fn create_goal_with_skill(
+        &self,
+        skill: &NewSkill,
+        micro: &NewMicroSkill,
+        goal: &NewGoal,
+        reuse_micro: bool,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<GoalWithSkill> {
+        skill.validate()?;
+        micro.validate()?;
+        goal.validate(today)?;
+        let mut tx = self.begin_write().await?;
+        let found = sqlx::query(
+            "SELECT id FROM skills WHERE ($1 IS NOT NULL AND taxonomy_uri = $1)
+                OR lower(name) = lower($2) ORDER BY id LIMIT 1",
+        )
+        .bind(skill.taxonomy_uri.clone())
+        .bind(skill.name.trim().to_owned())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (skill_id, skill_created) = match found {
+            Some(r) => (SkillId(r.int("id")?), false),
+            None => (insert_skill_on(&mut tx, skill, now).await?, true),
+        };
+        let existing = if reuse_micro {
+            sqlx::query(
+                "SELECT id FROM micro_skills WHERE lower(name) = lower($1) ORDER BY id LIMIT 1",
+            )
+            .bind(micro.name.trim().to_owned())
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.int("id"))
+            .transpose()?
+        } else {
+            None
+        };
+        let (micro_id, micro_created) = match existing {
+            Some(id) => (MicroSkillId(id), false),
+            None => {
+                let new = NewMicroSkill {
+                    skill_id,
+                    ..micro.clone()
+                };
+                (insert_micro_skill_on(&mut tx, &new, now).await?, true)
+            }
+        };
+        let new_goal = NewGoal {
+            micro_skill_id: micro_id,
+            ..goal.clone()
+        };
+        let goal_id = insert_goal_on(&mut tx, &new_goal, now, today).await?;
+        tx.commit().await?;
+        Ok(GoalWithSkill {
+            skill: self.get_skill(skill_id).await?,
+            skill_created,
+            micro_skill: self.get_micro_skill(micro_id).await?,
+            micro_created,
+            goal: self.get_goal(goal_id).await?,
+        })
     }
 
     /// One goal with its criteria and extensions.
@@ -278,6 +341,26 @@ impl Store {
         offset: FixedOffset,
         now: DateTime<Utc>,
     ) -> Result<(Goal, MasteryReport)> {
+        self.try_achieve_with_cards(goal, rule, offset, now, |_, _| Ok(Vec::new()))
+            .await
+    }
+
+    /// As [`Store::try_achieve`], and when the goal becomes achieved, also
+    /// write the refresher cards `cards` makes from the goal and its
+    /// micro-skill, in the achievement's transaction (a subject that already
+    /// has a card keeps it). Either the goal is achieved with its cards or
+    /// nothing changes.
+    ///
+    /// # Errors
+    /// As [`Store::try_achieve`], and whatever `cards` returns.
+    pub async fn try_achieve_with_cards(
+        &self,
+        goal: GoalId,
+        rule: &MasteryRule,
+        offset: FixedOffset,
+        now: DateTime<Utc>,
+        cards: impl FnOnce(&Goal, &MicroSkill) -> Result<Vec<mm_core::retention::Card>>,
+    ) -> Result<(Goal, MasteryReport)> {
         rule.validate()?;
         let ev = self.goal_evidence(goal).await?;
         if ev.goal.state == GoalState::Abandoned {
@@ -285,14 +368,52 @@ impl Store {
         }
         let report = ev.check(rule, offset);
         if report.achieved() && ev.goal.state != GoalState::Achieved {
+            let cards = cards(&ev.goal, &ev.micro_skill)?;
+            let mut tx = self.begin_write().await?;
             sqlx::query("UPDATE goals SET state = 'achieved', closed_at = $1 WHERE id = $2 AND state IN ('planned', 'active')")
                 .bind(ts(now))
                 .bind(goal.0)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+            for card in &cards {
+                crate::practice::insert_card_if_new_on(&mut tx, card).await?;
+            }
+            tx.commit().await?;
         }
         Ok((self.get_goal(goal).await?, report))
     }
+}
+
+/// Insert a validated goal and its criteria on `conn`.
+async fn insert_goal_on(
+    conn: &mut sqlx::AnyConnection,
+    new: &NewGoal,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<GoalId> {
+    let row = sqlx::query(
+        "INSERT INTO goals (micro_skill_id, target_level, state, start_date, deadline, weekly_minutes, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(new.micro_skill_id.0)
+    .bind(i64::from(new.target_level.number()))
+    .bind(new.initial_state(today).as_str())
+    .bind(date(new.start))
+    .bind(date(new.deadline))
+    .bind(i64::from(new.weekly_minutes))
+    .bind(ts(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    let id = row.int("id")?;
+    for (i, c) in new.criteria.iter().enumerate() {
+        sqlx::query("INSERT INTO criteria (goal_id, position, text) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(i as i64)
+            .bind(c.trim().to_owned())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(GoalId(id))
 }
 
 /// Goals with their criteria and extensions, read on one connection (a

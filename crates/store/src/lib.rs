@@ -38,6 +38,7 @@ pub use edit::{
     SkillPatch,
 };
 pub use error::{Error, Result};
+pub use goals::GoalWithSkill;
 pub use journal::{Cell, DERIVED_TABLES, EXPORTED_TABLES, ImportCounts, TableDump};
 pub use market::{MarketAnalysis, MarketSkillRow, NewMarketAnalysis};
 pub use settings::LastRanking;

@@ -163,45 +163,8 @@ impl Store {
     /// # Errors
     /// [`Error::NotFound`] for an unknown goal.
     pub async fn save_card(&self, card: &Card) -> Result<()> {
-        let (kind, sid) = subject_cols(card.subject);
         let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "INSERT INTO retention_cards (goal_id, subject_kind, subject_id, label, stability,
-                                          difficulty, last_review, due)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (subject_kind, subject_id) DO UPDATE SET
-                goal_id = excluded.goal_id, label = excluded.label, stability = excluded.stability,
-                difficulty = excluded.difficulty, last_review = excluded.last_review,
-                due = excluded.due
-             RETURNING id",
-        )
-        .bind(card.goal_id.0)
-        .bind(kind)
-        .bind(sid)
-        .bind(card.label.clone())
-        .bind(f64::from(card.stability))
-        .bind(f64::from(card.difficulty))
-        .bind(date(card.last_review))
-        .bind(date(card.due))
-        .fetch_one(&mut *tx)
-        .await?;
-        let id = row.int("id")?;
-        sqlx::query("DELETE FROM retention_reviews WHERE card_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        for (i, r) in card.reviews.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO retention_reviews (card_id, position, on_date, rating)
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(i as i64)
-            .bind(date(r.on))
-            .bind(i64::from(r.rating.number()))
-            .execute(&mut *tx)
-            .await?;
-        }
+        save_card_on(&mut tx, card).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -265,4 +228,67 @@ fn subject_cols(s: Subject) -> (&'static str, i64) {
 fn plan_from_text(s: &str) -> Result<Plan> {
     serde_json::from_str(s)
         .map_err(|e| Error::Corrupt(format!("a stored plan is not readable: {e}")))
+}
+
+/// Write a card and its reviews on `conn` (insert or replace, by subject).
+pub(crate) async fn save_card_on(conn: &mut sqlx::AnyConnection, card: &Card) -> Result<()> {
+    let (kind, sid) = subject_cols(card.subject);
+    let row = sqlx::query(
+        "INSERT INTO retention_cards (goal_id, subject_kind, subject_id, label, stability,
+                                      difficulty, last_review, due)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (subject_kind, subject_id) DO UPDATE SET
+            goal_id = excluded.goal_id, label = excluded.label, stability = excluded.stability,
+            difficulty = excluded.difficulty, last_review = excluded.last_review,
+            due = excluded.due
+         RETURNING id",
+    )
+    .bind(card.goal_id.0)
+    .bind(kind)
+    .bind(sid)
+    .bind(card.label.clone())
+    .bind(f64::from(card.stability))
+    .bind(f64::from(card.difficulty))
+    .bind(date(card.last_review))
+    .bind(date(card.due))
+    .fetch_one(&mut *conn)
+    .await?;
+    let id = row.int("id")?;
+    sqlx::query("DELETE FROM retention_reviews WHERE card_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for (i, r) in card.reviews.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO retention_reviews (card_id, position, on_date, rating)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(date(r.on))
+        .bind(i64::from(r.rating.number()))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Write a new card on `conn` unless its subject already has one (a
+/// micro-skill achieved again keeps its memory state).
+pub(crate) async fn insert_card_if_new_on(
+    conn: &mut sqlx::AnyConnection,
+    card: &Card,
+) -> Result<()> {
+    let (kind, sid) = subject_cols(card.subject);
+    let exists =
+        sqlx::query("SELECT id FROM retention_cards WHERE subject_kind = $1 AND subject_id = $2")
+            .bind(kind)
+            .bind(sid)
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_some();
+    if exists {
+        return Ok(());
+    }
+    save_card_on(conn, card).await
 }

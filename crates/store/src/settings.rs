@@ -2,8 +2,10 @@
 //! profile, preferences). Other features keep their own keys here.
 
 use crate::{Error, Result, Store};
+use mm_core::GoalId;
 use mm_core::availability::Availability;
 use mm_core::mastery::MasteryRule;
+use mm_core::plan::PlannedItem;
 use mm_core::validate::keys;
 use sqlx::Row;
 
@@ -135,6 +137,106 @@ impl Store {
     /// Store the long-term target role (trimmed).
     pub async fn set_target_role(&self, role: &str) -> Result<()> {
         self.put_typed(keys::TARGET_ROLE, &role.trim()).await
+    }
+
+    /// The plan items last exported to a calendar; none when unreadable
+    /// (the state only decides which stale events to cancel).
+    pub async fn plan_calendar(&self) -> Result<Vec<PlannedItem>> {
+        Ok(self
+            .get_setting(keys::PLAN_CALENDAR)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default())
+    }
+
+    /// Record a calendar export of the plans of `goals` holding `items`, in
+    /// one transaction: returns what earlier exports put in the calendar for
+    /// those goals (to send as cancelled when the new plans dropped them),
+    /// and keeps the other goals' exported items.
+    ///
+    /// # Errors
+    /// When the database fails; nothing is recorded then.
+    pub async fn record_calendar_export(
+        &self,
+        goals: &[GoalId],
+        items: &[PlannedItem],
+    ) -> Result<Vec<PlannedItem>> {
+        let mut tx = self.begin_write().await?;
+        let previous: Vec<PlannedItem> = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(keys::PLAN_CALENDAR.to_owned())
+            .fetch_optional(&mut *tx)
+            .await?
+            .and_then(|r| r.try_get::<String, _>("value").ok())
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        let in_scope = |key: &str| goals.iter().any(|g| key.starts_with(&format!("goal{g}-")));
+        let (earlier, mut kept): (Vec<PlannedItem>, Vec<PlannedItem>) =
+            previous.into_iter().partition(|i| in_scope(&i.key));
+        kept.extend(items.iter().cloned());
+        let value = serde_json::to_value(&kept)
+            .map_err(|e| Error::Invalid(format!("the calendar state cannot be written: {e}")))?;
+        mm_core::validate::setting(keys::PLAN_CALENDAR, &value)?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(keys::PLAN_CALENDAR.to_owned())
+        .bind(value.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(earlier)
+    }
+
+    /// Change the profile's parts that are given (windows and zone, desired
+    /// retention, target role), each checked first, in one transaction.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the setting; nothing is written then.
+    pub async fn set_profile(
+        &self,
+        availability: Option<&Availability>,
+        retention: Option<f64>,
+        target_role: Option<&str>,
+    ) -> Result<()> {
+        let mut values = Vec::new();
+        let json = |key: &str, v: serde_json::Result<serde_json::Value>| {
+            v.map_err(|e| Error::Invalid(format!("setting {key:?}: {e}")))
+        };
+        if let Some(av) = availability {
+            values.push((
+                keys::AVAILABILITY,
+                json(keys::AVAILABILITY, serde_json::to_value(av))?,
+            ));
+        }
+        if let Some(r) = retention {
+            values.push((
+                keys::RETENTION,
+                json(keys::RETENTION, serde_json::to_value(r))?,
+            ));
+        }
+        if let Some(role) = target_role {
+            values.push((
+                keys::TARGET_ROLE,
+                json(keys::TARGET_ROLE, serde_json::to_value(role.trim()))?,
+            ));
+        }
+        for (key, v) in &values {
+            mm_core::validate::setting(key, v)?;
+        }
+        let mut tx = self.begin_write().await?;
+        for (key, v) in &values {
+            sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ($1, $2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind((*key).to_owned())
+            .bind(v.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }
 

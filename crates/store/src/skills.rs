@@ -20,19 +20,11 @@ impl Store {
                 new.name.trim()
             )));
         }
-        let row = sqlx::query(
-            "INSERT INTO skills (name, kind, taxonomy_uri, description, held_level, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(new.name.trim().to_owned())
-        .bind(new.kind.as_str())
-        .bind(new.taxonomy_uri.clone())
-        .bind(new.description.clone())
-        .bind(new.held_level.map(|l| i64::from(l.number())))
-        .bind(ts(now))
-        .fetch_one(&self.pool)
-        .await?;
-        self.get_skill(SkillId(row.int("id")?)).await
+        let id = {
+            let mut conn = self.pool.acquire().await?;
+            insert_skill_on(&mut conn, new, now).await?
+        };
+        self.get_skill(id).await
     }
 
     /// Change the level the person says they hold in a skill (or clear it).
@@ -121,40 +113,9 @@ impl Store {
         new.validate()?;
         self.get_skill(new.skill_id).await?;
         let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "INSERT INTO micro_skills (skill_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(new.skill_id.0)
-        .bind(new.name.trim().to_owned())
-        .bind(ts(now))
-        .fetch_one(&mut *tx)
-        .await?;
-        let id = row.int("id")?;
-        for (i, p) in new.principles.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO principles (micro_skill_id, position, name, description)
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(i as i64)
-            .bind(p.name.trim().to_owned())
-            .bind(p.description.clone())
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (i, r) in new.resources.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO resources (micro_skill_id, position, url, title) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(i as i64)
-            .bind(r.url.clone())
-            .bind(r.title.clone())
-            .execute(&mut *tx)
-            .await?;
-        }
+        let id = insert_micro_skill_on(&mut tx, new, now).await?;
         tx.commit().await?;
-        self.get_micro_skill(MicroSkillId(id)).await
+        self.get_micro_skill(id).await
     }
 
     /// One micro-skill with its principles and resources.
@@ -210,6 +171,69 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         load_micro_skills_on(&mut conn, id, skill).await
     }
+}
+
+/// Insert a validated skill on `conn` (a transaction's, when the skill is
+/// part of a larger change).
+pub(crate) async fn insert_skill_on(
+    conn: &mut sqlx::AnyConnection,
+    new: &NewSkill,
+    now: DateTime<Utc>,
+) -> Result<SkillId> {
+    let row = sqlx::query(
+        "INSERT INTO skills (name, kind, taxonomy_uri, description, held_level, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(new.name.trim().to_owned())
+    .bind(new.kind.as_str())
+    .bind(new.taxonomy_uri.clone())
+    .bind(new.description.clone())
+    .bind(new.held_level.map(|l| i64::from(l.number())))
+    .bind(ts(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(SkillId(row.int("id")?))
+}
+
+/// Insert a validated micro-skill with its principles and resources on `conn`.
+pub(crate) async fn insert_micro_skill_on(
+    conn: &mut sqlx::AnyConnection,
+    new: &NewMicroSkill,
+    now: DateTime<Utc>,
+) -> Result<MicroSkillId> {
+    let row = sqlx::query(
+        "INSERT INTO micro_skills (skill_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(new.skill_id.0)
+    .bind(new.name.trim().to_owned())
+    .bind(ts(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    let id = row.int("id")?;
+    for (i, p) in new.principles.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO principles (micro_skill_id, position, name, description)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(p.name.trim().to_owned())
+        .bind(p.description.clone())
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (i, r) in new.resources.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO resources (micro_skill_id, position, url, title) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(r.url.clone())
+        .bind(r.title.clone())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(MicroSkillId(id))
 }
 
 /// Micro-skills with their principles and resources, read on one connection.

@@ -6,6 +6,7 @@ use crate::ctx::Ctx;
 use crate::ui::outln;
 use anyhow::Result;
 use clap::Subcommand;
+use mm_app::arcs;
 use mm_core::GoalId;
 use mm_core::balance::Membership;
 
@@ -34,9 +35,10 @@ pub enum ArcCmd {
 
 pub fn run(cmd: ArcCmd, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
+    let app = &ctx.app;
     match cmd {
         ArcCmd::Add { name, description } => {
-            let arc = ctx.block(ctx.store.add_arc(&name, description.as_deref(), ctx.now))?;
+            let arc = ctx.block(arcs::add(app, &name, description.as_deref()))?;
             if ctx.json {
                 return ctx.print_json(&arc);
             }
@@ -48,22 +50,19 @@ pub fn run(cmd: ArcCmd, g: &Global) -> Result<()> {
             )?;
         }
         ArcCmd::List => {
-            let arcs = ctx.block(ctx.store.list_arcs())?;
-            let members = ctx.block(ctx.store.goal_memberships())?;
+            let all = ctx.block(arcs::list(app))?;
             if ctx.json {
-                let m: Vec<(GoalId, Membership)> = members.into_iter().collect();
-                return ctx.print_json(&serde_json::json!({ "arcs": arcs, "goals": m }));
+                return ctx.print_json(&all);
             }
-            if arcs.is_empty() {
+            if all.arcs.is_empty() {
                 outln!("No arcs yet: mm arc add \"data analysis\"")?;
             }
-            for a in &arcs {
-                let mut goals: Vec<String> = members
-                    .iter()
-                    .filter(|(_, m)| **m == Membership::Arc(a.id))
-                    .map(|(g, _)| g.to_string())
-                    .collect();
-                goals.sort();
+            let ids = |m| {
+                let v: Vec<String> = all.goals_in(m).iter().map(ToString::to_string).collect();
+                v
+            };
+            for a in &all.arcs {
+                let goals = ids(Membership::Arc(a.id));
                 outln!(
                     "{}: {}{} — goals: {}",
                     a.id,
@@ -79,23 +78,14 @@ pub fn run(cmd: ArcCmd, g: &Global) -> Result<()> {
                     }
                 )?;
             }
-            let mut standalone: Vec<String> = members
-                .iter()
-                .filter(|(_, m)| **m == Membership::Standalone)
-                .map(|(g, _)| g.to_string())
-                .collect();
-            standalone.sort();
+            let standalone = ids(Membership::Standalone);
             if !standalone.is_empty() {
                 outln!("standalone: goals {}", standalone.join(", "))?;
             }
         }
         ArcCmd::Assign { goal, arc } => {
-            let m = if arc.trim().eq_ignore_ascii_case("standalone") {
-                Membership::Standalone
-            } else {
-                Membership::Arc(ctx.block(ctx.store.find_arc(&arc))?.id)
-            };
-            ctx.block(ctx.store.set_goal_arc(goal, m))?;
+            let arc = Some(arc.trim()).filter(|a| !a.eq_ignore_ascii_case("standalone"));
+            let m = ctx.block(arcs::assign(app, goal, arc))?;
             if ctx.json {
                 return ctx.print_json(&m);
             }

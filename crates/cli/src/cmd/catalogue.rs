@@ -384,11 +384,3 @@ pub fn entry_for_suggestion(c: &Ctx, from: &str) -> Result<Option<CatalogueMicro
     let tax = super::discover::taxonomy()?;
     Ok(c.block(app::entry_for_suggestion(&c.app, &tax, from))?)
 }
-
-/// Store a catalogue entry as the person's skill and micro-skill, reusing a
-/// skill they already have for the same concept.
-pub fn micro_from_entry(c: &Ctx, m: &CatalogueMicroSkill) -> Result<mm_core::MicroSkill> {
-    let tax = super::discover::taxonomy()?;
-    let adoption = c.block(app::adoption(&c.app, &tax, m))?;
-    Ok(c.block(mm_app::skills::adopt(&c.app, &adoption))?.1)
-}

@@ -5,6 +5,7 @@ use crate::ctx::Ctx;
 use crate::ui::outln;
 use anyhow::Result;
 use clap::{Args, Subcommand};
+use mm_app::settings::RuleChange;
 
 /// Settings.
 #[derive(Debug, Subcommand)]
@@ -32,22 +33,14 @@ pub fn run(cmd: ConfigCmd, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
     match cmd {
         ConfigCmd::Mastery(a) => {
-            let mut rule = ctx.mastery_rule()?;
-            let changing =
-                a.min_sessions.is_some() || a.min_days.is_some() || a.min_minutes_share.is_some();
-            if let Some(n) = a.min_sessions {
-                rule.min_sessions = n;
-            }
-            if let Some(n) = a.min_days {
-                rule.min_days = n;
-            }
-            if let Some(f) = a.min_minutes_share {
-                rule.min_minutes_share = f;
-            }
-            if changing {
-                rule.validate()?;
-                ctx.block(ctx.store.set_mastery_rule(&rule))?;
-            }
+            let rule = ctx.block(mm_app::settings::mastery_rule(
+                &ctx.app,
+                RuleChange {
+                    min_sessions: a.min_sessions,
+                    min_days: a.min_days,
+                    min_minutes_share: a.min_minutes_share,
+                },
+            ))?;
             if ctx.json {
                 return ctx.print_json(&rule);
             }

@@ -11,10 +11,6 @@ use mm_discover::rank::{Candidate, Role, WEIGHTS};
 use mm_taxonomy::Taxonomy;
 use mm_taxonomy::occupations::OccupationIndex;
 
-/// Settings key of the person's long-term target role (a JSON string, written
-/// by `mm profile set --target-role`).
-pub const TARGET_ROLE_KEY: &str = mm_core::validate::keys::TARGET_ROLE;
-
 /// Rank high-impact micro-skills for a role, each with the evidence behind it.
 ///
 /// Candidates are the skills ESCO links to the occupation, the skills its
@@ -359,10 +355,10 @@ fn print_catalogue(d: &Discovery) -> Result<()> {
     Ok(())
 }
 
-/// For `mm goal new --from <rank|uri>`: find or create the skill and create
-/// a micro-skill pre-filled from the taxonomy. Returns the micro-skill and a
-/// suggested done-when criterion.
-pub fn micro_from_suggestion(ctx: &Ctx, from: &str) -> Result<(mm_core::MicroSkill, String)> {
+/// For `mm goal new --from <rank|uri>`: the ESCO skill URI a rank of the last
+/// `mm discover` list (or a URI) names; `mm_app::goals::new_goal` drafts the
+/// micro-skill from it.
+pub fn suggested_uri(ctx: &Ctx, from: &str) -> Result<String> {
     let tax = taxonomy()?;
     let s = ctx
         .block(discover::suggestion(&ctx.app, &tax, from))
@@ -375,22 +371,5 @@ pub fn micro_from_suggestion(ctx: &Ctx, from: &str) -> Result<(mm_core::MicroSki
             }
             _ => e.into(),
         })?;
-    let adoption = ctx.block(discover::adoption(&ctx.app, &s))?;
-    let (stored, micro) = ctx.block(mm_app::skills::adopt(&ctx.app, &adoption))?;
-    if !ctx.json {
-        outln!(
-            "Skill {}: {} <{}>",
-            stored.id,
-            stored.name,
-            s.draft.skill_uri
-        )?;
-        outln!("Micro-skill {}: {}", micro.id, micro.name)?;
-        for p in &micro.principles {
-            outln!("  principle: {}", p.name)?;
-        }
-        outln!(
-            "(Edit the wording, principles and criteria to fit your work: see `mm micro --help`.)"
-        )?;
-    }
-    Ok((micro, s.draft.done_when))
+    Ok(s.draft.skill_uri)
 }

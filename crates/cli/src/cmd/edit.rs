@@ -7,13 +7,10 @@ use crate::Global;
 use crate::ctx::Ctx;
 use crate::ui::{self, outln};
 use anyhow::{Context as _, Result, bail};
-use chrono::Duration;
 use clap::{Args, Subcommand};
-use mm_core::parse::parse_minutes;
+use mm_app::edit::{self, ApplicationEdit, SessionEdit};
 use mm_core::*;
-use mm_store::{
-    ApplicationPatch, MicroSkillPatch, PrinciplePatch, ReflectionPatch, SessionPatch, SkillPatch,
-};
+use mm_store::{MicroSkillPatch, PrinciplePatch, ReflectionPatch, SkillPatch};
 use std::io::{BufRead, IsTerminal, Write};
 
 /// Change a recorded session, application, reflection, micro-skill or skill.
@@ -222,11 +219,9 @@ fn clearable(s: Option<String>) -> Option<Option<String>> {
 
 pub fn edit(cmd: EditCmd, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
+    let app = &ctx.app;
     match cmd {
         EditCmd::Session(a) => {
-            let old = ctx.block(ctx.store.get_session(a.id))?;
-            let started_at = a.at.as_deref().map(|s| ctx.parse_moment(s)).transpose()?;
-            let lasted = a.lasted.as_deref().map(parse_minutes).transpose()?;
             let difficulty = match a.difficulty.as_deref().map(str::trim) {
                 None => None,
                 Some("none") | Some("") => Some(None),
@@ -234,21 +229,19 @@ pub fn edit(cmd: EditCmd, g: &Global) -> Result<()> {
                     format!("--difficulty {d:?} is not 1 to 5 (or none)")
                 })?)),
             };
-            let patch = SessionPatch {
-                started_at,
-                ended_at: lasted.map(|m| {
-                    started_at.unwrap_or(old.started_at) + Duration::minutes(i64::from(m))
-                }),
-                focused_minutes: a.minutes.as_deref().map(parse_minutes).transpose()?,
-                interruptions: a.interruptions,
+            let e = SessionEdit {
+                at: a.at,
+                minutes: a.minutes,
+                lasted: a.lasted,
                 aim: a.aim,
                 reps: a.reps,
                 errors: a.errors,
+                interruptions: a.interruptions,
                 difficulty,
                 feedback: clearable(a.feedback),
                 notes: clearable(a.notes),
             };
-            let s = ctx.block(ctx.store.edit_session(a.id, &patch, ctx.now))?;
+            let s = ctx.block(edit::session(app, a.id, e))?;
             if ctx.json {
                 return ctx.print_json(&s);
             }
@@ -265,21 +258,21 @@ pub fn edit(cmd: EditCmd, g: &Global) -> Result<()> {
                 Some("none") | Some("") => Some(None),
                 Some(e) => Some(Some(super::record::evidence(e)?)),
             };
-            let patch = ApplicationPatch {
-                at: a.at.as_deref().map(|s| ctx.parse_moment(s)).transpose()?,
+            let e = ApplicationEdit {
+                at: a.at,
                 context: a.context,
                 outcome: a.outcome,
                 impact: clearable(a.impact),
                 evidence,
             };
-            let app = ctx.block(ctx.store.edit_application(a.id, &patch, ctx.now))?;
+            let x = ctx.block(edit::application(app, a.id, e))?;
             if ctx.json {
-                return ctx.print_json(&app);
+                return ctx.print_json(&x);
             }
             outln!(
                 "Application {} updated: {} (see `mm history`).",
-                app.id,
-                app.outcome
+                x.id,
+                x.outcome
             )?;
         }
         EditCmd::Reflection(a) => {
@@ -288,14 +281,13 @@ pub fn edit(cmd: EditCmd, g: &Global) -> Result<()> {
                 didnt: a.didnt,
                 next: a.next,
             };
-            let r = ctx.block(ctx.store.edit_reflection(a.id, &patch, ctx.now))?;
+            let r = ctx.block(edit::reflection(app, a.id, &patch))?;
             if ctx.json {
                 return ctx.print_json(&r);
             }
             outln!("Reflection {} updated (see `mm history`).", r.id)?;
         }
         EditCmd::Micro(a) => {
-            let micro = ctx.block(ctx.store.find_micro_skill(&a.micro))?;
             let mut principles: Vec<PrinciplePatch> = Vec::new();
             for p in &a.principles {
                 let (number, name) = numbered(p, "--principle")?;
@@ -329,7 +321,7 @@ pub fn edit(cmd: EditCmd, g: &Global) -> Result<()> {
                     .collect(),
                 remove_resources: a.remove_resources,
             };
-            let m = ctx.block(ctx.store.edit_micro_skill(micro.id, &patch, ctx.now))?;
+            let m = ctx.block(edit::micro_skill(app, &a.micro, &patch))?;
             if ctx.json {
                 return ctx.print_json(&m);
             }
@@ -345,17 +337,13 @@ pub fn edit(cmd: EditCmd, g: &Global) -> Result<()> {
             }
         }
         EditCmd::Skill(a) => {
-            let skill = ctx.block(ctx.store.find_skill(&a.skill))?;
             let patch = SkillPatch {
                 name: a.name,
                 kind: a.kind,
                 description: clearable(a.description),
                 taxonomy_uri: None,
             };
-            print_skill(
-                &ctx,
-                ctx.block(ctx.store.edit_skill(skill.id, &patch, ctx.now))?,
-            )?;
+            print_skill(&ctx, ctx.block(edit::skill(app, &a.skill, &patch))?)?;
         }
     }
     Ok(())
@@ -379,77 +367,26 @@ fn print_skill(ctx: &Ctx, s: Skill) -> Result<()> {
 
 /// `mm skill rename <skill> <new name>`.
 pub fn rename_skill(ctx: &Ctx, skill: &str, name: String) -> Result<()> {
-    let s = ctx.block(ctx.store.find_skill(skill))?;
     let patch = SkillPatch {
         name: Some(name),
         ..SkillPatch::default()
     };
-    print_skill(ctx, ctx.block(ctx.store.edit_skill(s.id, &patch, ctx.now))?)
+    print_skill(ctx, ctx.block(edit::skill(&ctx.app, skill, &patch))?)
 }
 
 /// `mm skill link <skill> <concept>`: the concept is an ESCO skill URI or
 /// label, checked against the shipped taxonomy; `None` unlinks.
 pub fn link_skill(ctx: &Ctx, skill: &str, concept: Option<&str>) -> Result<()> {
-    let s = ctx.block(ctx.store.find_skill(skill))?;
-    let uri = match concept {
-        None => None,
-        Some(c) => Some(resolve_concept(c)?),
-    };
-    let patch = SkillPatch {
-        taxonomy_uri: Some(uri),
-        ..SkillPatch::default()
-    };
-    print_skill(ctx, ctx.block(ctx.store.edit_skill(s.id, &patch, ctx.now))?)
-}
-
-/// An ESCO skill URI for `what`: a URI the taxonomy knows, or a label that
-/// names exactly one skill (or one preferred label).
-fn resolve_concept(what: &str) -> Result<String> {
-    let what = what.trim();
-    let tax = mm_taxonomy::Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
-    if what.contains("://") {
-        return match tax.skill_by_uri(what) {
-            Some(i) => Ok(tax.skill(i).uri.clone()),
-            None => bail!(
-                "{what} is not an ESCO skill URI the shipped taxonomy knows (search with `mm taxonomy search <words>`)"
-            ),
-        };
-    }
-    let hits = tax.skills_by_label(what);
-    let preferred: Vec<_> = hits
-        .iter()
-        .copied()
-        .filter(|&h| tax.skill(h).preferred.eq_ignore_ascii_case(what))
-        .collect();
-    let chosen = match (preferred.as_slice(), hits.as_slice()) {
-        ([one], _) | ([], [one]) => *one,
-        ([], []) => {
-            let sugg: Vec<String> = mm_taxonomy::map::Mapper::new(&tax)
-                .rank(what, 3)
-                .iter()
-                .map(|&(i, _)| format!("\"{}\"", tax.skill(i).preferred))
-                .collect();
-            let hint = if sugg.is_empty() {
-                String::new()
-            } else {
-                format!("; did you mean {}?", sugg.join(", "))
-            };
-            bail!("no ESCO skill has the label {what:?}{hint}")
-        }
-        _ => {
-            let names: Vec<String> = hits
-                .iter()
-                .take(5)
-                .map(|&h| format!("{} <{}>", tax.skill(h).preferred, tax.skill(h).uri))
-                .collect();
-            bail!(
-                "{what:?} is a label of {} ESCO skills; link by URI, one of: {}",
-                hits.len(),
-                names.join("; ")
-            )
-        }
-    };
-    Ok(tax.skill(chosen).uri.clone())
+    let s = ctx
+        .block(edit::link_skill(&ctx.app, skill, concept))
+        .map_err(|e| match (e.field(), concept) {
+            (Some("concept"), Some(c)) if c.contains("://") => {
+                let line = format!("{} (search with `mm taxonomy search <words>`)", e.message());
+                anyhow::Error::new(e).context(line)
+            }
+            _ => e.into(),
+        })?;
+    print_skill(ctx, s)
 }
 
 /// Ask on the terminal; without one, refuse unless --yes was given.
@@ -474,6 +411,7 @@ fn confirm(question: &str, yes: bool) -> Result<()> {
 
 pub fn delete(a: DeleteArgs, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
+    let app = &ctx.app;
     match a.what {
         DeleteCmd::Session { id } => {
             let s = ctx.block(ctx.store.get_session(id))?;
@@ -488,45 +426,41 @@ pub fn delete(a: DeleteArgs, g: &Global) -> Result<()> {
                 ),
                 a.yes,
             )?;
-            let (s, reflections) = ctx.block(ctx.store.delete_session(id, ctx.now))?;
+            let done = ctx.block(edit::delete_session(app, id))?;
             if ctx.json {
-                return ctx
-                    .print_json(&serde_json::json!({ "session": s, "reflections": reflections }));
+                return ctx.print_json(&done);
             }
             outln!(
                 "Deleted session {id} and {} reflection(s) on it (kept in `mm history`).",
-                reflections.len()
+                done.reflections.len()
             )?;
         }
         DeleteCmd::Application { id } => {
             confirm(&format!("Delete application {id}?"), a.yes)?;
-            let app = ctx.block(ctx.store.delete_application(id, ctx.now))?;
+            let x = ctx.block(edit::delete_application(app, id))?;
             if ctx.json {
-                return ctx.print_json(&app);
+                return ctx.print_json(&x);
             }
             outln!("Deleted application {id} (kept in `mm history`).")?;
         }
         DeleteCmd::Reflection { id } => {
             confirm(&format!("Delete reflection {id}?"), a.yes)?;
-            let r = ctx.block(ctx.store.delete_reflection(id, ctx.now))?;
+            let r = ctx.block(edit::delete_reflection(app, id))?;
             if ctx.json {
                 return ctx.print_json(&r);
             }
             outln!("Deleted reflection {id} (kept in `mm history`).")?;
         }
         DeleteCmd::Goal { id } => {
-            let goal = ctx.block(ctx.store.get_goal(id))?;
-            let micro = ctx.block(ctx.store.get_micro_skill(goal.micro_skill_id))?;
-            let sessions = ctx.block(ctx.store.list_sessions(Some(id)))?.len();
-            let apps = ctx.block(ctx.store.list_applications(Some(id)))?.len();
+            let sum = ctx.block(edit::goal_summary(app, id))?;
             confirm(
                 &format!(
-                    "Delete goal {id} \"{}\" ({}) with its {sessions} session(s) and {apps} application(s)? This cannot be undone.",
-                    micro.name, goal.state
+                    "Delete goal {id} \"{}\" ({}) with its {} session(s) and {} application(s)? This cannot be undone.",
+                    sum.micro_skill, sum.goal.state, sum.sessions, sum.applications
                 ),
                 a.yes,
             )?;
-            let done = ctx.block(ctx.store.delete_goal(id, ctx.now))?;
+            let done = ctx.block(edit::delete_goal(app, id))?;
             if ctx.json {
                 return ctx.print_json(&done);
             }
@@ -544,7 +478,7 @@ pub fn delete(a: DeleteArgs, g: &Global) -> Result<()> {
 
 pub fn history(a: HistoryArgs, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
-    let records = ctx.block(ctx.store.list_history(a.last))?;
+    let records = ctx.block(edit::history(&ctx.app, a.last))?;
     if ctx.json {
         return ctx.print_json(&records);
     }
@@ -569,7 +503,7 @@ pub fn history(a: HistoryArgs, g: &Global) -> Result<()> {
 
 pub fn undo(a: UndoArgs, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
-    let done = ctx.block(ctx.store.undo(a.change, ctx.now))?;
+    let done = ctx.block(edit::undo(&ctx.app, a.change))?;
     if ctx.json {
         return ctx.print_json(&done);
     }

@@ -8,11 +8,10 @@ use crate::ui;
 use crate::ui::outln;
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use mm_core::mastery::MasteryReport;
-use mm_core::pace::pace;
-use mm_core::parse::{format_minutes, parse_date, parse_minutes};
+use mm_app::goals::{self, CreatedGoal, Drafted, MicroChoice, NewGoalInput};
+use mm_core::mastery::{Condition, MasteryReport};
+use mm_core::parse::format_minutes;
 use mm_core::*;
-use serde::Serialize;
 
 /// Exit code of `mm goal check` when the mastery rule is not met yet.
 pub const NOT_YET: u8 = 3;
@@ -111,164 +110,74 @@ pub struct GoalNew {
 
 pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
+    let app = &ctx.app;
     match cmd {
-        GoalCmd::New(mut a) => {
-            let today = ctx.today();
-            let entry = match &a.from {
-                Some(from) => super::catalogue::entry_for_suggestion(&ctx, from)?,
-                None => None,
-            };
-            // Everything the person typed is checked before anything is written.
-            let deadline = match (&a.deadline, entry.as_ref().and_then(|e| e.weeks)) {
-                (Some(d), _) => d.clone(),
-                (None, Some(w)) => format!("+{w}w"),
-                (None, None) => "+2w".into(),
-            };
-            let weekly_minutes = match (&a.weekly, entry.as_ref().and_then(|e| e.weekly_minutes()))
-            {
-                (Some(w), _) => parse_minutes(w)?,
-                (None, Some(m)) => m,
-                (None, None) => 120,
-            };
-            let target_level = a
-                .level
-                .or(entry.as_ref().map(|e| e.dreyfus))
-                .unwrap_or(Level::Competent);
-            let start = parse_date(&a.start, today)?;
-            let deadline = parse_date(&deadline, today)?;
-            if let Some(e) = &entry
-                && a.done_when.is_empty()
-            {
-                a.done_when = e.done_when.clone();
-            }
-            let mut check = NewGoal {
-                micro_skill_id: MicroSkillId(0),
-                target_level,
-                start,
-                deadline,
-                weekly_minutes,
-                criteria: if a.done_when.is_empty() {
-                    vec!["drafted below".into()]
-                } else {
-                    a.done_when.clone()
+        GoalCmd::New(a) => {
+            let micro = match (&a.from, a.micro) {
+                (Some(from), _) => match super::catalogue::entry_for_suggestion(&ctx, from)? {
+                    Some(e) => MicroChoice::Catalogue(Box::new(e)),
+                    None => MicroChoice::Skill {
+                        uri: super::discover::suggested_uri(&ctx, from)?,
+                    },
                 },
-            };
-            check.validate(today)?;
-            let micro = match (&a.from, &a.micro, &entry) {
-                (Some(_), _, Some(e)) => {
-                    let micro = super::catalogue::micro_from_entry(&ctx, e)?;
-                    if !ctx.json {
-                        outln!(
-                            "Micro-skill {}: {} (from the catalogue: {})",
-                            micro.id,
-                            micro.name,
-                            e.id
-                        )?;
-                        for p in &micro.principles {
-                            outln!("  principle: {}", p.name)?;
-                        }
-                    }
-                    micro
-                }
-                (Some(from), _, None) => {
-                    let (micro, done_when) = super::discover::micro_from_suggestion(&ctx, from)?;
-                    if a.done_when.is_empty() {
-                        a.done_when.push(done_when);
-                    }
-                    micro
-                }
-                (None, Some(m), _) => ctx.block(ctx.store.find_micro_skill(m))?,
-                (None, None, _) => {
+                (None, Some(m)) => MicroChoice::Existing(m),
+                (None, None) => {
                     anyhow::bail!("name the micro-skill, or start from a suggestion with --from")
                 }
             };
-            check.micro_skill_id = micro.id;
-            check.criteria = a.done_when;
-            let goal = ctx.block(ctx.store.create_goal(&check, ctx.now, today))?;
+            let created = ctx.block(goals::new_goal(
+                app,
+                NewGoalInput {
+                    micro,
+                    deadline: a.deadline,
+                    weekly: a.weekly,
+                    done_when: a.done_when,
+                    level: a.level,
+                    start: a.start,
+                },
+            ))?;
             if ctx.json {
-                return ctx.print_json(&goal);
+                return ctx.print_json(&created.goal);
             }
-            outln!(
-                "Goal {}: {} by {} ({} a week, {} in all), target level {}.",
-                goal.id,
-                micro.name,
-                goal.deadline,
-                format_minutes(goal.weekly_minutes),
-                format_minutes(goal.planned_minutes()),
-                goal.target_level
-            )?;
-            outln!(
-                "Next: practise: mm practice start {} --aim \"<one specific thing>\"  (or log one: mm practice log {} 30m --aim ...)",
-                goal.id,
-                goal.id
-            )?;
+            print_created(&created)?;
         }
         GoalCmd::List { all } => {
-            let goals = ctx.block(ctx.store.list_goals())?;
-            let goals: Vec<_> = goals
-                .into_iter()
-                .filter(|g| all || !g.state.is_closed())
-                .collect();
-            let sessions = ctx.block(ctx.store.list_sessions(None))?;
-            let micros = ctx.block(ctx.store.list_micro_skills(None))?;
+            let rows = ctx.block(goals::list(app, all))?;
             if ctx.json {
-                return ctx.print_json(&goals);
+                return ctx.print_json(&rows);
             }
-            if goals.is_empty() {
+            if rows.is_empty() {
                 outln!("No open goals. Commit to one with `mm goal new`, or see all with --all.")?;
                 return Ok(());
             }
             let mut t = ui::table(["id", "micro-skill", "state", "deadline", "minutes", "pace"]);
-            for goal in &goals {
-                let p = pace(goal, &sessions, ctx.today(), ctx.offset);
+            for r in &rows {
                 t.add_row(vec![
-                    goal.id.to_string(),
-                    micros
-                        .iter()
-                        .find(|m| m.id == goal.micro_skill_id)
-                        .map(|m| m.name.clone())
-                        .unwrap_or_default(),
-                    goal.state.to_string(),
-                    goal.deadline.to_string(),
+                    r.goal.id.to_string(),
+                    r.micro_skill.clone(),
+                    r.goal.state.to_string(),
+                    r.goal.deadline.to_string(),
                     format!(
                         "{} / {}",
-                        format_minutes(p.minutes_done),
-                        format_minutes(p.minutes_planned)
+                        format_minutes(r.pace.minutes_done),
+                        format_minutes(r.pace.minutes_planned)
                     ),
-                    if goal.state.is_closed() {
+                    if r.goal.state.is_closed() {
                         String::new()
                     } else {
-                        p.status.as_str().to_owned()
+                        r.pace.status.as_str().to_owned()
                     },
                 ]);
             }
             outln!("{t}")?;
         }
         GoalCmd::Show { goal } => {
-            let ev = ctx.block(ctx.store.goal_evidence(goal))?;
-            let report = ev.check(&ctx.mastery_rule()?, ctx.offset);
-            let p = pace(&ev.goal, &ev.sessions, ctx.today(), ctx.offset);
+            let v = ctx.block(goals::show(app, goal))?;
             if ctx.json {
-                #[derive(Serialize)]
-                struct Out<'a> {
-                    goal: &'a Goal,
-                    micro_skill: &'a MicroSkill,
-                    pace: &'a mm_core::pace::Pace,
-                    mastery: &'a MasteryReport,
-                    sessions: usize,
-                    applications: usize,
-                }
-                return ctx.print_json(&Out {
-                    goal: &ev.goal,
-                    micro_skill: &ev.micro_skill,
-                    pace: &p,
-                    mastery: &report,
-                    sessions: ev.sessions.len(),
-                    applications: ev.applications.len(),
-                });
+                return ctx.print_json(&v);
             }
-            let gl = &ev.goal;
-            outln!("Goal {}: {}", gl.id, ev.micro_skill.name)?;
+            let gl = &v.goal;
+            outln!("Goal {}: {}", gl.id, v.micro_skill.name)?;
             outln!(
                 "  {} · target level {} · {} → {} · {} a week",
                 gl.state,
@@ -279,7 +188,7 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
             )?;
             outln!(
                 "  principles: {}",
-                ev.micro_skill
+                v.micro_skill
                     .principles
                     .iter()
                     .map(|p| p.name.as_str())
@@ -293,7 +202,7 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
             for e in &gl.extensions {
                 outln!(
                     "  extended on {} from {} to {}: {}",
-                    e.at.with_timezone(&ctx.offset).date_naive(),
+                    ctx.person().date_of(e.at),
                     e.old_deadline,
                     e.new_deadline,
                     e.reason
@@ -303,17 +212,17 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
                 outln!("  abandoned: {r}")?;
             }
             if !gl.state.is_closed() {
-                print_pace(&p, gl)?;
+                print_pace(&v.pace, gl)?;
             }
             outln!("  mastery:")?;
-            print_report(&report)?;
+            print_report(&v.mastery, gl.id)?;
         }
         GoalCmd::Tick {
             goal,
             criterion,
             undo,
         } => {
-            let gl = ctx.block(ctx.store.tick_criterion(goal, criterion, !undo, ctx.now))?;
+            let gl = ctx.block(goals::tick(app, goal, criterion, !undo))?;
             if ctx.json {
                 return ctx.print_json(&gl);
             }
@@ -326,8 +235,7 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
             )?;
         }
         GoalCmd::Extend { goal, to, reason } => {
-            let new = parse_date(&to, ctx.today())?;
-            let gl = ctx.block(ctx.store.extend_goal(goal, new, &reason, ctx.now))?;
+            let gl = ctx.block(goals::extend(app, goal, &to, &reason))?;
             if ctx.json {
                 return ctx.print_json(&gl);
             }
@@ -343,7 +251,7 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
             )?;
         }
         GoalCmd::Abandon { goal, reason } => {
-            let gl = ctx.block(ctx.store.abandon_goal(goal, &reason, ctx.now))?;
+            let gl = ctx.block(goals::abandon(app, goal, &reason))?;
             if ctx.json {
                 return ctx.print_json(&gl);
             }
@@ -352,21 +260,17 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
             )?;
         }
         GoalCmd::Check { goal } => {
-            let rule = ctx.mastery_rule()?;
-            let (gl, report) =
-                ctx.block(ctx.store.try_achieve(goal, &rule, ctx.offset, ctx.now))?;
+            let c = ctx.block(goals::check(app, goal))?;
             if ctx.json {
-                ctx.print_json(&serde_json::json!({
-                    "goal": gl.id, "state": gl.state, "achieved": report.achieved(), "mastery": report,
-                }))?;
-            } else if report.achieved() {
+                ctx.print_json(&c)?;
+            } else if c.achieved {
                 outln!("Goal {goal} is achieved: every condition of the mastery rule holds.")?;
-                print_report(&report)?;
+                print_report(&c.mastery, goal)?;
             } else {
                 outln!("Goal {goal} is not achieved yet. What is missing:")?;
-                print_report(&report)?;
+                print_report(&c.mastery, goal)?;
             }
-            if !report.achieved() {
+            if !c.achieved {
                 return Err(Exit {
                     code: NOT_YET,
                     message: String::new(),
@@ -378,11 +282,71 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
     Ok(())
 }
 
-pub fn print_report(report: &MasteryReport) -> anyhow::Result<()> {
+fn print_created(c: &CreatedGoal) -> Result<()> {
+    let micro = &c.micro_skill;
+    match (&c.drafted, &c.skill) {
+        (Some(Drafted::Catalogue { id }), _) => {
+            outln!(
+                "Micro-skill {}: {} (from the catalogue: {id})",
+                micro.id,
+                micro.name
+            )?;
+            for p in &micro.principles {
+                outln!("  principle: {}", p.name)?;
+            }
+        }
+        (Some(Drafted::Skill { uri }), Some(skill)) => {
+            outln!("Skill {}: {} <{uri}>", skill.id, skill.name)?;
+            outln!("Micro-skill {}: {}", micro.id, micro.name)?;
+            for p in &micro.principles {
+                outln!("  principle: {}", p.name)?;
+            }
+            outln!(
+                "(Edit the wording, principles and criteria to fit your work: see `mm micro --help`.)"
+            )?;
+        }
+        _ => {}
+    }
+    let goal = &c.goal;
+    outln!(
+        "Goal {}: {} by {} ({} a week, {} in all), target level {}.",
+        goal.id,
+        micro.name,
+        goal.deadline,
+        format_minutes(goal.weekly_minutes),
+        format_minutes(goal.planned_minutes()),
+        goal.target_level
+    )?;
+    outln!(
+        "Next: practise: mm practice start {} --aim \"<one specific thing>\"  (or log one: mm practice log {} 30m --aim ...)",
+        goal.id,
+        goal.id
+    )?;
+    Ok(())
+}
+
+pub fn print_report(report: &MasteryReport, goal: GoalId) -> anyhow::Result<()> {
     for c in &report.conditions {
-        outln!("    {} {}", ui::mark(c.met), c.detail)?;
+        outln!("    {} {}", ui::mark(c.met), condition_line(c, goal))?;
     }
     Ok(())
+}
+
+/// A condition as the CLI says it: what is missing, and the command that
+/// records it.
+pub fn condition_line(c: &Condition, goal: GoalId) -> String {
+    use mm_core::mastery::ConditionKind as K;
+    match (c.met, c.kind) {
+        (false, K::Application) => format!(
+            "{}: use the skill at work or in life and record it with `mm apply`",
+            c.detail
+        ),
+        (false, K::Principles) => format!(
+            "{} (write a reflection with `mm reflect --goal {goal} --principle <name>`)",
+            c.detail
+        ),
+        _ => c.detail.clone(),
+    }
 }
 
 pub fn print_pace(p: &mm_core::pace::Pace, goal: &Goal) -> anyhow::Result<()> {

@@ -25,7 +25,7 @@ pub struct ExportArgs {
 
 pub fn export(a: ExportArgs, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
-    let journal = ctx.block(ctx.store.export(ctx.now))?;
+    let journal = ctx.block(mm_app::journal::export(&ctx.app))?;
     let text = serde_json::to_string_pretty(&journal)?;
     match a.output {
         None => crate::outfile::write(std::path::Path::new("-"), (text + "\n").as_bytes())?,
@@ -68,11 +68,10 @@ pub fn import(a: ImportArgs, g: &Global) -> Result<()> {
         .with_context(|| format!("{} was not imported", a.file.display()))?;
     // Checked whole before the database is even opened: a refused journal
     // leaves nothing behind, not even a new empty database.
-    let (_, offset) = crate::ctx::clock()?;
-    mm_core::validate::journal(&journal, offset)
+    mm_app::journal::check(&journal, mm_app::Clock::from_env()?)
         .with_context(|| format!("{} was not imported", a.file.display()))?;
     let ctx = Ctx::open(g)?;
-    let counts = ctx.block(ctx.store.import(&journal))?;
+    let counts = ctx.block(mm_app::journal::import(&ctx.app, &journal))?;
     if ctx.json {
         return ctx.print_json(&counts);
     }

@@ -2,23 +2,16 @@
 //! dated, focused practice sessions; show them; export them as iCalendar.
 
 use crate::Global;
-use crate::cmd::profile;
 use crate::ctx::Ctx;
-use crate::exit::Exit;
+use crate::exit::{self, Exit};
 use crate::ui::outln;
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use mm_core::ics::{IcsOptions, PlanForCalendar, write_calendar};
+use mm_app::plan::{CalendarRequest, GoalPlan, PlanResult};
+use mm_core::GoalId;
 use mm_core::parse::{format_minutes, parse_minutes};
-use mm_core::plan::{
-    ItemKind, Plan, PlanOutcome, PlanRequest, PlanSettings, PlannedItem, make_plan, missed,
-};
-use mm_core::*;
-use serde::Serialize;
+use mm_core::plan::{ItemKind, Plan, Shortfall};
 use std::path::PathBuf;
-
-/// Settings key of the items last exported to a calendar.
-pub const EXPORTED_KEY: &str = "plan.exported_items";
 
 /// Exit code when the goal no longer fits the availability.
 pub const DOES_NOT_FIT: u8 = 4;
@@ -83,60 +76,49 @@ pub fn run(a: PlanArgs, g: &Global) -> Result<()> {
     }
 }
 
-#[derive(Debug, Serialize)]
-struct Planned<'a> {
-    plan: &'a Plan,
-    missed_sessions: usize,
-    missed_minutes: u32,
+/// The CLI's words for an error of planning: how to set what is missing.
+fn planning_hint(e: mm_app::Error, goal: Option<GoalId>) -> anyhow::Error {
+    match (e.field(), goal) {
+        (Some("availability"), _) => exit::hinted(
+            e,
+            "mm profile set --availability \"mon-fri 07:00-07:40, sat 10:00-11:30\" --timezone Europe/Paris",
+        ),
+        (Some("goal"), Some(g)) => exit::hinted(e, format!("mm plan {g}")),
+        _ => e.into(),
+    }
 }
 
 fn plan(ctx: &Ctx, id: GoalId) -> Result<()> {
-    let goal = ctx.block(ctx.store.get_goal(id))?;
-    let av = profile::require_availability(ctx)?;
-    let micro = ctx.block(ctx.store.get_micro_skill(goal.micro_skill_id))?;
-    let sessions = ctx.block(ctx.store.list_sessions(Some(id)))?;
-    let done: u32 = sessions.iter().map(|s| s.focused_minutes).sum();
-    let previous = ctx.block(ctx.store.get_plan(id))?;
-    let outcome = make_plan(&PlanRequest {
-        goal: &goal,
-        availability: &av,
-        minutes_done: done,
-        now: ctx.now,
-        settings: PlanSettings::default(),
-        aim: &micro.name,
-    })?;
-    let plan = match outcome {
-        PlanOutcome::Fits(p) => p,
-        PlanOutcome::Short(s) => {
+    let planned = match ctx
+        .block(mm_app::plan::plan(&ctx.app, id))
+        .map_err(|e| planning_hint(e, Some(id)))?
+    {
+        PlanResult::Fits(p) => p,
+        PlanResult::Short(s) => {
             if ctx.json {
                 ctx.print_json(&s)?;
             }
             return Err(Exit {
                 code: DOES_NOT_FIT,
-                message: s.message(id),
+                message: shortfall(&s, id),
             }
             .into());
         }
     };
-    let missed_items = previous
-        .as_ref()
-        .map(|p| missed(p, &sessions, ctx.now, &av))
-        .unwrap_or_default();
-    let missed_minutes: u32 = missed_items.iter().map(|i| i.minutes).sum();
-    ctx.block(ctx.store.save_plan(&plan))?;
     if ctx.json {
-        return ctx.print_json(&Planned {
-            plan: &plan,
-            missed_sessions: missed_items.len(),
-            missed_minutes,
-        });
+        return ctx.print_json(&planned);
     }
-    if !missed_items.is_empty() {
+    let plan = &planned.plan;
+    if planned.missed_sessions > 0 {
         outln!(
             "{} planned session{} passed without practice; {} of practice are spread over the time left.",
-            missed_items.len(),
-            if missed_items.len() == 1 { "" } else { "s" },
-            format_minutes(missed_minutes)
+            planned.missed_sessions,
+            if planned.missed_sessions == 1 {
+                ""
+            } else {
+                "s"
+            },
+            format_minutes(planned.missed_minutes)
         )?;
     }
     let n = plan.items.iter().filter(|i| i.kind.is_practice()).count();
@@ -148,7 +130,7 @@ fn plan(ctx: &Ctx, id: GoalId) -> Result<()> {
         format_minutes(plan.practice_minutes()),
         plan.tz
     )?;
-    print_items(&plan, ctx.now, false)?;
+    print_items(plan, ctx.now, false)?;
     outln!("Export to your calendar: mm plan export --ics --alarm 10m -o practice.ics")?;
     Ok(())
 }
@@ -175,39 +157,24 @@ fn print_items(plan: &Plan, now: chrono::DateTime<chrono::Utc>, all: bool) -> an
     Ok(())
 }
 
-fn open_plans(ctx: &Ctx, only: Option<GoalId>) -> Result<Vec<(Goal, String, Plan)>> {
-    let mut out = Vec::new();
-    for p in ctx.block(ctx.store.list_plans())? {
-        if only.is_some_and(|g| g != p.goal_id) {
-            continue;
-        }
-        let goal = ctx.block(ctx.store.get_goal(p.goal_id))?;
-        if goal.state.is_closed() && only.is_none() {
-            continue;
-        }
-        let micro = ctx.block(ctx.store.get_micro_skill(goal.micro_skill_id))?;
-        out.push((goal, micro.name, p));
-    }
-    if let Some(g) = only
-        && out.is_empty()
-    {
-        ctx.block(ctx.store.get_goal(g))?;
-        anyhow::bail!("goal {g} has no plan yet: mm plan {g}");
-    }
-    Ok(out)
-}
-
 fn show(ctx: &Ctx, only: Option<GoalId>, all: bool) -> Result<()> {
-    let plans = open_plans(ctx, only)?;
+    let plans = ctx
+        .block(mm_app::plan::plans(&ctx.app, only))
+        .map_err(|e| planning_hint(e, only))?;
     if ctx.json {
-        let v: Vec<&Plan> = plans.iter().map(|(_, _, p)| p).collect();
+        let v: Vec<&Plan> = plans.iter().map(|gp| &gp.plan).collect();
         return ctx.print_json(&v);
     }
     if plans.is_empty() {
         outln!("No plans yet: mm plan <goal>")?;
     }
     let sessions = ctx.block(ctx.store.list_sessions(None))?;
-    for (goal, name, p) in &plans {
+    for GoalPlan {
+        goal,
+        name,
+        plan: p,
+    } in &plans
+    {
         let done_by_now = p.practice_minutes_by(ctx.today());
         outln!(
             "Goal {}: {name} — deadline {}, plan made {} ({} planned, {} of it due by today)",
@@ -254,77 +221,63 @@ fn show(ctx: &Ctx, only: Option<GoalId>, all: bool) -> Result<()> {
 }
 
 fn export(ctx: &Ctx, e: ExportArgs) -> Result<()> {
-    let alarm = e.alarm.as_deref().map(parse_minutes).transpose()?;
+    let alarm_minutes = e.alarm.as_deref().map(parse_minutes).transpose()?;
     // Refuse a bad -o before the exported state is recorded.
     if let Some(path) = &e.output {
         crate::outfile::check(path)?;
     }
-    let plans = open_plans(ctx, e.goal)?;
-    if plans.is_empty() {
-        anyhow::bail!("no plans to export yet: mm plan <goal>");
-    }
-    let tz = profile::timezone(ctx)?;
-    let labels: Vec<String> = plans
-        .iter()
-        .map(|(g, name, _)| format!("{name} (goal {})", g.id))
-        .collect();
-    let cal: Vec<PlanForCalendar<'_>> = plans
-        .iter()
-        .zip(&labels)
-        .map(|((_, _, p), label)| PlanForCalendar { plan: p, label })
-        .collect();
-    // Items an earlier export put in the calendar that the plans no longer
-    // hold are sent as cancelled, so re-importing removes stale sessions.
-    let in_scope = |key: &str| {
-        plans
-            .iter()
-            .any(|(g, _, _)| key.starts_with(&format!("goal{}-", g.id)))
+    let req = CalendarRequest {
+        goal: e.goal,
+        alarm_minutes,
     };
-    let previous: Vec<PlannedItem> = match ctx.block(ctx.store.get_setting(EXPORTED_KEY))? {
-        Some(v) => serde_json::from_value(v).unwrap_or_default(),
-        None => Vec::new(),
-    };
-    let (cancelled, kept): (Vec<PlannedItem>, Vec<PlannedItem>) =
-        previous.into_iter().partition(|i| in_scope(&i.key));
-    let current: std::collections::HashSet<&str> = plans
-        .iter()
-        .flat_map(|(_, _, p)| p.items.iter().map(|i| i.key.as_str()))
-        .collect();
-    let n_cancelled = cancelled
-        .iter()
-        .filter(|i| !current.contains(i.key.as_str()))
-        .count();
-    let text = write_calendar(
-        &cal,
-        tz,
-        ctx.now,
-        &IcsOptions {
-            alarm_minutes: alarm,
-            cancelled,
-            ..IcsOptions::default()
-        },
-    );
-    let mut exported = kept;
-    exported.extend(plans.iter().flat_map(|(_, _, p)| p.items.iter().cloned()));
-    ctx.block(
-        ctx.store
-            .set_setting(EXPORTED_KEY, &serde_json::to_value(&exported)?),
-    )?;
+    let cal = ctx
+        .block(mm_app::plan::export_calendar(&ctx.app, &req))
+        .map_err(|err| match err.field() {
+            Some(_) => planning_hint(err, e.goal),
+            None => exit::hinted(err, "mm plan <goal>"),
+        })?;
     match e.output {
         Some(path) => {
-            crate::outfile::write(&path, text.as_bytes())?;
-            let n: usize = plans.iter().map(|(_, _, p)| p.items.len()).sum();
-            let gone = if n_cancelled > 0 {
-                format!(" and cancelled {n_cancelled} the new plan dropped")
+            crate::outfile::write(&path, cal.text.as_bytes())?;
+            let gone = if cal.cancelled > 0 {
+                format!(" and cancelled {} the new plan dropped", cal.cancelled)
             } else {
                 String::new()
             };
-            eprintln!("Wrote {n} events{gone} to {}", path.display());
+            eprintln!("Wrote {} events{gone} to {}", cal.events, path.display());
         }
         None => {
             use std::io::Write;
-            std::io::stdout().lock().write_all(text.as_bytes())?;
+            std::io::stdout().lock().write_all(cal.text.as_bytes())?;
         }
     }
     Ok(())
+}
+
+/// Why the goal no longer fits, and the two honest options, as one paragraph.
+fn shortfall(s: &Shortfall, goal_id: GoalId) -> String {
+    let mut m = format!(
+        "the goal no longer fits: it needs {} more minutes of practice but your availability \
+         holds {} minutes in focused blocks before the deadline {} — {} minutes are missing.",
+        s.minutes_needed, s.minutes_available, s.deadline, s.minutes_missing
+    );
+    if !s.windows_too_short.is_empty() {
+        m.push_str(&format!(
+            " (Windows too short for a focused block: {}.)",
+            s.windows_too_short.join(", ")
+        ));
+    }
+    m.push_str(" Two honest options: ");
+    match s.extend_to {
+        Some(d) => m.push_str(&format!(
+            "(1) extend the deadline to {d} or later, with a reason: \
+             `mm goal extend {goal_id} --to {d} --reason \"...\"`; "
+        )),
+        None => m.push_str(
+            "(1) add availability (`mm profile set --availability ...`) and extend the \
+             deadline, with a reason; ",
+        ),
+    }
+    m.push_str("(2) narrow the done-when criteria to what the time can hold, then plan again.");
+    m
 }

@@ -6,10 +6,10 @@ use crate::ctx::Ctx;
 use crate::ui;
 use crate::ui::outln;
 use anyhow::{Context as _, Result};
-use chrono::{Duration, Utc};
 use clap::{Args, Subcommand};
+use mm_app::practice;
+use mm_core::GoalId;
 use mm_core::parse::{format_minutes, parse_minutes};
-use mm_core::*;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -82,28 +82,36 @@ pub struct PracticeStart {
     pub details: SessionDetails,
 }
 
+impl SessionDetails {
+    /// The typed details the application takes.
+    pub fn typed(self) -> practice::SessionDetails {
+        practice::SessionDetails {
+            aim: self.aim,
+            reps: self.reps,
+            errors: self.errors,
+            interruptions: self.interruptions,
+            difficulty: self.difficulty,
+            feedback: self.feedback,
+            notes: self.notes,
+        }
+    }
+}
+
 pub fn run(cmd: PracticeCmd, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
     match cmd {
         PracticeCmd::Log(a) => {
-            let minutes = parse_minutes(&a.minutes)?;
-            let lasted = a
-                .lasted
-                .as_deref()
-                .map(parse_minutes)
-                .transpose()?
-                .unwrap_or(minutes);
-            let mut started_at = ctx.parse_moment(&a.at)?;
-            if a.at.trim().eq_ignore_ascii_case("now") {
-                // "now" means it just ended.
-                started_at -= Duration::minutes(i64::from(lasted));
-            }
-            let ended_at = started_at + Duration::minutes(i64::from(lasted.max(minutes)));
-            let s = ctx.block(ctx.store.log_session(
-                &new_session(a.goal, started_at, ended_at, minutes, a.details),
-                ctx.now,
+            let saved = ctx.block(practice::log(
+                &ctx.app,
+                practice::LogInput {
+                    goal: a.goal,
+                    minutes: a.minutes,
+                    at: a.at,
+                    lasted: a.lasted,
+                    details: a.details.typed(),
+                },
             ))?;
-            report_saved(&ctx, &s)
+            report_saved(&ctx, &saved)
         }
         PracticeCmd::Start(a) => {
             if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() && !ctx.json {
@@ -113,7 +121,7 @@ pub fn run(cmd: PracticeCmd, g: &Global) -> Result<()> {
             }
         }
         PracticeCmd::List { goal } => {
-            let sessions = ctx.block(ctx.store.list_sessions(goal))?;
+            let sessions = ctx.block(practice::list(&ctx.app, goal))?;
             if ctx.json {
                 return ctx.print_json(&sessions);
             }
@@ -152,43 +160,20 @@ pub fn run(cmd: PracticeCmd, g: &Global) -> Result<()> {
     }
 }
 
-fn new_session(
-    goal: GoalId,
-    started_at: chrono::DateTime<Utc>,
-    ended_at: chrono::DateTime<Utc>,
-    minutes: u32,
-    d: SessionDetails,
-) -> NewSession {
-    NewSession {
-        goal_id: goal,
-        started_at,
-        ended_at,
-        focused_minutes: minutes,
-        interruptions: d.interruptions,
-        aim: d.aim,
-        reps: d.reps,
-        errors: d.errors,
-        difficulty: d.difficulty,
-        feedback: d.feedback,
-        notes: d.notes,
-    }
-}
-
-fn report_saved(ctx: &Ctx, s: &Session) -> Result<()> {
+fn report_saved(ctx: &Ctx, saved: &practice::Saved) -> Result<()> {
     if ctx.json {
-        return ctx.print_json(s);
+        return ctx.print_json(saved);
     }
-    let ev = ctx.block(ctx.store.goal_evidence(s.goal_id))?;
-    let report = ev.check(&ctx.mastery_rule()?, ctx.offset);
+    let (s, c) = (&saved.session, &saved.counted);
     outln!(
         "Saved session {}: {} on goal {} — {} on {}, {} of {} minutes the mastery rule asks for.",
         s.id,
         format_minutes(s.focused_minutes),
         s.goal_id,
-        crate::ui::count(report.sessions, "session"),
-        crate::ui::count(report.days, "day"),
-        report.minutes,
-        report.minutes_required
+        crate::ui::count(c.sessions, "session"),
+        crate::ui::count(c.days, "day"),
+        c.minutes,
+        c.minutes_required
     )?;
     Ok(())
 }
@@ -196,20 +181,13 @@ fn report_saved(ctx: &Ctx, s: &Session) -> Result<()> {
 /// The plain foreground timer: a line that ticks each second; Ctrl-C or the
 /// limit ends it and the session so far is saved.
 fn timer(ctx: &Ctx, a: PracticeStart) -> Result<()> {
-    let goal = ctx.block(ctx.store.get_goal(a.goal))?;
-    if goal.state.is_closed() {
-        anyhow::bail!("goal {} is already {}", goal.id, goal.state);
-    }
-    if a.details.aim.trim().is_empty() {
-        anyhow::bail!("the session aim must not be empty");
-    }
+    let goal = ctx.block(practice::can_start(&ctx.app, a.goal, &a.details.aim))?;
     let limit = a.limit.as_deref().map(parse_minutes).transpose()?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
         .context("cannot catch Ctrl-C")?;
     let started = std::time::Instant::now();
-    let started_at = Utc::now();
     let tty = std::io::stderr().is_terminal();
     eprintln!(
         "Practising goal {}: {}. Ctrl-C ends the session and saves it.",
@@ -230,22 +208,22 @@ fn timer(ctx: &Ctx, a: PracticeStart) -> Result<()> {
     if tty {
         eprintln!();
     }
-    let secs = started.elapsed().as_secs();
-    let minutes = ((secs + 30) / 60) as u32;
-    if minutes == 0 {
-        eprintln!("Under a minute: nothing saved.");
-        return Ok(());
+    let elapsed = std::time::Duration::from_secs(started.elapsed().as_secs());
+    let timed = practice::Timed {
+        goal: goal.id,
+        focused: elapsed,
+        wall: elapsed,
+        details: a.details.typed(),
+    };
+    let mut saved = None;
+    match (
+        ctx.block(practice::checkpoint(&ctx.app, &timed, &mut saved))?,
+        saved,
+    ) {
+        (true, Some(id)) => report_saved(ctx, &ctx.block(practice::saved(&ctx.app, id))?),
+        _ => {
+            eprintln!("Under a minute: nothing saved.");
+            Ok(())
+        }
     }
-    let ended_at = started_at + Duration::seconds(secs as i64);
-    let s = ctx.block(ctx.store.log_session(
-        &new_session(
-            goal.id,
-            started_at,
-            ended_at.max(started_at + Duration::minutes(i64::from(minutes))),
-            minutes,
-            a.details,
-        ),
-        ended_at + Duration::minutes(1),
-    ))?;
-    report_saved(ctx, &s)
 }

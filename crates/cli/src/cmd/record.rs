@@ -3,8 +3,9 @@
 use crate::Global;
 use crate::ctx::Ctx;
 use crate::ui::outln;
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use clap::Args;
+use mm_app::records::{self, About};
 use mm_core::*;
 use sha2::{Digest, Sha256};
 
@@ -36,16 +37,16 @@ pub struct ApplyArgs {
 pub fn apply(a: ApplyArgs, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
     let evidence = a.evidence.as_deref().map(evidence).transpose()?;
-    let app = ctx.block(ctx.store.add_application(
-        &NewApplication {
-            goal_id: a.goal,
-            at: ctx.parse_moment(&a.at)?,
+    let app = ctx.block(records::apply(
+        &ctx.app,
+        records::ApplyInput {
+            goal: a.goal,
+            at: a.at,
             context: a.context,
             outcome: a.outcome,
             impact: a.impact,
             evidence,
         },
-        ctx.now,
     ))?;
     if ctx.json {
         return ctx.print_json(&app);
@@ -118,72 +119,33 @@ pub struct ReflectArgs {
 
 pub fn reflect(a: ReflectArgs, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
-    let target = match (a.goal, a.session, a.week) {
-        (Some(id), _, _) => ReflectionTarget::Goal { id },
-        (_, Some(id), _) => ReflectionTarget::Session { id },
-        (_, _, Some(week)) => ReflectionTarget::Week { week },
-        _ => ReflectionTarget::Week {
-            week: Week::of(ctx.today()),
-        },
+    let about = match (a.goal, a.session, a.week) {
+        (Some(id), _, _) => About::Goal(id),
+        (_, Some(id), _) => About::Session(id),
+        (_, _, Some(week)) => About::Week(week),
+        _ => About::ThisWeek,
     };
-    // Which goal's principles to prefer when a name is ambiguous.
-    let goal = match target {
-        ReflectionTarget::Goal { id } => Some(id),
-        ReflectionTarget::Session { id } => Some(ctx.block(ctx.store.get_session(id))?.goal_id),
-        ReflectionTarget::Week { .. } => None,
-    };
-    let micros = ctx.block(ctx.store.list_micro_skills(None))?;
-    let preferred = match goal {
-        Some(gid) => Some(ctx.block(ctx.store.get_goal(gid))?.micro_skill_id),
-        None => None,
-    };
-    let mut principles = Vec::new();
-    for key in &a.principles {
-        principles.push(resolve_principle(key, &micros, preferred)?);
-    }
-    let r = ctx.block(ctx.store.add_reflection(&NewReflection {
-        target,
-        at: ctx.now,
-        worked: a.worked,
-        didnt: a.didnt,
-        next: a.next,
-        principles,
-    }))?;
+    let r = ctx
+        .block(records::reflect(
+            &ctx.app,
+            records::ReflectInput {
+                about,
+                worked: a.worked,
+                didnt: a.didnt,
+                next: a.next,
+                principles: a.principles,
+            },
+        ))
+        .map_err(|e| match e.field() {
+            Some("principle") => {
+                let line = format!("{}, or reflect --goal", e.message());
+                anyhow::Error::new(e).context(line)
+            }
+            _ => e.into(),
+        })?;
     if ctx.json {
         return ctx.print_json(&r);
     }
     outln!("Recorded reflection {}.", r.id)?;
     Ok(())
-}
-
-fn resolve_principle(
-    key: &str,
-    micros: &[MicroSkill],
-    preferred: Option<MicroSkillId>,
-) -> Result<PrincipleId> {
-    let all = micros
-        .iter()
-        .flat_map(|m| m.principles.iter().map(move |p| (m.id, p)));
-    if let Ok(id) = key.trim().trim_start_matches('#').parse::<i64>() {
-        if let Some((_, p)) = all.clone().find(|(_, p)| p.id.0 == id) {
-            return Ok(p.id);
-        }
-        bail!("no principle {id} (see `mm micro list`)");
-    }
-    let wanted = key.trim().to_lowercase();
-    let hits: Vec<_> = all
-        .filter(|(_, p)| p.name.to_lowercase() == wanted)
-        .collect();
-    if let Some(m) = preferred
-        && let Some((_, p)) = hits.iter().find(|(mid, _)| *mid == m)
-    {
-        return Ok(p.id);
-    }
-    match hits.as_slice() {
-        [] => bail!("no principle named {key:?} (see `mm micro list`)"),
-        [(_, p)] => Ok(p.id),
-        _ => bail!(
-            "several micro-skills have a principle named {key:?}: use its id, or reflect --goal"
-        ),
-    }
 }

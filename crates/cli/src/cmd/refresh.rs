@@ -2,16 +2,14 @@
 //! scheduled by FSRS at your desired retention.
 
 use crate::Global;
-use crate::cmd::profile;
 use crate::ctx::Ctx;
+use crate::exit;
 use crate::ui::{out, outln};
-use anyhow::{Context as _, Result};
-use chrono::NaiveDate;
+use anyhow::Result;
 use clap::{Args, Subcommand};
+use mm_app::refresh::{self, CardView, Refreshers};
 use mm_core::parse::parse_date;
-use mm_core::retention::{Card, Rating, Scheduler, Subject, optimise};
-use mm_core::*;
-use serde::Serialize;
+use mm_core::retention::{Rating, Subject};
 use std::io::{BufRead, IsTerminal, Write};
 
 /// Refreshers for what you have mastered.
@@ -54,121 +52,56 @@ pub enum RefreshCmd {
     Optimise,
 }
 
-#[derive(Debug, Serialize)]
-struct CardView<'a> {
-    card_ref: String,
-    #[serde(flatten)]
-    card: &'a Card,
-    recall_today: f32,
-    due_now: bool,
-}
-
-fn card_ref(s: Subject) -> String {
-    match s {
-        Subject::MicroSkill { id } => format!("m{id}"),
-        Subject::Principle { id } => format!("p{id}"),
-    }
-}
-
-fn scheduler(ctx: &Ctx) -> Result<Scheduler> {
-    let params = profile::fsrs_params(ctx)?;
-    Ok(Scheduler::new(
-        params.as_deref(),
-        profile::desired_retention(ctx)?,
-    )?)
-}
-
-/// Give every achieved goal's micro-skill and principles a card, from the
-/// day the goal was achieved. Returns all cards.
-pub fn ensure_cards(ctx: &Ctx, s: &Scheduler) -> Result<Vec<Card>> {
-    let tz = profile::timezone(ctx)?;
-    let mut cards = ctx.block(ctx.store.list_cards())?;
-    let mut added = false;
-    for g in ctx.block(ctx.store.list_goals())? {
-        let (GoalState::Achieved, Some(at)) = (g.state, g.closed_at) else {
-            continue;
-        };
-        let on = at.with_timezone(&tz).date_naive();
-        let micro = ctx.block(ctx.store.get_micro_skill(g.micro_skill_id))?;
-        let mut subjects = vec![(Subject::MicroSkill { id: micro.id }, micro.name.clone())];
-        subjects.extend(
-            micro
-                .principles
-                .iter()
-                .map(|p| (Subject::Principle { id: p.id }, p.name.clone())),
-        );
-        for (subject, label) in subjects {
-            if cards.iter().any(|c| c.subject == subject) {
-                continue;
-            }
-            let card = s.start(subject, g.id, &label, on)?;
-            ctx.block(ctx.store.save_card(&card))?;
-            added = true;
-        }
-    }
-    if added {
-        cards = ctx.block(ctx.store.list_cards())?;
-    }
-    Ok(cards)
-}
-
 pub fn run(a: RefreshArgs, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
-    let s = scheduler(&ctx)?;
-    let today = profile_today(&ctx)?;
+    let app = &ctx.app;
     match a.cmd {
         None => {
-            let cards = ensure_cards(&ctx, &s)?;
+            let r = ctx.block(refresh::list(app, false))?;
             if !ctx.json && std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
-                interactive(&ctx, &s, &cards, today)
+                interactive(&ctx, &r)
             } else {
-                list(&ctx, &s, &cards, today, false)
+                list(&ctx, &r)
             }
         }
         Some(RefreshCmd::List { all }) => {
-            let cards = ensure_cards(&ctx, &s)?;
-            list(&ctx, &s, &cards, today, all)
+            let r = ctx.block(refresh::list(app, all))?;
+            list(&ctx, &r)
         }
         Some(RefreshCmd::Rate { card, rating, on }) => {
             // Parse everything before touching anything.
             let rating: Rating = rating.parse()?;
-            let on = match on {
-                Some(d) => parse_date(&d, today)?,
-                None => today,
-            };
-            if on > today {
-                anyhow::bail!("{on} is in the future: rate a refresher after doing it");
-            }
-            let cards = ensure_cards(&ctx, &s)?;
-            let c = cards
-                .iter()
-                .find(|c| card_ref(c.subject).eq_ignore_ascii_case(card.trim()))
-                .with_context(|| {
-                    format!(
-                        "no refresher card {card:?}: see mm refresh list --all (m<id> or p<id>)"
-                    )
+            let on = on.map(|d| parse_date(&d, ctx.today())).transpose()?;
+            let next = ctx
+                .block(refresh::rate(app, &card, rating, on))
+                .map_err(|e| match e.kind() {
+                    mm_app::ErrorKind::NotFound => {
+                        exit::hinted(e, "see mm refresh list --all (m<id> or p<id>)")
+                    }
+                    _ => e.into(),
                 })?;
-            let next = s.review(c, rating, on)?;
-            ctx.block(ctx.store.save_card(&next))?;
             if ctx.json {
                 return ctx.print_json(&next);
             }
+            let on = next.last_review;
             outln!(
                 "{} ({}): {rating}. Next refresher on {} ({} days).",
                 next.label,
-                card_ref(next.subject),
+                refresh::card_ref(next.subject),
                 next.due,
                 (next.due - on).num_days()
             )?;
             Ok(())
         }
         Some(RefreshCmd::Optimise) => {
-            let cards = ensure_cards(&ctx, &s)?;
-            let o = optimise(&cards, &s)?;
-            ctx.block(
-                ctx.store
-                    .set_setting(profile::FSRS_PARAMS_KEY, &serde_json::to_value(&o.params)?),
-            )?;
+            let o = ctx
+                .block(refresh::optimise_params(app))
+                .map_err(|e| match e.kind() {
+                    mm_app::ErrorKind::Invalid => {
+                        exit::hinted(e, "keep doing `mm refresh` and try again")
+                    }
+                    _ => e.into(),
+                })?;
             if ctx.json {
                 return ctx.print_json(&o);
             }
@@ -193,42 +126,23 @@ pub fn run(a: RefreshArgs, g: &Global) -> Result<()> {
     }
 }
 
-/// Today in the profile's zone (falls back to the clock's offset).
-fn profile_today(ctx: &Ctx) -> Result<NaiveDate> {
-    Ok(match profile::availability(ctx)? {
-        Some(a) => a.local_date(ctx.now),
-        None => ctx.today(),
-    })
-}
-
-fn list(ctx: &Ctx, s: &Scheduler, cards: &[Card], today: NaiveDate, all: bool) -> Result<()> {
-    let shown: Vec<CardView<'_>> = cards
-        .iter()
-        .filter(|c| all || c.is_due(today))
-        .map(|c| CardView {
-            card_ref: card_ref(c.subject),
-            card: c,
-            recall_today: s.recall(c, today),
-            due_now: c.is_due(today),
-        })
-        .collect();
+fn list(ctx: &Ctx, r: &Refreshers) -> Result<()> {
     if ctx.json {
-        return ctx.print_json(&shown);
+        return ctx.print_json(&r.shown);
     }
-    if cards.is_empty() {
+    if r.total == 0 {
         outln!("Nothing to refresh yet: refreshers start when a goal is achieved.")?;
         return Ok(());
     }
-    if shown.is_empty() {
-        let next = cards.iter().map(|c| c.due).min();
+    if r.shown.is_empty() {
         outln!(
             "No refresher due today. Next on {}.",
-            next.map_or("-".into(), |d| d.to_string())
+            r.next_due.map_or("-".into(), |d| d.to_string())
         )?;
         return Ok(());
     }
     let mut t = crate::ui::table(["card", "what", "goal", "due", "recall today", "reviews"]);
-    for v in &shown {
+    for v in &r.shown {
         t.add_row(vec![
             v.card_ref.clone(),
             match v.card.subject {
@@ -246,10 +160,10 @@ fn list(ctx: &Ctx, s: &Scheduler, cards: &[Card], today: NaiveDate, all: bool) -
     Ok(())
 }
 
-fn interactive(ctx: &Ctx, s: &Scheduler, cards: &[Card], today: NaiveDate) -> Result<()> {
-    let due: Vec<&Card> = cards.iter().filter(|c| c.is_due(today)).collect();
+fn interactive(ctx: &Ctx, r: &Refreshers) -> Result<()> {
+    let due: Vec<&CardView> = r.shown.iter().filter(|c| c.due_now).collect();
     if due.is_empty() {
-        return list(ctx, s, cards, today, false);
+        return list(ctx, r);
     }
     outln!(
         "{} refresher{} due. Each takes a few minutes.",
@@ -258,7 +172,8 @@ fn interactive(ctx: &Ctx, s: &Scheduler, cards: &[Card], today: NaiveDate) -> Re
     )?;
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
-    for c in due {
+    for v in due {
+        let c = &v.card;
         outln!()?;
         match c.subject {
             Subject::MicroSkill { .. } => {
@@ -276,10 +191,7 @@ fn interactive(ctx: &Ctx, s: &Scheduler, cards: &[Card], today: NaiveDate) -> Re
                 )?;
             }
         }
-        outln!(
-            "Predicted recall today: {:.0}%.",
-            s.recall(c, today) * 100.0
-        )?;
+        outln!("Predicted recall today: {:.0}%.", v.recall_today * 100.0)?;
         loop {
             out!("How did it go? again / hard / good / easy (enter to skip, q to stop): ")?;
             std::io::stdout().flush()?;
@@ -295,9 +207,9 @@ fn interactive(ctx: &Ctx, s: &Scheduler, cards: &[Card], today: NaiveDate) -> Re
                 return Ok(());
             }
             match t.parse::<Rating>() {
-                Ok(r) => {
-                    let next = s.review(c, r, today)?;
-                    ctx.block(ctx.store.save_card(&next))?;
+                Ok(rating) => {
+                    let card = refresh::card_ref(c.subject);
+                    let next = ctx.block(refresh::rate(&ctx.app, &card, rating, None))?;
                     outln!("Next refresher on {}.", next.due)?;
                     break;
                 }

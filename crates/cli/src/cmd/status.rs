@@ -5,11 +5,8 @@ use crate::ctx::Ctx;
 use crate::ui;
 use crate::ui::outln;
 use anyhow::Result;
-use chrono::{Duration, NaiveDate};
 use clap::Args;
 use mm_core::parse::format_minutes;
-use mm_core::*;
-use serde::Serialize;
 
 /// Where each open goal stands: time to the deadline, this week's minutes
 /// against the budget, pace, and which mastery conditions are met.
@@ -60,7 +57,11 @@ pub fn status(g: &Global) -> Result<()> {
             s.mastery.conditions.len()
         )?;
         for c in &s.mastery.conditions {
-            outln!("    {} {}", ui::mark(c.met), c.detail)?;
+            outln!(
+                "    {} {}",
+                ui::mark(c.met),
+                crate::cmd::goal::condition_line(c, s.goal)
+            )?;
         }
         outln!()?;
     }
@@ -84,82 +85,11 @@ pub struct ReviewArgs {
     pub charts: crate::cmd::charts::ChartArgs,
 }
 
-#[derive(Debug, Serialize)]
-struct Day {
-    date: NaiveDate,
-    minutes: u32,
-    sessions: u32,
-}
-
-#[derive(Debug, Serialize)]
-struct Review {
-    from: NaiveDate,
-    to: NaiveDate,
-    minutes: u32,
-    sessions: usize,
-    days: Vec<Day>,
-    applications: Vec<Application>,
-    reflections: Vec<Reflection>,
-    achieved: Vec<GoalId>,
-    errors_per_rep: Option<f64>,
-    #[serde(flatten)]
-    insight: crate::cmd::charts::Insight,
-}
-
 /// The past week (or --days N): practice per day, applications, reflections,
 /// goals achieved.
 pub fn review(a: ReviewArgs, g: &Global) -> Result<()> {
     let ctx = Ctx::open(g)?;
-    let to = ctx.today();
-    let from = mm_core::parse::lookback(to, a.charts.days(a.days))?;
-    let in_range = |at: chrono::DateTime<chrono::Utc>| {
-        let d = local_date(at, ctx.offset);
-        d >= from && d <= to
-    };
-    let sessions: Vec<Session> = ctx
-        .block(ctx.store.list_sessions(None))?
-        .into_iter()
-        .filter(|s| in_range(s.started_at))
-        .collect();
-    let mut days: Vec<Day> = (0..=(to - from).num_days())
-        .map(|i| Day {
-            date: from + Duration::days(i),
-            minutes: 0,
-            sessions: 0,
-        })
-        .collect();
-    for s in &sessions {
-        let i = (local_date(s.started_at, ctx.offset) - from).num_days() as usize;
-        days[i].minutes += s.focused_minutes;
-        days[i].sessions += 1;
-    }
-    let reps: u32 = sessions.iter().map(|s| s.reps).sum();
-    let errors: u32 = sessions.iter().map(|s| s.errors).sum();
-    let review = Review {
-        from,
-        to,
-        minutes: sessions.iter().map(|s| s.focused_minutes).sum(),
-        sessions: sessions.len(),
-        applications: ctx
-            .block(ctx.store.list_applications(None))?
-            .into_iter()
-            .filter(|x| in_range(x.at))
-            .collect(),
-        reflections: ctx
-            .block(ctx.store.list_reflections())?
-            .into_iter()
-            .filter(|x| in_range(x.at))
-            .collect(),
-        achieved: ctx
-            .block(ctx.store.list_goals())?
-            .into_iter()
-            .filter(|g| g.state == GoalState::Achieved && g.closed_at.is_some_and(in_range))
-            .map(|g| g.id)
-            .collect(),
-        errors_per_rep: (reps > 0).then(|| f64::from(errors) / f64::from(reps)),
-        days,
-        insight: crate::cmd::charts::insight(&ctx, from, to)?,
-    };
+    let review = ctx.block(mm_app::review::review(&ctx.app, a.charts.days(a.days)))?;
     if let Some(path) = &a.charts.svg {
         crate::cmd::charts::write_svg(&review.insight, path)?;
     }

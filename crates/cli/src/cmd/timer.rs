@@ -10,7 +10,8 @@ use crate::cmd::practice::PracticeStart;
 use crate::ctx::Ctx;
 use crate::ui::outln;
 use anyhow::{Context as _, Result};
-use chrono::{DateTime, Utc};
+
+use mm_app::practice::{self, SessionDetails, Timed};
 use mm_core::parse::{format_minutes, parse_minutes};
 use mm_core::*;
 use ratatui::Frame;
@@ -23,9 +24,6 @@ use std::time::{Duration, Instant};
 
 /// How often the running session is written to the store.
 pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
-/// Focused time before the first checkpoint: a session is whole minutes, and
-/// under half a minute rounds to none.
-pub const FIRST_CHECKPOINT_AFTER: Duration = Duration::from_secs(30);
 
 /// Where the session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,32 +142,22 @@ impl Focus {
         }
     }
 
-    /// Whole focused minutes, rounded.
-    pub fn minutes(&self) -> u32 {
-        ((self.focused.as_secs() + 30) / 60) as u32
-    }
-
-    /// The session as it stands, once there is a minute to record.
-    pub fn to_session(&self, started_at: DateTime<Utc>) -> Option<NewSession> {
-        if self.focused < FIRST_CHECKPOINT_AFTER {
-            return None;
+    /// The session as the application keeps it.
+    pub fn timed(&self) -> Timed {
+        Timed {
+            goal: self.goal,
+            focused: self.focused,
+            wall: self.wall,
+            details: SessionDetails {
+                aim: self.aim.clone(),
+                reps: self.reps,
+                errors: self.errors,
+                interruptions: self.interruptions,
+                difficulty: self.difficulty,
+                feedback: Some(self.feedback.clone()),
+                notes: Some(self.notes.clone()),
+            },
         }
-        let minutes = self.minutes().max(1);
-        let span = chrono::Duration::from_std(self.wall.max(self.focused)).ok()?;
-        let nonempty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-        Some(NewSession {
-            goal_id: self.goal,
-            started_at,
-            ended_at: started_at + span.max(chrono::Duration::seconds(1)),
-            focused_minutes: minutes,
-            interruptions: self.interruptions,
-            aim: self.aim.clone(),
-            reps: self.reps,
-            errors: self.errors,
-            difficulty: self.difficulty,
-            feedback: nonempty(&self.feedback),
-            notes: nonempty(&self.notes),
-        })
     }
 }
 
@@ -281,13 +269,7 @@ pub fn draw(f: &mut Frame<'_>, s: &Focus) {
 
 /// Run the focus screen for `a`, checkpointing to the store.
 pub fn run(ctx: &Ctx, a: PracticeStart) -> Result<()> {
-    let goal = ctx.block(ctx.store.get_goal(a.goal))?;
-    if goal.state.is_closed() {
-        anyhow::bail!("goal {} is already {}", goal.id, goal.state);
-    }
-    if a.details.aim.trim().is_empty() {
-        anyhow::bail!("the session aim must not be empty");
-    }
+    let goal = ctx.block(practice::can_start(&ctx.app, a.goal, &a.details.aim))?;
     let limit = a
         .limit
         .as_deref()
@@ -299,8 +281,10 @@ pub fn run(ctx: &Ctx, a: PracticeStart) -> Result<()> {
     s.errors = a.details.errors;
     s.interruptions = a.details.interruptions;
     s.notes = a.details.notes.clone().unwrap_or_default();
-    let started_at = Utc::now();
     let mut saved: Option<SessionId> = None;
+    let checkpoint = |s: &Focus, saved: &mut Option<SessionId>| {
+        ctx.block(practice::checkpoint(&ctx.app, &s.timed(), saved))
+    };
     let mut terminal = ratatui::try_init().context("cannot open the terminal screen")?;
     let outcome = (|| -> Result<()> {
         let mut last = Instant::now();
@@ -317,7 +301,7 @@ pub fn run(ctx: &Ctx, a: PracticeStart) -> Result<()> {
             last = now;
             if last_save.elapsed() >= CHECKPOINT_EVERY {
                 last_save = Instant::now();
-                match checkpoint(ctx, &s, started_at, &mut saved) {
+                match checkpoint(&s, &mut saved) {
                     Ok(true) => s.status = format!("checkpoint saved at {}", clock(s.focused)),
                     Ok(false) => {}
                     Err(e) => s.status = format!("checkpoint failed: {e:#}"),
@@ -328,7 +312,7 @@ pub fn run(ctx: &Ctx, a: PracticeStart) -> Result<()> {
     })();
     ratatui::restore();
     outcome?;
-    if !checkpoint(ctx, &s, started_at, &mut saved)? {
+    if !checkpoint(&s, &mut saved)? {
         eprintln!("Under a minute of focus: nothing saved.");
         return Ok(());
     }
@@ -353,30 +337,10 @@ pub fn run(ctx: &Ctx, a: PracticeStart) -> Result<()> {
     Ok(())
 }
 
-/// Write the session so far: insert the first time, update after. Returns
-/// whether there was anything to write.
-fn checkpoint(
-    ctx: &Ctx,
-    s: &Focus,
-    started_at: DateTime<Utc>,
-    saved: &mut Option<SessionId>,
-) -> Result<bool> {
-    let Some(new) = s.to_session(started_at) else {
-        return Ok(false);
-    };
-    let now = Utc::now() + chrono::Duration::minutes(1);
-    match saved {
-        None => *saved = Some(ctx.block(ctx.store.log_session(&new, now))?.id),
-        Some(id) => {
-            ctx.block(ctx.store.update_session(*id, &new, now))?;
-        }
-    }
-    Ok(true)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Utc;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
@@ -464,7 +428,7 @@ mod tests {
         press(&mut s, "too fast");
         s.key(KeyEvent::from(KeyCode::Enter));
         assert_eq!(s.phase, Phase::Done);
-        let n = s.to_session(Utc::now()).unwrap();
+        let n = s.timed().to_session(Utc::now()).unwrap();
         assert_eq!((n.focused_minutes, n.difficulty), (1, Some(4)));
         assert_eq!(n.feedback.as_deref(), Some("too fast"));
         n.validate(Utc::now() + chrono::Duration::minutes(1))
@@ -475,7 +439,7 @@ mod tests {
     fn ctrl_c_finishes_and_nothing_under_half_a_minute() {
         let mut s = Focus::new(GoalId(1), "x", None);
         s.tick(Duration::from_secs(20));
-        assert!(s.to_session(Utc::now()).is_none());
+        assert!(s.timed().to_session(Utc::now()).is_none());
         s.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
         assert_eq!(s.phase, Phase::Difficulty);
         s.tick(Duration::from_secs(600));
@@ -493,7 +457,7 @@ mod tests {
         for secs in [30u64, 89, 91, 600] {
             s.focused = Duration::from_secs(secs);
             s.wall = Duration::from_secs(secs);
-            let n = s.to_session(at).unwrap();
+            let n = s.timed().to_session(at).unwrap();
             n.validate(Utc::now())
                 .unwrap_or_else(|e| panic!("{secs}s: {e}"));
         }

@@ -24,7 +24,7 @@ fn practice_log_3000000_days_ago_bricked_every_read() {
             "--aim",
             "x",
         ],
-        1,
+        2,
     );
     assert!(one_line(&err).contains("1970 to 9999"), "{err}");
     // Nothing was written, and every read still works.
@@ -49,7 +49,7 @@ fn a_session_of_25_hours_was_accepted() {
             "--aim",
             "x",
         ],
-        1,
+        2,
     );
     assert!(one_line(&err).contains("at most 24 hours"), "{err}");
 }
@@ -68,7 +68,7 @@ fn a_session_before_its_goal_existed_was_accepted() {
             "--aim",
             "x",
         ],
-        1,
+        2,
     );
     assert!(one_line(&err).contains("before goal 1 began"), "{err}");
     assert!(home.ok(&["practice", "list"]).contains("No sessions yet"));
@@ -79,7 +79,7 @@ fn a_weekly_budget_over_168_hours_was_accepted() {
     let home = seeded();
     let (_, err) = home.fails(
         &["goal", "new", "1", "--weekly", "169h", "--done-when", "x"],
-        1,
+        2,
     );
     assert!(one_line(&err).contains("168 hours"), "{err}");
 }
@@ -90,7 +90,7 @@ fn a_deadline_99999999999_days_ahead_panicked() {
     for far in ["+99999999999d", "+99999999999w", "+99999999999999999999d"] {
         let (_, err) = home.fails(
             &["goal", "new", "1", "--deadline", far, "--done-when", "x"],
-            1,
+            2,
         );
         assert!(one_line(&err).contains("out of range"), "{far}: {err}");
     }
@@ -100,7 +100,7 @@ fn a_deadline_99999999999_days_ahead_panicked() {
 fn review_days_100000000_panicked() {
     let home = seeded();
     for days in ["100000000", "4294967295"] {
-        let (_, err) = home.fails(&["review", "--days", days], 1);
+        let (_, err) = home.fails(&["review", "--days", days], 2);
         assert!(one_line(&err).contains("before 1970"), "{days}: {err}");
     }
     home.ok(&["review", "--days", "365"]);
@@ -111,7 +111,7 @@ fn mastery_rule_garbage_imported_and_status_failed_for_good() {
     let mut journal = exported(&seeded());
     journal["settings"]["mastery_rule"] = "garbage".into();
     let (fresh, out) = import(&journal);
-    assert!(is_error_exit(out.status.code()));
+    assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(one_line(&err).contains("mastery_rule"), "{err}");
     assert!(
@@ -133,7 +133,7 @@ fn an_achieved_goal_without_evidence_imported() {
     journal["goals"][0]["state"] = "achieved".into();
     journal["goals"][0]["closed_at"] = "2026-11-25T08:30:00Z".into();
     let (fresh, out) = import(&journal);
-    assert!(is_error_exit(out.status.code()));
+    assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     let line = one_line(&err);
     assert!(
@@ -160,7 +160,7 @@ fn the_demo_journey_still_imports_with_its_achieved_goal() {
 fn mastery_minimums_could_be_set_to_zero() {
     let home = seeded();
     for flag in ["--min-sessions", "--min-days", "--min-minutes-share"] {
-        let (_, err) = home.fails(&["config", "mastery", flag, "0"], 1);
+        let (_, err) = home.fails(&["config", "mastery", flag, "0"], 2);
         assert!(one_line(&err).contains("mastery rule"), "{flag}: {err}");
     }
     // The rule is unchanged.
@@ -186,7 +186,7 @@ fn a_nul_byte_imported_into_sqlite_could_not_move_to_postgres() {
     let mut journal = exported(&home);
     journal["sessions"][0]["aim"] = "nul\u{0}byte".into();
     let (_, out) = import(&journal);
-    assert!(is_error_exit(out.status.code()));
+    assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(one_line(&err).contains("NUL"), "{err}");
 }
@@ -199,7 +199,7 @@ fn control_characters_in_a_skill_name_reached_the_terminal() {
     let mut journal = exported(&seeded());
     journal["skills"][0]["name"] = "tab\there".into();
     let (_, out) = import(&journal);
-    assert!(is_error_exit(out.status.code()), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
 
 #[test]
@@ -352,7 +352,7 @@ fn a_reflection_on_week_60_imported_and_every_read_failed() {
     let mut journal = exported(&home);
     journal["reflections"][0]["target"]["week"]["week"] = 60.into();
     let (fresh, out) = import(&journal);
-    assert!(is_error_exit(out.status.code()));
+    assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
         one_line(&err).contains("week 2026-W60 does not exist"),
