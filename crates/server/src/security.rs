@@ -277,19 +277,17 @@ async fn check(state: &AppState, mut req: Request) -> Result<Request, Response> 
 
     let cookie = session_cookie(req.headers()).map(str::to_owned);
     let session = cookie.as_deref().and_then(|id| state.sessions().get(id));
-    if !safe {
-        if let Some(origin) = req.headers().get(header::ORIGIN) {
-            let ok = origin.to_str().is_ok_and(|o| origin_allowed(state, o));
-            if !ok {
-                return Err(fail(
-                    &path,
-                    HttpError::new(
-                        StatusCode::FORBIDDEN,
-                        "this request comes from another site (its Origin is not this server)",
-                    ),
-                ));
-            }
-        }
+    if !safe
+        && let Some(origin) = req.headers().get(header::ORIGIN)
+        && !origin.to_str().is_ok_and(|o| origin_allowed(state, o))
+    {
+        return Err(fail(
+            &path,
+            HttpError::new(
+                StatusCode::FORBIDDEN,
+                "this request comes from another site (its Origin is not this server)",
+            ),
+        ));
     }
     if is_public(&path) {
         if let Some(s) = session {
@@ -437,7 +435,7 @@ mod tests {
         let (b, _) = s.open();
         assert_ne!(a, b);
         assert_eq!(a.len(), 64);
-        assert!(s.is_launch_token(&s.launch_token().to_owned()));
+        assert!(s.is_launch_token(s.launch_token()));
         assert!(!s.is_launch_token("nope"));
     }
 }
