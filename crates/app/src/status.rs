@@ -10,6 +10,7 @@ use serde::Serialize;
 /// One open goal: time to the deadline, this week against the budget, pace,
 /// and the mastery conditions with what is missing.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GoalStatus {
     pub goal: GoalId,
     pub micro_skill: String,
@@ -24,6 +25,7 @@ pub struct GoalStatus {
 
 /// Every open goal, and how many are closed.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Status {
     pub today: NaiveDate,
     pub open: Vec<GoalStatus>,

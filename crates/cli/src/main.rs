@@ -111,6 +111,8 @@ enum Command {
     Undo(cmd::edit::UndoArgs),
     /// The edits and deletions made to the journal, oldest first.
     History(cmd::edit::HistoryArgs),
+    /// The web app in your browser, over the same journal (prints the URL to open).
+    Serve(cmd::serve::ServeArgs),
     /// Settings, such as the mastery rule.
     #[command(subcommand)]
     Config(cmd::config::ConfigCmd),
@@ -142,6 +144,7 @@ fn main() -> ExitCode {
         Command::Undo(a) => cmd::edit::undo(a, g),
         Command::History(a) => cmd::edit::history(a, g),
         Command::Config(c) => cmd::config::run(c, g),
+        Command::Serve(a) => cmd::serve::run(a, g),
         Command::Profile(c) => cmd::profile::run(c, g),
         Command::Plan(a) => cmd::plan::run(a, g),
         Command::Refresh(a) => cmd::refresh::run(a, g),

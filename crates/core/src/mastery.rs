@@ -44,6 +44,7 @@ impl MasteryRule {
 }
 
 /// Which condition of the rule a line speaks of.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConditionKind {
@@ -56,6 +57,7 @@ pub enum ConditionKind {
 }
 
 /// One condition of the rule, met or not, with the numbers behind it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Condition {
     pub kind: ConditionKind,
@@ -66,6 +68,7 @@ pub struct Condition {
 }
 
 /// The rule's verdict on one goal.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MasteryReport {
     pub conditions: Vec<Condition>,

@@ -257,6 +257,7 @@ impl NewMicroSkill {
 
 /// Where a goal is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GoalState {
     /// Committed to, starting on a later day.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where practice stands against the budget to date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaceStatus {
     Ahead,
@@ -25,6 +26,7 @@ impl PaceStatus {
 }
 
 /// The numbers behind a goal's pace, as of one day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pace {
     /// Focused minutes logged so far.

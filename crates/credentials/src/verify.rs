@@ -26,6 +26,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Result of one step.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "result", content = "detail", rename_all = "snake_case")]
 pub enum Check {
@@ -63,6 +64,7 @@ impl Check {
 }
 
 /// One named step and its result.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
     /// Short name: `parse`, `schema`, `subject`, `signature`, `issuer-key`, `validity`, `status`.
@@ -72,6 +74,7 @@ pub struct Step {
 }
 
 /// The overall verdict.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
@@ -100,6 +103,7 @@ impl Verdict {
 }
 
 /// How much a conformance finding weighs.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
@@ -112,6 +116,7 @@ pub enum Level {
 
 /// A conformance finding, as 1EdTech's validator reports them: a rule name,
 /// its weight, and what was found.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Short rule name, e.g. `subject-identified`.
@@ -123,6 +128,7 @@ pub struct Finding {
 }
 
 /// A verification report.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     /// `json-ld`, `jwt`, `svg+json-ld`, `svg+jwt`, `png+json-ld` or `png+jwt`.
@@ -137,6 +143,7 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// For a CLR: the report of every credential it bundles.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub included: Vec<Report>,
 }
 

@@ -22,6 +22,7 @@ pub mod practice;
 pub mod profile;
 pub mod record;
 pub mod refresh;
+pub mod serve;
 pub mod skill;
 pub mod status;
 pub mod taxonomy;

@@ -1,0 +1,84 @@
+//! `mm serve`: the web app over the same journal, in a browser.
+//!
+//! Binds loopback by default and prints the URL to open (with its secret
+//! token); Ctrl-C or SIGTERM stops it after the requests in flight.
+
+use crate::Global;
+use crate::ui::outln;
+use anyhow::{Context as _, Result, bail};
+use clap::Args;
+use std::net::SocketAddr;
+
+/// Serve the web app: dashboard, badge verification and the /api/v1 JSON API.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8765", value_name = "IP:PORT")]
+    pub addr: SocketAddr,
+    /// Allow an address other than loopback. Anyone who can reach it and has
+    /// the printed URL can read and change your journal; traffic is not
+    /// encrypted. Prefer the team server for sharing.
+    #[arg(long)]
+    pub allow_non_loopback: bool,
+}
+
+pub fn run(a: ServeArgs, g: &Global) -> Result<()> {
+    if !a.addr.ip().is_loopback() && !a.allow_non_loopback {
+        bail!(
+            "{} is not a loopback address; the web app binds 127.0.0.1 unless you add --allow-non-loopback",
+            a.addr
+        );
+    }
+    let url = crate::ctx::database_url(g)?;
+    let clock = mm_app::Clock::from_env()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    rt.block_on(async {
+        let store = mm_store::Store::open(&url).await?;
+        let listener = tokio::net::TcpListener::bind(a.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", a.addr))?;
+        let addr = listener.local_addr().context("reading the bound address")?;
+        let state = mm_server::AppState::new(store.clone(), clock, addr);
+        if !addr.ip().is_loopback() {
+            eprintln!(
+                "mm: warning: serving on {addr}, reachable from other machines, without encryption; \
+                 anyone with the URL below can read and change your journal"
+            );
+        }
+        outln!("Micromastery is serving {} on http://{addr}/", store.location())?;
+        outln!("Open this URL in your browser (it signs you in; keep it private):")?;
+        outln!("  {}", state.launch_url())?;
+        outln!("Anyone can verify a badge at http://{addr}/verify. Stop with Ctrl-C.")?;
+        mm_server::serve(listener, state, shutdown_signal())
+            .await
+            .context("serving")?;
+        outln!("Stopped.")?;
+        Ok(())
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,153 @@
+//! Micromastery's web face: pages rendered on the server and a JSON API under
+//! `/api/v1`, over the same journal as the CLI. `mm serve` calls [`serve`];
+//! tests call [`router`] and drive it in process.
+//!
+//! * Every handler builds an [`mm_app::App`] for its request (the store plus
+//!   the person, resolved once) and calls one `mm-app` function; the pages and
+//!   the API render what comes back, and hold no application logic.
+//! * Security is on even on localhost ([`security`]): the `Host` must be the
+//!   bound address (no DNS rebinding), a secret launch token is exchanged for
+//!   a session cookie, every state-changing request carries a CSRF token and a
+//!   same-origin `Origin`, and every response has a strict
+//!   Content-Security-Policy.
+//! * Every asset is embedded in the binary ([`assets`]): it works offline.
+//! * Errors become a JSON body (API) or an HTML page (pages) with the status of
+//!   their [`mm_app::ErrorKind`]; 5xx details go to the log, never the client.
+//!
+//! One module per page area (`pages::dashboard`, `pages::verify`, …) and one
+//! per API area keep later pages (discover, goal, timer, review, market,
+//! badges, export) slotting in beside them.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let store = mm_store::Store::open("mm.db").await.expect("journal");
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let state = mm_server::AppState::new(store, mm_app::Clock::System, listener.local_addr()?);
+//! println!("open {}", state.launch_url());
+//! mm_server::serve(listener, state, async { let _ = tokio::signal::ctrl_c().await; }).await
+//! # }
+//! ```
+
+pub mod api;
+pub mod assets;
+pub mod error;
+pub mod pages;
+pub mod security;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use mm_app::{App, Clock};
+use mm_store::Store;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub use error::{ApiError, PageError};
+pub use security::Sessions;
+
+/// The largest JSON (or form) body a request may carry.
+pub const JSON_LIMIT: usize = 1024 * 1024;
+/// The largest upload (a badge image, later a postings file or evidence).
+pub const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
+
+/// What every handler shares: the open journal, the clock, the bound address
+/// and the sessions. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    clock: Clock,
+    addr: SocketAddr,
+    sessions: Sessions,
+}
+
+impl AppState {
+    /// State for a server bound at `addr`, with a fresh launch token.
+    pub fn new(store: Store, clock: Clock, addr: SocketAddr) -> Self {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                addr,
+                sessions: Sessions::new(),
+            }),
+        }
+    }
+
+    /// The journal.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The address the server is bound to (the only `Host` it answers).
+    pub fn addr(&self) -> SocketAddr {
+        self.inner.addr
+    }
+
+    /// The sessions and the launch token.
+    pub fn sessions(&self) -> &Sessions {
+        &self.inner.sessions
+    }
+
+    /// The URL to open: the bound address with the launch token.
+    pub fn launch_url(&self) -> String {
+        format!(
+            "http://{}/?token={}",
+            self.inner.addr,
+            self.inner.sessions.launch_token()
+        )
+    }
+
+    /// Now, by the server's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner.clock.read().0
+    }
+
+    /// The application for one request: the store and the person, resolved now.
+    ///
+    /// # Errors
+    /// When the person's settings cannot be read.
+    pub async fn app(&self) -> mm_app::Result<App> {
+        App::with_store(self.inner.store.clone(), self.inner.clock).await
+    }
+}
+
+/// The whole web app: pages, assets and `/api/v1`, behind the security layers.
+pub fn router(state: AppState) -> Router {
+    let uploads = Router::new()
+        .merge(pages::verify::routes())
+        .merge(api::verify_routes())
+        .layer(DefaultBodyLimit::max(UPLOAD_LIMIT));
+    Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .layer(DefaultBodyLimit::max(JSON_LIMIT))
+        .merge(uploads)
+        .merge(assets::routes())
+        .fallback(error::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::guard,
+        ))
+        .with_state(state)
+}
+
+/// Serve the app on `listener` until `shutdown` resolves, then finish the
+/// requests in flight.
+///
+/// # Errors
+/// When accepting connections fails.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,72 @@
+//! The frame every page shares: landmarks (`header`, `nav`, `main`,
+//! `footer`), a skip link, the style sheet, and the sign-out form.
+
+use crate::security::{CSRF_FIELD, Session};
+use axum::http::StatusCode;
+use maud::{DOCTYPE, Markup, html};
+
+/// Which page is shown (for `aria-current` in the navigation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    Dashboard,
+    Verify,
+    None,
+}
+
+/// A whole page around `body`.
+pub fn page(title: &str, nav: Nav, session: Option<&Session>, body: Markup) -> Markup {
+    let current = |n: Nav| if n == nav { Some("page") } else { None };
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                title { (title) " · Micromastery" }
+                link rel="stylesheet" href="/assets/style.css";
+            }
+            body {
+                a class="skip" href="#main" { "Skip to the content" }
+                header class="site" {
+                    a class="brand" href="/" { "Micromastery" }
+                    nav aria-label="Main" {
+                        ul {
+                            @if session.is_some() {
+                                li { a href="/" aria-current=[current(Nav::Dashboard)] { "Dashboard" } }
+                            }
+                            li { a href="/verify" aria-current=[current(Nav::Verify)] { "Verify a badge" } }
+                        }
+                    }
+                    @if let Some(s) = session {
+                        form method="post" action="/logout" {
+                            input type="hidden" name=(CSRF_FIELD) value=(s.csrf);
+                            button class="quiet" type="submit" { "Sign out" }
+                        }
+                    }
+                }
+                main id="main" { (body) }
+                footer class="site" {
+                    p { "Micromastery runs on this computer; your journal never leaves it." }
+                }
+            }
+        }
+    }
+}
+
+/// The page shown for an error: its status and one plain sentence.
+pub fn error_page(status: StatusCode, message: &str) -> Markup {
+    let reason = status.canonical_reason().unwrap_or("Error");
+    page(
+        reason,
+        Nav::None,
+        None,
+        html! {
+            div class="error-page" {
+                h1 { (status.as_u16()) " " (reason) }
+                p { (message) }
+                p { a href="/" { "Back to the dashboard" } " · " a href="/verify" { "Verify a badge" } }
+            }
+        },
+    )
+}

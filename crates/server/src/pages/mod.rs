@@ -1,0 +1,17 @@
+//! The pages, rendered on the server with maud (escaped by construction).
+//! One module per page area; each exposes its routes. Every page works
+//! without JavaScript: links and plain HTML forms.
+
+pub mod dashboard;
+pub mod layout;
+pub mod session;
+pub mod verify;
+
+use axum::Router;
+
+/// The page routes that take small bodies (the upload pages add their own).
+pub fn routes() -> Router<crate::AppState> {
+    Router::new()
+        .merge(dashboard::routes())
+        .merge(session::routes())
+}
