@@ -214,3 +214,44 @@ fn taxonomy_lookups() {
         .success()
         .stdout(predicate::str::contains("\"label\": \"machine learning\""));
 }
+
+/// The workers parse, strip and match in parallel; the output must not
+/// depend on how many there are: the shipped postings give the same JSON
+/// Lines, byte for byte, on one thread and on two.
+#[test]
+fn extract_gives_the_same_mentions_on_one_thread_and_two() {
+    let Some(dir) = std::env::var_os("MM_SHARED_DIR") else {
+        eprintln!("skipping: MM_SHARED_DIR is not set");
+        return;
+    };
+    let p = std::path::Path::new(&dir).join("data/postings/postings.jsonl");
+    if !p.exists() {
+        eprintln!("skipping: {} not found", p.display());
+        return;
+    }
+    let p = p.to_string_lossy().into_owned();
+    let run = |threads: &str| {
+        mm().args(["extract", "--threads", threads, &p])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let (one, two) = (run("1"), run("2"));
+    let lines = String::from_utf8(one.clone()).unwrap();
+    let rows: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 198, "one row per posting");
+    let mentions: usize = rows
+        .iter()
+        .map(|r| r["mentions"].as_array().unwrap().len())
+        .sum();
+    assert!(mentions > 1000, "{mentions} mentions");
+    assert!(
+        one == two,
+        "one thread and two threads print different mentions"
+    );
+}

@@ -28,7 +28,7 @@
 //! ```
 
 use crate::{Error, Result};
-use mm_taxonomy::input::{Fields, Format, Item, Record, Records};
+use mm_taxonomy::input::{Fields, Format, Item, LineParser, Record, Records, Unparsed};
 use scraper::{ElementRef, Html, Node, Selector};
 use serde_json::Value;
 use std::collections::VecDeque;
@@ -77,6 +77,8 @@ enum Current {
     Stream {
         source: Arc<str>,
         records: Box<Records<Box<dyn BufRead + Send>>>,
+        /// Shared by the pending lines of this stream (made on first use).
+        parser: Option<Arc<LineParser>>,
     },
     Queue(VecDeque<Entry>),
 }
@@ -204,6 +206,7 @@ impl Reader {
                     name,
                 )?),
                 source,
+                parser: None,
             },
         };
         Ok(Reader {
@@ -264,6 +267,7 @@ impl Reader {
                         &name,
                     )?),
                     source,
+                    parser: None,
                 })
             }
         }
@@ -278,25 +282,94 @@ fn line_format(kind: InputKind) -> Format {
     }
 }
 
-impl Iterator for Reader {
-    type Item = Result<Entry>;
+/// A posting read in order but not parsed yet ([`Reader::next_pending`]):
+/// [`Pending::parse`] it on any thread. Reading a line is cheap; parsing
+/// its JSON is not, so callers that process in parallel parse there too.
+#[derive(Debug)]
+pub struct Pending(PendingKind);
 
-    fn next(&mut self) -> Option<Result<Entry>> {
+#[derive(Debug)]
+enum PendingKind {
+    Ready(Entry),
+    Line {
+        source: Arc<str>,
+        line: u64,
+        bytes: Vec<u8>,
+        parser: Arc<LineParser>,
+    },
+}
+
+impl Pending {
+    /// Bytes of input this stands for (the raw line, or the record's text).
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            PendingKind::Line { bytes, .. } => bytes.len(),
+            PendingKind::Ready(Entry::Posting { record, .. }) => record.text.len(),
+            PendingKind::Ready(Entry::Skip { .. }) => 0,
+        }
+    }
+
+    /// True when it stands for no input bytes (a skip, an empty line).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The entry, or `None` for a blank line (neither a posting nor a skip).
+    pub fn parse(self) -> Option<Entry> {
+        match self.0 {
+            PendingKind::Ready(e) => Some(e),
+            PendingKind::Line {
+                source,
+                line,
+                bytes,
+                parser,
+            } => parser.parse(line, &bytes).map(|it| match it {
+                Item::Record(record) => Entry::Posting { source, record },
+                Item::Skip { line, reason } => Entry::Skip {
+                    source,
+                    line,
+                    reason,
+                },
+            }),
+        }
+    }
+}
+
+impl Reader {
+    /// The next posting, unparsed where parsing is worth doing elsewhere
+    /// (lines of JSON Lines and plain text); whole documents and CSV rows
+    /// come parsed. `reader.next()` is `next_pending` then [`Pending::parse`].
+    pub fn next_pending(&mut self) -> Option<Result<Pending>> {
         loop {
             match &mut self.current {
-                Some(Current::Stream { source, records }) => match records.next() {
-                    Some(Ok(Item::Record(record))) => {
-                        return Some(Ok(Entry::Posting {
+                Some(Current::Stream {
+                    source,
+                    records,
+                    parser,
+                }) => match records.next_line() {
+                    Some(Ok(Unparsed::Line { line, bytes })) => {
+                        let parser = parser
+                            .get_or_insert_with(|| Arc::new(records.line_parser()))
+                            .clone();
+                        return Some(Ok(Pending(PendingKind::Line {
+                            source: source.clone(),
+                            line,
+                            bytes,
+                            parser,
+                        })));
+                    }
+                    Some(Ok(Unparsed::Item(Item::Record(record)))) => {
+                        return Some(Ok(Pending(PendingKind::Ready(Entry::Posting {
                             source: source.clone(),
                             record,
-                        }));
+                        }))));
                     }
-                    Some(Ok(Item::Skip { line, reason })) => {
-                        return Some(Ok(Entry::Skip {
+                    Some(Ok(Unparsed::Item(Item::Skip { line, reason }))) => {
+                        return Some(Ok(Pending(PendingKind::Ready(Entry::Skip {
                             source: source.clone(),
                             line,
                             reason,
-                        }));
+                        }))));
                     }
                     Some(Err(e)) => {
                         self.current = None;
@@ -305,7 +378,7 @@ impl Iterator for Reader {
                     None => self.current = None,
                 },
                 Some(Current::Queue(q)) => match q.pop_front() {
-                    Some(e) => return Some(Ok(e)),
+                    Some(e) => return Some(Ok(Pending(PendingKind::Ready(e)))),
                     None => self.current = None,
                 },
                 None => {
@@ -315,6 +388,23 @@ impl Iterator for Reader {
                         Err(e) => return Some(Err(e)),
                     }
                 }
+            }
+        }
+    }
+}
+
+impl Iterator for Reader {
+    type Item = Result<Entry>;
+
+    fn next(&mut self) -> Option<Result<Entry>> {
+        loop {
+            match self.next_pending()? {
+                Ok(p) => {
+                    if let Some(e) = p.parse() {
+                        return Some(Ok(e));
+                    }
+                }
+                Err(e) => return Some(Err(e)),
             }
         }
     }

@@ -48,6 +48,7 @@
 use crate::model::{SkillIdx, SkillType, Taxonomy};
 use crate::normalize::{fold_token, for_each_token};
 use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
 
 const NONE: u32 = u32::MAX;
 
@@ -425,7 +426,7 @@ pub const CONTEXT_RULES: &[ContextRule] = &[
 ];
 
 /// How strictly a label must appear in the text to count.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Gate {
     /// Any casing.
     Open,
@@ -438,7 +439,7 @@ pub enum Gate {
 }
 
 /// One label of the extractor.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     /// The label as written in ESCO (or its variant without qualifier).
     pub label: String,
@@ -449,7 +450,7 @@ pub struct Entry {
 }
 
 /// A [`ContextRule`] with its words as vocabulary ids.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct Rule {
     not_after: FxHashSet<u32>,
     not_before: FxHashSet<u32>,
@@ -476,7 +477,7 @@ pub struct Scratch {
 }
 
 /// The compiled matcher. Immutable and `Sync`: share it across threads.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Extractor {
     vocab: FxHashMap<Box<str>, u32>,
     root: Vec<u32>,
@@ -487,6 +488,13 @@ pub struct Extractor {
     rules: Vec<Rule>,
     skill_types: Vec<SkillType>,
 }
+
+/// The prebuilt extractor of the embedded taxonomy (written by
+/// `cargo run --release -p mm-taxonomy --example compile_extractor`).
+static EMBEDDED: &[u8] = include_bytes!("../../../data/taxonomy/extractor.bin.zst");
+
+/// Magic prefix of the prebuilt form, bumped when its layout changes.
+const MAGIC: &[u8; 8] = b"MMEXT001";
 
 struct Candidate {
     label: String,
@@ -536,6 +544,45 @@ impl Extractor {
             b.labels.entry(toks).or_default().push(c);
         }
         b.finish(&common, tax.skills.iter().map(|s| s.skill_type).collect())
+    }
+
+    /// The extractor of the taxonomy compiled into the binary
+    /// ([`Taxonomy::load_embedded`]), decoded from its prebuilt form
+    /// (`data/taxonomy/extractor.bin.zst`) instead of built: the same
+    /// matcher as `Extractor::new(&Taxonomy::load_embedded()?)` (a test checks
+    /// that the shipped file is current), in a fraction of the time.
+    ///
+    /// # Errors
+    /// [`crate::Error::Internal`] or [`crate::Error::Decode`] if the embedded bytes are
+    /// corrupt (a build problem).
+    pub fn load_embedded() -> crate::Result<Extractor> {
+        Extractor::from_compiled(EMBEDDED)
+    }
+
+    /// Decode the output of [`Extractor::to_compiled`].
+    ///
+    /// # Errors
+    /// As [`Extractor::load_embedded`].
+    pub fn from_compiled(bytes: &[u8]) -> crate::Result<Extractor> {
+        let raw = zstd::bulk::decompress(bytes, 256 << 20)
+            .map_err(|e| crate::Error::Internal(format!("decompressing the extractor: {e}")))?;
+        let body = raw.strip_prefix(MAGIC.as_slice()).ok_or_else(|| {
+            crate::Error::Internal("compiled extractor has a wrong header".into())
+        })?;
+        postcard::from_bytes(body).map_err(crate::Error::Decode)
+    }
+
+    /// Encode to the compact prebuilt form (postcard + zstd) that
+    /// [`Extractor::from_compiled`] reads. Deterministic: the same taxonomy
+    /// and code give the same bytes.
+    ///
+    /// # Errors
+    /// [`crate::Error::Internal`] if encoding fails.
+    pub fn to_compiled(&self) -> crate::Result<Vec<u8>> {
+        let mut raw = MAGIC.to_vec();
+        raw.extend(postcard::to_stdvec(self).map_err(crate::Error::Decode)?);
+        zstd::bulk::compress(&raw, 19)
+            .map_err(|e| crate::Error::Internal(format!("compressing the extractor: {e}")))
     }
 
     /// The labels, by [`Mention::entry`].
@@ -1313,6 +1360,55 @@ mod tests {
         assert_eq!(&text[ms[0].start..ms[0].end], "Microsoft Access");
         assert_eq!(tax.skill(ms[0].skill).preferred, "Microsoft Access");
         assert_eq!(ex.label(&ms[0]), "Microsoft Access");
+    }
+
+    /// The prebuilt extractor `mm extract` decodes must be the one the
+    /// code builds today, byte for byte.
+    #[test]
+    fn shipped_extractor_is_current() {
+        let (_, fresh) = setup();
+        let fresh = postcard::to_stdvec(fresh).expect("encode");
+        let shipped = zstd::bulk::decompress(EMBEDDED, 256 << 20).unwrap_or_default();
+        assert!(
+            shipped.strip_prefix(MAGIC.as_slice()) == Some(fresh.as_slice()),
+            "data/taxonomy/extractor.bin.zst is stale (the taxonomy, normaliser or rules changed): \
+             run `cargo run --release -p mm-taxonomy --example compile_extractor`"
+        );
+    }
+
+    /// The shipped extractor, decoded (the fast start-up path of `mm
+    /// extract`), finds the same mentions, with the same labels, as the one
+    /// built from the taxonomy.
+    #[test]
+    fn decoded_extractor_finds_the_same_mentions() {
+        let (_, built) = setup();
+        let decoded = Extractor::load_embedded().expect("the shipped extractor decodes");
+        let mut texts: Vec<String> = vec![
+            "Experience in C, C++ and Python; Java Spring and Hibernate.".into(),
+            "We offer a pension plan. Free access to the gym. Reports in Excel and Access.".into(),
+            "Deploy on AWS with Docker and k8s; statistical programming in R.".into(),
+        ];
+        // The shipped postings, when the shared data is there.
+        if let Some(dir) = std::env::var_os("MM_SHARED_DIR") {
+            let p = std::path::Path::new(&dir).join("data/postings/postings.jsonl");
+            if let Ok(raw) = std::fs::read_to_string(&p) {
+                texts.extend(raw.lines().filter_map(|l| {
+                    serde_json::from_str::<serde_json::Value>(l).ok()?["text"]
+                        .as_str()
+                        .map(str::to_string)
+                }));
+            }
+        }
+        let mut total = 0;
+        for t in &texts {
+            let (a, b) = (built.find(t), decoded.find(t));
+            assert_eq!(a, b, "{t:?}");
+            let la: Vec<&str> = a.iter().map(|m| built.label(m)).collect();
+            let lb: Vec<&str> = b.iter().map(|m| decoded.label(m)).collect();
+            assert_eq!(la, lb);
+            total += a.len();
+        }
+        assert!(total > 10, "{total} mentions");
     }
 
     #[test]

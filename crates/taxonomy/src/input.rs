@@ -103,7 +103,7 @@ enum Inner<R: BufRead> {
         rdr: R,
         line: u64,
         buf: Vec<u8>,
-        json: Option<Fields>,
+        parser: LineParser,
     },
     Csv {
         rdr: csv::Reader<R>,
@@ -135,7 +135,9 @@ impl<R: BufRead> Records<R> {
                 rdr,
                 line: 0,
                 buf: Vec::new(),
-                json: (*format == Format::Jsonl).then(|| fields.clone()),
+                parser: LineParser {
+                    json: (*format == Format::Jsonl).then(|| fields.clone()),
+                },
             },
             Format::Csv => {
                 let column = &fields.text;
@@ -206,6 +208,136 @@ fn take_field(
     }
 }
 
+/// How one line of a line-based input becomes an [`Item`]: JSON Lines with
+/// its [`Fields`], or plain text. Cheap to clone and `Send`, so lines read
+/// in order (with [`Records::next_line`]) can be parsed on any thread.
+#[derive(Debug, Clone)]
+pub struct LineParser {
+    json: Option<Fields>,
+}
+
+impl LineParser {
+    /// Parse line number `line` (1-based, without its line ending). `None`
+    /// for a blank line, which is not a record and not a skip.
+    pub fn parse(&self, line: u64, bytes: &[u8]) -> Option<Item> {
+        let l = line;
+        let Ok(s) = std::str::from_utf8(bytes) else {
+            return Some(Item::Skip {
+                line: l,
+                reason: "invalid UTF-8".into(),
+            });
+        };
+        if s.trim().is_empty() {
+            return None;
+        }
+        let Some(fields) = &self.json else {
+            return Some(Item::Record(Record {
+                line: l,
+                id: None,
+                date: None,
+                title: None,
+                text: s.to_string(),
+            }));
+        };
+        let mut row = match serde_json::from_str::<serde_json::Value>(s) {
+            Ok(serde_json::Value::Object(o)) => o,
+            Ok(_) => {
+                return Some(Item::Skip {
+                    line: l,
+                    reason: "not a JSON object".into(),
+                });
+            }
+            Err(e) => {
+                return Some(Item::Skip {
+                    line: l,
+                    reason: format!("malformed JSON: {e}"),
+                });
+            }
+        };
+        let text = match take_field(&mut row, &fields.text) {
+            Some(serde_json::Value::String(t)) if !t.trim().is_empty() => t,
+            Some(serde_json::Value::String(_)) => {
+                return Some(Item::Skip {
+                    line: l,
+                    reason: format!("empty `{}` field", fields.text),
+                });
+            }
+            _ => {
+                let mut have: Vec<&str> = row.keys().map(String::as_str).collect();
+                have.truncate(8);
+                return Some(Item::Skip {
+                    line: l,
+                    reason: format!(
+                        "no `{}` string field (fields: {}); choose one with --text-field",
+                        fields.text,
+                        have.join(", ")
+                    ),
+                });
+            }
+        };
+        Some(Item::Record(Record {
+            line: l,
+            id: scalar(take_field(&mut row, &fields.id)),
+            date: scalar(take_field(&mut row, &fields.date)),
+            title: scalar(take_field(&mut row, &fields.title)),
+            text,
+        }))
+    }
+}
+
+/// What [`Records::next_line`] yields: a raw line of a line-based input,
+/// to parse with its [`LineParser`], or an item already parsed (CSV rows,
+/// whose records may span lines).
+#[derive(Debug)]
+pub enum Unparsed {
+    Line { line: u64, bytes: Vec<u8> },
+    Item(Item),
+}
+
+impl<R: BufRead> Records<R> {
+    /// The parser of the lines [`Records::next_line`] yields. (CSV rows
+    /// come parsed, never as lines.)
+    pub fn line_parser(&self) -> LineParser {
+        match &self.inner {
+            Inner::Lines { parser, .. } => parser.clone(),
+            Inner::Csv { .. } => LineParser { json: None },
+        }
+    }
+
+    /// The next line, unparsed, for a line-based input; the next item for
+    /// CSV. Reading stays in order and cheap, so parsing (JSON, the
+    /// expensive part) can go to worker threads.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when reading fails.
+    pub fn next_line(&mut self) -> Option<Result<Unparsed>> {
+        match &mut self.inner {
+            Inner::Lines { rdr, line, .. } => {
+                let mut buf = Vec::new();
+                match rdr.read_until(b'\n', &mut buf) {
+                    Ok(0) => return None,
+                    Ok(_) => {}
+                    Err(e) => {
+                        return Some(Err(Error::Io {
+                            path: self.name.clone().into(),
+                            source: e,
+                        }));
+                    }
+                }
+                *line += 1;
+                while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                    buf.pop();
+                }
+                Some(Ok(Unparsed::Line {
+                    line: *line,
+                    bytes: buf,
+                }))
+            }
+            Inner::Csv { .. } => self.next().map(|r| r.map(Unparsed::Item)),
+        }
+    }
+}
+
 impl<R: BufRead> Iterator for Records<R> {
     type Item = Result<Item>;
 
@@ -215,7 +347,7 @@ impl<R: BufRead> Iterator for Records<R> {
                 rdr,
                 line,
                 buf,
-                json,
+                parser,
             } => loop {
                 buf.clear();
                 match rdr.read_until(b'\n', buf) {
@@ -229,71 +361,13 @@ impl<R: BufRead> Iterator for Records<R> {
                     }
                 }
                 *line += 1;
-                let l = *line;
                 while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
                     buf.pop();
                 }
-                let Ok(s) = std::str::from_utf8(buf) else {
-                    return Some(Ok(Item::Skip {
-                        line: l,
-                        reason: "invalid UTF-8".into(),
-                    }));
-                };
-                if s.trim().is_empty() {
-                    continue;
+                // Blank lines are neither records nor skips.
+                if let Some(item) = parser.parse(*line, buf) {
+                    return Some(Ok(item));
                 }
-                let Some(fields) = json else {
-                    return Some(Ok(Item::Record(Record {
-                        line: l,
-                        id: None,
-                        date: None,
-                        title: None,
-                        text: s.to_string(),
-                    })));
-                };
-                let mut row = match serde_json::from_str::<serde_json::Value>(s) {
-                    Ok(serde_json::Value::Object(o)) => o,
-                    Ok(_) => {
-                        return Some(Ok(Item::Skip {
-                            line: l,
-                            reason: "not a JSON object".into(),
-                        }));
-                    }
-                    Err(e) => {
-                        return Some(Ok(Item::Skip {
-                            line: l,
-                            reason: format!("malformed JSON: {e}"),
-                        }));
-                    }
-                };
-                let text = match take_field(&mut row, &fields.text) {
-                    Some(serde_json::Value::String(t)) if !t.trim().is_empty() => t,
-                    Some(serde_json::Value::String(_)) => {
-                        return Some(Ok(Item::Skip {
-                            line: l,
-                            reason: format!("empty `{}` field", fields.text),
-                        }));
-                    }
-                    _ => {
-                        let mut have: Vec<&str> = row.keys().map(String::as_str).collect();
-                        have.truncate(8);
-                        return Some(Ok(Item::Skip {
-                            line: l,
-                            reason: format!(
-                                "no `{}` string field (fields: {}); choose one with --text-field",
-                                fields.text,
-                                have.join(", ")
-                            ),
-                        }));
-                    }
-                };
-                return Some(Ok(Item::Record(Record {
-                    line: l,
-                    id: scalar(take_field(&mut row, &fields.id)),
-                    date: scalar(take_field(&mut row, &fields.date)),
-                    title: scalar(take_field(&mut row, &fields.title)),
-                    text,
-                })));
             },
             Inner::Csv {
                 rdr,

@@ -3,7 +3,7 @@
 use super::market::InputArgs;
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use mm_discover::postings::{Entry, Reader};
+use mm_discover::postings::{Entry, Pending, Reader};
 use mm_taxonomy::Taxonomy;
 use mm_taxonomy::extract::{Extractor, Mention, Scratch};
 use mm_taxonomy::input::Record;
@@ -70,8 +70,10 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
             .build_global()
             .ok();
     }
-    let tax = Taxonomy::load_embedded().context("loading the shipped taxonomy")?;
-    let ex = Extractor::new(&tax);
+    // Both decoded from the binary, side by side: no matcher is built at start-up.
+    let (tax, ex) = rayon::join(Taxonomy::load_embedded, Extractor::load_embedded);
+    let tax = tax.context("loading the shipped taxonomy")?;
+    let ex = ex.context("loading the shipped extractor")?;
     let stripper = mm_discover::market::stripper();
     let opts = args.read.read_options();
 
@@ -110,11 +112,10 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
     };
 
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     let mut summary: Vec<(u64, u64)> = vec![(0, 0); tax.skills.len()];
     let (mut texts, mut skipped) = (0u64, 0u64);
-    let mut batch: Vec<Record> = Vec::new();
-    let mut sources: Vec<std::sync::Arc<str>> = Vec::new();
+    let mut batch: Vec<Pending> = Vec::new();
     let mut batch_bytes = 0usize;
 
     let find = |r: &Record, s: &mut Scratch| -> Vec<Mention> {
@@ -155,75 +156,89 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
         line.push('\n');
         line
     };
-    let flush = |batch: &mut Vec<Record>,
-                 sources: &mut Vec<std::sync::Arc<str>>,
+    /// What the workers hand back for one pending input, in input order.
+    enum Done {
+        Blank,
+        Skip(std::sync::Arc<str>, u64, String),
+        /// The JSON line, or the skills found (with `--summary`).
+        Line(String),
+        Skills(Vec<u32>),
+    }
+    // Parsing, stripping, matching and formatting run on the workers; only
+    // reading lines and writing results stay in order on this thread.
+    let flush = |batch: &mut Vec<Pending>,
                  out: &mut dyn Write,
-                 summary: &mut Vec<(u64, u64)>|
+                 summary: &mut Vec<(u64, u64)>,
+                 texts: &mut u64,
+                 skipped: &mut u64|
      -> Result<()> {
-        if args.summary {
-            let found: Vec<Vec<u32>> = batch
-                .par_iter()
-                .map_init(Scratch::default, |s, r| {
-                    find(r, s).iter().map(|m| m.skill).collect()
-                })
-                .collect();
-            for mut seen in found {
-                for &s in &seen {
-                    summary[s as usize].1 += 1;
+        let done: Vec<Done> = batch
+            .par_drain(..)
+            .map_init(Scratch::default, |s, p| match p.parse() {
+                None => Done::Blank,
+                Some(Entry::Skip {
+                    source,
+                    line,
+                    reason,
+                }) => Done::Skip(source, line, reason),
+                Some(Entry::Posting { source, record }) => {
+                    let ms = find(&record, s);
+                    if args.summary {
+                        Done::Skills(ms.iter().map(|m| m.skill).collect())
+                    } else {
+                        Done::Line(json_line(&source, &record, &ms))
+                    }
                 }
-                seen.sort_unstable();
-                seen.dedup();
-                for s in seen {
-                    summary[s as usize].0 += 1;
+            })
+            .collect();
+        if args.strict
+            && let Some(Done::Skip(source, line, reason)) =
+                done.iter().find(|d| matches!(d, Done::Skip(..)))
+        {
+            pb.finish_and_clear();
+            bail!("{source}:{line}: {reason}");
+        }
+        for d in done {
+            match d {
+                Done::Blank => {}
+                Done::Skip(source, line, reason) => {
+                    *skipped += 1;
+                    if *skipped <= 5 {
+                        pb.suspend(|| eprintln!("mm: skipped {source}:{line}: {reason}"));
+                    }
                 }
-            }
-        } else {
-            let lines: Vec<String> = batch
-                .par_iter()
-                .zip(sources.par_iter())
-                .map_init(Scratch::default, |s, (r, src)| {
-                    json_line(src, r, &find(r, s))
-                })
-                .collect();
-            for l in lines {
-                out.write_all(l.as_bytes())?;
+                Done::Line(l) => {
+                    *texts += 1;
+                    out.write_all(l.as_bytes())?;
+                }
+                Done::Skills(mut seen) => {
+                    *texts += 1;
+                    for &s in &seen {
+                        summary[s as usize].1 += 1;
+                    }
+                    seen.sort_unstable();
+                    seen.dedup();
+                    for s in seen {
+                        summary[s as usize].0 += 1;
+                    }
+                }
             }
         }
-        batch.clear();
-        sources.clear();
         Ok(())
     };
 
-    for item in records {
-        match item? {
-            Entry::Posting { source, record } => {
-                texts += 1;
-                batch_bytes += record.text.len();
-                pb.inc(record.text.len() as u64);
-                batch.push(record);
-                sources.push(source);
-                if batch_bytes >= BATCH_BYTES {
-                    flush(&mut batch, &mut sources, &mut out, &mut summary)?;
-                    batch_bytes = 0;
-                }
-            }
-            Entry::Skip {
-                source,
-                line,
-                reason,
-            } => {
-                if args.strict {
-                    pb.finish_and_clear();
-                    bail!("{source}:{line}: {reason}");
-                }
-                skipped += 1;
-                if skipped <= 5 {
-                    pb.suspend(|| eprintln!("mm: skipped {source}:{line}: {reason}"));
-                }
-            }
+    let mut records = records;
+    while let Some(p) = records.next_pending() {
+        let p = p?;
+        batch_bytes += p.len();
+        pb.inc(p.len() as u64);
+        batch.push(p);
+        if batch_bytes >= BATCH_BYTES {
+            flush(&mut batch, &mut out, &mut summary, &mut texts, &mut skipped)?;
+            batch_bytes = 0;
         }
     }
-    flush(&mut batch, &mut sources, &mut out, &mut summary)?;
+    flush(&mut batch, &mut out, &mut summary, &mut texts, &mut skipped)?;
     pb.finish_and_clear();
     if skipped > 0 {
         eprintln!("mm: {skipped} row(s) skipped (use --strict to stop at the first)");
