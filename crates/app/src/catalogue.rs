@@ -41,6 +41,8 @@ pub fn assemble(tax: &Taxonomy, personal: Vec<CatalogueMicroSkill>) -> Result<Ca
     c.merge(mined.iter().map(|m| miner.micro_skill(m)).collect());
     let carved = mm_micro::onet::carve_uncovered(&c, tax, TASKS_PER_OCCUPATION);
     c.merge(carved);
+    // Search then matches a parent's name ("spreadsheets") too.
+    c.label_parents(tax);
     Ok(c)
 }
 
