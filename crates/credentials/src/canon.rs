@@ -190,6 +190,7 @@ fn check_contexts(doc: &serde_json::Value) -> Result<(), Error> {
 /// defined by any context (safe mode), or when expansion fails.
 pub fn canonical_nquads(doc: &serde_json::Value) -> Result<String, Error> {
     check_contexts(doc)?;
+    check_percent_escapes(doc)?;
     let value = json_syntax::Value::from_serde_json(doc.clone());
     let input = RemoteDocument::new(None::<IriBuf>, None, value);
     let options: Options<IriBuf> = Options {
@@ -235,6 +236,35 @@ pub fn canonical_nquads(doc: &serde_json::Value) -> Result<String, Error> {
     }
     rdf_canon::canonicalize_quads(&quads)
         .map_err(|e| Error::Invalid(format!("RDF canonicalisation failed: {e}")))
+}
+
+/// Refuses a string that could be read as an IRI (it has no whitespace) whose
+/// percent-escapes do not decode to UTF-8, such as `urn:uuid:%E9`. The JSON-LD
+/// processor's IRI type panics while hashing one (pct-str 2.0), so a single
+/// tampered byte would otherwise crash the verifier instead of failing it.
+fn check_percent_escapes(doc: &serde_json::Value) -> Result<(), Error> {
+    fn check(s: &str) -> Result<(), Error> {
+        if s.contains('%')
+            && !s.chars().any(char::is_whitespace)
+            && percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .is_err()
+        {
+            return Err(Error::Invalid(format!(
+                "{s:?} has percent-escapes that are not UTF-8, so it is not a valid IRI"
+            )));
+        }
+        Ok(())
+    }
+    match doc {
+        serde_json::Value::String(s) => check(s),
+        serde_json::Value::Array(items) => items.iter().try_for_each(check_percent_escapes),
+        serde_json::Value::Object(map) => map.iter().try_for_each(|(k, v)| {
+            check(k)?;
+            check_percent_escapes(v)
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn id_to_ox(id: rdf_types::Id) -> Result<oxrdf::NamedOrBlankNode, Error> {

@@ -186,6 +186,10 @@ fn bad_inputs_are_rejected_with_one_clear_reason() {
     suite["proof"][0]["cryptosuite"] = "eddsa-jcs-2022".into();
     let mut undefined_term = f.issued.credential.clone();
     undefined_term["credentialSubject"]["favouriteColour"] = "blue".into();
+    // One tampered byte ('%' before two hex digits) once panicked the
+    // JSON-LD processor instead of failing verification.
+    let mut bad_escape = f.issued.credential.clone();
+    bad_escape["id"] = "urn:uuid:%E9".into();
     let mut unsigned = f.issued.credential.clone();
     unsigned.as_object_mut().unwrap().remove("proof");
     let mut private_jwk =
@@ -223,6 +227,11 @@ fn bad_inputs_are_rejected_with_one_clear_reason() {
             "undefined term",
             undefined_term.to_string().into_bytes(),
             "JSON-LD",
+        ),
+        (
+            "percent-escape that is not UTF-8",
+            bad_escape.to_string().into_bytes(),
+            "not a valid IRI",
         ),
         ("no proof", unsigned.to_string().into_bytes(), "no proof"),
         (
