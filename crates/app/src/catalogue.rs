@@ -46,6 +46,48 @@ pub fn assemble(tax: &Taxonomy, personal: Vec<CatalogueMicroSkill>) -> Result<Ca
     Ok(c)
 }
 
+/// The curated catalogue with the person's own entries: what discovery
+/// offers as micro-skills (mined and carved entries join only where their
+/// own evidence puts them).
+///
+/// # Errors
+/// As [`personal`].
+pub async fn personal_catalogue(app: &App) -> Result<Catalogue> {
+    let mut c = cat::curated().clone();
+    c.merge(personal(app).await?);
+    Ok(c)
+}
+
+/// The entry with catalogue id `id`: the person's own, a curated one, a
+/// task carved from O*NET (`onet-task-<id>`), or one of the assembled
+/// catalogue; `None` when no entry has it.
+///
+/// # Errors
+/// As [`personal`] and [`assemble`].
+pub async fn entry_by_id(
+    app: &App,
+    tax: &Taxonomy,
+    id: &str,
+) -> Result<Option<CatalogueMicroSkill>> {
+    if let Some(m) = personal(app).await?.into_iter().find(|m| m.id == id) {
+        return Ok(Some(m));
+    }
+    if let Some(m) = cat::curated().get(id) {
+        return Ok(Some(m.clone()));
+    }
+    if let Some(task) = id
+        .strip_prefix("onet-task-")
+        .and_then(|t| t.parse::<u32>().ok())
+    {
+        for occ in &tax.onet_occupations {
+            if let Some(t) = occ.tasks.iter().find(|t| t.id == task) {
+                return Ok(Some(mm_micro::onet::carve_task(occ, t)));
+            }
+        }
+    }
+    Ok(assemble(tax, Vec::new())?.get(id).cloned())
+}
+
 /// The person's saved entries.
 ///
 /// # Errors
@@ -420,6 +462,9 @@ pub async fn entry_for_suggestion(
         let Some(last) = app.store().last_ranking().await? else {
             return Ok(None);
         };
+        if let Some(id) = last.step_at(rank) {
+            return entry_by_id(app, tax, id).await;
+        }
         match last.uri_at(rank) {
             Some(u) => u.to_owned(),
             None => return Ok(None),

@@ -6,6 +6,7 @@
 //! stays in `mm-discover`.
 
 use crate::market::{PostingInput, Progress};
+use crate::steps::{Carver, MicroStep, STEPS_PER_PARENT, Taken, TaskSteps};
 use crate::{App, Error, Result};
 use mm_core::{GoalId, GoalState, Skill};
 use mm_discover::market::{LanguageCount, MarketReport, Options, TitleScope};
@@ -14,6 +15,7 @@ use mm_discover::rank::{
     Candidate, Profile, RankOptions, Ranker, Role, resolve_occupation, resolve_role as by_title,
 };
 use mm_discover::titles::TitleFilter;
+use mm_micro::model::fold_name;
 use mm_store::LastRanking;
 use mm_taxonomy::extract::Extractor;
 use mm_taxonomy::occupations::OccupationIndex;
@@ -290,37 +292,47 @@ pub async fn market_any(app: &App, tax: &Taxonomy) -> Result<Market> {
     })
 }
 
-/// A catalogue micro-skill hanging from a ranked skill: a concrete step.
-#[derive(Debug, Clone, Serialize)]
-pub struct CatalogueStep {
-    pub id: String,
-    pub name: String,
-    pub hours: Option<u32>,
-    pub weeks: Option<u32>,
-}
-
-/// A ranked skill with the curated micro-skills of it.
+/// A ranked parent skill with the micro-skills that carve it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RankedSkill {
+    /// The parent: its score and the evidence behind it.
     #[serde(flatten)]
     pub candidate: Candidate,
-    pub catalogue: Vec<CatalogueStep>,
+    /// Its micro-skills in the ranked list (for an arc: the arc's steps).
+    pub steps: Vec<MicroStep>,
+    /// Further micro-skills of it in the catalogue, not shown here
+    /// (`mm micro catalogue search --parent <uri>`).
+    pub more: usize,
 }
 
-fn ranked(c: Candidate) -> RankedSkill {
-    let catalogue = mm_micro::catalogue::micro_skills_for(&c.uri)
-        .iter()
-        .map(|m| CatalogueStep {
-            id: m.id.clone(),
-            name: m.name.clone(),
-            hours: m.hours,
-            weeks: m.weeks,
-        })
+/// Ranked skills the catalogue does not carve yet, shown apart at most.
+pub const UNCARVED_SHOWN: usize = 5;
+
+/// The goals the person has, by micro-skill name.
+async fn taken(app: &App) -> Result<Taken> {
+    let store = app.store();
+    let names: std::collections::HashMap<_, _> = store
+        .list_micro_skills(None)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, fold_name(&m.name)))
         .collect();
-    RankedSkill {
-        candidate: c,
-        catalogue,
+    let mut t = Taken::default();
+    for g in store.list_goals().await? {
+        let Some(name) = names.get(&g.micro_skill_id) else {
+            continue;
+        };
+        match g.state {
+            GoalState::Achieved => {
+                t.achieved.insert(name.clone());
+            }
+            GoalState::Active | GoalState::Planned => {
+                t.open.entry(name.clone()).or_insert(g.id);
+            }
+            _ => {}
+        }
     }
+    Ok(t)
 }
 
 /// Which postings fed the market component, for `--json`.
@@ -337,10 +349,17 @@ pub struct MarketScope {
 #[derive(Debug, Clone, Serialize)]
 pub struct Discovery {
     pub role: Role,
-    /// Micro-skills to learn, best first.
+    /// The ranked micro-skills, grouped under their parent skills (best
+    /// parent first); the steps are numbered across the groups.
     pub micro: Vec<RankedSkill>,
-    /// Broad competences as arcs of narrower skills.
+    /// When the catalogue carves too few of the role's skills: the core
+    /// tasks of its O*NET occupation as micro-skills, numbered after them.
+    pub tasks: Option<TaskSteps>,
+    /// Broad competences as arcs, with their micro-skills as the steps.
     pub arcs: Vec<RankedSkill>,
+    /// Narrow skills ranked among the parents above that have no
+    /// micro-skill yet (commit with `--from <uri>` to draft one).
+    pub uncarved: Vec<Candidate>,
     /// Candidates left out because the person holds them.
     pub held_skipped: usize,
     /// Candidates left out because they are named like the role.
@@ -362,7 +381,7 @@ pub struct Discovery {
 pub struct DiscoverInput {
     pub market: MarketSource,
     pub input: PostingInput,
-    /// Micro-skills to keep.
+    /// Micro-skills to rank.
     pub top: usize,
     /// Arcs to keep.
     pub arcs: usize,
@@ -395,15 +414,93 @@ pub async fn discover(
             role.title()
         )));
     }
-    r.micro.truncate(d.top);
+    let catalogue = crate::catalogue::personal_catalogue(app).await?;
+    let taken = taken(app).await?;
+    let carver = Carver::new(
+        tax,
+        &catalogue,
+        &r.role,
+        market.as_ref().map(|m| &m.report),
+        &taken,
+    );
+    let (mut groups, mut uncarved, mut ids, mut parents) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for c in std::mem::take(&mut r.micro) {
+        if ids.len() >= d.top {
+            break;
+        }
+        let all = carver.entries_of(c.skill, &c.uri);
+        if all.is_empty() {
+            if uncarved.len() < UNCARVED_SHOWN {
+                uncarved.push(c);
+            }
+            continue;
+        }
+        // A micro-skill filed under several ranked parents is shown once,
+        // under the best of them.
+        let entries: Vec<_> = all.into_iter().filter(|m| !ids.contains(&m.id)).collect();
+        if entries.is_empty() {
+            continue;
+        }
+        let take = entries.len().min(STEPS_PER_PARENT).min(d.top - ids.len());
+        let steps: Vec<MicroStep> = entries[..take]
+            .iter()
+            .map(|m| {
+                ids.push(m.id.clone());
+                parents.push(c.uri.clone());
+                carver.step(m, &c.uri, Some(ids.len()))
+            })
+            .collect();
+        groups.push(RankedSkill {
+            more: entries.len() - take,
+            candidate: c,
+            steps,
+        });
+    }
+    let tasks = (ids.len() < d.top)
+        .then(|| carver.tasks(d.top - ids.len()))
+        .flatten()
+        .map(|mut t| {
+            for s in &mut t.steps {
+                ids.push(s.id.clone());
+                parents.push(String::new());
+                s.rank = Some(ids.len());
+            }
+            t
+        });
     r.arcs.truncate(d.arcs);
+    let arcs = std::mem::take(&mut r.arcs)
+        .into_iter()
+        .map(|c| {
+            let mut entries = carver.entries_of(c.skill, &c.uri);
+            for n in &c.narrower {
+                if let Some(i) = tax.skill_by_uri(&n.uri) {
+                    for m in carver.entries_of(i, &n.uri) {
+                        if !entries.iter().any(|e| e.id == m.id) {
+                            entries.push(m);
+                        }
+                    }
+                }
+            }
+            let take = entries.len().min(3);
+            RankedSkill {
+                steps: entries[..take]
+                    .iter()
+                    .map(|m| carver.step(m, &c.uri, None))
+                    .collect(),
+                more: entries.len() - take,
+                candidate: c,
+            }
+        })
+        .collect();
     app.store()
         .set_last_ranking(&LastRanking {
             role: role
                 .esco_uri
                 .clone()
                 .or(role.onet_occupations.first().map(|o| o.code.clone())),
-            micro: r.micro.iter().map(|c| c.uri.clone()).collect(),
+            micro: parents,
+            steps: ids,
         })
         .await?;
     Ok(Discovery {
@@ -417,8 +514,10 @@ pub async fn discover(
         market_source: market.as_ref().map(Market::described),
         market,
         role: r.role,
-        micro: r.micro.into_iter().map(ranked).collect(),
-        arcs: r.arcs.into_iter().map(ranked).collect(),
+        micro: groups,
+        tasks,
+        arcs,
+        uncarved,
         held_skipped: r.held_skipped,
         role_named_skipped: r.role_named_skipped,
         market_postings: r.market_postings,
@@ -434,6 +533,11 @@ pub struct NextSteps {
     pub skill: String,
     /// The role the suggestions are weighted for, if any.
     pub role: Option<Role>,
+    /// Micro-skills the catalogue links to the achieved one (its next
+    /// steps, what builds on it, its missing prerequisites, then other
+    /// micro-skills of the same skill), each with its reason: these first.
+    pub micro: Vec<NextMicro>,
+    /// Then related skills, from the taxonomy and the postings.
     pub suggestions: Vec<NextSkill>,
     /// The achieved goal's micro-skill.
     #[serde(skip)]
@@ -441,6 +545,94 @@ pub struct NextSteps {
     /// The achieved skill's label.
     #[serde(skip)]
     pub skill_label: String,
+}
+
+/// A micro-skill to take on next, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct NextMicro {
+    /// Catalogue id (what `mm goal new --from <id>` takes).
+    pub id: String,
+    pub name: String,
+    /// `next`, `unlocks`, `prerequisite` or `same_parent`.
+    pub link: &'static str,
+    pub reason: String,
+    pub hours: Option<u32>,
+    pub weeks: Option<u32>,
+}
+
+/// The catalogue's links from an achieved micro-skill: the entry named like
+/// it (its next steps, entries that build on it, prerequisites not achieved
+/// yet, siblings), else the entries of its skill. Achieved ones are left out.
+fn next_micro(
+    catalogue: &mm_micro::Catalogue,
+    micro_name: &str,
+    skill_uri: Option<&str>,
+    taken: &Taken,
+    top: usize,
+) -> Vec<NextMicro> {
+    use mm_micro::Link;
+    let done = |m: &mm_micro::CatalogueMicroSkill| taken.achieved.contains(&fold_name(&m.name));
+    let view = |m: &mm_micro::CatalogueMicroSkill, link: &'static str, reason: String| NextMicro {
+        id: m.id.clone(),
+        name: m.name.clone(),
+        link,
+        reason,
+        hours: m.hours,
+        weeks: m.weeks,
+    };
+    let folded = fold_name(micro_name);
+    let me = catalogue
+        .entries()
+        .iter()
+        .find(|m| fold_name(&m.name) == folded);
+    let mut out: Vec<NextMicro> = Vec::new();
+    if let Some(me) = me {
+        let mut links = catalogue.next_for(&me.id);
+        // Prerequisites not mastered yet come right after the next steps and
+        // what builds on it: a gap under what was just learnt.
+        let at = links
+            .iter()
+            .position(|(_, l)| matches!(l, Link::SameParent(_)))
+            .unwrap_or(links.len());
+        for p in me.prerequisites.iter().rev() {
+            if let Some(m) = catalogue.get(p) {
+                links.insert(at, (m, Link::Prerequisite));
+            }
+        }
+        for (m, l) in links {
+            if done(m) || out.iter().any(|o| o.id == m.id) {
+                continue;
+            }
+            let (link, reason) = match &l {
+                Link::Next => (
+                    "next",
+                    format!("the catalogue's next step after {:?}", me.name),
+                ),
+                Link::Unlocks => (
+                    "unlocks",
+                    format!("builds on {:?} (lists it as a prerequisite)", me.name),
+                ),
+                Link::Prerequisite => (
+                    "prerequisite",
+                    format!("a prerequisite of {:?} not achieved yet", me.name),
+                ),
+                Link::SameParent(_) => ("same_parent", l.to_string()),
+            };
+            out.push(view(m, link, reason));
+        }
+    } else if let Some(uri) = skill_uri {
+        for m in catalogue.micro_skills_for(uri) {
+            if !done(m) {
+                out.push(view(
+                    m,
+                    "same_parent",
+                    "another micro-skill of the skill you mastered".to_string(),
+                ));
+            }
+        }
+    }
+    out.truncate(top);
+    out
 }
 
 /// Suggest up to `top` skills adjacent to an achieved goal's skill (the
@@ -516,10 +708,19 @@ pub async fn next(
         market.as_ref().map(|m| &m.report),
         top,
     );
+    let catalogue = crate::catalogue::personal_catalogue(app).await?;
+    let taken = taken(app).await?;
     Ok(NextSteps {
         after_goal: goal.id,
         skill: tax.skill(achieved).uri.clone(),
         skill_label: tax.skill(achieved).preferred.clone(),
+        micro: next_micro(
+            &catalogue,
+            &micro.name,
+            Some(&tax.skill(achieved).uri),
+            &taken,
+            top,
+        ),
         micro_skill: micro.name,
         role,
         suggestions,

@@ -41,6 +41,7 @@ pub mod review;
 pub mod settings;
 pub mod skills;
 pub mod status;
+pub mod steps;
 
 pub use error::{Error, ErrorBody, ErrorKind, Result};
 pub use person::{Clock, Person, Zone};

@@ -413,10 +413,22 @@ async fn discover_inputs_pick_the_held_skills_and_the_role_matched_market() {
         .await
         .unwrap();
         assert!(!d.micro.iter().any(|c| c.candidate.uri == SPREADSHEETS));
+        // Only micro-skills are ranked: each parent shows at least one, and
+        // the ranks run 1, 2, … across the parents.
+        let steps: Vec<_> = d.micro.iter().flat_map(|g| &g.steps).collect();
+        assert!(d.micro.iter().all(|g| !g.steps.is_empty()));
+        assert_eq!(steps.len(), 5, "top 5 micro-skills");
+        assert!(steps.iter().enumerate().all(|(i, s)| s.rank == Some(i + 1)));
         let last = store.last_ranking().await.unwrap().unwrap();
-        assert_eq!(last.micro.len(), d.micro.len());
+        assert_eq!(last.steps.len(), 5);
+        assert_eq!(last.step_at(1), Some(steps[0].id.as_str()));
         let first = discover::suggestion(&app, &tax, "1").await.unwrap();
         assert_eq!(tax.skill(first.skill).uri, d.micro[0].candidate.uri);
+        let entry = mm_app::catalogue::entry_for_suggestion(&app, &tax, "1")
+            .await
+            .unwrap()
+            .expect("rank 1 is a catalogue micro-skill");
+        assert_eq!(entry.id, steps[0].id);
         let e = discover::suggestion(&app, &tax, "99").await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Invalid);
         drop_pg(&store, "inputs").await;

@@ -158,52 +158,70 @@ fn from_suggestion_to_goal_then_next() {
         "20",
     ]))
     .unwrap();
-    // A suggestion with a catalogue micro-skill fills the goal from it; one
-    // without gets the generic draft.
-    let ranked = v["micro"].as_array().unwrap();
-    let has_entry =
-        |c: &serde_json::Value| !mm_micro::micro_skills_for(c["uri"].as_str().unwrap()).is_empty();
-    let generic = ranked
+    // Every ranked item is a catalogue micro-skill: committing to rank 1
+    // fills the goal from that entry (name, criteria, budget).
+    let steps: Vec<&serde_json::Value> = v["micro"]
+        .as_array()
+        .unwrap()
         .iter()
-        .find(|c| !has_entry(c))
-        .expect("a suggestion without a catalogue entry");
-    let rank = generic["rank"].to_string();
-    let first = generic["label"].as_str().unwrap().to_string();
-    let out = home.ok(&["goal", "new", "--from", &rank]);
-    assert!(out.contains(&format!("Skill 1: {first}")), "{out}");
-    assert!(out.contains("principle:"), "{out}");
-    let goals: serde_json::Value =
-        serde_json::from_str(&home.ok(&["--json", "goal", "list"])).unwrap();
-    let g = &goals[0];
-    assert_eq!(g["deadline"], "2026-12-09", "two weeks from MM_NOW");
-    assert_eq!(g["criteria"].as_array().unwrap().len(), 1);
-
-    let curated = ranked
-        .iter()
-        .find(|c| has_entry(c))
-        .expect("a suggestion with a catalogue entry");
-    let entry = mm_micro::micro_skills_for(curated["uri"].as_str().unwrap())[0];
-    let out = home.ok(&["goal", "new", "--from", &curated["rank"].to_string()]);
+        .flat_map(|g| g["steps"].as_array().unwrap())
+        .collect();
+    assert!(steps.len() >= 10, "{v}");
+    let id = steps[0]["id"].as_str().unwrap();
+    assert_eq!(steps[0]["rank"], 1);
+    let entry = mm_micro::catalogue::curated()
+        .get(id)
+        .expect("rank 1 is a curated entry");
+    let out = home.ok(&["goal", "new", "--from", "1"]);
     assert!(
         out.contains(&format!("(from the catalogue: {})", entry.id)),
         "{out}"
     );
     let goals: serde_json::Value =
         serde_json::from_str(&home.ok(&["--json", "goal", "list"])).unwrap();
-    let g = goals
+    let g = &goals[0];
+    let criteria: Vec<&str> = g["criteria"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|g| g["id"] == 2)
-        .unwrap();
-    assert_eq!(
-        g["criteria"].as_array().unwrap().len(),
-        entry.done_when.len()
-    );
+        .map(|c| c["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(criteria, entry.done_when, "{g}");
     assert_eq!(
         g["weekly_minutes"].as_u64(),
         entry.weekly_minutes().map(u64::from)
     );
+    // A micro-skill filed under several ranked parents (a socket install
+    // under both "electricity" and "install electricity sockets") is ranked
+    // once, under the best of them.
+    for role in ["electrician", "nurse"] {
+        let r: serde_json::Value =
+            serde_json::from_str(&home.ok(&["--json", "discover", "--role", role])).unwrap();
+        let mut ids: Vec<&str> = r["micro"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["steps"].as_array().unwrap())
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 10, "{role}: ten micro-skills");
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 10, "{role}: each micro-skill once: {ids:?}");
+    }
+    // A ranked skill with no micro-skill yet is named apart, never ranked;
+    // committing to it by URI drafts the generic micro-skill.
+    let uncarved = v["uncarved"].as_array().unwrap();
+    assert!(
+        uncarved
+            .iter()
+            .all(|c| mm_micro::micro_skills_for(c["uri"].as_str().unwrap()).is_empty()),
+        "{uncarved:?}"
+    );
+    if let Some(c) = uncarved.first() {
+        let out = home.ok(&["goal", "new", "--from", c["uri"].as_str().unwrap()]);
+        assert!(out.contains("principle:"), "{out}");
+    }
     let (_, err) = home.fails(&["goal", "new", "--from", "99"], 2);
     assert!(err.contains("not one of them"), "{err}");
     let (_, err) = home.fails(&["goal", "new", "--from", "not-a-uri"], 2);
@@ -214,6 +232,16 @@ fn from_suggestion_to_goal_then_next() {
     demo.ok(&["demo"]);
     let out = demo.ok(&["next", "--role", "data analyst"]);
     assert!(out.contains("After goal"), "{out}");
+    // The catalogue's links come first: pivot tables lead to XLOOKUP joins.
+    let n: serde_json::Value =
+        serde_json::from_str(&demo.ok(&["--json", "next", "--role", "data analyst"])).unwrap();
+    assert_eq!(n["micro"][0]["id"], "excel-xlookup-join", "{n}");
+    assert_eq!(n["micro"][0]["link"], "next", "{n}");
+    let micro_at = out
+        .find("[excel-xlookup-join]")
+        .expect("the next step is shown");
+    let related_at = out.find("Related skills:").expect("related skills follow");
+    assert!(micro_at < related_at, "micro-skills first: {out}");
     assert!(out.contains(" - "), "each suggestion has reasons: {out}");
     let fresh = Home::new();
     let (_, err) = fresh.fails(&["next"], 4);

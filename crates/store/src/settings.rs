@@ -247,8 +247,14 @@ pub struct LastRanking {
     /// The role ranked for: its ESCO URI or O*NET-SOC code.
     #[serde(default)]
     pub role: Option<String>,
-    /// The ranked micro-skills' taxonomy URIs, best first (rank 1 first).
+    /// The parent skill's taxonomy URI of each ranked micro-skill, best
+    /// first (rank 1 first); empty for one carved from an O*NET task.
     pub micro: Vec<String>,
+    /// The catalogue id of each ranked micro-skill, rank 1 first. Empty in
+    /// a ranking stored before micro-skills were ranked (then a rank names
+    /// the skill at `micro`).
+    #[serde(default)]
+    pub steps: Vec<String>,
 }
 
 impl LastRanking {
@@ -257,6 +263,24 @@ impl LastRanking {
         rank.checked_sub(1)
             .and_then(|i| self.micro.get(i))
             .map(String::as_str)
+    }
+
+    /// The catalogue id of the micro-skill shown at `rank` (1-based), if the
+    /// list has one.
+    pub fn step_at(&self, rank: usize) -> Option<&str> {
+        rank.checked_sub(1)
+            .and_then(|i| self.steps.get(i))
+            .map(String::as_str)
+    }
+
+    /// How many suggestions the list holds.
+    pub fn len(&self) -> usize {
+        self.micro.len().max(self.steps.len())
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 

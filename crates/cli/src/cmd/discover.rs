@@ -13,9 +13,16 @@ use mm_taxonomy::occupations::OccupationIndex;
 
 /// Rank high-impact micro-skills for a role, each with the evidence behind it.
 ///
-/// Candidates are the skills ESCO links to the occupation, the skills its
-/// ISCO-group peers need, and the O*NET technologies of the matching O*NET
-/// occupation. Each score is a weighted sum of visible components (0–1):
+/// Parent skills are ranked first: the skills ESCO links to the occupation,
+/// the skills its ISCO-group peers need, and the O*NET technologies of the
+/// matching O*NET occupation. Only micro-skills reach the list: each ranked
+/// skill is shown through the catalogue's micro-skills of it (curated, or
+/// your own; at most two each, so the list spans the role), numbered for
+/// `mm goal new --from <#>`, with the parent's evidence and the micro-skill's
+/// own (its tools and skills in the postings, O*NET Hot Technology). Skills
+/// with no micro-skill yet are named apart; when the catalogue carves too few
+/// of the role's skills, the core tasks of its O*NET occupation fill the list.
+/// A parent's score is a weighted sum of visible components (0–1):
 ///
 ///   esco 0.25       essential (1) or optional (0.5) for the ESCO occupation
 ///   peers 0.15      share of same-ISCO-group occupations that need it
@@ -31,8 +38,9 @@ use mm_taxonomy::occupations::OccupationIndex;
 ///                   narrower skills, number of occupations using it
 ///
 /// Skills you hold (declared with a level, or achieved goals) are left out,
-/// and so are skills named like the role itself. Broad competences are
-/// listed apart as arcs made of narrower skills linked to the role.
+/// and so are skills named like the role itself, and micro-skills you have
+/// achieved. Broad competences are listed apart as arcs whose steps are the
+/// micro-skills of their narrower skills linked to the role.
 ///
 /// Postings: only postings whose titles name the role feed the market
 /// component, with the count shown; with none, it says "no market evidence".
@@ -47,7 +55,7 @@ use mm_taxonomy::occupations::OccupationIndex;
 ///   mm discover --role "data analyst" --explain
 ///   mm discover --occupation http://data.europa.eu/esco/occupation/... --top 20
 ///   mm discover --role "nurse" --postings nhs.jsonl --json
-///   mm goal new --from 1        # turn the first suggestion into a goal
+///   mm goal new --from 1        # the first micro-skill becomes a goal
 #[derive(Debug, Args)]
 pub struct DiscoverArgs {
     /// The role, as a job title ("data analyst").
@@ -139,8 +147,7 @@ pub fn run(a: DiscoverArgs, g: &Global) -> Result<()> {
     if g.json {
         return crate::ctx::print_json(&d);
     }
-    print_ranking(&d, a.explain)?;
-    print_catalogue(&d)
+    print_ranking(&d, a.explain)
 }
 
 /// Where the postings came from, saying how to make a saved analysis for
@@ -199,13 +206,6 @@ fn role_line(r: &Role) -> String {
     format!("{:?} → {}", r.query, parts.join(" + "))
 }
 
-fn comp(c: &Candidate, name: &str) -> String {
-    c.components
-        .iter()
-        .find(|x| x.name == name)
-        .map_or(String::new(), |x| format!("{:.2}", x.value))
-}
-
 /// Which occupation a title was taken as, and how to pick another.
 fn choice_lines(r: &Role) -> Vec<String> {
     let mut out = Vec::new();
@@ -250,44 +250,89 @@ fn print_ranking(d: &Discovery, explain: bool) -> Result<()> {
     let weights: Vec<String> = WEIGHTS.iter().map(|(n, w)| format!("{n} {w:.2}")).collect();
     outln!("Score = Σ component × weight ({}).", weights.join(", "))?;
     outln!()?;
-    outln!("Micro-skills to learn (narrow, concrete; `mm goal new --from <#>` to commit):")?;
-    let mut t = crate::ui::table([
-        "#", "skill", "type", "score", "esco", "peers", "onet", "market", "close", "micro",
-    ]);
-    for RankedSkill { candidate: c, .. } in &d.micro {
+    outln!(
+        "Micro-skills to learn, under the skill each builds (commit: `mm goal new --from <#>`):"
+    )?;
+    let mut t = crate::ui::table(["#", "micro-skill", "time", "its own evidence"]);
+    for g in &d.micro {
+        let c = &g.candidate;
         t.add_row(vec![
-            c.rank.to_string(),
-            c.label.clone(),
-            c.skill_type.clone(),
-            format!("{:.3}", c.score),
-            comp(c, "esco"),
-            comp(c, "peers"),
-            comp(c, "onet"),
-            comp(c, "market"),
-            comp(c, "closeness"),
-            comp(c, "micro"),
+            String::new(),
+            format!(
+                "▸ {} — score {:.3}: {}",
+                c.label,
+                c.score,
+                parent_evidence(c)
+            ),
+            String::new(),
+            String::new(),
         ]);
+        step_rows(&mut t, &g.steps);
+        if g.more > 0 {
+            t.add_row(vec![
+                String::new(),
+                format!(
+                    "  +{} more: mm micro catalogue search --parent {}",
+                    g.more, c.uri
+                ),
+                String::new(),
+                String::new(),
+            ]);
+        }
+    }
+    if let Some(tasks) = &d.tasks {
+        t.add_row(vec![
+            String::new(),
+            format!("▸ core tasks of O*NET {}", tasks.occupation),
+            String::new(),
+            String::new(),
+        ]);
+        step_rows(&mut t, &tasks.steps);
     }
     outln!("{t}")?;
+    if !d.uncarved.is_empty() {
+        let names: Vec<String> = d
+            .uncarved
+            .iter()
+            .map(|c| format!("{} ({:.3})", c.label, c.score))
+            .collect();
+        outln!(
+            "Also ranked, with no micro-skill in the catalogue yet: {}.",
+            names.join(", ")
+        )?;
+        outln!("  Draft one from a skill: mm goal new --from <uri> (see --json for the URIs).")?;
+    }
     if explain {
-        for c in &d.micro {
-            explain_one(&c.candidate)?;
+        for g in &d.micro {
+            explain_one(&g.candidate)?;
         }
     }
     if !d.arcs.is_empty() {
         outln!()?;
-        outln!("Broad competences, as arcs of narrower skills (take one step at a time):")?;
-        for RankedSkill { candidate: c, .. } in &d.arcs {
-            let steps: Vec<&str> = c.narrower.iter().map(|n| n.label.as_str()).collect();
+        outln!("Broad competences, as arcs of micro-skills (take one step at a time):")?;
+        for RankedSkill {
+            candidate: c,
+            steps,
+            ..
+        } in &d.arcs
+        {
+            let parts: Vec<String> = if steps.is_empty() {
+                c.narrower.iter().map(|n| n.label.clone()).collect()
+            } else {
+                steps
+                    .iter()
+                    .map(|m| format!("{} [{}]", m.name, m.id))
+                    .collect()
+            };
             outln!(
                 "  {}. {} ({:.3}) → {}",
                 c.rank,
                 c.label,
                 c.score,
-                if steps.is_empty() {
+                if parts.is_empty() {
                     "(no narrower skills in ESCO)".to_string()
                 } else {
-                    steps.join(" · ")
+                    parts.join(" · ")
                 }
             )?;
             if explain {
@@ -296,6 +341,48 @@ fn print_ranking(d: &Discovery, explain: bool) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The parent's components that speak for it, in one line.
+fn parent_evidence(c: &Candidate) -> String {
+    let parts: Vec<String> = c
+        .components
+        .iter()
+        .filter(|x| x.value > 0.0)
+        .map(|x| format!("{} {:.2}", x.name, x.value))
+        .collect();
+    if parts.is_empty() {
+        "no evidence".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn step_rows(t: &mut comfy_table::Table, steps: &[mm_app::steps::MicroStep]) {
+    for m in steps {
+        let time = match (m.hours, m.weeks) {
+            (Some(h), Some(w)) => format!("{h} h / {w} wk"),
+            (Some(h), None) => format!("{h} h"),
+            _ => String::new(),
+        };
+        let mut own = m.evidence.join("; ");
+        if let Some(g) = m.open_goal {
+            own = format!("your goal {g} is on it. {own}");
+        }
+        t.add_row(vec![
+            m.rank.map(|r| r.to_string()).unwrap_or_default(),
+            format!("{} [{}]", m.name, m.id),
+            time,
+            if own.is_empty() {
+                format!(
+                    "{} ({} principles, {} criteria)",
+                    m.source, m.principles, m.criteria
+                )
+            } else {
+                own
+            },
+        ]);
+    }
 }
 
 fn explain_one(c: &Candidate) -> Result<()> {
@@ -316,41 +403,6 @@ fn explain_one(c: &Candidate) -> Result<()> {
             x.points,
             x.evidence
         )?;
-    }
-    Ok(())
-}
-
-/// The curated micro-skills of the ranked skills, as the concrete steps to
-/// commit to.
-fn print_catalogue(d: &Discovery) -> Result<()> {
-    let mut lines = Vec::new();
-    let all = d
-        .micro
-        .iter()
-        .map(|c| ("", c))
-        .chain(d.arcs.iter().map(|c| ("arc ", c)));
-    for (kind, r) in all {
-        let c = &r.candidate;
-        for m in r.catalogue.iter().take(3) {
-            lines.push(format!(
-                "  {kind}{}. {} → {}: {}{}",
-                c.rank,
-                c.label,
-                m.id,
-                m.name,
-                match (m.hours, m.weeks) {
-                    (Some(h), Some(w)) => format!(" ({h} h over {w} wk)"),
-                    _ => String::new(),
-                }
-            ));
-        }
-    }
-    if !lines.is_empty() {
-        outln!()?;
-        outln!("Catalogue micro-skills of these (commit with `mm goal new --from <id>`):")?;
-        for l in lines {
-            outln!("{l}")?;
-        }
     }
     Ok(())
 }

@@ -8,9 +8,12 @@ use anyhow::Result;
 use clap::Args;
 use mm_app::ErrorKind;
 
-/// Suggest skills to tackle after an achieved goal, each with its reasons.
+/// Suggest what to tackle after an achieved goal, each with its reasons.
 ///
-/// Candidates are adjacent to the achieved goal's skill in the taxonomy (ESCO
+/// Micro-skills come first, following the catalogue's links from the one
+/// you mastered: its next steps, what builds on it, prerequisites you have
+/// not achieved yet, then other micro-skills of the same skill. Related
+/// skills follow. Candidates are adjacent to the achieved goal's skill in the taxonomy (ESCO
 /// skill relations, narrower and broader skills, siblings under the same
 /// parent) or in the market (skills asked for together in postings, lift > 1).
 /// They are weighted by adjacency (0.45), demand for your target role (0.30:
@@ -68,12 +71,24 @@ pub fn run(a: NextArgs, g: &Global) -> Result<()> {
                 " (no target role: set one with `mm profile set --target-role \"<title>\"`)".into()
             })
     )?;
+    if !n.micro.is_empty() {
+        outln!("Micro-skills linked to it (commit: mm goal new --from <id>):")?;
+        for m in &n.micro {
+            let time = match (m.hours, m.weeks) {
+                (Some(h), Some(w)) => format!(" ({h} h over {w} wk)"),
+                _ => String::new(),
+            };
+            outln!("  {} [{}]{time}", m.name, m.id)?;
+            outln!("       - {}", m.reason)?;
+        }
+    }
     if n.suggestions.is_empty() {
         outln!(
             "  No neighbours of this skill in the taxonomy or the postings that you do not already hold."
         )?;
         return Ok(());
     }
+    outln!("Related skills:")?;
     for s in &n.suggestions {
         outln!("  {}. {} ({:.3})  <{}>", s.rank, s.label, s.score, s.uri)?;
         for r in &s.reasons {

@@ -1,0 +1,267 @@
+//! Being micro is a filter, not a weight: a ranked parent skill reaches the
+//! person only through the micro-skills that carve it (the curated catalogue
+//! and the person's own entries), each a concrete, time-boxed step with its
+//! own evidence beside its parent's. A parent with no micro-skill yet is not
+//! offered as one; it is listed apart, to be drafted on purpose. When the
+//! catalogue carves too few of a role's skills, the core tasks of the role's
+//! O*NET occupation, carved into micro-skills, fill the list.
+
+use mm_core::GoalId;
+use mm_discover::market::MarketReport;
+use mm_discover::rank::Role;
+use mm_micro::model::fold_name;
+use mm_micro::{Catalogue, CatalogueMicroSkill, ParentRef};
+use mm_taxonomy::{SkillIdx, Taxonomy};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+/// Micro-skills taken from one parent into the ranked list, so that the top
+/// of the list spans several skills of the role instead of one skill's
+/// variations. The rest stay one `mm micro catalogue search --parent` away.
+pub const STEPS_PER_PARENT: usize = 2;
+
+/// One micro-skill of a ranking: a concrete step under a ranked parent.
+#[derive(Debug, Clone, Serialize)]
+pub struct MicroStep {
+    /// Its place in the ranked list (what `mm goal new --from <rank>` takes);
+    /// `None` for the steps of an arc, committed to by id.
+    pub rank: Option<usize>,
+    /// Catalogue id (what `mm goal new --from <id>` takes).
+    pub id: String,
+    pub name: String,
+    /// `curated`, `personal`, `case`, `postings` or `onet-task`.
+    pub source: String,
+    /// Typical hours of deliberate practice.
+    pub hours: Option<u32>,
+    /// Suggested deadline, in weeks.
+    pub weeks: Option<u32>,
+    pub principles: usize,
+    pub criteria: usize,
+    /// Evidence of its own, beyond its parent's: the technologies and
+    /// skills it names, as the role's postings and O*NET speak of them.
+    pub evidence: Vec<String>,
+    /// The person's open goal on it, if any.
+    pub open_goal: Option<GoalId>,
+}
+
+/// The person's goals by the folded name of their micro-skill.
+#[derive(Debug, Clone, Default)]
+pub struct Taken {
+    /// Achieved: never offered again.
+    pub achieved: FxHashSet<String>,
+    /// Open: offered, saying so.
+    pub open: FxHashMap<String, GoalId>,
+}
+
+/// Turns ranked parents into ranked micro-skills.
+#[derive(Debug)]
+pub struct Carver<'a> {
+    tax: &'a Taxonomy,
+    catalogue: &'a Catalogue,
+    role: &'a Role,
+    report: Option<&'a MarketReport>,
+    taken: &'a Taken,
+    shares: FxHashMap<&'a str, (u64, f64)>,
+    /// The O*NET technology names each concept stands for.
+    tech_names: FxHashMap<SkillIdx, Vec<&'a str>>,
+}
+
+impl<'a> Carver<'a> {
+    pub fn new(
+        tax: &'a Taxonomy,
+        catalogue: &'a Catalogue,
+        role: &'a Role,
+        report: Option<&'a MarketReport>,
+        taken: &'a Taken,
+    ) -> Self {
+        let shares = report
+            .map(|r| {
+                r.skills
+                    .iter()
+                    .map(|s| (s.uri.as_str(), (s.postings, s.share)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut tech_names: FxHashMap<SkillIdx, Vec<&str>> = FxHashMap::default();
+        for t in &tax.technologies {
+            tech_names.entry(t.concept).or_default().push(&t.name);
+        }
+        Carver {
+            tax,
+            catalogue,
+            role,
+            report,
+            taken,
+            shares,
+            tech_names,
+        }
+    }
+
+    /// The catalogue keys a candidate is filed under: its URI, and for a
+    /// technology concept the O*NET names it stands for.
+    fn keys(&self, skill: SkillIdx, uri: &str) -> Vec<String> {
+        let mut keys = vec![uri.to_string()];
+        if let Some(names) = self.tech_names.get(&skill) {
+            keys.extend(
+                names
+                    .iter()
+                    .map(|n| ParentRef::OnetTech((*n).to_string()).to_string()),
+            );
+        }
+        keys
+    }
+
+    /// Every micro-skill filed under the candidate, best first, leaving out
+    /// those the person has achieved.
+    pub fn entries_of(&self, skill: SkillIdx, uri: &str) -> Vec<&'a CatalogueMicroSkill> {
+        let mut seen = FxHashSet::default();
+        let mut out = Vec::new();
+        for key in self.keys(skill, uri) {
+            for m in self.catalogue.micro_skills_for(&key) {
+                if seen.insert(m.id.as_str()) && !self.taken.achieved.contains(&fold_name(&m.name))
+                {
+                    out.push(m);
+                }
+            }
+        }
+        // The one whose own concepts the postings ask for most comes first;
+        // otherwise the catalogue's order (a stable sort).
+        out.sort_by(|a, b| {
+            let (sa, sb) = (self.own_share(a, uri), self.own_share(b, uri));
+            sb.total_cmp(&sa)
+        });
+        out
+    }
+
+    /// The highest posting share among the concepts an entry names besides
+    /// `parent_uri`.
+    fn own_share(&self, m: &CatalogueMicroSkill, parent_uri: &str) -> f64 {
+        self.named_concepts(m)
+            .filter(|(u, _)| u != parent_uri)
+            .filter_map(|(u, _)| self.shares.get(u.as_str()).map(|s| s.1))
+            .fold(m.share.unwrap_or(0.0), f64::max)
+    }
+
+    /// The taxonomy concepts an entry's parents name: (URI, label).
+    fn named_concepts<'m>(
+        &'m self,
+        m: &'m CatalogueMicroSkill,
+    ) -> impl Iterator<Item = (String, String)> + 'm {
+        m.parents.iter().filter_map(|p| match p {
+            ParentRef::Esco(u) => self
+                .tax
+                .skill_by_uri(u)
+                .map(|i| (u.clone(), self.tax.skill(i).preferred.clone())),
+            ParentRef::OnetTech(n) => self
+                .tax
+                .technologies
+                .iter()
+                .find(|t| t.name == *n)
+                .map(|t| (self.tax.skill(t.concept).uri.clone(), n.clone())),
+            ParentRef::OnetTask(_) => None,
+        })
+    }
+
+    /// What speaks for an entry beyond `parent_uri`: its other concepts'
+    /// posting shares, O*NET's Hot Technology flags for the role, and a
+    /// mined entry's own share.
+    fn evidence(&self, m: &CatalogueMicroSkill, parent_uri: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let postings = self.report.map_or(0, |r| r.postings);
+        for (uri, label) in self.named_concepts(m) {
+            if uri == parent_uri {
+                continue;
+            }
+            if let Some((n, share)) = self.shares.get(uri.as_str()) {
+                out.push(format!(
+                    "{label}: in {n} of {postings} postings ({:.0}%)",
+                    share * 100.0
+                ));
+            }
+        }
+        for p in &m.parents {
+            let ParentRef::OnetTech(name) = p else {
+                continue;
+            };
+            let Some(t) = self.tax.technologies.iter().position(|t| t.name == *name) else {
+                continue;
+            };
+            let hot: Vec<&str> = self
+                .role
+                .onet
+                .iter()
+                .map(|&o| &self.tax.onet_occupations[o as usize])
+                .filter(|o| o.technologies.iter().any(|u| u.tech as usize == t && u.hot))
+                .map(|o| o.code.as_str())
+                .collect();
+            if !hot.is_empty() {
+                let of = self.role.onet.len();
+                out.push(if of == 1 {
+                    format!("{name}: an O*NET Hot Technology for {}", hot[0])
+                } else {
+                    format!(
+                        "{name}: an O*NET Hot Technology for {} of the role's {of} O*NET occupations",
+                        hot.len()
+                    )
+                });
+            }
+        }
+        if let (Some(s), Some(e)) = (m.share, &m.evidence) {
+            out.push(format!("{e} ({:.0}%)", s * 100.0));
+        }
+        out
+    }
+
+    /// One entry as a step of the list.
+    pub fn step(
+        &self,
+        m: &CatalogueMicroSkill,
+        parent_uri: &str,
+        rank: Option<usize>,
+    ) -> MicroStep {
+        MicroStep {
+            rank,
+            id: m.id.clone(),
+            name: m.name.clone(),
+            source: m.source.as_str().to_string(),
+            hours: m.hours,
+            weeks: m.weeks,
+            principles: m.principles.len(),
+            criteria: m.done_when.len(),
+            evidence: self.evidence(m, parent_uri),
+            open_goal: self.taken.open.get(&fold_name(&m.name)).copied(),
+        }
+    }
+
+    /// The core tasks of the role's first O*NET occupation, carved into
+    /// micro-skills (ids `onet-task-<id>`), leaving out those taken.
+    pub fn tasks(&self, limit: usize) -> Option<TaskSteps> {
+        let &o = self.role.onet.first()?;
+        let occ = &self.tax.onet_occupations[o as usize];
+        let steps: Vec<MicroStep> = occ
+            .tasks
+            .iter()
+            .filter(|t| t.core == Some(true))
+            .map(|t| mm_micro::onet::carve_task(occ, t))
+            .filter(|m| !self.taken.achieved.contains(&fold_name(&m.name)))
+            .take(limit)
+            .map(|m| {
+                let mut s = self.step(&m, "", None);
+                s.evidence = vec![format!("a core task of O*NET {} {}", occ.code, occ.title)];
+                s
+            })
+            .collect();
+        (!steps.is_empty()).then(|| TaskSteps {
+            occupation: format!("{} {}", occ.code, occ.title),
+            steps,
+        })
+    }
+}
+
+/// Micro-skills carved from the core tasks of the role's O*NET occupation.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskSteps {
+    /// `code title`.
+    pub occupation: String,
+    pub steps: Vec<MicroStep>,
+}
