@@ -29,16 +29,37 @@ pub struct Demo {
 
 /// Load the demo journey into an empty journal, dated back from today.
 ///
+/// The journey is written into a scratch journal in memory first, then
+/// imported in one transaction (validated as any import), so a failure
+/// half-way leaves the journal as empty as it was. The person's settings
+/// stay theirs.
+///
 /// # Errors
 /// Conflict when the journal already holds records.
 pub async fn load(app: &App) -> Result<Demo> {
-    let p = app.person();
     if !app.store().is_empty().await? {
         return Err(Error::conflict(format!(
             "the database {} already holds a journal; the demo needs a fresh one",
             app.store().location()
         )));
     }
+    let scratch = App {
+        store: mm_store::Store::open("sqlite::memory:").await?,
+        person: app.person().clone(),
+    };
+    let demo = write(&scratch).await?;
+    let mut journal = scratch.store().export(app.person().now).await?;
+    journal.settings.clear();
+    app.store().import(&journal).await.map_err(|e| match e {
+        mm_store::Error::Invalid(m) if m.contains("already holds") => Error::conflict(m),
+        e => e.into(),
+    })?;
+    Ok(demo)
+}
+
+/// Write the journey into `app`'s (empty) journal.
+async fn write(app: &App) -> Result<Demo> {
+    let p = app.person();
     let today = p.today();
     // A moment on a day `ago` days back, at a local hour.
     let at = |ago: i64, h: u32, m: u32| -> Result<DateTime<Utc>> {
@@ -64,7 +85,7 @@ pub async fn load(app: &App) -> Result<Demo> {
     let pivot = s.create_micro_skill(
         &NewMicroSkill {
             skill_id: excel.id,
-            name: "Summarise a 10,000-row sales sheet with a pivot table in under 5 minutes".into(),
+            name: "Summarise a 10k-row sheet with a pivot table in under 5 minutes".into(),
             principles: vec![
                 NewPrinciple { name: "aggregation".into(), description: Some("group rows, then summarise each group (sum, count, average)".into()) },
                 NewPrinciple { name: "tidy data".into(), description: Some("one row per observation, one column per variable".into()) },

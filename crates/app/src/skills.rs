@@ -220,13 +220,19 @@ pub async fn find_skill(app: &App, key: &str, name: &str) -> Result<Option<Skill
     Ok(None)
 }
 
-/// Write an adoption: the skill if new, then the micro-skill if new.
+/// Write an adoption: the skill if new, then the micro-skill if new, in one
+/// transaction when both are new.
 ///
 /// # Errors
 /// Invalid or conflict when the journal refuses a record.
 pub async fn adopt(app: &App, a: &Adoption) -> Result<(Skill, MicroSkill)> {
     let store = app.store();
     let now = app.person().now;
+    if let (SkillChoice::New(skill), MicroChoice::New(micro)) = (&a.skill, &a.micro) {
+        return Ok(store
+            .create_skill_with_micro_skill(skill, micro, now)
+            .await?);
+    }
     let skill = match &a.skill {
         SkillChoice::Existing(s) => s.clone(),
         SkillChoice::New(n) => store.create_skill(n, now).await?,

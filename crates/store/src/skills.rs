@@ -118,6 +118,43 @@ impl Store {
         self.get_micro_skill(id).await
     }
 
+    /// Record a new skill and a micro-skill of it (whose `skill_id` is
+    /// ignored) in one transaction: both or neither.
+    ///
+    /// # Errors
+    /// As [`Store::create_skill`] and [`Store::create_micro_skill`].
+    pub async fn create_skill_with_micro_skill(
+        &self,
+        skill: &NewSkill,
+        micro: &NewMicroSkill,
+        now: DateTime<Utc>,
+    ) -> Result<(Skill, MicroSkill)> {
+        skill.validate()?;
+        micro.validate()?;
+        let mut tx = self.begin_write().await?;
+        let taken = sqlx::query("SELECT id FROM skills WHERE lower(name) = lower($1)")
+            .bind(skill.name.trim().to_owned())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(Error::Invalid(format!(
+                "a skill named {:?} already exists",
+                skill.name.trim()
+            )));
+        }
+        let skill_id = insert_skill_on(&mut tx, skill, now).await?;
+        let new = NewMicroSkill {
+            skill_id,
+            ..micro.clone()
+        };
+        let micro_id = insert_micro_skill_on(&mut tx, &new, now).await?;
+        tx.commit().await?;
+        Ok((
+            self.get_skill(skill_id).await?,
+            self.get_micro_skill(micro_id).await?,
+        ))
+    }
+
     /// One micro-skill with its principles and resources.
     ///
     /// # Errors
