@@ -3,8 +3,7 @@
 //! PostgreSQL, and SQLite → PostgreSQL → SQLite. A version 1 export (committed
 //! under tests/data) still imports.
 
-mod common;
-use common::*;
+use crate::common::*;
 use mm_store::{DERIVED_TABLES, EXPORTED_TABLES, Store, TableDump};
 use std::collections::BTreeMap;
 

@@ -1,9 +1,8 @@
 //! Killing `mm import` part-way leaves the database holding everything or
 //! nothing, and intact.
 
-mod common;
+use crate::common::*;
 use chrono::{Duration, TimeZone, Utc};
-use common::*;
 use mm_core::journal::{JOURNAL_VERSION, Journal};
 use mm_core::*;
 

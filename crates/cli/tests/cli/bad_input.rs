@@ -1,8 +1,7 @@
 //! Bad input gets one clear line on stderr and a non-zero exit — never a
 //! panic or a stack trace — and nothing half-written.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn one_line(err: &str) -> &str {
     assert!(

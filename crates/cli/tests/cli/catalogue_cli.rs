@@ -1,9 +1,7 @@
 //! `mm micro catalogue` and `mm goal new --from <micro-skill>` as a person
 //! uses them: browse, commit, keep your own, move them as CASE packages.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use mm_micro::ParentRef;
 use serde_json::Value;
 

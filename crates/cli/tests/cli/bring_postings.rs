@@ -2,8 +2,7 @@
 //! boilerplate stripping, and the honesty of the market figures (duplicates,
 //! languages, few postings, the role's own titles).
 
-mod common;
-use common::Home;
+use crate::common::Home;
 
 fn write(home: &Home, name: &str, body: &str) -> String {
     let p = home.file(name);

@@ -3,8 +3,7 @@
 //! is whole (issue 10, part 5: before the fix 3 to 19 of 20 failed in
 //! migration 1).
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::process::{Command, Stdio};
 
 /// Start twenty real `mm` processes at once against `home`'s journal; a

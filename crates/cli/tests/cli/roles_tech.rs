@@ -1,7 +1,6 @@
 //! Role resolution and the technology layer, end to end through `mm`.
 
-mod common;
-use common::Home;
+use crate::common::Home;
 
 fn labels(v: &serde_json::Value) -> Vec<String> {
     v["micro"]

@@ -3,8 +3,7 @@
 //! reflections → `goal check` refusing with reasons until each condition is
 //! met → achieved; then export, import into a fresh database, same status.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn whole_loop(home: &Home, fresh: &Home) {
     home.ok(&[

@@ -1,7 +1,6 @@
 //! `mm market`, `mm discover`, `mm goal new --from`, `mm next` end to end.
 
-mod common;
-use common::Home;
+use crate::common::Home;
 
 fn write(home: &Home, name: &str, body: &str) -> String {
     let p = home.file(name);

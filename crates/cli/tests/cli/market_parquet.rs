@@ -5,8 +5,7 @@
 //!
 //! Skips without the venv unless `CI` is set; under CI it fails instead.
 
-mod common;
-use common::Home;
+use crate::common::Home;
 use std::path::PathBuf;
 use std::process::Command;
 

@@ -2,8 +2,7 @@
 //! shows where the user looks, refuses what would break the journal with one
 //! clear line and nothing written, and leaves a record in `mm history`.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn json(home: &Home, args: &[&str]) -> Value {

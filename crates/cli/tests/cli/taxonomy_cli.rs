@@ -1,8 +1,6 @@
 //! `mm extract`, `mm map`, `mm eval` and `mm taxonomy` as a user runs them,
 //! each in a fresh temp dir.
 
-mod common;
-
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::io::Write;
@@ -149,7 +147,7 @@ fn map_understands_everyday_wording_by_default() {
 
 #[test]
 fn skill_add_links_a_clear_name_and_suggests_otherwise() {
-    let home = common::Home::new();
+    let home = crate::common::Home::new();
     // "bookkeeping" is an ESCO alternative label of *accounting*.
     let out = home.ok(&["skill", "add", "bookkeeping"]);
     assert!(out.contains("Linked to ESCO \"accounting\""), "{out}");
