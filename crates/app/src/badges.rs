@@ -27,6 +27,7 @@ pub enum Earner {
 }
 
 /// A badge just issued and recorded in the journal.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct IssuedBadge {
     /// `urn:uuid:…`
@@ -58,6 +59,7 @@ impl IssuedBadge {
 }
 
 /// One issued badge in a list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct BadgeSummary {
     pub id: String,
@@ -109,6 +111,7 @@ pub async fn rotate_keys(now: DateTime<Utc>, keys: &impl KeyStore) -> Result<Str
 }
 
 /// One file the issuer publishes, by its path under the published site.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct PublishedFile {
     pub path: String,
@@ -282,18 +285,8 @@ pub async fn issue(
             revocation_reason: None,
         })
         .await?;
-    let uuid8: String = issued
-        .id
-        .trim_start_matches("urn:uuid:")
-        .chars()
-        .take(8)
-        .collect();
-    let slug: String = mm_credentials::badge::slug(&ev.micro_skill.name)
-        .chars()
-        .take(40)
-        .collect();
     Ok(IssuedBadge {
-        file_stem: format!("badge-{slug}-{uuid8}"),
+        file_stem: file_stem(&issued.id, &ev.micro_skill.name),
         id: issued.id,
         goal: goal.id,
         micro_skill: ev.micro_skill.name.clone(),
@@ -301,6 +294,153 @@ pub async fn issue(
         jwt_eddsa: issued.jwt_eddsa,
         jwt_rs256: issued.jwt_rs256,
     })
+}
+
+/// The file name stem of a badge's files: `badge-<slug of name>-<uuid8>`.
+pub fn file_stem(id: &str, name: &str) -> String {
+    let uuid8: String = id.trim_start_matches("urn:uuid:").chars().take(8).collect();
+    let slug: String = mm_credentials::badge::slug(name).chars().take(40).collect();
+    format!("badge-{slug}-{uuid8}")
+}
+
+/// One of the forms an issued badge can be downloaded in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BadgeForm {
+    /// The JSON-LD credential with its embedded proof (`.json`).
+    Json,
+    /// The VC-JWT signed with EdDSA (`.jwt`).
+    Jwt,
+    /// The VC-JWT signed with RS256 (`.rs256.jwt`).
+    JwtRs256,
+    /// A round SVG badge with the JSON-LD credential baked in (`.svg`).
+    Svg,
+    /// A PNG badge with the JSON-LD credential baked in (`.png`).
+    Png,
+}
+
+impl BadgeForm {
+    /// Every form, in the order a page offers them.
+    pub const ALL: [BadgeForm; 5] = [
+        BadgeForm::Json,
+        BadgeForm::Jwt,
+        BadgeForm::JwtRs256,
+        BadgeForm::Svg,
+        BadgeForm::Png,
+    ];
+
+    /// The form's name in URLs and JSON (`json`, `jwt`, `jwt_rs256`, `svg`, `png`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BadgeForm::Json => "json",
+            BadgeForm::Jwt => "jwt",
+            BadgeForm::JwtRs256 => "jwt_rs256",
+            BadgeForm::Svg => "svg",
+            BadgeForm::Png => "png",
+        }
+    }
+
+    /// The file extension (without the dot).
+    pub fn extension(self) -> &'static str {
+        match self {
+            BadgeForm::Json => "json",
+            BadgeForm::Jwt => "jwt",
+            BadgeForm::JwtRs256 => "rs256.jwt",
+            BadgeForm::Svg => "svg",
+            BadgeForm::Png => "png",
+        }
+    }
+
+    /// The media type the file is served with.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            BadgeForm::Json => "application/ld+json",
+            BadgeForm::Jwt | BadgeForm::JwtRs256 => "application/jwt",
+            BadgeForm::Svg => "image/svg+xml",
+            BadgeForm::Png => "image/png",
+        }
+    }
+
+    /// How a person would call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            BadgeForm::Json => "JSON-LD",
+            BadgeForm::Jwt => "VC-JWT (EdDSA)",
+            BadgeForm::JwtRs256 => "VC-JWT (RS256)",
+            BadgeForm::Svg => "baked SVG image",
+            BadgeForm::Png => "baked PNG image",
+        }
+    }
+}
+
+impl std::str::FromStr for BadgeForm {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        BadgeForm::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                Error::invalid_field(
+                    "form",
+                    format!("{s:?} is not a badge form: use json, jwt, jwt_rs256, svg or png"),
+                )
+            })
+    }
+}
+
+/// An issued badge as one downloadable file.
+#[derive(Debug, Clone)]
+pub struct BadgeFile {
+    /// `badge-<slug>-<uuid8>.<extension>`
+    pub file_name: String,
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// An issued badge in one of its forms, ready to download: the stored
+/// JSON-LD or VC-JWT as signed, or an image with the JSON-LD baked in.
+///
+/// # Errors
+/// Not found (what: `credential`); invalid when the stored credential cannot
+/// be baked.
+pub async fn file(app: &App, id: &str, form: BadgeForm) -> Result<BadgeFile> {
+    let c = credential(app, id).await?;
+    // Named as `mm badge issue` names the files: after the micro-skill.
+    let goal = app.store().get_goal(c.goal_id).await?;
+    let name = app.store().get_micro_skill(goal.micro_skill_id).await?.name;
+    let bytes = match form {
+        BadgeForm::Json => c.credential.into_bytes(),
+        BadgeForm::Jwt => c.jwt_eddsa.into_bytes(),
+        BadgeForm::JwtRs256 => c.jwt_rs256.into_bytes(),
+        BadgeForm::Svg => bake(&c.credential, BakeFormat::Svg, None)?,
+        BadgeForm::Png => bake(&c.credential, BakeFormat::Png, None)?,
+    };
+    Ok(BadgeFile {
+        file_name: format!("{}.{}", file_stem(&c.id, &name), form.extension()),
+        media_type: form.media_type(),
+        bytes,
+    })
+}
+
+/// The issued badge `id` in the list's shape.
+///
+/// # Errors
+/// Not found (what: `credential`).
+pub async fn summary(app: &App, id: &str) -> Result<BadgeSummary> {
+    Ok(summarise(credential(app, id).await?))
+}
+
+fn summarise(c: StoredCredential) -> BadgeSummary {
+    let cred: Value = serde_json::from_str(&c.credential).unwrap_or(Value::Null);
+    BadgeSummary {
+        name: cred["name"].as_str().map(str::to_owned),
+        id: c.id,
+        goal: c.goal_id,
+        issued_at: c.issued_at,
+        revoked_at: c.revoked_at,
+        revocation_reason: c.revocation_reason,
+    }
 }
 
 fn alignment_for(uri: &str, label: &str) -> Alignment {
@@ -368,6 +508,87 @@ fn reflection_evidence(
     out
 }
 
+/// An achieved goal, as the badge page offers it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AchievedGoal {
+    pub goal: GoalId,
+    pub micro_skill: String,
+    /// The day it was achieved, in the person's zone.
+    pub achieved_on: Option<NaiveDate>,
+    /// Badges issued for it so far (revoked ones included).
+    pub badges: usize,
+}
+
+/// What the badge page shows: the issuer (none yet: create one first), the
+/// achieved goals a badge can be issued for, and every issued badge.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BadgeOverview {
+    pub issuer: Option<IssuerRecord>,
+    pub achieved: Vec<AchievedGoal>,
+    pub badges: Vec<BadgeSummary>,
+}
+
+/// The issuer, the achieved goals and the issued badges.
+///
+/// # Errors
+/// When the journal or a stored issuer cannot be read.
+pub async fn overview(app: &App, keys: &impl KeyStore) -> Result<BadgeOverview> {
+    let issuer = match keys.issuer().await {
+        Ok(i) => Some(i.record),
+        Err(e) if e.kind() == crate::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let badges = list(app).await?;
+    let store = app.store();
+    let micros = store.list_micro_skills(None).await?;
+    let achieved = store
+        .list_goals()
+        .await?
+        .into_iter()
+        .filter(|g| g.state == GoalState::Achieved)
+        .map(|g| AchievedGoal {
+            goal: g.id,
+            micro_skill: micros
+                .iter()
+                .find(|m| m.id == g.micro_skill_id)
+                .map(|m| m.name.clone())
+                .unwrap_or_default(),
+            achieved_on: g.closed_at.map(|t| app.person().date_of(t)),
+            badges: badges.iter().filter(|b| b.goal == g.id).count(),
+        })
+        .collect();
+    Ok(BadgeOverview {
+        issuer,
+        achieved,
+        badges,
+    })
+}
+
+/// The documents of the issuer a verifier needs, by name: `did.json`,
+/// `profile.json`, `jwks.json`, `revocations.json`.
+pub const ISSUER_DOCUMENTS: [&str; 4] =
+    ["did.json", "profile.json", "jwks.json", "revocations.json"];
+
+/// One of the issuer's published documents ([`ISSUER_DOCUMENTS`]), as the
+/// issuer must publish it at its URL.
+///
+/// # Errors
+/// Not found for another name or when there is no issuer yet.
+pub async fn issuer_document(keys: &impl KeyStore, name: &str) -> Result<PublishedFile> {
+    let path = match name {
+        "revocations.json" => "credentials/revocations.json",
+        n if ISSUER_DOCUMENTS.contains(&n) => n,
+        n => return Err(Error::not_found("issuer document", format!("{n:?}"))),
+    };
+    let (_, files) = publication(keys, None).await?;
+    files
+        .into_iter()
+        .find(|f| f.path == path)
+        .ok_or_else(|| Error::not_found("issuer document", format!("{name:?}")))
+}
+
 /// Every issued badge, oldest first.
 ///
 /// # Errors
@@ -378,17 +599,7 @@ pub async fn list(app: &App) -> Result<Vec<BadgeSummary>> {
         .list_credentials(None)
         .await?
         .into_iter()
-        .map(|c| {
-            let cred: Value = serde_json::from_str(&c.credential).unwrap_or(Value::Null);
-            BadgeSummary {
-                name: cred["name"].as_str().map(str::to_owned),
-                id: c.id,
-                goal: c.goal_id,
-                issued_at: c.issued_at,
-                revoked_at: c.revoked_at,
-                revocation_reason: c.revocation_reason,
-            }
-        })
+        .map(summarise)
         .collect())
 }
 

@@ -364,6 +364,22 @@ pub async fn tick(app: &App, id: GoalId, n: usize, met: bool) -> Result<Goal> {
 pub async fn extend(app: &App, id: GoalId, to: &str, reason: &str) -> Result<Goal> {
     let p = app.person();
     let new = parse_date(to, p.today()).map_err(|e| Error::invalid_field("to", e.to_string()))?;
+    if reason.trim().is_empty() {
+        return Err(Error::invalid_field(
+            "reason",
+            "say why the deadline moves: it is kept with the goal's history",
+        ));
+    }
+    let goal = app.store().get_goal(id).await?;
+    if !goal.state.is_closed() && new <= goal.deadline {
+        return Err(Error::invalid_field(
+            "to",
+            format!(
+                "{new} is not after the current deadline {}: an extension moves it later",
+                goal.deadline
+            ),
+        ));
+    }
     Ok(app.store().extend_goal(id, new, reason, p.now).await?)
 }
 
@@ -372,6 +388,12 @@ pub async fn extend(app: &App, id: GoalId, to: &str, reason: &str) -> Result<Goa
 /// # Errors
 /// Invalid for a goal already closed or a blank reason.
 pub async fn abandon(app: &App, id: GoalId, reason: &str) -> Result<Goal> {
+    if reason.trim().is_empty() {
+        return Err(Error::invalid_field(
+            "reason",
+            "say why the goal is given up: it is kept with the goal",
+        ));
+    }
     Ok(app
         .store()
         .abandon_goal(id, reason, app.person().now)
@@ -379,6 +401,7 @@ pub async fn abandon(app: &App, id: GoalId, reason: &str) -> Result<Goal> {
 }
 
 /// The mastery rule's answer on a goal.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
     pub goal: GoalId,
@@ -415,4 +438,92 @@ pub async fn check(app: &App, id: GoalId) -> Result<Check> {
 /// The day a goal closed, in the person's zone.
 pub fn closed_on(app: &App, g: &Goal) -> Option<NaiveDate> {
     g.closed_at.map(|t| app.person().date_of(t))
+}
+
+/// Everything a goal's page shows: the goal and its micro-skill, pace and
+/// mastery conditions, every session, application and reflection that
+/// counts for it, its plan, and the badges issued for it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GoalDetail {
+    pub goal: Goal,
+    pub micro_skill: MicroSkill,
+    /// The parent skill's name.
+    pub skill: String,
+    /// The parent skill's taxonomy URI, when it has one.
+    pub skill_uri: Option<String>,
+    /// The goal's state today (a planned goal whose start has come is active).
+    pub state: GoalState,
+    pub pace: Pace,
+    pub mastery: MasteryReport,
+    /// Sessions, oldest first.
+    pub sessions: Vec<Session>,
+    /// Applications, oldest first.
+    pub applications: Vec<Application>,
+    /// Reflections about the goal or one of its sessions, and those that speak
+    /// of one of its principles, oldest first.
+    pub reflections: Vec<Reflection>,
+    /// The goal's principles some reflection covers (the mastery rule counts
+    /// every reflection, whatever it is about).
+    pub reflected: Vec<PrincipleId>,
+    /// The plan, once one was made.
+    pub plan: Option<mm_core::plan::Plan>,
+    /// When the person can practise (a plan needs it), as they would write
+    /// it, with its time zone: `mon-fri 07:00-07:40 (Europe/Paris)`.
+    pub availability: Option<String>,
+    /// Badges issued for the goal.
+    pub badges: Vec<crate::badges::BadgeSummary>,
+}
+
+/// One goal with everything its page shows.
+///
+/// # Errors
+/// Not found for an unknown goal.
+pub async fn detail(app: &App, id: GoalId) -> Result<GoalDetail> {
+    let p = app.person();
+    let store = app.store();
+    let ev = store.goal_evidence(id).await?;
+    let skill = store.get_skill(ev.micro_skill.skill_id).await?;
+    let session_ids: Vec<SessionId> = ev.sessions.iter().map(|s| s.id).collect();
+    let reflections = ev
+        .reflections
+        .iter()
+        .filter(|r| match r.target {
+            ReflectionTarget::Goal { id: g } => g == id,
+            ReflectionTarget::Session { id: s } => session_ids.contains(&s),
+            ReflectionTarget::Week { .. } => ev.micro_skill.principles.iter().any(|p| r.covers(p)),
+        })
+        .cloned()
+        .collect();
+    let reflected = ev
+        .micro_skill
+        .principles
+        .iter()
+        .filter(|p| ev.reflections.iter().any(|r| r.covers(p)))
+        .map(|p| p.id)
+        .collect();
+    let badges = crate::badges::list(app)
+        .await?
+        .into_iter()
+        .filter(|b| b.goal == id)
+        .collect();
+    Ok(GoalDetail {
+        mastery: ev.check(&p.rule, p.offset),
+        pace: pace(&ev.goal, &ev.sessions, p.today(), p.offset),
+        state: ev.goal.state_on(p.today()),
+        plan: store.get_plan(id).await?,
+        availability: p
+            .availability
+            .as_ref()
+            .map(|a| format!("{} ({})", a.describe(), a.tz)),
+        skill: skill.name,
+        skill_uri: skill.taxonomy_uri,
+        sessions: ev.sessions,
+        applications: ev.applications,
+        reflections,
+        reflected,
+        badges,
+        goal: ev.goal,
+        micro_skill: ev.micro_skill,
+    })
 }

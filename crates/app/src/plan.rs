@@ -10,6 +10,7 @@ use mm_core::{Goal, GoalId};
 use serde::Serialize;
 
 /// A plan made (or remade) from now.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Planned {
     pub plan: Plan,
@@ -20,7 +21,9 @@ pub struct Planned {
 
 /// The planner's answer: a plan, or why the goal no longer fits (nothing is
 /// changed then).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum PlanResult {
     Fits(Planned),
     Short(Shortfall),
@@ -117,6 +120,7 @@ pub struct CalendarRequest {
 }
 
 /// An iCalendar document of the plans.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Calendar {
     /// The RFC 5545 text.

@@ -35,6 +35,7 @@ pub struct LogInput {
 }
 
 /// A saved session and where its goal now stands against the rule.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Saved {
     #[serde(flatten)]
@@ -45,6 +46,7 @@ pub struct Saved {
 }
 
 /// What the mastery rule has counted for a goal.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Counted {
     pub sessions: u32,
@@ -106,10 +108,32 @@ pub async fn log(app: &App, input: LogInput) -> Result<Saved> {
         .transpose()
         .map_err(field("lasted"))?
         .unwrap_or(minutes);
-    let mut started_at = p.parse_moment(&input.at)?;
+    if input.details.aim.trim().is_empty() {
+        return Err(Error::invalid_field(
+            "aim",
+            "say what this session was for: one specific thing you practised",
+        ));
+    }
+    if let Some(d) = input.details.difficulty
+        && !(1..=5).contains(&d)
+    {
+        return Err(Error::invalid_field(
+            "difficulty",
+            format!("difficulty {d} is not 1 (easy) to 5 (very hard)"),
+        ));
+    }
+    let mut started_at = p
+        .parse_moment(&input.at)
+        .map_err(|e| Error::invalid_field("at", e.message()))?;
     if input.at.trim().eq_ignore_ascii_case("now") {
         // "now" means it just ended.
         started_at -= Duration::minutes(i64::from(lasted));
+    }
+    if started_at > p.now {
+        return Err(Error::invalid_field(
+            "at",
+            "the session starts in the future: log practice after it happened",
+        ));
     }
     let ended_at = started_at + Duration::minutes(i64::from(lasted.max(minutes)));
     let session = app

@@ -3,6 +3,8 @@
 
 use crate::{App, Error, Result};
 use mm_core::*;
+use sha2::{Digest as _, Sha256};
+use std::io::Read;
 
 /// A real application of a goal's skill.
 #[derive(Debug, Clone)]
@@ -13,8 +15,63 @@ pub struct ApplyInput {
     pub context: String,
     pub outcome: String,
     pub impact: Option<String>,
-    /// A link, or a file's name and digest (the face reads the file).
+    /// A link, or a file's name and digest (see [`file_evidence`]).
     pub evidence: Option<Evidence>,
+}
+
+/// Evidence kept as a file's name and SHA-256: the journal records which file
+/// proves the application, the person keeps the file itself (the CLI reads it
+/// from disk, the web app from an upload). Only the final component of `name`
+/// is kept.
+///
+/// # Errors
+/// Invalid (field `evidence`) for a file without a name or one that cannot be
+/// read to its end.
+pub fn file_evidence(name: &str, mut file: impl Read) -> Result<Evidence> {
+    let base = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    if base.is_empty() {
+        return Err(Error::invalid_field(
+            "evidence",
+            "the evidence file has no name",
+        ));
+    }
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| {
+        Error::invalid_field(
+            "evidence",
+            format!("the evidence file {base:?} cannot be read: {e}"),
+        )
+    })?;
+    Ok(Evidence::File {
+        name: base,
+        sha256: format!("{:x}", hasher.finalize()),
+    })
+}
+
+/// Evidence that is a link to the work.
+///
+/// # Errors
+/// Invalid (field `evidence`) for text that is not a link.
+pub fn link_evidence(url: &str) -> Result<Evidence> {
+    let e = Evidence::Link {
+        url: url.trim().to_owned(),
+    };
+    e.validate()
+        .map_err(|err| Error::invalid_field("evidence", err.to_string()))?;
+    Ok(e)
+}
+
+fn required(field: &'static str, what: &str, text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        Err(Error::invalid_field(field, format!("say {what}")))
+    } else {
+        Ok(())
+    }
 }
 
 /// Record an application.
@@ -24,12 +81,31 @@ pub struct ApplyInput {
 /// unknown goal.
 pub async fn apply(app: &App, input: ApplyInput) -> Result<Application> {
     let p = app.person();
+    required(
+        "context",
+        "where the skill was used (a project, a meeting, a task)",
+        &input.context,
+    )?;
+    required("outcome", "what came of it", &input.outcome)?;
+    let at = p
+        .parse_moment(&input.at)
+        .map_err(|e| Error::invalid_field("at", e.message()))?;
+    if at > p.now {
+        return Err(Error::invalid_field(
+            "at",
+            "an application cannot be in the future",
+        ));
+    }
+    if let Some(e) = &input.evidence {
+        e.validate()
+            .map_err(|err| Error::invalid_field("evidence", err.to_string()))?;
+    }
     Ok(app
         .store()
         .add_application(
             &NewApplication {
                 goal_id: input.goal,
-                at: p.parse_moment(&input.at)?,
+                at,
                 context: input.context,
                 outcome: input.outcome,
                 impact: input.impact,
@@ -70,6 +146,15 @@ pub struct ReflectInput {
 /// ambiguous principle name.
 pub async fn reflect(app: &App, input: ReflectInput) -> Result<Reflection> {
     let store = app.store();
+    if [&input.worked, &input.didnt, &input.next]
+        .iter()
+        .all(|t| t.trim().is_empty())
+    {
+        return Err(Error::invalid_field(
+            "worked",
+            "say what worked, what did not, or what to do next",
+        ));
+    }
     let target = match input.about {
         About::Goal(id) => ReflectionTarget::Goal { id },
         About::Session(id) => ReflectionTarget::Session { id },

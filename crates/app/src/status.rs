@@ -23,6 +23,17 @@ pub struct GoalStatus {
     pub mastery: MasteryReport,
 }
 
+/// A closed goal: achieved or abandoned, and when.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClosedGoal {
+    pub goal: GoalId,
+    pub micro_skill: String,
+    pub state: GoalState,
+    /// The day it closed, in the person's zone.
+    pub closed_on: Option<NaiveDate>,
+}
+
 /// Every open goal, and how many are closed.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -31,6 +42,8 @@ pub struct Status {
     pub open: Vec<GoalStatus>,
     pub achieved: usize,
     pub abandoned: usize,
+    /// The closed goals, most recently closed first.
+    pub closed: Vec<ClosedGoal>,
 }
 
 /// Where each open goal stands today.
@@ -58,7 +71,25 @@ pub async fn status(app: &App) -> Result<Status> {
         });
     }
     let count = |s: GoalState| goals.iter().filter(|g| g.state == s).count();
+    let mut closed: Vec<ClosedGoal> = Vec::new();
+    if goals.iter().any(|g| g.state.is_closed()) {
+        let micros = store.list_micro_skills(None).await?;
+        for g in goals.iter().filter(|g| g.state.is_closed()) {
+            closed.push(ClosedGoal {
+                goal: g.id,
+                micro_skill: micros
+                    .iter()
+                    .find(|m| m.id == g.micro_skill_id)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default(),
+                state: g.state,
+                closed_on: g.closed_at.map(|t| p.date_of(t)),
+            });
+        }
+        closed.sort_by_key(|c| std::cmp::Reverse(c.closed_on));
+    }
     Ok(Status {
+        closed,
         today,
         achieved: count(GoalState::Achieved),
         abandoned: count(GoalState::Abandoned),

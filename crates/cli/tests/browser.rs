@@ -1,16 +1,19 @@
 //! The web app end to end in a real headless Chromium, driven over WebDriver
-//! (Debian's `chromium` and `chromium-driver`, through fantoccini):
-//! `mm demo` → `mm serve` → open the printed URL → the dashboard shows the
-//! demo's goals → the public verify page says a badge issued by
-//! `mm badge issue` is VALID and a tampered copy INVALID → SIGTERM stops the
-//! server cleanly. axe-core (vendored in `tests/vendor/`) runs on every page:
-//! no serious or critical accessibility violation. Screenshots of each page
-//! go to `<target>/screenshots/`.
+//! (Debian's `chromium` and `chromium-driver`, through fantoccini), as a new
+//! user would use it: `mm demo` → `mm serve` → open the printed URL → the
+//! dashboard → the goal in progress → log a practice session → tick the
+//! criterion left → record an application with an evidence file upload →
+//! reflect on the principle left → the mastery check says achieved → create
+//! the issuer and issue a badge on the badges page → download it (JSON-LD and
+//! baked PNG) and the issuer's documents → the public verify page says VALID,
+//! and INVALID for a tampered copy → sign out → SIGTERM stops the server.
 //!
-//! Skips, saying so, without `chromedriver`; under `CI` it fails instead.
+//! axe-core (vendored in `tests/vendor/`) runs on every page visited: no
+//! serious or critical accessibility violation. A screenshot of each page
+//! goes to `<target>/screenshots/`.
 //!
-//! Built only with `--features browser-test` until it has run green once
-//! (it was written at the end of a session whose build did not finish).
+//! Skips, saying so, without `chromium` and `chromedriver`; under `CI` it
+//! fails instead.
 
 mod common;
 
@@ -20,6 +23,7 @@ use serde_json::{Value, json};
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 const AXE: &str = include_str!("vendor/axe.min.js");
 
@@ -100,10 +104,10 @@ fn start_server(home: &Home) -> (Reaped, String) {
             .next()
             .expect("mm serve ended before printing its URL")
             .unwrap();
-        if let Some(url) = line.trim().strip_prefix("http://") {
-            if url.contains("?token=") {
-                break format!("http://{url}");
-            }
+        if let Some(url) = line.trim().strip_prefix("http://")
+            && url.contains("?token=")
+        {
+            break format!("http://{url}");
         }
     };
     // Keep reading stdout so the server never blocks on a full pipe.
@@ -111,14 +115,29 @@ fn start_server(home: &Home) -> (Reaped, String) {
     (Reaped(child), url)
 }
 
+/// A screenshot of the whole page (the window is grown to its height first).
 async fn shot(c: &Client, name: &str) {
+    let height = c
+        .execute(
+            "window.scrollTo(0, 0); return Math.min(document.documentElement.scrollHeight, 8000);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap_or(1000)
+        .max(600);
+    c.set_window_size(1200, u32::try_from(height).unwrap_or(1000) + 120)
+        .await
+        .unwrap();
     let png = c.screenshot().await.unwrap();
+    c.set_window_size(1200, 1000).await.unwrap();
     let path = screenshot_dir().join(format!("{name}.png"));
     std::fs::write(&path, png).unwrap();
     eprintln!("screenshot: {}", path.display());
 }
 
-/// Run axe-core on the page: the serious and critical violations.
+/// Run axe-core on the page: no serious or critical violation.
 async fn axe(c: &Client, page: &str) {
     c.execute(AXE, vec![]).await.unwrap();
     let found = c
@@ -142,13 +161,88 @@ async fn axe(c: &Client, page: &str) {
     );
 }
 
+/// Every page is checked the same way: a screenshot, then axe.
+async fn visited(c: &Client, name: &str) {
+    shot(c, name).await;
+    axe(c, name).await;
+}
+
 async fn text(c: &Client, css: &str) -> String {
     c.find(Locator::Css(css))
         .await
-        .unwrap()
+        .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
         .text()
         .await
         .unwrap()
+}
+
+async fn type_into(c: &Client, id: &str, value: &str) {
+    let field = c
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("no field #{id}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+/// Submit the form in `form_css` with its button and wait for `then` (a
+/// selector only the next page has).
+async fn submit(c: &Client, form_css: &str, then: &str) {
+    c.find(Locator::Css(&format!("{form_css} button[type=submit]")))
+        .await
+        .unwrap_or_else(|e| panic!("no submit button in {form_css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+    if let Err(e) = c
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(then))
+        .await
+    {
+        shot(c, "failure").await;
+        let url = c
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        let page = c.source().await.unwrap_or_default();
+        eprintln!("at {url}");
+        let alert = page
+            .split("role=\"alert\"")
+            .nth(1)
+            .map(|s| s.chars().take(400).collect::<String>());
+        panic!("after submitting {form_css}, no {then} ({e}); the page says: {alert:?}");
+    }
+}
+
+/// Wait until a file whose name ends with `suffix` is complete in `dir`.
+fn downloaded(dir: &Path, suffix: &str) -> PathBuf {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let found = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.to_string_lossy().ends_with(suffix));
+        if let Some(p) = found {
+            return p;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no download ending in {suffix} in {}",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+async fn click_link(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no link {css}: {e}"))
+        .click()
+        .await
+        .unwrap();
 }
 
 /// Upload files into the verify form and submit it; the verdict's text.
@@ -162,18 +256,12 @@ async fn verify(c: &Client, base: &str, files: &[(&str, &Path)]) -> String {
             .await
             .unwrap();
     }
-    c.find(Locator::Css("form.upload button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait().for_element(Locator::Id("result")).await.unwrap();
+    submit(c, "form.upload", "#result").await;
     text(c, ".verdict").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn demo_dashboard_and_badge_verification_in_chromium() {
+async fn the_goal_loop_from_demo_to_a_verified_badge_in_chromium() {
     let (Some(driver), Some(chromium)) = (
         find_on_path("chromedriver"),
         find_on_path("chromium").or_else(|| find_on_path("chromium-browser")),
@@ -187,39 +275,17 @@ async fn demo_dashboard_and_badge_verification_in_chromium() {
         );
         return;
     };
+    let started = Instant::now();
+    let _ = std::fs::remove_file(screenshot_dir().join("failure.png"));
 
-    // A demo journey, an issuer, a badge for the achieved goal, and a tampered copy.
+    // The demo journey: one goal achieved, one in progress.
     let home = Home::new();
     let demo: Value = serde_json::from_str(&home.ok(&["--json", "demo"])).unwrap();
-    let achieved = demo["achieved"].to_string();
-    home.ok(&[
-        "badge",
-        "issuer",
-        "init",
-        "--name",
-        "Maya's practice",
-        "--url",
-        "https://badges.maya.example",
-    ]);
-    let issued: Value = serde_json::from_str(&home.ok(&[
-        "--json",
-        "badge",
-        "issue",
-        &achieved,
-        "--email",
-        "maya@example.org",
-        "--out",
-        "out",
-    ]))
-    .unwrap();
-    let badge = home.path().join(issued["files"][0].as_str().unwrap());
-    home.ok(&["badge", "issuer", "export", "site"]);
-    let did = home.file("site/did.json");
-    let revocations = home.file("site/credentials/revocations.json");
-    let mut cred: Value = serde_json::from_str(&std::fs::read_to_string(&badge).unwrap()).unwrap();
-    cred["credentialSubject"]["achievement"]["name"] = json!("Expert in everything");
-    let tampered = home.file("tampered.json");
-    std::fs::write(&tampered, cred.to_string()).unwrap();
+    let goal = demo["in_progress"].as_i64().unwrap();
+    let evidence = home.file("joins-report.sql");
+    let evidence_text = "SELECT c.name, SUM(o.total) FROM customers c JOIN orders o ON o.customer_id = c.id GROUP BY c.name;\n";
+    std::fs::write(&evidence, evidence_text).unwrap();
+    let downloads = tempfile::tempdir().unwrap();
 
     let (_driver, port) = start_chromedriver(&driver);
     let (mut server, url) = start_server(&home);
@@ -233,7 +299,13 @@ async fn demo_dashboard_and_badge_verification_in_chromium() {
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--window-size=1200,1000",
                 format!("--user-data-dir={}", profile.path().display()),
-            ]
+            ],
+            "prefs": {
+                "download.default_directory": downloads.path().display().to_string(),
+                "download.prompt_for_download": false,
+                "download.directory_upgrade": true,
+                "safebrowsing.enabled": false,
+            }
         }
     });
     let c = ClientBuilder::native()
@@ -251,19 +323,189 @@ async fn demo_dashboard_and_badge_verification_in_chromium() {
     );
     assert_eq!(text(&c, "h1").await, "Your goals");
     let page = c.source().await.unwrap();
-    assert!(
-        page.contains("Join three tables and aggregate with GROUP BY"),
-        "the demo's open goal is on the dashboard"
-    );
+    assert!(page.contains("Join three tables and aggregate with GROUP BY"));
     assert!(page.contains("1 achieved"), "the achieved goal is counted");
-    assert!(page.contains("conditions met"));
-    shot(&c, "dashboard").await;
-    axe(&c, "the dashboard").await;
+    assert!(
+        page.contains("Log a practice session"),
+        "a missing condition links to the action that fixes it"
+    );
+    visited(&c, "dashboard").await;
 
-    // The verify page, then the genuine badge with the issuer's documents.
+    // The goal page, from the dashboard's link.
+    click_link(&c, &format!("h2 a[href='/goals/{goal}']")).await;
+    c.wait().for_element(Locator::Id("mastery")).await.unwrap();
+    assert!(
+        text(&c, "#mastery h2").await.contains("conditions met"),
+        "the mastery check is on the page"
+    );
+    visited(&c, "goal").await;
+
+    // Practice: a third session, on a third day, past the minutes needed.
+    type_into(&c, "practice-minutes", "80m").await;
+    type_into(
+        &c,
+        "practice-aim",
+        "customers-orders-products totals, timed",
+    )
+    .await;
+    type_into(&c, "practice-reps", "6").await;
+    type_into(&c, "practice-errors", "1").await;
+    c.find(Locator::Id("practice-difficulty"))
+        .await
+        .unwrap()
+        .select_by_value("3")
+        .await
+        .unwrap();
+    type_into(&c, "practice-feedback", "first try on the third run").await;
+    submit(&c, "#practice form", "#practice .notice-done").await;
+    assert!(
+        text(&c, "#practice table")
+            .await
+            .contains("customers-orders-products totals, timed")
+    );
+    assert!(
+        text(&c, "#mastery")
+            .await
+            .contains("Met: 3 practice sessions")
+    );
+
+    // The criterion still open.
+    let open_criterion = c.find(Locator::Css("#criteria li.missing")).await.unwrap();
+    assert!(
+        open_criterion
+            .text()
+            .await
+            .unwrap()
+            .contains("customers–orders–products")
+    );
+    open_criterion
+        .find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#criteria .notice-done"))
+        .await
+        .unwrap();
+    assert!(
+        text(&c, "#mastery")
+            .await
+            .contains("Met: all 2 done-when criteria are ticked")
+    );
+
+    // An application with an evidence file.
+    type_into(&c, "apply-context", "the quarterly customer report").await;
+    type_into(
+        &c,
+        "apply-outcome",
+        "wrote the three-table query live, first try",
+    )
+    .await;
+    type_into(&c, "apply-impact", "the report went out a day early").await;
+    c.find(Locator::Id("apply-evidence"))
+        .await
+        .unwrap()
+        .send_keys(&evidence.display().to_string())
+        .await
+        .unwrap();
+    submit(&c, "#apply form", "#apply .notice-done").await;
+    let apps = text(&c, "#apply .records").await;
+    assert!(apps.contains("the quarterly customer report"), "{apps}");
+    assert!(
+        apps.contains("joins-report.sql"),
+        "the evidence file is named: {apps}"
+    );
+    let sha = {
+        use sha2::{Digest as _, Sha256};
+        format!("{:x}", Sha256::digest(evidence_text.as_bytes()))
+    };
+    assert!(
+        apps.contains(&sha[..16]),
+        "the upload's SHA-256 ({sha}) is recorded: {apps}"
+    );
+
+    // A reflection on the principle not yet reflected on.
+    type_into(
+        &c,
+        "reflect-worked",
+        "writing the join keys down before the query",
+    )
+    .await;
+    type_into(&c, "reflect-next", "window functions").await;
+    let joins = c
+        .find(Locator::XPath(
+            "//section[@id='reflect']//label[contains(., 'relational joins')]",
+        ))
+        .await
+        .unwrap();
+    let checkbox = joins.attr("for").await.unwrap().unwrap();
+    c.find(Locator::Id(&checkbox))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    submit(&c, "#reflect form", "#reflect .notice-done").await;
+    assert!(
+        text(&c, "#mastery h2")
+            .await
+            .contains("6 of 6 conditions met")
+    );
+
+    // The mastery rule: achieved.
+    submit(&c, "#mastery form", "#mastery .notice-done").await;
+    assert!(text(&c, "p.state").await.contains("achieved"));
+    visited(&c, "goal-achieved").await;
+
+    // The badges page: create the issuer, then issue the badge.
+    click_link(&c, "#mastery p.achieved a").await;
+    c.wait().for_element(Locator::Id("issuer")).await.unwrap();
+    visited(&c, "badges-no-issuer").await;
+    type_into(&c, "issuer-name", "Maya's practice").await;
+    type_into(&c, "issuer-url", "https://badges.maya.example").await;
+    submit(&c, "#issuer form", "#issuer .notice-done").await;
+    let chosen = c
+        .find(Locator::Css("#issue-goal option:checked"))
+        .await
+        .unwrap()
+        .attr("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        chosen.as_deref(),
+        Some(goal.to_string().as_str()),
+        "the goal page's link chose the goal"
+    );
+    type_into(&c, "issue-email", "maya@example.org").await;
+    submit(&c, "#issue form", "#issued .notice-done").await;
+    let issued = text(&c, "#issued article").await;
+    assert!(issued.contains(&format!("goal {goal}")), "{issued}");
+    visited(&c, "badges").await;
+
+    // Download it (JSON-LD and a baked PNG) and what a verifier needs.
+    click_link(&c, "#issued article a[href$='/json']").await;
+    let badge = downloaded(downloads.path(), ".json");
+    click_link(&c, "#issued article a[href$='/png']").await;
+    let png = downloaded(downloads.path(), ".png");
+    click_link(&c, "#issuer a[href$='/did.json']").await;
+    let did = downloaded(downloads.path(), "did.json");
+    click_link(&c, "#issuer a[href$='/revocations.json']").await;
+    let revocations = downloaded(downloads.path(), "revocations.json");
+    let cred: Value = serde_json::from_str(&std::fs::read_to_string(&badge).unwrap())
+        .expect("the JSON-LD download is the credential");
+    assert!(
+        cred["credentialSubject"]["achievement"]["name"]
+            .as_str()
+            .unwrap()
+            .contains("Join three tables"),
+        "{cred}"
+    );
+
+    // The public verify page: VALID with the issuer's documents.
     c.goto(&format!("{base}/verify")).await.unwrap();
-    shot(&c, "verify").await;
-    axe(&c, "the verify page").await;
+    visited(&c, "verify").await;
     let verdict = verify(
         &c,
         &base,
@@ -279,10 +521,27 @@ async fn demo_dashboard_and_badge_verification_in_chromium() {
         "{verdict}"
     );
     assert!(c.source().await.unwrap().contains("signature"));
-    shot(&c, "verify-valid").await;
-    axe(&c, "a valid result").await;
+    visited(&c, "verify-valid").await;
+    let verdict = verify(
+        &c,
+        &base,
+        &[
+            ("credential", &png),
+            ("issuer_doc", &did),
+            ("status", &revocations),
+        ],
+    )
+    .await;
+    assert!(
+        verdict.contains("VALID") && !verdict.contains("INVALID"),
+        "the baked PNG verifies too: {verdict}"
+    );
 
-    // The tampered copy: invalid.
+    // A tampered copy: INVALID.
+    let mut forged = cred.clone();
+    forged["credentialSubject"]["achievement"]["name"] = json!("Expert in everything");
+    let tampered = home.file("tampered.json");
+    std::fs::write(&tampered, forged.to_string()).unwrap();
     let verdict = verify(
         &c,
         &base,
@@ -290,10 +549,10 @@ async fn demo_dashboard_and_badge_verification_in_chromium() {
     )
     .await;
     assert!(verdict.contains("INVALID"), "{verdict}");
-    shot(&c, "verify-invalid").await;
-    axe(&c, "an invalid result").await;
+    visited(&c, "verify-invalid").await;
 
     // Signed out, the dashboard is a 401 page that says how to sign in.
+    c.goto(&base).await.unwrap();
     c.find(Locator::Css("header form button"))
         .await
         .unwrap()
@@ -302,7 +561,7 @@ async fn demo_dashboard_and_badge_verification_in_chromium() {
         .unwrap();
     c.goto(&base).await.unwrap();
     assert!(c.source().await.unwrap().contains("mm serve"));
-    axe(&c, "the error page").await;
+    visited(&c, "signed-out").await;
     c.close().await.unwrap();
 
     // SIGTERM: a graceful stop, exit 0.
@@ -319,4 +578,5 @@ async fn demo_dashboard_and_badge_verification_in_chromium() {
         status.success(),
         "mm serve stops cleanly on SIGTERM: {status}"
     );
+    eprintln!("the browser journey took {:.1?}", started.elapsed());
 }

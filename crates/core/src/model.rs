@@ -174,6 +174,7 @@ impl NewSkill {
 }
 
 /// An underlying principle: the concept that keeps mastery from being shallow.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Principle {
     pub id: PrincipleId,
@@ -182,6 +183,7 @@ pub struct Principle {
 }
 
 /// A link to a learning resource.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resource {
     pub url: String,
@@ -189,6 +191,7 @@ pub struct Resource {
 }
 
 /// A narrow, observable capability carved from a broader skill.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MicroSkill {
     pub id: MicroSkillId,
@@ -306,6 +309,7 @@ impl fmt::Display for GoalState {
 }
 
 /// One observable done-when criterion, ticked on its own.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Criterion {
     pub id: CriterionId,
@@ -315,6 +319,7 @@ pub struct Criterion {
 }
 
 /// A recorded change of deadline: the old one is kept, never rewritten.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extension {
     pub at: DateTime<Utc>,
@@ -324,10 +329,13 @@ pub struct Extension {
 }
 
 /// A clear, time-bound commitment to master one micro-skill.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Goal {
     pub id: GoalId,
     pub micro_skill_id: MicroSkillId,
+    /// The Dreyfus level aimed at, 1 (novice) to 5 (expert).
+    #[cfg_attr(feature = "openapi", schema(value_type = u8, minimum = 1, maximum = 5))]
     pub target_level: Level,
     pub state: GoalState,
     pub start: NaiveDate,
@@ -442,6 +450,7 @@ impl NewGoal {
 }
 
 /// One focused, deliberate practice session.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub id: SessionId,
@@ -518,6 +527,7 @@ impl NewSession {
 }
 
 /// Evidence that an application happened.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Evidence {
@@ -560,6 +570,7 @@ impl fmt::Display for Evidence {
 }
 
 /// A real use of the skill at work or in life.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Application {
     pub id: ApplicationId,
@@ -611,6 +622,7 @@ impl NewApplication {
 }
 
 /// An ISO week, as reflections and reviews use it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Week {
     pub year: i32,
@@ -652,6 +664,7 @@ impl std::str::FromStr for Week {
 }
 
 /// What a reflection looks back on.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "on", rename_all = "snake_case")]
 pub enum ReflectionTarget {
@@ -661,6 +674,7 @@ pub enum ReflectionTarget {
 }
 
 /// Looking back: what worked, what did not, what next.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reflection {
     pub id: ReflectionId,

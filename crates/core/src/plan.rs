@@ -89,6 +89,7 @@ impl PlanSettings {
 }
 
 /// What a planned item is for.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
@@ -116,6 +117,7 @@ impl ItemKind {
 }
 
 /// One dated item of a plan.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedItem {
     pub kind: ItemKind,
@@ -141,6 +143,7 @@ impl PlannedItem {
 }
 
 /// The dated sessions from now to the deadline.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
     pub goal_id: crate::GoalId,
@@ -179,6 +182,7 @@ impl Plan {
 }
 
 /// Why the windows cannot hold the goal, and the honest ways out.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shortfall {
     pub minutes_needed: u32,

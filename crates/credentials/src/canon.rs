@@ -202,9 +202,18 @@ pub fn canonical_nquads(doc: &serde_json::Value) -> Result<String, Error> {
         ..Options::default()
     };
     let mut generator = rdf_types::generator::Blank::new();
-    let mut rdf =
+    // The JSON-LD processor panics (an unwrap in pct-str) on an IRI whose
+    // percent-encoding decodes to bytes that are not UTF-8: a one-byte
+    // tampering can do that, so the panic is caught and the document refused.
+    let mut rdf = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         futures::executor::block_on(input.to_rdf_using(&mut generator, loader(), options))
-            .map_err(|e| Error::Invalid(format!("JSON-LD processing failed: {e}")))?;
+    }))
+    .map_err(|_| {
+        Error::Invalid(
+            "JSON-LD processing failed: an IRI's percent-encoding does not decode to UTF-8".into(),
+        )
+    })?
+    .map_err(|e| Error::Invalid(format!("JSON-LD processing failed: {e}")))?;
     let mut quads = Vec::new();
     for q in rdf.cloned_quads() {
         let rdf_types::Quad(s, p, o, g) = q;

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 pub const RSA_BITS: usize = 2048;
 
 /// One generation of keys, public halves only (safe to publish).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PublishedKey {
     /// Fragment naming the key in the DID document, e.g. `key-0`.
@@ -39,6 +40,7 @@ pub struct PublishedKey {
 }
 
 /// The public record of an issuer, stored as `issuer.json`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct IssuerRecord {
     /// The issuer id (`did:web:…`), which controls every key.

@@ -332,3 +332,30 @@ fn baked_svg_round_trips_in_both_forms() {
         );
     }
 }
+
+/// Regression: a percent-encoding that decodes to bytes that are not UTF-8
+/// (`%C3%28`) in any IRI made the JSON-LD processor panic (an unwrap in
+/// pct-str), so a one-byte tampering crashed `mm badge verify` and the
+/// web app's public verify request. It is refused instead.
+#[test]
+fn an_iri_whose_percent_encoding_is_not_utf8_is_rejected_not_a_panic() {
+    let f = fixture();
+    let mut tried = 0;
+    for ptr in leaf_pointers() {
+        let mut c = f.issued.credential.clone();
+        let Some(Value::String(s)) = c.pointer_mut(ptr) else {
+            continue;
+        };
+        if !(s.contains("://") || s.starts_with("urn:") || s.starts_with("did:")) {
+            continue;
+        }
+        s.push_str("%C3%28");
+        tried += 1;
+        let r = verify(c.to_string().as_bytes(), &f.opts);
+        assert!(rejected(r.verdict), "{ptr} accepted: {:#?}", r.steps);
+    }
+    assert!(
+        tried > 5,
+        "the credential has IRIs to tamper with ({tried})"
+    );
+}

@@ -37,6 +37,7 @@ pub mod security;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
+use mm_app::keys::FileKeyStore;
 use mm_app::{App, Clock};
 use mm_store::Store;
 use std::future::Future;
@@ -64,19 +65,46 @@ struct Inner {
     clock: Clock,
     addr: SocketAddr,
     sessions: Sessions,
+    keys: Option<FileKeyStore>,
 }
 
 impl AppState {
-    /// State for a server bound at `addr`, with a fresh launch token.
+    /// State for a server bound at `addr`, with a fresh launch token and no
+    /// badge issuer (the badge pages say so).
     pub fn new(store: Store, clock: Clock, addr: SocketAddr) -> Self {
+        Self::with_keys(store, clock, addr, None)
+    }
+
+    /// As [`AppState::new`], with the badge issuer's key store (`mm serve`
+    /// passes the one `mm badge` uses).
+    pub fn with_keys(
+        store: Store,
+        clock: Clock,
+        addr: SocketAddr,
+        keys: Option<FileKeyStore>,
+    ) -> Self {
         AppState {
             inner: Arc::new(Inner {
                 store,
                 clock,
                 addr,
                 sessions: Sessions::new(),
+                keys,
             }),
         }
+    }
+
+    /// The badge issuer's key store.
+    ///
+    /// # Errors
+    /// 503 when the server was started without one.
+    pub fn keys(&self) -> Result<&FileKeyStore, error::HttpError> {
+        self.inner.keys.as_ref().ok_or_else(|| {
+            error::HttpError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "this server was started without a badge issuer's key store",
+            )
+        })
     }
 
     /// The journal.
@@ -122,6 +150,8 @@ pub fn router(state: AppState) -> Router {
     let uploads = Router::new()
         .merge(pages::verify::routes())
         .merge(api::verify_routes())
+        .merge(pages::goal::upload_routes())
+        .merge(api::goals::upload_routes())
         .layer(DefaultBodyLimit::max(UPLOAD_LIMIT));
     Router::new()
         .merge(pages::routes())

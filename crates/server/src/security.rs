@@ -16,7 +16,10 @@
 //!    and its `Origin`, when sent, must be this server's.
 //! 4. **Headers** on every response: a Content-Security-Policy without inline
 //!    script or style (`default-src 'self'`, `frame-ancestors 'none'`),
-//!    `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`.
+//!    `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin`
+//!    (no address, so no token, ever leaves for another site; `no-referrer`
+//!    would make browsers send `Origin: null` with every form post, which the
+//!    Origin check then refuses).
 //!
 //! Sessions live in memory for the single-user mode: a restart signs the
 //! browser out (open the new URL). The team server will keep them in the
@@ -397,7 +400,7 @@ fn secure_headers(mut res: Response, path: &str) -> Response {
     );
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if !path.starts_with("/assets/") {

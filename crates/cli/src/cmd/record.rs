@@ -7,7 +7,6 @@ use anyhow::{Context as _, Result};
 use clap::Args;
 use mm_app::records::{self, About};
 use mm_core::*;
-use sha2::{Digest, Sha256};
 
 /// Record a real application of a goal's skill, with evidence.
 ///
@@ -69,24 +68,19 @@ pub fn apply(a: ApplyArgs, g: &Global) -> Result<()> {
 
 pub(crate) fn evidence(s: &str) -> Result<Evidence> {
     if s.contains("://") {
-        return Ok(Evidence::Link { url: s.to_owned() });
+        return Ok(records::link_evidence(s)?);
     }
     let path = std::path::Path::new(s);
     if path.exists() {
         // A FIFO would block until someone writes to it; a device never ends.
         crate::outfile::regular_file(path, "evidence")?;
     }
-    let mut file = std::fs::File::open(path)
+    let file = std::fs::File::open(path)
         .with_context(|| format!("evidence {s:?} is neither a link nor a readable file"))?;
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher).with_context(|| format!("cannot read {s}"))?;
     let name = path
         .file_name()
         .map_or_else(|| s.to_owned(), |n| n.to_string_lossy().into_owned());
-    Ok(Evidence::File {
-        name,
-        sha256: format!("{:x}", hasher.finalize()),
-    })
+    Ok(records::file_evidence(&name, file)?)
 }
 
 /// Look back: what worked, what did not, what next. Name the principles the

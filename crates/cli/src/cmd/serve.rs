@@ -9,12 +9,15 @@ use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use std::net::SocketAddr;
 
-/// Serve the web app: dashboard, badge verification and the /api/v1 JSON API.
+/// Serve the web app: dashboard, goal pages, badges, badge verification and the /api/v1 JSON API.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free one).
     #[arg(long, default_value = "127.0.0.1:8765", value_name = "IP:PORT")]
     pub addr: SocketAddr,
+    /// Where the badge issuer's keys live [default: $XDG_CONFIG_HOME/micromastery/issuer].
+    #[arg(long, env = "MM_ISSUER_DIR", value_name = "DIR")]
+    pub issuer_dir: Option<std::path::PathBuf>,
     /// Allow an address other than loopback. Anyone who can reach it and has
     /// the printed URL can read and change your journal; traffic is not
     /// encrypted. Prefer the team server for sharing.
@@ -30,6 +33,7 @@ pub fn run(a: ServeArgs, g: &Global) -> Result<()> {
         );
     }
     let url = crate::ctx::database_url(g)?;
+    let keys = super::badge::key_store(a.issuer_dir.as_deref())?;
     let clock = mm_app::Clock::from_env()?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -42,7 +46,7 @@ pub fn run(a: ServeArgs, g: &Global) -> Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", a.addr))?;
         let addr = listener.local_addr().context("reading the bound address")?;
-        let state = mm_server::AppState::new(store.clone(), clock, addr);
+        let state = mm_server::AppState::with_keys(store.clone(), clock, addr, Some(keys));
         if !addr.ip().is_loopback() {
             eprintln!(
                 "mm: warning: serving on {addr}, reachable from other machines, without encryption; \

@@ -43,6 +43,18 @@ pub fn render(status: &Status, session: &Session) -> Markup {
         ul class="goals" {
             @for g in &status.open { li { (goal(g, status)) } }
         }
+        @if !status.closed.is_empty() {
+            h2 { "Closed goals" }
+            ul {
+                @for c in &status.closed {
+                    li {
+                        a href=(format!("/goals/{}", c.goal)) { (c.micro_skill) }
+                        " · " (c.state)
+                        @if let Some(d) = c.closed_on { " on " time datetime=(d) { (d) } }
+                    }
+                }
+            }
+        }
     };
     page("Dashboard", Nav::Dashboard, Some(session), body)
 }
@@ -63,7 +75,7 @@ fn goal(g: &GoalStatus, status: &Status) -> Markup {
     };
     html! {
         article class="goal" aria-labelledby=(heading) {
-            h2 id=(heading) { (g.micro_skill) }
+            h2 id=(heading) { a href=(format!("/goals/{}", g.goal)) { (g.micro_skill) } }
             p class="state" { "Goal " (g.goal) " · " (g.state) " · from " (g.start) " to " (g.deadline) }
             dl class="measures" {
                 dt { "To the deadline" }
@@ -95,13 +107,7 @@ fn goal(g: &GoalStatus, status: &Status) -> Markup {
             }
             h3 { "Mastery: " (met) " of " (g.mastery.conditions.len()) " conditions met" }
             ul class="conditions" {
-                @for c in &g.mastery.conditions {
-                    @if c.met {
-                        li class="met" { span class="mark" aria-hidden="true" { "✓ " } span class="said" { "Met: " } (c.detail) }
-                    } @else {
-                        li class="missing" { span class="mark" aria-hidden="true" { "✗ " } span class="said" { "Missing: " } (c.detail) }
-                    }
-                }
+                @for c in &g.mastery.conditions { (super::goal::condition_on_dashboard(c, g.goal)) }
             }
         }
     }

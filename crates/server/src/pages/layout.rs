@@ -9,6 +9,7 @@ use maud::{DOCTYPE, Markup, html};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
     Dashboard,
+    Badges,
     Verify,
     None,
 }
@@ -22,7 +23,7 @@ pub fn page(title: &str, nav: Nav, session: Option<&Session>, body: Markup) -> M
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="no-referrer";
+                meta name="referrer" content="same-origin";
                 title { (title) " · Micromastery" }
                 link rel="stylesheet" href="/assets/style.css";
             }
@@ -34,6 +35,7 @@ pub fn page(title: &str, nav: Nav, session: Option<&Session>, body: Markup) -> M
                         ul {
                             @if session.is_some() {
                                 li { a href="/" aria-current=[current(Nav::Dashboard)] { "Dashboard" } }
+                                li { a href="/badges" aria-current=[current(Nav::Badges)] { "Badges" } }
                             }
                             li { a href="/verify" aria-current=[current(Nav::Verify)] { "Verify a badge" } }
                         }

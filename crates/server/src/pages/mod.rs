@@ -2,7 +2,10 @@
 //! One module per page area; each exposes its routes. Every page works
 //! without JavaScript: links and plain HTML forms.
 
+pub mod badges;
 pub mod dashboard;
+pub mod forms;
+pub mod goal;
 pub mod layout;
 pub mod session;
 pub mod verify;
@@ -13,5 +16,7 @@ use axum::Router;
 pub fn routes() -> Router<crate::AppState> {
     Router::new()
         .merge(dashboard::routes())
+        .merge(goal::routes())
+        .merge(badges::routes())
         .merge(session::routes())
 }
