@@ -20,6 +20,7 @@ use mm_store::LastRanking;
 use mm_taxonomy::extract::Extractor;
 use mm_taxonomy::occupations::OccupationIndex;
 use mm_taxonomy::{SkillIdx, Taxonomy};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 /// The discover crate's errors keep their kind.
@@ -425,7 +426,27 @@ pub async fn discover(
     );
     let (mut groups, mut uncarved, mut ids, mut parents) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for c in std::mem::take(&mut r.micro) {
+    // Parents that tie on score (ESCO often gives a role's skills the same
+    // evidence) go shortest micro-skill first rather than alphabetically: the
+    // quicker win is the better first step.
+    let mut candidates = std::mem::take(&mut r.micro);
+    let shortest: FxHashMap<SkillIdx, u32> = candidates
+        .iter()
+        .map(|c| {
+            let weeks = carver
+                .entries_of(c.skill, &c.uri)
+                .iter()
+                .map(|m| m.weeks.unwrap_or(u32::MAX))
+                .min()
+                .unwrap_or(u32::MAX);
+            (c.skill, weeks)
+        })
+        .collect();
+    candidates.sort_by(|a, b| {
+        mm_discover::rank::by_score_and_evidence(a, b)
+            .then(shortest[&a.skill].cmp(&shortest[&b.skill]))
+    });
+    for c in candidates {
         if ids.len() >= d.top {
             break;
         }
@@ -564,14 +585,41 @@ pub struct NextMicro {
 /// it (its next steps, entries that build on it, prerequisites not achieved
 /// yet, siblings), else the entries of its skill. Achieved ones are left out.
 fn next_micro(
+    tax: &Taxonomy,
     catalogue: &mm_micro::Catalogue,
     micro_name: &str,
     skill_uri: Option<&str>,
+    role: Option<&Role>,
     taken: &Taken,
     top: usize,
 ) -> Vec<NextMicro> {
     use mm_micro::Link;
-    let done = |m: &mm_micro::CatalogueMicroSkill| taken.achieved.contains(&fold_name(&m.name));
+    // Achieved ones are done; open goals are already on the way.
+    let done = |m: &mm_micro::CatalogueMicroSkill| {
+        let name = fold_name(&m.name);
+        taken.achieved.contains(&name) || taken.open.contains_key(&name)
+    };
+    // With a role, a link that is not a next step must stay in the role: in
+    // the mastered entry's own area, or under another skill the role's
+    // occupation needs (an ABC inventory analysis builds on pivot tables,
+    // but it is a logistics step, not a data analyst's).
+    let role_skills: Option<rustc_hash::FxHashSet<&str>> = role.and_then(|r| r.esco).map(|o| {
+        tax.occupation(o)
+            .skills
+            .iter()
+            .map(|s| tax.skill(s.0).uri.as_str())
+            .filter(|u| Some(*u) != skill_uri)
+            .collect()
+    });
+    let in_role = |m: &mm_micro::CatalogueMicroSkill, area: &str| {
+        role_skills
+            .as_ref()
+            .is_none_or(|set| m.area == area || m.esco_parents().any(|u| set.contains(u)))
+    };
+    let label = |p: &str| {
+        tax.skill_by_uri(p)
+            .map_or_else(|| p.to_string(), |i| tax.skill(i).preferred.clone())
+    };
     let view = |m: &mm_micro::CatalogueMicroSkill, link: &'static str, reason: String| NextMicro {
         id: m.id.clone(),
         name: m.name.clone(),
@@ -603,6 +651,9 @@ fn next_micro(
             if done(m) || out.iter().any(|o| o.id == m.id) {
                 continue;
             }
+            if !matches!(l, Link::Next | Link::Prerequisite) && !in_role(m, &me.area) {
+                continue;
+            }
             let (link, reason) = match &l {
                 Link::Next => (
                     "next",
@@ -616,7 +667,10 @@ fn next_micro(
                     "prerequisite",
                     format!("a prerequisite of {:?} not achieved yet", me.name),
                 ),
-                Link::SameParent(_) => ("same_parent", l.to_string()),
+                Link::SameParent(p) => (
+                    "same_parent",
+                    format!("another micro-skill of {:?}", label(p)),
+                ),
             };
             out.push(view(m, link, reason));
         }
@@ -626,7 +680,7 @@ fn next_micro(
                 out.push(view(
                     m,
                     "same_parent",
-                    "another micro-skill of the skill you mastered".to_string(),
+                    format!("another micro-skill of {:?}", label(uri)),
                 ));
             }
         }
@@ -715,9 +769,11 @@ pub async fn next(
         skill: tax.skill(achieved).uri.clone(),
         skill_label: tax.skill(achieved).preferred.clone(),
         micro: next_micro(
+            tax,
             &catalogue,
             &micro.name,
             Some(&tax.skill(achieved).uri),
+            role.as_ref(),
             &taken,
             top,
         ),

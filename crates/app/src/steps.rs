@@ -124,11 +124,15 @@ impl<'a> Carver<'a> {
                 }
             }
         }
-        // The one whose own concepts the postings ask for most comes first;
-        // otherwise the catalogue's order (a stable sort).
+        // The one whose own concepts the postings ask for most comes first,
+        // then the shorter; otherwise the catalogue's order (a stable sort).
         out.sort_by(|a, b| {
             let (sa, sb) = (self.own_share(a, uri), self.own_share(b, uri));
-            sb.total_cmp(&sa)
+            sb.total_cmp(&sa).then(
+                a.weeks
+                    .unwrap_or(u32::MAX)
+                    .cmp(&b.weeks.unwrap_or(u32::MAX)),
+            )
         });
         out
     }

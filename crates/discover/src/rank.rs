@@ -926,14 +926,21 @@ fn component(c: &Candidate, name: &str) -> f64 {
 /// sources, then the larger market share, then the more peers; the label
 /// only decides between candidates with identical evidence.
 pub fn by_score_then_evidence(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    by_score_and_evidence(a, b)
+        .then(a.label.cmp(&b.label))
+        .then(a.uri.cmp(&b.uri))
+}
+
+/// [`by_score_then_evidence`] without its last, arbitrary tie-breaks (label
+/// and URI): equal means the evidence cannot tell the two apart, and a
+/// caller may break the tie on what it knows (the micro-skills of each).
+pub fn by_score_and_evidence(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
     let sa = (a.score * 1e9).round();
     let sb = (b.score * 1e9).round();
     sb.total_cmp(&sa)
         .then(evidence_sources(b).cmp(&evidence_sources(a)))
         .then(component(b, "market").total_cmp(&component(a, "market")))
         .then(component(b, "peers").total_cmp(&component(a, "peers")))
-        .then(a.label.cmp(&b.label))
-        .then(a.uri.cmp(&b.uri))
 }
 
 /// A label reduced to crude word stems, so `plumbing` meets `plumber` and

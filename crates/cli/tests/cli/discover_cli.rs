@@ -236,6 +236,25 @@ fn from_suggestion_to_goal_then_next() {
         serde_json::from_str(&demo.ok(&["--json", "next", "--role", "data analyst"])).unwrap();
     assert_eq!(n["micro"][0]["id"], "excel-xlookup-join", "{n}");
     assert_eq!(n["micro"][0]["link"], "next", "{n}");
+    // For a data analyst, what builds on pivot tables in logistics (an ABC
+    // inventory analysis) is left out; without a role it is offered.
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["micro"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        !ids(&n).contains(&"abc-inventory-analysis".to_string()),
+        "{n}"
+    );
+    let any: serde_json::Value = serde_json::from_str(&demo.ok(&["--json", "next"])).unwrap();
+    assert!(
+        ids(&any).contains(&"abc-inventory-analysis".to_string()),
+        "{any}"
+    );
     let micro_at = out
         .find("[excel-xlookup-join]")
         .expect("the next step is shown");
