@@ -64,6 +64,8 @@ pub struct Carver<'a> {
     shares: FxHashMap<&'a str, (u64, f64)>,
     /// The O*NET technology names each concept stands for.
     tech_names: FxHashMap<SkillIdx, Vec<&'a str>>,
+    /// The URIs of the skills the role's ESCO occupation needs.
+    role_skills: FxHashSet<&'a str>,
 }
 
 impl<'a> Carver<'a> {
@@ -86,6 +88,16 @@ impl<'a> Carver<'a> {
         for t in &tax.technologies {
             tech_names.entry(t.concept).or_default().push(&t.name);
         }
+        let role_skills = role
+            .esco
+            .map(|o| {
+                tax.occupation(o)
+                    .skills
+                    .iter()
+                    .map(|s| tax.skill(s.0).uri.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
         Carver {
             tax,
             catalogue,
@@ -94,6 +106,7 @@ impl<'a> Carver<'a> {
             taken,
             shares,
             tech_names,
+            role_skills,
         }
     }
 
@@ -124,17 +137,28 @@ impl<'a> Carver<'a> {
                 }
             }
         }
-        // The one whose own concepts the postings ask for most comes first,
-        // then the shorter; otherwise the catalogue's order (a stable sort).
+        // An entry that also hangs from another skill the role needs comes
+        // first (under "inspect construction supplies", the electrician's
+        // cable check before the carpenter's timber check); then the one
+        // whose own concepts the postings ask for most, then the shorter;
+        // otherwise the catalogue's order (a stable sort).
         out.sort_by(|a, b| {
+            let (ra, rb) = (self.in_role(a, uri), self.in_role(b, uri));
             let (sa, sb) = (self.own_share(a, uri), self.own_share(b, uri));
-            sb.total_cmp(&sa).then(
-                a.weeks
-                    .unwrap_or(u32::MAX)
-                    .cmp(&b.weeks.unwrap_or(u32::MAX)),
-            )
+            let weeks = |m: &CatalogueMicroSkill| m.weeks.unwrap_or(u32::MAX);
+            rb.cmp(&ra)
+                .then(sb.total_cmp(&sa))
+                .then(weeks(a).cmp(&weeks(b)))
         });
         out
+    }
+
+    /// How many of an entry's ESCO parents besides `parent_uri` the role's
+    /// occupation needs.
+    fn in_role(&self, m: &CatalogueMicroSkill, parent_uri: &str) -> usize {
+        m.esco_parents()
+            .filter(|u| *u != parent_uri && self.role_skills.contains(u))
+            .count()
     }
 
     /// The highest posting share among the concepts an entry names besides
