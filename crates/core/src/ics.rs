@@ -103,10 +103,10 @@ pub fn write_calendar(
                     "One focused block: a single aim, count reps and errors, no multitasking."
                 }
                 ItemKind::Apply => {
-                    "Practise, then use the skill at once on a real task and record it with `mm apply`."
+                    "Practise, then use the skill at once on a real task and record the application in Micromastery."
                 }
                 ItemKind::Reflect => {
-                    "Look back on the week: what worked, what did not, what next (`mm reflect`)."
+                    "Look back on the week: what worked, what did not, what next, and record it in Micromastery."
                 }
             };
             lines.push(format!(

@@ -355,7 +355,7 @@ fn mark_checkpoints(items: &mut Vec<PlannedItem>, req: &PlanRequest<'_>) {
         let apply = idx[1.min(idx.len() - 1)];
         items[apply].kind = ItemKind::Apply;
         items[apply].title = format!(
-            "Practice, then apply at once on a real task: {} (record it with `mm apply`)",
+            "Practice, then apply at once on a real task: {} (then record the application)",
             req.aim
         );
         let last = &items[idx[idx.len() - 1]];
@@ -369,7 +369,7 @@ fn mark_checkpoints(items: &mut Vec<PlannedItem>, req: &PlanRequest<'_>) {
             week: last.week,
             key: String::new(),
             title: format!(
-                "Weekly reflection on {}: what worked, what did not, what next (`mm reflect`)",
+                "Weekly reflection on {}: what worked, what did not, what next",
                 req.aim
             ),
         });
