@@ -122,6 +122,8 @@ pub fn router(state: AppState) -> Router {
     let uploads = Router::new()
         .merge(pages::verify::routes())
         .merge(api::verify_routes())
+        .merge(pages::upload_routes())
+        .merge(api::upload_routes())
         .layer(DefaultBodyLimit::max(UPLOAD_LIMIT));
     Router::new()
         .merge(pages::routes())

@@ -9,6 +9,11 @@ use maud::{DOCTYPE, Markup, html};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
     Dashboard,
+    Timer,
+    Review,
+    Discover,
+    Market,
+    Journal,
     Verify,
     None,
 }
@@ -34,6 +39,11 @@ pub fn page(title: &str, nav: Nav, session: Option<&Session>, body: Markup) -> M
                         ul {
                             @if session.is_some() {
                                 li { a href="/" aria-current=[current(Nav::Dashboard)] { "Dashboard" } }
+                                li { a href="/timer" aria-current=[current(Nav::Timer)] { "Focus timer" } }
+                                li { a href="/review" aria-current=[current(Nav::Review)] { "Review" } }
+                                li { a href="/discover" aria-current=[current(Nav::Discover)] { "Discover" } }
+                                li { a href="/market" aria-current=[current(Nav::Market)] { "Market" } }
+                                li { a href="/journal" aria-current=[current(Nav::Journal)] { "Export" } }
                             }
                             li { a href="/verify" aria-current=[current(Nav::Verify)] { "Verify a badge" } }
                         }

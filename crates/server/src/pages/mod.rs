@@ -3,8 +3,14 @@
 //! without JavaScript: links and plain HTML forms.
 
 pub mod dashboard;
+pub mod discover;
+pub mod form;
+pub mod journal;
 pub mod layout;
+pub mod market;
+pub mod review;
 pub mod session;
+pub mod timer;
 pub mod verify;
 
 use axum::Router;
@@ -14,4 +20,16 @@ pub fn routes() -> Router<crate::AppState> {
     Router::new()
         .merge(dashboard::routes())
         .merge(session::routes())
+        .merge(timer::routes())
+        .merge(review::routes())
+        .merge(discover::routes())
+        .merge(market::routes())
+        .merge(journal::routes())
+}
+
+/// The page routes that take uploads (postings, a journal).
+pub fn upload_routes() -> Router<crate::AppState> {
+    Router::new()
+        .merge(market::upload_routes())
+        .merge(journal::upload_routes())
 }
