@@ -243,7 +243,8 @@ fn plot_err(e: impl std::fmt::Display) -> crate::Error {
     crate::Error::internal(format!("drawing a chart: {e}"))
 }
 
-/// One chart as an SVG document.
+/// One chart as an SVG document, without its title (the page around it
+/// gives it as a heading: [`Chart::title`]).
 ///
 /// # Errors
 /// Internal when plotters fails to draw.
@@ -251,7 +252,7 @@ pub fn chart_svg(i: &Insight, c: Chart) -> Result<String> {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (WIDTH, c.height(i))).into_drawing_area();
-        draw(&root, i, c)?;
+        draw(&root, i, c, false)?;
         root.present().map_err(plot_err)?;
     }
     Ok(out)
@@ -270,7 +271,7 @@ pub fn svg(i: &Insight) -> Result<String> {
         let mut rest = root.clone();
         for (c, h) in Chart::ALL.iter().zip(&heights) {
             let (top, below) = rest.split_vertically(*h);
-            draw(&top, i, *c)?;
+            draw(&top, i, *c, true)?;
             rest = below;
         }
         root.present().map_err(plot_err)?;
@@ -280,14 +281,27 @@ pub fn svg(i: &Insight) -> Result<String> {
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 
-fn draw(area: &Area<'_>, i: &Insight, c: Chart) -> Result<()> {
+fn draw(area: &Area<'_>, i: &Insight, c: Chart, titled: bool) -> Result<()> {
     area.fill(&WHITE).map_err(plot_err)?;
     match c {
-        Chart::PracticePerDay => practice_per_day(area, i),
-        Chart::Cumulative => cumulative_chart(area, i),
-        Chart::Retention => retention(area, i),
-        Chart::Balance => balance_chart(area, i),
+        Chart::PracticePerDay => practice_per_day(area, i, titled),
+        Chart::Cumulative => cumulative_chart(area, i, titled),
+        Chart::Retention => retention(area, i, titled),
+        Chart::Balance => balance_chart(area, i, titled),
     }
+}
+
+/// A chart on `area`, its title drawn in it when `titled`.
+fn builder<'a, 'b>(
+    area: &'a Area<'b>,
+    c: Chart,
+    titled: bool,
+) -> ChartBuilder<'a, 'b, SVGBackend<'b>> {
+    let mut b = ChartBuilder::on(area);
+    if titled {
+        b.caption(c.title(), ("sans-serif", 20));
+    }
+    b
 }
 
 fn day_label(dates: &[NaiveDate], v: &SegmentValue<u32>) -> String {
@@ -305,7 +319,7 @@ fn y_top(max: u32) -> u32 {
     (max + max / 10).max(10)
 }
 
-fn practice_per_day(area: &Area<'_>, i: &Insight) -> Result<()> {
+fn practice_per_day(area: &Area<'_>, i: &Insight, titled: bool) -> Result<()> {
     let dates: Vec<NaiveDate> = i.minutes_per_day.iter().map(|d| d.date).collect();
     let n = dates.len().max(1) as u32;
     let max = i
@@ -314,8 +328,7 @@ fn practice_per_day(area: &Area<'_>, i: &Insight) -> Result<()> {
         .map(|d| d.minutes)
         .max()
         .unwrap_or(0);
-    let mut chart = ChartBuilder::on(area)
-        .caption(Chart::PracticePerDay.title(), ("sans-serif", 20))
+    let mut chart = builder(area, Chart::PracticePerDay, titled)
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(60)
@@ -324,6 +337,7 @@ fn practice_per_day(area: &Area<'_>, i: &Insight) -> Result<()> {
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .light_line_style(WHITE)
         .x_labels(n.min(10) as usize)
         .x_label_formatter(&|v| day_label(&dates, v))
         .x_desc("Day")
@@ -346,7 +360,7 @@ fn practice_per_day(area: &Area<'_>, i: &Insight) -> Result<()> {
     Ok(())
 }
 
-fn cumulative_chart(area: &Area<'_>, i: &Insight) -> Result<()> {
+fn cumulative_chart(area: &Area<'_>, i: &Insight, titled: bool) -> Result<()> {
     let dates: Vec<NaiveDate> = i.cumulative.iter().map(|d| d.date).collect();
     let n = dates.len().max(1) as u32;
     let max = i
@@ -355,8 +369,7 @@ fn cumulative_chart(area: &Area<'_>, i: &Insight) -> Result<()> {
         .map(|d| d.minutes.max(d.planned))
         .max()
         .unwrap_or(0);
-    let mut chart = ChartBuilder::on(area)
-        .caption(Chart::Cumulative.title(), ("sans-serif", 20))
+    let mut chart = builder(area, Chart::Cumulative, titled)
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(60)
@@ -365,6 +378,7 @@ fn cumulative_chart(area: &Area<'_>, i: &Insight) -> Result<()> {
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .light_line_style(WHITE)
         .x_labels(n.min(10) as usize)
         .x_label_formatter(&|v| day_label(&dates, v))
         .x_desc("Day")
@@ -411,13 +425,12 @@ fn cumulative_chart(area: &Area<'_>, i: &Insight) -> Result<()> {
     Ok(())
 }
 
-fn retention(area: &Area<'_>, i: &Insight) -> Result<()> {
+fn retention(area: &Area<'_>, i: &Insight, titled: bool) -> Result<()> {
     let f = &i.retention_forecast;
     let dates: Vec<NaiveDate> = f.iter().map(|d| d.date).collect();
     let n = dates.len().max(1) as u32;
     let max = f.iter().map(|d| d.due).max().unwrap_or(0).max(4);
-    let mut chart = ChartBuilder::on(area)
-        .caption(Chart::Retention.title(), ("sans-serif", 20))
+    let mut chart = builder(area, Chart::Retention, titled)
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(60)
@@ -428,6 +441,7 @@ fn retention(area: &Area<'_>, i: &Insight) -> Result<()> {
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .light_line_style(WHITE)
         .x_labels(n.min(10) as usize)
         .x_label_formatter(&|v| day_label(&dates, v))
         .x_desc("Day")
@@ -436,6 +450,7 @@ fn retention(area: &Area<'_>, i: &Insight) -> Result<()> {
         .map_err(plot_err)?;
     chart
         .configure_secondary_axes()
+        .y_label_formatter(&|v| format!("{v:.0}%"))
         .y_desc("Mean predicted recall, % (line)")
         .draw()
         .map_err(plot_err)?;
@@ -491,7 +506,7 @@ pub fn balance_rows(b: &Balance) -> Vec<(String, u32, BalanceKind)> {
     rows
 }
 
-fn balance_chart(area: &Area<'_>, i: &Insight) -> Result<()> {
+fn balance_chart(area: &Area<'_>, i: &Insight, titled: bool) -> Result<()> {
     let rows = balance_rows(&i.balance);
     let n = rows.len() as u32;
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0);
@@ -505,8 +520,7 @@ fn balance_chart(area: &Area<'_>, i: &Insight) -> Result<()> {
             }
         })
         .collect();
-    let mut chart = ChartBuilder::on(area)
-        .caption(Chart::Balance.title(), ("sans-serif", 20))
+    let mut chart = builder(area, Chart::Balance, titled)
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(250)
@@ -516,6 +530,7 @@ fn balance_chart(area: &Area<'_>, i: &Insight) -> Result<()> {
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .light_line_style(WHITE)
         .y_labels(n as usize)
         .y_label_formatter(&|v| match v {
             SegmentValue::CenterOf(y) if *y < n => labels

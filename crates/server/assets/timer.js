@@ -68,7 +68,9 @@
       focused = v.focused_seconds;
       since = Date.now();
       if (v.phase !== phase) { window.location.reload(); return; }
-      status.textContent = "Saved to the journal at " + clock(v.focused_seconds) + " of focus.";
+      status.textContent = v.last_checkpoint === null
+        ? "Saved to the journal once there is half a minute of focus."
+        : "Saved to the journal at " + clock(v.focused_seconds) + " of focus.";
     }).catch(function (e) {
       status.textContent = "The last checkpoint failed (" + e.message + "); trying again shortly.";
     });

@@ -344,6 +344,13 @@ async fn the_timer_outlives_a_closed_tab_and_a_restart_and_saves_the_session() {
         html.contains("End of session") && html.contains("How hard was it?"),
         "{html}"
     );
+    assert!(
+        !html.contains("Back to the timer"),
+        "no going back past the limit"
+    );
+    let (s, v) = end.api("POST", "/api/v1/timer/resume", Value::Null).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("limit"));
     let (s, v) = end
         .api(
             "POST",

@@ -86,9 +86,8 @@ pub async fn get_journal(State(state): State<AppState>) -> Result<Response, ApiE
     request_body(content = Object, description = "The journal document", content_type = "application/json"),
     responses(
         (status = 200, description = "What was written, by kind", body = Object),
-        (status = 409, description = "This journal is not empty: import into a fresh one", body = crate::error::ErrorJson),
         (status = 413, description = "Over 10 MB", body = crate::error::ErrorJson),
-        (status = 422, description = "Not a journal, or a record refused (named in the message; field `journal`); nothing was written", body = crate::error::ErrorJson),
+        (status = 422, description = "Not a journal, a record refused (named in the message; field `journal`), or this journal is not empty (import into a fresh one); nothing was written", body = crate::error::ErrorJson),
     )
 )]
 pub async fn post_journal(

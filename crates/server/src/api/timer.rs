@@ -11,17 +11,19 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use mm_app::timer::{self, Counts, FinishInput, Finished, StartInput, TimerView};
 
-/// The counts, or none (an empty body keeps what is stored).
-async fn counts_or_empty(body: axum::body::Bytes) -> Result<Counts, ApiError> {
+/// The counts, or none (an empty body, or `null`, keeps what is stored).
+fn counts_or_empty(body: axum::body::Bytes) -> Result<Counts, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Counts::default());
     }
-    serde_json::from_slice(&body).map_err(|e| {
-        ApiError(HttpError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("the counts are not valid JSON: {e}"),
-        ))
-    })
+    serde_json::from_slice::<Option<Counts>>(&body)
+        .map(Option::unwrap_or_default)
+        .map_err(|e| {
+            ApiError(HttpError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("the counts are not valid JSON: {e}"),
+            ))
+        })
 }
 
 /// The running timer.
@@ -77,7 +79,6 @@ macro_rules! timer_action {
             responses(
                 (status = 200, description = "The timer after it", body = TimerView),
                 (status = 404, description = "No timer is running", body = crate::error::ErrorJson),
-                (status = 409, description = "Not possible in this phase", body = crate::error::ErrorJson),
                 (status = 422, description = "Counts that are not JSON numbers", body = crate::error::ErrorJson),
             )
         )]
@@ -85,7 +86,7 @@ macro_rules! timer_action {
             State(state): State<AppState>,
             body: axum::body::Bytes,
         ) -> Result<Json<TimerView>, ApiError> {
-            let counts = counts_or_empty(body).await?;
+            let counts = counts_or_empty(body)?;
             let app = state.app().await?;
             Ok(Json($f(&app, &counts).await?))
         }
@@ -105,17 +106,34 @@ timer_action!(
     "Pause the focused clock."
 );
 timer_action!(
-    resume_timer,
-    "/api/v1/timer/resume",
-    timer::resume,
-    "Let the focused clock run again after a pause or a stop."
-);
-timer_action!(
     stop_timer,
     "/api/v1/timer/stop",
     timer::stop,
     "Stop the clock: next come the end-of-session answers."
 );
+
+/// Let the focused clock run again after a pause or a stop.
+#[utoipa::path(
+    post,
+    path = "/api/v1/timer/resume",
+    tag = "practice",
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    request_body(content = Counts, description = "Counts so far (totals); an empty body keeps the stored ones"),
+    responses(
+        (status = 200, description = "The timer, running again", body = TimerView),
+        (status = 404, description = "No timer is running", body = crate::error::ErrorJson),
+        (status = 409, description = "The limit has ended the session: finish it", body = crate::error::ErrorJson),
+        (status = 422, description = "Counts that are not JSON numbers", body = crate::error::ErrorJson),
+    )
+)]
+pub async fn resume_timer(
+    State(state): State<AppState>,
+    body: axum::body::Bytes,
+) -> Result<Json<TimerView>, ApiError> {
+    let counts = counts_or_empty(body)?;
+    let app = state.app().await?;
+    Ok(Json(timer::resume(&app, &counts).await?))
+}
 
 /// Save the session with the end-of-session answers and clear the timer.
 #[utoipa::path(

@@ -38,12 +38,12 @@ async fn search_page(
     Query(q): Query<SearchQuery>,
 ) -> Html<String> {
     let body = html! {
-        (search_form(q.role.as_deref().unwrap_or(""), &session))
+        (search_form(q.role.as_deref().unwrap_or(""), 10, &session))
     };
     Html(page("Discover", Nav::Discover, Some(&session), body).into_string())
 }
 
-fn search_form(role: &str, session: &Session) -> Markup {
+fn search_form(role: &str, top: usize, session: &Session) -> Markup {
     html! {
         h1 { "Discover what to learn" }
         p {
@@ -63,7 +63,7 @@ fn search_form(role: &str, session: &Session) -> Markup {
             }
             div class="field" {
                 label for="top" { "Micro-skills to show" }
-                input id="top" name="top" type="number" min="1" max="50" value="10";
+                input id="top" name="top" type="number" min="1" max="50" value=(top);
             }
             div { button type="submit" { "Rank the skills" } }
         }
@@ -91,7 +91,7 @@ async fn results_page(
     let r = request(&f)?;
     let d = rank(&state, &r).await?;
     let body = html! {
-        (search_form(r.role.as_deref().unwrap_or(""), &session))
+        (search_form(r.role.as_deref().unwrap_or(""), r.top.unwrap_or(10), &session))
         (ranking(&d, &session))
     };
     Ok(Html(
