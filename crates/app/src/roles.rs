@@ -75,7 +75,7 @@ impl RoleTitles {
         &self.index
     }
 
-    /// Up to `top` roles for what was typed so far, one per occupation:
+    /// Up to `top` roles for what was typed so far, one per occupation and title:
     /// titles in which every typed word starts a word (the last one may be
     /// unfinished), the occupation's own name and shorter titles first; then
     /// the occupation index's closest titles. Nothing for fewer than two
@@ -111,12 +111,18 @@ impl RoleTitles {
                 .then_with(|| self.titles[a.2].1.cmp(&self.titles[b.2].1))
         });
         let mut out: Vec<RoleSuggestion> = Vec::new();
+        // One suggestion per occupation and per title: a title several
+        // occupations share is typed the same way whichever is meant (the
+        // ranking then weighs them all).
         let mut seen: Vec<OccRef> = Vec::new();
+        let mut titles_seen: Vec<String> = Vec::new();
         let mut push = |occ: OccRef, title: &str, out: &mut Vec<RoleSuggestion>| {
-            if out.len() >= top || seen.contains(&occ) {
+            let folded = title.to_lowercase();
+            if out.len() >= top || seen.contains(&occ) || titles_seen.contains(&folded) {
                 return;
             }
             seen.push(occ);
+            titles_seen.push(folded);
             let (occupation, key) = match occ {
                 OccRef::Esco(i) => {
                     let o = &tax.occupations[i as usize];

@@ -14,7 +14,8 @@
     items.forEach(function (s) {
       var o = document.createElement("option");
       o.value = s.title;
-      o.label = s.title === s.occupation ? s.key : s.occupation;
+      o.label = s.title !== s.occupation ? s.occupation
+        : s.key.indexOf("http") === 0 ? "ESCO occupation" : "O*NET " + s.key;
       list.appendChild(o);
     });
     if (status) {
@@ -35,4 +36,6 @@
     if (timer) window.clearTimeout(timer);
     timer = window.setTimeout(ask, 150);
   });
+  // A title already in the field (after a search) gets its suggestions too.
+  ask();
 })();

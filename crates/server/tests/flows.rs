@@ -728,6 +728,10 @@ async fn roles_are_suggested_as_you_type() {
         v[0]["key"].as_str().unwrap().starts_with("http")
             || v[0]["key"].as_str().unwrap().contains('-')
     );
+    let mut folded: Vec<String> = titles.iter().map(|t| t.to_lowercase()).collect();
+    folded.sort();
+    folded.dedup();
+    assert_eq!(folded.len(), titles.len(), "each title once: {titles:?}");
     let (_, v) = b.json_get("/api/v1/roles?q=d").await;
     assert_eq!(v, json!([]), "one letter is too little to suggest");
     let (s, v) = b.json_get("/api/v1/roles?q=nurse&top=0").await;
