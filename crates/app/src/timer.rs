@@ -271,14 +271,20 @@ async fn put(app: &App, r: Option<&Running>) -> Result<()> {
 }
 
 async fn view(app: &App, r: &Running) -> Result<TimerView> {
-    let goal = app.store().get_goal(r.goal).await?;
-    let micro = app.store().get_micro_skill(goal.micro_skill_id).await?;
+    // A goal deleted while its timer ran still shows (to be discarded).
+    let micro_skill = match app.store().get_goal(r.goal).await {
+        Ok(goal) => app.store().get_micro_skill(goal.micro_skill_id).await?.name,
+        Err(mm_store::Error::NotFound { .. }) => {
+            format!("goal {} (no longer in the journal)", r.goal)
+        }
+        Err(e) => return Err(e.into()),
+    };
     let now = app.person().now;
     let reading = r.read(now);
     let focused = reading.focused.num_seconds();
     Ok(TimerView {
         goal: r.goal,
-        micro_skill: micro.name,
+        micro_skill,
         aim: r.aim.clone(),
         started_at: r.started_at,
         phase: reading.phase,
@@ -486,8 +492,9 @@ pub async fn finish(app: &App, input: FinishInput) -> Result<Finished> {
     }
 }
 
-/// Throw the running timer away, and the session its checkpoints wrote.
-/// Returns the goal it was for.
+/// Throw the running timer away, and the session its checkpoints wrote
+/// (kept when the journal no longer lets it go: its goal was achieved on
+/// the evidence meanwhile). Returns the goal it was for.
 ///
 /// # Errors
 /// Not found when no timer is running.
@@ -500,7 +507,7 @@ pub async fn discard(app: &App) -> Result<GoalId> {
     };
     if let Some(id) = r.as_ref().and_then(|r| r.session) {
         match app.store().delete_session(id, app.person().now).await {
-            Ok(_) | Err(mm_store::Error::NotFound { .. }) => {}
+            Ok(_) | Err(mm_store::Error::NotFound { .. } | mm_store::Error::Invalid(_)) => {}
             Err(e) => return Err(e.into()),
         }
     }

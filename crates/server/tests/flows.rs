@@ -1260,3 +1260,39 @@ async fn every_new_page_is_reachable_from_the_navigation_and_locked_down() {
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_timer_whose_goal_is_gone_can_still_be_seen_and_discarded() {
+    let j = journal().await;
+    let b = browser(&j, 0).await;
+    let (s, _) = b
+        .api("POST", "/api/v1/timer", json!({"goal": 1, "aim": "joins"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let later = browser(&j, 3).await;
+    let (_, v) = later
+        .api("POST", "/api/v1/timer/checkpoint", Value::Null)
+        .await;
+    assert!(v["session"].is_i64(), "{v}");
+    j.store
+        .delete_goal(GoalId(1), (t0() + Duration::minutes(4)).with_timezone(&Utc))
+        .await
+        .unwrap();
+    let html = later.page("/timer").await;
+    assert!(html.contains("no longer in the journal"), "{html}");
+    let (s, v) = later
+        .api("POST", "/api/v1/timer/checkpoint", json!({}))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "the goal is gone: {v}");
+    let (s, h, _) = later.form("/timer/discard", &[]).await;
+    assert_eq!(
+        (s, location(&h)),
+        (StatusCode::SEE_OTHER, "/timer?discarded=1")
+    );
+    assert!(
+        later
+            .page("/timer?discarded=1")
+            .await
+            .contains("The session was discarded.")
+    );
+}
