@@ -207,12 +207,12 @@ pub async fn new_goal(app: &App, input: NewGoalInput) -> Result<CreatedGoal> {
     let deadline = match (&input.deadline, draft.as_ref().and_then(|d| d.weeks)) {
         (Some(d), _) => d.clone(),
         (None, Some(w)) => format!("+{w}w"),
-        (None, None) => "+2w".into(),
+        (None, None) => crate::commit::DEFAULT_DEADLINE.into(),
     };
     let weekly_minutes = match (&input.weekly, draft.as_ref().and_then(|d| d.weekly_minutes)) {
         (Some(w), _) => parse_minutes(w).map_err(field("weekly"))?,
         (None, Some(m)) => m,
-        (None, None) => 120,
+        (None, None) => crate::commit::DEFAULT_WEEKLY_MINUTES,
     };
     let criteria = match (&draft, input.done_when.is_empty()) {
         (Some(d), true) => d.done_when.clone(),
@@ -223,7 +223,7 @@ pub async fn new_goal(app: &App, input: NewGoalInput) -> Result<CreatedGoal> {
         target_level: input
             .level
             .or(draft.as_ref().and_then(|d| d.level))
-            .unwrap_or(Level::Competent),
+            .unwrap_or(crate::commit::DEFAULT_LEVEL),
         start: parse_date(&input.start, today).map_err(field("start"))?,
         deadline: parse_date(&deadline, today).map_err(field("deadline"))?,
         weekly_minutes,

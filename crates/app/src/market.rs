@@ -130,7 +130,67 @@ pub fn read_postings(
         }
     }
     let reader = Reader::open_all(&paths, &input.read_options())?;
-    progress.start(paths.iter().map(|p| dir_bytes(p)).sum());
+    let total = paths.iter().map(|p| dir_bytes(p)).sum();
+    count_reader(ex, reader, opts, total, progress, sink)
+}
+
+/// Postings uploaded as one file's bytes (a web form), named as the file
+/// was: its extension says the format as a file's does (`.jsonl`, `.csv`,
+/// `.json`/`.jsonld`, `.html`); without one, the first byte decides.
+#[derive(Debug, Clone, Default)]
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Read uploaded postings into counts.
+///
+/// # Errors
+/// Invalid for bytes that cannot be read as postings (a CSV without the
+/// text column, say).
+pub fn read_upload(
+    ex: &Extractor,
+    up: &Upload,
+    input: &PostingInput,
+    opts: &Options,
+    progress: &mut dyn Progress,
+    sink: Option<Sink<'_>>,
+) -> Result<Read> {
+    let ext = Path::new(&up.name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let kind = match input.kind {
+        InputKind::Auto => InputKind::of_extension(&ext).unwrap_or(InputKind::Auto),
+        k => k,
+    };
+    let read = ReadOptions {
+        kind,
+        ..input.read_options()
+    };
+    // The bytes are in memory: nothing can fail but their content, so every
+    // failure is the upload's (invalid, naming the field), never internal.
+    let bad = |e: Error| match e.kind() {
+        crate::ErrorKind::Internal | crate::ErrorKind::Unavailable => {
+            Error::invalid_field("postings", e.message().to_owned())
+        }
+        _ => e,
+    };
+    let bytes: Box<dyn std::io::BufRead + Send> = Box::new(std::io::Cursor::new(up.bytes.clone()));
+    let reader = Reader::from_stream(bytes, &up.name, &read).map_err(|e| bad(Error::from(e)))?;
+    count_reader(ex, reader, opts, up.bytes.len() as u64, progress, sink).map_err(bad)
+}
+
+fn count_reader(
+    ex: &Extractor,
+    reader: Reader,
+    opts: &Options,
+    total_bytes: u64,
+    progress: &mut dyn Progress,
+    sink: Option<Sink<'_>>,
+) -> Result<Read> {
+    progress.start(total_bytes);
     let mut skipped = 0u64;
     let mut err: Option<mm_discover::Error> = None;
     let mut counts = Counts::default();
@@ -248,6 +308,36 @@ pub fn analyse(
     progress: &mut dyn Progress,
     sink: Option<Sink<'_>>,
 ) -> Result<Analysis> {
+    analyse_from(tax, a, None, progress, sink)
+}
+
+/// Analyse an uploaded postings file as [`analyse`] does files (the
+/// `postings` of `a` are not read).
+///
+/// # Errors
+/// As [`analyse`]; invalid for an empty upload.
+pub fn analyse_upload(
+    tax: &Taxonomy,
+    a: &AnalyseInput,
+    up: &Upload,
+    progress: &mut dyn Progress,
+) -> Result<Analysis> {
+    if up.bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::invalid_field(
+            "postings",
+            format!("{} is empty: upload a file of postings", up.name),
+        ));
+    }
+    analyse_from(tax, a, Some(up), progress, None)
+}
+
+fn analyse_from(
+    tax: &Taxonomy,
+    a: &AnalyseInput,
+    upload: Option<&Upload>,
+    progress: &mut dyn Progress,
+    sink: Option<Sink<'_>>,
+) -> Result<Analysis> {
     let ex = Extractor::new(tax);
     let mut opts = Options {
         since: a.since,
@@ -271,12 +361,21 @@ pub fn analyse(
             opts.only = Some(role_skills(tax, &role));
         }
     }
-    let read = read_postings(&ex, &a.postings, &a.input, &opts, progress, sink)?;
-    let source = if a.postings.is_empty() {
-        mm_discover::sample::NAME.to_string()
-    } else {
-        a.postings.join(", ")
+    let (read, sources) = match upload {
+        Some(up) => (
+            read_upload(&ex, up, &a.input, &opts, progress, sink)?,
+            vec![up.name.clone()],
+        ),
+        None if a.postings.is_empty() => (
+            read_postings(&ex, &a.postings, &a.input, &opts, progress, sink)?,
+            vec![mm_discover::sample::NAME.to_string()],
+        ),
+        None => (
+            read_postings(&ex, &a.postings, &a.input, &opts, progress, sink)?,
+            a.postings.clone(),
+        ),
     };
+    let source = sources.join(", ");
     let report = read.counts.report(tax, &opts, a.min_support);
     if read.counts.postings == 0 {
         let mut why = report.exclusions();
@@ -309,11 +408,7 @@ pub fn analyse(
     Ok(Analysis {
         name: format!("{source}{scope}"),
         scope,
-        sources: if a.postings.is_empty() {
-            vec![mm_discover::sample::NAME.into()]
-        } else {
-            a.postings.clone()
-        },
+        sources,
         report,
         skipped: read.skipped,
     })
@@ -433,7 +528,15 @@ pub async fn latest(app: &App) -> Result<Option<SavedReport>> {
 /// # Errors
 /// When the chart cannot be drawn.
 pub fn share_chart(a: &Analysis, top: usize) -> Result<String> {
-    let r = &a.report;
+    report_chart(&a.report, &a.scope, top)
+}
+
+/// The same chart for any report (a saved analysis), `scope` said in its
+/// title.
+///
+/// # Errors
+/// When the chart cannot be drawn.
+pub fn report_chart(r: &MarketReport, scope: &str, top: usize) -> Result<String> {
     let n = if top == 0 {
         r.skills.len()
     } else {
@@ -441,8 +544,8 @@ pub fn share_chart(a: &Analysis, top: usize) -> Result<String> {
     };
     Ok(mm_discover::chart::share_chart_svg(
         &format!(
-            "Share of {} postings asking for each skill{}",
-            r.postings, a.scope
+            "Share of {} postings asking for each skill{scope}",
+            r.postings
         ),
         &r.skills[..n],
     )?)

@@ -218,6 +218,10 @@ impl Timed {
     }
 }
 
+/// How often a running timer is written to the store (the terminal screen
+/// and the web page alike).
+pub const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Write a timed session so far, started at the command's "now": inserted
 /// the first time, updated after. Returns whether there was anything to
 /// write. "Now" for the checks is the session's own end (a minute's grace),
@@ -227,10 +231,39 @@ impl Timed {
 /// When the store refuses the session.
 pub async fn checkpoint(app: &App, t: &Timed, saved: &mut Option<SessionId>) -> Result<bool> {
     let started_at = app.person().now;
+    write_timed(app, t, started_at, saved, |ended| {
+        ended + Duration::minutes(1)
+    })
+    .await
+}
+
+/// Write a timed session so far that started at `started_at` (a timer kept
+/// in the journal, read again by a later request): inserted the first
+/// time, updated after. Returns whether there was anything to write.
+///
+/// # Errors
+/// When the store refuses the session.
+pub async fn checkpoint_at(
+    app: &App,
+    t: &Timed,
+    started_at: DateTime<Utc>,
+    saved: &mut Option<SessionId>,
+) -> Result<bool> {
+    let now = app.person().now;
+    write_timed(app, t, started_at, saved, |ended| ended.max(now)).await
+}
+
+async fn write_timed(
+    app: &App,
+    t: &Timed,
+    started_at: DateTime<Utc>,
+    saved: &mut Option<SessionId>,
+    now: impl FnOnce(DateTime<Utc>) -> DateTime<Utc>,
+) -> Result<bool> {
     let Some(new) = t.to_session(started_at) else {
         return Ok(false);
     };
-    let now = new.ended_at + Duration::minutes(1);
+    let now = now(new.ended_at);
     match saved {
         None => *saved = Some(app.store().log_session(&new, now).await?.id),
         Some(id) => {

@@ -49,6 +49,20 @@ pub enum InputKind {
     Html,
 }
 
+impl InputKind {
+    /// The format a file extension (lower case, without the dot) names:
+    /// `jsonl`/`ndjson`, `csv`, `json`/`jsonld`, `html`/`htm`/`xhtml`.
+    pub fn of_extension(ext: &str) -> Option<InputKind> {
+        Some(match ext {
+            "jsonl" | "ndjson" => InputKind::Jsonl,
+            "csv" => InputKind::Csv,
+            "json" | "jsonld" => InputKind::Json,
+            "html" | "htm" | "xhtml" => InputKind::Html,
+            _ => return None,
+        })
+    }
+}
+
 /// Options of a [`Reader`].
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
@@ -221,16 +235,13 @@ impl Reader {
         let source: Arc<str> = name.as_str().into();
         let ext = lower_ext(path);
         let kind = if in_folder || self.opts.kind == InputKind::Auto {
-            match ext.as_str() {
-                "jsonl" | "ndjson" => InputKind::Jsonl,
-                "csv" => InputKind::Csv,
-                "json" | "jsonld" => InputKind::Json,
-                "html" | "htm" | "xhtml" => InputKind::Html,
-                _ if in_folder => {
+            match InputKind::of_extension(&ext) {
+                Some(k) => k,
+                None if in_folder => {
                     // Any other file in a folder is one posting.
                     return Ok(Current::Queue(whole_text(&source, path)));
                 }
-                _ => InputKind::Text,
+                None => InputKind::Text,
             }
         } else {
             self.opts.kind

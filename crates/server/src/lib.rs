@@ -152,6 +152,8 @@ pub fn router(state: AppState) -> Router {
         .merge(api::verify_routes())
         .merge(pages::goal::upload_routes())
         .merge(api::goals::upload_routes())
+        .merge(pages::upload_routes())
+        .merge(api::upload_routes())
         .layer(DefaultBodyLimit::max(UPLOAD_LIMIT));
     Router::new()
         .merge(pages::routes())

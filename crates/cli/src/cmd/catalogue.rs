@@ -376,11 +376,3 @@ fn print_entry(tax: &Taxonomy, m: &CatalogueMicroSkill) -> Result<()> {
     }
     Ok(())
 }
-
-/// The catalogue entry a `--from` suggestion names: a catalogue id, or the
-/// best micro-skill of the ESCO skill a rank or URI names. `None` when the
-/// suggestion has no catalogue micro-skill (the caller drafts one instead).
-pub fn entry_for_suggestion(c: &Ctx, from: &str) -> Result<Option<CatalogueMicroSkill>> {
-    let tax = super::discover::taxonomy()?;
-    Ok(c.block(app::entry_for_suggestion(&c.app, &tax, from))?)
-}

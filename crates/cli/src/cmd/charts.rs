@@ -165,5 +165,5 @@ fn spark_char(v: f32) -> char {
 
 /// Write the SVG to `path`.
 pub fn write_svg(i: &Insight, path: &std::path::Path) -> Result<()> {
-    crate::outfile::write(path, mm_app::charts::svg(i).as_bytes())
+    crate::outfile::write(path, mm_app::charts::svg(i)?.as_bytes())
 }

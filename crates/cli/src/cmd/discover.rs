@@ -407,21 +407,22 @@ fn explain_one(c: &Candidate) -> Result<()> {
     Ok(())
 }
 
-/// For `mm goal new --from <rank|uri>`: the ESCO skill URI a rank of the last
-/// `mm discover` list (or a URI) names; `mm_app::goals::new_goal` drafts the
-/// micro-skill from it.
-pub fn suggested_uri(ctx: &Ctx, from: &str) -> Result<String> {
+/// For `mm goal new --from <id|rank|uri>`: the micro-skill a suggestion
+/// brings (`mm_app::commit::micro_choice`), with the CLI's hints on the
+/// errors a person can fix.
+pub fn suggested_micro(ctx: &Ctx, from: &str) -> Result<mm_app::goals::MicroChoice> {
     let tax = taxonomy()?;
-    let s = ctx
-        .block(discover::suggestion(&ctx.app, &tax, from))
+    ctx.block(mm_app::commit::micro_choice(&ctx.app, &tax, from))
         .map_err(|e| match (e.kind(), e.what(), e.field()) {
             (ErrorKind::NotFound, Some("suggestion list"), _) => anyhow!(
                 "no suggestion list yet: run `mm discover --role \"<title>\"` first, or give a skill URI"
             ),
-            (ErrorKind::Invalid, _, Some("from")) if from.trim().parse::<usize>().is_err() => {
+            (ErrorKind::Invalid, _, Some("from"))
+                if from.trim().parse::<usize>().is_err()
+                    && !e.message().contains("catalogue id") =>
+            {
                 hinted(e, "find one with `mm taxonomy search`").into()
             }
             _ => e.into(),
-        })?;
-    Ok(s.draft.skill_uri)
+        })
 }

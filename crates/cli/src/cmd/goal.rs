@@ -114,12 +114,7 @@ pub fn run(cmd: GoalCmd, g: &Global) -> Result<()> {
     match cmd {
         GoalCmd::New(a) => {
             let micro = match (&a.from, a.micro) {
-                (Some(from), _) => match super::catalogue::entry_for_suggestion(&ctx, from)? {
-                    Some(e) => MicroChoice::Catalogue(Box::new(e)),
-                    None => MicroChoice::Skill {
-                        uri: super::discover::suggested_uri(&ctx, from)?,
-                    },
-                },
+                (Some(from), _) => super::discover::suggested_micro(&ctx, from)?,
                 (None, Some(m)) => MicroChoice::Existing(m),
                 (None, None) => {
                     anyhow::bail!("name the micro-skill, or start from a suggestion with --from")

@@ -22,8 +22,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
 use std::time::{Duration, Instant};
 
-/// How often the running session is written to the store.
-pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
+/// How often the running session is written to the store (mm-app's, shared
+/// with the web timer).
+pub const CHECKPOINT_EVERY: Duration = practice::CHECKPOINT_EVERY;
 
 /// Where the session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -374,7 +374,17 @@ fn arcs_balance_and_review_charts() {
     assert!(text.contains("Streak:"), "{text}");
     let svg = std::fs::read_to_string(svg).unwrap();
     assert!(svg.starts_with("<svg"));
-    assert_eq!(svg.matches("class=\"day\"").count(), 7);
-    assert_eq!(svg.matches("class=\"progress\"").count(), 1);
-    assert!(svg.contains("class=\"recall\""));
+    // The four charts, each with its labelled axes, in Okabe–Ito colours.
+    for text in [
+        "Practice per day",
+        "Cumulative minutes against the plan",
+        "Retention, next 30 days",
+        "Long-term arcs against quick wins",
+        "Focused minutes",
+        "Mean predicted recall",
+        "arc: data analysis",
+    ] {
+        assert!(svg.contains(text), "{text:?} in the SVG");
+    }
+    assert!(svg.contains("#0072B2") && svg.contains("#009E73") && svg.contains("#E69F00"));
 }

@@ -4,10 +4,15 @@
 //! as the pages.
 
 pub mod badges;
+pub mod discover;
 pub mod goals;
 pub mod input;
+pub mod journal;
+pub mod market;
+pub mod review;
 pub mod session;
 pub mod status;
+pub mod timer;
 pub mod verify;
 
 use crate::AppState;
@@ -30,10 +35,19 @@ use utoipa::OpenApi;
         goals::set_availability,
         badges::overview, badges::create_issuer, badges::issuer_document, badges::issue,
         badges::get_badge, badges::file, badges::revoke,
+        timer::get_timer, timer::start_timer, timer::checkpoint_timer, timer::pause_timer,
+        timer::resume_timer, timer::stop_timer, timer::finish_timer, timer::discard_timer,
+        review::get_review, review::get_review_svg,
+        discover::get_roles, discover::post_discover, discover::get_form, discover::post_commit,
+        market::post_market, market::list_markets, market::get_market,
+        journal::get_journal, journal::post_journal, journal::get_portfolio,
     ),
     components(schemas(crate::error::ErrorJson)),
     tags(
-        (name = "journal", description = "Where the goals stand"),
+        (name = "journal", description = "Where the goals stand, the review, the whole journal and the portfolio"),
+        (name = "practice", description = "The focus timer, kept in the journal"),
+        (name = "discover", description = "What to learn for a role, and committing to it"),
+        (name = "market", description = "What job postings ask for"),
         (name = "session", description = "The signed-in browser or client"),
         (name = "goals", description = "One goal and the actions of its page"),
         (name = "badges", description = "Open Badges 3.0: the issuer, issuing, files, revoking, and verification (public)"),
@@ -60,6 +74,38 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi))
         .merge(goals::routes())
         .merge(badges::routes())
+        .route(
+            "/api/v1/timer",
+            get(timer::get_timer)
+                .post(timer::start_timer)
+                .delete(timer::discard_timer),
+        )
+        .route("/api/v1/timer/checkpoint", post(timer::checkpoint_timer))
+        .route("/api/v1/timer/pause", post(timer::pause_timer))
+        .route("/api/v1/timer/resume", post(timer::resume_timer))
+        .route("/api/v1/timer/stop", post(timer::stop_timer))
+        .route("/api/v1/timer/finish", post(timer::finish_timer))
+        .route("/api/v1/review", get(review::get_review))
+        .route("/api/v1/review/charts.svg", get(review::get_review_svg))
+        .route("/api/v1/roles", get(discover::get_roles))
+        .route("/api/v1/discover", post(discover::post_discover))
+        .route("/api/v1/discover/form", get(discover::get_form))
+        .route("/api/v1/discover/commit", post(discover::post_commit))
+        .route("/api/v1/market/{id}", get(market::get_market))
+        .route("/api/v1/portfolio", get(journal::get_portfolio))
+}
+
+/// The API routes that take uploads: a postings file, a journal.
+pub fn upload_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/market",
+            get(market::list_markets).post(market::post_market),
+        )
+        .route(
+            "/api/v1/journal",
+            get(journal::get_journal).post(journal::post_journal),
+        )
 }
 
 /// The upload routes (their own, larger body limit).

@@ -10,6 +10,11 @@ use maud::{DOCTYPE, Markup, html};
 pub enum Nav {
     Dashboard,
     Badges,
+    Timer,
+    Review,
+    Discover,
+    Market,
+    Journal,
     Verify,
     None,
 }
@@ -35,7 +40,12 @@ pub fn page(title: &str, nav: Nav, session: Option<&Session>, body: Markup) -> M
                         ul {
                             @if session.is_some() {
                                 li { a href="/" aria-current=[current(Nav::Dashboard)] { "Dashboard" } }
+                                li { a href="/discover" aria-current=[current(Nav::Discover)] { "Discover" } }
+                                li { a href="/timer" aria-current=[current(Nav::Timer)] { "Focus timer" } }
+                                li { a href="/review" aria-current=[current(Nav::Review)] { "Review" } }
                                 li { a href="/badges" aria-current=[current(Nav::Badges)] { "Badges" } }
+                                li { a href="/market" aria-current=[current(Nav::Market)] { "Market" } }
+                                li { a href="/journal" aria-current=[current(Nav::Journal)] { "Export" } }
                             }
                             li { a href="/verify" aria-current=[current(Nav::Verify)] { "Verify a badge" } }
                         }

@@ -4,10 +4,16 @@
 
 pub mod badges;
 pub mod dashboard;
+pub mod discover;
+pub mod form;
 pub mod forms;
 pub mod goal;
+pub mod journal;
 pub mod layout;
+pub mod market;
+pub mod review;
 pub mod session;
+pub mod timer;
 pub mod verify;
 
 use axum::Router;
@@ -19,4 +25,16 @@ pub fn routes() -> Router<crate::AppState> {
         .merge(goal::routes())
         .merge(badges::routes())
         .merge(session::routes())
+        .merge(timer::routes())
+        .merge(review::routes())
+        .merge(discover::routes())
+        .merge(market::routes())
+        .merge(journal::routes())
+}
+
+/// The page routes that take uploads (postings, a journal).
+pub fn upload_routes() -> Router<crate::AppState> {
+    Router::new()
+        .merge(market::upload_routes())
+        .merge(journal::upload_routes())
 }

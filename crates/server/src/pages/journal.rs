@@ -1,0 +1,147 @@
+//! The export page: download the whole journal (what `mm export` writes),
+//! import one into an empty journal (all or nothing, with mm-app's own
+//! error when it is refused), and download the portfolio as a JSON Resume.
+
+use super::layout::{Nav, page};
+use crate::api::journal::{export_download, import_text, portfolio_download};
+use crate::error::HttpError;
+use crate::security::Session;
+use crate::{AppState, PageError};
+use axum::Router;
+use axum::extract::{Extension, Multipart, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, Response};
+use axum::routing::{get, post};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+/// The export page's routes that take small bodies.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/journal", get(journal_page))
+        .route("/journal/export", get(export))
+        .route("/portfolio/export", get(portfolio))
+}
+
+/// The import route (its own, larger body limit).
+pub fn upload_routes() -> Router<AppState> {
+    Router::new().route("/journal/import", post(import))
+}
+
+async fn journal_page(Extension(session): Extension<Session>) -> Html<String> {
+    Html(
+        page(
+            "Export and import",
+            Nav::Journal,
+            Some(&session),
+            forms(&session),
+        )
+        .into_string(),
+    )
+}
+
+fn forms(session: &Session) -> Markup {
+    html! {
+        h1 { "Export and import" }
+        section aria-labelledby="export" {
+            h2 id="export" { "Your journal" }
+            p {
+                "Everything you recorded, as one versioned JSON document: skills, goals, practice, applications, "
+                "reflections, plans, arcs, refreshers, badges, market analyses, profile, settings and the history of edits. "
+                "It is what " code { "mm export" } " writes, and " code { "mm import" } " reads it back on SQLite or PostgreSQL."
+            }
+            p { a class="button" href="/journal/export" download { "Download the journal" } }
+        }
+        section aria-labelledby="import" {
+            h2 id="import" { "Import a journal" }
+            p {
+                "Load a journal file into this one while it is still empty. It is checked completely first and then "
+                "written in one go: if anything in it is refused, nothing is written."
+            }
+            form class="upload" method="post" action=(format!("/journal/import?csrf={}", session.csrf)) enctype="multipart/form-data" {
+                div class="field" {
+                    label for="journal" { "Journal file" }
+                    input id="journal" name="journal" type="file" accept=".json,application/json" required;
+                }
+                div { button type="submit" { "Import" } }
+            }
+        }
+        section aria-labelledby="portfolio" {
+            h2 id="portfolio" { "Portfolio" }
+            p { "What you have mastered, with a certificate for each badge, as a JSON Resume (schema 1.3.1) for employers and resume tools." }
+            form class="panel" method="get" action="/portfolio/export" {
+                div class="field" {
+                    label for="name" { "Your name (optional)" }
+                    input id="name" name="name" type="text" autocomplete="name";
+                }
+                div { button type="submit" { "Download the portfolio" } }
+            }
+        }
+    }
+}
+
+async fn export(State(state): State<AppState>) -> Result<Response, PageError> {
+    let app = state.app().await?;
+    Ok(export_download(&app).await?)
+}
+
+#[derive(Debug, Deserialize)]
+struct NameQuery {
+    name: Option<String>,
+}
+
+async fn portfolio(
+    State(state): State<AppState>,
+    Query(q): Query<NameQuery>,
+) -> Result<Response, PageError> {
+    let app = state.app().await?;
+    Ok(portfolio_download(&app, q.name.as_deref()).await?)
+}
+
+async fn import(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Html<String>, PageError> {
+    let mut form = form.map_err(|e| HttpError::new(e.status(), e.body_text()))?;
+    let mut text: Option<Vec<u8>> = None;
+    while let Some(part) = form.next_field().await.map_err(|e| {
+        HttpError::new(
+            e.status(),
+            format!("the upload could not be read: {}", e.body_text()),
+        )
+    })? {
+        if part.name() == Some("journal") {
+            let bytes = part.bytes().await.map_err(|e| {
+                HttpError::new(
+                    e.status(),
+                    format!("the upload could not be read: {}", e.body_text()),
+                )
+            })?;
+            text = Some(bytes.to_vec());
+        }
+    }
+    let bad = |m: &str| HttpError {
+        field: Some("journal".into()),
+        ..HttpError::new(StatusCode::UNPROCESSABLE_ENTITY, m)
+    };
+    let bytes = text
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| bad("choose a journal file to import"))?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| bad("the journal is not UTF-8 text"))?;
+    let app = state.app().await?;
+    let c = import_text(&app, text).await?;
+    let body = html! {
+        h1 { "Journal imported" }
+        p role="status" {
+            "Imported " (c.skills) " skills, " (c.micro_skills) " micro-skills, " (c.goals) " goals, "
+            (c.sessions) " sessions, " (c.applications) " applications and " (c.reflections) " reflections; also "
+            (c.plans) " plans, " (c.arcs) " arcs, " (c.retention_cards) " retention cards, " (c.credentials) " badges, "
+            (c.market_analyses) " market analyses and " (c.history) " history records."
+        }
+        p { a href="/" { "See your goals" } }
+    };
+    Ok(Html(
+        page("Journal imported", Nav::Journal, Some(&session), body).into_string(),
+    ))
+}
