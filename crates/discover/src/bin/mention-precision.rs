@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! mention-precision sample 260 7 > crates/discover/tests/data/mentions_gold.tsv   # then annotate
+//! mention-precision sample 260 7 OLD.tsv > NEW.tsv   # verdicts of OLD.tsv copied where the mention is the same
 //! mention-precision score crates/discover/tests/data/mentions_gold.tsv
 //! mention-precision recall $MM_SHARED_DIR/data/benchmarks      # VALIDATION splits only
 //! ```
@@ -75,7 +76,15 @@ fn context(text: &str, start: usize, end: usize) -> String {
     .replace(['\n', '\t'], " ⏎ ")
 }
 
-fn sample(n: usize, seed: u64) {
+fn sample(n: usize, seed: u64, old: Option<&str>) -> Result<(), String> {
+    // Verdicts already given to the same mention (posting, span, skill).
+    let known: FxHashMap<(String, usize, usize, String), bool> = match old {
+        Some(path) => read_gold(path)?
+            .into_iter()
+            .map(|g| ((g.id, g.start, g.end, g.uri), g.correct))
+            .collect(),
+        None => FxHashMap::default(),
+    };
     let tax = Taxonomy::load_embedded().expect("taxonomy");
     let ex = Extractor::new(&tax);
     let mut all: Vec<(usize, Mention)> = Vec::new();
@@ -102,18 +111,26 @@ fn sample(n: usize, seed: u64) {
             .iter()
             .find(|d| d.start <= m.start && m.end <= d.end)
             .map_or("job", |d| d.kind.as_str());
+        let id = r.id.as_deref().unwrap_or("");
+        let verdict = match known.get(&(id.to_string(), m.start, m.end, tax.skill(m.skill).uri.clone())) {
+            Some(true) => "correct",
+            Some(false) => "incorrect",
+            None => "",
+        };
         println!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t\t{}",
-            r.id.as_deref().unwrap_or(""),
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            id,
             m.start,
             m.end,
-            &r.text[m.start..m.end],
+            r.text[m.start..m.end].replace(['\n', '\r', '\t'], " ⏎ "),
             tax.skill(m.skill).uri,
             tax.skill(m.skill).preferred,
             section,
+            verdict,
             context(&r.text, m.start, m.end)
         );
     }
+    Ok(())
 }
 
 struct Gold {
@@ -300,12 +317,9 @@ fn duplicates() {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let res = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["sample", n, seed] => match (n.parse(), seed.parse()) {
-            (Ok(n), Ok(seed)) => {
-                sample(n, seed);
-                Ok(())
-            }
-            _ => Err("sample N SEED: two numbers".to_string()),
+        ["sample", n, seed, old @ ..] if old.len() <= 1 => match (n.parse(), seed.parse()) {
+            (Ok(n), Ok(seed)) => sample(n, seed, old.first().copied()),
+            _ => Err("sample N SEED [OLD.tsv]: two numbers".to_string()),
         },
         ["score", path] => score(path),
         ["recall", dir] => recall(dir),
@@ -313,7 +327,7 @@ fn main() -> ExitCode {
             duplicates();
             Ok(())
         }
-        _ => Err("usage: mention-precision sample N SEED | score GOLD.tsv | recall BENCHMARK_DIR | duplicates".into()),
+        _ => Err("usage: mention-precision sample N SEED [OLD.tsv] | score GOLD.tsv | recall BENCHMARK_DIR | duplicates".into()),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,
