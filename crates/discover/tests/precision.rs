@@ -1,7 +1,9 @@
-//! Extraction precision on the shipped postings against 240 mentions
-//! annotated by hand (`tests/data/mentions_gold.tsv`): stripping boilerplate
-//! must remove wrong mentions and keep right ones. `mention-precision score`
-//! prints the same figures.
+//! Extraction precision on the shipped postings against 265 mentions
+//! annotated by hand (`tests/data/mentions_gold.tsv`: a uniform sample of
+//! what the extractor with the technology layer finds, plus the sampled
+//! spans its sense fixes relinked): stripping boilerplate must remove wrong
+//! mentions and keep right ones, and what is left must be mostly right.
+//! `mention-precision score` prints the same figures.
 
 use mm_discover::market::stripper;
 use mm_taxonomy::Taxonomy;
@@ -85,4 +87,6 @@ fn stripping_boilerplate_raises_precision() {
     );
     // Few right mentions are lost with the boilerplate.
     assert!(ok_b - ok_a <= 5, "{} correct mentions dropped", ok_b - ok_a);
+    // Issue #11 aims at 90% (measured 91.3%, BENCHMARKS.md).
+    assert!(after >= 0.88, "precision after stripping {after:.3}");
 }

@@ -181,6 +181,8 @@ struct Prec {
     judged: usize,
     correct: usize,
     found: usize,
+    /// Sampled spans now linked to a skill nobody judged for them.
+    relinked: usize,
 }
 
 fn precision(tax: &Taxonomy, ex: &Extractor, gold: &[Gold], strip: bool) -> Prec {
@@ -204,7 +206,16 @@ fn precision(tax: &Taxonomy, ex: &Extractor, gold: &[Gold], strip: bool) -> Prec
         judged: 0,
         correct: 0,
         found: found.len(),
+        relinked: 0,
     };
+    let spans: FxHashSet<(&str, usize, usize)> = gold
+        .iter()
+        .map(|g| (g.id.as_str(), g.start, g.end))
+        .collect();
+    let judged: FxHashSet<(&str, usize, usize, &str)> = gold
+        .iter()
+        .map(|g| (g.id.as_str(), g.start, g.end, g.uri.as_str()))
+        .collect();
     for g in gold {
         if !by_id.contains_key(g.id.as_str()) {
             continue;
@@ -212,6 +223,21 @@ fn precision(tax: &Taxonomy, ex: &Extractor, gold: &[Gold], strip: bool) -> Prec
         if found.contains(&(g.id.clone(), g.start, g.end, g.uri.clone())) {
             p.judged += 1;
             p.correct += usize::from(g.correct);
+        }
+    }
+    // A sampled span the extractor now links to another skill is a mention
+    // the sample has not judged: say so, so that it gets annotated.
+    for (id, start, end, uri) in &found {
+        if spans.contains(&(id.as_str(), *start, *end))
+            && !judged.contains(&(id.as_str(), *start, *end, uri.as_str()))
+        {
+            p.relinked += 1;
+            if strip {
+                eprintln!(
+                    "not annotated: {id} {start}..{end} {:?} → {uri}",
+                    &by_id[id.as_str()].text[*start..*end]
+                );
+            }
         }
     }
     p
@@ -245,6 +271,12 @@ fn score(path: &str) -> Result<(), String> {
     println!(
         "stripping removed {removed_wrong} incorrect and {removed_right} correct annotated mentions"
     );
+    if after.relinked > 0 {
+        println!(
+            "{} sampled spans are now linked to another skill and not annotated (listed on stderr): annotate them",
+            after.relinked
+        );
+    }
     Ok(())
 }
 
@@ -275,6 +307,11 @@ fn recall(dir: &str) -> Result<(), String> {
                 .map(|m| tax.skill(m.skill).preferred.clone())
                 .collect();
             pairs += labels.len();
+            if std::env::var_os("MM_SHOW_MISSES").is_some() {
+                for l in labels.iter().filter(|l| !st.contains(*l)) {
+                    eprintln!("  missed {l:?} in {sentence:?}");
+                }
+            }
             hit_raw += labels.iter().filter(|l| raw.contains(*l)).count();
             hit_strip += labels.iter().filter(|l| st.contains(*l)).count();
             found_raw += raw.len();
