@@ -28,6 +28,15 @@ fn main() -> Result<(), mm_taxonomy::Error> {
         show("lexical", m.lexical().rank(&q, 5));
         show("static", m.rank_static(&q, 5));
         show("fused", m.rank(&q, 5));
+        let micro: Vec<String> = m
+            .lexical()
+            .micro_exact(&q)
+            .iter()
+            .map(|&(i, n)| format!("{} ×{n}", tax.skill(i).preferred))
+            .collect();
+        if !micro.is_empty() {
+            println!("  micro    {}", micro.join(" | "));
+        }
         if let Ok(want) = std::env::var("MM_FIND") {
             let pos = |v: Vec<(mm_taxonomy::SkillIdx, f32)>| {
                 v.iter()

@@ -72,6 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 k: env("MM_K", d.k),
                 lexical: env("MM_LEXW", d.lexical),
                 semantic_long: env("MM_SEMLONG", d.semantic_long),
+                micro: env("MM_MICRO_RANK", d.micro),
                 ..d
             }),
         ));

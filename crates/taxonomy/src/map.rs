@@ -259,6 +259,12 @@ pub struct Mapper {
     exact: FxHashMap<String, Vec<SkillIdx>>,
     /// How many of each `exact` list own it as their preferred label.
     exact_preferred: FxHashMap<String, usize>,
+    /// Runs of 2–3 content-word stems in the micro-skill catalogue's text
+    /// (`pivot tabl`) → the skills it is written under, with how many
+    /// entries say it (twice for an entry's main parent), most first.
+    micro_phrases: FxHashMap<String, Vec<(SkillIdx, u32)>>,
+    /// Terms of ESCO skills' preferred and alternative labels.
+    esco_label_words: FxHashSet<u32>,
     /// Whether a term is a word pair.
     is_pair: Vec<bool>,
     pub weights: Weights,
@@ -353,6 +359,7 @@ impl Mapper {
         // The catalogue is compiled in and linted by mm-micro's tests; were it
         // unreadable, ranking would only lose this evidence.
         let micro = crate::micro_text::by_skill(tax).unwrap_or_else(|_| vec![Vec::new(); n]);
+        let mut esco_label_terms: FxHashSet<String> = FxHashSet::default();
         for (i, s) in tax.skills.iter().enumerate() {
             tf.clear();
             let alt: Vec<(Vec<String>, usize)> = s
@@ -370,7 +377,7 @@ impl Mapper {
                 {
                     let m: Vec<(Vec<String>, usize)> = micro[i]
                         .iter()
-                        .map(|t| terms_of(&tokens(t), &stop, &stemmer, true))
+                        .map(|t| terms_of(&tokens(&t.text), &stop, &stemmer, true))
                         .collect();
                     (
                         m.iter().flat_map(|a| a.0.iter().cloned()).collect(),
@@ -378,6 +385,9 @@ impl Mapper {
                     )
                 },
             ];
+            if s.skill_type != crate::model::SkillType::Technology {
+                esco_label_terms.extend(fields[0].0.iter().chain(&fields[1].0).cloned());
+            }
             for (f, (toks, words)) in fields.iter().enumerate() {
                 for t in toks {
                     let id = match vocab.get(t) {
@@ -490,7 +500,41 @@ impl Mapper {
                 }
             }
         }
+        let mut micro_phrases: FxHashMap<String, Vec<(SkillIdx, u32)>> = FxHashMap::default();
+        for (i, texts) in micro.iter().enumerate() {
+            let mut seen: FxHashSet<String> = FxHashSet::default();
+            for t in texts {
+                seen.clear();
+                let stems: Vec<String> = tokens(&t.text)
+                    .iter()
+                    .filter(|w| !stop.contains(w.as_str()))
+                    .map(|w| stem(&stemmer, w))
+                    .collect();
+                for n in 2..=3 {
+                    for w in stems.windows(n) {
+                        let key = w.join(" ");
+                        if !seen.insert(key.clone()) {
+                            continue;
+                        }
+                        // An entry's main parent counts twice.
+                        let n = if t.main { 2 } else { 1 };
+                        let e = micro_phrases.entry(key).or_default();
+                        match e.iter_mut().find(|x| x.0 == i as SkillIdx) {
+                            Some(x) => x.1 += n,
+                            None => e.push((i as SkillIdx, n)),
+                        }
+                    }
+                }
+            }
+        }
+        for v in micro_phrases.values_mut() {
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        }
         let mut is_pair = vec![false; vocab.len()];
+        let esco_label_words: FxHashSet<u32> = esco_label_terms
+            .iter()
+            .filter_map(|t| vocab.get(t).copied())
+            .collect();
         for (t, &id) in &vocab {
             is_pair[id as usize] = t.contains(' ');
         }
@@ -498,6 +542,8 @@ impl Mapper {
             is_pair,
             exact,
             exact_preferred,
+            micro_phrases,
+            esco_label_words,
             by_len,
             stemmer,
             vocab,
@@ -710,6 +756,29 @@ impl Mapper {
         )
     }
 
+    /// Skills under which the micro-skill catalogue says exactly what
+    /// `text` says (2–3 content words: "pivot tables" in "Summarise a sheet
+    /// with a pivot table"), with how many entries say it (twice for their
+    /// main parent), most first.
+    pub fn micro_exact(&self, text: &str) -> &[(SkillIdx, u32)] {
+        let toks = self.corrected_tokens(text);
+        let key = stem_key(&toks, &self.stop, &self.stemmer);
+        self.micro_phrases.get(&key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `text` has a content word no ESCO label uses (`pivot`):
+    /// where the catalogue's words are the only evidence there is.
+    pub fn has_word_no_label_uses(&self, text: &str) -> bool {
+        let toks = self.corrected_tokens(text);
+        toks.iter()
+            .filter(|t| !self.stop.contains(t.as_str()))
+            .any(|t| {
+                self.vocab
+                    .get(&stem(&self.stemmer, t))
+                    .is_none_or(|id| !self.esco_label_words.contains(id))
+            })
+    }
+
     /// The label word closest to an unknown `word` (fewest edits, then the
     /// most skills using it), if one is within reach (1 edit for 5–8 letters, 2 from 9).
     pub fn correct(&self, word: &str) -> Option<String> {
@@ -771,6 +840,9 @@ pub struct Fusion {
     /// data cleansing*): it goes first, after exact label matches.
     pub sure_cosine: f32,
     pub sure_gap: f32,
+    /// Weight of the ranking of skills under which the micro-skill
+    /// catalogue says the phrase ([`Mapper::micro_exact`]).
+    pub micro: f32,
 }
 
 impl Default for Fusion {
@@ -790,6 +862,7 @@ impl Default for Fusion {
             semantic_long: 0.3,
             sure_cosine: 0.9,
             sure_gap: 0.05,
+            micro: 1.5,
         }
     }
 }
@@ -880,7 +953,27 @@ impl PhraseMapper {
         } else {
             Vec::new()
         };
-        let mut v = fuse(&[(&lex, f.lexical), (&sem, ws)], f.k, top + 8 + f.depth);
+        // The curated catalogue says exactly this phrase under some skills
+        // ("pivot tables" under *use spreadsheets software*): a third ranking.
+        // Only where ESCO's labels lack a word of the phrase (`pivot`), and
+        // only a clear favourite: the skill the catalogue says it under
+        // most, at least twice and more often than under any other.
+        let micro: Vec<(SkillIdx, f32)> = match self.lexical.micro_exact(text) {
+            [(i, n), rest @ ..]
+                if ws == f.semantic
+                    && *n >= 2
+                    && rest.first().is_none_or(|r| r.1 < *n)
+                    && self.lexical.has_word_no_label_uses(text) =>
+            {
+                vec![(*i, 0.0)]
+            }
+            _ => Vec::new(),
+        };
+        let mut v = fuse(
+            &[(&lex, f.lexical), (&sem, ws), (&micro, f.micro)],
+            f.k,
+            top + 8 + f.depth,
+        );
         // A technology counts only where the text names it (its name or an
         // alias, as the extractor finds it): `Majestic SEO` is no answer to
         // "SEO", nor `Power Diary` to "diary management". A named one brings
@@ -935,6 +1028,7 @@ impl PhraseMapper {
         {
             exact.push(first);
         }
+
         if !exact.is_empty() {
             let lead = v.first().map_or(1.0, |x| x.1) + 1.0;
             v.retain(|(i, _)| !exact.contains(i));

@@ -52,14 +52,15 @@ struct Entry {
 /// # Errors
 /// [`crate::Error::Invalid`] if a catalogue file is not valid TOML (a build
 /// problem: `mm-micro`'s lint runs on the same files).
-pub fn by_skill(tax: &Taxonomy) -> crate::Result<Vec<Vec<String>>> {
+pub fn by_skill(tax: &Taxonomy) -> crate::Result<Vec<Vec<MicroText>>> {
     let mut out = vec![Vec::new(); tax.skills.len()];
     for (name, body) in FILES {
         let f: File = toml::from_str(body)
             .map_err(|e| crate::Error::Invalid(format!("data/micro/{name}: {e}")))?;
         for e in f.micro {
-            let mut skills: Vec<SkillIdx> = Vec::new();
-            for p in &e.parents {
+            let mut skills: Vec<(SkillIdx, bool)> = Vec::new();
+            for (k, p) in e.parents.iter().enumerate() {
+                let main = k == 0;
                 if let Some(name) = p.strip_prefix("onet-tech:") {
                     // A technology parent speaks for the ESCO skills the
                     // technology stands for (Microsoft Excel → *use
@@ -68,33 +69,40 @@ pub fn by_skill(tax: &Taxonomy) -> crate::Result<Vec<Vec<String>>> {
                         skills.extend(
                             tax.covered_by_holding(t.concept)
                                 .into_iter()
-                                .filter(|&c| !tax.is_technology(c)),
+                                .filter(|&c| !tax.is_technology(c))
+                                .map(|c| (c, main)),
                         );
                     }
                 } else if let Some(i) = tax.skill_by_uri(p) {
-                    skills.push(i);
+                    skills.push((i, main));
                 }
             }
-            skills.sort_unstable();
-            skills.dedup();
-            for i in skills {
-                let v: &mut Vec<String> = &mut out[i as usize];
-                v.push(e.name.clone());
-                v.extend(e.done_when.iter().cloned());
+            // Once per skill, main parent if any listing of it is.
+            skills.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+            skills.dedup_by_key(|x| x.0);
+            for (i, main) in skills {
+                let v = &mut out[i as usize];
+                v.push(MicroText {
+                    text: e.name.clone(),
+                    main,
+                });
+                v.extend(e.done_when.iter().map(|t| MicroText {
+                    text: t.clone(),
+                    main,
+                }));
             }
         }
     }
     Ok(out)
 }
 
-/// [`by_skill`] as `(skill, texts)` pairs, for skills that have any.
-pub fn pairs(tax: &Taxonomy) -> crate::Result<Vec<(SkillIdx, Vec<String>)>> {
-    Ok(by_skill(tax)?
-        .into_iter()
-        .enumerate()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(i, v)| (i as SkillIdx, v))
-        .collect())
+/// One name or criterion of a catalogue entry, under one of its parents.
+#[derive(Debug, Clone)]
+pub struct MicroText {
+    pub text: String,
+    /// The skill is the entry's main parent (listed first, or covered by the
+    /// technology listed first), as `mm-micro` orders entries under a parent.
+    pub main: bool,
 }
 
 #[cfg(test)]
@@ -120,6 +128,10 @@ mod tests {
         let tax = crate::Taxonomy::load_embedded().unwrap();
         let by = super::by_skill(&tax).unwrap();
         let s = tax.skills.iter().position(|s| s.preferred == "use spreadsheets software").unwrap();
-        assert!(by[s].iter().any(|t| t.contains("pivot table")), "{:?}", by[s]);
+        assert!(
+            by[s].iter().any(|t| t.main && t.text.contains("pivot table")),
+            "{:?}",
+            by[s]
+        );
     }
 }
