@@ -362,9 +362,12 @@ impl Mapper {
         let mut esco_label_terms: FxHashSet<String> = FxHashSet::default();
         for (i, s) in tax.skills.iter().enumerate() {
             tf.clear();
+            // Alternative labels and our aliases (technology names and
+            // spellings: `golang`, `Excel`), matched alike.
             let alt: Vec<(Vec<String>, usize)> = s
                 .alt
                 .iter()
+                .chain(&s.aliases)
                 .map(|a| terms_of(&tokens(a), &stop, &stemmer, true))
                 .collect();
             let fields: [(Vec<String>, usize); FIELDS] = [
@@ -457,7 +460,10 @@ impl Mapper {
         let mut seen: FxHashSet<String> = FxHashSet::default();
         let mut by_len: Vec<Vec<(String, u32)>> = Vec::new();
         for s in &tax.skills {
-            for l in std::iter::once(&s.preferred).chain(&s.alt) {
+            for l in std::iter::once(&s.preferred)
+                .chain(&s.alt)
+                .chain(&s.aliases)
+            {
                 for t in tokens(l) {
                     if t.len() < 5
                         || !t.bytes().all(|b| b.is_ascii_lowercase())
@@ -483,7 +489,7 @@ impl Mapper {
                 let labels: Vec<&String> = if pass == 0 {
                     vec![&s.preferred]
                 } else {
-                    s.alt.iter().collect()
+                    s.alt.iter().chain(&s.aliases).collect()
                 };
                 for l in labels {
                     let key = stem_key(&tokens(l), &stop, &stemmer);
@@ -1029,6 +1035,34 @@ impl PhraseMapper {
             exact.push(first);
         }
 
+        // The extractor reads the whole text as one label: its sense wins
+        // over a technology that merely shares the alias ("SEO" is the
+        // practice, not Moz's SEO software).
+        let (a, b) = (
+            text.len() - text.trim_start().len(),
+            text.trim_end().len(),
+        );
+        if let Some(w) = mentions.iter().find(|m| m.start == a && m.end == b) {
+            exact.retain(|&i| !self.is_tech[i as usize] || i == w.skill);
+            if !exact.contains(&w.skill) {
+                exact.insert(0, w.skill);
+            }
+        }
+        // A technology named exactly ("Excel") is followed by the ESCO
+        // skills it stands for (*use spreadsheets software*).
+        let mut i = 0;
+        while i < exact.len() {
+            let t = exact[i] as usize;
+            i += 1;
+            if self.is_tech[t] {
+                for &c in &self.tech_covers[t] {
+                    if !exact.contains(&c) {
+                        exact.insert(i, c);
+                        i += 1;
+                    }
+                }
+            }
+        }
         if !exact.is_empty() {
             let lead = v.first().map_or(1.0, |x| x.1) + 1.0;
             v.retain(|(i, _)| !exact.contains(i));
