@@ -215,8 +215,14 @@ fn skill_add_links_everyday_names_of_tools() {
     // An alias typed in lower case links to the technology; held, it says
     // what it covers.
     let out = home.ok(&["skill", "add", "excel", "--level", "proficient"]);
-    assert!(out.contains("Linked to the technology \"Microsoft Excel\""), "{out}");
-    assert!(out.contains("also covers: use spreadsheets software"), "{out}");
+    assert!(
+        out.contains("Linked to the technology \"Microsoft Excel\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("also covers: use spreadsheets software"),
+        "{out}"
+    );
     let out = home.ok(&["skill", "add", "k8s"]);
     assert!(out.contains("\"Kubernetes\""), "{out}");
     // No label says "pivot tables": not linked, and the closest skill

@@ -64,7 +64,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // MM_DEFAULT_ONLY=1: only the default fusion (to compare lexical weights).
     let sures: &[f32] = if std::env::var_os("MM_DEFAULT_ONLY").is_some() {
         configs.clear();
-        let env = |k: &str, d: f32| std::env::var(k).ok().and_then(|s| s.parse().ok()).unwrap_or(d);
+        let env = |k: &str, d: f32| {
+            std::env::var(k)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(d)
+        };
         let d = Fusion::default();
         configs.push((
             "default".to_string(),

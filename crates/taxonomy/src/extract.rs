@@ -586,13 +586,7 @@ pub const CONTEXT_RULES: &[ContextRule] = &[
         labels: &["SaaS"],
         not_after: &[],
         not_before: &[
-            "company",
-            "startup",
-            "business",
-            "provider",
-            "vendor",
-            "scale",
-            "firm",
+            "company", "startup", "business", "provider", "vendor", "scale", "firm",
         ],
         not_near: &[],
         needs_near: &[],
@@ -610,8 +604,18 @@ pub const CONTEXT_RULES: &[ContextRule] = &[
         labels: &["crafting"],
         not_after: &[],
         not_before: &[
-            "a", "an", "the", "our", "your", "solution", "code", "software", "experience", "product",
-            "compelling", "clear",
+            "a",
+            "an",
+            "the",
+            "our",
+            "your",
+            "solution",
+            "code",
+            "software",
+            "experience",
+            "product",
+            "compelling",
+            "clear",
         ],
         not_near: &[],
         needs_near: &[],
@@ -620,8 +624,18 @@ pub const CONTEXT_RULES: &[ContextRule] = &[
     ContextRule {
         labels: &["philosophy"],
         not_after: &[
-            "our", "their", "your", "my", "company", "design", "teaching", "team", "engineering",
-            "product", "management", "leadership",
+            "our",
+            "their",
+            "your",
+            "my",
+            "company",
+            "design",
+            "teaching",
+            "team",
+            "engineering",
+            "product",
+            "management",
+            "leadership",
         ],
         not_before: &[],
         not_near: &[],
@@ -631,9 +645,23 @@ pub const CONTEXT_RULES: &[ContextRule] = &[
     ContextRule {
         labels: &["ecosystems", "ecosystem"],
         not_after: &[
-            "startup", "business", "partner", "digital", "tech", "technology", "product",
-            "innovation", "our", "software", "cloud", "data", "developer", "the", "payment",
-            "mobility", "platform",
+            "startup",
+            "business",
+            "partner",
+            "digital",
+            "tech",
+            "technology",
+            "product",
+            "innovation",
+            "our",
+            "software",
+            "cloud",
+            "data",
+            "developer",
+            "the",
+            "payment",
+            "mobility",
+            "platform",
         ],
         not_before: &[],
         not_near: &[],
@@ -643,7 +671,14 @@ pub const CONTEXT_RULES: &[ContextRule] = &[
     ContextRule {
         labels: &["personal development"],
         not_after: &[
-            "your", "our", "and", "professional", "technical", "for", "a", "continuous",
+            "your",
+            "our",
+            "and",
+            "professional",
+            "technical",
+            "for",
+            "a",
+            "continuous",
             "continued",
         ],
         not_before: &[
@@ -719,7 +754,11 @@ pub const SENSES: &[(&str, &str, Option<&str>)] = &[
     ("research topic", "study topics", None),
     ("teaching philosophy", "teach philosophy", None),
     ("business initiatives", "entrepreneurship", None),
-    ("and procedures", "compile airport certification manuals", None),
+    (
+        "and procedures",
+        "compile airport certification manuals",
+        None,
+    ),
     ("breaking", "decommissioning", None),
     ("highlighting", "hair colouring", None),
     ("debate", "rhetoric", None),
@@ -1137,7 +1176,8 @@ impl Extractor {
         if !rule.not_near.is_empty() && around(6).any(|k| rule.not_near.contains(&toks[k].0)) {
             return false;
         }
-        rule.needs_near.is_empty() || around(rule.near).any(|k| rule.needs_near.contains(&toks[k].0))
+        rule.needs_near.is_empty()
+            || around(rule.near).any(|k| rule.needs_near.contains(&toks[k].0))
     }
 }
 
@@ -1773,7 +1813,12 @@ mod tests {
                 true,
             ),
             ("IT department", "Work with our IT department.", "IT", false),
-            ("IT solutions", "We deliver IT solutions to banks.", "IT", false),
+            (
+                "IT solutions",
+                "We deliver IT solutions to banks.",
+                "IT",
+                false,
+            ),
             (
                 "language with a cue",
                 "You are fluent in Danish and English.",
@@ -1804,7 +1849,12 @@ mod tests {
                 "Spanish",
                 false,
             ),
-            ("SaaS as a skill", "Experience with SaaS billing.", "SaaS", true),
+            (
+                "SaaS as a skill",
+                "Experience with SaaS billing.",
+                "SaaS",
+                true,
+            ),
             ("SaaS company", "Working in a SaaS company.", "SaaS", false),
             ("RT-PCR", "Quantitative RT-PCR is a plus.", "RT", false),
             (
@@ -1905,7 +1955,12 @@ mod tests {
                 "programming languages",
                 None,
             ),
-            ("led, the verb", "You have led complex efforts.", "led", None),
+            (
+                "led, the verb",
+                "You have led complex efforts.",
+                "led",
+                None,
+            ),
             (
                 "LED, the device",
                 "Design of LED drivers.",

@@ -1038,10 +1038,7 @@ impl PhraseMapper {
         // The extractor reads the whole text as one label: its sense wins
         // over a technology that merely shares the alias ("SEO" is the
         // practice, not Moz's SEO software).
-        let (a, b) = (
-            text.len() - text.trim_start().len(),
-            text.trim_end().len(),
-        );
+        let (a, b) = (text.len() - text.trim_start().len(), text.trim_end().len());
         if let Some(w) = mentions.iter().find(|m| m.start == a && m.end == b) {
             exact.retain(|&i| !self.is_tech[i as usize] || i == w.skill);
             if !exact.contains(&w.skill) {

@@ -15,19 +15,40 @@ use serde::Deserialize;
 /// `data/micro/` is listed).
 pub const FILES: &[(&str, &str)] = &[
     ("data.toml", include_str!("../../../data/micro/data.toml")),
-    ("education.toml", include_str!("../../../data/micro/education.toml")),
-    ("finance.toml", include_str!("../../../data/micro/finance.toml")),
-    ("health.toml", include_str!("../../../data/micro/health.toml")),
-    ("hospitality.toml", include_str!("../../../data/micro/hospitality.toml")),
+    (
+        "education.toml",
+        include_str!("../../../data/micro/education.toml"),
+    ),
+    (
+        "finance.toml",
+        include_str!("../../../data/micro/finance.toml"),
+    ),
+    (
+        "health.toml",
+        include_str!("../../../data/micro/health.toml"),
+    ),
+    (
+        "hospitality.toml",
+        include_str!("../../../data/micro/hospitality.toml"),
+    ),
     ("hr.toml", include_str!("../../../data/micro/hr.toml")),
-    ("logistics.toml", include_str!("../../../data/micro/logistics.toml")),
-    ("office.toml", include_str!("../../../data/micro/office.toml")),
+    (
+        "logistics.toml",
+        include_str!("../../../data/micro/logistics.toml"),
+    ),
+    (
+        "office.toml",
+        include_str!("../../../data/micro/office.toml"),
+    ),
     (
         "sales-marketing.toml",
         include_str!("../../../data/micro/sales-marketing.toml"),
     ),
     ("tech.toml", include_str!("../../../data/micro/tech.toml")),
-    ("trades.toml", include_str!("../../../data/micro/trades.toml")),
+    (
+        "trades.toml",
+        include_str!("../../../data/micro/trades.toml"),
+    ),
 ];
 
 #[derive(Deserialize)]
@@ -127,9 +148,15 @@ mod tests {
     fn pivot_tables_are_evidence_for_spreadsheets() {
         let tax = crate::Taxonomy::load_embedded().unwrap();
         let by = super::by_skill(&tax).unwrap();
-        let s = tax.skills.iter().position(|s| s.preferred == "use spreadsheets software").unwrap();
+        let s = tax
+            .skills
+            .iter()
+            .position(|s| s.preferred == "use spreadsheets software")
+            .unwrap();
         assert!(
-            by[s].iter().any(|t| t.main && t.text.contains("pivot table")),
+            by[s]
+                .iter()
+                .any(|t| t.main && t.text.contains("pivot table")),
             "{:?}",
             by[s]
         );

@@ -112,7 +112,12 @@ fn sample(n: usize, seed: u64, old: Option<&str>) -> Result<(), String> {
             .find(|d| d.start <= m.start && m.end <= d.end)
             .map_or("job", |d| d.kind.as_str());
         let id = r.id.as_deref().unwrap_or("");
-        let verdict = match known.get(&(id.to_string(), m.start, m.end, tax.skill(m.skill).uri.clone())) {
+        let verdict = match known.get(&(
+            id.to_string(),
+            m.start,
+            m.end,
+            tax.skill(m.skill).uri.clone(),
+        )) {
             Some(true) => "correct",
             Some(false) => "incorrect",
             None => "",
