@@ -1,7 +1,9 @@
-//! Extraction precision on the shipped postings against 240 mentions
-//! annotated by hand (`tests/data/mentions_gold.tsv`): stripping boilerplate
-//! must remove wrong mentions and keep right ones. `mention-precision score`
-//! prints the same figures.
+//! Extraction precision on the shipped postings against 265 mentions
+//! annotated by hand (`tests/data/mentions_gold.tsv`: a uniform sample of
+//! what the extractor with the technology layer finds, plus the sampled
+//! spans its sense fixes relinked): stripping boilerplate must remove wrong
+//! mentions and keep right ones, and what is left must be mostly right.
+//! `mention-precision score` prints the same figures.
 
 use mm_discover::market::stripper;
 use mm_taxonomy::Taxonomy;
@@ -79,10 +81,14 @@ fn stripping_boilerplate_raises_precision() {
     eprintln!("precision before {before:.3} ({ok_b}/{n_b}), after {after:.3} ({ok_a}/{n_a})");
     // Most annotated mentions are still found by whatever extractor runs.
     assert!(n_b >= 200, "only {n_b} annotated mentions still found");
+    // Since the extractor's sense fixes the text before stripping is much
+    // cleaner too (86.7%), so stripping adds less than the 8 points it did.
     assert!(
-        after >= before + 0.05,
+        after >= before + 0.03,
         "before {before:.3}, after {after:.3}"
     );
     // Few right mentions are lost with the boilerplate.
     assert!(ok_b - ok_a <= 5, "{} correct mentions dropped", ok_b - ok_a);
+    // Issue #11 aims at 90% (measured 91.3%, BENCHMARKS.md).
+    assert!(after >= 0.88, "precision after stripping {after:.3}");
 }

@@ -14,6 +14,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(p) = std::env::var("MM_PAIR").ok().and_then(|s| s.parse().ok()) {
         m.lexical_mut().weights.pair = p;
     }
+    if let Some(p) = std::env::var("MM_PRIOR").ok().and_then(|s| s.parse().ok()) {
+        m.lexical_mut().weights.prior = p;
+    }
+    if let Some(p) = std::env::var("MM_BMICRO").ok().and_then(|s| s.parse().ok()) {
+        m.lexical_mut().weights.b_micro = p;
+    }
+    if let Some(p) = std::env::var("MM_HEAD").ok().and_then(|s| s.parse().ok()) {
+        m.lexical_mut().weights.head = p;
+    }
+    if let Some(p) = std::env::var("MM_MICRO").ok().and_then(|s| s.parse().ok()) {
+        m.lexical_mut().weights.micro = p;
+    }
     if let Some(p) = std::env::var("MM_TYPO").ok().and_then(|s| s.parse().ok()) {
         m.lexical_mut().weights.typo_max_words = p;
     }
@@ -49,7 +61,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ..Fusion::default()
         }),
     ));
-    for sure in [0.85, 0.9, 2.0] {
+    // MM_DEFAULT_ONLY=1: only the default fusion (to compare lexical weights).
+    let sures: &[f32] = if std::env::var_os("MM_DEFAULT_ONLY").is_some() {
+        configs.clear();
+        let env = |k: &str, d: f32| {
+            std::env::var(k)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(d)
+        };
+        let d = Fusion::default();
+        configs.push((
+            "default".to_string(),
+            Some(Fusion {
+                k: env("MM_K", d.k),
+                lexical: env("MM_LEXW", d.lexical),
+                semantic_long: env("MM_SEMLONG", d.semantic_long),
+                micro: env("MM_MICRO_RANK", d.micro),
+                ..d
+            }),
+        ));
+        &[]
+    } else {
+        &[0.85, 0.9, 2.0]
+    };
+    for &sure in sures {
         for gap in [0.05, 0.1] {
             configs.push((
                 format!("default, sure {sure} gap {gap}"),

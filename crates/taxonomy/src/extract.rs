@@ -110,12 +110,15 @@ const NEED_CUE: &[&str] = &[
 /// text (`savings` = `saving`).
 #[derive(Debug)]
 pub struct ContextRule {
-    /// The folded one-word label the rule is for.
-    pub label: &'static str,
+    /// The labels the rule is for, written plainly (one word or several:
+    /// `personal development`); folded like text.
+    pub labels: &'static [&'static str],
     pub not_after: &'static [&'static str],
     pub not_before: &'static [&'static str],
     pub not_near: &'static [&'static str],
     pub needs_near: &'static [&'static str],
+    /// How many words either side `needs_near` looks at.
+    pub near: usize,
 }
 
 /// See [`ContextRule`]. Each line was read off real postings
@@ -124,7 +127,7 @@ pub struct ContextRule {
 /// energy*, *access to*).
 pub const CONTEXT_RULES: &[ContextRule] = &[
     ContextRule {
-        label: "plan",
+        labels: &["plan"],
         not_after: &[
             "pension",
             "retirement",
@@ -169,13 +172,18 @@ pub const CONTEXT_RULES: &[ContextRule] = &[
             "phone",
             "mobile",
             "data",
+            "site",
+            "floor",
+            "teaching",
+            "research",
         ],
         not_before: &["your", "ahead", "to", "type"],
         not_near: &[],
         needs_near: &[],
+        near: 3,
     },
     ContextRule {
-        label: "pregnancy",
+        labels: &["pregnancy"],
         not_after: &[],
         not_before: &[],
         not_near: &[
@@ -204,9 +212,10 @@ pub const CONTEXT_RULES: &[ContextRule] = &[
             "opportunity",
         ],
         needs_near: &[],
+        near: 3,
     },
     ContextRule {
-        label: "energy",
+        labels: &["energy"],
         not_after: &[
             "positive",
             "high",
@@ -257,9 +266,10 @@ pub const CONTEXT_RULES: &[ContextRule] = &[
             "carbon",
             "policy",
         ],
+        near: 3,
     },
     ContextRule {
-        label: "communication",
+        labels: &["communication"],
         not_after: &[],
         not_before: &[],
         not_near: &[],
@@ -286,9 +296,10 @@ pub const CONTEXT_RULES: &[ContextRule] = &[
             "competence",
             "talent",
         ],
+        near: 3,
     },
     ContextRule {
-        label: "economics",
+        labels: &["economics"],
         not_after: &[],
         not_before: &["of"],
         not_near: &[],
@@ -329,9 +340,10 @@ pub const CONTEXT_RULES: &[ContextRule] = &[
             "lecturer",
             "research",
         ],
+        near: 3,
     },
     ContextRule {
-        label: "access",
+        labels: &["access"],
         not_after: &[
             "free",
             "full",
@@ -373,9 +385,10 @@ pub const CONTEXT_RULES: &[ContextRule] = &[
         ],
         not_near: &[],
         needs_near: &[],
+        near: 3,
     },
     ContextRule {
-        label: "go",
+        labels: &["go"],
         not_after: &["to", "let", "will", "ready"],
         not_before: &[
             "ahead", "to", "for", "live", "further", "beyond", "back", "above", "through", "the",
@@ -383,46 +396,420 @@ pub const CONTEXT_RULES: &[ContextRule] = &[
         ],
         not_near: &[],
         needs_near: &[],
+        near: 3,
     },
     ContextRule {
-        label: "c",
+        labels: &["c"],
         not_after: &[
             "grade", "vitamin", "level", "class", "category", "section", "type", "b",
         ],
         not_before: &["level", "suite", "grade", "class", "licence", "license"],
         not_near: &[],
         needs_near: &[],
+        near: 3,
     },
     ContextRule {
-        label: "r",
+        labels: &["r"],
         not_after: &["grade", "p"],
         not_before: &["d"],
         not_near: &[],
         needs_near: &[],
+        near: 3,
     },
     ContextRule {
-        label: "spring",
+        labels: &["spring"],
         not_after: &["this", "next", "last", "early", "late"],
         not_before: &[
             "semester", "term", "break", "season", "intake", "summer", "clean",
         ],
         not_near: &[],
         needs_near: &[],
+        near: 3,
     },
     ContextRule {
-        label: "swift",
+        labels: &["swift"],
         not_after: &[],
         not_before: &["payment", "transfer", "bic", "message", "network", "gpi"],
         not_near: &["bank", "banking", "payment", "iban"],
         needs_near: &[],
+        near: 3,
     },
     ContextRule {
-        label: "excel",
+        labels: &["excel"],
         not_after: &["to", "will", "you", "and", "who", "can"],
         not_before: &["in", "at"],
         not_near: &[],
         needs_near: &[],
+        near: 3,
     },
+    ContextRule {
+        labels: &[
+            "English",
+            "Danish",
+            "German",
+            "French",
+            "Spanish",
+            "Dutch",
+            "Swedish",
+            "Norwegian",
+            "Finnish",
+            "Icelandic",
+            "Italian",
+            "Portuguese",
+            "Polish",
+            "Czech",
+            "Russian",
+            "Greek",
+            "Turkish",
+            "Arabic",
+            "Chinese",
+            "Mandarin",
+            "Japanese",
+            "Korean",
+            "Hindi",
+        ],
+        not_after: &[],
+        not_before: &[],
+        not_near: &[],
+        needs_near: &[
+            "language",
+            "languages",
+            "fluent",
+            "fluency",
+            "fluently",
+            "speak",
+            "speaking",
+            "spoken",
+            "written",
+            "write",
+            "writing",
+            "oral",
+            "orally",
+            "verbal",
+            "verbally",
+            "read",
+            "reading",
+            "native",
+            "mother",
+            "tongue",
+            "proficiency",
+            "proficient",
+            "command",
+            "skill",
+            "knowledge",
+            "level",
+            "excellent",
+            "good",
+            "strong",
+            "communication",
+            "communicate",
+            "mastery",
+            "master",
+            "bilingual",
+            "c1",
+            "c2",
+            "b1",
+            "b2",
+            "effectively",
+            "confidently",
+            // Another language: a list of them (`Danish, Swedish and Norwegian`).
+            "English",
+            "Danish",
+            "German",
+            "French",
+            "Spanish",
+            "Dutch",
+            "Swedish",
+            "Norwegian",
+            "Finnish",
+            "Icelandic",
+            "Italian",
+            "Portuguese",
+            "Polish",
+            "Czech",
+            "Russian",
+            "Greek",
+            "Turkish",
+            "Arabic",
+            "Chinese",
+            "Mandarin",
+            "Japanese",
+            "Korean",
+            "Hindi",
+        ],
+        near: 5,
+    },
+    ContextRule {
+        labels: &["IT"],
+        not_after: &[],
+        not_before: &[
+            "team",
+            "department",
+            "solution",
+            "service",
+            "consulting",
+            "consultancy",
+            "consultant",
+            "professional",
+            "industry",
+            "company",
+            "director",
+            "manager",
+            "cost",
+            "controller",
+            "conference",
+            "community",
+            "recruitment",
+            "talent",
+            "employer",
+            "vendor",
+            "market",
+            "spend",
+            "sector",
+            "provider",
+            "retail",
+            "committee",
+            "function",
+            "organisation",
+            "organization",
+            "unit",
+            "issue",
+            "budget",
+            "strategy",
+            "portfolio",
+        ],
+        not_near: &[],
+        needs_near: &[],
+        near: 3,
+    },
+    ContextRule {
+        labels: &["SaaS"],
+        not_after: &[],
+        not_before: &[
+            "company", "startup", "business", "provider", "vendor", "scale", "firm",
+        ],
+        not_near: &[],
+        needs_near: &[],
+        near: 3,
+    },
+    ContextRule {
+        labels: &["RT"],
+        not_after: &[],
+        not_before: &["pcr", "qpcr"],
+        not_near: &[],
+        needs_near: &[],
+        near: 3,
+    },
+    ContextRule {
+        labels: &["crafting"],
+        not_after: &[],
+        not_before: &[
+            "a",
+            "an",
+            "the",
+            "our",
+            "your",
+            "solution",
+            "code",
+            "software",
+            "experience",
+            "product",
+            "compelling",
+            "clear",
+        ],
+        not_near: &[],
+        needs_near: &[],
+        near: 3,
+    },
+    ContextRule {
+        labels: &["philosophy"],
+        not_after: &[
+            "our",
+            "their",
+            "your",
+            "my",
+            "company",
+            "design",
+            "teaching",
+            "team",
+            "engineering",
+            "product",
+            "management",
+            "leadership",
+        ],
+        not_before: &[],
+        not_near: &[],
+        needs_near: &[],
+        near: 3,
+    },
+    ContextRule {
+        labels: &["ecosystems", "ecosystem"],
+        not_after: &[
+            "startup",
+            "business",
+            "partner",
+            "digital",
+            "tech",
+            "technology",
+            "product",
+            "innovation",
+            "our",
+            "software",
+            "cloud",
+            "data",
+            "developer",
+            "the",
+            "payment",
+            "mobility",
+            "platform",
+        ],
+        not_before: &[],
+        not_near: &[],
+        needs_near: &[],
+        near: 3,
+    },
+    ContextRule {
+        labels: &["personal development"],
+        not_after: &[
+            "your",
+            "our",
+            "and",
+            "professional",
+            "technical",
+            "for",
+            "a",
+            "continuous",
+            "continued",
+        ],
+        not_before: &[
+            "period",
+            "plan",
+            "budget",
+            "opportunity",
+            "programme",
+            "program",
+            "and",
+        ],
+        not_near: &[],
+        needs_near: &[],
+        near: 3,
+    },
+    ContextRule {
+        labels: &[
+            "application process",
+            "application procedure",
+            "assessment process",
+        ],
+        not_after: &[],
+        not_before: &[],
+        not_near: &[
+            "apply",
+            "applicant",
+            "candidate",
+            "interview",
+            "cv",
+            "resume",
+            "hiring",
+            "recruitment",
+            "selection",
+            "shortlisting",
+            "short",
+            "deadline",
+            "submit",
+            "application",
+            "the",
+            "our",
+        ],
+        needs_near: &[],
+        near: 3,
+    },
+];
+
+/// Labels that ESCO or a technology list attaches to a sense postings do
+/// not use: `(label, the skill it must not stand for, the skill it stands for
+/// instead)`, skills by preferred label. Read off the annotated mentions of
+/// the shipped postings (`crates/discover/tests/data/mentions_gold.tsv`):
+/// *be responsible for* is a duty, not *assume responsibility*; *banking*
+/// is not *economics*; *Google* (Cloud, Maps) is not *search engines*;
+/// *UX* names a field, not *create prototype of user experience
+/// solutions*; *SEO* is the practice, not one vendor's SEO software.
+pub const SENSES: &[(&str, &str, Option<&str>)] = &[
+    ("be responsible", "assume responsibility", None),
+    ("programming language", "terminology", None),
+    ("programming languages", "terminology", None),
+    ("banking", "economics", Some("banking activities")),
+    ("finances", "economics", None),
+    ("Google", "search engines", None),
+    ("UX", "create prototype of user experience solutions", None),
+    ("AngularJS", "computer programming", Some("Angular")),
+    (
+        "SEO",
+        "Moz search engine optimization SEO software",
+        Some("search engine optimisation"),
+    ),
+    ("SDL", "Simple DirectMedia Layer SDL", None),
+    ("DNA sequencing", "DNA sequencing software", None),
+    ("enjoy working", "show commitment", None),
+    ("choose", "make decisions", None),
+    ("research topic", "study topics", None),
+    ("teaching philosophy", "teach philosophy", None),
+    ("business initiatives", "entrepreneurship", None),
+    (
+        "and procedures",
+        "compile airport certification manuals",
+        None,
+    ),
+    ("breaking", "decommissioning", None),
+    ("highlighting", "hair colouring", None),
+    ("debate", "rhetoric", None),
+    ("GCC", "computer programming", None),
+    ("identify patterns", "process qualitative information", None),
+    (
+        "data protection regulations",
+        "apply information security policies",
+        Some("data protection"),
+    ),
+];
+
+/// Words that, right before a capitalised label (with `of`, `for`, `and`
+/// or other capitalised words between), make it part of an organisation's
+/// name: *Department of Chemistry*, *Institute for Protein Research*.
+const ORG_BEFORE: &[&str] = &[
+    "department",
+    "departments",
+    "dept",
+    "institute",
+    "faculty",
+    "school",
+    "centre",
+    "center",
+    "division",
+    "ministry",
+    "foundation",
+    "laboratory",
+    "college",
+];
+
+/// Words that, right after a capitalised label, make it part of a name:
+/// *Project Management Department*, *Danish Universities*, *Protein
+/// Research*.
+const ORG_AFTER: &[&str] = &[
+    "department",
+    "unit",
+    "division",
+    "research",
+    "institute",
+    "faculty",
+    "centre",
+    "center",
+    "university",
+    "universities",
+    "region",
+    "ministry",
+    "society",
+    "association",
+    "council",
+    "foundation",
 ];
 
 /// How strictly a label must appear in the text to count.
@@ -456,6 +843,7 @@ struct Rule {
     not_before: FxHashSet<u32>,
     not_near: FxHashSet<u32>,
     needs_near: FxHashSet<u32>,
+    near: usize,
 }
 
 /// A skill found in a text.
@@ -487,6 +875,11 @@ pub struct Extractor {
     cues: FxHashSet<u32>,
     rules: Vec<Rule>,
     skill_types: Vec<SkillType>,
+    /// [`ORG_BEFORE`], [`ORG_AFTER`] and the words that may link a name's
+    /// parts (`of`, `for`, `and`), as vocabulary ids.
+    org_before: FxHashSet<u32>,
+    org_after: FxHashSet<u32>,
+    org_link: FxHashSet<u32>,
 }
 
 /// The prebuilt extractor of the embedded taxonomy (written by
@@ -494,7 +887,7 @@ pub struct Extractor {
 static EMBEDDED: &[u8] = include_bytes!("../../../data/taxonomy/extractor.bin.zst");
 
 /// Magic prefix of the prebuilt form, bumped when its layout changes.
-const MAGIC: &[u8; 8] = b"MMEXT001";
+const MAGIC: &[u8; 8] = b"MMEXT002";
 
 struct Candidate {
     label: String,
@@ -543,6 +936,7 @@ impl Extractor {
         for (toks, c) in variants {
             b.labels.entry(toks).or_default().push(c);
         }
+        apply_senses(tax, &mut b.labels);
         b.finish(&common, tax.skills.iter().map(|s| s.skill_type).collect())
     }
 
@@ -643,7 +1037,7 @@ impl Extractor {
             }
             let mut best = (self.terminal[node as usize], i);
             let mut j = i + 1;
-            while j < n && toks[j].0 != NONE {
+            while j < n && toks[j].0 != NONE && !breaks(text, toks[j - 1].2, toks[j].1) {
                 match self
                     .trans
                     .get(&((u64::from(node) << 32) | u64::from(toks[j].0)))
@@ -674,6 +1068,15 @@ impl Extractor {
             let raw = &text[start..end];
             if e.rule != NONE && !self.rule_allows(e.rule, toks, i, last) {
                 // An everyday use of the word: let a later, shorter start try.
+                i += 1;
+                continue;
+            }
+            if raw.as_bytes()[0].is_ascii_uppercase()
+                && raw.chars().any(char::is_lowercase)
+                && self.skill_types[e.skill as usize] != SkillType::Technology
+                && self.in_org_name(text, toks, i, last)
+            {
+                // `Department of Chemistry`: a name, not a skill.
                 i += 1;
                 continue;
             }
@@ -731,6 +1134,30 @@ impl Extractor {
 }
 
 impl Extractor {
+    /// Are tokens `first..=last` (a capitalised label) part of an
+    /// organisation's name: right after an [`ORG_BEFORE`] word (with `of`,
+    /// `for`, `and` or capitalised words between), or right before an
+    /// [`ORG_AFTER`] word?
+    fn in_org_name(&self, text: &str, toks: &[(u32, u32, u32)], first: usize, last: usize) -> bool {
+        if toks
+            .get(last + 1)
+            .is_some_and(|t| self.org_after.contains(&t.0))
+        {
+            return true;
+        }
+        for k in (first.saturating_sub(5)..first).rev() {
+            let (id, s, _) = toks[k];
+            if self.org_before.contains(&id) {
+                return true;
+            }
+            let capital = text.as_bytes()[s as usize].is_ascii_uppercase();
+            if !capital && !self.org_link.contains(&id) {
+                return false;
+            }
+        }
+        false
+    }
+
     /// Does the context of tokens `first..=last` let rule `r` pass?
     fn rule_allows(&self, r: u32, toks: &[(u32, u32, u32)], first: usize, last: usize) -> bool {
         let rule = &self.rules[r as usize];
@@ -749,8 +1176,17 @@ impl Extractor {
         if !rule.not_near.is_empty() && around(6).any(|k| rule.not_near.contains(&toks[k].0)) {
             return false;
         }
-        rule.needs_near.is_empty() || around(3).any(|k| rule.needs_near.contains(&toks[k].0))
+        rule.needs_near.is_empty()
+            || around(rule.near).any(|k| rule.needs_near.contains(&toks[k].0))
     }
+}
+
+/// Does the text between two words end a sentence, a line or a list item
+/// (`people⏎Work`, `processes; data`)? A label never spans one.
+fn breaks(text: &str, gap_start: u32, gap_end: u32) -> bool {
+    text.as_bytes()[gap_start as usize..gap_end as usize]
+        .iter()
+        .any(|b| matches!(b, b'\n' | b'\r' | b';' | b'.' | b'!' | b'?' | b'|'))
 }
 
 /// Is `start` the first word of a sentence (text start, a line start, or
@@ -772,6 +1208,38 @@ struct Builder {
     labels: FxHashMap<Vec<String>, Vec<Candidate>>,
     /// Everyday words not matched as alternative labels.
     generic: FxHashSet<String>,
+}
+
+/// Take the wrong senses of [`SENSES`] out of the candidates of their
+/// labels, and give a label its right sense where the table names one.
+fn apply_senses(tax: &Taxonomy, labels: &mut FxHashMap<Vec<String>, Vec<Candidate>>) {
+    let by_preferred = |p: &str| {
+        tax.skills
+            .iter()
+            .position(|s| s.preferred == p)
+            .map(|i| i as SkillIdx)
+    };
+    for &(label, wrong, right) in SENSES {
+        let toks = crate::normalize::tokens(label);
+        if let (Some(w), Some(cands)) = (by_preferred(wrong), labels.get_mut(&toks)) {
+            cands.retain(|c| c.skill != w);
+        }
+        if let Some(r) = right.and_then(by_preferred) {
+            let c = labels.entry(toks.clone()).or_default();
+            c.retain(|c| c.skill != r);
+            c.push(Candidate {
+                label: label.to_string(),
+                skill: r,
+                // The sense the label stands for, before any other.
+                preferred: true,
+                weight: tax.skill(r).occupations.len(),
+                obscure_tech: false,
+            });
+        }
+        if labels.get(&toks).is_some_and(Vec::is_empty) {
+            labels.remove(&toks);
+        }
+    }
 }
 
 /// The token sequences a label is matched by: its own, and for hyphenated
@@ -829,13 +1297,14 @@ impl Builder {
         let mut trans: FxHashMap<u64, u32> = FxHashMap::default();
         let mut terminal: Vec<u32> = vec![NONE]; // node 0 unused (root handled by `root`)
         let mut entries = Vec::with_capacity(self.labels.len());
-        // Rule labels folded like text (`economics` → `economic`).
-        let rule_keys: Vec<String> = CONTEXT_RULES
+        // Rule labels tokenised and folded like text (`economics` → `economic`).
+        let rule_keys: FxHashMap<Vec<String>, u32> = CONTEXT_RULES
             .iter()
-            .map(|r| {
-                let mut b = String::new();
-                fold_token(r.label, &mut b);
-                b
+            .enumerate()
+            .flat_map(|(i, r)| {
+                r.labels
+                    .iter()
+                    .map(move |l| (crate::normalize::tokens(l), i as u32))
             })
             .collect();
         // FxHash is unseeded, so this order (and the entry ids) is the same on every run.
@@ -868,14 +1337,7 @@ impl Builder {
                 };
             }
             terminal[node as usize] = entries.len() as u32;
-            let rule = if toks.len() == 1 {
-                rule_keys
-                    .iter()
-                    .position(|k| *k == toks[0])
-                    .map_or(NONE, |p| p as u32)
-            } else {
-                NONE
-            };
+            let rule = rule_keys.get(&toks).copied().unwrap_or(NONE);
             entries.push(Entry {
                 label: best.label.clone(),
                 skill: best.skill,
@@ -900,15 +1362,23 @@ impl Builder {
                 not_before: ids(spec.not_before),
                 not_near: ids(spec.not_near),
                 needs_near: ids(spec.needs_near),
+                near: spec.near,
             });
         }
-        let mut cues = FxHashSet::default();
-        for c in CUES {
+        let mut ids = |words: &[&str]| -> FxHashSet<u32> {
             let mut b = String::new();
-            fold_token(c, &mut b);
-            let id = intern(&b, &mut vocab);
-            cues.insert(id);
-        }
+            words
+                .iter()
+                .map(|w| {
+                    fold_token(w, &mut b);
+                    intern(&b, &mut vocab)
+                })
+                .collect()
+        };
+        let cues = ids(CUES);
+        let org_before = ids(ORG_BEFORE);
+        let org_after = ids(ORG_AFTER);
+        let org_link = ids(&["of", "for", "and"]);
         root.resize(vocab.len(), NONE);
         Extractor {
             vocab,
@@ -919,6 +1389,9 @@ impl Builder {
             cues,
             rules,
             skill_types,
+            org_before,
+            org_after,
+            org_link,
         }
     }
 }
@@ -963,8 +1436,28 @@ fn gate_for(
         v.dedup();
         v
     };
-    let all_caps =
-        |f: &str| f.chars().any(char::is_alphabetic) && !f.chars().any(char::is_lowercase);
+    // An acronym's plural (`LEDs`) is still an acronym: folded it is a word
+    // (`led`), so it must be written in capitals, singular or plural.
+    fn plural_acronym(f: &str) -> Option<&str> {
+        f.strip_suffix('s')
+            .filter(|r| r.chars().count() >= 2 && !r.chars().any(char::is_lowercase))
+    }
+    let all_caps = |f: &str| {
+        let f = plural_acronym(f).unwrap_or(f);
+        f.chars().any(char::is_alphabetic) && !f.chars().any(char::is_lowercase)
+    };
+    let upper_forms: Vec<String> = {
+        let mut v = upper_forms;
+        for f in v.clone() {
+            if let Some(r) = plural_acronym(&f) {
+                v.push(r.to_string());
+                v.push(f.to_uppercase());
+            }
+        }
+        v.sort();
+        v.dedup();
+        v
+    };
     let nchars = key.chars().count();
     if generic.contains(key) {
         // An everyday word kept only as a preferred label: as written, unless
@@ -1313,11 +1806,266 @@ mod tests {
                 "economics",
                 false,
             ),
+            (
+                "IT as a field",
+                "Five years in an international IT role.",
+                "IT",
+                true,
+            ),
+            ("IT department", "Work with our IT department.", "IT", false),
+            (
+                "IT solutions",
+                "We deliver IT solutions to banks.",
+                "IT",
+                false,
+            ),
+            (
+                "language with a cue",
+                "You are fluent in Danish and English.",
+                "Danish",
+                true,
+            ),
+            (
+                "languages in a list",
+                "Danish, Swedish and Norwegian will be an advantage.",
+                "Swedish",
+                true,
+            ),
+            (
+                "working language",
+                "Using English as the daily working language.",
+                "English",
+                true,
+            ),
+            (
+                "language as an adjective",
+                "You must have a valid Danish Class B driving licence.",
+                "Danish",
+                false,
+            ),
+            (
+                "language classes as a benefit",
+                "Training and Spanish classes.",
+                "Spanish",
+                false,
+            ),
+            (
+                "SaaS as a skill",
+                "Experience with SaaS billing.",
+                "SaaS",
+                true,
+            ),
+            ("SaaS company", "Working in a SaaS company.", "SaaS", false),
+            ("RT-PCR", "Quantitative RT-PCR is a plus.", "RT", false),
+            (
+                "crafting a thing",
+                "Crafting a beautiful user experience.",
+                "Crafting",
+                false,
+            ),
+            (
+                "philosophy as a subject",
+                "A PhD in philosophy or law.",
+                "philosophy",
+                true,
+            ),
+            (
+                "our philosophy",
+                "Our philosophy of getting it right first time.",
+                "philosophy",
+                false,
+            ),
+            (
+                "startup ecosystems",
+                "Connecting five startup ecosystems in Europe.",
+                "ecosystems",
+                false,
+            ),
+            (
+                "personal development as a benefit",
+                "We actively support your personal development.",
+                "personal development",
+                false,
+            ),
+            (
+                "personal development period",
+                "After a personal development period you lead the team.",
+                "personal development",
+                false,
+            ),
+            (
+                "the application process",
+                "We have adapted the application process to video interviews.",
+                "application process",
+                false,
+            ),
+            (
+                "a research plan to apply with",
+                "Attach a teaching statement and a research plan.",
+                "plan",
+                false,
+            ),
         ];
         for (name, input, word, want) in cases {
             let got = texts(input);
             let found = got.iter().any(|t| t == word);
             assert_eq!(found, *want, "case {name}: {input:?} found {got:?}");
+        }
+    }
+
+    #[test]
+    fn wrong_senses_are_fixed() {
+        // (name, input, matched text, the skill it must stand for or None)
+        let cases: &[(&str, &str, &str, Option<&str>)] = &[
+            (
+                "be responsible for",
+                "You will be responsible for the product architecture.",
+                "be responsible",
+                None,
+            ),
+            (
+                "banking",
+                "Experience in investment banking.",
+                "banking",
+                Some("banking activities"),
+            ),
+            ("finance", "Corporate finance experience.", "finance", None),
+            (
+                "Google Cloud",
+                "AWS, Google Cloud or Azure.",
+                "Google",
+                None,
+            ),
+            ("UI/UX", "Knowledge in UI/UX design.", "UX", None),
+            (
+                "AngularJS",
+                "Meteor, React or AngularJS.",
+                "AngularJS",
+                Some("Angular"),
+            ),
+            (
+                "SEO",
+                "Accessibility standards and SEO.",
+                "SEO",
+                Some("search engine optimisation"),
+            ),
+            (
+                "programming languages",
+                "Proficiency in several programming languages.",
+                "programming languages",
+                None,
+            ),
+            (
+                "led, the verb",
+                "You have led complex efforts.",
+                "led",
+                None,
+            ),
+            (
+                "LED, the device",
+                "Design of LED drivers.",
+                "LED",
+                Some("optoelectronic devices"),
+            ),
+            (
+                "LEDs, plural acronym",
+                "Mounting LEDs on boards.",
+                "LEDs",
+                Some("optoelectronic devices"),
+            ),
+            (
+                "a department's name",
+                "Contact the Department of Chemistry and Pharmacy.",
+                "Chemistry",
+                None,
+            ),
+            (
+                "a field, not a name",
+                "A degree in chemistry or physics.",
+                "chemistry",
+                Some("chemistry"),
+            ),
+            (
+                "a research centre's name",
+                "The Center for Protein Research in Copenhagen.",
+                "Protein",
+                None,
+            ),
+            (
+                "a department named after a skill",
+                "Project Management Department of the division.",
+                "Project Management",
+                None,
+            ),
+            (
+                "the same skill in a sentence",
+                "Solid project management skills.",
+                "project management",
+                Some("project management"),
+            ),
+            (
+                "Danish Universities",
+                "Academic Staff at Danish Universities.",
+                "Danish",
+                None,
+            ),
+            (
+                "a label across a line break",
+                "software used by many people\nWork with the latest stack",
+                "people\nWork",
+                None,
+            ),
+            (
+                "a label across a semicolon",
+                "integrations to various systems and processes; data and analytics",
+                "processes; data",
+                None,
+            ),
+            (
+                "ground breaking",
+                "The new ground breaking scanner.",
+                "breaking",
+                None,
+            ),
+            (
+                "research topic",
+                "The main research topic will be topological order.",
+                "research topic",
+                None,
+            ),
+            (
+                "data protection regulations",
+                "Lead our Data Protection Regulation project.",
+                "Data Protection Regulation",
+                Some("data protection"),
+            ),
+        ];
+        for (name, input, span, want) in cases {
+            let got = found(input);
+            let hit = got.iter().find(|(t, _)| t == span);
+            match want {
+                Some(skill) => assert!(
+                    hit.is_some_and(|(_, s)| s == skill),
+                    "case {name}: {input:?} found {got:?}, want {span:?} → {skill:?}"
+                ),
+                None => assert!(hit.is_none(), "case {name}: {input:?} found {got:?}"),
+            }
+        }
+        // Every row of the table still names a skill that carries the label,
+        // so a taxonomy update that drops it shows here.
+        let (tax, _) = setup();
+        for (label, wrong, right) in SENSES {
+            let owners = tax.skills_by_label(label);
+            assert!(
+                owners.iter().any(|&i| tax.skill(i).preferred == *wrong),
+                "{label:?} is no longer a label of {wrong:?}"
+            );
+            if let Some(r) = right {
+                assert!(
+                    tax.skills.iter().any(|s| s.preferred == *r),
+                    "{r:?} is not a skill"
+                );
+            }
         }
     }
 

@@ -30,6 +30,7 @@ pub mod extract;
 pub mod import;
 pub mod input;
 pub mod map;
+pub mod micro_text;
 pub mod model;
 pub mod normalize;
 pub mod occupations;

@@ -186,10 +186,19 @@ pub struct Weights {
     pub preferred: f32,
     pub alt: f32,
     pub description: f32,
+    /// Weight of the micro-skill catalogue's text about the skill, and its
+    /// BM25 length normalisation.
+    pub micro: f32,
+    pub b_micro: f32,
     pub mention: f32,
     pub coverage: f32,
     pub prior: f32,
     pub broader: f32,
+    /// Boost for a skill whose label starts with the verb a phrase starts
+    /// with as a gerund ("grooming dogs" → *groom animals*, "filing
+    /// paperwork" → *file documents*): ESCO names skills verb first, people
+    /// name the activity.
+    pub head: f32,
     /// Weight of word-pair terms relative to single stems.
     pub pair: f32,
     /// Correct unknown words of texts up to this many words long (typos
@@ -209,17 +218,23 @@ impl Default for Weights {
             preferred: 5.0,
             alt: 1.0,
             description: 0.3,
+            micro: 2.0,
+            b_micro: 0.2,
             mention: 25.0,
             coverage: 1.0,
-            prior: 0.15,
+            prior: 1.0,
             broader: 0.05,
+            head: 25.0,
             pair: 1.0,
             typo_max_words: 6,
         }
     }
 }
 
-const FIELDS: usize = 3;
+/// Preferred label, alternative labels, description, and the names and
+/// criteria of the curated micro-skills hanging from the skill
+/// ([`crate::micro_text`]).
+const FIELDS: usize = 4;
 
 /// The lexical phrase → skill ranker. Immutable; share it across threads.
 pub struct Mapper {
@@ -242,6 +257,14 @@ pub struct Mapper {
     /// Stemmed content words of each preferred and alternative label, joined
     /// by a space → the skills with that label (preferred-label owners first).
     exact: FxHashMap<String, Vec<SkillIdx>>,
+    /// How many of each `exact` list own it as their preferred label.
+    exact_preferred: FxHashMap<String, usize>,
+    /// Runs of 2–3 content-word stems in the micro-skill catalogue's text
+    /// (`pivot tabl`) → the skills it is written under, with how many
+    /// entries say it (twice for an entry's main parent), most first.
+    micro_phrases: FxHashMap<String, Vec<(SkillIdx, u32)>>,
+    /// Terms of ESCO skills' preferred and alternative labels.
+    esco_label_words: FxHashSet<u32>,
     /// Whether a term is a word pair.
     is_pair: Vec<bool>,
     pub weights: Weights,
@@ -333,11 +356,18 @@ impl Mapper {
         let mut len = vec![[0u16; FIELDS]; n];
         let mut label_toks = vec![Vec::new(); n];
         let mut tf: FxHashMap<u32, [u16; FIELDS]> = FxHashMap::default();
+        // The catalogue is compiled in and linted by mm-micro's tests; were it
+        // unreadable, ranking would only lose this evidence.
+        let micro = crate::micro_text::by_skill(tax).unwrap_or_else(|_| vec![Vec::new(); n]);
+        let mut esco_label_terms: FxHashSet<String> = FxHashSet::default();
         for (i, s) in tax.skills.iter().enumerate() {
             tf.clear();
+            // Alternative labels and our aliases (technology names and
+            // spellings: `golang`, `Excel`), matched alike.
             let alt: Vec<(Vec<String>, usize)> = s
                 .alt
                 .iter()
+                .chain(&s.aliases)
                 .map(|a| terms_of(&tokens(a), &stop, &stemmer, true))
                 .collect();
             let fields: [(Vec<String>, usize); FIELDS] = [
@@ -347,7 +377,20 @@ impl Mapper {
                     alt.iter().map(|a| a.1).sum(),
                 ),
                 terms_of(&tokens(&s.description), &stop, &stemmer, false),
+                {
+                    let m: Vec<(Vec<String>, usize)> = micro[i]
+                        .iter()
+                        .map(|t| terms_of(&tokens(&t.text), &stop, &stemmer, true))
+                        .collect();
+                    (
+                        m.iter().flat_map(|a| a.0.iter().cloned()).collect(),
+                        m.iter().map(|a| a.1).sum(),
+                    )
+                },
             ];
+            if s.skill_type != crate::model::SkillType::Technology {
+                esco_label_terms.extend(fields[0].0.iter().chain(&fields[1].0).cloned());
+            }
             for (f, (toks, words)) in fields.iter().enumerate() {
                 for t in toks {
                     let id = match vocab.get(t) {
@@ -381,9 +424,12 @@ impl Mapper {
                 avg[f] += f32::from(l[f]);
             }
         }
-        for a in &mut avg {
+        for a in &mut avg[..FIELDS - 1] {
             *a = (*a / n.max(1) as f32).max(1.0);
         }
+        // Few skills have catalogue text: its length is normal among those.
+        let with_micro = len.iter().filter(|l| l[FIELDS - 1] > 0).count();
+        avg[FIELDS - 1] = (avg[FIELDS - 1] / with_micro.max(1) as f32).max(1.0);
         let idf = postings
             .iter()
             .map(|p| {
@@ -414,7 +460,10 @@ impl Mapper {
         let mut seen: FxHashSet<String> = FxHashSet::default();
         let mut by_len: Vec<Vec<(String, u32)>> = Vec::new();
         for s in &tax.skills {
-            for l in std::iter::once(&s.preferred).chain(&s.alt) {
+            for l in std::iter::once(&s.preferred)
+                .chain(&s.alt)
+                .chain(&s.aliases)
+            {
                 for t in tokens(l) {
                     if t.len() < 5
                         || !t.bytes().all(|b| b.is_ascii_lowercase())
@@ -434,32 +483,73 @@ impl Mapper {
             }
         }
         let mut exact: FxHashMap<String, Vec<SkillIdx>> = FxHashMap::default();
+        let mut exact_preferred: FxHashMap<String, usize> = FxHashMap::default();
         for pass in 0..2 {
             for (i, s) in tax.skills.iter().enumerate() {
                 let labels: Vec<&String> = if pass == 0 {
                     vec![&s.preferred]
                 } else {
-                    s.alt.iter().collect()
+                    s.alt.iter().chain(&s.aliases).collect()
                 };
                 for l in labels {
                     let key = stem_key(&tokens(l), &stop, &stemmer);
                     if key.is_empty() {
                         continue;
                     }
-                    let e = exact.entry(key).or_default();
+                    let e = exact.entry(key.clone()).or_default();
                     if !e.contains(&(i as SkillIdx)) {
                         e.push(i as SkillIdx);
+                        if pass == 0 {
+                            *exact_preferred.entry(key).or_default() += 1;
+                        }
                     }
                 }
             }
         }
+        let mut micro_phrases: FxHashMap<String, Vec<(SkillIdx, u32)>> = FxHashMap::default();
+        for (i, texts) in micro.iter().enumerate() {
+            let mut seen: FxHashSet<String> = FxHashSet::default();
+            for t in texts {
+                seen.clear();
+                let stems: Vec<String> = tokens(&t.text)
+                    .iter()
+                    .filter(|w| !stop.contains(w.as_str()))
+                    .map(|w| stem(&stemmer, w))
+                    .collect();
+                for n in 2..=3 {
+                    for w in stems.windows(n) {
+                        let key = w.join(" ");
+                        if !seen.insert(key.clone()) {
+                            continue;
+                        }
+                        // An entry's main parent counts twice.
+                        let n = if t.main { 2 } else { 1 };
+                        let e = micro_phrases.entry(key).or_default();
+                        match e.iter_mut().find(|x| x.0 == i as SkillIdx) {
+                            Some(x) => x.1 += n,
+                            None => e.push((i as SkillIdx, n)),
+                        }
+                    }
+                }
+            }
+        }
+        for v in micro_phrases.values_mut() {
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        }
         let mut is_pair = vec![false; vocab.len()];
+        let esco_label_words: FxHashSet<u32> = esco_label_terms
+            .iter()
+            .filter_map(|t| vocab.get(t).copied())
+            .collect();
         for (t, &id) in &vocab {
             is_pair[id as usize] = t.contains(' ');
         }
         Mapper {
             is_pair,
             exact,
+            exact_preferred,
+            micro_phrases,
+            esco_label_words,
             by_len,
             stemmer,
             vocab,
@@ -483,7 +573,7 @@ impl Mapper {
         let mut q = self.query_terms(text);
         q.sort_unstable();
         q.dedup();
-        let fw = [w.preferred, w.alt, w.description];
+        let fw = [w.preferred, w.alt, w.description, w.micro];
         let mut score: FxHashMap<SkillIdx, f32> = FxHashMap::default();
         for &t in &q {
             let idf = self.idf[t as usize]
@@ -499,13 +589,25 @@ impl Mapper {
                         continue;
                     }
                     let tf_f = f32::from(tf[f]);
-                    let norm = 1.0 - w.b + w.b * f32::from(self.len[d as usize][f]) / self.avg[f];
+                    // More catalogue entries under a skill are more evidence,
+                    // not a longer label: that field is barely normalised.
+                    let b = if f == FIELDS - 1 { w.b_micro } else { w.b };
+                    let norm = 1.0 - b + b * f32::from(self.len[d as usize][f]) / self.avg[f];
                     s += fw[f] * tf_f * (w.k1 + 1.0) / (tf_f + w.k1 * norm);
                 }
                 *score.entry(d).or_default() += idf * s;
             }
         }
         let qset: FxHashSet<u32> = q.iter().copied().collect();
+        if w.head > 0.0
+            && let Some(h) = self.head_verb(text)
+        {
+            for (d, s) in score.iter_mut() {
+                if self.label_toks[*d as usize].first() == Some(&h) {
+                    *s += w.head;
+                }
+            }
+        }
         for (d, s) in score.iter_mut() {
             let lt = &self.label_toks[*d as usize];
             if !lt.is_empty() {
@@ -542,6 +644,17 @@ impl Mapper {
         v.truncate(top);
         v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         v
+    }
+
+    /// The stem of the text's first word when it is a gerund of 6+ letters
+    /// (`grooming` → `groom`), as an index term.
+    fn head_verb(&self, text: &str) -> Option<u32> {
+        let toks = self.corrected_tokens(text);
+        let first = toks.first()?;
+        if first.len() < 6 || !first.ends_with("ing") {
+            return None;
+        }
+        self.vocab.get(&stem(&self.stemmer, first)).copied()
     }
 
     /// The index terms of a query: stems and neighbouring-stem pairs, with
@@ -635,9 +748,41 @@ impl Mapper {
     /// content-word stems in the same order, typos corrected), owners of a
     /// preferred label first.
     pub fn exact(&self, text: &str) -> &[SkillIdx] {
+        self.exact_split(text).0
+    }
+
+    /// As [`Mapper::exact`], with how many of the skills (the first ones)
+    /// have that label as their preferred label.
+    pub fn exact_split(&self, text: &str) -> (&[SkillIdx], usize) {
         let toks = self.corrected_tokens(text);
         let key = stem_key(&toks, &self.stop, &self.stemmer);
-        self.exact.get(&key).map_or(&[], Vec::as_slice)
+        (
+            self.exact.get(&key).map_or(&[], Vec::as_slice),
+            self.exact_preferred.get(&key).copied().unwrap_or(0),
+        )
+    }
+
+    /// Skills under which the micro-skill catalogue says exactly what
+    /// `text` says (2–3 content words: "pivot tables" in "Summarise a sheet
+    /// with a pivot table"), with how many entries say it (twice for their
+    /// main parent), most first.
+    pub fn micro_exact(&self, text: &str) -> &[(SkillIdx, u32)] {
+        let toks = self.corrected_tokens(text);
+        let key = stem_key(&toks, &self.stop, &self.stemmer);
+        self.micro_phrases.get(&key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `text` has a content word no ESCO label uses (`pivot`):
+    /// where the catalogue's words are the only evidence there is.
+    pub fn has_word_no_label_uses(&self, text: &str) -> bool {
+        let toks = self.corrected_tokens(text);
+        toks.iter()
+            .filter(|t| !self.stop.contains(t.as_str()))
+            .any(|t| {
+                self.vocab
+                    .get(&stem(&self.stemmer, t))
+                    .is_none_or(|id| !self.esco_label_words.contains(id))
+            })
     }
 
     /// The label word closest to an unknown `word` (fewest edits, then the
@@ -701,6 +846,9 @@ pub struct Fusion {
     /// data cleansing*): it goes first, after exact label matches.
     pub sure_cosine: f32,
     pub sure_gap: f32,
+    /// Weight of the ranking of skills under which the micro-skill
+    /// catalogue says the phrase ([`Mapper::micro_exact`]).
+    pub micro: f32,
 }
 
 impl Default for Fusion {
@@ -720,6 +868,7 @@ impl Default for Fusion {
             semantic_long: 0.3,
             sure_cosine: 0.9,
             sure_gap: 0.05,
+            micro: 1.5,
         }
     }
 }
@@ -746,6 +895,12 @@ pub struct PhraseMapper {
     lexical: Mapper,
     model: StaticModel,
     vectors: ConceptVectors,
+    /// Per skill: true for a technology concept (`mm:tech/…`).
+    is_tech: Vec<bool>,
+    /// Per skill: the ESCO skills a technology stands for (its name's and
+    /// its O*NET commodity category's links: Microsoft Power BI → *business
+    /// intelligence*); empty for other skills.
+    tech_covers: Vec<Vec<SkillIdx>>,
     pub fusion: Fusion,
 }
 
@@ -764,10 +919,27 @@ impl PhraseMapper {
             || Mapper::new(tax),
             || ConceptVectors::for_skills(&model, tax),
         );
+        let is_tech: Vec<bool> = (0..tax.skills.len())
+            .map(|i| tax.is_technology(i as SkillIdx))
+            .collect();
+        let tech_covers = (0..tax.skills.len())
+            .map(|i| {
+                let i = i as SkillIdx;
+                if !tax.is_technology(i) && tax.skill(i).technologies.is_empty() {
+                    return Vec::new();
+                }
+                tax.covered_by_holding(i)
+                    .into_iter()
+                    .filter(|&c| c != i && !is_tech[c as usize])
+                    .collect()
+            })
+            .collect();
         PhraseMapper {
             lexical,
             model,
             vectors,
+            is_tech,
+            tech_covers,
             fusion: Fusion::default(),
         }
     }
@@ -787,15 +959,106 @@ impl PhraseMapper {
         } else {
             Vec::new()
         };
-        let mut v = fuse(&[(&lex, f.lexical), (&sem, ws)], f.k, top + 8);
+        // The curated catalogue says exactly this phrase under some skills
+        // ("pivot tables" under *use spreadsheets software*): a third ranking.
+        // Only where ESCO's labels lack a word of the phrase (`pivot`), and
+        // only a clear favourite: the skill the catalogue says it under
+        // most, at least twice and more often than under any other.
+        let micro: Vec<(SkillIdx, f32)> = match self.lexical.micro_exact(text) {
+            [(i, n), rest @ ..]
+                if ws == f.semantic
+                    && *n >= 2
+                    && rest.first().is_none_or(|r| r.1 < *n)
+                    && self.lexical.has_word_no_label_uses(text) =>
+            {
+                vec![(*i, 0.0)]
+            }
+            _ => Vec::new(),
+        };
+        let mut v = fuse(
+            &[(&lex, f.lexical), (&sem, ws), (&micro, f.micro)],
+            f.k,
+            top + 8 + f.depth,
+        );
+        // A technology counts only where the text names it (its name or an
+        // alias, as the extractor finds it): `Majestic SEO` is no answer to
+        // "SEO", nor `Power Diary` to "diary management". A named one brings
+        // the ESCO skills it stands for: before it when the text says more
+        // than its name ("build dashboards in Power BI" is about *business
+        // intelligence*), after it otherwise ("Excel").
+        let mentions = self.names_in(text);
+        let named: Vec<SkillIdx> = mentions
+            .iter()
+            .map(|m| m.skill)
+            .filter(|&i| self.is_tech[i as usize])
+            .collect();
+        v.retain(|(i, _)| !self.is_tech[*i as usize] || named.contains(i));
+        let more_than_names = self.lexical.content_words(text)
+            > mentions
+                .iter()
+                .map(|m| self.lexical.content_words(&text[m.start..m.end]))
+                .sum::<usize>();
+        for &t in named.iter().rev() {
+            let covers = &self.tech_covers[t as usize];
+            if covers.is_empty() {
+                continue;
+            }
+            let score_of = |i: SkillIdx| v.iter().find(|x| x.0 == i).map_or(0.0, |x| x.1);
+            let ts = score_of(t).max(v.first().map_or(0.0, |x| x.1));
+            // The covered skills in the order the rankers put them.
+            let mut cs: Vec<(SkillIdx, f32)> = covers.iter().map(|&c| (c, score_of(c))).collect();
+            cs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.retain(|(i, _)| *i != t && !covers.contains(i));
+            let mut block: Vec<SkillIdx> = cs.iter().map(|c| c.0).collect();
+            if more_than_names {
+                block.push(t);
+            } else {
+                block.insert(0, t);
+            }
+            let n = block.len() as f32;
+            for (r, &i) in block.iter().enumerate().rev() {
+                v.insert(0, (i, ts + 1.0 + (n - r as f32) * 1e-3));
+            }
+        }
         // A label that says exactly what the text says goes first, then a
         // clear semantic paraphrase.
-        let mut exact = self.lexical.exact(text).to_vec();
+        let (owners, preferred) = self.lexical.exact_split(text);
+        let mut exact = owners.to_vec();
+        // Several skills sharing the text as an alternative label ("welding"):
+        // the one the rankers put higher first.
+        let score_of = |i: SkillIdx| v.iter().find(|x| x.0 == i).map_or(0.0, |x| x.1);
+        exact[preferred..].sort_by(|&a, &b| score_of(b).total_cmp(&score_of(a)).then(a.cmp(&b)));
         if ws == f.semantic
             && let Some(first) = self.sure(&sem)
             && !exact.contains(&first)
         {
             exact.push(first);
+        }
+
+        // The extractor reads the whole text as one label: its sense wins
+        // over a technology that merely shares the alias ("SEO" is the
+        // practice, not Moz's SEO software).
+        let (a, b) = (text.len() - text.trim_start().len(), text.trim_end().len());
+        if let Some(w) = mentions.iter().find(|m| m.start == a && m.end == b) {
+            exact.retain(|&i| !self.is_tech[i as usize] || i == w.skill);
+            if !exact.contains(&w.skill) {
+                exact.insert(0, w.skill);
+            }
+        }
+        // A technology named exactly ("Excel") is followed by the ESCO
+        // skills it stands for (*use spreadsheets software*).
+        let mut i = 0;
+        while i < exact.len() {
+            let t = exact[i] as usize;
+            i += 1;
+            if self.is_tech[t] {
+                for &c in &self.tech_covers[t] {
+                    if !exact.contains(&c) {
+                        exact.insert(i, c);
+                        i += 1;
+                    }
+                }
+            }
         }
         if !exact.is_empty() {
             let lead = v.first().map_or(1.0, |x| x.1) + 1.0;
@@ -806,6 +1069,38 @@ impl PhraseMapper {
         }
         v.truncate(top);
         v
+    }
+
+    /// What the extractor finds in `text`; for text typed all in lower case
+    /// ("excel vlookup"), also the technologies it finds once each word is
+    /// capitalised, since the case that tells `Excel` from *excel* in a
+    /// posting says nothing in a phrase typed into a search box. The gates
+    /// still apply: "access control" does not name Microsoft Access.
+    fn names_in(&self, text: &str) -> Vec<crate::extract::Mention> {
+        let ex = self.lexical.extractor();
+        let mut found = ex.find(text);
+        if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+            let mut prev = ' ';
+            let titled: String = text
+                .chars()
+                .map(|c| {
+                    let out = if !prev.is_alphanumeric() {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c
+                    };
+                    prev = c;
+                    out
+                })
+                .collect();
+            for m in ex.find(&titled) {
+                if self.is_tech[m.skill as usize] && !found.iter().any(|f| f.start == m.start) {
+                    found.push(m);
+                }
+            }
+            found.sort_by_key(|m| m.start);
+        }
+        found
     }
 
     /// The first of a semantic ranking when it is a clear paraphrase

@@ -135,8 +135,8 @@ fn everyday_phrases_map_to_the_skills_a_coach_would_pick() {
 }
 
 /// Floors a few points under the measured figures (BENCHMARKS.md).
-const FLOOR_P1: f64 = 45.0;
-const FLOOR_P3: f64 = 68.0;
+const FLOOR_P1: f64 = 53.0;
+const FLOOR_P3: f64 = 72.0;
 
 #[test]
 fn known_misses_of_issue_11() {
@@ -162,6 +162,14 @@ fn known_misses_of_issue_11() {
         ("bookeeping", "accounting", 1),
         // an exact preferred label wins over an alternative label elsewhere
         ("babysitting", "babysitting", 1),
+        // no ESCO label says "pivot": the micro-skill catalogue does, under
+        // *use spreadsheets software* (was *arrange tables*)
+        ("pivot tables", "use spreadsheets software", 1),
+        // a tool named in an activity brings what the tool stands for
+        ("build dashboards in Power BI", "business intelligence", 1),
+        ("build dashboards in Power BI", "Microsoft Power BI", 3),
+        // a vendor's product is no answer to the practice it is named after
+        ("SEO", "search engine optimisation", 1),
     ] {
         let got = top(q, n);
         assert!(
@@ -169,6 +177,10 @@ fn known_misses_of_issue_11() {
             "{q:?} → {got:?}, want {want:?} in the first {n}"
         );
     }
+    // Several skills have "welding" as an alternative label (*join metals*
+    // too): the rankers order them, and a welding skill comes first.
+    let weld = top("welding", 1);
+    assert!(weld[0].contains("welding"), "{weld:?}");
     let dash = top("build dashboards in Power BI", 5);
     assert!(!dash.iter().any(|g| g == "build props"), "{dash:?}");
     // Stop words and gibberish give nothing rather than confident noise.

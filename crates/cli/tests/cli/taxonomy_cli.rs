@@ -146,6 +146,93 @@ fn map_understands_everyday_wording_by_default() {
 }
 
 #[test]
+fn map_gives_a_coach_acceptable_first_answer_to_everyday_inputs() {
+    // (what a person types, answers a career coach accepts first, a skill
+    // that must be among the first three). Written for this test, not taken
+    // from the phrase set's held-out half.
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("pivot tables", &["use spreadsheets software"], ""),
+        (
+            "pivot tables in Excel",
+            &["use spreadsheets software", "Microsoft Excel"],
+            "Microsoft Excel",
+        ),
+        ("excel", &["Microsoft Excel"], "use spreadsheets software"),
+        (
+            "Power BI reports",
+            &["business intelligence", "Microsoft Power BI"],
+            "Microsoft Power BI",
+        ),
+        ("k8s", &["Kubernetes"], ""),
+        ("golang", &["Go"], ""),
+        (
+            "handling customer complaints",
+            &["handle customer complaints"],
+            "",
+        ),
+        ("managing a team", &["manage a team", "manage staff"], ""),
+    ];
+    let input: String = cases.iter().map(|c| format!("{}\n", c.0)).collect();
+    let out = mm()
+        .args(["map", "--top", "3", "-"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.get_output().stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), cases.len());
+    for ((phrase, first, also), line) in cases.iter().zip(&lines) {
+        let got: Vec<&str> = line["skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["label"].as_str().unwrap())
+            .collect();
+        assert!(
+            got.first().is_some_and(|g| first.contains(g)),
+            "{phrase:?} → {got:?}, want one of {first:?} first"
+        );
+        assert!(
+            also.is_empty() || got.contains(also),
+            "{phrase:?} → {got:?}, want {also:?} in the first three"
+        );
+    }
+    // A vendor's product named after a practice is not the practice.
+    let seo = mm().args(["map", "--top", "3", "SEO"]).assert().success();
+    let seo = String::from_utf8(seo.get_output().stdout.clone()).unwrap();
+    assert!(seo.starts_with(" 1. search engine optimisation"), "{seo}");
+    assert!(!seo.contains("Moz"), "{seo}");
+}
+
+#[test]
+fn skill_add_links_everyday_names_of_tools() {
+    let home = common::Home::new();
+    // An alias typed in lower case links to the technology; held, it says
+    // what it covers.
+    let out = home.ok(&["skill", "add", "excel", "--level", "proficient"]);
+    assert!(
+        out.contains("Linked to the technology \"Microsoft Excel\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("also covers: use spreadsheets software"),
+        "{out}"
+    );
+    let out = home.ok(&["skill", "add", "k8s"]);
+    assert!(out.contains("\"Kubernetes\""), "{out}");
+    // No label says "pivot tables": not linked, and the closest skill
+    // offered first is the one a coach would pick.
+    let out = home.ok(&["skill", "add", "pivot tables"]);
+    assert!(
+        out.contains("Not linked") && out.contains("the closest: \"use spreadsheets software\""),
+        "{out}"
+    );
+}
+
+#[test]
 fn skill_add_links_a_clear_name_and_suggests_otherwise() {
     let home = crate::common::Home::new();
     // "bookkeeping" is an ESCO alternative label of *accounting*.

@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! mention-precision sample 260 7 > crates/discover/tests/data/mentions_gold.tsv   # then annotate
+//! mention-precision sample 260 7 OLD.tsv > NEW.tsv   # verdicts of OLD.tsv copied where the mention is the same
 //! mention-precision score crates/discover/tests/data/mentions_gold.tsv
 //! mention-precision recall $MM_SHARED_DIR/data/benchmarks      # VALIDATION splits only
 //! ```
@@ -75,7 +76,15 @@ fn context(text: &str, start: usize, end: usize) -> String {
     .replace(['\n', '\t'], " ⏎ ")
 }
 
-fn sample(n: usize, seed: u64) {
+fn sample(n: usize, seed: u64, old: Option<&str>) -> Result<(), String> {
+    // Verdicts already given to the same mention (posting, span, skill).
+    let known: FxHashMap<(String, usize, usize, String), bool> = match old {
+        Some(path) => read_gold(path)?
+            .into_iter()
+            .map(|g| ((g.id, g.start, g.end, g.uri), g.correct))
+            .collect(),
+        None => FxHashMap::default(),
+    };
     let tax = Taxonomy::load_embedded().expect("taxonomy");
     let ex = Extractor::new(&tax);
     let mut all: Vec<(usize, Mention)> = Vec::new();
@@ -102,18 +111,31 @@ fn sample(n: usize, seed: u64) {
             .iter()
             .find(|d| d.start <= m.start && m.end <= d.end)
             .map_or("job", |d| d.kind.as_str());
-        println!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t\t{}",
-            r.id.as_deref().unwrap_or(""),
+        let id = r.id.as_deref().unwrap_or("");
+        let verdict = match known.get(&(
+            id.to_string(),
             m.start,
             m.end,
-            &r.text[m.start..m.end],
+            tax.skill(m.skill).uri.clone(),
+        )) {
+            Some(true) => "correct",
+            Some(false) => "incorrect",
+            None => "",
+        };
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            id,
+            m.start,
+            m.end,
+            r.text[m.start..m.end].replace(['\n', '\r', '\t'], " ⏎ "),
             tax.skill(m.skill).uri,
             tax.skill(m.skill).preferred,
             section,
+            verdict,
             context(&r.text, m.start, m.end)
         );
     }
+    Ok(())
 }
 
 struct Gold {
@@ -164,6 +186,8 @@ struct Prec {
     judged: usize,
     correct: usize,
     found: usize,
+    /// Sampled spans now linked to a skill nobody judged for them.
+    relinked: usize,
 }
 
 fn precision(tax: &Taxonomy, ex: &Extractor, gold: &[Gold], strip: bool) -> Prec {
@@ -187,7 +211,16 @@ fn precision(tax: &Taxonomy, ex: &Extractor, gold: &[Gold], strip: bool) -> Prec
         judged: 0,
         correct: 0,
         found: found.len(),
+        relinked: 0,
     };
+    let spans: FxHashSet<(&str, usize, usize)> = gold
+        .iter()
+        .map(|g| (g.id.as_str(), g.start, g.end))
+        .collect();
+    let judged: FxHashSet<(&str, usize, usize, &str)> = gold
+        .iter()
+        .map(|g| (g.id.as_str(), g.start, g.end, g.uri.as_str()))
+        .collect();
     for g in gold {
         if !by_id.contains_key(g.id.as_str()) {
             continue;
@@ -195,6 +228,21 @@ fn precision(tax: &Taxonomy, ex: &Extractor, gold: &[Gold], strip: bool) -> Prec
         if found.contains(&(g.id.clone(), g.start, g.end, g.uri.clone())) {
             p.judged += 1;
             p.correct += usize::from(g.correct);
+        }
+    }
+    // A sampled span the extractor now links to another skill is a mention
+    // the sample has not judged: say so, so that it gets annotated.
+    for (id, start, end, uri) in &found {
+        if spans.contains(&(id.as_str(), *start, *end))
+            && !judged.contains(&(id.as_str(), *start, *end, uri.as_str()))
+        {
+            p.relinked += 1;
+            if strip {
+                eprintln!(
+                    "not annotated: {id} {start}..{end} {:?} → {uri}",
+                    &by_id[id.as_str()].text[*start..*end]
+                );
+            }
         }
     }
     p
@@ -228,6 +276,12 @@ fn score(path: &str) -> Result<(), String> {
     println!(
         "stripping removed {removed_wrong} incorrect and {removed_right} correct annotated mentions"
     );
+    if after.relinked > 0 {
+        println!(
+            "{} sampled spans are now linked to another skill and not annotated (listed on stderr): annotate them",
+            after.relinked
+        );
+    }
     Ok(())
 }
 
@@ -258,6 +312,11 @@ fn recall(dir: &str) -> Result<(), String> {
                 .map(|m| tax.skill(m.skill).preferred.clone())
                 .collect();
             pairs += labels.len();
+            if std::env::var_os("MM_SHOW_MISSES").is_some() {
+                for l in labels.iter().filter(|l| !st.contains(*l)) {
+                    eprintln!("  missed {l:?} in {sentence:?}");
+                }
+            }
             hit_raw += labels.iter().filter(|l| raw.contains(*l)).count();
             hit_strip += labels.iter().filter(|l| st.contains(*l)).count();
             found_raw += raw.len();
@@ -300,12 +359,9 @@ fn duplicates() {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let res = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["sample", n, seed] => match (n.parse(), seed.parse()) {
-            (Ok(n), Ok(seed)) => {
-                sample(n, seed);
-                Ok(())
-            }
-            _ => Err("sample N SEED: two numbers".to_string()),
+        ["sample", n, seed, old @ ..] if old.len() <= 1 => match (n.parse(), seed.parse()) {
+            (Ok(n), Ok(seed)) => sample(n, seed, old.first().copied()),
+            _ => Err("sample N SEED [OLD.tsv]: two numbers".to_string()),
         },
         ["score", path] => score(path),
         ["recall", dir] => recall(dir),
@@ -313,7 +369,7 @@ fn main() -> ExitCode {
             duplicates();
             Ok(())
         }
-        _ => Err("usage: mention-precision sample N SEED | score GOLD.tsv | recall BENCHMARK_DIR | duplicates".into()),
+        _ => Err("usage: mention-precision sample N SEED [OLD.tsv] | score GOLD.tsv | recall BENCHMARK_DIR | duplicates".into()),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,
