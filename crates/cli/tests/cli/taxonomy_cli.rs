@@ -209,7 +209,7 @@ fn map_gives_a_coach_acceptable_first_answer_to_everyday_inputs() {
 
 #[test]
 fn skill_add_links_everyday_names_of_tools() {
-    let home = common::Home::new();
+    let home = crate::common::Home::new();
     // An alias typed in lower case links to the technology; held, it says
     // what it covers.
     let out = home.ok(&["skill", "add", "excel", "--level", "proficient"]);
