@@ -474,9 +474,9 @@ fn lint_entry(m: &CatalogueMicroSkill, tax: &Taxonomy, known: &Known, out: &mut 
             if !(2..=60).contains(&h) {
                 bad(format!("{h} hours: a micro-skill takes 2 to 60 hours"));
             }
-            if !(1..=8).contains(&w) {
+            if !(1..=4).contains(&w) {
                 bad(format!(
-                    "{w} weeks: a micro-skill is mastered in 1 to 8 weeks"
+                    "{w} weeks: a micro-skill is mastered in 1 to 4 weeks"
                 ));
             }
             if w > 0 && h > 10 * w {

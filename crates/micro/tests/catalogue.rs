@@ -95,6 +95,33 @@ resources = [{ url = "http://insecure.org/x" }]
 }
 
 #[test]
+fn an_entry_over_four_weeks_is_not_micro() {
+    // The coach's complaint: a 10-hour audit spread over 6 weeks is not a micro-skill.
+    let long = format!(
+        r#"
+[[micro]]
+id = "long-audit"
+name = "Audit ten records against a standard"
+parents = ["{SPREADSHEETS}"]
+principles = [{{ name = "audit cycle", description = "Measure, change and measure again to know it improved." }}]
+done_when = ["Score ten records against five criteria", "Report the compliance rate per criterion"]
+hours = 10
+weeks = 6
+resources = [{{ url = "https://www.hqip.org.uk/" }}]
+"#
+    );
+    let cat = Catalogue::strict(parse_file("test", &long).unwrap()).unwrap();
+    let msgs: Vec<String> = lint(&cat, tax()).into_iter().map(|p| p.message).collect();
+    assert_eq!(
+        msgs,
+        vec!["6 weeks: a micro-skill is mastered in 1 to 4 weeks".to_string()]
+    );
+    let four = long.replace("weeks = 6", "weeks = 4");
+    let cat = Catalogue::strict(parse_file("test", &four).unwrap()).unwrap();
+    assert!(lint(&cat, tax()).is_empty());
+}
+
+#[test]
 fn duplicates_across_files_are_refused() {
     let a = "[[micro]]\nid = \"x\"\nname = \"Build a thing\"\n";
     let b = "[[micro]]\nid = \"y\"\nname = \"build  a THING\"\n";
