@@ -306,6 +306,10 @@ pub struct RankedSkill {
     pub more: usize,
 }
 
+/// Broad competences scoring below this for the role are not offered as
+/// arcs.
+pub const MIN_ARC_SCORE: f64 = 0.25;
+
 /// Ranked skills the catalogue does not carve yet, shown apart at most.
 pub const UNCARVED_SHOWN: usize = 5;
 
@@ -489,6 +493,9 @@ pub async fn discover(
             }
             t
         });
+    // An arc that scores low for the role is noise, not a long-term goal
+    // (computer programming for a sales representative).
+    r.arcs.retain(|a| a.score >= MIN_ARC_SCORE);
     r.arcs.truncate(d.arcs);
     let arcs = std::mem::take(&mut r.arcs)
         .into_iter()

@@ -39,8 +39,9 @@ use mm_taxonomy::occupations::OccupationIndex;
 ///
 /// Skills you hold (declared with a level, or achieved goals) are left out,
 /// and so are skills named like the role itself, and micro-skills you have
-/// achieved. Broad competences are listed apart as arcs whose steps are the
-/// micro-skills of their narrower skills linked to the role.
+/// achieved. Broad competences scoring at least 0.25 are listed apart as
+/// arcs whose steps are the micro-skills of their narrower skills linked to
+/// the role.
 ///
 /// Postings: only postings whose titles name the role feed the market
 /// component, with the count shown; with none, it says "no market evidence".
@@ -387,13 +388,7 @@ fn step_rows(t: &mut comfy_table::Table, steps: &[mm_app::steps::MicroStep]) {
 
 fn explain_one(c: &Candidate) -> Result<()> {
     outln!()?;
-    outln!(
-        "#{} {} — score {:.3}  <{}>",
-        c.rank,
-        c.label,
-        c.score,
-        c.uri
-    )?;
+    outln!("{} — score {:.3}  <{}>", c.label, c.score, c.uri)?;
     for x in &c.components {
         outln!(
             "    {:<9} {:.2} × {:.2} = {:.3}  {}",

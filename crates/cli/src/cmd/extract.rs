@@ -125,34 +125,52 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
             ex.find_with(&stripper.strip(&r.text).text, s)
         }
     };
-    // One JSON line per text, built on the worker threads.
+    // One JSON line per text, built on the worker threads, serialised
+    // straight from borrowed fields (keys in the order `serde_json::json!`
+    // gave them: alphabetical), with no map per mention.
+    #[derive(serde::Serialize)]
+    struct MentionOut<'a> {
+        end: usize,
+        label: &'a str,
+        skill_type: &'a str,
+        start: usize,
+        text: &'a str,
+        uri: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct RowOut<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        date: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        file: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<&'a str>,
+        line: u64,
+        mentions: Vec<MentionOut<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        title: Option<&'a str>,
+    }
     let json_line = |src: &str, r: &Record, ms: &[Mention]| -> String {
-        let mentions: Vec<serde_json::Value> = ms
-            .iter()
-            .map(|m| {
-                serde_json::json!({
-                    "start": m.start, "end": m.end,
-                    "text": &r.text[m.start..m.end],
-                    "label": ex.label(m),
-                    "uri": tax.skill(m.skill).uri,
-                    "skill_type": ex.skill_type(m).as_str(),
+        let row = RowOut {
+            date: r.date.as_deref(),
+            file: folder.then_some(src),
+            id: r.id.as_deref(),
+            line: r.line,
+            mentions: ms
+                .iter()
+                .map(|m| MentionOut {
+                    end: m.end,
+                    label: ex.label(m),
+                    skill_type: ex.skill_type(m).as_str(),
+                    start: m.start,
+                    text: &r.text[m.start..m.end],
+                    uri: &tax.skill(m.skill).uri,
                 })
-            })
-            .collect();
-        let mut row = serde_json::json!({"line": r.line, "mentions": mentions});
-        if folder {
-            row["file"] = src.into();
-        }
-        if let Some(t) = &r.title {
-            row["title"] = t.as_str().into();
-        }
-        if let Some(id) = &r.id {
-            row["id"] = id.as_str().into();
-        }
-        if let Some(d) = &r.date {
-            row["date"] = d.as_str().into();
-        }
-        let mut line = row.to_string();
+                .collect(),
+            title: r.title.as_deref(),
+        };
+        let mut line =
+            serde_json::to_string(&row).expect("a row of strings and numbers serialises");
         line.push('\n');
         line
     };
