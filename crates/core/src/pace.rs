@@ -57,7 +57,11 @@ pub fn pace(goal: &Goal, sessions: &[Session], today: NaiveDate, offset: FixedOf
     let days_total = goal.span_days();
     let days_elapsed = ((today - goal.start).num_days() + 1).clamp(0, days_total);
     let per_day = f64::from(goal.weekly_minutes) / 7.0;
-    let minutes_expected = (per_day * days_elapsed as f64).round() as u32;
+    // The verdict compares with the unrounded expectation: rounded, a budget
+    // of 60 a week expected 9 minutes on day one against a slack of 8.6, and
+    // a goal created minutes ago read "behind".
+    let expected = per_day * days_elapsed as f64;
+    let minutes_expected = expected.round() as u32;
     let minutes_planned = goal.planned_minutes();
     let this_week = Week::of(today);
     let (mut done, mut week) = (0u32, 0u32);
@@ -68,10 +72,10 @@ pub fn pace(goal: &Goal, sessions: &[Session], today: NaiveDate, offset: FixedOf
         }
     }
     // Being up to a day's budget (or 10%) off is still on track.
-    let slack = (f64::from(minutes_expected) * 0.1).max(per_day);
-    let status = if f64::from(done) + slack < f64::from(minutes_expected) {
+    let slack = (expected * 0.1).max(per_day);
+    let status = if f64::from(done) + slack < expected {
         PaceStatus::Behind
-    } else if f64::from(done) > f64::from(minutes_expected) + slack {
+    } else if f64::from(done) > expected + slack {
         PaceStatus::Ahead
     } else {
         PaceStatus::OnTrack
@@ -179,6 +183,23 @@ mod tests {
         assert_eq!(p.projected_finish, Some(d(11)));
         assert!(!p.projected_late);
         assert_eq!(pace(&g, &[], d(6), UTC).projected_finish, None);
+    }
+
+    #[test]
+    fn on_its_first_day_a_goal_is_on_track_whatever_its_budget() {
+        // Regression: the rounded expectation (9 for 60 a week) beat the
+        // slack of one day's budget (8.6), so some new goals read "behind".
+        for weekly in [45, 60, 100, 120, 150, 240, 300, 600] {
+            let g = Goal {
+                weekly_minutes: weekly,
+                ..goal()
+            };
+            assert_eq!(
+                pace(&g, &[], d(2), UTC).status,
+                PaceStatus::OnTrack,
+                "{weekly} a week"
+            );
+        }
     }
 
     #[test]
