@@ -339,10 +339,25 @@ impl OccupationIndex {
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         // An O*NET title that fits clearly better than any ESCO one (`registered
         // nurse`) picks the ESCO occupation through the crosswalk.
+        // The other ESCO occupations the crosswalk gives that O*NET
+        // occupation are as fair a reading of the title: shown as
+        // alternatives (Registered Nurses → specialist nurse, but also nurse
+        // responsible for general care).
+        let mut crosswalked: Vec<OccupationHit> = Vec::new();
         let via_onet = match top.occupation {
             OccRef::Onet(o) if best_esco.as_ref().is_none_or(|b| b.1 < top.score - 0.02) => {
                 let mut cands: Vec<u32> = tax.onet_occupations[o as usize].esco.clone();
                 cands.sort_by(|&a, &b| esco_score(b).total_cmp(&esco_score(a)).then(a.cmp(&b)));
+                crosswalked = cands
+                    .iter()
+                    .skip(1)
+                    .take(4)
+                    .map(|&e| OccupationHit {
+                        occupation: OccRef::Esco(e),
+                        title: top.title.clone(),
+                        score: top.score,
+                    })
+                    .collect();
                 cands.first().map(|&e| (e, top.score, top.title.clone()))
             }
             _ => None,
@@ -365,16 +380,19 @@ impl OccupationIndex {
         }
         onet.sort_by(|&a, &b| onet_score(b).total_cmp(&onet_score(a)).then(a.cmp(&b)));
         onet.truncate(10);
-        let alternatives: Vec<OccupationHit> = hits
-            .iter()
-            .filter(|h| {
-                matches!(h.occupation, OccRef::Esco(i) if Some(i) != esco)
-                    && h.score >= score - 0.1
-                    && h.score >= MIN_SCORE
-            })
-            .take(5)
-            .cloned()
-            .collect();
+        let mut alternatives: Vec<OccupationHit> = crosswalked;
+        for h in hits.iter().filter(|h| {
+            matches!(h.occupation, OccRef::Esco(i) if Some(i) != esco)
+                && h.score >= score - 0.1
+                && h.score >= MIN_SCORE
+        }) {
+            if alternatives.len() >= 5 {
+                break;
+            }
+            if !alternatives.iter().any(|a| a.occupation == h.occupation) {
+                alternatives.push(h.clone());
+            }
+        }
         Some(Resolution {
             esco,
             onet,
@@ -388,6 +406,27 @@ impl OccupationIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_read_through_onet_shows_the_other_crosswalked_occupations() {
+        // "registered nurse" is O*NET's Registered Nurses, which the
+        // crosswalk maps to several ESCO nurses: the one chosen is not the
+        // only fair reading, so the others are offered and it is ambiguous.
+        let tax = Taxonomy::load_embedded().unwrap();
+        let idx = OccupationIndex::new(&tax);
+        let r = idx.resolve(&tax, "registered nurse").unwrap();
+        let general = tax
+            .occupations
+            .iter()
+            .position(|o| o.preferred == "nurse responsible for general care")
+            .unwrap() as u32;
+        let offered = Some(general) == r.esco
+            || r.alternatives
+                .iter()
+                .any(|a| a.occupation == OccRef::Esco(general));
+        assert!(offered, "{:?}", r.alternatives);
+        assert!(r.ambiguous());
+    }
 
     #[test]
     fn titles_find_both_taxonomies() {
