@@ -434,27 +434,26 @@ pub async fn discover(
     // evidence) go shortest micro-skill first rather than alphabetically: the
     // quicker win is the better first step.
     let mut candidates = std::mem::take(&mut r.micro);
-    let shortest: FxHashMap<SkillIdx, u32> = candidates
+    // Each candidate's micro-skills, found once for the tie-break and the list.
+    let mut carved: FxHashMap<SkillIdx, Vec<&mm_micro::CatalogueMicroSkill>> = candidates
         .iter()
-        .map(|c| {
-            let weeks = carver
-                .entries_of(c.skill, &c.uri)
-                .iter()
-                .map(|m| m.weeks.unwrap_or(u32::MAX))
-                .min()
-                .unwrap_or(u32::MAX);
-            (c.skill, weeks)
-        })
+        .map(|c| (c.skill, carver.entries_of(c.skill, &c.uri)))
         .collect();
+    let shortest = |c: &Candidate| {
+        carved[&c.skill]
+            .iter()
+            .map(|m| m.weeks.unwrap_or(u32::MAX))
+            .min()
+            .unwrap_or(u32::MAX)
+    };
     candidates.sort_by(|a, b| {
-        mm_discover::rank::by_score_and_evidence(a, b)
-            .then(shortest[&a.skill].cmp(&shortest[&b.skill]))
+        mm_discover::rank::by_score_and_evidence(a, b).then(shortest(a).cmp(&shortest(b)))
     });
     for c in candidates {
         if ids.len() >= d.top {
             break;
         }
-        let all = carver.entries_of(c.skill, &c.uri);
+        let all = carved.remove(&c.skill).unwrap_or_default();
         if all.is_empty() {
             if uncarved.len() < UNCARVED_SHOWN {
                 uncarved.push(c);
@@ -610,13 +609,12 @@ fn next_micro(
     // the mastered entry's own area, or under another skill the role's
     // occupation needs (an ABC inventory analysis builds on pivot tables,
     // but it is a logistics step, not a data analyst's).
-    let role_skills: Option<rustc_hash::FxHashSet<&str>> = role.and_then(|r| r.esco).map(|o| {
-        tax.occupation(o)
-            .skills
-            .iter()
-            .map(|s| tax.skill(s.0).uri.as_str())
-            .filter(|u| Some(*u) != skill_uri)
-            .collect()
+    let role_skills = role.filter(|r| r.esco.is_some()).map(|r| {
+        let mut set = crate::steps::role_skill_uris(tax, r);
+        if let Some(u) = skill_uri {
+            set.remove(u);
+        }
+        set
     });
     let in_role = |m: &mm_micro::CatalogueMicroSkill, area: &str| {
         role_skills

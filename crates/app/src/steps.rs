@@ -64,6 +64,8 @@ pub struct Carver<'a> {
     shares: FxHashMap<&'a str, (u64, f64)>,
     /// The O*NET technology names each concept stands for.
     tech_names: FxHashMap<SkillIdx, Vec<&'a str>>,
+    /// Each technology name's index in the taxonomy (the first one so named).
+    tech_by_name: FxHashMap<&'a str, usize>,
     /// The URIs of the skills the role's ESCO occupation needs.
     role_skills: FxHashSet<&'a str>,
 }
@@ -85,19 +87,12 @@ impl<'a> Carver<'a> {
             })
             .unwrap_or_default();
         let mut tech_names: FxHashMap<SkillIdx, Vec<&str>> = FxHashMap::default();
-        for t in &tax.technologies {
+        let mut tech_by_name: FxHashMap<&str, usize> = FxHashMap::default();
+        for (i, t) in tax.technologies.iter().enumerate() {
             tech_names.entry(t.concept).or_default().push(&t.name);
+            tech_by_name.entry(&t.name).or_insert(i);
         }
-        let role_skills = role
-            .esco
-            .map(|o| {
-                tax.occupation(o)
-                    .skills
-                    .iter()
-                    .map(|s| tax.skill(s.0).uri.as_str())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let role_skills = role_skill_uris(tax, role);
         Carver {
             tax,
             catalogue,
@@ -106,6 +101,7 @@ impl<'a> Carver<'a> {
             taken,
             shares,
             tech_names,
+            tech_by_name,
             role_skills,
         }
     }
@@ -180,12 +176,10 @@ impl<'a> Carver<'a> {
                 .tax
                 .skill_by_uri(u)
                 .map(|i| (u.clone(), self.tax.skill(i).preferred.clone())),
-            ParentRef::OnetTech(n) => self
-                .tax
-                .technologies
-                .iter()
-                .find(|t| t.name == *n)
-                .map(|t| (self.tax.skill(t.concept).uri.clone(), n.clone())),
+            ParentRef::OnetTech(n) => self.tech_by_name.get(n.as_str()).map(|&t| {
+                let concept = self.tax.technologies[t].concept;
+                (self.tax.skill(concept).uri.clone(), n.clone())
+            }),
             ParentRef::OnetTask(_) => None,
         })
     }
@@ -211,7 +205,7 @@ impl<'a> Carver<'a> {
             let ParentRef::OnetTech(name) = p else {
                 continue;
             };
-            let Some(t) = self.tax.technologies.iter().position(|t| t.name == *name) else {
+            let Some(&t) = self.tech_by_name.get(name.as_str()) else {
                 continue;
             };
             let hot: Vec<&str> = self
@@ -284,6 +278,20 @@ impl<'a> Carver<'a> {
             steps,
         })
     }
+}
+
+/// The URIs of the skills the role's ESCO occupation needs (empty without
+/// one).
+pub fn role_skill_uris<'t>(tax: &'t Taxonomy, role: &Role) -> FxHashSet<&'t str> {
+    role.esco
+        .map(|o| {
+            tax.occupation(o)
+                .skills
+                .iter()
+                .map(|s| tax.skill(s.0).uri.as_str())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Micro-skills carved from the core tasks of the role's O*NET occupation.

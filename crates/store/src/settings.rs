@@ -272,16 +272,6 @@ impl LastRanking {
             .and_then(|i| self.steps.get(i))
             .map(String::as_str)
     }
-
-    /// How many suggestions the list holds.
-    pub fn len(&self) -> usize {
-        self.micro.len().max(self.steps.len())
-    }
-
-    /// Whether the list is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 impl Store {
