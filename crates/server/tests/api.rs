@@ -3,13 +3,14 @@
 //! what a browser or an API client would see: statuses, JSON error bodies,
 //! cookies, headers.
 
+mod common;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use http_body_util::BodyExt as _;
 use mm_app::Clock;
-use mm_core::*;
 use mm_server::AppState;
 use serde_json::Value;
 use std::net::SocketAddr;
@@ -32,71 +33,7 @@ async fn fixture() -> Fixture {
     let store = mm_store::Store::open(&dir.path().join("mm.db").display().to_string())
         .await
         .unwrap();
-    let t = now().with_timezone(&Utc);
-    let today = now().date_naive();
-    let skill = store
-        .create_skill(
-            &NewSkill {
-                name: "SQL".into(),
-                kind: SkillKind::Skill,
-                taxonomy_uri: None,
-                description: None,
-                held_level: None,
-            },
-            t - Duration::days(5),
-        )
-        .await
-        .unwrap();
-    let micro = store
-        .create_micro_skill(
-            &NewMicroSkill {
-                skill_id: skill.id,
-                name: "Write a left join".into(),
-                principles: vec![NewPrinciple {
-                    name: "join keys".into(),
-                    description: None,
-                }],
-                resources: vec![],
-            },
-            t - Duration::days(5),
-        )
-        .await
-        .unwrap();
-    let goal = store
-        .create_goal(
-            &NewGoal {
-                micro_skill_id: micro.id,
-                target_level: Level::Competent,
-                start: today - Duration::days(3),
-                deadline: today + Duration::days(10),
-                weekly_minutes: 120,
-                criteria: vec!["join two tables without looking it up".into()],
-            },
-            t - Duration::days(4),
-            today - Duration::days(4),
-        )
-        .await
-        .unwrap();
-    store.activate_due_goals(today).await.unwrap();
-    store
-        .log_session(
-            &NewSession {
-                goal_id: goal.id,
-                started_at: t - Duration::hours(3),
-                ended_at: t - Duration::hours(2),
-                focused_minutes: 40,
-                interruptions: 0,
-                aim: "joins".into(),
-                reps: 5,
-                errors: 1,
-                difficulty: Some(3),
-                feedback: None,
-                notes: None,
-            },
-            t,
-        )
-        .await
-        .unwrap();
+    common::one_goal(&store, now().with_timezone(&Utc), 120, Duration::hours(2)).await;
     let addr: SocketAddr = HOST.parse().unwrap();
     Fixture {
         _dir: dir,

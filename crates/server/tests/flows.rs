@@ -7,6 +7,8 @@
 //! clock: a new `AppState` is also what a server restart gives, so the
 //! timer is shown to outlive both a closed tab and the server process.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
@@ -40,72 +42,7 @@ struct Browser {
 /// A journal with one open goal (id 1) and one 40-minute session.
 async fn journal() -> Journal {
     let j = empty_journal().await;
-    let t = t0().with_timezone(&Utc);
-    let today = t0().date_naive();
-    let store = &j.store;
-    let skill = store
-        .create_skill(
-            &NewSkill {
-                name: "SQL".into(),
-                kind: SkillKind::Skill,
-                taxonomy_uri: None,
-                description: None,
-                held_level: None,
-            },
-            t - Duration::days(5),
-        )
-        .await
-        .unwrap();
-    let micro = store
-        .create_micro_skill(
-            &NewMicroSkill {
-                skill_id: skill.id,
-                name: "Write a left join".into(),
-                principles: vec![NewPrinciple {
-                    name: "join keys".into(),
-                    description: None,
-                }],
-                resources: vec![],
-            },
-            t - Duration::days(5),
-        )
-        .await
-        .unwrap();
-    let goal = store
-        .create_goal(
-            &NewGoal {
-                micro_skill_id: micro.id,
-                target_level: Level::Competent,
-                start: today - Duration::days(3),
-                deadline: today + Duration::days(10),
-                weekly_minutes: 140,
-                criteria: vec!["join two tables without looking it up".into()],
-            },
-            t - Duration::days(4),
-            today - Duration::days(4),
-        )
-        .await
-        .unwrap();
-    store.activate_due_goals(today).await.unwrap();
-    store
-        .log_session(
-            &NewSession {
-                goal_id: goal.id,
-                started_at: t - Duration::hours(27),
-                ended_at: t - Duration::hours(26),
-                focused_minutes: 40,
-                interruptions: 0,
-                aim: "joins".into(),
-                reps: 5,
-                errors: 1,
-                difficulty: Some(3),
-                feedback: None,
-                notes: None,
-            },
-            t,
-        )
-        .await
-        .unwrap();
+    common::one_goal(&j.store, t0().with_timezone(&Utc), 140, Duration::hours(26)).await;
     j
 }
 
