@@ -53,7 +53,7 @@ impl Store {
                 ));
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for (id, name, origin, entry) in entries {
             let exists = sqlx::query("SELECT id FROM personal_catalogue WHERE id = $1")
                 .bind(id.clone())

@@ -63,7 +63,7 @@ impl Store {
     ) -> Result<Goal> {
         new.validate(today)?;
         self.get_micro_skill(new.micro_skill_id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_goal_on(&mut tx, new, now, today).await?;
         tx.commit().await?;
         self.get_goal(id).await
@@ -239,7 +239,7 @@ impl Store {
     ) -> Result<Goal> {
         let g = self.get_goal(goal).await?;
         g.check_extension(new_deadline, reason)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO goal_extensions (goal_id, position, at, old_deadline, new_deadline, reason)
              VALUES ($1, $2, $3, $4, $5, $6)",

@@ -86,7 +86,7 @@ impl Store {
         if new.name.trim().is_empty() {
             return Err(Error::Invalid("a market analysis needs a name".into()));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "INSERT INTO market_analyses (name, sources, created_at, postings, dated, report)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

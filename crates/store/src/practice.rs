@@ -163,7 +163,7 @@ impl Store {
     /// # Errors
     /// [`Error::NotFound`] for an unknown goal.
     pub async fn save_card(&self, card: &Card) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         save_card_on(&mut tx, card).await?;
         tx.commit().await?;
         Ok(())

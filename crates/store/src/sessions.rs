@@ -20,7 +20,7 @@ impl Store {
         let goal = self.get_goal(new.goal_id).await?;
         ensure_open(&goal)?;
         mm_core::validate::session_in_goal(new.started_at, &goal)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "INSERT INTO sessions (goal_id, started_at, ended_at, focused_minutes, interruptions, aim,
                                    reps, errors, difficulty, feedback, notes)
@@ -187,7 +187,7 @@ impl Store {
             }
             ReflectionTarget::Week { week } => ("week", None, None, Some(week.to_string())),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "INSERT INTO reflections (target_kind, session_id, goal_id, week, at, worked, didnt, next)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",

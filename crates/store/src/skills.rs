@@ -112,7 +112,7 @@ impl Store {
     ) -> Result<MicroSkill> {
         new.validate()?;
         self.get_skill(new.skill_id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_micro_skill_on(&mut tx, new, now).await?;
         tx.commit().await?;
         self.get_micro_skill(id).await
