@@ -46,6 +46,7 @@ pub async fn load(app: &App) -> Result<Demo> {
     let scratch = App {
         store: mm_store::Store::open("sqlite::memory:").await?,
         person: app.person().clone(),
+        memo: None,
     };
     let demo = write(&scratch).await?;
     let mut journal = scratch.store().export(app.person().now).await?;

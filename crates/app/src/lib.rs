@@ -31,6 +31,7 @@ pub mod goals;
 pub mod journal;
 pub mod keys;
 pub mod market;
+pub mod memo;
 pub mod person;
 pub mod plan;
 pub mod portfolio;
@@ -49,13 +50,17 @@ pub mod timer;
 pub use error::{Error, ErrorBody, ErrorKind, Result};
 pub use person::{Clock, Person, Zone};
 
+use memo::{Memo, Settings};
 use mm_store::Store;
+use std::sync::Arc;
 
 /// An open journal and the person it acts for.
 #[derive(Debug, Clone)]
 pub struct App {
     store: Store,
     person: Person,
+    /// The memo this request may use.
+    memo: Option<Arc<Memo>>,
 }
 
 impl App {
@@ -77,7 +82,53 @@ impl App {
     pub async fn with_store(store: Store, clock: Clock) -> Result<App> {
         let person = Person::resolve(&store, clock).await?;
         store.activate_due_goals(person.today()).await?;
-        Ok(App { store, person })
+        Ok(App {
+            store,
+            person,
+            memo: None,
+        })
+    }
+
+    /// As [`App::with_store`], keeping what it can in `memo` between
+    /// requests (a server holds one memo per journal): the settings, the
+    /// day due goals were started, and the status view, each reused only
+    /// at the journal revision it was computed at.
+    ///
+    /// # Errors
+    /// When the journal cannot be read.
+    pub async fn with_memo(store: Store, clock: Clock, memo: Arc<Memo>) -> Result<App> {
+        let mut revision = store.revision().await?;
+        let settings = match memo.settings(revision) {
+            Some(s) => s,
+            None => {
+                let s = Settings {
+                    availability: store.availability().await?,
+                    rule: store.mastery_rule().await?,
+                };
+                memo.keep_settings(revision, s.clone());
+                s
+            }
+        };
+        let person = Person::from_settings(clock, settings.rule, settings.availability);
+        let today = person.today();
+        if !memo.activated(revision, today) {
+            if store.activate_due_goals(today).await? > 0 {
+                revision = store.revision().await?;
+            }
+            memo.keep_activated(revision, today);
+        }
+        Ok(App {
+            store,
+            person,
+            memo: Some(memo),
+        })
+    }
+
+    /// The memo this request may use. A view read from it must be keyed by
+    /// a revision read at that moment: this request may have written since
+    /// it opened.
+    pub(crate) fn memo(&self) -> Option<&Memo> {
+        self.memo.as_deref()
     }
 
     /// The journal.

@@ -121,22 +121,31 @@ impl Person {
     /// # Errors
     /// When a stored setting is unreadable or the database fails.
     pub async fn resolve(store: &Store, clock: Clock) -> Result<Person> {
-        let (now, clock_offset) = clock.read();
         let availability = store.availability().await?;
         let rule = store.mastery_rule().await?;
+        Ok(Person::from_settings(clock, rule, availability))
+    }
+
+    /// The person with these stored settings, now by `clock`.
+    pub fn from_settings(
+        clock: Clock,
+        rule: MasteryRule,
+        availability: Option<Availability>,
+    ) -> Person {
+        let (now, clock_offset) = clock.read();
         // MM_NOW carries the offset the test or demo means; the system
         // clock defers to the profile's zone when one is set.
         let zone = match (clock, &availability) {
             (Clock::System, Some(av)) => Zone::Named(av.tz),
             _ => Zone::Fixed(clock_offset),
         };
-        Ok(Person {
+        Person {
             now,
             offset: zone.offset_at(now),
             zone,
             rule,
             availability,
-        })
+        }
     }
 
     /// A person with the default rule and no profile, at `now` in `offset`

@@ -21,6 +21,7 @@ pub mod mastery;
 pub mod model;
 pub mod pace;
 pub mod parse;
+pub mod tally;
 pub mod validate;
 
 pub use error::{Error, Result};

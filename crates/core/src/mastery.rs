@@ -5,10 +5,10 @@
 //! reflected on, and enough deliberate practice stands behind it. When the rule
 //! refuses, [`MasteryReport::unmet`] says what is missing in plain words.
 
-use crate::model::{Application, Goal, MicroSkill, Reflection, Session, local_date};
+use crate::model::{Application, Goal, MicroSkill, Reflection, Session, Week};
+use crate::tally::SessionTally;
 use chrono::FixedOffset;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// How much deliberate practice the rule asks for. Configurable, never bypassed.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -109,6 +109,50 @@ pub struct GoalRecord<'a> {
 /// Weigh the evidence against the rule. `offset` decides which calendar day
 /// a session falls on.
 pub fn check(rule: &MasteryRule, ev: GoalRecord<'_>, offset: FixedOffset) -> MasteryReport {
+    let applications = ev
+        .applications
+        .iter()
+        .filter(|a| a.goal_id == ev.goal.id)
+        .count();
+    // The week is irrelevant to the rule; any will do.
+    let tally = SessionTally::of(
+        ev.goal.id,
+        ev.sessions,
+        offset,
+        Week {
+            year: 1970,
+            week: 1,
+        },
+    );
+    weigh(
+        rule,
+        Tallied {
+            goal: ev.goal,
+            micro_skill: ev.micro_skill,
+            applications,
+            reflections: ev.reflections,
+            sessions: tally,
+        },
+    )
+}
+
+/// The evidence the rule weighs, with the sessions and applications counted
+/// (by [`SessionTally::of`] or by the database).
+#[derive(Debug, Clone, Copy)]
+pub struct Tallied<'a> {
+    pub goal: &'a Goal,
+    pub micro_skill: &'a MicroSkill,
+    /// How many applications of this goal.
+    pub applications: usize,
+    /// Reflections that may speak of its principles (all of the person's).
+    pub reflections: &'a [Reflection],
+    /// This goal's sessions, added up.
+    pub sessions: SessionTally,
+}
+
+/// Weigh counted evidence against the rule: the one implementation behind
+/// [`check`] and the status of many goals at once.
+pub fn weigh(rule: &MasteryRule, ev: Tallied<'_>) -> MasteryReport {
     let mut conditions = Vec::with_capacity(6);
     let goal = ev.goal;
 
@@ -133,11 +177,7 @@ pub fn check(rule: &MasteryRule, ev: GoalRecord<'_>, offset: FixedOffset) -> Mas
         },
     });
 
-    let apps = ev
-        .applications
-        .iter()
-        .filter(|a| a.goal_id == goal.id)
-        .count();
+    let apps = ev.applications;
     conditions.push(Condition {
         kind: ConditionKind::Application,
         met: apps > 0,
@@ -166,12 +206,7 @@ pub fn check(rule: &MasteryRule, ev: GoalRecord<'_>, offset: FixedOffset) -> Mas
         },
     });
 
-    let sessions: Vec<&Session> = ev
-        .sessions
-        .iter()
-        .filter(|s| s.goal_id == goal.id)
-        .collect();
-    let n = sessions.len() as u32;
+    let n = ev.sessions.sessions;
     conditions.push(Condition {
         kind: ConditionKind::Sessions,
         met: n >= rule.min_sessions,
@@ -189,11 +224,7 @@ pub fn check(rule: &MasteryRule, ev: GoalRecord<'_>, offset: FixedOffset) -> Mas
         },
     });
 
-    let days: BTreeSet<_> = sessions
-        .iter()
-        .map(|s| local_date(s.started_at, offset))
-        .collect();
-    let d = days.len() as u32;
+    let d = ev.sessions.days;
     conditions.push(Condition {
         kind: ConditionKind::Days,
         met: d >= rule.min_days,
@@ -211,7 +242,7 @@ pub fn check(rule: &MasteryRule, ev: GoalRecord<'_>, offset: FixedOffset) -> Mas
         },
     });
 
-    let minutes: u32 = sessions.iter().map(|s| s.focused_minutes).sum();
+    let minutes = ev.sessions.minutes;
     let required = (f64::from(goal.planned_minutes()) * rule.min_minutes_share).ceil() as u32;
     conditions.push(Condition {
         kind: ConditionKind::Minutes,

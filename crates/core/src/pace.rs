@@ -1,6 +1,7 @@
 //! Pace: is each active goal on track for its deadline?
 
-use crate::model::{Goal, Session, Week, local_date};
+use crate::model::{Goal, Session, Week};
+use crate::tally::SessionTally;
 use chrono::{Duration, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -53,7 +54,16 @@ pub struct Pace {
 
 /// Compute the pace of `goal` from its sessions as of `today`.
 pub fn pace(goal: &Goal, sessions: &[Session], today: NaiveDate, offset: FixedOffset) -> Pace {
-    let mine = sessions.iter().filter(|s| s.goal_id == goal.id);
+    pace_of(
+        goal,
+        &SessionTally::of(goal.id, sessions, offset, Week::of(today)),
+        today,
+    )
+}
+
+/// Compute the pace of `goal` from its sessions' tally as of `today` (the
+/// tally's week must be today's ISO week).
+pub fn pace_of(goal: &Goal, tally: &SessionTally, today: NaiveDate) -> Pace {
     let days_total = goal.span_days();
     let days_elapsed = ((today - goal.start).num_days() + 1).clamp(0, days_total);
     let per_day = f64::from(goal.weekly_minutes) / 7.0;
@@ -63,14 +73,7 @@ pub fn pace(goal: &Goal, sessions: &[Session], today: NaiveDate, offset: FixedOf
     let expected = per_day * days_elapsed as f64;
     let minutes_expected = expected.round() as u32;
     let minutes_planned = goal.planned_minutes();
-    let this_week = Week::of(today);
-    let (mut done, mut week) = (0u32, 0u32);
-    for s in mine {
-        done += s.focused_minutes;
-        if Week::of(local_date(s.started_at, offset)) == this_week {
-            week += s.focused_minutes;
-        }
-    }
+    let (done, week) = (tally.minutes, tally.week_minutes);
     // Being up to a day's budget (or 10%) off is still on track.
     let slack = (expected * 0.1).max(per_day);
     let status = if f64::from(done) + slack < expected {

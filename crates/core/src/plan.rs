@@ -266,9 +266,8 @@ pub fn make_plan(req: &PlanRequest<'_>) -> Result<PlanOutcome> {
     let today = av.local_date(req.now);
     if goal.deadline < today {
         return Err(Error::invalid(format!(
-            "the deadline of goal {} ({}) has passed: extend it with a reason \
-             (`mm goal extend {} --to ... --reason ...`) before planning",
-            goal.id, goal.deadline, goal.id
+            "the deadline of goal {} ({}) has passed: extend it, with a reason, before planning",
+            goal.id, goal.deadline
         )));
     }
     let from = today.max(goal.start);

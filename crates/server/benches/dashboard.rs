@@ -4,6 +4,12 @@
 //! JSON status (the same view model, no HTML) runs in the same pass as the
 //! peer, and the counts are checked so a broken page cannot look fast.
 //!
+//! Each is measured twice: "unchanged" (the journal does not move between
+//! requests, so the server reuses its status view) and "changed" (a
+//! criterion is ticked or unticked before every request, outside the timed
+//! part, so the journal revision moves and every request computes the whole
+//! view from the database).
+//!
 //! ```text
 //! cargo bench -p mm-server --bench dashboard                 # timings
 //! cargo bench -p mm-server --bench dashboard -- --serve 127.0.0.1:8799
@@ -121,9 +127,16 @@ async fn measure(
     cookie: &str,
     expect: &str,
     host: &str,
+    change: Option<&mm_store::Store>,
 ) -> Vec<f64> {
     let mut times = Vec::with_capacity(RUNS);
     for i in 0..RUNS + 10 {
+        if let Some(store) = change {
+            store
+                .tick_criterion(GoalId(1), 1, i % 2 == 0, now().with_timezone(&Utc))
+                .await
+                .unwrap();
+        }
         let req = Request::get(path)
             .header(header::HOST, host)
             .header(header::COOKIE, cookie)
@@ -173,7 +186,7 @@ fn main() {
             None => None,
         };
         let addr = listener.as_ref().map(|l| l.local_addr().unwrap()).unwrap_or(addr);
-        let state = AppState::new(store, Clock::Fixed(now()), addr);
+        let state = AppState::new(store.clone(), Clock::Fixed(now()), addr);
         let (id, _) = state.sessions().open();
         let cookie = format!("mm_session={id}");
         if let Some(listener) = listener {
@@ -189,13 +202,15 @@ fn main() {
         }
         let app = mm_server::router(state);
         let host = addr.to_string();
-        for (name, path, expect) in [
-            ("dashboard (HTML)", "/", "<article class=\"goal\""),
-            ("status (JSON, peer)", "/api/v1/status", "\"micro_skill\""),
+        for (name, path, expect, change) in [
+            ("dashboard (HTML), unchanged", "/", "<article class=\"goal\"", None),
+            ("dashboard (HTML), changed", "/", "<article class=\"goal\"", Some(&store)),
+            ("status (JSON), unchanged", "/api/v1/status", "\"micro_skill\"", None),
+            ("status (JSON), changed", "/api/v1/status", "\"micro_skill\"", Some(&store)),
         ] {
-            let times = measure(&app, path, &cookie, expect, &host).await;
+            let times = measure(&app, path, &cookie, expect, &host, change).await;
             println!(
-                "{name:<22} {RUNS} runs  p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>6.2} ms",
+                "{name:<30} {RUNS} runs  p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>6.2} ms",
                 percentile(&times, 0.5),
                 percentile(&times, 0.99),
                 times[times.len() - 1]

@@ -38,6 +38,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use mm_app::keys::FileKeyStore;
+use mm_app::memo::Memo;
 use mm_app::{App, Clock};
 use mm_store::Store;
 use std::future::Future;
@@ -66,6 +67,8 @@ struct Inner {
     addr: SocketAddr,
     sessions: Sessions,
     keys: Option<FileKeyStore>,
+    /// What requests may reuse between them, at one journal revision.
+    memo: Arc<Memo>,
 }
 
 impl AppState {
@@ -90,6 +93,7 @@ impl AppState {
                 addr,
                 sessions: Sessions::new(),
                 keys,
+                memo: Arc::new(Memo::new()),
             }),
         }
     }
@@ -136,12 +140,19 @@ impl AppState {
         self.inner.clock.read().0
     }
 
-    /// The application for one request: the store and the person, resolved now.
+    /// The application for one request: the store and the person, resolved
+    /// now, with the server's memo (views kept at the journal's revision, so
+    /// a change made by anyone, even the CLI on the same file, shows at once).
     ///
     /// # Errors
     /// When the person's settings cannot be read.
     pub async fn app(&self) -> mm_app::Result<App> {
-        App::with_store(self.inner.store.clone(), self.inner.clock).await
+        App::with_memo(
+            self.inner.store.clone(),
+            self.inner.clock,
+            Arc::clone(&self.inner.memo),
+        )
+        .await
     }
 }
 

@@ -133,6 +133,84 @@ async fn status_lists_the_open_goal_for_a_signed_in_client() {
     );
 }
 
+/// The server keeps the status view between requests; a change written by
+/// another process on the same file (the CLI, a second instance) must show in
+/// the very next answer.
+#[tokio::test]
+async fn status_and_dashboard_show_a_change_made_behind_the_servers_back() {
+    use mm_core::mastery::MasteryRule;
+    use mm_core::{GoalId, NewSession};
+    let f = fixture().await;
+    let cookie = sign_in(&f).await;
+    let read = |path: &'static str| {
+        let cookie = cookie.clone();
+        let f = &f;
+        async move {
+            let (status, _, body) = send(
+                f,
+                get(path)
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK);
+            body
+        }
+    };
+    for _ in 0..2 {
+        let v = json(&read("/api/v1/status").await);
+        assert_eq!(v["open"][0]["pace"]["minutes_done"], 40);
+        assert_eq!(v["open"][0]["mastery"]["sessions"], 1);
+    }
+    let page = String::from_utf8(read("/").await).unwrap();
+    assert!(
+        page.contains("1 practice session logged, 3 needed"),
+        "{page}"
+    );
+
+    // Another process on the same journal file.
+    let other = mm_store::Store::open(&f._dir.path().join("mm.db").display().to_string())
+        .await
+        .unwrap();
+    let t = now().with_timezone(&Utc);
+    other
+        .log_session(
+            &NewSession {
+                goal_id: GoalId(1),
+                started_at: t - Duration::minutes(50),
+                ended_at: t - Duration::minutes(25),
+                focused_minutes: 25,
+                interruptions: 0,
+                aim: "anti-joins".into(),
+                reps: 4,
+                errors: 0,
+                difficulty: Some(2),
+                feedback: None,
+                notes: None,
+            },
+            t,
+        )
+        .await
+        .unwrap();
+    let v = json(&read("/api/v1/status").await);
+    assert_eq!(v["open"][0]["pace"]["minutes_done"], 65);
+    assert_eq!(v["open"][0]["mastery"]["sessions"], 2);
+    other
+        .set_mastery_rule(&MasteryRule {
+            min_sessions: 2,
+            ..MasteryRule::default()
+        })
+        .await
+        .unwrap();
+    let page = String::from_utf8(read("/").await).unwrap();
+    assert!(
+        page.contains("2 practice sessions (at least 2 needed)"),
+        "the dashboard reads the new rule: {page}"
+    );
+    other.close().await;
+}
+
 #[tokio::test]
 async fn without_a_session_the_api_answers_401_in_json() {
     let f = fixture().await;

@@ -51,6 +51,10 @@ pub const DERIVED_TABLES: &[(&str, &str)] = &[
         "the ledger of applied migrations: opening the target store applies the migrations this build embeds",
     ),
     (
+        "journal_revision",
+        "a counter that moves with every change, for caches: a journal opened elsewhere keeps its own count",
+    ),
+    (
         "sqlite_sequence",
         "SQLite's AUTOINCREMENT counters: SQLite advances them past the imported ids itself",
     ),

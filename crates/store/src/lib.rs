@@ -29,6 +29,7 @@ mod row;
 mod sessions;
 mod settings;
 mod skills;
+mod tally;
 mod undo;
 
 pub use catalogue::PersonalEntry;

@@ -286,7 +286,7 @@ impl Store {
             }
             (action, record) => {
                 return Err(Error::Invalid(format!(
-                    "undoing a {} {} is not supported; the values before are in `mm history --json` (#{n})",
+                    "undoing a {} {} is not supported; the values before are kept in the history as change #{n}",
                     record.replace('_', "-"),
                     action.as_str()
                 )));

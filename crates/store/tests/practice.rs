@@ -144,3 +144,129 @@ both!(
         assert!(cards[0].due <= cards[1].due);
     }
 );
+
+both!(
+    session_tallies_match_the_sums_in_memory,
+    |store: Store| async move {
+        use mm_core::tally::SessionTally;
+        let (_, micro, first) = seed(&store).await;
+        let second = store
+            .create_goal(
+                &NewGoal {
+                    micro_skill_id: micro.id,
+                    target_level: Level::Novice,
+                    start: first.start,
+                    deadline: first.deadline,
+                    weekly_minutes: 60,
+                    criteria: vec!["one".into()],
+                },
+                now() - Duration::days(13),
+                first.start,
+            )
+            .await
+            .unwrap();
+        // 80 sessions over twelve days, many within minutes of a midnight
+        // somewhere, with odd seconds and fractions of a second.
+        let t0 = first.start.and_hms_opt(12, 0, 0).unwrap().and_utc();
+        for k in 0..80i64 {
+            let start = t0
+                + Duration::days(k % 12)
+                + Duration::minutes(k * 37 % 1440 - 720)
+                + Duration::seconds(k * 13 % 60)
+                + Duration::nanoseconds(k * 123_456_789 % 1_000_000_000);
+            let goal = if k % 3 == 0 { second.id } else { first.id };
+            let minutes = 1 + (k * 7 % 50) as u32;
+            store
+                .log_session(
+                    &NewSession {
+                        goal_id: goal,
+                        started_at: start,
+                        ended_at: start + Duration::minutes(i64::from(minutes)),
+                        focused_minutes: minutes,
+                        interruptions: 0,
+                        aim: "drill".into(),
+                        reps: 0,
+                        errors: 0,
+                        difficulty: None,
+                        feedback: None,
+                        notes: None,
+                    },
+                    now(),
+                )
+                .await
+                .unwrap();
+        }
+        let sessions = store.list_sessions(None).await.unwrap();
+        assert_eq!(sessions.len(), 80);
+        for secs in [-34_200, -18_000, -3600, 0, 3600, 19_800, 50_400] {
+            let offset = chrono::FixedOffset::east_opt(secs).unwrap();
+            for day in [first.start, today()] {
+                let week = Week::of(day);
+                let got = store.session_tallies(offset, week).await.unwrap();
+                assert_eq!(got.len(), 2, "both goals have sessions");
+                for goal in [first.id, second.id] {
+                    assert_eq!(
+                        got[&goal],
+                        SessionTally::of(goal, &sessions, offset, week),
+                        "goal {goal} at offset {secs} s in week {week}"
+                    );
+                }
+            }
+        }
+        let apps = store.application_counts().await.unwrap();
+        assert!(apps.is_empty(), "{apps:?}");
+    }
+);
+
+both!(
+    every_table_moves_the_journal_revision,
+    |store: Store| async move {
+        let moving = store.tables_moving_the_revision().await.unwrap();
+        for t in mm_store::EXPORTED_TABLES {
+            assert!(
+                moving.iter().any(|m| m == t),
+                "a change to table {t} does not move the journal revision (migration 1100 names every table): {moving:?}"
+            );
+        }
+    }
+);
+
+both!(
+    the_revision_moves_on_every_change_and_only_then,
+    |store: Store| async move {
+        let r0 = store.revision().await.unwrap();
+        let (_, _, goal) = seed(&store).await;
+        let r1 = store.revision().await.unwrap();
+        assert!(r1 > r0, "creating a goal moved it: {r0} -> {r1}");
+        store.list_goals().await.unwrap();
+        store.list_sessions(None).await.unwrap();
+        store
+            .session_tallies(chrono::FixedOffset::east_opt(0).unwrap(), Week::of(today()))
+            .await
+            .unwrap();
+        assert_eq!(store.revision().await.unwrap(), r1, "reads leave it");
+        // A refused write leaves it too.
+        let late = NewSession {
+            goal_id: goal.id,
+            started_at: now() + Duration::days(3),
+            ended_at: now() + Duration::days(3) + Duration::minutes(5),
+            focused_minutes: 5,
+            interruptions: 0,
+            aim: "drill".into(),
+            reps: 0,
+            errors: 0,
+            difficulty: None,
+            feedback: None,
+            notes: None,
+        };
+        assert!(store.log_session(&late, now()).await.is_err());
+        assert_eq!(
+            store.revision().await.unwrap(),
+            r1,
+            "a refused write leaves it"
+        );
+        store.tick_criterion(goal.id, 1, true, now()).await.unwrap();
+        let r2 = store.revision().await.unwrap();
+        assert!(r2 > r1, "ticking a criterion moved it: {r1} -> {r2}");
+    }
+);
