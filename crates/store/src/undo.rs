@@ -32,6 +32,7 @@ use mm_core::*;
 use serde::de::DeserializeOwned;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 fn value<T: DeserializeOwned>(v: Option<&serde_json::Value>, id: i64) -> Result<T> {
     v.cloned()
@@ -101,9 +102,8 @@ async fn restore_goal(
             Subject::MicroSkill { .. } => None,
         });
     for p in tagged.chain(recalled).collect::<Vec<_>>() {
-        if !principle_gone.contains_key(&p) {
-            let gone = !exists(conn, "principles", p.0).await?;
-            principle_gone.insert(p, gone);
+        if let Entry::Vacant(e) = principle_gone.entry(p) {
+            e.insert(!exists(conn, "principles", p.0).await?);
         }
     }
     for r in &mut kept.reflections {
