@@ -16,9 +16,9 @@ use crate::sessions::{application_from_row, reflection_from_row, session_from_ro
 use crate::skills::{load_micro_skills_on, not_found, skill_from_row};
 use crate::{Error, Result, Store};
 use chrono::{DateTime, Utc};
-use mm_core::journal::AuditAction;
+use mm_core::journal::{AuditAction, CardRecord, GoalArcRecord};
 use mm_core::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::{AnyConnection, Transaction};
 use std::collections::HashMap;
@@ -102,6 +102,48 @@ pub struct DeletedGoal {
     pub applications: usize,
     pub reflections: usize,
     pub retention_cards: usize,
+}
+
+/// What a goal's deletion keeps in its history record (`before`): every row
+/// it removes, so that `undo` can put each back with its id. Records made
+/// before undo could restore a goal hold only the first five keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct KeptGoal {
+    /// With its criteria (ids, ticks) and extensions, in their order.
+    pub goal: Goal,
+    pub sessions: Vec<Session>,
+    pub applications: Vec<Application>,
+    /// On the goal and on its sessions, with their principle tags.
+    pub reflections: Vec<Reflection>,
+    /// The plan as read, for people reading the history.
+    pub plan: Option<Value>,
+    /// The plan's row exactly as stored.
+    pub plan_row: Option<PlanRow>,
+    /// Its place in an arc (or standalone), when it had one.
+    pub goal_arc: Option<GoalArcRecord>,
+    pub retention_cards: Vec<KeptCard>,
+}
+
+/// The keys of [`KeptGoal`] that older goal deletions lack.
+pub(crate) const KEPT_GOAL_SINCE_UNDO: [&str; 3] = ["plan_row", "goal_arc", "retention_cards"];
+
+/// A goal's plan row as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct PlanRow {
+    pub made_at: String,
+    /// The plan's JSON text.
+    pub plan: String,
+}
+
+/// A retention card as a goal's deletion keeps it: the record export
+/// writes, and its FSRS state again as text, because serde_json (without its
+/// `float_roundtrip` feature) reads a JSON number back to the nearest double
+/// only most of the time, and an undo must put back the same bits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct KeptCard {
+    pub card: CardRecord,
+    pub stability: String,
+    pub difficulty: String,
 }
 
 /// The top-level fields whose values differ between two records.
@@ -875,7 +917,9 @@ impl Store {
 
     /// Delete a goal with everything recorded on it: criteria, extensions,
     /// sessions, applications, reflections on the goal or its sessions, its
-    /// plan, arc link and retention cards. The micro-skill stays.
+    /// plan, arc link and retention cards with their reviews. The micro-skill
+    /// stays. The history record keeps every row removed, ids included, so
+    /// [`Store::undo`] can put the goal back as it was.
     ///
     /// # Errors
     /// [`Error::NotFound`] for an unknown goal; [`Error::Invalid`] when a
@@ -923,21 +967,37 @@ impl Store {
         for r in on_goal {
             reflections.push(reflection_on(&mut tx, ReflectionId(r)).await?);
         }
-        let plan: Option<Value> = sqlx::query("SELECT plan FROM plans WHERE goal_id = $1")
+        let plan_row = sqlx::query("SELECT made_at, plan FROM plans WHERE goal_id = $1")
             .bind(id.0)
             .fetch_optional(&mut *tx)
             .await?
-            .map(|r| r.text("plan"))
-            .transpose()?
-            .and_then(|t| serde_json::from_str(&t).ok());
+            .map(|r| {
+                Ok::<_, Error>(PlanRow {
+                    made_at: r.text("made_at")?,
+                    plan: r.text("plan")?,
+                })
+            })
+            .transpose()?;
+        let plan: Option<Value> = plan_row
+            .as_ref()
+            .and_then(|p| serde_json::from_str(&p.plan).ok());
+        let goal_arc = crate::journal::goal_arc_records_on(&mut tx, Some(id))
+            .await?
+            .pop();
+        let cards: Vec<KeptCard> = crate::journal::card_records_on(&mut tx, Some(id))
+            .await?
+            .into_iter()
+            .map(|card| KeptCard {
+                stability: card.stability.to_string(),
+                difficulty: card.difficulty.to_string(),
+                card,
+            })
+            .collect();
         let ids: Vec<ReflectionId> = reflections.iter().map(|r| r.id).collect();
         delete_reflection_rows(&mut tx, &ids).await?;
-        let cards = sqlx::query("DELETE FROM retention_cards WHERE goal_id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected() as usize;
         for sql in [
+            "DELETE FROM retention_reviews WHERE card_id IN (SELECT id FROM retention_cards WHERE goal_id = $1)",
+            "DELETE FROM retention_cards WHERE goal_id = $1",
             "DELETE FROM sessions WHERE goal_id = $1",
             "DELETE FROM applications WHERE goal_id = $1",
             "DELETE FROM plans WHERE goal_id = $1",
@@ -953,24 +1013,28 @@ impl Store {
             sessions: sessions.len(),
             applications: applications.len(),
             reflections: reflections.len(),
+            retention_cards: cards.len(),
+        };
+        let summary = format!(
+            "goal {id} deleted (from {} to {}), with {} session(s), {} application(s), {} reflection(s), {} retention card(s)",
+            date(done.goal.start),
+            date(done.goal.deadline),
+            done.sessions,
+            done.applications,
+            done.reflections,
+            done.retention_cards
+        );
+        let kept = KeptGoal {
+            goal: done.goal.clone(),
+            sessions,
+            applications,
+            reflections,
+            plan,
+            plan_row,
+            goal_arc,
             retention_cards: cards,
         };
-        record_delete(&mut tx, "goal", id, format!(
-                    "goal {id} deleted (from {} to {}), with {} session(s), {} application(s), {} reflection(s), {} retention card(s)",
-                    date(done.goal.start),
-                    date(done.goal.deadline),
-                    done.sessions,
-                    done.applications,
-                    done.reflections,
-                    done.retention_cards
-                ), serde_json::json!({
-                    "goal": json(&done.goal)?,
-                    "sessions": json(&sessions)?,
-                    "applications": json(&applications)?,
-                    "reflections": json(&reflections)?,
-                    "plan": plan,
-                }), now)
-        .await?;
+        record_delete(&mut tx, "goal", id, summary, json(&kept)?, now).await?;
         tx.commit().await?;
         Ok(done)
     }

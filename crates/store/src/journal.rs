@@ -1,5 +1,6 @@
 //! Export and import of the whole journal, as one versioned document, and
-//! the catalogue of tables that says what export carries.
+//! the catalogue of tables that says what export carries. Import's typed
+//! inserts, one record each with its id, also serve undo.
 //!
 //! Every table of the schema is either in [`EXPORTED_TABLES`] (export writes
 //! its rows and import puts them back, ids included) or in
@@ -15,7 +16,7 @@ use mm_core::balance::{ArcId, Membership};
 use mm_core::journal::*;
 use mm_core::retention::{Rating, Review, Subject};
 use mm_core::*;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
 /// The tables `mm export` carries, in an order that respects references.
@@ -171,6 +172,13 @@ impl Store {
                 skills,
             });
         }
+        let (goal_arcs, retention_cards) = {
+            let mut conn = self.pool.acquire().await?;
+            (
+                goal_arc_records_on(&mut conn, None).await?,
+                card_records_on(&mut conn, None).await?,
+            )
+        };
         Ok(Journal {
             version: JOURNAL_VERSION,
             exported_at: now,
@@ -183,8 +191,8 @@ impl Store {
             settings: self.list_settings().await?,
             plans: self.list_plans().await?,
             arcs: self.arc_records().await?,
-            goal_arcs: self.goal_arc_records().await?,
-            retention_cards: self.card_records().await?,
+            goal_arcs,
+            retention_cards,
             credentials: self
                 .list_credentials(None)
                 .await?
@@ -219,71 +227,6 @@ impl Store {
                     name: r.text("name")?,
                     description: r.opt_text("description")?,
                     created_at: r.time("created_at")?,
-                })
-            })
-            .collect()
-    }
-
-    async fn goal_arc_records(&self) -> Result<Vec<GoalArcRecord>> {
-        sqlx::query("SELECT goal_id, arc_id FROM goal_arcs ORDER BY goal_id")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(GoalArcRecord {
-                    goal_id: GoalId(r.int("goal_id")?),
-                    membership: match r.opt_int("arc_id")? {
-                        Some(a) => Membership::Arc(ArcId(a)),
-                        None => Membership::Standalone,
-                    },
-                })
-            })
-            .collect()
-    }
-
-    /// Retention cards as stored: ids kept, FSRS state at the column's precision.
-    async fn card_records(&self) -> Result<Vec<CardRecord>> {
-        let mut reviews: HashMap<i64, Vec<Review>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT card_id, on_date, rating FROM retention_reviews ORDER BY card_id, position",
-        )
-        .fetch_all(&self.pool)
-        .await?
-        {
-            let n = r.u32("rating")?;
-            let rating = Rating::from_number(n)
-                .map_err(|_| Error::Corrupt(format!("review rating {n} is not 1-4")))?;
-            reviews.entry(r.int("card_id")?).or_default().push(Review {
-                on: r.day("on_date")?,
-                rating,
-            });
-        }
-        sqlx::query("SELECT * FROM retention_cards ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                let id = r.int("id")?;
-                let sid = r.int("subject_id")?;
-                let subject = match r.text("subject_kind")?.as_str() {
-                    "micro_skill" => Subject::MicroSkill {
-                        id: MicroSkillId(sid),
-                    },
-                    "principle" => Subject::Principle {
-                        id: PrincipleId(sid),
-                    },
-                    other => return Err(Error::Corrupt(format!("card subject {other:?}"))),
-                };
-                Ok(CardRecord {
-                    id,
-                    goal_id: GoalId(r.int("goal_id")?),
-                    subject,
-                    label: r.text("label")?,
-                    stability: r.try_get::<f64, _>("stability")?,
-                    difficulty: r.try_get::<f64, _>("difficulty")?,
-                    last_review: r.day("last_review")?,
-                    due: r.day("due")?,
-                    reviews: reviews.remove(&id).unwrap_or_default(),
                 })
             })
             .collect()
@@ -471,123 +414,16 @@ impl Store {
             }
         }
         for g in &journal.goals {
-            sqlx::query(
-                "INSERT INTO goals (id, micro_skill_id, target_level, state, start_date, deadline,
-                                    weekly_minutes, created_at, closed_at, abandon_reason)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(g.id.0)
-            .bind(g.micro_skill_id.0)
-            .bind(i64::from(g.target_level.number()))
-            .bind(g.state.as_str())
-            .bind(date(g.start))
-            .bind(date(g.deadline))
-            .bind(i64::from(g.weekly_minutes))
-            .bind(ts(g.created_at))
-            .bind(g.closed_at.map(ts))
-            .bind(g.abandon_reason.clone())
-            .execute(&mut *tx)
-            .await?;
-            for (i, c) in g.criteria.iter().enumerate() {
-                sqlx::query("INSERT INTO criteria (id, goal_id, position, text, met_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(c.id.0)
-                    .bind(g.id.0)
-                    .bind(i as i64)
-                    .bind(c.text.clone())
-                    .bind(c.met_at.map(ts))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            for (i, e) in g.extensions.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO goal_extensions (goal_id, position, at, old_deadline, new_deadline, reason)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(g.id.0)
-                .bind(i as i64)
-                .bind(ts(e.at))
-                .bind(date(e.old_deadline))
-                .bind(date(e.new_deadline))
-                .bind(e.reason.clone())
-                .execute(&mut *tx)
-                .await?;
-            }
+            insert_goal(&mut tx, g).await?;
         }
         for s in &journal.sessions {
-            sqlx::query(
-                "INSERT INTO sessions (id, goal_id, started_at, ended_at, focused_minutes, interruptions,
-                                       aim, reps, errors, difficulty, feedback, notes)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(s.id.0)
-            .bind(s.goal_id.0)
-            .bind(ts(s.started_at))
-            .bind(ts(s.ended_at))
-            .bind(i64::from(s.focused_minutes))
-            .bind(i64::from(s.interruptions))
-            .bind(s.aim.clone())
-            .bind(i64::from(s.reps))
-            .bind(i64::from(s.errors))
-            .bind(s.difficulty.map(i64::from))
-            .bind(s.feedback.clone())
-            .bind(s.notes.clone())
-            .execute(&mut *tx)
-            .await?;
+            write_session(&mut tx, s, true).await?;
         }
         for a in &journal.applications {
-            let (kind, url, name, sha) = match &a.evidence {
-                None => (None, None, None, None),
-                Some(Evidence::Link { url }) => (Some("link"), Some(url.clone()), None, None),
-                Some(Evidence::File { name, sha256 }) => {
-                    (Some("file"), None, Some(name.clone()), Some(sha256.clone()))
-                }
-            };
-            sqlx::query(
-                "INSERT INTO applications (id, goal_id, at, context, outcome, impact, evidence_kind,
-                                           evidence_url, evidence_name, evidence_sha256)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(a.id.0)
-            .bind(a.goal_id.0)
-            .bind(ts(a.at))
-            .bind(a.context.clone())
-            .bind(a.outcome.clone())
-            .bind(a.impact.clone())
-            .bind(kind)
-            .bind(url)
-            .bind(name)
-            .bind(sha)
-            .execute(&mut *tx)
-            .await?;
+            write_application(&mut tx, a, true).await?;
         }
         for r in &journal.reflections {
-            let (kind, session, goal, week) = match r.target {
-                ReflectionTarget::Session { id } => ("session", Some(id.0), None, None),
-                ReflectionTarget::Goal { id } => ("goal", None, Some(id.0), None),
-                ReflectionTarget::Week { week } => ("week", None, None, Some(week.to_string())),
-            };
-            sqlx::query(
-                "INSERT INTO reflections (id, target_kind, session_id, goal_id, week, at, worked, didnt, next)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(r.id.0)
-            .bind(kind)
-            .bind(session)
-            .bind(goal)
-            .bind(week)
-            .bind(ts(r.at))
-            .bind(r.worked.clone())
-            .bind(r.didnt.clone())
-            .bind(r.next.clone())
-            .execute(&mut *tx)
-            .await?;
-            for p in &r.principles {
-                sqlx::query("INSERT INTO reflection_principles (reflection_id, principle_id) VALUES ($1, $2)")
-                    .bind(r.id.0)
-                    .bind(p.0)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            insert_reflection(&mut tx, r).await?;
         }
         for (key, value) in &journal.settings {
             sqlx::query(
@@ -602,12 +438,7 @@ impl Store {
         for p in &journal.plans {
             let text = serde_json::to_string(p)
                 .map_err(|e| Error::Invalid(format!("the plan cannot be written: {e}")))?;
-            sqlx::query("INSERT INTO plans (goal_id, made_at, plan) VALUES ($1, $2, $3)")
-                .bind(p.goal_id.0)
-                .bind(ts(p.made_at))
-                .bind(text)
-                .execute(&mut *tx)
-                .await?;
+            insert_plan(&mut tx, p.goal_id, &ts(p.made_at), &text).await?;
         }
         for a in &journal.arcs {
             sqlx::query(
@@ -621,49 +452,10 @@ impl Store {
             .await?;
         }
         for l in &journal.goal_arcs {
-            let arc = match l.membership {
-                Membership::Arc(a) => Some(a.0),
-                Membership::Standalone => None,
-            };
-            sqlx::query("INSERT INTO goal_arcs (goal_id, arc_id) VALUES ($1, $2)")
-                .bind(l.goal_id.0)
-                .bind(arc)
-                .execute(&mut *tx)
-                .await?;
+            insert_goal_arc(&mut tx, l).await?;
         }
         for c in &journal.retention_cards {
-            let (kind, sid) = match c.subject {
-                Subject::MicroSkill { id } => ("micro_skill", id.0),
-                Subject::Principle { id } => ("principle", id.0),
-            };
-            sqlx::query(
-                "INSERT INTO retention_cards (id, goal_id, subject_kind, subject_id, label, stability,
-                                              difficulty, last_review, due)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(c.id)
-            .bind(c.goal_id.0)
-            .bind(kind)
-            .bind(sid)
-            .bind(c.label.clone())
-            .bind(c.stability)
-            .bind(c.difficulty)
-            .bind(date(c.last_review))
-            .bind(date(c.due))
-            .execute(&mut *tx)
-            .await?;
-            for (i, r) in c.reviews.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO retention_reviews (card_id, position, on_date, rating)
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(c.id)
-                .bind(i as i64)
-                .bind(date(r.on))
-                .bind(i64::from(r.rating.number()))
-                .execute(&mut *tx)
-                .await?;
-            }
+            insert_card(&mut tx, c).await?;
         }
         for c in &journal.credentials {
             sqlx::query(
@@ -761,6 +553,323 @@ impl Store {
             personal_catalogue: journal.personal_catalogue.len(),
         })
     }
+}
+
+// One record each, ids included, on the caller's connection: import writes a
+// whole journal with these, and undo puts a deleted goal (or an edited
+// session or application) back with them, so a restored row is written
+// exactly as an imported one.
+
+/// A goal with its criteria and extensions, in their order.
+pub(crate) async fn insert_goal(conn: &mut AnyConnection, g: &Goal) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO goals (id, micro_skill_id, target_level, state, start_date, deadline,
+                            weekly_minutes, created_at, closed_at, abandon_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(g.id.0)
+    .bind(g.micro_skill_id.0)
+    .bind(i64::from(g.target_level.number()))
+    .bind(g.state.as_str())
+    .bind(date(g.start))
+    .bind(date(g.deadline))
+    .bind(i64::from(g.weekly_minutes))
+    .bind(ts(g.created_at))
+    .bind(g.closed_at.map(ts))
+    .bind(g.abandon_reason.clone())
+    .execute(&mut *conn)
+    .await?;
+    for (i, c) in g.criteria.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO criteria (id, goal_id, position, text, met_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(c.id.0)
+        .bind(g.id.0)
+        .bind(i as i64)
+        .bind(c.text.clone())
+        .bind(c.met_at.map(ts))
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (i, e) in g.extensions.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO goal_extensions (goal_id, position, at, old_deadline, new_deadline, reason)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(g.id.0)
+        .bind(i as i64)
+        .bind(ts(e.at))
+        .bind(date(e.old_deadline))
+        .bind(date(e.new_deadline))
+        .bind(e.reason.clone())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Write a session row, ids included: insert it, or (`insert` false)
+/// update the row with its id back to these values (undo of an edit).
+pub(crate) async fn write_session(
+    conn: &mut AnyConnection,
+    s: &Session,
+    insert: bool,
+) -> Result<()> {
+    let sql = if insert {
+        "INSERT INTO sessions (started_at, ended_at, focused_minutes, interruptions, aim, reps,
+                               errors, difficulty, feedback, notes, id, goal_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    } else {
+        "UPDATE sessions SET started_at = $1, ended_at = $2, focused_minutes = $3,
+            interruptions = $4, aim = $5, reps = $6, errors = $7, difficulty = $8,
+            feedback = $9, notes = $10
+         WHERE id = $11 AND goal_id = $12"
+    };
+    sqlx::query(sql)
+        .bind(ts(s.started_at))
+        .bind(ts(s.ended_at))
+        .bind(i64::from(s.focused_minutes))
+        .bind(i64::from(s.interruptions))
+        .bind(s.aim.clone())
+        .bind(i64::from(s.reps))
+        .bind(i64::from(s.errors))
+        .bind(s.difficulty.map(i64::from))
+        .bind(s.feedback.clone())
+        .bind(s.notes.clone())
+        .bind(s.id.0)
+        .bind(s.goal_id.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Write an application row as [`write_session`] does, its evidence as
+/// recorded (a file's hash as given).
+pub(crate) async fn write_application(
+    conn: &mut AnyConnection,
+    a: &Application,
+    insert: bool,
+) -> Result<()> {
+    let (kind, url, name, sha) = match &a.evidence {
+        None => (None, None, None, None),
+        Some(Evidence::Link { url }) => (Some("link"), Some(url.clone()), None, None),
+        Some(Evidence::File { name, sha256 }) => {
+            (Some("file"), None, Some(name.clone()), Some(sha256.clone()))
+        }
+    };
+    let sql = if insert {
+        "INSERT INTO applications (at, context, outcome, impact, evidence_kind, evidence_url,
+                                   evidence_name, evidence_sha256, id, goal_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    } else {
+        "UPDATE applications SET at = $1, context = $2, outcome = $3, impact = $4,
+            evidence_kind = $5, evidence_url = $6, evidence_name = $7, evidence_sha256 = $8
+         WHERE id = $9 AND goal_id = $10"
+    };
+    sqlx::query(sql)
+        .bind(ts(a.at))
+        .bind(a.context.clone())
+        .bind(a.outcome.clone())
+        .bind(a.impact.clone())
+        .bind(kind)
+        .bind(url)
+        .bind(name)
+        .bind(sha)
+        .bind(a.id.0)
+        .bind(a.goal_id.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A reflection with the principles it tags.
+pub(crate) async fn insert_reflection(conn: &mut AnyConnection, r: &Reflection) -> Result<()> {
+    let (kind, session, goal, week) = match r.target {
+        ReflectionTarget::Session { id } => ("session", Some(id.0), None, None),
+        ReflectionTarget::Goal { id } => ("goal", None, Some(id.0), None),
+        ReflectionTarget::Week { week } => ("week", None, None, Some(week.to_string())),
+    };
+    sqlx::query(
+        "INSERT INTO reflections (id, target_kind, session_id, goal_id, week, at, worked, didnt, next)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(r.id.0)
+    .bind(kind)
+    .bind(session)
+    .bind(goal)
+    .bind(week)
+    .bind(ts(r.at))
+    .bind(r.worked.clone())
+    .bind(r.didnt.clone())
+    .bind(r.next.clone())
+    .execute(&mut *conn)
+    .await?;
+    for p in &r.principles {
+        sqlx::query(
+            "INSERT INTO reflection_principles (reflection_id, principle_id) VALUES ($1, $2)",
+        )
+        .bind(r.id.0)
+        .bind(p.0)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A goal's plan row: `made_at` as stored and the plan as its JSON text.
+pub(crate) async fn insert_plan(
+    conn: &mut AnyConnection,
+    goal: GoalId,
+    made_at: &str,
+    plan: &str,
+) -> Result<()> {
+    sqlx::query("INSERT INTO plans (goal_id, made_at, plan) VALUES ($1, $2, $3)")
+        .bind(goal.0)
+        .bind(made_at.to_owned())
+        .bind(plan.to_owned())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn insert_goal_arc(conn: &mut AnyConnection, l: &GoalArcRecord) -> Result<()> {
+    let arc = match l.membership {
+        Membership::Arc(a) => Some(a.0),
+        Membership::Standalone => None,
+    };
+    sqlx::query("INSERT INTO goal_arcs (goal_id, arc_id) VALUES ($1, $2)")
+        .bind(l.goal_id.0)
+        .bind(arc)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A retention card with its reviews, in their order.
+pub(crate) async fn insert_card(conn: &mut AnyConnection, c: &CardRecord) -> Result<()> {
+    let (kind, sid) = match c.subject {
+        Subject::MicroSkill { id } => ("micro_skill", id.0),
+        Subject::Principle { id } => ("principle", id.0),
+    };
+    sqlx::query(
+        "INSERT INTO retention_cards (id, goal_id, subject_kind, subject_id, label, stability,
+                                      difficulty, last_review, due)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(c.id)
+    .bind(c.goal_id.0)
+    .bind(kind)
+    .bind(sid)
+    .bind(c.label.clone())
+    .bind(c.stability)
+    .bind(c.difficulty)
+    .bind(date(c.last_review))
+    .bind(date(c.due))
+    .execute(&mut *conn)
+    .await?;
+    insert_reviews(conn, c.id, &c.reviews).await
+}
+
+/// A card's review history, in its order, for a card without one yet.
+pub(crate) async fn insert_reviews(
+    conn: &mut AnyConnection,
+    card: i64,
+    reviews: &[Review],
+) -> Result<()> {
+    for (i, r) in reviews.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO retention_reviews (card_id, position, on_date, rating)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(card)
+        .bind(i as i64)
+        .bind(date(r.on))
+        .bind(i64::from(r.rating.number()))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The goals' places in arcs (of one goal, or all), by goal.
+pub(crate) async fn goal_arc_records_on(
+    conn: &mut AnyConnection,
+    goal: Option<GoalId>,
+) -> Result<Vec<GoalArcRecord>> {
+    sqlx::query(
+        "SELECT goal_id, arc_id FROM goal_arcs WHERE ($1 IS NULL OR goal_id = $1) ORDER BY goal_id",
+    )
+    .bind(goal.map(|g| g.0))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(GoalArcRecord {
+            goal_id: GoalId(r.int("goal_id")?),
+            membership: match r.opt_int("arc_id")? {
+                Some(a) => Membership::Arc(ArcId(a)),
+                None => Membership::Standalone,
+            },
+        })
+    })
+    .collect()
+}
+
+/// Retention cards (of one goal, or all) as stored: ids kept, FSRS state at
+/// the column's precision, every review in order.
+pub(crate) async fn card_records_on(
+    conn: &mut AnyConnection,
+    goal: Option<GoalId>,
+) -> Result<Vec<CardRecord>> {
+    let gid = goal.map(|g| g.0);
+    let mut reviews: HashMap<i64, Vec<Review>> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT card_id, on_date, rating FROM retention_reviews
+         WHERE card_id IN (SELECT id FROM retention_cards WHERE ($1 IS NULL OR goal_id = $1))
+         ORDER BY card_id, position",
+    )
+    .bind(gid)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let n = r.u32("rating")?;
+        let rating = Rating::from_number(n)
+            .map_err(|_| Error::Corrupt(format!("review rating {n} is not 1-4")))?;
+        reviews.entry(r.int("card_id")?).or_default().push(Review {
+            on: r.day("on_date")?,
+            rating,
+        });
+    }
+    sqlx::query("SELECT * FROM retention_cards WHERE ($1 IS NULL OR goal_id = $1) ORDER BY id")
+        .bind(gid)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            let id = r.int("id")?;
+            let sid = r.int("subject_id")?;
+            let subject = match r.text("subject_kind")?.as_str() {
+                "micro_skill" => Subject::MicroSkill {
+                    id: MicroSkillId(sid),
+                },
+                "principle" => Subject::Principle {
+                    id: PrincipleId(sid),
+                },
+                other => return Err(Error::Corrupt(format!("card subject {other:?}"))),
+            };
+            Ok(CardRecord {
+                id,
+                goal_id: GoalId(r.int("goal_id")?),
+                subject,
+                label: r.text("label")?,
+                stability: r.try_get::<f64, _>("stability")?,
+                difficulty: r.try_get::<f64, _>("difficulty")?,
+                last_review: r.day("last_review")?,
+                due: r.day("due")?,
+                reviews: reviews.remove(&id).unwrap_or_default(),
+            })
+        })
+        .collect()
 }
 
 /// One column of a row as a [`Cell`], whatever the backend's type.

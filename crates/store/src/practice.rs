@@ -8,8 +8,7 @@ use chrono::{DateTime, Utc};
 use mm_core::GoalId;
 use mm_core::balance::{ArcId, LearningArc, Membership, validate_arc_name};
 use mm_core::plan::Plan;
-use mm_core::retention::{Card, Rating, Review, Subject};
-use sqlx::Row;
+use mm_core::retention::{Card, Subject};
 use std::collections::HashMap;
 
 impl Store {
@@ -171,50 +170,22 @@ impl Store {
 
     /// Every retention card with its reviews, soonest due first.
     pub async fn list_cards(&self) -> Result<Vec<Card>> {
-        let rows = sqlx::query("SELECT * FROM retention_cards ORDER BY due, id")
-            .fetch_all(&self.pool)
-            .await?;
-        let mut reviews: HashMap<i64, Vec<Review>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT card_id, on_date, rating FROM retention_reviews ORDER BY card_id, position",
-        )
-        .fetch_all(&self.pool)
-        .await?
-        {
-            let n = r.u32("rating")?;
-            let rating = Rating::from_number(n)
-                .map_err(|_| Error::Corrupt(format!("review rating {n} is not 1-4")))?;
-            reviews.entry(r.int("card_id")?).or_default().push(Review {
-                on: r.day("on_date")?,
-                rating,
-            });
-        }
-        rows.iter()
-            .map(|r| {
-                let id = r.int("id")?;
-                let kind = r.text("subject_kind")?;
-                let sid = r.int("subject_id")?;
-                let subject = match kind.as_str() {
-                    "micro_skill" => Subject::MicroSkill {
-                        id: mm_core::MicroSkillId(sid),
-                    },
-                    "principle" => Subject::Principle {
-                        id: mm_core::PrincipleId(sid),
-                    },
-                    other => return Err(Error::Corrupt(format!("card subject {other:?}"))),
-                };
-                Ok(Card {
-                    subject,
-                    goal_id: GoalId(r.int("goal_id")?),
-                    label: r.text("label")?,
-                    stability: r.try_get::<f64, _>("stability")? as f32,
-                    difficulty: r.try_get::<f64, _>("difficulty")? as f32,
-                    last_review: r.day("last_review")?,
-                    due: r.day("due")?,
-                    reviews: reviews.remove(&id).unwrap_or_default(),
-                })
+        let mut cards =
+            crate::journal::card_records_on(&mut *self.pool.acquire().await?, None).await?;
+        cards.sort_by_key(|c| (c.due, c.id));
+        Ok(cards
+            .into_iter()
+            .map(|c| Card {
+                subject: c.subject,
+                goal_id: c.goal_id,
+                label: c.label,
+                stability: c.stability as f32,
+                difficulty: c.difficulty as f32,
+                last_review: c.last_review,
+                due: c.due,
+                reviews: c.reviews,
             })
-            .collect()
+            .collect())
     }
 }
 
@@ -258,19 +229,7 @@ pub(crate) async fn save_card_on(conn: &mut sqlx::AnyConnection, card: &Card) ->
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    for (i, r) in card.reviews.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO retention_reviews (card_id, position, on_date, rating)
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id)
-        .bind(i as i64)
-        .bind(date(r.on))
-        .bind(i64::from(r.rating.number()))
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
+    crate::journal::insert_reviews(conn, id, &card.reviews).await
 }
 
 /// Write a new card on `conn` unless its subject already has one (a

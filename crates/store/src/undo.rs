@@ -2,18 +2,37 @@
 //! transaction that writes its own `undo` record. Only the latest change to a
 //! record can be taken back (so an undo never overwrites a later change), and
 //! each change only once. Sessions, applications, reflections, unticked
-//! criteria and skills can be restored; a reworded micro-skill or a deleted
-//! goal are refused with a pointer to the values kept in the history.
+//! criteria, skills and deleted goals can be restored; a reworded
+//! micro-skill is refused with a pointer to the values kept in the history.
+//!
+//! A deleted goal comes back whole, every row with its old id: criteria,
+//! extensions, sessions, applications, reflections with their tags, the plan
+//! as stored, its arc membership and its retention cards with their reviews.
+//! It is refused, with nothing written, when it no longer fits: its
+//! micro-skill is gone, one of its ids now belongs to a newer record, or
+//! another goal now holds the retention card for one of its subjects. What
+//! it only pointed at and was removed since (an arc, a principle, which a
+//! new one could never replace under the same id) is left out and named in
+//! the undo's summary: the goal returns outside that arc, without that tag
+//! or card. Goal deletions recorded before they kept all of this are refused.
 
 use crate::audit::{self, Change};
-use crate::edit::{ensure_evidence_open, json, reflection_goal};
+use crate::edit::{KEPT_GOAL_SINCE_UNDO, KeptGoal, ensure_evidence_open, json, reflection_goal};
+use crate::journal::{
+    insert_card, insert_goal, insert_goal_arc, insert_plan, insert_reflection, write_application,
+    write_session,
+};
 use crate::row::{RowExt, ts};
 use crate::{Error, Result, Store};
 use chrono::{DateTime, Utc};
-use mm_core::journal::{AuditAction, AuditRecord};
+use mm_core::balance::Membership;
+use mm_core::journal::{AuditAction, AuditRecord, CardRecord, GoalArcRecord};
+use mm_core::retention::Subject;
 use mm_core::*;
 use serde::de::DeserializeOwned;
 use sqlx::AnyConnection;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 fn value<T: DeserializeOwned>(v: Option<&serde_json::Value>, id: i64) -> Result<T> {
     v.cloned()
@@ -25,93 +44,189 @@ fn value<T: DeserializeOwned>(v: Option<&serde_json::Value>, id: i64) -> Result<
         })
 }
 
-async fn write_session(conn: &mut AnyConnection, s: &Session, insert: bool) -> Result<()> {
-    let sql = if insert {
-        "INSERT INTO sessions (started_at, ended_at, focused_minutes, interruptions, aim, reps,
-                               errors, difficulty, feedback, notes, id, goal_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-    } else {
-        "UPDATE sessions SET started_at = $1, ended_at = $2, focused_minutes = $3,
-            interruptions = $4, aim = $5, reps = $6, errors = $7, difficulty = $8,
-            feedback = $9, notes = $10
-         WHERE id = $11 AND goal_id = $12"
-    };
-    sqlx::query(sql)
-        .bind(ts(s.started_at))
-        .bind(ts(s.ended_at))
-        .bind(i64::from(s.focused_minutes))
-        .bind(i64::from(s.interruptions))
-        .bind(s.aim.clone())
-        .bind(i64::from(s.reps))
-        .bind(i64::from(s.errors))
-        .bind(s.difficulty.map(i64::from))
-        .bind(s.feedback.clone())
-        .bind(s.notes.clone())
-        .bind(s.id.0)
-        .bind(s.goal_id.0)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-async fn write_application(conn: &mut AnyConnection, a: &Application, insert: bool) -> Result<()> {
-    let (kind, url, name, sha) = crate::edit::evidence_cols(&a.evidence);
-    let sql = if insert {
-        "INSERT INTO applications (at, context, outcome, impact, evidence_kind, evidence_url,
-                                   evidence_name, evidence_sha256, id, goal_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-    } else {
-        "UPDATE applications SET at = $1, context = $2, outcome = $3, impact = $4,
-            evidence_kind = $5, evidence_url = $6, evidence_name = $7, evidence_sha256 = $8
-         WHERE id = $9 AND goal_id = $10"
-    };
-    sqlx::query(sql)
-        .bind(ts(a.at))
-        .bind(a.context.clone())
-        .bind(a.outcome.clone())
-        .bind(a.impact.clone())
-        .bind(kind)
-        .bind(url)
-        .bind(name)
-        .bind(sha)
-        .bind(a.id.0)
-        .bind(a.goal_id.0)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-async fn insert_reflection(conn: &mut AnyConnection, r: &Reflection) -> Result<()> {
-    let (kind, session, goal, week) = match r.target {
-        ReflectionTarget::Session { id } => ("session", Some(id.0), None, None),
-        ReflectionTarget::Goal { id } => ("goal", None, Some(id.0), None),
-        ReflectionTarget::Week { week } => ("week", None, None, Some(week.to_string())),
-    };
-    sqlx::query(
-        "INSERT INTO reflections (id, target_kind, session_id, goal_id, week, at, worked, didnt, next)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+/// Whether `table` has a row with `id`.
+async fn exists(conn: &mut AnyConnection, table: &str, id: i64) -> Result<bool> {
+    Ok(
+        sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table} WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?
+            .int("n")?
+            > 0,
     )
-    .bind(r.id.0)
-    .bind(kind)
-    .bind(session)
-    .bind(goal)
-    .bind(week)
-    .bind(ts(r.at))
-    .bind(r.worked.clone())
-    .bind(r.didnt.clone())
-    .bind(r.next.clone())
-    .execute(&mut *conn)
-    .await?;
-    for p in &r.principles {
-        sqlx::query(
-            "INSERT INTO reflection_principles (reflection_id, principle_id) VALUES ($1, $2)",
-        )
-        .bind(r.id.0)
-        .bind(p.0)
-        .execute(&mut *conn)
-        .await?;
+}
+
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
-    Ok(())
+}
+
+/// Put back the goal deletion #`n` removed, every row with its id, after
+/// checking that it all still fits. Returns the values as restored and what
+/// was left out because it pointed at a record removed since.
+async fn restore_goal(
+    conn: &mut AnyConnection,
+    before: Option<&serde_json::Value>,
+    n: i64,
+) -> Result<(serde_json::Value, Vec<String>)> {
+    if let Some(b) = before
+        && KEPT_GOAL_SINCE_UNDO.iter().any(|k| b.get(k).is_none())
+    {
+        return Err(Error::Invalid(format!(
+            "#{n} was recorded by an older version, which did not keep everything a goal's deletion removes (its retention cards, arc, the plan as stored), so it cannot be undone; what it kept stays in the history"
+        )));
+    }
+    let mut kept: KeptGoal = value(before, n)?;
+    let g = kept.goal.id;
+    let micro = kept.goal.micro_skill_id;
+    if !exists(conn, "micro_skills", micro.0).await? {
+        return Err(Error::Invalid(format!(
+            "goal {g} practised micro-skill {micro}, which is gone; the goal cannot come back without it"
+        )));
+    }
+    // What it only pointed at and was removed since is left out, and said.
+    let mut left_out = Vec::new();
+    let mut principle_gone = HashMap::new();
+    let tagged = kept
+        .reflections
+        .iter()
+        .flat_map(|r| r.principles.iter().copied());
+    let recalled = kept
+        .retention_cards
+        .iter()
+        .filter_map(|c| match c.card.subject {
+            Subject::Principle { id } => Some(id),
+            Subject::MicroSkill { .. } => None,
+        });
+    for p in tagged.chain(recalled).collect::<Vec<_>>() {
+        if let Entry::Vacant(e) = principle_gone.entry(p) {
+            e.insert(!exists(conn, "principles", p.0).await?);
+        }
+    }
+    for r in &mut kept.reflections {
+        for p in r.principles.iter().filter(|p| principle_gone[p]) {
+            left_out.push(format!("reflection {}'s tag of principle {p}", r.id));
+        }
+        r.principles.retain(|p| !principle_gone[p]);
+    }
+    kept.retention_cards.retain(|c| match c.card.subject {
+        Subject::Principle { id } if principle_gone[&id] => {
+            left_out.push(format!(
+                "the retention card for {:?} (principle {id})",
+                c.card.label
+            ));
+            false
+        }
+        _ => true,
+    });
+    if let Some(GoalArcRecord {
+        membership: Membership::Arc(a),
+        ..
+    }) = kept.goal_arc
+        && !exists(conn, "arcs", a.0).await?
+    {
+        left_out.push(format!("its place in arc {a}"));
+        kept.goal_arc = None;
+    }
+    // One card per subject: a goal on the same micro-skill may have started
+    // its own since.
+    for c in &kept.retention_cards {
+        let (kind, sid) = match c.card.subject {
+            Subject::MicroSkill { id } => ("micro_skill", id.0),
+            Subject::Principle { id } => ("principle", id.0),
+        };
+        if let Some(other) = sqlx::query(
+            "SELECT goal_id FROM retention_cards WHERE subject_kind = $1 AND subject_id = $2",
+        )
+        .bind(kind)
+        .bind(sid)
+        .fetch_optional(&mut *conn)
+        .await?
+        {
+            return Err(Error::Invalid(format!(
+                "goal {} now holds the retention card for {:?}, which goal {g} had; goal {g} cannot come back beside it",
+                other.int("goal_id")?,
+                c.card.label
+            )));
+        }
+    }
+    // Every row comes back under its old id; SQLite hands a freed id to the
+    // next new record, so one may be taken.
+    let mut wanted: Vec<(&str, &str, i64)> = vec![("goals", "goal", g.0)];
+    wanted.extend(
+        kept.goal
+            .criteria
+            .iter()
+            .map(|c| ("criteria", "criterion", c.id.0)),
+    );
+    wanted.extend(
+        kept.sessions
+            .iter()
+            .map(|s| ("sessions", "session", s.id.0)),
+    );
+    wanted.extend(
+        kept.applications
+            .iter()
+            .map(|a| ("applications", "application", a.id.0)),
+    );
+    wanted.extend(
+        kept.reflections
+            .iter()
+            .map(|r| ("reflections", "reflection", r.id.0)),
+    );
+    wanted.extend(
+        kept.retention_cards
+            .iter()
+            .map(|c| ("retention_cards", "retention card", c.card.id)),
+    );
+    let mut taken = Vec::new();
+    for (table, what, id) in wanted {
+        if exists(conn, table, id).await? {
+            taken.push(format!("{what} {id}"));
+        }
+    }
+    if !taken.is_empty() {
+        return Err(Error::Invalid(format!(
+            "goal {g} cannot come back with its ids: {} now belong(s) to newer records; delete those first",
+            and_list(&taken)
+        )));
+    }
+
+    insert_goal(conn, &kept.goal).await?;
+    for s in &kept.sessions {
+        write_session(conn, s, true).await?;
+    }
+    for a in &kept.applications {
+        write_application(conn, a, true).await?;
+    }
+    for r in &kept.reflections {
+        insert_reflection(conn, r).await?;
+    }
+    if let Some(p) = &kept.plan_row {
+        insert_plan(conn, g, &p.made_at, &p.plan).await?;
+    }
+    if let Some(l) = &kept.goal_arc {
+        insert_goal_arc(conn, l).await?;
+    }
+    for c in &kept.retention_cards {
+        let exact = |v: &str| {
+            v.parse::<f64>().map_err(|_| {
+                Error::Corrupt(format!(
+                    "history record {n} holds {v:?} as a card's FSRS state"
+                ))
+            })
+        };
+        let card = CardRecord {
+            stability: exact(&c.stability)?,
+            difficulty: exact(&c.difficulty)?,
+            ..c.card.clone()
+        };
+        insert_card(conn, &card).await?;
+    }
+    Ok((json(&kept)?, left_out))
 }
 
 impl Store {
@@ -122,7 +237,8 @@ impl Store {
     /// [`Error::NotFound`] for an unknown change or nothing left to undo;
     /// [`Error::Invalid`] for a change already undone, one a later change
     /// built on, an undo itself, a kind that cannot be restored, or a
-    /// restored record that no longer fits (its goal achieved or gone).
+    /// restored record that no longer fits (its goal achieved or gone; for a
+    /// goal: its micro-skill gone, its ids or a card's subject taken).
     pub async fn undo(&self, id: Option<i64>, now: DateTime<Utc>) -> Result<AuditRecord> {
         let mut tx = self.begin_write().await?;
         let rows = sqlx::query("SELECT * FROM audit_log ORDER BY id")
@@ -172,6 +288,7 @@ impl Store {
             )));
         }
         let before = target.before.as_ref();
+        let mut left_out: Vec<String> = Vec::new();
         let (current, restored): (Option<serde_json::Value>, serde_json::Value) = match (
             target.action,
             target.record.as_str(),
@@ -234,6 +351,11 @@ impl Store {
                 }
                 insert_reflection(&mut tx, &r).await?;
                 (None, json(&r)?)
+            }
+            (AuditAction::Delete, "goal") => {
+                let (restored, out) = restore_goal(&mut tx, before, n).await?;
+                left_out = out;
+                (None, restored)
             }
             (AuditAction::Edit, "criterion") => {
                 let c: Criterion = value(before, n)?;
@@ -298,7 +420,15 @@ impl Store {
                 action: AuditAction::Undo,
                 record: &target.record,
                 record_id: target.record_id.clone(),
-                summary: format!("undo #{n}: {}", target.summary),
+                summary: if left_out.is_empty() {
+                    format!("undo #{n}: {}", target.summary)
+                } else {
+                    format!(
+                        "undo #{n}: {}; without what was removed since: {}",
+                        target.summary,
+                        and_list(&left_out)
+                    )
+                },
                 before: current,
                 after: Some(restored),
                 undoes: Some(n),

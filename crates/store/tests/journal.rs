@@ -858,3 +858,400 @@ both!(
         }
     }
 );
+
+/// A second goal, on a micro-skill of its own, with a row in every table a
+/// goal's deletion removes: ticked criterion, extension, sessions,
+/// applications with evidence, reflections on the goal and on a session
+/// with principle tags, a plan exported to a calendar, an arc, and cards
+/// (one on a principle, with reviews) whose FSRS state does not survive a
+/// JSON number read back by serde_json.
+async fn fill_second_goal(store: &Store) -> (MicroSkill, Goal) {
+    let skill = store.list_skills().await.unwrap()[0].clone();
+    let micro = store
+        .create_micro_skill(
+            &NewMicroSkill {
+                skill_id: skill.id,
+                name: "Chart a year of sales by month".into(),
+                principles: vec![
+                    NewPrinciple {
+                        name: "one message per chart".into(),
+                        description: None,
+                    },
+                    NewPrinciple {
+                        name: "label the axes".into(),
+                        description: Some("units too".into()),
+                    },
+                ],
+                resources: vec![],
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let goal = store
+        .create_goal(
+            &NewGoal {
+                micro_skill_id: micro.id,
+                target_level: Level::Proficient,
+                start: today() - Duration::days(6),
+                deadline: today() + Duration::days(10),
+                weekly_minutes: 120,
+                criteria: vec!["a chart a day".into(), "no legend needed".into()],
+            },
+            now() - Duration::days(6),
+            today() - Duration::days(6),
+        )
+        .await
+        .unwrap();
+    store.tick_criterion(goal.id, 2, true, now()).await.unwrap();
+    store
+        .extend_goal(goal.id, today() + Duration::days(17), "holiday", now())
+        .await
+        .unwrap();
+    let s1 = store
+        .log_session(&session(goal.id, 4, 25), now())
+        .await
+        .unwrap();
+    store
+        .log_session(&session(goal.id, 2, 40), now())
+        .await
+        .unwrap();
+    for (i, evidence) in [
+        Evidence::Link {
+            url: "https://example.org/chart".into(),
+        },
+        Evidence::File {
+            name: "chart.png".into(),
+            sha256: "ab".repeat(32),
+        },
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        store
+            .add_application(
+                &NewApplication {
+                    goal_id: goal.id,
+                    at: now() - Duration::days(3 - i as i64),
+                    context: "monthly report".into(),
+                    outcome: "one chart instead of a table".into(),
+                    impact: Some("read in a glance".into()),
+                    evidence: Some(evidence),
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+    }
+    for target in [
+        ReflectionTarget::Session { id: s1.id },
+        ReflectionTarget::Goal { id: goal.id },
+    ] {
+        store
+            .add_reflection(&NewReflection {
+                target,
+                at: now() - Duration::days(1),
+                worked: "one message".into(),
+                didnt: "too many colours".into(),
+                next: "grey first".into(),
+                principles: micro.principles.iter().map(|p| p.id).collect(),
+            })
+            .await
+            .unwrap();
+    }
+    let item = PlannedItem {
+        kind: ItemKind::Practice,
+        date: today() + Duration::days(1),
+        local_start: (today() + Duration::days(1)).and_hms_opt(8, 0, 0).unwrap(),
+        start: now() + Duration::hours(15),
+        minutes: 40,
+        week: Week::of(today()),
+        key: format!("goal{}-2026-11-21-practice-0", goal.id),
+        title: "practice: chart a year".into(),
+    };
+    store
+        .save_plan(&Plan {
+            goal_id: goal.id,
+            made_at: now(),
+            from: today(),
+            deadline: today() + Duration::days(17),
+            tz: "Europe/Paris".into(),
+            minutes_needed: 120,
+            items: vec![item.clone()],
+        })
+        .await
+        .unwrap();
+    store
+        .record_calendar_export(&[goal.id], &[item])
+        .await
+        .unwrap();
+    let arc = store.add_arc("reporting", None, now()).await.unwrap();
+    store
+        .set_goal_arc(goal.id, Membership::Arc(arc.id))
+        .await
+        .unwrap();
+    for (subject, label, stability) in [
+        (
+            Subject::Principle {
+                id: micro.principles[0].id,
+            },
+            "one message per chart",
+            // Its double, 3.9000000953674316, reads back one unit in the
+            // last place off through serde_json's default number parser.
+            3.9_f32,
+        ),
+        (Subject::MicroSkill { id: micro.id }, "chart a year", 2.3),
+    ] {
+        store
+            .save_card(&Card {
+                subject,
+                goal_id: goal.id,
+                label: label.into(),
+                stability,
+                difficulty: 6.1,
+                last_review: today(),
+                due: today() + Duration::days(4),
+                reviews: vec![
+                    Review {
+                        on: today() - Duration::days(3),
+                        rating: Rating::Again,
+                    },
+                    Review {
+                        on: today(),
+                        rating: Rating::Easy,
+                    },
+                ],
+            })
+            .await
+            .unwrap();
+    }
+    (micro, store.get_goal(goal.id).await.unwrap())
+}
+
+/// Every table but the history, which an undo adds to.
+fn without_history(mut d: BTreeMap<String, TableDump>) -> (BTreeMap<String, TableDump>, TableDump) {
+    let h = d.remove("audit_log").unwrap();
+    (d, h)
+}
+
+both!(
+    undo_a_goal_deletion_puts_back_every_row,
+    |store: Store| async move {
+        fill(&store).await;
+        let (_, goal) = fill_second_goal(&store).await;
+        let full = dump(&store).await;
+        for t in EXPORTED_TABLES {
+            assert!(!full[*t].rows.is_empty(), "the fill left {t} empty");
+        }
+        let (before, history) = without_history(full);
+        for round in 1..=2 {
+            let done = store.delete_goal(goal.id, now()).await.unwrap();
+            assert_eq!(
+                (
+                    done.sessions,
+                    done.applications,
+                    done.reflections,
+                    done.retention_cards
+                ),
+                (2, 2, 2, 2)
+            );
+            let (gone, _) = without_history(dump(&store).await);
+            assert_ne!(gone, before, "round {round}: the goal's rows went");
+            let rec = store.list_history(Some(1)).await.unwrap().pop().unwrap();
+            let kept = rec.before.as_ref().unwrap();
+            for key in [
+                "goal",
+                "sessions",
+                "applications",
+                "reflections",
+                "plan",
+                "plan_row",
+                "goal_arc",
+                "retention_cards",
+            ] {
+                assert!(!kept[key].is_null(), "round {round}: {key} kept");
+            }
+            assert_eq!(kept["goal"]["id"], goal.id.0, "readable as before");
+            assert!(kept["plan"]["items"].is_array());
+            let undo = store.undo(None, now()).await.unwrap();
+            assert_eq!(undo.undoes, Some(rec.id));
+            assert_eq!(undo.summary, format!("undo #{}: {}", rec.id, rec.summary));
+            let (after, h) = without_history(dump(&store).await);
+            assert_eq!(
+                before.keys().collect::<Vec<_>>(),
+                after.keys().collect::<Vec<_>>()
+            );
+            for (t, d) in &before {
+                assert_eq!(d, &after[t], "round {round}: table {t}");
+            }
+            assert_eq!(h.rows.len(), history.rows.len() + 2 * round);
+        }
+        assert_eq!(store.get_goal(goal.id).await.unwrap(), goal);
+    }
+);
+
+/// A fresh store holding `journal`, and its name for [`drop_fresh`].
+async fn imported(
+    store: &Store,
+    name: &'static str,
+    journal: &mm_core::journal::Journal,
+) -> (Store, Option<tempfile::TempDir>, &'static str) {
+    let (fresh, dir) = fresh_like(store, name).await;
+    fresh.import(journal).await.unwrap();
+    (fresh, dir, name)
+}
+
+async fn drop_fresh((fresh, _dir, name): (Store, Option<tempfile::TempDir>, &'static str)) {
+    let pg = fresh.backend() == Backend::Postgres;
+    fresh.close().await;
+    if pg {
+        drop_schema(name).await;
+    }
+}
+
+/// An undo that is refused leaves every table as it was.
+async fn refused(store: &Store, change: i64, expect: &str) {
+    let before = dump(store).await;
+    let err = store.undo(Some(change), now()).await.unwrap_err();
+    assert!(matches!(err, Error::Invalid(_)), "{err}");
+    assert!(err.to_string().contains(expect), "{err}");
+    assert_eq!(dump(store).await, before, "nothing written");
+}
+
+both!(
+    undo_a_goal_deletion_that_no_longer_fits,
+    |store: Store| async move {
+        fill(&store).await;
+        let (micro, goal) = fill_second_goal(&store).await;
+        store.delete_goal(goal.id, now()).await.unwrap();
+        let journal = store.export(now()).await.unwrap();
+        let del = journal.history.last().unwrap().id;
+        let kept = journal.history.last().unwrap().before.clone().unwrap();
+
+        // Recorded before deletions kept everything: refused.
+        let mut old = journal.clone();
+        let b = old.history.last_mut().unwrap().before.as_mut().unwrap();
+        for key in ["plan_row", "goal_arc", "retention_cards"] {
+            b.as_object_mut().unwrap().remove(key);
+        }
+        let fresh = imported(&store, "no_longer_fits_old", &old).await;
+        refused(&fresh.0, del, "cannot be undone").await;
+        drop_fresh(fresh).await;
+
+        // Its micro-skill gone (from an edited export): refused.
+        let mut no_micro = journal.clone();
+        no_micro.micro_skills.retain(|m| m.id != micro.id);
+        let fresh = imported(&store, "no_longer_fits_micro", &no_micro).await;
+        refused(
+            &fresh.0,
+            del,
+            &format!("micro-skill {}, which is gone", micro.id),
+        )
+        .await;
+        drop_fresh(fresh).await;
+
+        // One of its ids taken by a newer record: refused, naming it.
+        let mut taken = journal.clone();
+        let mut s: Session = serde_json::from_value(kept["sessions"][1].clone()).unwrap();
+        s.goal_id = store.list_goals().await.unwrap()[0].id;
+        taken.sessions.push(s.clone());
+        let fresh = imported(&store, "no_longer_fits_ids", &taken).await;
+        refused(&fresh.0, del, &format!("session {}", s.id)).await;
+        drop_fresh(fresh).await;
+
+        // Its arc gone: it comes back outside any arc, and the undo says so.
+        let mut no_arc = journal.clone();
+        let arc = match kept["goal_arc"]["membership"]["arc"].as_i64() {
+            Some(a) => a,
+            None => panic!("the goal was in an arc: {kept}"),
+        };
+        no_arc.arcs.retain(|a| a.id.0 != arc);
+        let fresh = imported(&store, "no_longer_fits_arc", &no_arc).await;
+        let undo = fresh.0.undo(Some(del), now()).await.unwrap();
+        assert!(
+            undo.summary.ends_with(&format!(
+                "without what was removed since: its place in arc {arc}"
+            )),
+            "{}",
+            undo.summary
+        );
+        assert_eq!(fresh.0.get_goal(goal.id).await.unwrap(), goal);
+        assert!(
+            !fresh
+                .0
+                .goal_memberships()
+                .await
+                .unwrap()
+                .contains_key(&goal.id)
+        );
+        assert_eq!(fresh.0.list_sessions(Some(goal.id)).await.unwrap().len(), 2);
+        drop_fresh(fresh).await;
+
+        // A principle removed since (possible once the goal's tags and card
+        // went): back without that tag and card, said in the summary.
+        let fresh = imported(&store, "no_longer_fits_principle", &journal).await;
+        let p = micro.principles[0].id;
+        fresh
+            .0
+            .edit_micro_skill(
+                micro.id,
+                &MicroSkillPatch {
+                    remove_principles: vec![1],
+                    ..MicroSkillPatch::default()
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+        let undo = fresh.0.undo(Some(del), now()).await.unwrap();
+        assert!(
+            undo.summary.contains(&format!("tag of principle {p}"))
+                && undo
+                    .summary
+                    .contains("the retention card for \"one message per chart\""),
+            "{}",
+            undo.summary
+        );
+        let reflections = fresh.0.list_reflections().await.unwrap();
+        let on_goal: Vec<_> = reflections
+            .iter()
+            .filter(|r| r.principles.contains(&micro.principles[1].id))
+            .collect();
+        assert_eq!(on_goal.len(), 2, "both reflections back");
+        assert!(on_goal.iter().all(|r| !r.principles.contains(&p)));
+        let cards = fresh.0.list_cards().await.unwrap();
+        assert!(
+            cards
+                .iter()
+                .any(|c| c.subject == Subject::MicroSkill { id: micro.id })
+        );
+        assert!(
+            !cards
+                .iter()
+                .any(|c| c.subject == Subject::Principle { id: p })
+        );
+        drop_fresh(fresh).await;
+
+        // Another goal now holds the card for one of its subjects: refused.
+        let other = store.list_goals().await.unwrap()[0].id;
+        store
+            .save_card(&Card {
+                subject: Subject::MicroSkill { id: micro.id },
+                goal_id: other,
+                label: "chart a year".into(),
+                stability: 1.0,
+                difficulty: 5.0,
+                last_review: today(),
+                due: today() + Duration::days(1),
+                reviews: vec![],
+            })
+            .await
+            .unwrap();
+        refused(
+            &store,
+            del,
+            &format!("goal {other} now holds the retention card"),
+        )
+        .await;
+    }
+);

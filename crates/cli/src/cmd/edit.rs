@@ -162,9 +162,9 @@ pub enum DeleteCmd {
     Application { id: ApplicationId },
     /// A reflection.
     Reflection { id: ReflectionId },
-    /// A goal with everything recorded on it (sessions, applications,
-    /// reflections, plan, retention cards). Its micro-skill stays. This
-    /// cannot be undone: `mm export -o backup.json` first if unsure.
+    /// A goal with everything recorded on it (criteria, sessions,
+    /// applications, reflections, plan, arc membership, retention cards).
+    /// Its micro-skill stays. `mm undo` puts it all back, ids included.
     Goal { id: GoalId },
 }
 
@@ -178,7 +178,8 @@ pub struct HistoryArgs {
 
 /// Take back an edit or deletion: the latest one not yet undone, or #N from
 /// `mm history`. Only the latest change to a record can be taken back; the
-/// undo is itself kept in the history.
+/// undo is itself kept in the history. A deleted goal comes back with
+/// everything that was on it.
 ///
 /// Example: mm delete session 4 --yes && mm undo
 #[derive(Debug, Args)]
@@ -455,7 +456,7 @@ pub fn delete(a: DeleteArgs, g: &Global) -> Result<()> {
             let sum = ctx.block(edit::goal_summary(app, id))?;
             confirm(
                 &format!(
-                    "Delete goal {id} \"{}\" ({}) with its {} session(s) and {} application(s)? This cannot be undone.",
+                    "Delete goal {id} \"{}\" ({}) with its {} session(s) and {} application(s)? `mm undo` can put it back.",
                     sum.micro_skill, sum.goal.state, sum.sessions, sum.applications
                 ),
                 a.yes,
@@ -465,7 +466,7 @@ pub fn delete(a: DeleteArgs, g: &Global) -> Result<()> {
                 return ctx.print_json(&done);
             }
             outln!(
-                "Deleted goal {id}: {} session(s), {} application(s), {} reflection(s), {} retention card(s). The old values are in `mm history --json`; a goal's deletion cannot be undone.",
+                "Deleted goal {id}: {} session(s), {} application(s), {} reflection(s), {} retention card(s), kept in `mm history`; `mm undo` puts it all back.",
                 done.sessions,
                 done.applications,
                 done.reflections,

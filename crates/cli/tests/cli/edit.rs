@@ -367,6 +367,35 @@ fn delete_a_goal_with_everything_on_it() {
     Home::new().ok(&["import", file.to_str().unwrap()]);
 }
 
+#[test]
+fn undo_a_goal_deletion_gives_it_all_back() {
+    let home = demo();
+    // The journal apart from its history and the moment of export.
+    let journal = |home: &Home| {
+        let mut j: Value = serde_json::from_str(&home.ok(&["export"])).unwrap();
+        let o = j.as_object_mut().unwrap();
+        o.remove("history");
+        o.remove("exported_at");
+        j
+    };
+    let show = home.ok(&["--json", "goal", "show", "1"]);
+    let before = journal(&home);
+    assert!(
+        !before["retention_cards"].as_array().unwrap().is_empty()
+            && !before["reflections"].as_array().unwrap().is_empty(),
+        "goal 1 of the demo has cards and reflections to lose"
+    );
+    let out = home.ok(&["delete", "goal", "1", "--yes"]);
+    assert!(out.contains("`mm undo` puts it all back"), "{out}");
+    home.fails(&["goal", "show", "1"], 1);
+    let out = home.ok(&["undo"]);
+    assert!(out.contains("undo #1: goal 1 deleted"), "{out}");
+    assert_eq!(home.ok(&["--json", "goal", "show", "1"]), show);
+    assert_eq!(journal(&home), before, "every record back as it was");
+    let h = history(&home);
+    assert_eq!((h.len(), &h[1]["action"]), (2, &Value::from("undo")));
+}
+
 /// Run `mm args` on a real terminal (util-linux `script` gives it a pty),
 /// typing `answer`; returns (exit code, what the terminal showed).
 fn on_terminal(home: &Home, args: &str, answer: &str) -> Option<(i32, String)> {
