@@ -22,17 +22,29 @@ impl Store {
         offset: FixedOffset,
         week: Week,
     ) -> Result<HashMap<GoalId, SessionTally>> {
-        // Stored times are RFC 3339 UTC; their first 19 characters are the
-        // whole seconds, and offsets are whole seconds, so the local date of
-        // the truncated time is the local date of the time.
-        let secs = i64::from(offset.local_minus_utc());
-        let local_day = match self.backend {
-            Backend::Sqlite => "date(substr(started_at, 1, 19), $1)",
+        // Stored times are RFC 3339 UTC ("2026-11-29T23:30:00.000000000Z"),
+        // and offsets are whole seconds under a day, so a session's local
+        // date is its UTC date, or the day after (before) when its UTC time
+        // of day is at least (below) the moment the offset crosses midnight.
+        // Date arithmetic runs only on those few sessions: over 20,000 rows
+        // it costs four times the rest of the query.
+        let secs = offset.local_minus_utc();
+        let (cmp, shift) = if secs >= 0 { (">=", 1) } else { ("<", -1) };
+        let bound = {
+            let b = if secs >= 0 { 86_400 - secs } else { -secs };
+            format!("{:02}:{:02}:{:02}", b / 3600, b % 3600 / 60, b % 60)
+        };
+        let shifted = match self.backend {
+            Backend::Sqlite => format!("date(substr(started_at, 1, 10), '{shift:+} day')"),
             Backend::Postgres => {
-                "to_char(CAST(substr(started_at, 1, 19) AS timestamp) \
-                 + CAST($1 AS double precision) * interval '1 second', 'YYYY-MM-DD')"
+                format!("to_char(CAST(substr(started_at, 1, 10) AS date) + {shift}, 'YYYY-MM-DD')")
             }
         };
+        // At offset zero the bound is "24:00:00", which no time reaches.
+        let local_day = format!(
+            "CASE WHEN substr(started_at, 12, 8) {cmp} $1 THEN {shifted} \
+             ELSE substr(started_at, 1, 10) END"
+        );
         let sql = format!(
             "SELECT goal_id, COUNT(*) AS n, CAST(SUM(focused_minutes) AS BIGINT) AS minutes,
                     COUNT(DISTINCT d) AS days,
@@ -42,11 +54,7 @@ impl Store {
              GROUP BY goal_id"
         );
         let monday = week.monday();
-        let query = sqlx::query(&sql);
-        let query = match self.backend {
-            Backend::Sqlite => query.bind(format!("{secs:+} seconds")),
-            Backend::Postgres => query.bind(secs),
-        };
+        let query = sqlx::query(&sql).bind(bound);
         let rows = query
             .bind(date(monday))
             .bind(date(monday + Duration::days(6)))

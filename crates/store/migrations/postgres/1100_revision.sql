@@ -12,6 +12,8 @@ CREATE TABLE journal_revision (
     revision BIGINT NOT NULL
 );
 INSERT INTO journal_revision (id, revision) VALUES (1, 0);
+-- Session tallies (Store::session_tallies) read only this index, goal by goal.
+CREATE INDEX sessions_tally ON sessions (goal_id, started_at, focused_minutes);
 CREATE FUNCTION journal_revision_bump() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE journal_revision SET revision = revision + 1;
