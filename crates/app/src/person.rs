@@ -16,26 +16,86 @@ pub enum Clock {
     System,
     /// A fixed moment (tests, reproducible demos, `MM_NOW`).
     Fixed(DateTime<FixedOffset>),
+    /// A clock that starts at `from` when it is made and runs `speed` times
+    /// as fast as real time (`MM_NOW` with `MM_NOW_SPEED`): a reproducible
+    /// start for a server whose timer must still move, as in the browser
+    /// test.
+    Running {
+        /// What the clock reads at `since`.
+        from: DateTime<FixedOffset>,
+        /// The real moment the clock was made.
+        since: std::time::Instant,
+        /// Clock seconds per real second (positive).
+        speed: f64,
+    },
 }
 
+/// The fastest `MM_NOW_SPEED` taken: a day per real minute.
+pub const MAX_SPEED: f64 = 1440.0;
+
 impl Clock {
-    /// `MM_NOW` (RFC 3339) when set, else the system clock.
+    /// `MM_NOW` (RFC 3339) when set, else the system clock; with
+    /// `MM_NOW_SPEED` too (a factor such as `1` or `10`), a clock that
+    /// starts at `MM_NOW` and runs that many times as fast as real time.
     ///
     /// # Errors
-    /// [`crate::ErrorKind::Invalid`] when `MM_NOW` is not an RFC 3339 time.
+    /// [`crate::ErrorKind::Invalid`] when `MM_NOW` is not an RFC 3339 time,
+    /// or `MM_NOW_SPEED` is not a number above 0 up to [`MAX_SPEED`] or is
+    /// set without `MM_NOW`.
     pub fn from_env() -> Result<Clock> {
-        match std::env::var("MM_NOW") {
-            Ok(s) if !s.is_empty() => {
-                DateTime::parse_from_rfc3339(&s)
-                    .map(Clock::Fixed)
-                    .map_err(|_| {
-                        Error::invalid_field(
-                            "MM_NOW",
-                            format!("MM_NOW={s:?} is not an RFC 3339 time"),
-                        )
-                    })
-            }
-            _ => Ok(Clock::System),
+        let var = |name: &str| std::env::var(name).ok().filter(|s| !s.trim().is_empty());
+        Clock::from_vars(var("MM_NOW").as_deref(), var("MM_NOW_SPEED").as_deref())
+    }
+
+    /// The clock that `MM_NOW` and `MM_NOW_SPEED` (either may be unset)
+    /// describe; see [`Clock::from_env`].
+    ///
+    /// # Errors
+    /// As [`Clock::from_env`].
+    pub fn from_vars(now: Option<&str>, speed: Option<&str>) -> Result<Clock> {
+        let Some(s) = now else {
+            return match speed {
+                None => Ok(Clock::System),
+                Some(_) => Err(Error::invalid_field(
+                    "MM_NOW_SPEED",
+                    "MM_NOW_SPEED needs MM_NOW, the moment the clock starts at",
+                )),
+            };
+        };
+        let from = DateTime::parse_from_rfc3339(s.trim()).map_err(|_| {
+            Error::invalid_field("MM_NOW", format!("MM_NOW={s:?} is not an RFC 3339 time"))
+        })?;
+        let Some(v) = speed else {
+            return Ok(Clock::Fixed(from));
+        };
+        match v.trim().parse::<f64>() {
+            Ok(speed) if speed > 0.0 && speed <= MAX_SPEED => Ok(Clock::running(from, speed)),
+            _ => Err(Error::invalid_field(
+                "MM_NOW_SPEED",
+                format!(
+                    "MM_NOW_SPEED={v:?} is not a speed: give clock seconds per real second, above 0 and at most {MAX_SPEED}"
+                ),
+            )),
+        }
+    }
+
+    /// A clock reading `from` now and running `speed` times as fast as real
+    /// time from here on.
+    pub fn running(from: DateTime<FixedOffset>, speed: f64) -> Clock {
+        Clock::Running {
+            from,
+            since: std::time::Instant::now(),
+            speed,
+        }
+    }
+
+    /// How many clock seconds pass in a real second (1 for the system clock,
+    /// 0 for a fixed one): what a page's ticking clock must follow.
+    pub fn speed(self) -> f64 {
+        match self {
+            Clock::System => 1.0,
+            Clock::Fixed(_) => 0.0,
+            Clock::Running { speed, .. } => speed,
         }
     }
 
@@ -43,6 +103,14 @@ impl Clock {
     pub fn read(self) -> (DateTime<Utc>, FixedOffset) {
         match self {
             Clock::Fixed(t) => (t.with_timezone(&Utc), *t.offset()),
+            Clock::Running { from, since, speed } => {
+                // Milliseconds, saturating: a clock cannot run past the end of time.
+                let ms = (since.elapsed().as_secs_f64() * speed * 1000.0) as i64;
+                let t = chrono::TimeDelta::try_milliseconds(ms)
+                    .and_then(|d| from.checked_add_signed(d))
+                    .unwrap_or(from);
+                (t.with_timezone(&Utc), *t.offset())
+            }
             Clock::System => {
                 let now = Local::now();
                 (now.with_timezone(&Utc), now.offset().fix())
@@ -133,8 +201,9 @@ impl Person {
         availability: Option<Availability>,
     ) -> Person {
         let (now, clock_offset) = clock.read();
-        // MM_NOW carries the offset the test or demo means; the system
-        // clock defers to the profile's zone when one is set.
+        // MM_NOW carries the offset the test or demo means (fixed or
+        // running); the system clock defers to the profile's zone when one
+        // is set.
         let zone = match (clock, &availability) {
             (Clock::System, Some(av)) => Zone::Named(av.tz),
             _ => Zone::Fixed(clock_offset),
@@ -198,6 +267,50 @@ impl Person {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mm_now_and_mm_now_speed_make_a_fixed_or_a_running_clock() {
+        let t = DateTime::parse_from_rfc3339("2026-11-25T09:00:00+01:00").unwrap();
+        assert!(matches!(Clock::from_vars(None, None), Ok(Clock::System)));
+        assert!(matches!(
+            Clock::from_vars(Some("2026-11-25T09:00:00+01:00"), None),
+            Ok(Clock::Fixed(f)) if f == t
+        ));
+        let running = Clock::from_vars(Some("2026-11-25T09:00:00+01:00"), Some("2.5")).unwrap();
+        assert!(matches!(running, Clock::Running { from, speed, .. } if from == t && speed == 2.5));
+        for (now, speed, field) in [
+            (None, Some("10"), "MM_NOW_SPEED"),
+            (Some("tomorrow"), None, "MM_NOW"),
+            (Some("2026-11-25T09:00:00Z"), Some("0"), "MM_NOW_SPEED"),
+            (Some("2026-11-25T09:00:00Z"), Some("-1"), "MM_NOW_SPEED"),
+            (Some("2026-11-25T09:00:00Z"), Some("fast"), "MM_NOW_SPEED"),
+            (Some("2026-11-25T09:00:00Z"), Some("NaN"), "MM_NOW_SPEED"),
+            (Some("2026-11-25T09:00:00Z"), Some("1e9"), "MM_NOW_SPEED"),
+        ] {
+            let e = Clock::from_vars(now, speed).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Invalid, "{now:?} {speed:?}");
+            assert!(e.to_string().contains(field), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_running_clock_starts_at_its_moment_and_moves_forward_in_its_offset() {
+        let t = DateTime::parse_from_rfc3339("2026-11-25T09:00:00+01:00").unwrap();
+        // Made a real second ago at 60 times real time: about a minute on.
+        let c = Clock::Running {
+            from: t,
+            since: std::time::Instant::now() - std::time::Duration::from_secs(1),
+            speed: 60.0,
+        };
+        let (first, offset) = c.read();
+        let (second, _) = c.read();
+        assert_eq!(offset, *t.offset(), "the offset MM_NOW gave");
+        assert!(first >= t + chrono::Duration::seconds(60), "{first}");
+        assert!(first < t + chrono::Duration::hours(1), "{first}");
+        assert!(second >= first, "it never runs back");
+        assert!((c.speed() - 60.0).abs() < f64::EPSILON);
+        assert!(Clock::Fixed(t).speed() == 0.0);
+    }
 
     #[test]
     fn a_named_zone_follows_daylight_saving() {

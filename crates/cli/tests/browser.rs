@@ -1,12 +1,21 @@
 //! The web app end to end in a real headless Chromium, driven over WebDriver
 //! (Debian's `chromium` and `chromium-driver`, through fantoccini), as a new
 //! user would use it: `mm demo` → `mm serve` → open the printed URL → the
-//! dashboard → the goal in progress → log a practice session → tick the
-//! criterion left → record an application with an evidence file upload →
-//! reflect on the principle left → the mastery check says achieved → create
-//! the issuer and issue a badge on the badges page → download it (JSON-LD and
-//! baked PNG) and the issuer's documents → the public verify page says VALID,
-//! and INVALID for a tampered copy → sign out → SIGTERM stops the server.
+//! dashboard → the goal in progress → log a practice session → the focus
+//! timer (start it with its aim, reload, close the tab and open a new one:
+//! still running, its checkpoints in the journal; finish it with reps,
+//! errors, difficulty and feedback, and find the session on the goal) →
+//! tick the criterion left → record an application with an evidence file
+//! upload → reflect on the principle left → the mastery check says achieved
+//! → create the issuer and issue a badge on the badges page → download it
+//! (JSON-LD and baked PNG) and the issuer's documents → the portfolio page's
+//! JSON Resume and CLR (the CLR as `mm portfolio export --clr` writes it,
+//! and `mm badge verify` takes it) → the public verify page says VALID, and
+//! INVALID for a tampered copy → sign out → SIGTERM stops the server.
+//!
+//! The server's clock starts at the fixed `MM_NOW` and runs ten times as
+//! fast as real time (`MM_NOW_SPEED`), so that the timer moves: a few real
+//! seconds are a minute of practice.
 //!
 //! axe-core (vendored in `tests/vendor/`) runs on every page visited: no
 //! serious or critical accessibility violation. A screenshot of each page
@@ -82,6 +91,9 @@ fn start_chromedriver(bin: &Path) -> (Reaped, u16) {
     panic!("chromedriver ended without starting");
 }
 
+/// How many times as fast as real time the server's clock runs.
+const CLOCK_SPEED: &str = "10";
+
 /// Start `mm serve` on a free port; return it and the URL it printed.
 fn start_server(home: &Home) -> (Reaped, String) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("mm"))
@@ -91,6 +103,7 @@ fn start_server(home: &Home) -> (Reaped, String) {
         .env("XDG_DATA_HOME", home.path().join("data"))
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("MM_NOW", common::NOW)
+        .env("MM_NOW_SPEED", CLOCK_SPEED)
         .env("MM_DATABASE_URL", &home.db)
         .args(["serve", "--addr", "127.0.0.1:0"])
         .stdout(Stdio::piped())
@@ -218,22 +231,84 @@ async fn submit(c: &Client, form_css: &str, then: &str) {
 
 /// Wait until a file whose name ends with `suffix` is complete in `dir`.
 fn downloaded(dir: &Path, suffix: &str) -> PathBuf {
+    downloaded_named(dir, "", suffix)
+}
+
+/// Wait until a file whose name starts with `prefix` and ends with `suffix`
+/// is complete in `dir` (Chromium writes `.crdownload` files until then).
+fn downloaded_named(dir: &Path, prefix: &str, suffix: &str) -> PathBuf {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let found = std::fs::read_dir(dir)
             .unwrap()
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| p.to_string_lossy().ends_with(suffix));
+            .find(|p| {
+                let name = p.file_name().unwrap_or_default().to_string_lossy();
+                name.starts_with(prefix) && name.ends_with(suffix)
+            });
         if let Some(p) = found {
             return p;
         }
         assert!(
             Instant::now() < deadline,
-            "no download ending in {suffix} in {}",
+            "no download {prefix}…{suffix} in {}",
             dir.display()
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// Poll `css`'s text until `ok` holds (at most 30 s); return it.
+async fn text_when(c: &Client, css: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let t = match c.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if ok(&t) {
+            return t;
+        }
+        if Instant::now() >= deadline {
+            shot(c, "failure").await;
+            panic!("{css} never showed {what}; it says {t:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The seconds a clock reading shows: `mm:ss` or `h:mm:ss`.
+fn clock_seconds(s: &str) -> i64 {
+    s.trim()
+        .split(':')
+        .map(|p| {
+            p.parse::<i64>()
+                .unwrap_or_else(|_| panic!("{s:?} is not a clock"))
+        })
+        .fold(0, |acc, n| acc * 60 + n)
+}
+
+/// The running timer as the API has it, asked from the page (its cookie).
+async fn timer_api(c: &Client) -> Value {
+    c.execute_async(
+        r#"const done = arguments[arguments.length - 1];
+           fetch('/api/v1/timer', { credentials: 'same-origin' })
+             .then(r => r.json()).then(done, e => done({ error: String(e) }));"#,
+        vec![],
+    )
+    .await
+    .unwrap()
+}
+
+/// A CLR without what each export makes fresh: its id, its moment and so
+/// its signature.
+fn clr_body(path: &Path) -> Value {
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap())
+        .unwrap_or_else(|e| panic!("{} is JSON: {e}", path.display()));
+    for k in ["id", "validFrom", "proof"] {
+        v.as_object_mut().unwrap().remove(k);
+    }
+    v
 }
 
 async fn click_link(c: &Client, css: &str) {
@@ -369,6 +444,134 @@ async fn the_goal_loop_from_demo_to_a_verified_badge_in_chromium() {
             .contains("Met: 3 practice sessions")
     );
 
+    // The focus timer, from the navigation: start a session with its aim.
+    click_link(&c, "nav a[href='/timer']").await;
+    c.wait().for_element(Locator::Id("aim")).await.unwrap();
+    c.find(Locator::Id("goal"))
+        .await
+        .unwrap()
+        .select_by_value(&goal.to_string())
+        .await
+        .unwrap();
+    let aim = "a four-table join from memory";
+    type_into(&c, "aim", aim).await;
+    visited(&c, "timer-start").await;
+    submit(&c, "form[action='/timer/start']", "#timer").await;
+    assert_eq!(text(&c, "#phase").await, "Running");
+    // The page ticks at the server's pace, and its script checkpoints the
+    // session through the API: once there is half a minute, the journal
+    // has the session.
+    text_when(&c, "#checkpoint-status", "a checkpoint", |t| {
+        t.starts_with("Saved to the journal at")
+    })
+    .await;
+    let saved = timer_api(&c).await;
+    assert!(
+        saved["session"].is_i64(),
+        "the checkpoint wrote the session: {saved}"
+    );
+    assert!(saved["last_checkpoint"].is_string(), "{saved}");
+    let before = clock_seconds(&text(&c, "#elapsed").await);
+    assert!(before >= 30, "half a minute of focus at least: {before}s");
+    visited(&c, "timer-running").await;
+
+    // A reload draws the clock from the server's state: kept, not reset.
+    c.refresh().await.unwrap();
+    c.wait().for_element(Locator::Id("elapsed")).await.unwrap();
+    let reloaded = clock_seconds(&text(&c, "#elapsed").await);
+    assert!(
+        reloaded >= before,
+        "the reload kept the elapsed time: {before}s, then {reloaded}s"
+    );
+    assert_eq!(text(&c, "#phase").await, "Running");
+    assert!(text(&c, ".aim").await.contains(aim));
+
+    // Close the tab and open the timer in a new one: still running.
+    let old_tab = c.window().await.unwrap();
+    let new_tab = c.new_window(true).await.unwrap().handle;
+    c.switch_to_window(old_tab).await.unwrap();
+    c.close_window().await.unwrap();
+    c.switch_to_window(new_tab).await.unwrap();
+    c.goto(&format!("{base}/timer")).await.unwrap();
+    c.wait().for_element(Locator::Id("elapsed")).await.unwrap();
+    assert_eq!(
+        text(&c, "#phase").await,
+        "Running",
+        "the closed tab did not stop it"
+    );
+    let reopened = clock_seconds(&text(&c, "#elapsed").await);
+    assert!(
+        reopened >= reloaded,
+        "a new tab finds the clock where it was: {reloaded}s, then {reopened}s"
+    );
+    let later = timer_api(&c).await;
+    assert_eq!(
+        later["session"], saved["session"],
+        "one session, checkpointed"
+    );
+
+    // Count reps with the +1 button, then stop and answer the questions.
+    for _ in 0..3 {
+        c.find(Locator::Css("button[data-add='reps']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    type_into(&c, "errors", "1").await;
+    c.find(Locator::Css("button[formaction='/timer/stop']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("form[action='/timer/finish']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        c.find(Locator::Id("reps"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("3"),
+        "the counts went along with the stop"
+    );
+    type_into(&c, "interruptions", "1").await;
+    c.find(Locator::Css("input[name=difficulty][value='4']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    type_into(&c, "feedback", "forgot the fourth join key once").await;
+    visited(&c, "timer-end").await;
+    submit(
+        &c,
+        "form[action='/timer/finish']",
+        "p.note a[href*='/goals/']",
+    )
+    .await;
+    let note = text(&c, "p.note").await;
+    assert!(
+        note.contains("3 reps, 1 errors, 1 interruptions, difficulty 4"),
+        "{note}"
+    );
+    assert!(
+        note.contains(&format!("goal {goal}")),
+        "the session is on the goal: {note}"
+    );
+
+    // The goal's page lists the session with its aim.
+    click_link(&c, "p.note a[href*='/goals/']").await;
+    c.wait().for_element(Locator::Id("mastery")).await.unwrap();
+    let practice = text(&c, "#practice table").await;
+    assert!(practice.contains(aim), "{practice}");
+
     // The criterion still open.
     let open_criterion = c.find(Locator::Css("#criteria li.missing")).await.unwrap();
     assert!(
@@ -501,6 +704,59 @@ async fn the_goal_loop_from_demo_to_a_verified_badge_in_chromium() {
             .unwrap()
             .contains("Join three tables"),
         "{cred}"
+    );
+
+    // The portfolio page: the badge, as a JSON Resume and as a signed CLR.
+    click_link(&c, "nav a[href='/portfolio']").await;
+    c.wait()
+        .for_element(Locator::Id("portfolio-badges"))
+        .await
+        .unwrap();
+    assert!(
+        text(&c, "#portfolio-badges")
+            .await
+            .contains("Join three tables")
+    );
+    visited(&c, "portfolio").await;
+    type_into(&c, "portfolio-name", "Maya Chen").await;
+    click_link(&c, "#portfolio-export button[value='json-resume']").await;
+    let resume = downloaded_named(downloads.path(), "micromastery-resume-", ".json");
+    let resume: Value = serde_json::from_str(&std::fs::read_to_string(&resume).unwrap()).unwrap();
+    assert_eq!(resume["basics"]["name"], "Maya Chen");
+    assert_eq!(
+        resume["certificates"].as_array().map(Vec::len),
+        Some(1),
+        "{resume}"
+    );
+    click_link(&c, "#portfolio-export button[value='clr']").await;
+    let clr = downloaded_named(downloads.path(), "micromastery-clr-", ".json");
+    let cli_clr = home.file("cli-clr.json");
+    home.ok(&[
+        "portfolio",
+        "export",
+        "--clr",
+        "--name",
+        "Maya Chen",
+        "-o",
+        &cli_clr.display().to_string(),
+    ]);
+    assert_eq!(
+        clr_body(&clr),
+        clr_body(&cli_clr),
+        "the page's CLR is the one `mm portfolio export --clr` writes"
+    );
+    let checked = home.ok(&[
+        "badge",
+        "verify",
+        &clr.display().to_string(),
+        "--issuer-doc",
+        &did.display().to_string(),
+        "--status",
+        &revocations.display().to_string(),
+    ]);
+    assert!(
+        checked.contains("VALID") && !checked.contains("INVALID"),
+        "{checked}"
     );
 
     // The public verify page: VALID with the issuer's documents.

@@ -1,8 +1,10 @@
 // Micromastery's focus timer, on top of the plain forms of /timer (which
 // work without it). It ticks the clock the server drew, turns on the +1
 // buttons, and sends the counts to /api/v1/timer/checkpoint every few
-// seconds and when the tab is hidden, so a closed tab loses at most that.
-// The server keeps the clock: each checkpoint's answer resets this one.
+// seconds, when the tab is hidden and when it is closed (pagehide), so a
+// closed tab loses nothing the server had not seen. The server keeps the
+// clock: the page ticks at its pace (data-speed) and each checkpoint's
+// answer resets it; a reload draws it again from the server's state.
 (function () {
   "use strict";
   var box = document.getElementById("timer");
@@ -24,6 +26,8 @@
   var limit = limitAttr === null ? null : parseInt(limitAttr, 10);
   var phase = box.getAttribute("data-phase");
   var every = (parseInt(box.getAttribute("data-checkpoint"), 10) || 5) * 1000;
+  var speed = parseFloat(box.getAttribute("data-speed"));
+  if (isNaN(speed) || speed < 0) speed = 1;
   var since = Date.now();
   var elapsed = document.getElementById("elapsed");
   var remaining = document.getElementById("remaining");
@@ -37,7 +41,7 @@
     return h > 0 ? h + ":" + two(m) + ":" + two(r) : two(m) + ":" + two(r);
   }
   function now() {
-    var f = phase === "running" ? focused + (Date.now() - since) / 1000 : focused;
+    var f = phase === "running" ? focused + speed * (Date.now() - since) / 1000 : focused;
     return limit === null ? f : Math.min(f, limit);
   }
   function number(name) {
@@ -86,8 +90,21 @@
   }
   tick();
   window.setInterval(tick, 1000);
-  window.setInterval(function () { checkpoint(false); }, every);
+  window.setInterval(function () { if (!submitting) checkpoint(false); }, every);
+  // Hidden, then closed: one checkpoint that outlives the page (keepalive).
+  // Not when one of the page's own forms is leaving it: that post carries
+  // the counts itself, and a checkpoint racing it could undo a stop.
+  var sentHidden = false;
+  var submitting = false;
+  document.addEventListener("submit", function () { submitting = true; });
+  function leaving() {
+    if (sentHidden || submitting) return;
+    sentHidden = true;
+    checkpoint(true);
+  }
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") checkpoint(true);
+    if (document.visibilityState === "hidden") leaving();
+    else sentHidden = false;
   });
+  window.addEventListener("pagehide", leaving);
 })();

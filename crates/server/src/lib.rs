@@ -135,6 +135,11 @@ impl AppState {
         )
     }
 
+    /// The server's clock (its speed is what a page's ticking clock follows).
+    pub fn clock(&self) -> Clock {
+        self.inner.clock
+    }
+
     /// Now, by the server's clock.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.inner.clock.read().0

@@ -576,6 +576,7 @@ async fn the_committed_openapi_document_matches_the_code() {
     for path in ["/api/v1/status", "/api/v1/verify", "/api/v1/session"] {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
+    the_document_describes_what_the_handlers_read(&doc);
     let committed =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
     if std::env::var_os("MM_BLESS").is_some() {
@@ -593,6 +594,130 @@ async fn the_committed_openapi_document_matches_the_code() {
         send(&f, get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(String::from_utf8(body).unwrap(), generated);
+}
+
+/// Every `$ref` names a schema the document holds.
+fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                out.push(r);
+            }
+            m.values().for_each(|v| refs(v, out));
+        }
+        Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+/// What the handlers read is what the document says: every path parameter
+/// is in its path (and the reverse), each GET's query parameters are there
+/// as `in: query` (required only when the handler needs them), the enums
+/// that parameters take list the code's own names, and the multipart forms
+/// require only what their readers require.
+fn the_document_describes_what_the_handlers_read(doc: &Value) {
+    let mut found = Vec::new();
+    refs(doc, &mut found);
+    for r in found {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("a reference outside the schemas: {r}"));
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{r} is referenced but not in components.schemas (add it to ApiDoc)"
+        );
+    }
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        let in_path: Vec<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|s| s.split('}').next())
+            .collect();
+        for (method, op) in ops.as_object().unwrap() {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let named = |place: &str| -> Vec<String> {
+                params
+                    .iter()
+                    .filter(|p| p["in"] == place)
+                    .map(|p| p["name"].as_str().unwrap().to_owned())
+                    .collect()
+            };
+            let mut path_params = named("path");
+            path_params.sort();
+            let mut want: Vec<String> = in_path.iter().map(|s| (*s).to_owned()).collect();
+            want.sort();
+            assert_eq!(
+                path_params, want,
+                "{method} {path}: its path parameters are those of the path (a query struct without `#[into_params(parameter_in = Query)]` lands here)"
+            );
+        }
+    }
+    // (path, query parameters, the required ones)
+    let queries: &[(&str, &[&str], &[&str])] = &[
+        ("/api/v1/portfolio", &["format", "name"], &[]),
+        ("/api/v1/review", &["days"], &[]),
+        ("/api/v1/review/charts.svg", &["days"], &[]),
+        ("/api/v1/roles", &["q", "top"], &[]),
+        ("/api/v1/discover/form", &["from"], &["from"]),
+    ];
+    for (path, names, required) in queries {
+        let params = doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap_or_else(|| panic!("GET {path} has parameters"));
+        let query: Vec<&Value> = params.iter().filter(|p| p["in"] == "query").collect();
+        let got: Vec<&str> = query.iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(&got, names, "GET {path}'s query parameters");
+        for p in query {
+            let name = p["name"].as_str().unwrap();
+            assert_eq!(
+                p["required"].as_bool().unwrap_or(false),
+                required.contains(&name),
+                "GET {path}?{name}: required only when the handler needs it"
+            );
+        }
+    }
+    let format = doc["paths"]["/api/v1/portfolio"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "format")
+        .unwrap()
+        .to_string();
+    assert!(
+        format.contains("#/components/schemas/Format"),
+        "format takes the Format enum: {format}"
+    );
+    let enum_of = |name: &str| -> Vec<String> {
+        serde_json::from_value(doc["components"]["schemas"][name]["enum"].clone())
+            .unwrap_or_else(|e| panic!("{name} is an enum in the document: {e}"))
+    };
+    assert_eq!(
+        enum_of("Format"),
+        mm_app::portfolio::Format::ALL.map(|f| f.as_str().to_owned()),
+        "the portfolio formats the API parses"
+    );
+    assert_eq!(
+        enum_of("BadgeForm"),
+        mm_app::badges::BadgeForm::ALL.map(|f| f.as_str().to_owned()),
+        "the badge files the API serves"
+    );
+    // Multipart forms: required only what the readers refuse to go without.
+    for (form, required) in [
+        ("VerifyForm", &[][..]),
+        ("ApplyForm", &["context", "outcome"][..]),
+        ("MarketForm", &["postings"][..]),
+    ] {
+        let mut got: Vec<String> =
+            serde_json::from_value(doc["components"]["schemas"][form]["required"].clone())
+                .unwrap_or_default();
+        got.sort();
+        assert_eq!(got, required, "{form}'s required parts");
+        let schema = doc["components"]["schemas"][form].to_string();
+        assert!(
+            schema.contains("\"binary\""),
+            "{form} carries a file: {schema}"
+        );
+    }
 }
 
 #[tokio::test]

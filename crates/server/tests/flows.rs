@@ -57,9 +57,18 @@ async fn empty_journal() -> Journal {
 /// A server over `j` whose clock reads `minutes` after t0, and a browser
 /// signed in to it.
 async fn browser(j: &Journal, minutes: i64) -> Browser {
+    browser_with(j, minutes, None).await
+}
+
+/// As [`browser`], on a server that holds the badge issuer's key store.
+async fn browser_with(
+    j: &Journal,
+    minutes: i64,
+    keys: Option<mm_app::keys::FileKeyStore>,
+) -> Browser {
     let addr: SocketAddr = HOST.parse().unwrap();
     let clock = Clock::Fixed(t0() + Duration::minutes(minutes));
-    let state = AppState::new(j.store.clone(), clock, addr);
+    let state = AppState::with_keys(j.store.clone(), clock, addr, keys);
     let token = state.sessions().launch_token().to_owned();
     let res = mm_server::router(state.clone())
         .oneshot(
@@ -247,6 +256,10 @@ async fn the_timer_outlives_a_closed_tab_and_a_restart_and_saves_the_session() {
     assert!(html.contains(">15:00<"), "remaining: {html}");
     assert!(html.contains("three-table joins"));
     assert!(html.contains("src=\"/assets/timer.js\""));
+    assert!(
+        html.contains("data-speed=\"0\""),
+        "on a fixed clock the page's clock stands still too: {html}"
+    );
     let (s, v) = later
         .api(
             "POST",
@@ -1102,24 +1115,14 @@ async fn the_journal_exports_and_imports_all_or_nothing() {
         "{html}"
     );
     let html = o.page("/journal").await;
-    assert!(html.contains("href=\"/journal/export\"") && html.contains("Download the portfolio"));
+    assert!(html.contains("href=\"/journal/export\"") && html.contains("href=\"/portfolio\""));
 }
 
-#[tokio::test]
-async fn the_portfolio_lists_badges_and_says_when_there_are_none() {
-    let j = journal().await;
-    let b = browser(&j, 0).await;
-    let (s, v) = b.json_get("/api/v1/portfolio").await;
-    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
-    assert!(v["message"].as_str().unwrap().contains("badge"));
-    let (s, _, html) = b.get("/portfolio/export").await;
-    assert_eq!(s, StatusCode::NOT_FOUND);
-    assert!(String::from_utf8(html).unwrap().contains("<html"));
-
-    // The demo journey's achieved goal, with a badge issued for it.
+/// The demo journey's journal with a badge issued for its achieved goal,
+/// and the issuer's key store.
+async fn demo_with_a_badge() -> (Journal, tempfile::TempDir, mm_app::keys::FileKeyStore) {
     let demo = empty_journal().await;
-    let clock = Clock::Fixed(t0());
-    let app = mm_app::App::with_store(demo.store.clone(), clock)
+    let app = mm_app::App::with_store(demo.store.clone(), Clock::Fixed(t0()))
         .await
         .unwrap();
     let loaded = mm_app::demo::load(&app).await.unwrap();
@@ -1141,18 +1144,162 @@ async fn the_portfolio_lists_badges_and_says_when_there_are_none() {
     )
     .await
     .unwrap();
+    (demo, keys_dir, keys)
+}
+
+fn disposition(h: &HeaderMap) -> &str {
+    h[header::CONTENT_DISPOSITION].to_str().unwrap()
+}
+
+#[tokio::test]
+async fn the_portfolio_lists_badges_and_says_when_there_are_none() {
+    let j = journal().await;
+    let b = browser(&j, 0).await;
+    let (s, v) = b.json_get("/api/v1/portfolio").await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("badge"));
+    let (s, _, html) = b.get("/portfolio/export").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(String::from_utf8(html).unwrap().contains("<html"));
+    let html = b.page("/portfolio").await;
+    assert!(html.contains("No badge yet"), "{html}");
+    assert!(
+        !html.contains("action=\"/portfolio/export\""),
+        "nothing to download yet"
+    );
+
+    let (demo, _keys_dir, _keys) = demo_with_a_badge().await;
     let d = browser(&demo, 0).await;
     let (s, h, body) = d.get("/api/v1/portfolio?name=Maya%20Chen").await;
     assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
-    assert!(
-        h[header::CONTENT_DISPOSITION]
-            .to_str()
-            .unwrap()
-            .contains("micromastery-resume-")
-    );
+    assert!(disposition(&h).contains("micromastery-resume-"));
+    assert_eq!(h[header::CONTENT_TYPE], "application/json");
     let v = json(&body);
     assert_eq!(v["basics"]["name"], "Maya Chen");
     assert_eq!(v["certificates"].as_array().unwrap().len(), 1, "{v}");
+    let (s, _, same) = d
+        .get("/api/v1/portfolio?format=json-resume&name=Maya%20Chen")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(json(&same), v, "json-resume is the default");
+
+    // A server without the issuer's key store cannot sign a CLR: 503, said.
+    let (s, v) = d.json_get("/api/v1/portfolio?format=clr").await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("key store"), "{v}");
+}
+
+#[tokio::test]
+async fn the_portfolio_as_a_clr_is_what_the_cli_writes_and_verifies() {
+    let (demo, _keys_dir, keys) = demo_with_a_badge().await;
+    let d = browser_with(&demo, 0, Some(keys.clone())).await;
+
+    // Formats that are not one: 422 naming the field, on the API and the page.
+    for bad in ["pdf", "JSON-RESUME", "clr2"] {
+        let (s, v) = d.json_get(&format!("/api/v1/portfolio?format={bad}")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {v}");
+        assert_eq!(v["field"], "format", "{v}");
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .contains("json-resume or clr"),
+            "{v}"
+        );
+    }
+    let (s, _, html) = d.get("/portfolio/export?format=pdf").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        String::from_utf8(html)
+            .unwrap()
+            .contains("json-resume or clr")
+    );
+
+    let (s, h, body) = d.get("/api/v1/portfolio?format=clr&name=Maya%20Chen").await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    assert!(
+        disposition(&h).contains("micromastery-clr-2026-03-10.json"),
+        "{h:?}"
+    );
+    assert_eq!(h[header::CONTENT_TYPE], "application/ld+json");
+    let served = json(&body);
+    assert_eq!(
+        served["type"],
+        json!(["VerifiableCredential", "ClrCredential"])
+    );
+    assert_eq!(served["name"], "Maya Chen: mastered micro-skills");
+    assert_eq!(
+        served["credentialSubject"]["verifiableCredential"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // What `mm portfolio export --clr --name "Maya Chen"` writes (the same
+    // function), but for the CLR's own fresh id and so its signature.
+    let app = mm_app::App::with_store(demo.store.clone(), Clock::Fixed(t0()))
+        .await
+        .unwrap();
+    let cli = mm_app::portfolio::contents(
+        &app,
+        mm_app::portfolio::Format::Clr,
+        Some(&keys),
+        Some("Maya Chen"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(body.clone()).unwrap(),
+        cli.text()
+            .replace(
+                cli.document["id"].as_str().unwrap(),
+                served["id"].as_str().unwrap(),
+            )
+            .replace(
+                cli.document["proof"][0]["proofValue"].as_str().unwrap(),
+                served["proof"][0]["proofValue"].as_str().unwrap(),
+            ),
+        "the served CLR is the CLI's, byte for byte but for its id and signature"
+    );
+
+    // The public verifier says VALID with the issuer's documents.
+    let (_, _, did) = d.get("/api/v1/issuer/documents/did.json").await;
+    let (_, _, revocations) = d.get("/api/v1/issuer/documents/revocations.json").await;
+    let (s, v) = d
+        .upload(
+            "/api/v1/verify",
+            &[
+                ("credential", Some("clr.json"), &body),
+                ("issuer_doc", Some("did.json"), &did),
+                ("status", Some("revocations.json"), &revocations),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let v = json(&v);
+    assert_eq!(v["verdict"], "valid", "{v}");
+
+    // The page: the badge, and a button for each format (plain GET form).
+    let html = d.page("/portfolio").await;
+    assert!(html.contains("aria-current=\"page\""), "{html}");
+    assert!(html.contains("action=\"/portfolio/export\""), "{html}");
+    for f in ["json-resume", "clr"] {
+        assert!(
+            html.contains(&format!("name=\"format\" value=\"{f}\"")),
+            "{f}: {html}"
+        );
+    }
+    assert!(html.contains("signed by your issuer, Maya"), "{html}");
+    let (s, h, page_body) = d.get("/portfolio/export?name=Maya+Chen&format=clr").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(disposition(&h).contains("micromastery-clr-"));
+    let from_page = json(&page_body);
+    assert_eq!(from_page["name"], served["name"]);
+    assert_eq!(
+        from_page["credentialSubject"], served["credentialSubject"],
+        "the page downloads what the API serves"
+    );
 }
 
 #[tokio::test]
@@ -1160,13 +1307,27 @@ async fn every_new_page_is_reachable_from_the_navigation_and_locked_down() {
     let j = journal().await;
     let b = browser(&j, 0).await;
     let html = b.page("/").await;
-    for href in ["/timer", "/review", "/discover", "/market", "/journal"] {
+    for href in [
+        "/timer",
+        "/review",
+        "/discover",
+        "/market",
+        "/journal",
+        "/portfolio",
+    ] {
         assert!(
             html.contains(&format!("href=\"{href}\"")),
             "{href} in the navigation"
         );
     }
-    for path in ["/timer", "/review", "/discover", "/market", "/journal"] {
+    for path in [
+        "/timer",
+        "/review",
+        "/discover",
+        "/market",
+        "/journal",
+        "/portfolio",
+    ] {
         // Without a session: 401, an HTML page.
         let res = mm_server::router(b.state.clone())
             .oneshot(

@@ -1079,7 +1079,10 @@ async fn the_goal_page_and_its_forms() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("&quot;many&quot; is not a whole number"));
+    assert!(
+        html.contains("reps must be a whole number, 0 or more (not &quot;many&quot;)"),
+        "{html}"
+    );
 
     // Tick the open criterion.
     let (status, headers, _) = f

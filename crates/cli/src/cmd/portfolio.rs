@@ -1,7 +1,7 @@
 //! `mm portfolio`: share what you have mastered, with its credentials.
 
 use crate::Global;
-use crate::ui::outln;
+use crate::ui::out;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -41,30 +41,39 @@ pub struct ExportArgs {
 }
 
 pub fn run(args: PortfolioArgs, g: &Global) -> Result<()> {
+    use mm_app::portfolio::Format;
     let PortfolioCommand::Export(a) = args.command;
     let ctx = crate::ctx::Ctx::open(g)?;
-    let name = a.name.as_deref();
-    let p = if a.clr {
-        let keys = super::badge::key_store(a.issuer_dir.as_deref())?;
-        ctx.block(mm_app::portfolio::clr(&ctx.app, &keys, name))?
+    let format = if a.clr {
+        Format::Clr
     } else {
-        ctx.block(mm_app::portfolio::json_resume(&ctx.app, name))?
+        Format::JsonResume
     };
-    let text = serde_json::to_string_pretty(&p.document)?;
+    let keys = if format.needs_issuer() {
+        Some(super::badge::key_store(a.issuer_dir.as_deref())?)
+    } else {
+        None
+    };
+    let p = ctx.block(mm_app::portfolio::contents(
+        &ctx.app,
+        format,
+        keys.as_ref(),
+        a.name.as_deref(),
+    ))?;
+    let text = p.text();
     let Some(path) = &a.out else {
-        return outln!("{text}");
+        return out!("{text}");
     };
     crate::outfile::write(path, text.as_bytes())?;
     if !g.json {
-        if a.clr {
-            eprintln!(
+        match format {
+            Format::Clr => eprintln!(
                 "Wrote a CLR of {} badge(s) to {}; check it with `mm badge verify {} --issuer-doc <did.json>`",
                 p.badges,
                 path.display(),
                 path.display()
-            );
-        } else {
-            eprintln!("Wrote {} skills to {}", p.badges, path.display());
+            ),
+            Format::JsonResume => eprintln!("Wrote {} skills to {}", p.badges, path.display()),
         }
     }
     Ok(())

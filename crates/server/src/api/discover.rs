@@ -58,10 +58,12 @@ fn bad(field: &str, message: impl Into<String>) -> HttpError {
 
 /// What `/api/v1/roles` takes.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RolesQuery {
     /// What was typed so far (two letters at least).
     pub q: Option<String>,
     /// Suggestions to return, 1–25 (default 8).
+    #[param(minimum = 1, maximum = 25)]
     pub top: Option<usize>,
 }
 
@@ -189,6 +191,7 @@ pub async fn post_discover(
 
 /// What `/api/v1/discover/form` takes.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormQuery {
     /// A rank of the last ranking (1, 2, …), an ESCO skill URI or a catalogue id.
     pub from: String,

@@ -214,13 +214,18 @@ pub struct ApplyJson {
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct ApplyForm {
+    /// Where the skill was used: the project, meeting or task.
     context: String,
+    /// What came of it.
     outcome: String,
+    /// What difference it made.
     impact: Option<String>,
+    /// When: "now" (the default), "yesterday 15:00", "2026-11-20 14:00".
     at: Option<String>,
+    /// A link to the work (when no file is sent).
     evidence_url: Option<String>,
     /// The evidence file (up to 10 MB): the journal keeps its name and SHA-256, not its bytes.
-    #[schema(format = Binary, value_type = String)]
+    #[schema(format = Binary, value_type = Option<String>)]
     evidence: Option<Vec<u8>>,
 }
 

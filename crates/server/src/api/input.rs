@@ -1,6 +1,7 @@
 //! Reading what a client sends, with errors that name the field: a JSON body
-//! ([`ApiJson`]), a path id ([`goal_id`]), and a multipart form with one
-//! optional file ([`read_form`]). The pages use the same readers.
+//! ([`ApiJson`]), a path id ([`goal_id`]), a form's text fields
+//! ([`Fields`]), and a multipart form with one optional file
+//! ([`read_form`]). The pages use the same readers.
 
 use crate::error::HttpError;
 use axum::body::Bytes;
@@ -129,8 +130,13 @@ pub fn criterion_number(raw: &str) -> Result<usize, HttpError> {
         .ok_or_else(|| HttpError::new(StatusCode::NOT_FOUND, format!("no criterion {raw}")))
 }
 
-/// The text fields of a form, in order (a field may repeat).
-#[derive(Debug, Clone, Default)]
+/// The text fields of a form, in order (a field may repeat): what a
+/// multipart form ([`read_form`]) or an urlencoded one (`Form<Fields>`)
+/// sends. Every value arrives as text; one that does not parse is an
+/// invalid-input error naming its field, never a panic or a framework
+/// message.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Fields(pub Vec<(String, String)>);
 
 impl Fields {
@@ -142,7 +148,16 @@ impl Fields {
             .map_or("", |(_, v)| v.as_str())
     }
 
-    /// The first value of `name` when it is not blank.
+    /// The first value of `name` as typed (a textarea keeps its line
+    /// breaks), when it was sent.
+    pub fn raw(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// The first value of `name`, trimmed, when it is not blank.
     pub fn opt(&self, name: &str) -> Option<String> {
         let v = self.get(name).trim();
         (!v.is_empty()).then(|| v.to_owned())
@@ -162,17 +177,29 @@ impl Fields {
         self.0.iter().any(|(k, v)| k == name && v == value)
     }
 
-    /// A whole number, blank meaning `default`.
+    /// A whole number (0 or more) of `name`; `None` when blank.
     ///
     /// # Errors
     /// Invalid naming `name` for text that is not a whole number.
+    pub fn opt_count(&self, name: &str) -> mm_app::Result<Option<u32>> {
+        self.opt(name)
+            .map(|v| {
+                v.parse().map_err(|_| {
+                    mm_app::Error::invalid_field(
+                        name,
+                        format!("{name} must be a whole number, 0 or more (not {v:?})"),
+                    )
+                })
+            })
+            .transpose()
+    }
+
+    /// A whole number, blank meaning `default`.
+    ///
+    /// # Errors
+    /// As [`Fields::opt_count`].
     pub fn count(&self, name: &str, default: u32) -> mm_app::Result<u32> {
-        match self.opt(name) {
-            None => Ok(default),
-            Some(v) => v.parse().map_err(|_| {
-                mm_app::Error::invalid_field(name, format!("{v:?} is not a whole number"))
-            }),
-        }
+        Ok(self.opt_count(name)?.unwrap_or(default))
     }
 }
 
@@ -181,6 +208,25 @@ impl Fields {
 pub struct Upload {
     pub file_name: String,
     pub bytes: Vec<u8>,
+}
+
+/// A multipart form that could not be read: 413 past the upload limit
+/// (saying the limit), else 400.
+pub fn multipart_error(e: &axum::extract::multipart::MultipartError) -> HttpError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        HttpError::new(
+            e.status(),
+            format!(
+                "the upload is larger than {} MB",
+                crate::UPLOAD_LIMIT / (1024 * 1024)
+            ),
+        )
+    } else {
+        HttpError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the form could not be read: {}", e.body_text()),
+        )
+    }
 }
 
 /// Read a multipart form: its text fields, and the file sent as `file_field`
@@ -196,45 +242,11 @@ pub async fn read_form(
     let mut fields = Vec::new();
     let mut upload = None;
     loop {
-        let next = form.next_field().await.map_err(|e| {
-            let too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-            HttpError::new(
-                if too_large {
-                    e.status()
-                } else {
-                    StatusCode::BAD_REQUEST
-                },
-                if too_large {
-                    format!(
-                        "the upload is larger than {} MB",
-                        crate::UPLOAD_LIMIT / (1024 * 1024)
-                    )
-                } else {
-                    format!("the form could not be read: {}", e.body_text())
-                },
-            )
-        })?;
+        let next = form.next_field().await.map_err(|e| multipart_error(&e))?;
         let Some(part) = next else { break };
         let name = part.name().unwrap_or("").to_owned();
         let file_name = part.file_name().map(str::to_owned);
-        let bytes = part.bytes().await.map_err(|e| {
-            let too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-            HttpError::new(
-                if too_large {
-                    e.status()
-                } else {
-                    StatusCode::BAD_REQUEST
-                },
-                if too_large {
-                    format!(
-                        "the upload is larger than {} MB",
-                        crate::UPLOAD_LIMIT / (1024 * 1024)
-                    )
-                } else {
-                    format!("the form could not be read: {}", e.body_text())
-                },
-            )
-        })?;
+        let bytes = part.bytes().await.map_err(|e| multipart_error(&e))?;
         if name == file_field {
             let file_name = file_name.unwrap_or_default();
             if !(file_name.is_empty() && bytes.is_empty()) {

@@ -1,15 +1,16 @@
 //! The whole journal and the portfolio under `/api/v1`: export the journal
 //! as one versioned document (what `mm export` writes), import one into an
 //! empty journal (checked whole first, then written all or nothing, as
-//! `mm import`), and the portfolio as a JSON Resume.
+//! `mm import`), and the portfolio as a JSON Resume or a signed CLR.
 
 use crate::error::HttpError;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use mm_app::App;
+use mm_app::portfolio::Format;
 use mm_core::journal::Journal;
 use mm_store::ImportCounts;
 use serde::Deserialize;
@@ -24,19 +25,11 @@ pub async fn export_download(app: &App) -> Result<Response, HttpError> {
     let text = serde_json::to_string_pretty(&journal)
         .map_err(|e| HttpError::from(mm_app::Error::internal(e.to_string())))?
         + "\n";
-    Ok(attachment(
+    Ok(crate::pages::forms::download(
         &format!("micromastery-journal-{}.json", app.person().today()),
-        text,
+        "application/json",
+        text.into_bytes(),
     ))
-}
-
-/// A JSON download named `file`.
-pub fn attachment(file: &str, text: String) -> Response {
-    let mut res = ([(header::CONTENT_TYPE, "application/json")], text).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
-        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
 }
 
 /// Import a journal document's text: read, checked whole, then written in
@@ -107,43 +100,73 @@ pub async fn post_journal(
 
 /// What the portfolio takes.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PortfolioQuery {
-    /// Your name, for the resume's basics.
+    /// `json-resume` (the default) or `clr`.
+    #[param(value_type = Option<Format>)]
+    pub format: Option<String>,
+    /// Your name, for the resume's basics or the CLR's title.
     pub name: Option<String>,
 }
 
-/// The portfolio as a JSON Resume (schema 1.3.1): each mastered micro-skill
-/// with its level and keywords, a certificate for each unrevoked badge.
+impl PortfolioQuery {
+    /// The format asked for.
+    ///
+    /// # Errors
+    /// 422 (field `format`) for a name that is no format.
+    pub fn format(&self) -> Result<Format, HttpError> {
+        match self.format.as_deref().map(str::trim) {
+            None | Some("") => Ok(Format::JsonResume),
+            Some(f) => Ok(f.parse::<Format>()?),
+        }
+    }
+}
+
+/// The portfolio, as a download: a JSON Resume (schema 1.3.1) with each
+/// mastered micro-skill, its level and keywords and a certificate for each
+/// unrevoked badge, or a CLR 2.0 ClrCredential bundling every unrevoked
+/// badge, signed by your issuer (what `mm portfolio export --clr` writes).
 #[utoipa::path(
     get,
     path = "/api/v1/portfolio",
     tag = "journal",
     params(PortfolioQuery),
     responses(
-        (status = 200, description = "The JSON Resume document", body = Object),
-        (status = 404, description = "No unrevoked badge has been issued yet", body = crate::error::ErrorJson),
+        (status = 200, description = "The document, with `Content-Disposition: attachment` and its name", content(
+            (Object = "application/json"), (Object = "application/ld+json"),
+        )),
+        (status = 404, description = "No unrevoked badge has been issued yet, or (for a CLR) there is no issuer", body = crate::error::ErrorJson),
+        (status = 422, description = "A format that is neither `json-resume` nor `clr` (field `format`)", body = crate::error::ErrorJson),
+        (status = 503, description = "A CLR from a server started without the issuer's key store", body = crate::error::ErrorJson),
     )
 )]
 pub async fn get_portfolio(
     State(state): State<AppState>,
     Query(q): Query<PortfolioQuery>,
 ) -> Result<Response, ApiError> {
-    let app = state.app().await?;
-    Ok(portfolio_download(&app, q.name.as_deref()).await?)
+    Ok(portfolio_download(&state, &q).await?)
 }
 
-/// The JSON Resume as a download.
+/// The portfolio `q` asks for, as a download (the API and the portfolio
+/// page alike).
 ///
 /// # Errors
-/// 404 when no unrevoked badge has been issued.
-pub async fn portfolio_download(app: &App, name: Option<&str>) -> Result<Response, HttpError> {
-    let name = name.map(str::trim).filter(|n| !n.is_empty());
-    let p = mm_app::portfolio::json_resume(app, name).await?;
-    let text = serde_json::to_string_pretty(&p.document)
-        .map_err(|e| HttpError::from(mm_app::Error::internal(e.to_string())))?
-        + "\n";
-    Ok(attachment(
-        &format!("micromastery-resume-{}.json", app.person().today()),
-        text,
+/// As [`get_portfolio`].
+pub async fn portfolio_download(
+    state: &AppState,
+    q: &PortfolioQuery,
+) -> Result<Response, HttpError> {
+    let format = q.format()?;
+    let keys = if format.needs_issuer() {
+        Some(state.keys()?)
+    } else {
+        None
+    };
+    let app = state.app().await?;
+    let p = mm_app::portfolio::contents(&app, format, keys, q.name.as_deref()).await?;
+    Ok(crate::pages::forms::download(
+        &p.file_name(app.person().today()),
+        format.media_type(),
+        p.text().into_bytes(),
     ))
 }

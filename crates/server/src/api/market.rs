@@ -72,21 +72,17 @@ pub async fn read_form(mut form: Multipart) -> Result<MarketUpload, HttpError> {
     let mut upload: Option<Upload> = None;
     let mut save = true;
     loop {
-        let next = form.next_field().await.map_err(|e| {
-            HttpError::new(
-                e.status(),
-                format!("the upload could not be read: {}", e.body_text()),
-            )
-        })?;
+        let next = form
+            .next_field()
+            .await
+            .map_err(|e| super::input::multipart_error(&e))?;
         let Some(part) = next else { break };
         let name = part.name().unwrap_or("").to_owned();
         let file = part.file_name().map(str::to_owned);
-        let bytes = part.bytes().await.map_err(|e| {
-            HttpError::new(
-                e.status(),
-                format!("the upload could not be read: {}", e.body_text()),
-            )
-        })?;
+        let bytes = part
+            .bytes()
+            .await
+            .map_err(|e| super::input::multipart_error(&e))?;
         let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
         let opt = |t: String| (!t.is_empty()).then_some(t);
         match name.as_str() {

@@ -42,7 +42,9 @@ use utoipa::OpenApi;
         market::post_market, market::list_markets, market::get_market,
         journal::get_journal, journal::post_journal, journal::get_portfolio,
     ),
-    components(schemas(crate::error::ErrorJson)),
+    // Types that only parameters name (utoipa collects those of bodies and
+    // responses by itself); the drift test checks every reference resolves.
+    components(schemas(crate::error::ErrorJson, mm_app::badges::BadgeForm, mm_app::portfolio::Format)),
     tags(
         (name = "journal", description = "Where the goals stand, the review, the whole journal and the portfolio"),
         (name = "practice", description = "The focus timer, kept in the journal"),

@@ -13,8 +13,10 @@ use serde::Deserialize;
 
 /// The period to look back on.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReviewQuery {
     /// Days back, ending today, 1–366 (default 7).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 366)]
     pub days: Option<String>,
 }
 

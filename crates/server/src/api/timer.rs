@@ -11,6 +11,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use mm_app::timer::{self, Counts, FinishInput, Finished, StartInput, TimerView};
 
+/// One change to the running timer at a time in this server. Each change
+/// reads the stored timer, changes it and writes it back; two at once (the
+/// checkpoint of a tab being closed racing the stop its form posted) could
+/// otherwise lose one. The API and the pages take it alike.
+static CHANGING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Wait for the turn to change the timer; the change is done when the
+/// guard drops.
+pub async fn one_change_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
+    CHANGING.lock().await
+}
+
 /// The counts, or none (an empty body, or `null`, keeps what is stored).
 fn counts_or_empty(body: axum::body::Bytes) -> Result<Counts, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -63,6 +75,7 @@ pub async fn start_timer(
     State(state): State<AppState>,
     Json(input): Json<StartInput>,
 ) -> Result<(StatusCode, Json<TimerView>), ApiError> {
+    let _turn = one_change_at_a_time().await;
     let app = state.app().await?;
     Ok((StatusCode::CREATED, Json(timer::start(&app, input).await?)))
 }
@@ -87,6 +100,7 @@ macro_rules! timer_action {
             body: axum::body::Bytes,
         ) -> Result<Json<TimerView>, ApiError> {
             let counts = counts_or_empty(body)?;
+            let _turn = one_change_at_a_time().await;
             let app = state.app().await?;
             Ok(Json($f(&app, &counts).await?))
         }
@@ -131,6 +145,7 @@ pub async fn resume_timer(
     body: axum::body::Bytes,
 ) -> Result<Json<TimerView>, ApiError> {
     let counts = counts_or_empty(body)?;
+    let _turn = one_change_at_a_time().await;
     let app = state.app().await?;
     Ok(Json(timer::resume(&app, &counts).await?))
 }
@@ -152,6 +167,7 @@ pub async fn finish_timer(
     State(state): State<AppState>,
     Json(input): Json<FinishInput>,
 ) -> Result<Json<Finished>, ApiError> {
+    let _turn = one_change_at_a_time().await;
     let app = state.app().await?;
     Ok(Json(timer::finish(&app, input).await?))
 }
@@ -168,6 +184,7 @@ pub async fn finish_timer(
     )
 )]
 pub async fn discard_timer(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
+    let _turn = one_change_at_a_time().await;
     let app = state.app().await?;
     timer::discard(&app).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -14,17 +14,19 @@ use mm_credentials::verify::{self, Options, Report};
 #[derive(Debug, utoipa::ToSchema)]
 #[allow(dead_code)]
 pub struct VerifyForm {
-    /// The badge file: JSON-LD, a VC-JWT, or a baked PNG or SVG.
-    #[schema(format = Binary, value_type = String)]
+    /// The badge file: JSON-LD, a VC-JWT, or a baked PNG or SVG (this or
+    /// `credential_text`).
+    #[schema(format = Binary, value_type = Option<String>)]
     credential: Option<Vec<u8>>,
     /// The badge as text instead (a pasted VC-JWT or JSON-LD).
     credential_text: Option<String>,
-    /// The issuer's DID document or Profile, as published (`did.json`); a JWK(S) also works. May repeat.
-    #[schema(format = Binary, value_type = String)]
-    issuer_doc: Option<Vec<u8>>,
-    /// A revocation list or status list credential. May repeat.
-    #[schema(format = Binary, value_type = String)]
-    status: Option<Vec<u8>>,
+    /// The issuer's DID documents or Profiles, as published (`did.json`);
+    /// a JWK(S) also works. The part may repeat.
+    #[schema(format = Binary, value_type = Option<Vec<String>>)]
+    issuer_doc: Option<Vec<Vec<u8>>>,
+    /// Revocation lists or status list credentials. The part may repeat.
+    #[schema(format = Binary, value_type = Option<Vec<String>>)]
+    status: Option<Vec<Vec<u8>>>,
 }
 
 /// What was uploaded: the credential and the options built from the rest.
@@ -59,32 +61,17 @@ pub async fn read_upload(mut form: Multipart) -> Result<Upload, HttpError> {
     let mut options = Options::default();
     let mut documents = Vec::new();
     loop {
-        let next = form.next_field().await.map_err(|e| {
-            HttpError::new(
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    e.status()
-                } else {
-                    StatusCode::BAD_REQUEST
-                },
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    format!(
-                        "the upload is larger than {} MB",
-                        crate::UPLOAD_LIMIT / (1024 * 1024)
-                    )
-                } else {
-                    format!("the form could not be read: {}", e.body_text())
-                },
-            )
-        })?;
+        let next = form
+            .next_field()
+            .await
+            .map_err(|e| super::input::multipart_error(&e))?;
         let Some(part) = next else { break };
         let name = part.name().unwrap_or("").to_owned();
         let file = part.file_name().map(str::to_owned);
-        let bytes = part.bytes().await.map_err(|e| {
-            HttpError::new(
-                e.status(),
-                format!("the upload could not be read: {}", e.body_text()),
-            )
-        })?;
+        let bytes = part
+            .bytes()
+            .await
+            .map_err(|e| super::input::multipart_error(&e))?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue; // an optional file input left empty
         }

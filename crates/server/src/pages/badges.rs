@@ -111,11 +111,10 @@ async fn finish(
 async fn create_issuer(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     let app = state.app().await?;
     let keys = state.keys()?;
-    let f = Fields(pairs);
     let outcome =
         mm_app::badges::create_issuer(app.person().now, keys, f.get("name"), f.get("url"))
             .await
@@ -146,11 +145,10 @@ pub fn earner(f: &Fields) -> mm_app::Result<Earner> {
 async fn issue(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     let app = state.app().await?;
     let keys = state.keys()?;
-    let f = Fields(pairs);
     let outcome = async {
         let goal = goal_id(f.get("goal")).map_err(|_| {
             mm_app::Error::invalid_field("goal", "choose the achieved goal the badge is for")
@@ -167,11 +165,10 @@ async fn revoke(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
     Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     let app = state.app().await?;
     let keys = state.keys()?;
-    let f = Fields(pairs);
     let outcome = mm_app::badges::revoke(&app, keys, &id, f.get("reason"))
         .await
         .map(|_| format!("/badges?done=revoked#badge-{}", uuid_of(&id)));

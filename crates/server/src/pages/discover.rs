@@ -6,10 +6,10 @@
 //! The ranking is drawn by [`ranking`] alone, so a change in the shape of
 //! [`Discovery`] touches one function.
 
-use super::form::{self, Fields, see_other};
+use super::forms::{Fields, csrf, see_other};
 use super::layout::{Nav, page};
 use crate::api::discover::{DiscoverRequest, rank, shared};
-use crate::security::{CSRF_FIELD, Session};
+use crate::security::Session;
 use crate::{AppState, PageError};
 use axum::Router;
 use axum::extract::{Extension, Form, Query, State};
@@ -52,7 +52,7 @@ fn search_form(role: &str, top: usize, session: &Session) -> Markup {
             "Leave it empty to use the target role in your profile."
         }
         form class="panel" method="post" action="/discover" {
-            input type="hidden" name=(CSRF_FIELD) value=(session.csrf);
+            (csrf(session))
             div class="field" {
                 label for="role" { "Role" }
                 input id="role" name="role" type="text" list="role-options" autocomplete="off"
@@ -71,11 +71,11 @@ fn search_form(role: &str, top: usize, session: &Session) -> Markup {
     }
 }
 
-fn request(f: &Fields) -> Result<DiscoverRequest, PageError> {
-    let top = form::count(f, "top")?.map(|n| n as usize);
+fn request(f: &Fields) -> mm_app::Result<DiscoverRequest> {
+    let top = f.opt_count("top")?.map(|n| n as usize);
     Ok(DiscoverRequest {
-        role: form::text(f, "role"),
-        occupation: form::text(f, "occupation"),
+        role: f.opt("role"),
+        occupation: f.opt("occupation"),
         top,
         arcs: None,
         market: None,
@@ -135,7 +135,7 @@ fn alternatives(r: &Role, session: &Session) -> Markup {
                     @for a in &r.alternatives {
                         li {
                             form method="post" action="/discover" class="inline" {
-                                input type="hidden" name=(CSRF_FIELD) value=(session.csrf);
+                                (csrf(session))
                                 input type="hidden" name="occupation" value=(a.uri);
                                 input type="hidden" name="role" value=(a.title);
                                 button class="quiet" type="submit" { "Rank for " (a.title) }
@@ -296,10 +296,9 @@ async fn goal_form_page(
     Extension(session): Extension<Session>,
     Query(q): Query<FromQuery>,
 ) -> Result<Html<String>, PageError> {
-    let from = q
-        .from
-        .filter(|f| !f.trim().is_empty())
-        .ok_or_else(|| form::invalid("from", "which suggestion? Pick one on the discover page"))?;
+    let from = q.from.filter(|f| !f.trim().is_empty()).ok_or_else(|| {
+        mm_app::Error::invalid_field("from", "which suggestion? Pick one on the discover page")
+    })?;
     let s = shared().await?;
     let app = state.app().await?;
     let f = mm_app::commit::form(&app, &s.tax, &from).await?;
@@ -324,7 +323,7 @@ fn goal_form(f: &GoalForm, session: &Session) -> Markup {
             p { "Its principles: " (f.principles.join(", ")) "." }
         }
         form class="panel" method="post" action="/discover/commit" {
-            input type="hidden" name=(CSRF_FIELD) value=(session.csrf);
+            (csrf(session))
             input type="hidden" name="from" value=(f.from);
             div class="field" {
                 label for="done_when" { "Done when (one observable criterion a line)" }
@@ -361,19 +360,21 @@ async fn commit(
     State(state): State<AppState>,
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
-    let from = form::text(&f, "from")
-        .ok_or_else(|| form::invalid("from", "which suggestion? Pick one on the discover page"))?;
+    let from = f.opt("from").ok_or_else(|| {
+        mm_app::Error::invalid_field("from", "which suggestion? Pick one on the discover page")
+    })?;
     let input = CommitInput {
         from,
-        deadline: form::text(&f, "deadline"),
-        weekly: form::text(&f, "weekly"),
-        done_when: form::raw(&f, "done_when")
+        deadline: f.opt("deadline"),
+        weekly: f.opt("weekly"),
+        done_when: f
+            .raw("done_when")
             .unwrap_or_default()
             .lines()
             .map(str::to_owned)
             .collect(),
-        level: form::text(&f, "level"),
-        start: form::text(&f, "start"),
+        level: f.opt("level"),
+        start: f.opt("start"),
     };
     let s = shared().await?;
     let app = state.app().await?;

@@ -1,8 +1,10 @@
-//! What the goal and badge pages share: the CSRF field of their forms,
-//! redirect-after-post, the notice a page shows after an action (or the
-//! error that stopped it, beside the form at fault), and file downloads.
+//! What the pages' forms share: the CSRF field, redirect-after-post, the
+//! notice a page shows after an action (or the error that stopped it,
+//! beside the form at fault), and file downloads. The fields themselves are
+//! read with [`Fields`] (`Form<Fields>` for a plain form), the reader the
+//! API's multipart forms use too.
 
-use crate::api::input::Fields;
+pub use crate::api::input::Fields;
 use crate::error::HttpError;
 use crate::security::{CSRF_FIELD, Session};
 use axum::http::{HeaderValue, StatusCode, header};

@@ -16,7 +16,8 @@ use crate::error::HttpError;
 use crate::security::Session;
 use crate::{AppState, PageError};
 use axum::Router;
-use axum::extract::{Extension, Form, Multipart, Path, Query, State};
+use axum::extract::{Extension, Form, FromRequestParts, Multipart, Path, Query, State};
+use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
@@ -125,45 +126,72 @@ async fn render_page(
         .into_response())
 }
 
-/// After an action: back to the page on success; on a refusal, the page
-/// again with the reason beside the form (an unknown goal is a 404 page).
-async fn finish(
-    app: &App,
+/// What every action of the goal page starts from: the goal in the path
+/// (`{id}`), the signed-in session, and the application for the request.
+struct On {
+    state: AppState,
+    app: App,
     id: GoalId,
-    session: &Session,
-    section: &'static str,
-    typed: Fields,
-    outcome: mm_app::Result<&'static str>,
-) -> Result<Response, PageError> {
-    match outcome {
-        Ok(code) => Ok(see_other(&format!(
-            "/goals/{id}?done={code}#{}",
-            done_message(code).map_or(section, |(s, _)| s)
-        ))),
-        Err(e) if e.kind() == ErrorKind::NotFound && e.what() == Some("goal") => Err(e.into()),
-        Err(e) => {
-            let e = HttpError::from(e);
-            let notice = Notice::failed(section, &e, typed);
-            render_page(app, id, session, Some(notice), Some(&e)).await
+    session: Session,
+}
+
+impl FromRequestParts<AppState> for On {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| HttpError::new(e.status(), e.body_text()))?;
+        let id = goal_id(params.get("id").map_or("", String::as_str))?;
+        let Extension(session) = Extension::<Session>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| HttpError::new(e.status(), e.body_text()))?;
+        Ok(On {
+            state: state.clone(),
+            app: state.app().await?,
+            id,
+            session,
+        })
+    }
+}
+
+impl On {
+    /// After the action: back to the page on success; on a refusal, the
+    /// page again with the reason beside the form in `section`, keeping
+    /// what was `typed` (an unknown goal is a 404 page).
+    async fn finish(
+        &self,
+        section: &'static str,
+        typed: Fields,
+        outcome: mm_app::Result<&'static str>,
+    ) -> Result<Response, PageError> {
+        let id = self.id;
+        match outcome {
+            Ok(code) => Ok(see_other(&format!(
+                "/goals/{id}?done={code}#{}",
+                done_message(code).map_or(section, |(s, _)| s)
+            ))),
+            Err(e) if e.kind() == ErrorKind::NotFound && e.what() == Some("goal") => Err(e.into()),
+            Err(e) => {
+                let e = HttpError::from(e);
+                let notice = Notice::failed(section, &e, typed);
+                render_page(&self.app, id, &self.session, Some(notice), Some(&e)).await
+            }
         }
     }
 }
 
 async fn tick(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Path((raw, n)): Path<(String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    on: On,
+    Path((_, n)): Path<(String, String)>,
+    Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
-    let id = goal_id(&raw)?;
     let n = criterion_number(&n)?;
-    let app = state.app().await?;
-    let f = Fields(pairs);
     let met = f.get("met") != "0";
-    let outcome = mm_app::goals::tick(&app, id, n, met)
+    let outcome = mm_app::goals::tick(&on.app, on.id, n, met)
         .await
         .map(|_| if met { "tick" } else { "untick" });
-    finish(&app, id, &session, "criteria", f, outcome).await
+    on.finish("criteria", f, outcome).await
 }
 
 /// The details of a session as the practice form sends them.
@@ -188,21 +216,13 @@ pub fn session_details(f: &Fields) -> mm_app::Result<SessionDetails> {
     })
 }
 
-async fn log_practice(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let id = goal_id(&raw)?;
-    let app = state.app().await?;
-    let f = Fields(pairs);
+async fn log_practice(on: On, Form(f): Form<Fields>) -> Result<Response, PageError> {
     let outcome = async {
         let details = session_details(&f)?;
         mm_app::practice::log(
-            &app,
+            &on.app,
             LogInput {
-                goal: id,
+                goal: on.id,
                 minutes: f.get("minutes").to_owned(),
                 at: f.opt("at").unwrap_or_else(|| "now".into()),
                 lasted: f.opt("lasted"),
@@ -213,25 +233,21 @@ async fn log_practice(
         .map(|_| "practice")
     }
     .await;
-    finish(&app, id, &session, "practice", f, outcome).await
+    on.finish("practice", f, outcome).await
 }
 
 async fn apply(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Path(raw): Path<String>,
+    on: On,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
-    let id = goal_id(&raw)?;
     let form = form.map_err(|e| HttpError::new(e.status(), e.body_text()))?;
     let (f, upload) = read_form(form, "evidence").await?;
-    let app = state.app().await?;
     let outcome = async {
         let evidence = crate::api::input::evidence(&f, upload.as_ref())?;
         mm_app::records::apply(
-            &app,
+            &on.app,
             ApplyInput {
-                goal: id,
+                goal: on.id,
                 at: f.opt("at").unwrap_or_else(|| "now".into()),
                 context: f.get("context").trim().to_owned(),
                 outcome: f.get("outcome").trim().to_owned(),
@@ -243,18 +259,11 @@ async fn apply(
         .map(|_| "apply")
     }
     .await;
-    finish(&app, id, &session, "apply", f, outcome).await
+    on.finish("apply", f, outcome).await
 }
 
-async fn reflect(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let id = goal_id(&raw)?;
-    let app = state.app().await?;
-    let f = Fields(pairs);
+async fn reflect(on: On, Form(f): Form<Fields>) -> Result<Response, PageError> {
+    let (app, id) = (&on.app, on.id);
     let outcome = async {
         // The goal must exist even when the reflection is about one of its sessions.
         app.store().get_goal(id).await?;
@@ -278,7 +287,7 @@ async fn reflect(
             }
         };
         mm_app::records::reflect(
-            &app,
+            app,
             ReflectInput {
                 about,
                 worked: f.get("worked").trim().to_owned(),
@@ -291,50 +300,28 @@ async fn reflect(
         .map(|_| "reflect")
     }
     .await;
-    finish(&app, id, &session, "reflect", f, outcome).await
+    on.finish("reflect", f, outcome).await
 }
 
-async fn check(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Path(raw): Path<String>,
-) -> Result<Response, PageError> {
-    let id = goal_id(&raw)?;
-    let app = state.app().await?;
-    let outcome = mm_app::goals::check(&app, id)
+async fn check(on: On) -> Result<Response, PageError> {
+    let outcome = mm_app::goals::check(&on.app, on.id)
         .await
         .map(|c| if c.achieved { "achieved" } else { "not-yet" });
-    finish(&app, id, &session, "mastery", Fields::default(), outcome).await
+    on.finish("mastery", Fields::default(), outcome).await
 }
 
-async fn extend(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let id = goal_id(&raw)?;
-    let app = state.app().await?;
-    let f = Fields(pairs);
-    let outcome = mm_app::goals::extend(&app, id, f.get("to"), f.get("reason"))
+async fn extend(on: On, Form(f): Form<Fields>) -> Result<Response, PageError> {
+    let outcome = mm_app::goals::extend(&on.app, on.id, f.get("to"), f.get("reason"))
         .await
         .map(|_| "extend");
-    finish(&app, id, &session, "deadline", f, outcome).await
+    on.finish("deadline", f, outcome).await
 }
 
-async fn abandon(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let id = goal_id(&raw)?;
-    let app = state.app().await?;
-    let f = Fields(pairs);
-    let outcome = mm_app::goals::abandon(&app, id, f.get("reason"))
+async fn abandon(on: On, Form(f): Form<Fields>) -> Result<Response, PageError> {
+    let outcome = mm_app::goals::abandon(&on.app, on.id, f.get("reason"))
         .await
         .map(|_| "abandon");
-    finish(&app, id, &session, "abandon", f, outcome).await
+    on.finish("abandon", f, outcome).await
 }
 
 /// Plan the goal; a goal that no longer fits its availability is refused
@@ -355,30 +342,16 @@ async fn plan_or_shortfall(app: &App, id: GoalId) -> mm_app::Result<()> {
     }
 }
 
-async fn make_plan(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Path(raw): Path<String>,
-) -> Result<Response, PageError> {
-    let id = goal_id(&raw)?;
-    let app = state.app().await?;
-    let outcome = plan_or_shortfall(&app, id).await.map(|()| "plan");
-    finish(&app, id, &session, "plan", Fields::default(), outcome).await
+async fn make_plan(on: On) -> Result<Response, PageError> {
+    let outcome = plan_or_shortfall(&on.app, on.id).await.map(|()| "plan");
+    on.finish("plan", Fields::default(), outcome).await
 }
 
-async fn availability(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let id = goal_id(&raw)?;
-    let mut app = state.app().await?;
-    let f = Fields(pairs);
+async fn availability(mut on: On, Form(f): Form<Fields>) -> Result<Response, PageError> {
     let outcome = async {
-        app.store().get_goal(id).await?;
+        on.app.store().get_goal(on.id).await?;
         mm_app::profile::set(
-            &app,
+            &on.app,
             &mm_app::profile::ProfileChange {
                 availability: Some(f.get("availability").to_owned()),
                 timezone: f.opt("timezone"),
@@ -387,22 +360,16 @@ async fn availability(
         )
         .await?;
         // The plan is made with the new windows.
-        app = state.app().await?;
-        plan_or_shortfall(&app, id).await.map(|()| "availability")
+        on.app = on.state.app().await?;
+        plan_or_shortfall(&on.app, on.id)
+            .await
+            .map(|()| "availability")
     }
     .await;
-    finish(&app, id, &session, "plan", f, outcome).await
+    on.finish("plan", f, outcome).await
 }
 
-async fn calendar(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let id = goal_id(&raw)?;
-    let app = state.app().await?;
-    let f = Fields(pairs);
+async fn calendar(on: On, Form(f): Form<Fields>) -> Result<Response, PageError> {
     let outcome = async {
         let alarm_minutes = match f.opt("alarm") {
             None => None,
@@ -412,9 +379,9 @@ async fn calendar(
             ),
         };
         mm_app::plan::export_calendar(
-            &app,
+            &on.app,
             &CalendarRequest {
-                goal: Some(id),
+                goal: Some(on.id),
                 alarm_minutes,
             },
         )
@@ -423,11 +390,11 @@ async fn calendar(
     .await;
     match outcome {
         Ok(cal) => Ok(download(
-            &format!("micromastery-goal-{id}.ics"),
+            &format!("micromastery-goal-{}.ics", on.id),
             "text/calendar; charset=utf-8",
             cal.text.into_bytes(),
         )),
-        Err(e) => finish(&app, id, &session, "plan", f, Err(e)).await,
+        Err(e) => on.finish("plan", f, Err(e)).await,
     }
 }
 

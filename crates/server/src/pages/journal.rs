@@ -1,26 +1,27 @@
 //! The export page: download the whole journal (what `mm export` writes),
 //! import one into an empty journal (all or nothing, with mm-app's own
-//! error when it is refused), and download the portfolio as a JSON Resume.
+//! error when it is refused). The portfolio has its own page
+//! ([`super::portfolio`]).
 
+use super::forms::multipart_action;
 use super::layout::{Nav, page};
-use crate::api::journal::{export_download, import_text, portfolio_download};
+use crate::api::input::multipart_error;
+use crate::api::journal::{export_download, import_text};
 use crate::error::HttpError;
 use crate::security::Session;
 use crate::{AppState, PageError};
 use axum::Router;
-use axum::extract::{Extension, Multipart, Query, State};
+use axum::extract::{Extension, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
-use serde::Deserialize;
 
 /// The export page's routes that take small bodies.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/journal", get(journal_page))
         .route("/journal/export", get(export))
-        .route("/portfolio/export", get(portfolio))
 }
 
 /// The import route (its own, larger body limit).
@@ -58,7 +59,7 @@ fn forms(session: &Session) -> Markup {
                 "Load a journal file into this one while it is still empty. It is checked completely first and then "
                 "written in one go: if anything in it is refused, nothing is written."
             }
-            form class="upload" method="post" action=(format!("/journal/import?csrf={}", session.csrf)) enctype="multipart/form-data" {
+            form class="upload" method="post" action=(multipart_action("/journal/import", session)) enctype="multipart/form-data" {
                 div class="field" {
                     label for="journal" { "Journal file" }
                     input id="journal" name="journal" type="file" accept=".json,application/json" required;
@@ -68,13 +69,9 @@ fn forms(session: &Session) -> Markup {
         }
         section aria-labelledby="portfolio" {
             h2 id="portfolio" { "Portfolio" }
-            p { "What you have mastered, with a certificate for each badge, as a JSON Resume (schema 1.3.1) for employers and resume tools." }
-            form class="panel" method="get" action="/portfolio/export" {
-                div class="field" {
-                    label for="name" { "Your name (optional)" }
-                    input id="name" name="name" type="text" autocomplete="name";
-                }
-                div { button type="submit" { "Download the portfolio" } }
+            p {
+                "What you have mastered, with its badges, as a JSON Resume or a signed CLR: on the "
+                a href="/portfolio" { "portfolio page" } "."
             }
         }
     }
@@ -85,19 +82,6 @@ async fn export(State(state): State<AppState>) -> Result<Response, PageError> {
     Ok(export_download(&app).await?)
 }
 
-#[derive(Debug, Deserialize)]
-struct NameQuery {
-    name: Option<String>,
-}
-
-async fn portfolio(
-    State(state): State<AppState>,
-    Query(q): Query<NameQuery>,
-) -> Result<Response, PageError> {
-    let app = state.app().await?;
-    Ok(portfolio_download(&app, q.name.as_deref()).await?)
-}
-
 async fn import(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
@@ -105,19 +89,9 @@ async fn import(
 ) -> Result<Html<String>, PageError> {
     let mut form = form.map_err(|e| HttpError::new(e.status(), e.body_text()))?;
     let mut text: Option<Vec<u8>> = None;
-    while let Some(part) = form.next_field().await.map_err(|e| {
-        HttpError::new(
-            e.status(),
-            format!("the upload could not be read: {}", e.body_text()),
-        )
-    })? {
+    while let Some(part) = form.next_field().await.map_err(|e| multipart_error(&e))? {
         if part.name() == Some("journal") {
-            let bytes = part.bytes().await.map_err(|e| {
-                HttpError::new(
-                    e.status(),
-                    format!("the upload could not be read: {}", e.body_text()),
-                )
-            })?;
+            let bytes = part.bytes().await.map_err(|e| multipart_error(&e))?;
             text = Some(bytes.to_vec());
         }
     }

@@ -1,7 +1,8 @@
 //! The frame every page shares: landmarks (`header`, `nav`, `main`,
 //! `footer`), a skip link, the style sheet, and the sign-out form.
 
-use crate::security::{CSRF_FIELD, Session};
+use super::forms::csrf;
+use crate::security::Session;
 use axum::http::StatusCode;
 use maud::{DOCTYPE, Markup, html};
 
@@ -15,6 +16,7 @@ pub enum Nav {
     Discover,
     Market,
     Journal,
+    Portfolio,
     Verify,
     None,
 }
@@ -45,6 +47,7 @@ pub fn page(title: &str, nav: Nav, session: Option<&Session>, body: Markup) -> M
                                 li { a href="/review" aria-current=[current(Nav::Review)] { "Review" } }
                                 li { a href="/badges" aria-current=[current(Nav::Badges)] { "Badges" } }
                                 li { a href="/market" aria-current=[current(Nav::Market)] { "Market" } }
+                                li { a href="/portfolio" aria-current=[current(Nav::Portfolio)] { "Portfolio" } }
                                 li { a href="/journal" aria-current=[current(Nav::Journal)] { "Export" } }
                             }
                             li { a href="/verify" aria-current=[current(Nav::Verify)] { "Verify a badge" } }
@@ -52,7 +55,7 @@ pub fn page(title: &str, nav: Nav, session: Option<&Session>, body: Markup) -> M
                     }
                     @if let Some(s) = session {
                         form method="post" action="/logout" {
-                            input type="hidden" name=(CSRF_FIELD) value=(s.csrf);
+                            (csrf(s))
                             button class="quiet" type="submit" { "Sign out" }
                         }
                     }

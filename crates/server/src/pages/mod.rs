@@ -5,12 +5,12 @@
 pub mod badges;
 pub mod dashboard;
 pub mod discover;
-pub mod form;
 pub mod forms;
 pub mod goal;
 pub mod journal;
 pub mod layout;
 pub mod market;
+pub mod portfolio;
 pub mod review;
 pub mod session;
 pub mod timer;
@@ -30,6 +30,7 @@ pub fn routes() -> Router<crate::AppState> {
         .merge(discover::routes())
         .merge(market::routes())
         .merge(journal::routes())
+        .merge(portfolio::routes())
 }
 
 /// The page routes that take uploads (postings, a journal).

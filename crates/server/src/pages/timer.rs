@@ -7,12 +7,13 @@
 //! Without JavaScript every step is a plain form (the clock shows the time
 //! the page was drawn; "Save now" refreshes it). With it, the embedded
 //! `timer.js` ticks the clock, turns on the +1 buttons and sends a
-//! checkpoint to `/api/v1/timer/checkpoint` every few seconds and when the
-//! tab is hidden.
+//! checkpoint to `/api/v1/timer/checkpoint` every few seconds, when the tab
+//! is hidden and when it is closed.
 
-use super::form::{self, Fields, see_other};
+use super::forms::{Fields, csrf, see_other};
 use super::layout::{Nav, page};
-use crate::security::{CSRF_FIELD, Session};
+use crate::api::timer::one_change_at_a_time;
+use crate::security::Session;
 use crate::{AppState, PageError};
 use axum::Router;
 use axum::extract::{Extension, Form, Query, State};
@@ -62,7 +63,7 @@ async fn timer_page(
     let app = state.app().await?;
     let body = match timer::current(&app).await? {
         Some(v) if v.phase == Phase::Ending => ending(&v, &session),
-        Some(v) => running(&v, &session),
+        Some(v) => running(&v, &session, state.clock().speed()),
         None => {
             let saved = match q.saved.as_deref().and_then(|s| s.parse::<i64>().ok()) {
                 Some(id) => Some(mm_app::practice::saved(&app, SessionId(id)).await?),
@@ -94,7 +95,8 @@ fn saved_note(s: &mm_app::practice::Saved) -> Markup {
             ", " (x.reps) " reps, " (x.errors) " errors, " (x.interruptions) " interruptions"
             @if let Some(d) = x.difficulty { ", difficulty " (d) }
             ". The mastery rule has counted " (c.sessions) " sessions on " (c.days) " days and "
-            (c.minutes) " of the " (c.minutes_required) " minutes it asks for."
+            (c.minutes) " of the " (c.minutes_required) " minutes it asks for. "
+            a href=(format!("/goals/{}#practice", x.goal_id)) { "See it on the goal's page" }
         }
     }
 }
@@ -115,7 +117,7 @@ async fn start_form(
             p { "No open goals to practise. Commit to one first (" a href="/discover" { "discover what to learn" } ")." }
         } @else {
             form class="panel" method="post" action="/timer/start" {
-                input type="hidden" name=(CSRF_FIELD) value=(session.csrf);
+                (csrf(session))
                 div class="field" {
                     label for="goal" { "Goal" }
                     select id="goal" name="goal" {
@@ -160,7 +162,10 @@ fn count_field(name: &str, label: &str, value: u32) -> Markup {
     }
 }
 
-fn running(v: &TimerView, session: &Session) -> Markup {
+/// The running (or paused) timer; `speed` is how many clock seconds pass
+/// in a real second on this server, so that the ticking page keeps the
+/// server's pace (1 on the system clock, 0 on a fixed one).
+fn running(v: &TimerView, session: &Session, speed: f64) -> Markup {
     html! {
         h1 { "Focus: " (v.micro_skill) }
         p class="aim" { strong { "Aim: " } (v.aim) " · goal " (v.goal) }
@@ -168,7 +173,8 @@ fn running(v: &TimerView, session: &Session) -> Markup {
             data-focused=(v.focused_seconds)
             data-phase=(v.phase.as_str())
             data-limit=[v.limit_minutes.map(|m| i64::from(m) * 60)]
-            data-checkpoint=(v.checkpoint_every_seconds) {
+            data-checkpoint=(v.checkpoint_every_seconds)
+            data-speed=(speed) {
             p class="clock" {
                 span class="visually-hidden" { "Focused time " }
                 output id="elapsed" role="timer" { (clock(v.focused_seconds)) }
@@ -188,7 +194,7 @@ fn running(v: &TimerView, session: &Session) -> Markup {
             p class="hint" { "Without JavaScript the clock shows the time when this page was drawn; " strong { "Save now" } " shows it again." }
         }
         form id="counts" class="panel" method="post" action="/timer/checkpoint" {
-            input type="hidden" name=(CSRF_FIELD) value=(session.csrf);
+            (csrf(session))
             fieldset {
                 legend { "So far" }
                 div class="counts" {
@@ -219,7 +225,7 @@ fn running(v: &TimerView, session: &Session) -> Markup {
 fn discard_form(session: &Session) -> Markup {
     html! {
         form method="post" action="/timer/discard" class="discard" {
-            input type="hidden" name=(CSRF_FIELD) value=(session.csrf);
+            (csrf(session))
             button class="quiet" type="submit" { "Discard this session" }
         }
     }
@@ -234,7 +240,7 @@ fn ending(v: &TimerView, session: &Session) -> Markup {
             "Focused " strong { (clock(v.focused_seconds)) } " over " (clock(v.wall_seconds)) " on the clock."
         }
         form class="panel" method="post" action="/timer/finish" {
-            input type="hidden" name=(CSRF_FIELD) value=(session.csrf);
+            (csrf(session))
             fieldset {
                 legend { "How did it go?" }
                 div class="counts" {
@@ -272,12 +278,12 @@ fn ending(v: &TimerView, session: &Session) -> Markup {
     }
 }
 
-fn counts(f: &Fields) -> Result<Counts, PageError> {
+fn counts(f: &Fields) -> mm_app::Result<Counts> {
     Ok(Counts {
-        reps: form::count(f, "reps")?,
-        errors: form::count(f, "errors")?,
-        interruptions: form::count(f, "interruptions")?,
-        notes: form::raw(f, "notes"),
+        reps: f.opt_count("reps")?,
+        errors: f.opt_count("errors")?,
+        interruptions: f.opt_count("interruptions")?,
+        notes: f.raw("notes"),
     })
 }
 
@@ -285,18 +291,20 @@ async fn start(
     State(state): State<AppState>,
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
-    let goal = form::text(&f, "goal")
-        .ok_or_else(|| form::invalid("goal", "choose the goal to practise"))?;
+    let goal = f
+        .opt("goal")
+        .ok_or_else(|| mm_app::Error::invalid_field("goal", "choose the goal to practise"))?;
     let goal = goal
         .parse::<i64>()
-        .map_err(|_| form::invalid("goal", format!("{goal:?} is not a goal id")))?;
+        .map_err(|_| mm_app::Error::invalid_field("goal", format!("{goal:?} is not a goal id")))?;
+    let _turn = one_change_at_a_time().await;
     let app = state.app().await?;
     timer::start(
         &app,
         StartInput {
             goal: GoalId(goal),
-            aim: form::raw(&f, "aim").unwrap_or_default(),
-            limit: form::text(&f, "limit"),
+            aim: f.get("aim").to_owned(),
+            limit: f.opt("limit"),
         },
     )
     .await?;
@@ -310,6 +318,7 @@ macro_rules! action {
             Form(f): Form<Fields>,
         ) -> Result<Response, PageError> {
             let c = counts(&f)?;
+            let _turn = one_change_at_a_time().await;
             let app = state.app().await?;
             $f(&app, &c).await?;
             Ok(see_other("/timer"))
@@ -326,17 +335,23 @@ async fn finish(
     State(state): State<AppState>,
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
-    let difficulty = form::text(&f, "difficulty")
+    let difficulty = f
+        .opt("difficulty")
         .map(|d| {
-            d.parse::<u8>()
-                .map_err(|_| form::invalid("difficulty", format!("difficulty {d:?} is not 1 to 5")))
+            d.parse::<u8>().map_err(|_| {
+                mm_app::Error::invalid_field(
+                    "difficulty",
+                    format!("difficulty {d:?} is not 1 to 5"),
+                )
+            })
         })
         .transpose()?;
     let input = FinishInput {
         counts: counts(&f)?,
         difficulty,
-        feedback: form::text(&f, "feedback"),
+        feedback: f.opt("feedback"),
     };
+    let _turn = one_change_at_a_time().await;
     let app = state.app().await?;
     let done = timer::finish(&app, input).await?;
     Ok(match done.session {
@@ -346,6 +361,7 @@ async fn finish(
 }
 
 async fn discard(State(state): State<AppState>) -> Result<Response, PageError> {
+    let _turn = one_change_at_a_time().await;
     let app = state.app().await?;
     timer::discard(&app).await?;
     Ok(see_other("/timer?discarded=1").into_response())
