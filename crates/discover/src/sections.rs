@@ -279,10 +279,10 @@ type FieldSpan = (Kind, usize, usize, &'static str);
 /// The kind and name of an inline field that holds a value.
 type FieldKind = (Kind, &'static str);
 
-/// Sentences of a line: byte ranges ending after `.`, `!` or `?` followed
-/// by a space.
-fn units(line: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+/// Sentences of a line into `out` (cleared first): byte ranges ending
+/// after `.`, `!` or `?` followed by a space.
+fn units(line: &str, out: &mut Vec<(usize, usize)>) {
+    out.clear();
     let mut start = 0;
     let b = line.as_bytes();
     for (i, c) in b.iter().enumerate() {
@@ -294,7 +294,6 @@ fn units(line: &str) -> Vec<(usize, usize)> {
     if start < line.len() {
         out.push((start, line.len()));
     }
-    out
 }
 
 /// A dropped part of a posting.
@@ -324,11 +323,53 @@ impl Stripped<'_> {
     }
 }
 
+/// Why a span is dropped: a heading (a byte range of the text) or a cue.
+#[derive(Debug, Clone, Copy)]
+enum Why {
+    Text(usize, usize),
+    Cue(&'static str),
+}
+
+/// A span to drop, before merging.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    kind: Kind,
+    start: usize,
+    end: usize,
+    why: Why,
+}
+
+/// A merged span: its kind, byte range, and the span it started from.
+#[derive(Debug, Clone, Copy)]
+struct Merged {
+    kind: Kind,
+    start: usize,
+    end: usize,
+    first: usize,
+}
+
+/// Buffers reused by [`Stripper::strip_into`] from one posting to the next.
+#[derive(Debug, Default)]
+pub struct StripScratch {
+    spans: Vec<Span>,
+    merged: Vec<Merged>,
+    fields: Vec<FieldSpan>,
+    hits: Vec<(usize, Option<FieldKind>)>,
+    units: Vec<(usize, usize)>,
+    /// The text with ASCII lower-cased.
+    lower: String,
+    bytes: Vec<u8>,
+    lossy: String,
+}
+
 /// The compiled classifier. Immutable and `Sync`: build once, share.
 #[derive(Debug, Clone)]
 pub struct Stripper {
     headings: AhoCorasick,
     cues: AhoCorasick,
+    /// Whether a line holds any heading or line cue at all: most do not.
+    any_heading: AnyOf,
+    any_cue: AnyOf,
     fields: AhoCorasick,
 }
 
@@ -394,16 +435,22 @@ const HEADING_FILLER: &[&str] = &[
 
 impl Stripper {
     pub fn new() -> Stripper {
+        // Cues are lower case and searched for in ASCII-lower-cased text:
+        // the matches of an ASCII-case-insensitive search, but with the
+        // packed (SIMD) prefilter, which case-insensitive searches go without.
         let build = |pats: Vec<&str>| {
             AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(pats)
                 .expect("static patterns compile")
         };
+        let headings: Vec<&str> = HEADINGS.iter().map(|h| h.0).collect();
+        let cues: Vec<&str> = LINE_CUES.iter().map(|h| h.0).collect();
         Stripper {
-            headings: build(HEADINGS.iter().map(|h| h.0).collect()),
-            cues: build(LINE_CUES.iter().map(|h| h.0).collect()),
+            any_heading: AnyOf::new(&headings),
+            any_cue: AnyOf::new(&cues),
+            headings: build(headings),
+            cues: build(cues),
             fields: AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(INLINE_FIELDS.iter().map(|f| f.0))
@@ -415,15 +462,22 @@ impl Stripper {
     /// line (or its upper-case start) is a heading. `heading_len` is the byte
     /// length of the heading part.
     pub fn heading(&self, line: &str) -> Option<(Kind, usize)> {
+        self.heading_lc(line, &line.to_ascii_lowercase())
+    }
+
+    /// [`Stripper::heading`], given `lower`: `line` with ASCII lower-cased
+    /// (the same length and char boundaries).
+    fn heading_lc(&self, line: &str, lower: &str) -> Option<(Kind, usize)> {
         let t = line.trim();
         if t.is_empty() {
             return None;
         }
-        let words = t.split_whitespace().count();
+        let off = t.as_ptr() as usize - line.as_ptr() as usize;
+        let lower_t = &lower[off..off + t.len()];
         let ends_sentence = t.ends_with('.') && !t.ends_with("..");
-        if words <= 8
+        if !more_than_8_words(t)
             && !ends_sentence
-            && let Some(k) = self.whole_heading(t)
+            && let Some(k) = self.whole_heading(t, lower_t)
         {
             return Some((k, line.len()));
         }
@@ -432,8 +486,7 @@ impl Stripper {
         let mut end = 0;
         let mut n = 0;
         for w in t.split_whitespace() {
-            let letters = w.chars().filter(|c| c.is_alphabetic()).count();
-            if letters == 0 || w.chars().any(|c| c.is_lowercase()) {
+            if !w.chars().any(char::is_alphabetic) || w.chars().any(char::is_lowercase) {
                 break;
             }
             n += 1;
@@ -445,7 +498,7 @@ impl Stripper {
         if n >= 1 && end < t.len() {
             let head = &t[..end];
             if head.chars().filter(|c| c.is_alphabetic()).count() >= 4
-                && let Some(k) = self.whole_heading(head)
+                && let Some(k) = self.whole_heading(head, &lower_t[..end])
             {
                 let lead = line.len() - line.trim_start().len();
                 return Some((k, lead + end));
@@ -455,12 +508,24 @@ impl Stripper {
     }
 
     /// `t` is a heading if a cue covers it and the rest is filler words.
-    fn whole_heading(&self, t: &str) -> Option<Kind> {
-        let lower = t.to_lowercase();
+    /// `lower` is `t` with ASCII lower-cased: its lower case when `t` is ASCII.
+    fn whole_heading(&self, t: &str, lower: &str) -> Option<Kind> {
+        if t.is_ascii() {
+            self.heading_in(lower)
+        } else {
+            self.heading_in(&t.to_lowercase())
+        }
+    }
+
+    /// [`Stripper::whole_heading`] of `lower`, in lower case.
+    fn heading_in(&self, lower: &str) -> Option<Kind> {
+        if !self.any_heading.is_match(lower) {
+            return None;
+        }
         let mut best: Option<(usize, Kind)> = None;
-        let mut rest = String::with_capacity(lower.len());
+        let mut filler = true;
         let mut last = 0;
-        for m in self.headings.find_iter(&lower) {
+        for m in self.headings.find_iter(lower) {
             // Whole words only.
             let before = lower[..m.start()].chars().next_back();
             let after = lower[m.end()..].chars().next();
@@ -468,26 +533,27 @@ impl Stripper {
             {
                 continue;
             }
-            rest.push_str(&lower[last..m.start()]);
-            rest.push(' ');
+            // What lies between cues must be filler (checked gap by gap:
+            // words never span a cue).
+            filler = filler && all_filler(&lower[last..m.start()]);
             last = m.end();
             let len = m.end() - m.start();
             if best.is_none_or(|b| len > b.0) {
                 best = Some((len, HEADINGS[m.pattern().as_usize()].1));
             }
         }
-        rest.push_str(&lower[last..]);
         let (_, kind) = best?;
-        let filler = rest
-            .split(|c: char| c.is_whitespace() || matches!(c, ':' | '?' | '!' | ',' | '(' | ')'))
-            .filter(|w| !w.is_empty())
-            .all(|w| HEADING_FILLER.contains(&w) || w.starts_with('<'));
-        filler.then_some(kind)
+        (filler && all_filler(&lower[last..])).then_some(kind)
     }
 
     /// The strongest line cue of `line`, if any.
     pub fn line_cue(&self, line: &str) -> Option<(Kind, &'static str)> {
-        self.cues.find_iter(line).find_map(|m| {
+        self.cue_lc(line, &line.to_ascii_lowercase())
+    }
+
+    /// [`Stripper::line_cue`], given `lower`: `line` with ASCII lower-cased.
+    fn cue_lc(&self, line: &str, lower: &str) -> Option<(Kind, &'static str)> {
+        self.cues.find_iter(lower).find_map(|m| {
             let before = line[..m.start()].chars().next_back();
             let (pat, kind) = LINE_CUES[m.pattern().as_usize()];
             let last_alnum = pat.chars().next_back().is_some_and(char::is_alphanumeric);
@@ -500,21 +566,18 @@ impl Stripper {
 
     /// Inline job-board fields in `line` (`Industry: Banking Finance Company
     /// size: 1k–5k`), each running to the next field or to the line's end.
-    fn inline_fields(&self, line: &str, out: &mut Vec<FieldSpan>) {
-        let hits: Vec<(usize, usize, Option<FieldKind>)> = self
-            .fields
-            .find_iter(line)
-            .map(|m| {
-                (
-                    m.start(),
-                    m.end(),
-                    INLINE_FIELDS[m.pattern().as_usize()]
-                        .1
-                        .map(|k| (k, INLINE_FIELDS[m.pattern().as_usize()].0)),
-                )
-            })
-            .collect();
-        for (i, &(start, _, kind)) in hits.iter().enumerate() {
+    fn inline_fields(
+        &self,
+        line: &str,
+        hits: &mut Vec<(usize, Option<FieldKind>)>,
+        out: &mut Vec<FieldSpan>,
+    ) {
+        hits.clear();
+        hits.extend(self.fields.find_iter(line).map(|m| {
+            let (name, kind) = INLINE_FIELDS[m.pattern().as_usize()];
+            (m.start(), kind.map(|k| (k, name)))
+        }));
+        for (i, &(start, kind)) in hits.iter().enumerate() {
             let Some((kind, name)) = kind else { continue };
             let end = hits.get(i + 1).map_or(line.len(), |h| h.0);
             out.push((kind, start, end, name));
@@ -523,20 +586,91 @@ impl Stripper {
 
     /// Blank out the boilerplate of `text`.
     pub fn strip<'a>(&self, text: &'a str) -> Stripped<'a> {
-        let mut spans: Vec<Dropped> = Vec::new();
+        let mut sc = StripScratch::default();
+        self.spans(text, &mut sc);
+        let dropped: Vec<Dropped> = sc
+            .merged
+            .iter()
+            .map(|m| Dropped {
+                kind: m.kind,
+                start: m.start,
+                end: m.end,
+                because: match sc.spans[m.first].why {
+                    Why::Text(a, b) => text[a..b].to_string(),
+                    Why::Cue(c) => c.to_string(),
+                },
+            })
+            .collect();
+        if dropped.is_empty() {
+            return Stripped {
+                text: Cow::Borrowed(text),
+                dropped,
+            };
+        }
+        blank(text, &sc.merged, &mut sc.bytes);
+        // Only whole UTF-8 sequences were replaced, by ASCII spaces, so this
+        // is UTF-8; the lossy call keeps it panic-free anyway.
+        let text = String::from_utf8(std::mem::take(&mut sc.bytes))
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        Stripped {
+            text: Cow::Owned(text),
+            dropped,
+        }
+    }
+
+    /// The text of [`Stripper::strip`] (and only that), built in `sc`'s
+    /// buffers: nothing is allocated once they have grown to a posting's
+    /// size.
+    pub fn strip_into<'a>(&self, text: &'a str, sc: &'a mut StripScratch) -> &'a str {
+        self.spans(text, sc);
+        if sc.merged.is_empty() {
+            return text;
+        }
+        let StripScratch {
+            merged,
+            bytes,
+            lossy,
+            ..
+        } = sc;
+        blank(text, merged, bytes);
+        let bytes: &'a Vec<u8> = bytes;
+        match std::str::from_utf8(bytes) {
+            Ok(s) => s,
+            // Never (see `strip`), but without a panic.
+            Err(_) => {
+                *lossy = String::from_utf8_lossy(bytes).into_owned();
+                lossy
+            }
+        }
+    }
+
+    /// The spans to drop (`sc.spans`) and, merged, what is dropped (`sc.merged`).
+    fn spans(&self, text: &str, sc: &mut StripScratch) {
+        let StripScratch {
+            spans,
+            merged,
+            fields,
+            hits,
+            units: unit_buf,
+            lower,
+            ..
+        } = sc;
+        spans.clear();
+        lower.clear();
+        lower.push_str(text);
+        lower.make_ascii_lowercase();
         let mut section = Kind::Job;
-        let mut because = String::new();
-        let mut push = |kind: Kind, start: usize, end: usize, why: &str| {
+        let mut because = Why::Text(0, 0);
+        let mut push = |kind: Kind, start: usize, end: usize, why: Why| {
             if end > start {
-                spans.push(Dropped {
+                spans.push(Span {
                     kind,
                     start,
                     end,
-                    because: why.to_string(),
+                    why,
                 });
             }
         };
-        let mut found = Vec::new();
         let mut pos = 0;
         for raw in text.split_inclusive('\n') {
             let start = pos;
@@ -547,44 +681,61 @@ impl Stripper {
                 continue;
             }
             let mut body = 0;
-            if let Some((k, hl)) = self.heading(line) {
+            if let Some((k, hl)) = self.heading_lc(line, &lower[start..end]) {
                 section = k;
-                because = line[..hl].trim().to_string();
+                // The heading, trimmed, as a range of the text.
+                let head = line[..hl].trim();
+                let a = start + (head.as_ptr() as usize - line.as_ptr() as usize);
+                because = Why::Text(a, a + head.len());
                 if k.is_boilerplate() {
-                    push(k, start, end, &because);
+                    push(k, start, end, because);
                     continue;
                 }
                 // A job heading is kept; the rest of its line is read on.
                 body = hl;
             } else if section.is_boilerplate() {
-                push(section, start, end, &because);
+                push(section, start, end, because);
                 continue;
             }
-            found.clear();
-            self.inline_fields(&line[body..], &mut found);
-            for &(k, a, b, why) in &found {
-                push(k, start + body + a, start + body + b, why);
+            fields.clear();
+            self.inline_fields(&line[body..], hits, fields);
+            for &(k, a, b, why) in fields.iter() {
+                push(k, start + body + a, start + body + b, Why::Cue(why));
             }
-            for (a, b) in units(&line[body..]) {
+            if !self.any_cue.is_match(&lower[start + body..end]) {
+                // No cue anywhere in the line, so none in its sentences.
+                continue;
+            }
+            units(&line[body..], unit_buf);
+            for &(a, b) in unit_buf.iter() {
                 let unit = &line[body + a..body + b];
-                if let Some((k, cue)) = self.line_cue(unit) {
+                let lower_unit = &lower[start + body + a..start + body + b];
+                if let Some((k, cue)) = self.cue_lc(unit, lower_unit) {
                     let words = unit.split_whitespace().count();
                     let limit = match k {
                         Kind::Equality | Kind::Apply => 80,
                         _ => 30,
                     };
                     if words <= limit {
-                        push(k, start + body + a, start + body + b, cue);
+                        push(k, start + body + a, start + body + b, Why::Cue(cue));
                     }
                 }
             }
         }
         // In text order, overlapping or whitespace-separated spans of one
-        // kind merged.
-        spans.sort_by_key(|d| (d.start, std::cmp::Reverse(d.end)));
-        let mut dropped: Vec<Dropped> = Vec::new();
-        for mut d in spans {
-            if let Some(last) = dropped.last_mut() {
+        // kind merged (a stable sort: of equal spans the first pushed wins).
+        if !spans.is_sorted_by_key(|d| (d.start, std::cmp::Reverse(d.end))) {
+            spans.sort_by_key(|d| (d.start, std::cmp::Reverse(d.end)));
+        }
+        merged.clear();
+        for (i, d) in spans.iter().enumerate() {
+            let mut d = Merged {
+                kind: d.kind,
+                start: d.start,
+                end: d.end,
+                first: i,
+            };
+            if let Some(last) = merged.last_mut() {
                 if d.end <= last.end {
                     continue;
                 }
@@ -595,32 +746,75 @@ impl Stripper {
                 }
                 d.start = d.start.max(last.end);
             }
-            dropped.push(d);
+            merged.push(d);
         }
-        if dropped.is_empty() {
-            return Stripped {
-                text: Cow::Borrowed(text),
-                dropped,
-            };
+    }
+}
+
+/// `t.split_whitespace().count() > 8`, byte by byte while `t` is ASCII.
+fn more_than_8_words(t: &str) -> bool {
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in t.as_bytes() {
+        if b >= 0x80 {
+            return t.split_whitespace().nth(8).is_some();
         }
-        let mut bytes = text.as_bytes().to_vec();
-        for d in &dropped {
-            for b in &mut bytes[d.start..d.end] {
-                if *b != b'\n' {
-                    *b = b' ';
-                }
+        // `char::is_whitespace` on ASCII (with U+000B, unlike `u8::is_ascii_whitespace`).
+        let space = matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+        if !space && !in_word {
+            words += 1;
+            if words > 8 {
+                return true;
             }
         }
-        // Only whole UTF-8 sequences inside [start, end) were replaced, and
-        // ASCII spaces are valid UTF-8, so this cannot fail; the lossy call
-        // keeps it panic-free anyway.
-        let text = match String::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        };
-        Stripped {
-            text: Cow::Owned(text),
-            dropped,
+        in_word = !space;
+    }
+    false
+}
+
+/// Whether any of many patterns occurs: automata of at most 64 patterns
+/// each, the most the packed (SIMD) prefilter takes, so that text without
+/// any is passed over fast.
+#[derive(Debug, Clone)]
+struct AnyOf(Vec<AhoCorasick>);
+
+impl AnyOf {
+    fn new(pats: &[&str]) -> AnyOf {
+        let size = pats.len().div_ceil(pats.len().div_ceil(64).max(1)).max(1);
+        AnyOf(
+            pats.chunks(size)
+                .map(|c| {
+                    // Leftmost-first: the standard match kind has no packed prefilter.
+                    AhoCorasickBuilder::new()
+                        .match_kind(MatchKind::LeftmostFirst)
+                        .build(c)
+                        .expect("static patterns compile")
+                })
+                .collect(),
+        )
+    }
+
+    fn is_match(&self, hay: &str) -> bool {
+        self.0.iter().any(|a| a.is_match(hay))
+    }
+}
+
+/// Are all words of `gap` (lower case) heading filler?
+fn all_filler(gap: &str) -> bool {
+    gap.split(|c: char| c.is_whitespace() || matches!(c, ':' | '?' | '!' | ',' | '(' | ')'))
+        .filter(|w| !w.is_empty())
+        .all(|w| HEADING_FILLER.contains(&w) || w.starts_with('<'))
+}
+
+/// `text` with the `merged` spans blanked (spaces, newlines kept), in `bytes`.
+fn blank(text: &str, merged: &[Merged], bytes: &mut Vec<u8>) {
+    bytes.clear();
+    bytes.extend_from_slice(text.as_bytes());
+    for d in merged {
+        for b in &mut bytes[d.start..d.end] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
         }
     }
 }
@@ -628,6 +822,96 @@ impl Stripper {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Random case for ASCII letters.
+    fn recase(s: &str, flips: &[bool]) -> String {
+        s.chars()
+            .zip(flips.iter().cycle())
+            .map(|(c, &f)| if f { c.to_ascii_uppercase() } else { c })
+            .collect()
+    }
+
+    /// Text made of cue and heading words, filler, odd characters and line
+    /// breaks, in random case.
+    fn posting() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            proptest::sample::select(HEADINGS.iter().map(|h| h.0).collect::<Vec<_>>())
+                .prop_map(str::to_string),
+            proptest::sample::select(LINE_CUES.iter().map(|h| h.0).collect::<Vec<_>>())
+                .prop_map(str::to_string),
+            proptest::sample::select(INLINE_FIELDS.iter().map(|h| h.0).collect::<Vec<_>>())
+                .prop_map(str::to_string),
+            proptest::sample::select(HEADING_FILLER.to_vec()).prop_map(str::to_string),
+            proptest::sample::select(vec![
+                " ", " ", "\n", ". ", ": ", "\r\n", "\t", "İ", "ß", "\u{a0}", "SQL", "é"
+            ])
+            .prop_map(str::to_string),
+            "\\PC{0,6}",
+        ];
+        (
+            proptest::collection::vec(piece, 0..40),
+            proptest::collection::vec(any::<bool>(), 1..16),
+        )
+            .prop_map(|(ps, flips)| recase(&ps.concat(), &flips))
+    }
+
+    #[test]
+    fn cues_are_lower_case() {
+        // They are searched for in lower-cased text.
+        for (p, _) in HEADINGS.iter().chain(LINE_CUES) {
+            assert_eq!(*p, p.to_lowercase(), "{p}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn lower_cased_search_finds_what_a_case_insensitive_one_does(text in posting()) {
+            // The automata as they were built before: ASCII-case-insensitive,
+            // over the text as it is.
+            for pats in [HEADINGS.iter().map(|h| h.0).collect::<Vec<_>>(), LINE_CUES.iter().map(|h| h.0).collect()] {
+                let insensitive = AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&pats)
+                    .unwrap();
+                let sensitive = AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&pats)
+                    .unwrap();
+                let lower = text.to_ascii_lowercase();
+                let a: Vec<_> = insensitive.find_iter(&text).map(|m| (m.start(), m.end(), m.pattern())).collect();
+                let b: Vec<_> = sensitive.find_iter(&lower).map(|m| (m.start(), m.end(), m.pattern())).collect();
+                prop_assert_eq!(a, b);
+            }
+        }
+
+        #[test]
+        fn word_count_fast_path(t in "[ a-zA-Z\t\n\u{b}\u{c}\r.]{0,40}|\\PC{0,30}") {
+            prop_assert_eq!(more_than_8_words(&t), t.split_whitespace().count() > 8);
+        }
+
+        #[test]
+        fn any_of_is_any_match(text in posting()) {
+            let lower = text.to_ascii_lowercase();
+            for pats in [HEADINGS.iter().map(|h| h.0).collect::<Vec<_>>(), LINE_CUES.iter().map(|h| h.0).collect()] {
+                let one = AhoCorasick::new(&pats).unwrap();
+                prop_assert_eq!(AnyOf::new(&pats).is_match(&lower), one.is_match(&lower));
+            }
+        }
+
+        #[test]
+        fn strip_into_gives_the_text_of_strip(texts in proptest::collection::vec(posting(), 1..4)) {
+            let s = Stripper::new();
+            // One scratch for several texts, as a worker uses it.
+            let mut sc = StripScratch::default();
+            for text in &texts {
+                let full = s.strip(text);
+                prop_assert_eq!(full.text.len(), text.len());
+                prop_assert_eq!(s.strip_into(text, &mut sc), full.text.as_ref());
+            }
+        }
+    }
 
     #[test]
     fn headings_by_table() {

@@ -46,7 +46,7 @@
 //! ```
 
 use crate::model::{SkillIdx, SkillType, Taxonomy};
-use crate::normalize::{fold_token, for_each_token};
+use crate::normalize::{fold_token, folded, for_each_token};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
@@ -862,6 +862,9 @@ pub struct Mention {
 pub struct Scratch {
     toks: Vec<(u32, u32, u32)>,
     buf: String,
+    /// Gated mentions waiting for a cue: (mention, first token, last token).
+    pending: Vec<(Mention, usize, usize)>,
+    confirmed: Vec<(usize, usize)>,
 }
 
 /// The compiled matcher. Immutable and `Sync`: share it across threads.
@@ -1012,16 +1015,28 @@ impl Extractor {
 
     /// As [`Extractor::find`], reusing buffers across calls.
     pub fn find_with(&self, text: &str, scratch: &mut Scratch) -> Vec<Mention> {
-        let Scratch { toks, buf } = scratch;
+        let mut out = Vec::new();
+        self.find_into(text, scratch, &mut out);
+        out
+    }
+
+    /// As [`Extractor::find_with`], into `out` (cleared first), so a caller
+    /// that handles one text at a time allocates nothing per text.
+    pub fn find_into(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Mention>) {
+        let Scratch {
+            toks,
+            buf,
+            pending,
+            confirmed,
+        } = scratch;
+        out.clear();
+        pending.clear();
         toks.clear();
         for_each_token(text, |s, e| {
-            fold_token(&text[s..e], buf);
-            let id = self.vocab.get(buf.as_str()).copied().unwrap_or(NONE);
+            let key = folded(&text[s..e], buf);
+            let id = self.vocab.get(key).copied().unwrap_or(NONE);
             toks.push((id, s as u32, e as u32));
         });
-        let mut out = Vec::new();
-        // (mention, first token, last token, needs a cue)
-        let mut pending: Vec<(Mention, usize, usize)> = Vec::new();
         let n = toks.len();
         let mut i = 0;
         while i < n {
@@ -1114,8 +1129,9 @@ impl Extractor {
             i = last + 1;
         }
         if !pending.is_empty() {
-            let confirmed: Vec<(usize, usize)> = out.iter().map(|m| (m.start, m.end)).collect();
-            for (m, first, last) in pending {
+            confirmed.clear();
+            confirmed.extend(out.iter().map(|m| (m.start, m.end)));
+            for &(m, first, last) in pending.iter() {
                 let lo = first.saturating_sub(3);
                 let hi = (last + 3).min(n - 1);
                 let cue = (lo..=hi).any(|k| k != first && self.cues.contains(&toks[k].0));
@@ -1129,7 +1145,6 @@ impl Extractor {
             }
             out.sort_by_key(|m| m.start);
         }
-        out
     }
 }
 

@@ -135,9 +135,7 @@ impl<R: BufRead> Records<R> {
                 rdr,
                 line: 0,
                 buf: Vec::new(),
-                parser: LineParser {
-                    json: (*format == Format::Jsonl).then(|| fields.clone()),
-                },
+                parser: LineParser::new((*format == Format::Jsonl).then(|| fields.clone())),
             },
             Format::Csv => {
                 let column = &fields.text;
@@ -214,9 +212,21 @@ fn take_field(
 #[derive(Debug, Clone)]
 pub struct LineParser {
     json: Option<Fields>,
+    /// The field names are distinct and undotted, so [`pick_fields`] may
+    /// read a row without building it as a `serde_json::Value`.
+    plain: bool,
 }
 
 impl LineParser {
+    fn new(json: Option<Fields>) -> LineParser {
+        let plain = json.as_ref().is_some_and(|f| {
+            let names = [&f.text, &f.id, &f.date, &f.title];
+            names.iter().all(|n| !n.contains('.'))
+                && (0..4).all(|i| (i + 1..4).all(|j| names[i] != names[j]))
+        });
+        LineParser { json, plain }
+    }
+
     /// Parse line number `line` (1-based, without its line ending). `None`
     /// for a blank line, which is not a record and not a skip.
     pub fn parse(&self, line: u64, bytes: &[u8]) -> Option<Item> {
@@ -239,49 +249,211 @@ impl LineParser {
                 text: s.to_string(),
             }));
         };
-        let mut row = match serde_json::from_str::<serde_json::Value>(s) {
-            Ok(serde_json::Value::Object(o)) => o,
-            Ok(_) => {
-                return Some(Item::Skip {
-                    line: l,
-                    reason: "not a JSON object".into(),
-                });
+        if self.plain
+            && let Some(record) = pick_fields(l, s, fields)
+        {
+            return Some(Item::Record(record));
+        }
+        // Also every row the fast path declines, so errors and skips read the same.
+        Some(json_row(l, s, fields))
+    }
+}
+
+/// The general path for a JSON Lines row: the whole row as a `Value`, its
+/// fields taken out of it.
+fn json_row(l: u64, s: &str, fields: &Fields) -> Item {
+    let mut row = match serde_json::from_str::<serde_json::Value>(s) {
+        Ok(serde_json::Value::Object(o)) => o,
+        Ok(_) => {
+            return Item::Skip {
+                line: l,
+                reason: "not a JSON object".into(),
+            };
+        }
+        Err(e) => {
+            return Item::Skip {
+                line: l,
+                reason: format!("malformed JSON: {e}"),
+            };
+        }
+    };
+    let text = match take_field(&mut row, &fields.text) {
+        Some(serde_json::Value::String(t)) if !t.trim().is_empty() => t,
+        Some(serde_json::Value::String(_)) => {
+            return Item::Skip {
+                line: l,
+                reason: format!("empty `{}` field", fields.text),
+            };
+        }
+        _ => {
+            let mut have: Vec<&str> = row.keys().map(String::as_str).collect();
+            have.truncate(8);
+            return Item::Skip {
+                line: l,
+                reason: format!(
+                    "no `{}` string field (fields: {}); choose one with --text-field",
+                    fields.text,
+                    have.join(", ")
+                ),
+            };
+        }
+    };
+    Item::Record(Record {
+        line: l,
+        id: scalar(take_field(&mut row, &fields.id)),
+        date: scalar(take_field(&mut row, &fields.date)),
+        title: scalar(take_field(&mut row, &fields.title)),
+        text,
+    })
+}
+
+/// The record of a JSON Lines row read without building the row: only the
+/// four named fields are kept (each as a `Value`, so [`scalar`] treats them
+/// as the general path does); every other value is parsed in full (numbers
+/// included, as `Value` would) and dropped. Later duplicates of a key win,
+/// as in a `Value` map. `None` when the general path must decide: not an
+/// object, malformed, or no usable text.
+fn pick_fields(line: u64, s: &str, fields: &Fields) -> Option<Record> {
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(s);
+    let picked = Pick(fields).deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    let [Some(serde_json::Value::String(text)), id, date, title] = picked else {
+        return None;
+    };
+    if text.trim().is_empty() {
+        return None;
+    }
+    Some(Record {
+        line,
+        id: scalar(id),
+        date: scalar(date),
+        title: scalar(title),
+        text,
+    })
+}
+
+/// Reads one JSON object into the values of `[text, id, date, title]`.
+struct Pick<'f>(&'f Fields);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Pick<'_> {
+    type Value = [Option<serde_json::Value>; 4];
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Pick<'_> {
+    type Value = [Option<serde_json::Value>; 4];
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut out: [Option<serde_json::Value>; 4] = Default::default();
+        while let Some(k) = map.next_key_seed(Key(self.0))? {
+            match k {
+                Some(i) => out[i] = Some(map.next_value()?),
+                None => map.next_value_seed(Discard)?,
             }
-            Err(e) => {
-                return Some(Item::Skip {
-                    line: l,
-                    reason: format!("malformed JSON: {e}"),
-                });
-            }
-        };
-        let text = match take_field(&mut row, &fields.text) {
-            Some(serde_json::Value::String(t)) if !t.trim().is_empty() => t,
-            Some(serde_json::Value::String(_)) => {
-                return Some(Item::Skip {
-                    line: l,
-                    reason: format!("empty `{}` field", fields.text),
-                });
-            }
-            _ => {
-                let mut have: Vec<&str> = row.keys().map(String::as_str).collect();
-                have.truncate(8);
-                return Some(Item::Skip {
-                    line: l,
-                    reason: format!(
-                        "no `{}` string field (fields: {}); choose one with --text-field",
-                        fields.text,
-                        have.join(", ")
-                    ),
-                });
-            }
-        };
-        Some(Item::Record(Record {
-            line: l,
-            id: scalar(take_field(&mut row, &fields.id)),
-            date: scalar(take_field(&mut row, &fields.date)),
-            title: scalar(take_field(&mut row, &fields.title)),
-            text,
-        }))
+        }
+        Ok(out)
+    }
+}
+
+/// A key: its index in `[text, id, date, title]`, or `None`.
+struct Key<'f>(&'f Fields);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Key<'_> {
+    type Value = Option<usize>;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Key<'_> {
+    type Value = Option<usize>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: serde::de::Error>(self, k: &str) -> std::result::Result<Self::Value, E> {
+        let f = self.0;
+        Ok([&f.text, &f.id, &f.date, &f.title]
+            .iter()
+            .position(|n| n.as_str() == k))
+    }
+}
+
+/// Parses any value as `serde_json::Value` would (through
+/// `deserialize_any`, so an out-of-range number fails here too) and keeps
+/// nothing.
+struct Discard;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Discard {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Discard {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_i128<E>(self, _: i128) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_u128<E>(self, _: u128) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<(), A::Error> {
+        while seq.next_element_seed(Discard)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<(), A::Error> {
+        while map.next_key_seed(Discard)?.is_some() {
+            map.next_value_seed(Discard)?;
+        }
+        Ok(())
     }
 }
 
@@ -300,7 +472,7 @@ impl<R: BufRead> Records<R> {
     pub fn line_parser(&self) -> LineParser {
         match &self.inner {
             Inner::Lines { parser, .. } => parser.clone(),
-            Inner::Csv { .. } => LineParser { json: None },
+            Inner::Csv { .. } => LineParser::new(None),
         }
     }
 
@@ -445,6 +617,45 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn key() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("text".to_string()),
+            Just("id".to_string()),
+            Just("title".to_string()),
+            Just("date".to_string()),
+            Just("body".to_string()),
+            "[a-z]{0,3}",
+        ]
+    }
+
+    /// JSON text of a value, including the odd ones (`1e400` is out of
+    /// range for `Value`, `\\ud800` a lone surrogate, escapes, blanks).
+    fn json_value() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("null".to_string()),
+            Just("true".to_string()),
+            Just("1e400".to_string()),
+            Just("-0".to_string()),
+            Just("123456789012345678901234567890".to_string()),
+            Just(r#""\ud800""#.to_string()),
+            Just(r#""a\u00e9\n\"b""#.to_string()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<f64>().prop_map(|x| serde_json::Value::from(x).to_string()),
+            "\\PC{0,12}".prop_map(|t| serde_json::Value::String(t).to_string()),
+            "[ \t]{0,2}".prop_map(|t| serde_json::Value::String(t).to_string()),
+        ];
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..3)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                proptest::collection::vec(("[a-z]{0,2}", inner), 0..3).prop_map(|kv| {
+                    let kv: Vec<String> = kv.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+                    format!("{{{}}}", kv.join(","))
+                }),
+            ]
+        })
+    }
+
     fn read(bytes: &[u8], f: &Format) -> Result<Vec<Item>> {
         Records::new(bytes, f, "t")?.collect()
     }
@@ -560,6 +771,40 @@ mod tests {
                     }
                 }
             }
+        }
+
+        #[test]
+        fn fast_json_rows_read_as_the_general_path(
+            pairs in proptest::collection::vec((key(), json_value()), 0..7),
+            cut in proptest::option::of(0usize..400),
+            fields in proptest::sample::select(vec![
+                Fields::default(),
+                Fields { text: "body".into(), title: "text".into(), date: "d".into(), id: "id".into() },
+            ]),
+        ) {
+            // Objects with repeated, missing, blank, non-string and nested
+            // fields, whole or cut short (malformed).
+            let mut line = String::from("{");
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    line.push_str(", ");
+                }
+                line.push_str(&serde_json::to_string(k).unwrap());
+                line.push(':');
+                line.push_str(v);
+            }
+            line.push('}');
+            if let Some(c) = cut {
+                let mut c = c.min(line.len());
+                while !line.is_char_boundary(c) {
+                    c -= 1;
+                }
+                line.truncate(c);
+            }
+            let parser = LineParser::new(Some(fields.clone()));
+            prop_assert!(parser.plain);
+            let want = (!line.trim().is_empty()).then(|| json_row(3, &line, &fields));
+            prop_assert_eq!(parser.parse(3, line.as_bytes()), want);
         }
 
         #[test]

@@ -139,6 +139,28 @@ pub fn fold_token(raw: &str, out: &mut String) {
     singularize(out);
 }
 
+/// The folded form of `raw`, as [`fold_token`] writes it, but `raw` itself
+/// (no copy) when folding leaves it unchanged: ASCII without upper case or
+/// apostrophes, and not a word of letters that could be a plural (4+
+/// letters ending in `s`). Most words of a text are so.
+#[inline]
+pub fn folded<'a>(raw: &'a str, buf: &'a mut String) -> &'a str {
+    let b = raw.as_bytes();
+    let mut letters = true;
+    for &c in b {
+        if c.is_ascii_uppercase() || c == b'\'' || c >= 0x80 {
+            fold_token(raw, buf);
+            return buf;
+        }
+        letters &= c.is_ascii_lowercase();
+    }
+    if letters && b.len() >= 4 && b[b.len() - 1] == b's' {
+        fold_token(raw, buf);
+        return buf;
+    }
+    raw
+}
+
 /// Reduce a simple English plural in place (only on words of letters, 4+ bytes).
 fn singularize(w: &mut String) {
     let len = w.len();
@@ -246,6 +268,19 @@ mod tests {
                 assert!(a >= last && a < b && b <= s.len());
                 assert!(s.is_char_boundary(a) && s.is_char_boundary(b));
                 last = b;
+            });
+        }
+
+        #[test]
+        fn folded_is_fold_token(s in "([a-zA-Z0-9.'+#’ßİ]{0,8}[ s,-]?){0,6}|\\PC{0,12}") {
+            let mut buf = String::new();
+            let mut want = String::new();
+            // Whole strings as well as the tokens of them.
+            fold_token(&s, &mut want);
+            prop_assert_eq!(folded(&s, &mut buf), want.as_str());
+            for_each_token(&s, |a, b| {
+                fold_token(&s[a..b], &mut want);
+                assert_eq!(folded(&s[a..b], &mut buf), want.as_str(), "{:?}", &s[a..b]);
             });
         }
 

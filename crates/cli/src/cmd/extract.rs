@@ -4,6 +4,7 @@ use super::market::InputArgs;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use mm_discover::postings::{Entry, Pending, Reader};
+use mm_discover::sections::StripScratch;
 use mm_taxonomy::Taxonomy;
 use mm_taxonomy::extract::{Extractor, Mention, Scratch};
 use mm_taxonomy::input::Record;
@@ -62,6 +63,9 @@ pub struct ExtractArgs {
 }
 
 const BATCH_BYTES: usize = 4 << 20;
+/// Inputs a worker takes at a time (tens of kilobytes of postings), so
+/// its buffers are reused and results come back in a few large pieces.
+const CHUNK: usize = 16;
 
 pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
     if let Some(n) = args.threads {
@@ -118,16 +122,9 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
     let mut batch: Vec<Pending> = Vec::new();
     let mut batch_bytes = 0usize;
 
-    let find = |r: &Record, s: &mut Scratch| -> Vec<Mention> {
-        if args.read.keep_boilerplate {
-            ex.find_with(&r.text, s)
-        } else {
-            ex.find_with(&stripper.strip(&r.text).text, s)
-        }
-    };
     // One JSON line per text, built on the worker threads, serialised
     // straight from borrowed fields (keys in the order `serde_json::json!`
-    // gave them: alphabetical), with no map per mention.
+    // gave them: alphabetical), with no map per mention and no vector.
     #[derive(serde::Serialize)]
     struct MentionOut<'a> {
         end: usize,
@@ -136,6 +133,24 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
         start: usize,
         text: &'a str,
         uri: &'a str,
+    }
+    struct MentionsOut<'a> {
+        ms: &'a [Mention],
+        text: &'a str,
+        ex: &'a Extractor,
+        tax: &'a Taxonomy,
+    }
+    impl serde::Serialize for MentionsOut<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            s.collect_seq(self.ms.iter().map(|m| MentionOut {
+                end: m.end,
+                label: self.ex.label(m),
+                skill_type: self.ex.skill_type(m).as_str(),
+                start: m.start,
+                text: &self.text[m.start..m.end],
+                uri: &self.tax.skill(m.skill).uri,
+            }))
+        }
     }
     #[derive(serde::Serialize)]
     struct RowOut<'a> {
@@ -146,100 +161,118 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
         #[serde(skip_serializing_if = "Option::is_none")]
         id: Option<&'a str>,
         line: u64,
-        mentions: Vec<MentionOut<'a>>,
+        mentions: MentionsOut<'a>,
         #[serde(skip_serializing_if = "Option::is_none")]
         title: Option<&'a str>,
     }
-    let json_line = |src: &str, r: &Record, ms: &[Mention]| -> String {
+    let json_line = |out: &mut Vec<u8>, src: &str, r: &Record, ms: &[Mention]| {
         let row = RowOut {
             date: r.date.as_deref(),
             file: folder.then_some(src),
             id: r.id.as_deref(),
             line: r.line,
-            mentions: ms
-                .iter()
-                .map(|m| MentionOut {
-                    end: m.end,
-                    label: ex.label(m),
-                    skill_type: ex.skill_type(m).as_str(),
-                    start: m.start,
-                    text: &r.text[m.start..m.end],
-                    uri: &tax.skill(m.skill).uri,
-                })
-                .collect(),
+            mentions: MentionsOut {
+                ms,
+                text: &r.text,
+                ex: &ex,
+                tax: &tax,
+            },
             title: r.title.as_deref(),
         };
-        let mut line =
-            serde_json::to_string(&row).expect("a row of strings and numbers serialises");
-        line.push('\n');
-        line
+        serde_json::to_writer(&mut *out, &row).expect("a row of strings and numbers serialises");
+        out.push(b'\n');
     };
-    /// What the workers hand back for one pending input, in input order.
-    enum Done {
-        Blank,
-        Skip(std::sync::Arc<str>, u64, String),
-        /// The JSON line, or the skills found (with `--summary`).
-        Line(String),
-        Skills(Vec<u32>),
+    /// A worker's reusable buffers: nothing is allocated per text but the
+    /// parsed record.
+    #[derive(Default)]
+    struct Worker {
+        scratch: Scratch,
+        strip: StripScratch,
+        mentions: Vec<Mention>,
     }
-    // Parsing, stripping, matching and formatting run on the workers; only
-    // reading lines and writing results stay in order on this thread.
+    /// What a worker makes of a run of pending inputs, in input order.
+    #[derive(Default)]
+    struct Chunk {
+        texts: u64,
+        /// The texts' JSON lines, one after another.
+        lines: Vec<u8>,
+        /// With `--summary`: each text's skills (one per mention, sorted) ...
+        skills: Vec<u32>,
+        /// ... and where each text's run of them ends.
+        ends: Vec<usize>,
+        skips: Vec<(std::sync::Arc<str>, u64, String)>,
+    }
+    let work = |w: &mut Worker, items: Vec<Pending>| -> Chunk {
+        let mut c = Chunk::default();
+        for p in items {
+            match p.parse() {
+                None => {}
+                Some(Entry::Skip {
+                    source,
+                    line,
+                    reason,
+                }) => c.skips.push((source, line, reason)),
+                Some(Entry::Posting { source, record }) => {
+                    c.texts += 1;
+                    let text = if args.read.keep_boilerplate {
+                        &record.text
+                    } else {
+                        stripper.strip_into(&record.text, &mut w.strip)
+                    };
+                    ex.find_into(text, &mut w.scratch, &mut w.mentions);
+                    if args.summary {
+                        let from = c.skills.len();
+                        c.skills.extend(w.mentions.iter().map(|m| m.skill));
+                        c.skills[from..].sort_unstable();
+                        c.ends.push(c.skills.len());
+                    } else {
+                        json_line(&mut c.lines, &source, &record, &w.mentions);
+                    }
+                }
+            }
+        }
+        c
+    };
+    // Parsing, stripping, matching and formatting run on the workers, a
+    // chunk of inputs at a time; only reading lines and writing results
+    // stay in order on this thread.
     let flush = |batch: &mut Vec<Pending>,
                  out: &mut dyn Write,
                  summary: &mut Vec<(u64, u64)>,
                  texts: &mut u64,
                  skipped: &mut u64|
      -> Result<()> {
-        let done: Vec<Done> = batch
+        let chunks: Vec<Chunk> = batch
             .par_drain(..)
-            .map_init(Scratch::default, |s, p| match p.parse() {
-                None => Done::Blank,
-                Some(Entry::Skip {
-                    source,
-                    line,
-                    reason,
-                }) => Done::Skip(source, line, reason),
-                Some(Entry::Posting { source, record }) => {
-                    let ms = find(&record, s);
-                    if args.summary {
-                        Done::Skills(ms.iter().map(|m| m.skill).collect())
-                    } else {
-                        Done::Line(json_line(&source, &record, &ms))
-                    }
-                }
-            })
+            .chunks(CHUNK)
+            .map_init(Worker::default, &work)
             .collect();
         if args.strict
-            && let Some(Done::Skip(source, line, reason)) =
-                done.iter().find(|d| matches!(d, Done::Skip(..)))
+            && let Some((source, line, reason)) = chunks.iter().find_map(|c| c.skips.first())
         {
             pb.finish_and_clear();
             bail!("{source}:{line}: {reason}");
         }
-        for d in done {
-            match d {
-                Done::Blank => {}
-                Done::Skip(source, line, reason) => {
-                    *skipped += 1;
-                    if *skipped <= 5 {
-                        pb.suspend(|| eprintln!("mm: skipped {source}:{line}: {reason}"));
-                    }
+        for c in chunks {
+            for (source, line, reason) in &c.skips {
+                *skipped += 1;
+                if *skipped <= 5 {
+                    pb.suspend(|| eprintln!("mm: skipped {source}:{line}: {reason}"));
                 }
-                Done::Line(l) => {
-                    *texts += 1;
-                    out.write_all(l.as_bytes())?;
-                }
-                Done::Skills(mut seen) => {
-                    *texts += 1;
-                    for &s in &seen {
-                        summary[s as usize].1 += 1;
-                    }
-                    seen.sort_unstable();
-                    seen.dedup();
-                    for s in seen {
+            }
+            *texts += c.texts;
+            out.write_all(&c.lines)?;
+            let mut from = 0;
+            for &end in &c.ends {
+                let seen = &c.skills[from..end];
+                for (k, &s) in seen.iter().enumerate() {
+                    summary[s as usize].1 += 1;
+                    // Sorted: a skill's first mention in the text counts the text.
+                    if k == 0 || seen[k - 1] != s {
                         summary[s as usize].0 += 1;
                     }
                 }
+                from = end;
             }
         }
         Ok(())
@@ -249,9 +282,9 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
     while let Some(p) = records.next_pending() {
         let p = p?;
         batch_bytes += p.len();
-        pb.inc(p.len() as u64);
         batch.push(p);
         if batch_bytes >= BATCH_BYTES {
+            pb.inc(batch_bytes as u64);
             flush(&mut batch, &mut out, &mut summary, &mut texts, &mut skipped)?;
             batch_bytes = 0;
         }
