@@ -57,6 +57,19 @@ fn kind(err: &anyhow::Error) -> Option<(Kind, Option<&'static str>)> {
             if let Some(e) = c.downcast_ref::<mm_app::Error>() {
                 return Some((e.kind(), e.what()));
             }
+            if let Some(e) = c.downcast_ref::<mm_team::Error>() {
+                use mm_team::Kind as T;
+                return Some((
+                    match e.kind() {
+                        T::NotFound => Kind::NotFound,
+                        T::Invalid | T::Unauthorized | T::Forbidden => Kind::Invalid,
+                        T::Conflict => Kind::Conflict,
+                        T::Unavailable => Kind::Unavailable,
+                        T::Internal => Kind::Internal,
+                    },
+                    None,
+                ));
+            }
             match c.downcast_ref::<mm_store::Error>()? {
                 mm_store::Error::NotFound { what, .. } => Some((Kind::NotFound, Some(*what))),
                 mm_store::Error::Invalid(m) if m.starts_with("that already exists") => {

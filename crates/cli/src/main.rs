@@ -113,6 +113,9 @@ enum Command {
     History(cmd::edit::HistoryArgs),
     /// The web app in your browser, over the same journal (prints the URL to open).
     Serve(cmd::serve::ServeArgs),
+    /// Set up the team server (`mm serve --team`): its tables and organisations.
+    #[command(subcommand)]
+    Team(cmd::team::TeamCmd),
     /// Settings, such as the mastery rule.
     #[command(subcommand)]
     Config(cmd::config::ConfigCmd),
@@ -145,6 +148,7 @@ fn main() -> ExitCode {
         Command::History(a) => cmd::edit::history(a, g),
         Command::Config(c) => cmd::config::run(c, g),
         Command::Serve(a) => cmd::serve::run(a, g),
+        Command::Team(c) => cmd::team::run(c, g),
         Command::Profile(c) => cmd::profile::run(c, g),
         Command::Plan(a) => cmd::plan::run(a, g),
         Command::Refresh(a) => cmd::refresh::run(a, g),

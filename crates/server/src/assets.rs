@@ -19,7 +19,7 @@ pub const TIMER_JS: &str = include_str!("../assets/timer.js");
 pub const DISCOVER_JS: &str = include_str!("../assets/discover.js");
 
 /// The asset routes.
-pub fn routes() -> Router<crate::AppState> {
+pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/assets/style.css", get(style))
         .route("/assets/timer.js", get(|| script(TIMER_JS)))

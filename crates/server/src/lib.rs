@@ -33,6 +33,7 @@ pub mod assets;
 pub mod error;
 pub mod pages;
 pub mod security;
+pub mod team;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -134,7 +134,7 @@ fn random_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -195,7 +195,7 @@ fn without_token(uri: &Uri) -> String {
     }
 }
 
-fn query_value<'a>(uri: &'a Uri, key: &str) -> Option<&'a str> {
+pub(crate) fn query_value<'a>(uri: &'a Uri, key: &str) -> Option<&'a str> {
     uri.query()?
         .split('&')
         .filter_map(|kv| kv.split_once('='))
@@ -379,7 +379,7 @@ async fn check_csrf(path: &str, session: &Session, req: Request) -> Result<Reque
 
 /// One field of an urlencoded body (tokens are hex, so no decoding is needed
 /// for a match; anything else simply does not match).
-fn form_urlencoded_value(body: &[u8], key: &str) -> Option<String> {
+pub(crate) fn form_urlencoded_value(body: &[u8], key: &str) -> Option<String> {
     std::str::from_utf8(body)
         .ok()?
         .split('&')
@@ -388,7 +388,7 @@ fn form_urlencoded_value(body: &[u8], key: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-fn secure_headers(mut res: Response, path: &str) -> Response {
+pub(crate) fn secure_headers(mut res: Response, path: &str) -> Response {
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,

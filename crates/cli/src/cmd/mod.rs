@@ -26,4 +26,5 @@ pub mod serve;
 pub mod skill;
 pub mod status;
 pub mod taxonomy;
+pub mod team;
 pub mod timer;

@@ -23,9 +23,26 @@ pub struct ServeArgs {
     /// encrypted. Prefer the team server for sharing.
     #[arg(long)]
     pub allow_non_loopback: bool,
+    /// Team mode: serve the organisations in a PostgreSQL database (see `mm
+    /// team`) to many people at once. Holds no state of its own, so several
+    /// instances can share one database behind a load balancer. Connect
+    /// (--db) as the role `mm team migrate` granted, never as the owner.
+    #[arg(long, conflicts_with = "issuer_dir")]
+    pub team: bool,
+    /// Team mode: the address browsers reach this server at (e.g.
+    /// https://learn.example.org), for invitation links, the Origin check and
+    /// Secure cookies. Repeat for several. Default: the request's Host, http.
+    #[arg(long, value_name = "URL", requires = "team")]
+    pub public_url: Vec<String>,
+    /// Team mode: the most database connections this instance opens.
+    #[arg(long, default_value_t = 16, value_name = "N", requires = "team")]
+    pub max_connections: u32,
 }
 
 pub fn run(a: ServeArgs, g: &Global) -> Result<()> {
+    if a.team {
+        return run_team(a, g);
+    }
     if !a.addr.ip().is_loopback() && !a.allow_non_loopback {
         bail!(
             "{} is not a loopback address; the web app binds 127.0.0.1 unless you add --allow-non-loopback",
@@ -60,6 +77,44 @@ pub fn run(a: ServeArgs, g: &Global) -> Result<()> {
         mm_server::serve(listener, state, shutdown_signal())
             .await
             .context("serving")?;
+        outln!("Stopped.")?;
+        Ok(())
+    })
+}
+
+fn run_team(a: ServeArgs, g: &Global) -> Result<()> {
+    let url = match &g.db {
+        Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => u.clone(),
+        _ => bail!(
+            "team mode runs on PostgreSQL: pass --db postgres://… (the role `mm team migrate` granted)"
+        ),
+    };
+    for u in &a.public_url {
+        if !(u.starts_with("https://") || u.starts_with("http://")) {
+            bail!("--public-url {u:?} is not an http:// or https:// URL");
+        }
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    rt.block_on(async {
+        let team = mm_team::TeamStore::connect_with(&url, a.max_connections).await?;
+        let listener = tokio::net::TcpListener::bind(a.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", a.addr))?;
+        let addr = listener.local_addr().context("reading the bound address")?;
+        let state = mm_server::team::TeamState::new(team.clone(), &a.public_url);
+        outln!("Micromastery team server on http://{addr}/ over {}", team.location())?;
+        match a.public_url.first() {
+            Some(u) => outln!("Browsers reach it at {u}; people sign in at {u}/o/<organisation>.")?,
+            None => outln!("People sign in at http://{addr}/o/<organisation>. Put TLS in front (a reverse proxy) before real use.")?,
+        }
+        outln!("Health check: /healthz. Stop with Ctrl-C or SIGTERM (requests in flight finish).")?;
+        mm_server::team::serve(listener, state, shutdown_signal())
+            .await
+            .context("serving")?;
+        team.close().await;
         outln!("Stopped.")?;
         Ok(())
     })

@@ -26,5 +26,6 @@ mod market_parquet;
 mod practice;
 mod roles_tech;
 mod taxonomy_cli;
+mod team_cli;
 mod timer_tmux;
 mod whole_loop;

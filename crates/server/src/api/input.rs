@@ -39,10 +39,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             HttpError::new(
                 e.status(),
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    format!(
-                        "the body is larger than {} MB",
-                        crate::JSON_LIMIT / (1024 * 1024)
-                    )
+                    "the body is larger than this route takes".to_owned()
                 } else {
                     e.body_text()
                 },

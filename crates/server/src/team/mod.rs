@@ -1,0 +1,395 @@
+//! Team mode (`mm serve --team`): one server for many people of many
+//! organisations, on PostgreSQL, holding no state of its own. Sign-ins,
+//! tokens and invitations live in the database ([`mm_team::TeamStore`]), so
+//! any number of instances behind one load balancer serve the same people:
+//! a cookie set by one instance works on every other.
+//!
+//! Every request passes [`guard`]:
+//! 1. **Who**: `Authorization: Bearer mmt_…` (an API token) or the
+//!    `mm_team` cookie (a browser sign-in) names the [`Actor`]; the routes
+//!    that need no sign-in are the sign-in itself, the invitation link, the
+//!    health check, the OpenAPI document and the assets.
+//! 2. **CSRF**: a browser's state-changing request carries its session's
+//!    CSRF token (`X-CSRF-Token`, or a `csrf` form field) and, when the
+//!    browser sends an `Origin`, one of this server's origins (`--public-url`,
+//!    else the request's own `Host`). Bearer requests carry no cookie, so no
+//!    CSRF token.
+//! 3. **Headers**: the same strict Content-Security-Policy as the solo app.
+//!
+//! Each handler then calls one [`mm_team::TeamStore`] operation with the
+//! actor; the store scopes its transaction to the actor's organisation and
+//! PostgreSQL's row-level security enforces it underneath.
+
+pub mod api;
+pub mod pages;
+
+use crate::error::{ApiError, HttpError, PageError};
+use crate::security::{constant_time_eq, form_urlencoded_value, query_value, secure_headers};
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use mm_team::{Actor, TeamStore, Via};
+use std::future::Future;
+use std::sync::Arc;
+
+/// The team session cookie's name.
+pub const COOKIE: &str = "mm_team";
+/// The largest body a team request may carry.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// What every team handler shares. Cheap to clone; no per-instance state
+/// that another instance would need.
+#[derive(Debug, Clone)]
+pub struct TeamState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    team: TeamStore,
+    /// The origins browsers reach this server at (`https://learn.example.org`);
+    /// empty: the request's own `Host`.
+    origins: Vec<String>,
+    /// Whether cookies carry `Secure` (an https public URL).
+    secure: bool,
+}
+
+impl TeamState {
+    /// State over `team`, reached by browsers at `public_urls` (none: the
+    /// request's `Host`, over http).
+    pub fn new(team: TeamStore, public_urls: &[String]) -> Self {
+        let origins: Vec<String> = public_urls
+            .iter()
+            .map(|u| origin_of(u).to_owned())
+            .collect();
+        let secure = !origins.is_empty() && origins.iter().all(|o| o.starts_with("https://"));
+        TeamState {
+            inner: Arc::new(Inner {
+                team,
+                origins,
+                secure,
+            }),
+        }
+    }
+
+    /// The team data.
+    pub fn team(&self) -> &TeamStore {
+        &self.inner.team
+    }
+
+    /// The base of links this server hands out (invitations), for a request
+    /// that came in with `headers`.
+    pub fn base_url(&self, headers: &HeaderMap) -> String {
+        if let Some(o) = self.inner.origins.first() {
+            return o.clone();
+        }
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        format!("http://{host}")
+    }
+
+    /// The `Set-Cookie` value that signs a browser in with `secret`.
+    pub fn cookie(&self, secret: &str) -> String {
+        let secure = if self.inner.secure { "; Secure" } else { "" };
+        format!("{COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/{secure}")
+    }
+
+    /// The `Set-Cookie` value that signs a browser out.
+    pub fn cleared_cookie(&self) -> String {
+        let secure = if self.inner.secure { "; Secure" } else { "" };
+        format!("{COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{secure}")
+    }
+
+    fn origin_allowed(&self, origin: &str, headers: &HeaderMap) -> bool {
+        if self.inner.origins.is_empty() {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("");
+            !host.is_empty()
+                && (origin == format!("http://{host}") || origin == format!("https://{host}"))
+        } else {
+            self.inner.origins.iter().any(|o| o == origin)
+        }
+    }
+}
+
+/// `https://host:port` of a URL (no path).
+fn origin_of(url: &str) -> &str {
+    let url = url.trim_end_matches('/');
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let end = rest.find('/').map_or(url.len(), |i| scheme.len() + 3 + i);
+            &url[..end]
+        }
+        None => url,
+    }
+}
+
+/// The whole team server: `/api/v1/team/…`, the pages, the assets, the
+/// health check, behind [`guard`].
+pub fn router(state: TeamState) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .merge(pages::routes())
+        .merge(crate::assets::routes())
+        .route("/healthz", axum::routing::get(healthz))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .fallback(crate::error::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .with_state(state)
+}
+
+/// Serve the team server on `listener` until `shutdown` resolves, then
+/// finish the requests in flight.
+///
+/// # Errors
+/// When accepting connections fails.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: TeamState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// 200 when the database answers, 503 when not: for a load balancer.
+async fn healthz(State(state): State<TeamState>) -> Response {
+    match state.team().ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the database does not answer",
+        )
+            .into_response(),
+    }
+}
+
+/// Routes anyone may reach without signing in.
+pub fn is_public(path: &str) -> bool {
+    matches!(
+        path,
+        "/healthz"
+            | "/api/v1/team/sign-in"
+            | "/api/v1/team/join"
+            | "/api/v1/team/openapi.json"
+            | "/join"
+            | "/o"
+            | "/"
+            | "/favicon.ico"
+    ) || path.starts_with("/assets/")
+        || path.starts_with("/o/")
+}
+
+impl From<mm_team::Error> for HttpError {
+    fn from(e: mm_team::Error) -> Self {
+        let kind = e.kind();
+        let status =
+            StatusCode::from_u16(kind.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        HttpError {
+            status,
+            code: kind.as_str().to_owned(),
+            message: e.to_string(),
+            field: e.field().map(str::to_owned),
+        }
+    }
+}
+
+fn fail(path: &str, e: HttpError) -> Response {
+    if crate::security::is_api(path) {
+        ApiError(e).into_response()
+    } else {
+        PageError(e).into_response()
+    }
+}
+
+/// The cookie's value in a request, if any.
+fn cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
+/// The middleware in front of every team route (see the module's overview).
+pub async fn guard(State(state): State<TeamState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let res = match check(&state, req).await {
+        Ok(req) => next.run(req).await,
+        Err(res) => res,
+    };
+    let res = crate::error::uniform(&path, res).await;
+    secure_headers(res, &path)
+}
+
+async fn check(state: &TeamState, mut req: Request) -> Result<Request, Response> {
+    let path = req.uri().path().to_owned();
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD);
+    if !safe
+        && let Some(origin) = req.headers().get(header::ORIGIN)
+        && !origin
+            .to_str()
+            .is_ok_and(|o| state.origin_allowed(o, req.headers()))
+    {
+        return Err(fail(
+            &path,
+            HttpError::new(
+                StatusCode::FORBIDDEN,
+                "this request comes from another site (its Origin is not this server)",
+            ),
+        ));
+    }
+    let actor = if let Some(token) = bearer(req.headers()) {
+        match state.team().token_actor(token).await {
+            Ok(a) => Some(a),
+            Err(e) => return Err(fail(&path, e.into())),
+        }
+    } else if let Some(secret) = cookie(req.headers()) {
+        match state.team().session_actor(secret).await {
+            Ok(a) => Some(a),
+            // An ended sign-in on a public page is simply signed out.
+            Err(e) if e.kind() == mm_team::Kind::Unauthorized && is_public(&path) => None,
+            Err(e) => return Err(fail(&path, e.into())),
+        }
+    } else {
+        None
+    };
+    match actor {
+        Some(actor) => {
+            if !safe && let Via::Session { csrf, .. } = &actor.via {
+                req = check_csrf(&path, csrf, req).await?;
+            }
+            req.extensions_mut().insert(actor);
+            Ok(req)
+        }
+        None if is_public(&path) => Ok(req),
+        None => Err(fail(
+            &path,
+            HttpError::new(
+                StatusCode::UNAUTHORIZED,
+                "not signed in: sign in at your organisation's page (/o/<slug>) or send an API token",
+            ),
+        )),
+    }
+}
+
+/// A browser's state-changing request must carry its session's CSRF token.
+async fn check_csrf(path: &str, csrf: &str, req: Request) -> Result<Request, Response> {
+    let matches = |t: &str| constant_time_eq(t.as_bytes(), csrf.as_bytes());
+    let missing = || {
+        fail(
+            path,
+            HttpError::new(
+                StatusCode::FORBIDDEN,
+                "missing or wrong CSRF token: reload the page and try again",
+            ),
+        )
+    };
+    if let Some(t) = req
+        .headers()
+        .get(crate::security::CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+    {
+        return if matches(t) { Ok(req) } else { Err(missing()) };
+    }
+    if query_value(req.uri(), crate::security::CSRF_FIELD).is_some_and(matches) {
+        return Ok(req);
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(missing());
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+        fail(
+            path,
+            HttpError::new(StatusCode::PAYLOAD_TOO_LARGE, "the form is too large"),
+        )
+    })?;
+    if form_urlencoded_value(&bytes, crate::security::CSRF_FIELD).is_some_and(|t| matches(&t)) {
+        Ok(Request::from_parts(parts, Body::from(bytes)))
+    } else {
+        Err(missing())
+    }
+}
+
+/// The signed-in person of a request (401 without one: the guard lets only
+/// public routes through unsigned, and those do not ask for this).
+#[derive(Debug, Clone)]
+pub struct Signed(pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for Signed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Actor>()
+            .cloned()
+            .map(Signed)
+            .ok_or_else(|| HttpError::new(StatusCode::UNAUTHORIZED, "not signed in").into())
+    }
+}
+
+/// The signed-in person, if any (public routes).
+#[derive(Debug, Clone)]
+pub struct MaybeSigned(pub Option<Actor>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeSigned {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeSigned(parts.extensions.get::<Actor>().cloned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_come_from_public_urls() {
+        assert_eq!(
+            origin_of("https://learn.example.org/"),
+            "https://learn.example.org"
+        );
+        assert_eq!(
+            origin_of("https://learn.example.org:8443/x/y"),
+            "https://learn.example.org:8443"
+        );
+        assert_eq!(origin_of("http://10.0.0.1:8080"), "http://10.0.0.1:8080");
+    }
+
+    #[test]
+    fn bearer_and_cookie_are_read() {
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, "Bearer mmt_abc".parse().unwrap());
+        h.insert(header::COOKIE, "x=1; mm_team=mms_1".parse().unwrap());
+        assert_eq!(bearer(&h), Some("mmt_abc"));
+        assert_eq!(cookie(&h), Some("mms_1"));
+    }
+}

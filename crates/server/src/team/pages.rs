@@ -1,0 +1,400 @@
+//! The team server's pages: signing in at an organisation's address
+//! (`/o/{slug}`), joining by an invitation link (`/join?token=…`), and the
+//! home page (`/`): who you are, the members you may see, invitations, and
+//! your API tokens. Plain forms (no script); every form that changes
+//! something carries the session's CSRF token.
+
+use super::{MaybeSigned, TeamState};
+use crate::api::input::Fields;
+use crate::error::{HttpError, PageError};
+use crate::security::CSRF_FIELD;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{DOCTYPE, Markup, html};
+use mm_team::{Actor, Role, Via};
+
+/// The pages' routes.
+pub fn routes() -> Router<TeamState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/o", get(find_org))
+        .route("/o/{slug}", get(sign_in_page).post(sign_in))
+        .route("/join", get(join_page).post(join))
+        .route("/sign-out", post(sign_out))
+        .route("/invite", post(invite))
+        .route("/tokens", post(create_token))
+}
+
+fn frame(title: &str, actor: Option<&Actor>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="same-origin";
+                title { (title) " · Micromastery team" }
+                link rel="stylesheet" href="/assets/style.css";
+            }
+            body {
+                a class="skip" href="#main" { "Skip to the content" }
+                header class="site" {
+                    a class="brand" href="/" { "Micromastery team" }
+                    @if let Some(a) = actor {
+                        form method="post" action="/sign-out" {
+                            (csrf(a))
+                            button class="quiet" type="submit" { "Sign out" }
+                        }
+                    }
+                }
+                main id="main" { (body) }
+                footer class="site" {
+                    p { "Your organisation runs this server; what coaches see of you is listed on your home page." }
+                }
+            }
+        }
+    }
+}
+
+fn csrf(actor: &Actor) -> Markup {
+    match &actor.via {
+        Via::Session { csrf, .. } => html! { input type="hidden" name=(CSRF_FIELD) value=(csrf); },
+        Via::Token { .. } => html! {},
+    }
+}
+
+fn page(title: &str, actor: Option<&Actor>, body: Markup) -> Response {
+    Html(frame(title, actor, body).into_string()).into_response()
+}
+
+fn with_cookie(mut res: Response, cookie: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+fn failure(e: &mm_team::Error) -> Markup {
+    html! { p class="notice failed" role="alert" { (e.to_string()) } }
+}
+
+/// Home: who you are and what you may manage.
+async fn home(
+    State(state): State<TeamState>,
+    MaybeSigned(actor): MaybeSigned,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    render_home(&state, actor, &headers, Shown::default()).await
+}
+
+/// A secret a form just made, shown once in its answer (never put in a URL,
+/// where history and logs would keep it).
+#[derive(Default)]
+struct Shown {
+    invitation: Option<String>,
+    token: Option<String>,
+}
+
+async fn render_home(
+    state: &TeamState,
+    actor: Option<Actor>,
+    headers: &HeaderMap,
+    shown: Shown,
+) -> Result<Response, PageError> {
+    let Some(actor) = actor else {
+        return Ok(page(
+            "Sign in",
+            None,
+            html! {
+                h1 { "Sign in" }
+                p { "Sign in at your organisation's address: " code { "/o/<your organisation>" } ". Your admin sent it with your invitation." }
+                form method="get" action="/o" id="find" {
+                    label for="slug" { "Organisation" }
+                    input id="slug" name="slug" required autocomplete="organization";
+                    button type="submit" formaction="/o" { "Continue" }
+                }
+            },
+        ));
+    };
+    let team = state.team();
+    let org = team.organisation(&actor).await.map_err(HttpError::from)?;
+    let me = team
+        .member(&actor, actor.person)
+        .await
+        .map_err(HttpError::from)?;
+    let members = team.members(&actor).await.map_err(HttpError::from)?;
+    let may_invite = actor.has(Role::Admin) || actor.has(Role::Coach);
+    let invitations = if may_invite {
+        team.invitations(&actor).await.map_err(HttpError::from)?
+    } else {
+        Vec::new()
+    };
+    let tokens = team.tokens(&actor).await.map_err(HttpError::from)?;
+    let base = state.base_url(headers);
+    Ok(page(
+        &org.name,
+        Some(&actor),
+        html! {
+            h1 { (org.name) }
+            p { "Signed in as " strong { (me.name) } " (" (me.email) "), "
+                (me.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")) "." }
+            section aria-labelledby="members-h" {
+                h2 id="members-h" { "Members" }
+                table {
+                    thead { tr { th scope="col" { "Name" } th scope="col" { "Email" } th scope="col" { "Roles" } th scope="col" { "Joined" } } }
+                    tbody {
+                        @for m in &members {
+                            tr {
+                                td { (m.name) }
+                                td { (m.email) }
+                                td { (m.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")) }
+                                td { (m.joined_at.format("%Y-%m-%d")) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if may_invite {
+                section aria-labelledby="invite-h" id="invite" {
+                    h2 id="invite-h" { "Invite someone" }
+                    @if let Some(link) = &shown.invitation {
+                        p class="notice" role="status" { "Send this link (it works once, for 14 days; it is not shown again): " code { (base) "/join?token=" (link) } }
+                    }
+                    form method="post" action="/invite" {
+                        (csrf(&actor))
+                        label for="email" { "Email" }
+                        input id="email" name="email" type="email" required;
+                        fieldset {
+                            legend { "Roles" }
+                            @for r in Role::ALL {
+                                @if actor.has(Role::Admin) || r == Role::Learner {
+                                    label { input type="checkbox" name="roles" value=(r.as_str()) checked[r == Role::Learner]; " " (r.as_str()) }
+                                }
+                            }
+                        }
+                        button type="submit" { "Invite" }
+                    }
+                    @if !invitations.is_empty() {
+                        table {
+                            thead { tr { th scope="col" { "Email" } th scope="col" { "Roles" } th scope="col" { "State" } th scope="col" { "Expires" } } }
+                            tbody {
+                                @for i in &invitations {
+                                    tr {
+                                        td { (i.email) }
+                                        td { (i.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")) }
+                                        td { (format!("{:?}", i.state).to_lowercase()) }
+                                        td { (i.expires_at.format("%Y-%m-%d")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="tokens-h" id="tokens" {
+                h2 id="tokens-h" { "API tokens" }
+                p { "For scripts and the CLI: send one as " code { "Authorization: Bearer …" } "." }
+                @if let Some(secret) = &shown.token {
+                    p class="notice" role="status" { "Your new token (copy it now; it is not shown again): " code { (secret) } }
+                }
+                form method="post" action="/tokens" {
+                    (csrf(&actor))
+                    label for="token-name" { "What it is for" }
+                    input id="token-name" name="name" required maxlength="100";
+                    button type="submit" { "Make a token" }
+                }
+                @if !tokens.is_empty() {
+                    table {
+                        thead { tr { th scope="col" { "Name" } th scope="col" { "Starts with" } th scope="col" { "Made" } th scope="col" { "State" } } }
+                        tbody {
+                            @for t in &tokens {
+                                tr {
+                                    td { (t.name) }
+                                    td { code { (t.prefix) "…" } }
+                                    td { (t.created_at.format("%Y-%m-%d")) }
+                                    td { @if t.revoked { "revoked" } @else { "active" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// `/o?slug=acme` (the home page's form) → `/o/acme`.
+async fn find_org(Query(q): Query<Vec<(String, String)>>) -> Response {
+    let slug = q
+        .iter()
+        .find(|(k, _)| k == "slug")
+        .map(|(_, v)| v.trim().to_lowercase())
+        .unwrap_or_default();
+    let safe: String = slug
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    Redirect::to(&format!("/o/{safe}")).into_response()
+}
+
+fn sign_in_form(slug: &str, email: &str, error: Option<&mm_team::Error>) -> Markup {
+    html! {
+        h1 { "Sign in to " (slug) }
+        @if let Some(e) = error { (failure(e)) }
+        form method="post" action=(format!("/o/{slug}")) {
+            label for="email" { "Email" }
+            input id="email" name="email" type="email" required autocomplete="username" value=(email);
+            label for="password" { "Password" }
+            input id="password" name="password" type="password" required autocomplete="current-password";
+            button type="submit" { "Sign in" }
+        }
+    }
+}
+
+async fn sign_in_page(Path(slug): Path<String>) -> Response {
+    page("Sign in", None, sign_in_form(&slug, "", None))
+}
+
+async fn sign_in(
+    State(state): State<TeamState>,
+    Path(slug): Path<String>,
+    Form(f): Form<Fields>,
+) -> Response {
+    match state
+        .team()
+        .sign_in(&slug, f.get("email"), f.get("password"))
+        .await
+    {
+        Ok(s) => with_cookie(Redirect::to("/").into_response(), &state.cookie(&s.secret)),
+        Err(e) => {
+            let mut res = page(
+                "Sign in",
+                None,
+                sign_in_form(&slug, f.get("email"), Some(&e)),
+            );
+            *res.status_mut() =
+                StatusCode::from_u16(e.kind().http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
+            res
+        }
+    }
+}
+
+async fn join_page(
+    State(state): State<TeamState>,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let token = q
+        .iter()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let view = state
+        .team()
+        .invitation_by_secret(&token)
+        .await
+        .map_err(HttpError::from)?;
+    Ok(page(
+        "Join",
+        None,
+        html! {
+            h1 { "Join " (view.organisation) }
+            p { "You are invited as " (view.email) " with the roles: "
+                (view.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")) "." }
+            @if view.state == mm_team::InvitationState::Open {
+                form method="post" action="/join" {
+                    input type="hidden" name="token" value=(token);
+                    label for="name" { "Your name" }
+                    input id="name" name="name" required autocomplete="name";
+                    label for="password" { "Choose a password (at least 12 characters)" }
+                    input id="password" name="password" type="password" required minlength="12" autocomplete="new-password";
+                    button type="submit" { "Join" }
+                }
+            } @else {
+                p class="notice failed" role="alert" { "This invitation can no longer be used (" (format!("{:?}", view.state).to_lowercase()) "). Sign in at " a href=(format!("/o/{}", view.slug)) { "/o/" (view.slug) } " or ask for a new one." }
+            }
+        },
+    ))
+}
+
+async fn join(
+    State(state): State<TeamState>,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    let s = state
+        .team()
+        .accept_invitation(f.get("token"), f.get("name"), f.get("password"))
+        .await
+        .map_err(HttpError::from)?;
+    Ok(with_cookie(
+        Redirect::to("/").into_response(),
+        &state.cookie(&s.secret),
+    ))
+}
+
+fn signed(actor: Option<Actor>) -> Result<Actor, PageError> {
+    actor.ok_or_else(|| PageError(HttpError::new(StatusCode::UNAUTHORIZED, "not signed in")))
+}
+
+async fn sign_out(
+    State(state): State<TeamState>,
+    MaybeSigned(actor): MaybeSigned,
+) -> Result<Response, PageError> {
+    let actor = signed(actor)?;
+    state
+        .team()
+        .sign_out(&actor)
+        .await
+        .map_err(HttpError::from)?;
+    Ok(with_cookie(
+        Redirect::to("/").into_response(),
+        &state.cleared_cookie(),
+    ))
+}
+
+async fn invite(
+    State(state): State<TeamState>,
+    MaybeSigned(actor): MaybeSigned,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    let actor = signed(actor)?;
+    let roles = f
+        .all("roles")
+        .iter()
+        .map(|r| Role::parse(r))
+        .collect::<mm_team::Result<Vec<_>>>()
+        .map_err(HttpError::from)?;
+    let made = state
+        .team()
+        .invite(&actor, f.get("email"), &roles)
+        .await
+        .map_err(HttpError::from)?;
+    let shown = Shown {
+        invitation: Some(made.secret),
+        token: None,
+    };
+    render_home(&state, Some(actor), &headers, shown).await
+}
+
+async fn create_token(
+    State(state): State<TeamState>,
+    MaybeSigned(actor): MaybeSigned,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    let actor = signed(actor)?;
+    let made = state
+        .team()
+        .create_token(&actor, f.get("name"), None)
+        .await
+        .map_err(HttpError::from)?;
+    let shown = Shown {
+        invitation: None,
+        token: Some(made.secret),
+    };
+    render_home(&state, Some(actor), &headers, shown).await
+}

@@ -1,0 +1,798 @@
+//! Team mode (`mm serve --team`) driven in process over a real PostgreSQL:
+//! two instances sharing one database, every route of the team OpenAPI
+//! document walked by another organisation's members, bad input on every
+//! route, and the pages a browser uses to sign in and join.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt as _;
+use mm_server::team::{TeamState, router};
+use mm_team::testing::{TestDb, test_db};
+use mm_team::{NewOrganisation, Role, TeamStore};
+use serde_json::{Value, json};
+use sqlx::Connection as _;
+use tower::ServiceExt as _;
+
+const PASSWORD: &str = "correct horse battery";
+const HOST: &str = "learn.example.org";
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Who sends a request: nobody, a browser session (cookie + CSRF), or a token.
+#[derive(Clone, Debug)]
+enum As {
+    Nobody,
+    Browser { cookie: String, csrf: String },
+    Token(String),
+}
+
+async fn send(app: &Router, who: &As, method: Method, path: &str, body: Option<Value>) -> Reply {
+    let mut req = Request::builder()
+        .method(method.clone())
+        .uri(path)
+        .header(header::HOST, HOST);
+    match who {
+        As::Nobody => {}
+        As::Browser { cookie, csrf } => {
+            req = req.header(header::COOKIE, cookie);
+            if method != Method::GET {
+                req = req.header("x-csrf-token", csrf);
+            }
+        }
+        As::Token(t) => req = req.header(header::AUTHORIZATION, format!("Bearer {t}")),
+    }
+    let body = match body {
+        Some(v) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(v.to_string())
+        }
+        None => Body::empty(),
+    };
+    let res = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn sign_in(app: &Router, org: &str, email: &str) -> As {
+    let r = send(
+        app,
+        &As::Nobody,
+        Method::POST,
+        "/api/v1/team/sign-in",
+        Some(json!({ "organisation": org, "email": email, "password": PASSWORD })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let cookie = r.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    for attr in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attr), "{cookie} lacks {attr}");
+    }
+    As::Browser {
+        cookie: cookie.split(';').next().unwrap().to_owned(),
+        csrf: r.json()["csrf"].as_str().unwrap().to_owned(),
+    }
+}
+
+async fn create_org(team: &TeamStore, slug: &str) {
+    team.create_organisation(NewOrganisation {
+        slug: slug.into(),
+        name: format!("{slug} Ltd"),
+        admin_email: format!("admin@{slug}.example"),
+        admin_name: format!("{slug} admin"),
+        admin_password: PASSWORD.into(),
+    })
+    .await
+    .unwrap();
+}
+
+/// Invite through the API and join through the API: the new member, signed in.
+async fn join(app: &Router, inviter: &As, email: &str, roles: &[&str]) -> (As, i64) {
+    let r = send(
+        app,
+        inviter,
+        Method::POST,
+        "/api/v1/team/invitations",
+        Some(json!({ "email": email, "roles": roles })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let link = r.json()["link"].as_str().unwrap().to_owned();
+    assert!(
+        link.starts_with(&format!("http://{HOST}/join?token=mmi_")),
+        "{link}"
+    );
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let r = send(
+        app,
+        &As::Nobody,
+        Method::POST,
+        "/api/v1/team/join",
+        Some(json!({ "token": token, "name": email, "password": PASSWORD })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let id = r.json()["member"]["id"].as_i64().unwrap();
+    let cookie = r.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = r.json()["csrf"].as_str().unwrap().to_owned();
+    (As::Browser { cookie, csrf }, id)
+}
+
+async fn instance(db: &TestDb) -> Router {
+    let team = TeamStore::connect_with(&db.app_url, 4).await.unwrap();
+    router(TeamState::new(team, &[]))
+}
+
+/// Every row of an organisation, as text, read as the owner (no policy):
+/// what must not change when someone else tries to reach it.
+async fn snapshot(db: &TestDb, org_slug: &str) -> String {
+    let base = db.owner_url.split('?').next().unwrap();
+    let mut c = sqlx::PgConnection::connect(base).await.unwrap();
+    let s = db.schema();
+    let org: i64 = sqlx::query_scalar(&format!(
+        "SELECT id FROM \"{s}\".organisations WHERE slug = $1"
+    ))
+    .bind(org_slug)
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
+    let mut out = String::new();
+    for t in [
+        "people",
+        "roles",
+        "auth_sessions",
+        "api_tokens",
+        "invitations",
+        "team_audit",
+    ] {
+        let rows: String = sqlx::query_scalar(&format!(
+            "SELECT coalesce(string_agg(t::TEXT, E'\\n' ORDER BY t::TEXT), '') FROM \"{s}\".{t} t WHERE org_id = $1"
+        ))
+        .bind(org)
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+        out.push_str(&format!("== {t}\n{rows}\n"));
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_sign_in_on_one_instance_works_on_another_and_ends_on_both() {
+    let Some(db) = test_db("srv_two").await else {
+        return;
+    };
+    let one = instance(&db).await;
+    let two = instance(&db).await;
+    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+    let admin = sign_in(&one, "acme", "admin@acme.example").await;
+    let r = send(&two, &admin, Method::GET, "/api/v1/team/me", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["organisation"]["slug"], "acme");
+    assert_eq!(r.json()["member"]["roles"], json!(["admin"]));
+    // An invitation made on one instance is accepted on the other.
+    let (lee, _) = join(&two, &admin, "lee@acme.example", &["learner"]).await;
+    let r = send(&one, &lee, Method::GET, "/api/v1/team/me", None).await;
+    assert_eq!(r.json()["member"]["email"], "lee@acme.example");
+    // A token made on one works on the other, and its revocation too.
+    let r = send(
+        &one,
+        &admin,
+        Method::POST,
+        "/api/v1/team/tokens",
+        Some(json!({ "name": "cli" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let secret = r.json()["secret"].as_str().unwrap().to_owned();
+    let id = r.json()["token"]["id"].as_i64().unwrap();
+    let bearer = As::Token(secret);
+    assert_eq!(
+        send(&two, &bearer, Method::GET, "/api/v1/team/members", None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let r = send(
+        &two,
+        &bearer,
+        Method::DELETE,
+        &format!("/api/v1/team/tokens/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = send(&one, &bearer, Method::GET, "/api/v1/team/me", None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(r.json()["error"], "unauthorized");
+    // Signing out on one ends the session on both.
+    assert_eq!(
+        send(&two, &admin, Method::POST, "/api/v1/team/sign-out", None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        send(&one, &admin, Method::GET, "/api/v1/team/me", None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // The health check answers.
+    assert_eq!(
+        send(&one, &As::Nobody, Method::GET, "/healthz", None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    db.drop_schema().await;
+}
+
+/// The paths and methods of the team OpenAPI document.
+fn documented_routes() -> Vec<(Method, String)> {
+    let doc: Value = serde_json::from_str(&mm_server::team::api::openapi_json()).unwrap();
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for m in item.as_object().unwrap().keys() {
+            out.push((m.to_uppercase().parse().unwrap(), path.clone()));
+        }
+    }
+    out
+}
+
+/// A plausible body for a route (valid in shape, aimed at `target`).
+fn body_for(method: &Method, path: &str, email: &str) -> Option<Value> {
+    match (method.as_str(), path) {
+        ("POST", "/api/v1/team/sign-in") => {
+            // Another organisation's slug with one's own credentials.
+            Some(
+                json!({ "organisation": "beta", "email": "admin@alpha.example", "password": PASSWORD }),
+            )
+        }
+        ("POST", "/api/v1/team/invitations") => {
+            Some(json!({ "email": email, "roles": ["learner"] }))
+        }
+        ("POST", "/api/v1/team/join") => Some(
+            json!({ "token": format!("mmi_{}", "0".repeat(64)), "name": "x", "password": PASSWORD }),
+        ),
+        ("POST", "/api/v1/team/tokens") => Some(json!({ "name": "probe" })),
+        ("PUT", p) if p.ends_with("/roles") => Some(json!({ "roles": ["admin"] })),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_each_other() {
+    let Some(db) = test_db("srv_walk").await else {
+        return;
+    };
+    let app = instance(&db).await;
+    let team = TeamStore::connect(&db.app_url).await.unwrap();
+    create_org(&team, "alpha").await;
+    create_org(&team, "beta").await;
+    let a_admin = sign_in(&app, "alpha", "admin@alpha.example").await;
+    let (a_lee, _) = join(&app, &a_admin, "lee@alpha.example", &["learner"]).await;
+    let (_, a_kim_id) = join(&app, &a_admin, "kim@alpha.example", &["learner"]).await;
+    let b_admin = sign_in(&app, "beta", "admin@beta.example").await;
+    let (_, b_lee_id) = join(&app, &b_admin, "lee.b@beta.example", &["learner"]).await;
+    let r = send(
+        &app,
+        &b_admin,
+        Method::POST,
+        "/api/v1/team/invitations",
+        Some(json!({ "email": "open@beta.example", "roles": ["coach"] })),
+    )
+    .await;
+    let b_inv_id = r.json()["invitation"]["id"].as_i64().unwrap();
+    let r = send(
+        &app,
+        &b_admin,
+        Method::POST,
+        "/api/v1/team/tokens",
+        Some(json!({ "name": "beta script" })),
+    )
+    .await;
+    let b_token_id = r.json()["token"]["id"].as_i64().unwrap();
+    let b_prefix = r.json()["token"]["prefix"].as_str().unwrap().to_owned();
+    let a_token = {
+        let r = send(
+            &app,
+            &a_admin,
+            Method::POST,
+            "/api/v1/team/tokens",
+            Some(json!({ "name": "alpha script" })),
+        )
+        .await;
+        As::Token(r.json()["secret"].as_str().unwrap().to_owned())
+    };
+    let before = snapshot(&db, "beta").await;
+    // What would betray B in a body: its names, emails, slug and token prefix.
+    let b_marks = ["beta", "lee.b@", "open@", &b_prefix];
+
+    let routes = documented_routes();
+    assert!(routes.len() >= 15, "{routes:?}");
+    for (method, template) in &routes {
+        // B's ids in every id slot.
+        let id = if template.contains("/members/") {
+            b_lee_id
+        } else if template.contains("/invitations/") {
+            b_inv_id
+        } else {
+            b_token_id
+        };
+        let path = template.replace("{id}", &id.to_string());
+        let path = if template.ends_with("/join") && method == Method::GET {
+            format!("{path}?token=mmi_{}", "0".repeat(64))
+        } else {
+            path
+        };
+        for who in [&a_admin, &a_token, &a_lee] {
+            if template.ends_with("/sign-out") {
+                continue; // ends the caller's own session only; checked below
+            }
+            let r = send(
+                &app,
+                who,
+                method.clone(),
+                &path,
+                body_for(method, template, "probe@alpha.example"),
+            )
+            .await;
+            let text = r.text();
+            assert!(
+                !text.contains("no page at"),
+                "{method} {path} is documented but not routed"
+            );
+            if template.contains("{id}") {
+                assert!(
+                    matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+                    "{method} {path} as {who:?}: {} {text}",
+                    r.status
+                );
+                assert!(r.json()["error"].is_string(), "{method} {path}: {text}");
+            }
+            for mark in b_marks {
+                assert!(
+                    !text.contains(mark),
+                    "{method} {path} as {who:?} shows {mark:?}: {text}"
+                );
+            }
+        }
+    }
+    // The learner reaches nothing of the other learner, nor admin routes.
+    let r = send(
+        &app,
+        &a_lee,
+        Method::GET,
+        &format!("/api/v1/team/members/{a_kim_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(!r.text().contains("kim@"), "{}", r.text());
+    let r = send(&app, &a_lee, Method::GET, "/api/v1/team/members", None).await;
+    assert_eq!(r.json().as_array().unwrap().len(), 1);
+    assert!(!r.text().contains("kim@"));
+    for (m, p) in [
+        (Method::GET, "/api/v1/team/audit"),
+        (Method::GET, "/api/v1/team/invitations"),
+    ] {
+        assert_eq!(
+            send(&app, &a_lee, m, p, None).await.status,
+            StatusCode::FORBIDDEN,
+            "{p}"
+        );
+    }
+    let r = send(
+        &app,
+        &a_lee,
+        Method::PUT,
+        &format!("/api/v1/team/members/{a_kim_id}/roles"),
+        Some(json!({ "roles": ["admin"] })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Nothing of B changed, and B still works.
+    assert_eq!(snapshot(&db, "beta").await, before);
+    let r = send(&app, &b_admin, Method::GET, "/api/v1/team/members", None).await;
+    assert!(r.text().contains("lee.b@beta.example"));
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
+    let Some(db) = test_db("srv_bad").await else {
+        return;
+    };
+    let app = instance(&db).await;
+    let team = TeamStore::connect(&db.app_url).await.unwrap();
+    create_org(&team, "acme").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let before = snapshot(&db, "acme").await;
+    let As::Browser { cookie, csrf } = admin.clone() else {
+        unreachable!()
+    };
+    for (method, template) in documented_routes() {
+        let path = template.replace("{id}", "999999");
+        // Unknown ids: 404 (or 403 where the role is checked first).
+        if template.contains("{id}") {
+            let r = send(
+                &app,
+                &admin,
+                method.clone(),
+                &path,
+                body_for(&method, &template, "x@acme.example"),
+            )
+            .await;
+            assert!(
+                matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+                "{method} {path}: {}",
+                r.text()
+            );
+            assert!(r.json()["error"].is_string());
+            // Not an id at all: 422 naming it.
+            let r = send(
+                &app,
+                &admin,
+                method.clone(),
+                &template.replace("{id}", "abc"),
+                body_for(&method, &template, "x@acme.example"),
+            )
+            .await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{method} {template}: {}",
+                r.text()
+            );
+            assert_eq!(r.json()["field"], "id");
+        }
+        if method == Method::GET || method == Method::DELETE {
+            continue;
+        }
+        if template.ends_with("/sign-out") {
+            continue;
+        }
+        let path = template.replace("{id}", "1");
+        // Wrong types, unknown fields, not JSON, too large.
+        for (body, want) in [
+            (
+                json!({ "roles": 7, "email": 3, "name": [], "password": {}, "organisation": 1, "token": 1 }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                json!({ "surprise": true }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        ] {
+            let r = send(&app, &admin, method.clone(), &path, Some(body)).await;
+            assert_eq!(r.status, want, "{method} {path}: {}", r.text());
+            assert_eq!(r.json()["error"], "invalid");
+        }
+        for (bytes, want) in [
+            (b"{not json".to_vec(), StatusCode::BAD_REQUEST),
+            (
+                format!("{{\"name\": \"{}\"}}", "x".repeat(100_000)).into_bytes(),
+                StatusCode::PAYLOAD_TOO_LARGE,
+            ),
+        ] {
+            let req = Request::builder()
+                .method(method.clone())
+                .uri(&path)
+                .header(header::HOST, HOST)
+                .header(header::COOKIE, &cookie)
+                .header("x-csrf-token", &csrf)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(bytes))
+                .unwrap();
+            let res = app.clone().oneshot(req).await.unwrap();
+            let status = res.status();
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            assert_eq!(
+                status,
+                want,
+                "{method} {path}: {}",
+                String::from_utf8_lossy(&body)
+            );
+            let v: Value = serde_json::from_slice(&body).expect("a JSON error");
+            assert!(v["message"].is_string());
+        }
+    }
+    // Without the CSRF token, or from another site: refused.
+    let r = {
+        let req = Request::post("/api/v1/team/tokens")
+            .header(header::HOST, HOST)
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"name":"x"}"#))
+            .unwrap();
+        app.clone().oneshot(req).await.unwrap()
+    };
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let req = Request::post("/api/v1/team/tokens")
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, &cookie)
+        .header("x-csrf-token", &csrf)
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"name":"x"}"#))
+        .unwrap();
+    assert_eq!(
+        app.clone().oneshot(req).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    // Forged, replayed and revoked secrets.
+    for who in [
+        As::Browser {
+            cookie: format!("mm_team=mms_{}", "0".repeat(64)),
+            csrf: csrf.clone(),
+        },
+        As::Browser {
+            cookie: "mm_team=garbage".into(),
+            csrf: csrf.clone(),
+        },
+        As::Token(format!("mmt_{}", "f".repeat(64))),
+        As::Token("not-a-token".into()),
+    ] {
+        let r = send(&app, &who, Method::GET, "/api/v1/team/me", None).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{who:?}");
+        assert_eq!(r.json()["error"], "unauthorized");
+    }
+    assert_eq!(
+        snapshot(&db, "acme").await,
+        before,
+        "bad input wrote something"
+    );
+    // A session used after sign-out (a replayed cookie) is refused.
+    assert_eq!(
+        send(&app, &admin, Method::POST, "/api/v1/team/sign-out", None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    let r = send(&app, &admin, Method::GET, "/api/v1/team/members", None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // Wrong password: 401, same words as an unknown organisation.
+    let wrong = send(&app, &As::Nobody, Method::POST, "/api/v1/team/sign-in", Some(json!({ "organisation": "acme", "email": "admin@acme.example", "password": "wrong password!!" }))).await;
+    let nowhere = send(&app, &As::Nobody, Method::POST, "/api/v1/team/sign-in", Some(json!({ "organisation": "nowhere", "email": "admin@acme.example", "password": PASSWORD }))).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.json()["message"], nowhere.json()["message"]);
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn a_browser_signs_in_invites_and_joins_through_the_pages() {
+    let Some(db) = test_db("srv_pages").await else {
+        return;
+    };
+    let app = instance(&db).await;
+    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+    let form = |path: &str, cookie: Option<&str>, body: String| {
+        let mut req = Request::post(path)
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        req.body(Body::from(body)).unwrap()
+    };
+    let page = |path: &str, cookie: Option<&str>| {
+        let mut req = Request::get(path).header(header::HOST, HOST);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        req.body(Body::empty()).unwrap()
+    };
+    async fn run(app: &Router, req: Request<Body>) -> Reply {
+        let res = app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+    // The sign-in page, a wrong password, then the right one.
+    let r = run(&app, page("/o/acme", None)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains("Sign in to acme"));
+    let r = run(
+        &app,
+        form(
+            "/o/acme",
+            None,
+            "email=admin%40acme.example&password=nope".into(),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.text().contains("is wrong"), "{}", r.text());
+    let r = run(
+        &app,
+        form(
+            "/o/acme",
+            None,
+            format!(
+                "email=admin%40acme.example&password={}",
+                PASSWORD.replace(' ', "+")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let cookie = r.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let home = run(&app, page("/", Some(&cookie))).await;
+    assert!(home.text().contains("acme Ltd"), "{}", home.text());
+    let csrf = home
+        .text()
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    // Invite without the CSRF field: refused; with it: the link, shown once.
+    let r = run(
+        &app,
+        form(
+            "/invite",
+            Some(&cookie),
+            "email=new%40acme.example&roles=learner".into(),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = run(
+        &app,
+        form(
+            "/invite",
+            Some(&cookie),
+            format!("csrf={csrf}&email=new%40acme.example&roles=learner"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let token = r
+        .text()
+        .split("/join?token=")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(token.starts_with("mmi_"), "{token}");
+    assert!(
+        !run(&app, page("/", Some(&cookie)))
+            .await
+            .text()
+            .contains(&token),
+        "the link is shown again"
+    );
+    // The invited person opens the link and joins.
+    let r = run(&app, page(&format!("/join?token={token}"), None)).await;
+    assert!(
+        r.text().contains("Join acme Ltd") && r.text().contains("new@acme.example"),
+        "{}",
+        r.text()
+    );
+    let r = run(
+        &app,
+        form(
+            "/join",
+            None,
+            format!(
+                "token={token}&name=Nia&password={}",
+                PASSWORD.replace(' ', "+")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let nia = r.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let home = run(&app, page("/", Some(&nia))).await;
+    assert!(
+        home.text().contains("Signed in as <strong>Nia</strong>"),
+        "{}",
+        home.text()
+    );
+    assert!(
+        !home.text().contains("admin@acme.example"),
+        "a learner sees the admin"
+    );
+    assert!(!home.text().contains("Invite someone"));
+    // The used link now says so.
+    let r = run(&app, page(&format!("/join?token={token}"), None)).await;
+    assert!(r.text().contains("can no longer be used"), "{}", r.text());
+    // Every page carries the strict policy.
+    assert!(
+        r.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+    let _ = Role::Learner;
+    db.drop_schema().await;
+}
+
+#[test]
+fn the_committed_team_openapi_document_matches_the_code_and_its_references_resolve() {
+    let generated = mm_server::team::api::openapi_json();
+    let doc: Value = serde_json::from_str(&generated).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r);
+                }
+                m.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    refs(&doc, &mut found);
+    assert!(!found.is_empty());
+    for r in found {
+        let name = r.strip_prefix("#/components/schemas/").unwrap();
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{r} does not resolve"
+        );
+    }
+    let committed =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi-team.json");
+    if std::env::var_os("MM_BLESS").is_some() {
+        std::fs::write(&committed, &generated).unwrap();
+        return;
+    }
+    let on_disk = std::fs::read_to_string(&committed).unwrap_or_default();
+    assert!(
+        on_disk == generated,
+        "docs/openapi-team.json differs from the team API the code serves; rerun with MM_BLESS=1 and review the diff"
+    );
+}

@@ -1,0 +1,513 @@
+//! The team server's own data: organisations, the people in them and their
+//! roles, browser sign-ins, API tokens, invitations and the audit trail, on
+//! PostgreSQL. `mm serve --team` holds none of it in memory, so any number of
+//! instances behind one load balancer serve the same organisations.
+//!
+//! **Isolation** is layered. Every tenant row carries its organisation, and
+//! every query runs in a transaction that names the organisation it acts in
+//! (`set_config('mm.org', id, true)`, see [`TeamStore`]'s scope); PostgreSQL's
+//! row-level security, forced even on the tables' owner, shows and accepts
+//! only that organisation's rows. Above it, each operation checks the
+//! [`Actor`]'s roles (an admin manages people, a learner sees only themself).
+//! The server connects as a role that owns nothing ([`TeamStore::connect`]
+//! refuses a superuser, an owner of tables or a role that bypasses row
+//! security); [`migrate`] runs as the owner and grants that role what it needs.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), mm_team::Error> {
+//! mm_team::migrate("postgres://postgres@127.0.0.1/test", "mm_app").await?;
+//! let team = mm_team::TeamStore::connect("postgres://mm_app@127.0.0.1/test").await?;
+//! let secret = team.sign_in("acme", "ada@example.org", "correct horse battery").await?;
+//! let ada = team.session_actor(&secret.secret).await?;
+//! # Ok(()) }
+//! ```
+
+mod accounts;
+mod error;
+mod people;
+mod secret;
+pub mod testing;
+
+pub use accounts::{
+    INVITATION_PREFIX, NewApiToken, NewInvitation, SESSION_PREFIX, SignIn, TOKEN_PREFIX,
+};
+pub use error::{Error, Kind, Result};
+pub use people::{
+    ApiToken, AuditEntry, Invitation, InvitationState, InvitationView, Member, NewOrganisation,
+    Organisation,
+};
+
+use serde::{Deserialize, Serialize};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Executor as _, PgPool, Postgres, Transaction};
+use std::collections::BTreeSet;
+use std::str::FromStr as _;
+use std::time::Duration;
+
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// An organisation's id.
+pub type OrgId = i64;
+/// A person's id (unique across organisations).
+pub type PersonId = i64;
+
+/// What a person may do in their organisation. One person may hold several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages the organisation: people, roles, invitations, the audit trail.
+    Admin,
+    /// Follows learners: their progress and what they share.
+    Coach,
+    /// Accepts or rejects evidence of application.
+    Approver,
+    /// Practises toward the goals of their programmes.
+    Learner,
+}
+
+impl Role {
+    /// Every role, in order.
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Coach, Role::Approver, Role::Learner];
+
+    /// The role's name as stored and sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coach => "coach",
+            Role::Approver => "approver",
+            Role::Learner => "learner",
+        }
+    }
+
+    /// The role a name gives.
+    ///
+    /// # Errors
+    /// [`Kind::Invalid`] for a name that is not a role.
+    pub fn parse(s: &str) -> Result<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "roles",
+                    format!("{s:?} is not a role (admin, coach, approver, learner)"),
+                )
+            })
+    }
+}
+
+/// Who is acting: a signed-in person (by browser session or API token).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// Their organisation: every query of theirs is scoped to it.
+    pub org: OrgId,
+    /// Their person id.
+    pub person: PersonId,
+    /// Their roles.
+    pub roles: BTreeSet<Role>,
+    /// How they signed in.
+    pub via: Via,
+}
+
+impl std::fmt::Debug for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Actor")
+            .field("org", &self.org)
+            .field("person", &self.person)
+            .field("roles", &self.roles)
+            .field("via", &self.via)
+            .finish()
+    }
+}
+
+/// How an [`Actor`] signed in.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Via {
+    /// A browser session (cookie); its state-changing requests carry `csrf`.
+    Session {
+        /// The session's id.
+        id: i64,
+        /// The token its state-changing requests must carry.
+        csrf: String,
+    },
+    /// An API token (bearer); no CSRF token, no cookie.
+    Token {
+        /// The token's id.
+        id: i64,
+    },
+}
+
+impl std::fmt::Debug for Via {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Via::Session { id, .. } => write!(f, "Session {{ id: {id}, csrf: <hidden> }}"),
+            Via::Token { id } => write!(f, "Token {{ id: {id} }}"),
+        }
+    }
+}
+
+impl Actor {
+    /// Whether they hold `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Refuse unless they hold one of `roles`.
+    ///
+    /// # Errors
+    /// [`Kind::Forbidden`] naming what is needed.
+    pub fn require(&self, roles: &[Role], to: &str) -> Result<()> {
+        if roles.iter().any(|r| self.has(*r)) {
+            Ok(())
+        } else {
+            let names: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
+            Err(Error::forbidden(format!(
+                "only {} may {to}",
+                names.join(" or ")
+            )))
+        }
+    }
+}
+
+/// The team data, over a pool of connections as the server's role.
+#[derive(Clone)]
+pub struct TeamStore {
+    pool: PgPool,
+    /// The URL with any password hidden, for messages.
+    shown_url: String,
+    /// How long a browser sign-in lasts.
+    session_ttl: Duration,
+}
+
+impl std::fmt::Debug for TeamStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TeamStore")
+            .field("url", &self.shown_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How long a browser sign-in lasts unless [`TeamStore::with_session_ttl`] says.
+pub const DEFAULT_SESSION_TTL: Duration = Duration::from_secs(12 * 3600);
+
+/// Create or upgrade the team tables at `owner_url` (a role that may create
+/// tables, roles and policies: the database's owner), and grant `app_role`,
+/// the role the servers connect as, what they need and no more. The role is
+/// created (able to log in, without a password: set one with your own
+/// tooling) when it does not exist. `?schema=name` in the URL keeps the
+/// tables in that schema.
+///
+/// # Errors
+/// [`Kind::Invalid`] for a role or schema that is not a plain name;
+/// [`Kind::Unavailable`] when the database cannot be reached;
+/// [`Kind::Internal`] when a migration fails.
+pub async fn migrate(owner_url: &str, app_role: &str) -> Result<()> {
+    if !plain_name(app_role) {
+        return Err(Error::invalid(
+            "app_role",
+            format!("{app_role:?} is not a plain role name (letters, digits, _)"),
+        ));
+    }
+    let (url, schema) = split_schema(owner_url)?;
+    let pool = pool(&url, schema.clone(), 2).await?;
+    if let Some(schema) = &schema {
+        create_schema(&pool, schema).await?;
+    }
+    MIGRATIONS.run(&pool).await.map_err(|e| {
+        Error::new(
+            Kind::Internal,
+            format!("the team tables could not be migrated: {e}"),
+        )
+    })?;
+    let mut tx = pool.begin().await?;
+    // Serialise concurrent first migrations' role creation.
+    tx.execute("SELECT pg_advisory_xact_lock(7305733)").await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)")
+            .bind(app_role)
+            .fetch_one(&mut *tx)
+            .await?;
+    if !exists {
+        tx.execute(&*format!("CREATE ROLE \"{app_role}\" LOGIN"))
+            .await?;
+    }
+    let schema_name: String = sqlx::query_scalar("SELECT current_schema()::TEXT")
+        .fetch_one(&mut *tx)
+        .await?;
+    let grants = [
+        format!("GRANT USAGE ON SCHEMA \"{schema_name}\" TO \"{app_role}\""),
+        format!(
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON people, roles, auth_sessions, api_tokens, \
+             invitations, team_audit TO \"{app_role}\""
+        ),
+        format!("GRANT SELECT ON organisations TO \"{app_role}\""),
+        format!("GRANT USAGE ON ALL SEQUENCES IN SCHEMA \"{schema_name}\" TO \"{app_role}\""),
+        format!(
+            "GRANT EXECUTE ON FUNCTION mm_org(), mm_org_by_slug(TEXT), \
+             mm_create_organisation(TEXT, TEXT), mm_session_by_hash(BYTEA), mm_iso(TIMESTAMPTZ), \
+             mm_token_by_hash(BYTEA), mm_invitation_by_hash(BYTEA) TO \"{app_role}\""
+        ),
+    ];
+    for g in grants {
+        tx.execute(&*g).await?;
+    }
+    tx.commit().await?;
+    pool.close().await;
+    Ok(())
+}
+
+impl TeamStore {
+    /// Connect as the server's role. `?schema=name` selects the schema
+    /// [`migrate`] used.
+    ///
+    /// # Errors
+    /// [`Kind::Unavailable`] when the database cannot be reached;
+    /// [`Kind::Invalid`] when the role is a superuser, may bypass row
+    /// security, or owns any team table (isolation would rest on the
+    /// application alone), or when the team tables are missing (run `migrate`).
+    pub async fn connect(app_url: &str) -> Result<TeamStore> {
+        Self::connect_with(app_url, 16).await
+    }
+
+    /// As [`TeamStore::connect`], with at most `max_connections` in the pool.
+    ///
+    /// # Errors
+    /// As [`TeamStore::connect`].
+    pub async fn connect_with(app_url: &str, max_connections: u32) -> Result<TeamStore> {
+        let (url, schema) = split_schema(app_url)?;
+        let pool = pool(&url, schema, max_connections).await?;
+        let (user, superuser, bypass): (String, bool, bool) = sqlx::query_as(
+            "SELECT rolname::TEXT, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user",
+        )
+        .fetch_one(&pool)
+        .await?;
+        if superuser || bypass {
+            return Err(Error::invalid(
+                "db",
+                format!(
+                    "the server must not connect as {user:?}: it is a superuser or bypasses row-level \
+                     security; connect as the role `migrate` granted (for example mm_app)"
+                ),
+            ));
+        }
+        let owned: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner \
+             WHERE r.rolname = current_user \
+             AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())",
+        )
+        .fetch_one(&pool)
+        .await?;
+        if owned > 0 {
+            return Err(Error::invalid(
+                "db",
+                format!(
+                    "the server must not connect as {user:?}: it owns {owned} tables or indexes here, \
+                     so row-level security would rest on the application alone; run the migration as \
+                     the owner and connect as the role it granted"
+                ),
+            ));
+        }
+        let ready: bool = sqlx::query_scalar("SELECT to_regclass('people') IS NOT NULL")
+            .fetch_one(&pool)
+            .await?;
+        if !ready {
+            return Err(Error::invalid(
+                "db",
+                "the team tables are missing here: migrate the database first",
+            ));
+        }
+        Ok(TeamStore {
+            pool,
+            shown_url: hide_password(&url),
+            session_ttl: DEFAULT_SESSION_TTL,
+        })
+    }
+
+    /// The same store with browser sign-ins lasting `ttl`.
+    pub fn with_session_ttl(mut self, ttl: Duration) -> Self {
+        self.session_ttl = ttl;
+        self
+    }
+
+    /// The database location, with any password hidden.
+    pub fn location(&self) -> &str {
+        &self.shown_url
+    }
+
+    /// Whether the database answers (for a load balancer's health check).
+    ///
+    /// # Errors
+    /// [`Kind::Unavailable`] when it does not.
+    pub async fn ping(&self) -> Result<()> {
+        self.pool.execute("SELECT 1").await?;
+        Ok(())
+    }
+
+    /// Close the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A transaction acting in organisation `org`: row-level security shows
+    /// and accepts only its rows until it ends.
+    async fn scope(&self, org: OrgId) -> Result<Transaction<'static, Postgres>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT set_config('mm.org', $1, true)")
+            .bind(org.to_string())
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    /// A transaction in no organisation: only the SECURITY DEFINER lookups
+    /// see anything.
+    async fn unscoped(&self) -> Result<Transaction<'static, Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+async fn pool(url: &str, schema: Option<String>, max: u32) -> Result<PgPool> {
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| Error::invalid("db", format!("not a PostgreSQL URL: {e}")))?;
+    PgPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(5))
+        .after_connect(move |conn, _| {
+            let schema = schema.clone();
+            Box::pin(async move {
+                if let Some(schema) = schema {
+                    conn.execute(&*format!("SET search_path TO \"{schema}\""))
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await
+        .map_err(|e| {
+            Error::new(
+                Kind::Unavailable,
+                format!(
+                    "cannot reach the team database at {}: {}",
+                    hide_password(url),
+                    error::describe(&e)
+                ),
+            )
+        })
+}
+
+async fn create_schema(pool: &PgPool, schema: &str) -> Result<()> {
+    match pool
+        .execute(&*format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+        .await
+    {
+        Ok(_) => Ok(()),
+        // Two first uses at once can both pass IF NOT EXISTS.
+        Err(sqlx::Error::Database(d)) if matches!(d.code().as_deref(), Some("23505" | "42P06")) => {
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn plain_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Take a `schema=` parameter out of a PostgreSQL URL.
+fn split_schema(url: &str) -> Result<(String, Option<String>)> {
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(Error::invalid(
+            "db",
+            "the team server runs on PostgreSQL: give a postgres:// URL",
+        ));
+    }
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), None));
+    };
+    let mut schema = None;
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|kv| match kv.strip_prefix("schema=") {
+            Some(s) => {
+                schema = Some(s.to_owned());
+                false
+            }
+            None => true,
+        })
+        .collect();
+    if let Some(s) = &schema
+        && !plain_name(s)
+    {
+        return Err(Error::invalid(
+            "db",
+            format!("{s:?} is not a plain schema name"),
+        ));
+    }
+    let url = if rest.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
+    Ok((url, schema))
+}
+
+/// `url` with its user (and any password) replaced by `user`: the server
+/// role's URL from the owner's.
+pub fn with_user(url: &str, user: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let host = rest.split_once('@').map_or(rest, |(_, h)| h);
+    format!("{scheme}://{user}@{host}")
+}
+
+fn hide_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_parameter_is_taken_out_of_the_url() {
+        let (url, schema) = split_schema("postgres://u@h/db?schema=t1&sslmode=disable").unwrap();
+        assert_eq!(url, "postgres://u@h/db?sslmode=disable");
+        assert_eq!(schema.as_deref(), Some("t1"));
+        assert!(split_schema("postgres://u@h/db?schema=a;drop").is_err());
+        assert!(split_schema("sqlite://x.db").is_err());
+    }
+
+    #[test]
+    fn passwords_are_hidden_in_messages() {
+        assert_eq!(
+            hide_password("postgres://mm:s3cret@db:5432/x"),
+            "postgres://mm:***@db:5432/x"
+        );
+        assert_eq!(hide_password("postgres://mm@db/x"), "postgres://mm@db/x");
+    }
+
+    #[test]
+    fn role_names_parse_and_others_are_refused() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()).unwrap(), r);
+        }
+        let e = Role::parse("owner").unwrap_err();
+        assert_eq!(e.kind(), Kind::Invalid);
+        assert_eq!(e.field(), Some("roles"));
+    }
+}

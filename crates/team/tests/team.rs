@@ -1,0 +1,467 @@
+//! The team data on a real PostgreSQL: sign-in, invitations, tokens, roles,
+//! and isolation between organisations, both in the application's checks and
+//! in row-level security underneath (raw SQL as the server's role).
+
+use mm_team::testing::{TestDb, test_db};
+use mm_team::{Actor, InvitationState, Kind, NewOrganisation, Role, TeamStore};
+use sqlx::Connection as _;
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn setup(test: &str) -> Option<(TestDb, TeamStore)> {
+    let db = test_db(test).await?;
+    let team = TeamStore::connect(&db.app_url)
+        .await
+        .expect("connect as the server's role");
+    Some((db, team))
+}
+
+async fn org(team: &TeamStore, slug: &str) -> Actor {
+    team.create_organisation(NewOrganisation {
+        slug: slug.into(),
+        name: format!("{slug} Ltd"),
+        admin_email: format!("admin@{slug}.example"),
+        admin_name: format!("{slug} admin"),
+        admin_password: PASSWORD.into(),
+    })
+    .await
+    .expect("create organisation");
+    team.sign_in(slug, &format!("admin@{slug}.example"), PASSWORD)
+        .await
+        .expect("admin signs in")
+        .actor
+}
+
+/// Invite and accept: the new member, signed in.
+async fn join(team: &TeamStore, admin: &Actor, email: &str, roles: &[Role]) -> Actor {
+    let inv = team.invite(admin, email, roles).await.expect("invite");
+    team.accept_invitation(&inv.secret, email, PASSWORD)
+        .await
+        .expect("accept")
+        .actor
+}
+
+#[tokio::test]
+async fn sign_in_says_the_same_for_every_wrong_part_and_sessions_end() {
+    let Some((db, team)) = setup("sign_in").await else {
+        return;
+    };
+    let admin = org(&team, "acme").await;
+    assert!(admin.has(Role::Admin));
+    let wrong = [
+        ("acme", "admin@acme.example", "correct horse batterz"),
+        ("acme", "nobody@acme.example", PASSWORD),
+        ("nowhere", "admin@acme.example", PASSWORD),
+    ];
+    let mut messages = Vec::new();
+    for (slug, email, pw) in wrong {
+        let e = team.sign_in(slug, email, pw).await.unwrap_err();
+        assert_eq!(e.kind(), Kind::Unauthorized);
+        messages.push(e.to_string());
+    }
+    messages.dedup();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    // Email case and spaces do not matter.
+    let s = team
+        .sign_in("acme", "  ADMIN@acme.example ", PASSWORD)
+        .await
+        .unwrap();
+    let again = team.session_actor(&s.secret).await.unwrap();
+    assert_eq!(again.person, admin.person);
+    team.sign_out(&again).await.unwrap();
+    assert_eq!(
+        team.session_actor(&s.secret).await.unwrap_err().kind(),
+        Kind::Unauthorized
+    );
+    // A secret of the wrong kind or shape never works.
+    for bad in ["", "mms_", "mmt_00", &s.secret.replace("mms_", "mmt_")] {
+        assert_eq!(
+            team.session_actor(bad).await.unwrap_err().kind(),
+            Kind::Unauthorized
+        );
+    }
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn sessions_expire() {
+    let Some((db, team)) = setup("expiry").await else {
+        return;
+    };
+    org(&team, "acme").await;
+    let short = team
+        .clone()
+        .with_session_ttl(std::time::Duration::from_secs(1));
+    let s = short
+        .sign_in("acme", "admin@acme.example", PASSWORD)
+        .await
+        .unwrap();
+    assert!(short.session_actor(&s.secret).await.is_ok());
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(
+        short.session_actor(&s.secret).await.unwrap_err().kind(),
+        Kind::Unauthorized
+    );
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn invitations_give_their_roles_once_and_only_admins_give_any_role() {
+    let Some((db, team)) = setup("invite").await else {
+        return;
+    };
+    let admin = org(&team, "acme").await;
+    let inv = team
+        .invite(&admin, "Coach@Acme.example", &[Role::Coach, Role::Approver])
+        .await
+        .unwrap();
+    assert_eq!(inv.invitation.email, "coach@acme.example");
+    let view = team.invitation_by_secret(&inv.secret).await.unwrap();
+    assert_eq!(view.organisation, "acme Ltd");
+    assert_eq!(view.state, InvitationState::Open);
+    let coach = team
+        .accept_invitation(&inv.secret, "Cora Coach", PASSWORD)
+        .await
+        .unwrap()
+        .actor;
+    assert_eq!(
+        coach.roles,
+        [Role::Approver, Role::Coach].into_iter().collect()
+    );
+    // The link works once.
+    let e = team
+        .accept_invitation(&inv.secret, "Again", PASSWORD)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::Conflict);
+    assert_eq!(
+        team.invitation_by_secret(&inv.secret).await.unwrap().state,
+        InvitationState::Accepted
+    );
+    // A coach invites learners only; a learner invites nobody.
+    let e = team
+        .invite(&coach, "x@acme.example", &[Role::Admin])
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::Forbidden);
+    let learner = join(&team, &coach, "lee@acme.example", &[Role::Learner]).await;
+    let e = team
+        .invite(&learner, "y@acme.example", &[Role::Learner])
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::Forbidden);
+    // A member cannot be invited again; a revoked link stops working.
+    let e = team
+        .invite(&admin, "lee@acme.example", &[Role::Learner])
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::Conflict);
+    let inv = team
+        .invite(&admin, "zed@acme.example", &[Role::Learner])
+        .await
+        .unwrap();
+    team.revoke_invitation(&admin, inv.invitation.id)
+        .await
+        .unwrap();
+    let e = team
+        .accept_invitation(&inv.secret, "Zed", PASSWORD)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::Conflict);
+    assert!(e.to_string().contains("revoked"), "{e}");
+    // A weak password is refused before anything is written.
+    let inv = team
+        .invite(&admin, "weak@acme.example", &[Role::Learner])
+        .await
+        .unwrap();
+    let e = team
+        .accept_invitation(&inv.secret, "Weak", "short")
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("password"));
+    assert_eq!(
+        team.invitation_by_secret(&inv.secret).await.unwrap().state,
+        InvitationState::Open
+    );
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn api_tokens_are_shown_once_kept_as_hashes_and_stop_on_revoke() {
+    let Some((db, team)) = setup("tokens").await else {
+        return;
+    };
+    let admin = org(&team, "acme").await;
+    let t = team
+        .create_token(&admin, "laptop CLI", Some(30))
+        .await
+        .unwrap();
+    assert!(t.secret.starts_with("mmt_"));
+    let actor = team.token_actor(&t.secret).await.unwrap();
+    assert_eq!(actor.person, admin.person);
+    let listed = team.tokens(&admin).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(t.secret.starts_with(&listed[0].prefix));
+    assert!(listed[0].prefix.len() < 20);
+    // The database holds no secret: not the token, not a session cookie.
+    let mut owner = sqlx::PgConnection::connect(
+        &db.owner_url
+            .replace(&format!("?schema={}", db.schema()), ""),
+    )
+    .await
+    .unwrap();
+    let dump: String = sqlx::query_scalar(&format!(
+        "SELECT coalesce(string_agg(t::TEXT, ' '), '') FROM (SELECT * FROM \"{s}\".api_tokens) t",
+        s = db.schema()
+    ))
+    .fetch_one(&mut owner)
+    .await
+    .unwrap();
+    assert!(!dump.contains(&t.secret[4..]), "the secret is stored");
+    team.revoke_token(&admin, t.token.id).await.unwrap();
+    assert_eq!(
+        team.token_actor(&t.secret).await.unwrap_err().kind(),
+        Kind::Unauthorized
+    );
+    assert!(team.tokens(&admin).await.unwrap()[0].revoked);
+    let e = team.create_token(&admin, "x", Some(0)).await.unwrap_err();
+    assert_eq!(e.field(), Some("days"));
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn the_last_admin_stays_and_roles_change_with_an_audit_trail() {
+    let Some((db, team)) = setup("roles").await else {
+        return;
+    };
+    let admin = org(&team, "acme").await;
+    let e = team
+        .set_roles(&admin, admin.person, &[Role::Learner])
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::Conflict);
+    let lee = join(&team, &admin, "lee@acme.example", &[Role::Learner]).await;
+    let e = team
+        .set_roles(&lee, lee.person, &[Role::Admin])
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::Forbidden);
+    let m = team
+        .set_roles(&admin, lee.person, &[Role::Learner, Role::Coach])
+        .await
+        .unwrap();
+    assert_eq!(m.roles, [Role::Coach, Role::Learner]);
+    let trail = team.audit_trail(&admin, 100).await.unwrap();
+    let actions: Vec<&str> = trail.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(actions.first(), Some(&"set_roles"));
+    for a in ["organisation_create", "sign_in", "invite", "accept"] {
+        assert!(actions.contains(&a), "{a} missing from {actions:?}");
+    }
+    assert_eq!(
+        team.audit_trail(&lee, 10).await.unwrap_err().kind(),
+        Kind::Forbidden
+    );
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn one_organisation_reaches_nothing_of_another_and_a_learner_nothing_of_another_learner() {
+    let Some((db, team)) = setup("isolation").await else {
+        return;
+    };
+    let a = org(&team, "alpha").await;
+    let b = org(&team, "beta").await;
+    let b_lee = join(&team, &b, "lee@beta.example", &[Role::Learner]).await;
+    let b_inv = team
+        .invite(&b, "new@beta.example", &[Role::Learner])
+        .await
+        .unwrap();
+    let b_token = team.create_token(&b, "script", None).await.unwrap();
+    // Everything A's admin can list is A's.
+    let members = team.members(&a).await.unwrap();
+    assert_eq!(
+        members.iter().map(|m| m.email.as_str()).collect::<Vec<_>>(),
+        ["admin@alpha.example"]
+    );
+    assert!(team.invitations(&a).await.unwrap().is_empty());
+    assert!(team.tokens(&a).await.unwrap().is_empty());
+    assert!(
+        team.audit_trail(&a, 1000)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| !e.detail.to_string().contains("beta"))
+    );
+    assert_eq!(team.organisation(&a).await.unwrap().slug, "alpha");
+    // B's ids, from A: not found, and nothing changes.
+    assert_eq!(
+        team.member(&a, b_lee.person).await.unwrap_err().kind(),
+        Kind::NotFound
+    );
+    assert_eq!(
+        team.set_roles(&a, b_lee.person, &[Role::Admin])
+            .await
+            .unwrap_err()
+            .kind(),
+        Kind::NotFound
+    );
+    assert_eq!(
+        team.revoke_invitation(&a, b_inv.invitation.id)
+            .await
+            .unwrap_err()
+            .kind(),
+        Kind::NotFound
+    );
+    assert_eq!(
+        team.revoke_token(&a, b_token.token.id)
+            .await
+            .unwrap_err()
+            .kind(),
+        Kind::NotFound
+    );
+    assert_eq!(
+        team.member(&b, b_lee.person).await.unwrap().roles,
+        [Role::Learner]
+    );
+    assert!(team.token_actor(&b_token.secret).await.is_ok());
+    assert_eq!(
+        team.invitation_by_secret(&b_inv.secret)
+            .await
+            .unwrap()
+            .state,
+        InvitationState::Open
+    );
+    // A learner sees only themself.
+    let a_lee = join(&team, &a, "lee@alpha.example", &[Role::Learner]).await;
+    let a_kim = join(&team, &a, "kim@alpha.example", &[Role::Learner]).await;
+    assert_eq!(team.members(&a_lee).await.unwrap().len(), 1);
+    assert_eq!(
+        team.member(&a_lee, a_kim.person).await.unwrap_err().kind(),
+        Kind::NotFound
+    );
+    assert_eq!(
+        team.member(&a_lee, a_lee.person).await.unwrap().email,
+        "lee@alpha.example"
+    );
+    // Same email in two organisations: two separate accounts.
+    assert_ne!(a_lee.person, b_lee.person);
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn row_level_security_holds_under_raw_sql_as_the_servers_role() {
+    let Some((db, team)) = setup("rls").await else {
+        return;
+    };
+    let a = org(&team, "alpha").await;
+    let b = org(&team, "beta").await;
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .after_connect({
+            let schema = db.schema().to_owned();
+            move |c, _| {
+                let schema = schema.clone();
+                Box::pin(async move {
+                    sqlx::query(&format!("SET search_path TO \"{schema}\""))
+                        .execute(c)
+                        .await?;
+                    Ok(())
+                })
+            }
+        })
+        .connect(db.app_url.split('?').next().unwrap())
+        .await
+        .unwrap();
+    // No organisation named: no rows at all.
+    for t in [
+        "organisations",
+        "people",
+        "roles",
+        "auth_sessions",
+        "api_tokens",
+        "invitations",
+        "team_audit",
+    ] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {t}"))
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{t} shows rows without an organisation");
+    }
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SELECT set_config('mm.org', $1, true)")
+        .bind(a.org.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let orgs: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT org_id FROM people")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(orgs, [a.org]);
+    // Writing B's rows from A's scope is refused by the policy.
+    let e = sqlx::query("INSERT INTO roles (org_id, person_id, role) VALUES ($1, $2, 'coach')")
+        .bind(b.org)
+        .bind(b.person)
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.as_database_error().and_then(|d| d.code()).as_deref(),
+        Some("42501"),
+        "{e}"
+    );
+    tx.rollback().await.unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SELECT set_config('mm.org', $1, true)")
+        .bind(a.org.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let n = sqlx::query("UPDATE people SET name = 'taken' WHERE org_id = $1")
+        .bind(b.org)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(n.rows_affected(), 0);
+    let n = sqlx::query("DELETE FROM auth_sessions")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert!(n.rows_affected() >= 1, "A's own sessions are A's to end");
+    tx.rollback().await.unwrap();
+    // The setting does not outlive its transaction.
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM people")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    // The role owns nothing and cannot turn the policies off.
+    let e = sqlx::query("ALTER TABLE people DISABLE ROW LEVEL SECURITY")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.as_database_error().and_then(|d| d.code()).as_deref(),
+        Some("42501"),
+        "{e}"
+    );
+    pool.close().await;
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn the_server_refuses_a_role_that_could_bypass_row_security() {
+    let Some(db) = test_db("refuse_owner").await else {
+        return;
+    };
+    let e = TeamStore::connect(&db.owner_url).await.unwrap_err();
+    assert_eq!(e.kind(), Kind::Invalid);
+    assert!(e.to_string().contains("must not connect as"), "{e}");
+    // Migrating twice (a second instance starting) is harmless.
+    mm_team::migrate(&db.owner_url, mm_team::testing::TEST_APP_ROLE)
+        .await
+        .unwrap();
+    assert!(TeamStore::connect(&db.app_url).await.is_ok());
+    db.drop_schema().await;
+}
