@@ -70,6 +70,20 @@ struct Inner {
     keys: Option<FileKeyStore>,
     /// What requests may reuse between them, at one journal revision.
     memo: Arc<Memo>,
+    /// Team mode: the team server signed this request in already.
+    delegated: Option<Delegated>,
+}
+
+/// A request the team server has already signed in (its own guard checked
+/// the cookie or token, the Origin and the CSRF token): the web app's guard
+/// takes its session as given and answers to any `Host`.
+#[derive(Debug, Clone)]
+pub struct Delegated {
+    /// The session handlers see (its CSRF token is the team session's).
+    pub session: security::Session,
+    /// Whether state-changing requests must carry the CSRF token (a
+    /// browser's cookie session: yes; an API token: no).
+    pub csrf_required: bool,
 }
 
 impl AppState {
@@ -95,8 +109,30 @@ impl AppState {
                 sessions: Sessions::new(),
                 keys,
                 memo: Arc::new(Memo::new()),
+                delegated: None,
             }),
         }
+    }
+
+    /// State for one request of one person of the team server: their own
+    /// journal (a store scoped to them), already signed in.
+    pub fn delegated(store: Store, clock: Clock, addr: SocketAddr, delegated: Delegated) -> Self {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                addr,
+                sessions: Sessions::new(),
+                keys: None,
+                memo: Arc::new(Memo::new()),
+                delegated: Some(delegated),
+            }),
+        }
+    }
+
+    /// The team server's sign-in of this request, in team mode.
+    pub fn delegation(&self) -> Option<&Delegated> {
+        self.inner.delegated.as_ref()
     }
 
     /// The badge issuer's key store.
@@ -164,6 +200,18 @@ impl AppState {
 
 /// The whole web app: pages, assets and `/api/v1`, behind the security layers.
 pub fn router(state: AppState) -> Router {
+    routes()
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::guard,
+        ))
+        .with_state(state)
+}
+
+/// The web app's routes, before the security layer and the state (the team
+/// server builds them once and serves each person's request with their own
+/// state).
+pub fn routes() -> Router<AppState> {
     let uploads = Router::new()
         .merge(pages::verify::routes())
         .merge(api::verify_routes())
@@ -179,11 +227,6 @@ pub fn router(state: AppState) -> Router {
         .merge(uploads)
         .merge(assets::routes())
         .fallback(error::not_found)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            security::guard,
-        ))
-        .with_state(state)
 }
 
 /// Serve the app on `listener` until `shutdown` resolves, then finish the

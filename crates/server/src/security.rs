@@ -224,6 +224,16 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
 
 async fn check(state: &AppState, mut req: Request) -> Result<Request, Response> {
     let path = req.uri().path().to_owned();
+    if let Some(d) = state.delegation() {
+        // The team server's guard signed this request in (cookie or token,
+        // Origin, CSRF); keep the CSRF check for a browser session anyway.
+        let safe = matches!(*req.method(), Method::GET | Method::HEAD);
+        if !safe && d.csrf_required {
+            req = check_csrf(&path, &d.session, req).await?;
+        }
+        req.extensions_mut().insert(d.session.clone());
+        return Ok(req);
+    }
     let host = req
         .headers()
         .get(header::HOST)

@@ -3,6 +3,8 @@
 //! document walked by another organisation's members, bad input on every
 //! route, and the pages a browser uses to sign in and join.
 
+mod common;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
@@ -795,4 +797,137 @@ fn the_committed_team_openapi_document_matches_the_code_and_its_references_resol
         on_disk == generated,
         "docs/openapi-team.json differs from the team API the code serves; rerun with MM_BLESS=1 and review the diff"
     );
+}
+
+/// Every row of one person's journal, as text, read as the owner.
+async fn journal_snapshot(db: &TestDb, person: i64) -> String {
+    let base = db.owner_url.split('?').next().unwrap();
+    let mut c = sqlx::PgConnection::connect(base).await.unwrap();
+    let s = db.schema();
+    let mut out = String::new();
+    for t in mm_store::journal_tables() {
+        let rows: String = sqlx::query_scalar(&format!(
+            "SELECT coalesce(string_agg(t::TEXT, E'\\n' ORDER BY t::TEXT), '') FROM \"{s}\".{t} t WHERE person_id = $1"
+        ))
+        .bind(person)
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+        out.push_str(&format!("== {t}\n{rows}\n"));
+    }
+    out
+}
+
+#[tokio::test]
+async fn each_person_works_in_their_own_journal_and_no_route_reaches_anothers() {
+    use chrono::{DateTime, Duration, Utc};
+    let Some(db) = test_db("srv_journals").await else { return };
+    // The journal's tables beside the team's, then the grants again to cover them.
+    mm_store::Store::migrate(&db.owner_url).await.unwrap();
+    mm_team::migrate(&db.owner_url, mm_team::testing::TEST_APP_ROLE).await.unwrap();
+    let team = TeamStore::connect(&db.app_url).await.unwrap();
+    let journals = mm_store::Store::open_existing(&db.app_url).await.unwrap();
+    let now = DateTime::parse_from_rfc3339("2026-03-10T12:00:00+00:00").unwrap();
+    let app = router(TeamState::with_journals(
+        team.clone(),
+        journals.clone(),
+        mm_app::Clock::Fixed(now),
+        &[],
+    ));
+    create_org(&team, "alpha").await;
+    create_org(&team, "beta").await;
+    let a_admin = sign_in(&app, "alpha", "admin@alpha.example").await;
+    let (lee, lee_id) = join(&app, &a_admin, "lee@alpha.example", &["learner"]).await;
+    let (kim, kim_id) = join(&app, &a_admin, "kim@alpha.example", &["learner"]).await;
+    let b_admin = sign_in(&app, "beta", "admin@beta.example").await;
+    let (_, bo_id) = join(&app, &b_admin, "bo@beta.example", &["learner"]).await;
+    let org = |who: As| {
+        let app = app.clone();
+        async move { send(&app, &who, Method::GET, "/api/v1/team/me", None).await.json()["organisation"]["id"].as_i64().unwrap() }
+    };
+    let (alpha, beta) = (org(lee.clone()).await, org(b_admin.clone()).await);
+    let mut goals = Vec::new();
+    for (o, person, mark) in [(alpha, lee_id, "LEE-OWN-SKILL"), (alpha, kim_id, "KIM-SECRET-SKILL"), (beta, bo_id, "BO-SECRET-SKILL")] {
+        let s = journals.scoped(o, person).unwrap();
+        common::one_goal(&s, now.with_timezone(&Utc), 120, Duration::hours(2)).await;
+        s.create_skill(
+            &mm_core::NewSkill {
+                name: mark.into(),
+                kind: mm_core::SkillKind::Skill,
+                taxonomy_uri: None,
+                description: None,
+                held_level: None,
+            },
+            now.with_timezone(&Utc),
+        )
+        .await
+        .unwrap();
+        goals.push(s.list_goals().await.unwrap()[0].id.0);
+    }
+    let (lee_goal, kim_goal, bo_goal) = (goals[0], goals[1], goals[2]);
+    assert_ne!(lee_goal, kim_goal);
+    // Each sees their own journal: the dashboard at /, the status, the export.
+    let r = send(&app, &lee, Method::GET, "/api/v1/status", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("Write a left join"), "{}", r.text());
+    let r = send(&app, &lee, Method::GET, "/api/v1/journal", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("LEE-OWN-SKILL") && !r.text().contains("KIM-SECRET") && !r.text().contains("BO-SECRET"));
+    let r = send(&app, &kim, Method::GET, "/api/v1/journal", None).await;
+    assert!(r.text().contains("KIM-SECRET-SKILL") && !r.text().contains("LEE-OWN"));
+    let r = send(&app, &lee, Method::GET, "/", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("Write a left join"), "the dashboard: {}", r.text());
+    // Lee practises in her own journal.
+    let r = send(&app, &lee, Method::POST, &format!("/api/v1/goals/{lee_goal}/sessions"), Some(json!({ "minutes": 30, "aim": "three-way join" }))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let kim_before = journal_snapshot(&db, kim_id).await;
+    let bo_before = journal_snapshot(&db, bo_id).await;
+    assert!(kim_before.contains("KIM-SECRET-SKILL"), "the snapshot reads the rows");
+    // The same on Kim's and Bo's goals: not found.
+    for other in [kim_goal, bo_goal] {
+        let r = send(&app, &lee, Method::GET, &format!("/api/v1/goals/{other}"), None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+        let r = send(&app, &lee, Method::POST, &format!("/api/v1/goals/{other}/sessions"), Some(json!({ "minutes": 30, "aim": "x" }))).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    }
+    // Every route of the web app's document, as Lee (browser and token) and
+    // Alpha's admin, with Kim's and Bo's ids: nothing of theirs shows.
+    let doc: Value = serde_json::from_str(&mm_server::api::openapi_json()).unwrap();
+    let token = {
+        let r = send(&app, &lee, Method::POST, "/api/v1/team/tokens", Some(json!({ "name": "script" }))).await;
+        As::Token(r.json()["secret"].as_str().unwrap().to_owned())
+    };
+    let mut walked = 0;
+    for (template, item) in doc["paths"].as_object().unwrap() {
+        for m in item.as_object().unwrap().keys() {
+            let method: Method = m.to_uppercase().parse().unwrap();
+            if template == "/api/v1/session" && method == Method::DELETE {
+                continue;
+            }
+            for other in [kim_goal, bo_goal] {
+                let path = template
+                    .replace("{id}", &other.to_string())
+                    .replace("{n}", "1")
+                    .replace("{form}", "json")
+                    .replace("{name}", "did.json");
+                for who in [&lee, &token, &a_admin] {
+                    let body = (method != Method::GET).then(|| json!({}));
+                    let r = send(&app, who, method.clone(), &path, body).await;
+                    walked += 1;
+                    let text = r.text();
+                    for mark in ["KIM-SECRET", "BO-SECRET"] {
+                        assert!(!text.contains(mark), "{method} {path} as {who:?} shows {mark}: {text}");
+                    }
+                    if template.contains("/goals/{id}") || template.contains("/badges/{id}") || template.contains("/market/{id}") {
+                        assert!(r.status.is_client_error(), "{method} {path} as {who:?}: {} {text}", r.status);
+                    }
+                }
+            }
+        }
+    }
+    assert!(walked > 100, "{walked}");
+    assert_eq!(journal_snapshot(&db, kim_id).await, kim_before, "Kim's journal changed");
+    assert_eq!(journal_snapshot(&db, bo_id).await, bo_before, "Bo's journal changed");
+    db.drop_schema().await;
 }

@@ -214,12 +214,7 @@ pub async fn migrate(owner_url: &str, app_role: &str) -> Result<()> {
     if let Some(schema) = &schema {
         create_schema(&pool, schema).await?;
     }
-    MIGRATIONS.run(&pool).await.map_err(|e| {
-        Error::new(
-            Kind::Internal,
-            format!("the team tables could not be migrated: {e}"),
-        )
-    })?;
+    run_migrations(&pool).await?;
     let mut tx = pool.begin().await?;
     // Serialise concurrent first migrations' role creation.
     tx.execute("SELECT pg_advisory_xact_lock(7305733)").await?;
@@ -237,9 +232,17 @@ pub async fn migrate(owner_url: &str, app_role: &str) -> Result<()> {
         .await?;
     let grants = [
         format!("GRANT USAGE ON SCHEMA \"{schema_name}\" TO \"{app_role}\""),
+        // Every table here (the team's, and the people's journals when the
+        // journal was migrated into this schema first): row-level security
+        // decides which rows. Then take back what the role must not do.
         format!(
-            "GRANT SELECT, INSERT, UPDATE, DELETE ON people, roles, auth_sessions, api_tokens, \
-             invitations, team_audit TO \"{app_role}\""
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \"{schema_name}\" TO \"{app_role}\""
+        ),
+        format!("REVOKE INSERT, UPDATE, DELETE ON organisations FROM \"{app_role}\""),
+        format!("REVOKE ALL ON mm_team_migrations FROM \"{app_role}\""),
+        format!(
+            "DO $$ BEGIN IF to_regclass('_sqlx_migrations') IS NOT NULL THEN \
+             REVOKE INSERT, UPDATE, DELETE ON _sqlx_migrations FROM \"{app_role}\"; END IF; END $$"
         ),
         format!("GRANT SELECT ON organisations TO \"{app_role}\""),
         format!("GRANT USAGE ON ALL SEQUENCES IN SCHEMA \"{schema_name}\" TO \"{app_role}\""),
@@ -254,6 +257,57 @@ pub async fn migrate(owner_url: &str, app_role: &str) -> Result<()> {
     }
     tx.commit().await?;
     pool.close().await;
+    Ok(())
+}
+
+/// Apply the team migrations not yet applied, in one transaction under an
+/// advisory lock (two instances starting at once migrate once). They are
+/// tracked in their own table, `mm_team_migrations`, so they share a schema
+/// with the journal's migrations (`_sqlx_migrations`) without either
+/// migrator taking the other's versions for its own.
+async fn run_migrations(pool: &PgPool) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    tx.execute("SELECT pg_advisory_xact_lock(7305734)").await?;
+    tx.execute(
+        "CREATE TABLE IF NOT EXISTS mm_team_migrations (version BIGINT PRIMARY KEY, \
+         description TEXT NOT NULL, checksum BYTEA NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+    )
+    .await?;
+    let applied: Vec<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT version, checksum FROM mm_team_migrations")
+            .fetch_all(&mut *tx)
+            .await?;
+    for m in MIGRATIONS.iter() {
+        match applied.iter().find(|(v, _)| *v == m.version) {
+            Some((_, sum)) if sum.as_slice() != &*m.checksum => {
+                return Err(Error::new(
+                    Kind::Internal,
+                    format!(
+                        "team migration {} ({}) was applied with other contents than this release's",
+                        m.version, m.description
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                tx.execute(&*m.sql).await.map_err(|e| {
+                    Error::new(
+                        Kind::Internal,
+                        format!("team migration {} ({}) failed: {e}", m.version, m.description),
+                    )
+                })?;
+                sqlx::query(
+                    "INSERT INTO mm_team_migrations (version, description, checksum) VALUES ($1, $2, $3)",
+                )
+                .bind(m.version)
+                .bind(&*m.description)
+                .bind(&*m.checksum)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -100,11 +100,15 @@ fn run_team(a: ServeArgs, g: &Global) -> Result<()> {
         .context("cannot start the async runtime")?;
     rt.block_on(async {
         let team = mm_team::TeamStore::connect_with(&url, a.max_connections).await?;
+        // Every person's journal, in the same database, as the same role.
+        let journals = mm_store::Store::open_existing(&url).await?;
+        let clock = mm_app::Clock::from_env()?;
         let listener = tokio::net::TcpListener::bind(a.addr)
             .await
             .with_context(|| format!("cannot listen on {}", a.addr))?;
         let addr = listener.local_addr().context("reading the bound address")?;
-        let state = mm_server::team::TeamState::new(team.clone(), &a.public_url);
+        let state =
+            mm_server::team::TeamState::with_journals(team.clone(), journals, clock, &a.public_url);
         outln!("Micromastery team server on http://{addr}/ over {}", team.location())?;
         match a.public_url.first() {
             Some(u) => outln!("Browsers reach it at {u}; people sign in at {u}/o/<organisation>.")?,

@@ -10,7 +10,7 @@ use std::io::BufRead as _;
 /// Set up the team server (`mm serve --team`): its tables and organisations.
 #[derive(Debug, Subcommand)]
 pub enum TeamCmd {
-    /// Create or upgrade the team tables, as the database's owner, and grant
+    /// Create or upgrade the team and journal tables, as the database's owner, and grant
     /// the server's role (created when missing) what it needs and no more.
     ///
     /// Run it once per release with the owner's URL; the servers then connect
@@ -66,7 +66,12 @@ pub fn run(c: TeamCmd, g: &Global) -> Result<()> {
     let rt = crate::ctx::runtime()?;
     match c {
         TeamCmd::Migrate(a) => {
-            rt.block_on(mm_team::migrate(&url, &a.app_role))?;
+            rt.block_on(async {
+                // The journal's tables first, so the grants below cover them too.
+                mm_store::Store::migrate(&url).await?;
+                mm_team::migrate(&url, &a.app_role).await?;
+                anyhow::Ok(())
+            })?;
             if g.json {
                 outln!(
                     "{}",

@@ -48,9 +48,11 @@ pub struct TeamState {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
 struct Inner {
     team: TeamStore,
+    /// Team mode's journals: every person's, in the same database; each
+    /// request gets a store scoped to its person.
+    journal: Option<Journals>,
     /// The origins browsers reach this server at (`https://learn.example.org`);
     /// empty: the request's own `Host`.
     origins: Vec<String>,
@@ -58,7 +60,46 @@ struct Inner {
     secure: bool,
 }
 
+/// The people's journals behind the team server, and the web app that
+/// serves each person theirs.
+struct Journals {
+    store: mm_store::Store,
+    clock: mm_app::Clock,
+    /// The web app's routes, built once (each request adds its own state).
+    routes: Router<crate::AppState>,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TeamState")
+            .field("team", &self.team)
+            .field("journals", &self.journal.as_ref().map(|j| j.store.location()))
+            .field("origins", &self.origins)
+            .finish()
+    }
+}
+
 impl TeamState {
+    /// As [`TeamState::new`], with every person's journal in `journals` (a
+    /// store on the same database as the server's role): signed-in people
+    /// practise, apply and reflect in the web app, each in their own journal.
+    pub fn with_journals(
+        team: TeamStore,
+        journals: mm_store::Store,
+        clock: mm_app::Clock,
+        public_urls: &[String],
+    ) -> Self {
+        let mut state = Self::new(team, public_urls);
+        if let Some(inner) = Arc::get_mut(&mut state.inner) {
+            inner.journal = Some(Journals {
+                store: journals,
+                clock,
+                routes: crate::routes(),
+            });
+        }
+        state
+    }
+
     /// State over `team`, reached by browsers at `public_urls` (none: the
     /// request's `Host`, over http).
     pub fn new(team: TeamStore, public_urls: &[String]) -> Self {
@@ -70,10 +111,16 @@ impl TeamState {
         TeamState {
             inner: Arc::new(Inner {
                 team,
+                journal: None,
                 origins,
                 secure,
             }),
         }
+    }
+
+    /// Whether this server keeps its people's journals.
+    pub fn has_journals(&self) -> bool {
+        self.inner.journal.is_some()
     }
 
     /// The team data.
@@ -141,7 +188,7 @@ pub fn router(state: TeamState) -> Router {
         .merge(crate::assets::routes())
         .route("/healthz", axum::routing::get(healthz))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .fallback(crate::error::not_found)
+        .fallback(journal)
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
@@ -159,6 +206,65 @@ pub async fn serve(
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Everything that is not the team server's own: the signed-in person's
+/// journal, served by the web app over a store scoped to them (row-level
+/// security shows it only their rows).
+async fn journal(State(state): State<TeamState>, req: Request) -> Response {
+    let path = req.uri().path().to_owned();
+    let Some(j) = &state.inner.journal else {
+        return crate::error::not_found(req.uri().clone()).await;
+    };
+    let Some(actor) = req.extensions().get::<Actor>().cloned() else {
+        return fail(
+            &path,
+            HttpError::new(
+                StatusCode::UNAUTHORIZED,
+                "not signed in: sign in at your organisation's page (/o/<slug>)",
+            ),
+        );
+    };
+    forward(j, &actor, req).await
+}
+
+/// Serve `req` from `actor`'s own journal.
+pub(crate) async fn forward_to_journal(state: &TeamState, actor: &Actor, req: Request) -> Response {
+    match &state.inner.journal {
+        Some(j) => forward(j, actor, req).await,
+        None => crate::error::not_found(req.uri().clone()).await,
+    }
+}
+
+async fn forward(j: &Journals, actor: &Actor, req: Request) -> Response {
+    use tower::ServiceExt as _;
+    let path = req.uri().path().to_owned();
+    let store = match j.store.scoped(actor.org, actor.person) {
+        Ok(s) => s,
+        Err(e) => return fail(&path, mm_app::Error::from(e).into()),
+    };
+    let (csrf, csrf_required) = match &actor.via {
+        Via::Session { csrf, .. } => (csrf.clone(), true),
+        Via::Token { .. } => (String::new(), false),
+    };
+    let delegated = crate::Delegated {
+        session: crate::security::Session { csrf },
+        csrf_required,
+    };
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let app_state = crate::AppState::delegated(store, j.clock, addr, delegated);
+    let app = j
+        .routes
+        .clone()
+        .layer(middleware::from_fn_with_state(
+            app_state.clone(),
+            crate::security::guard,
+        ))
+        .with_state(app_state);
+    match app.oneshot(req).await {
+        Ok(res) => res,
+        Err(never) => match never {},
+    }
 }
 
 /// 200 when the database answers, 503 when not: for a load balancer.

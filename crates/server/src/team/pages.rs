@@ -20,7 +20,9 @@ use mm_team::{Actor, Role, Via};
 /// The pages' routes.
 pub fn routes() -> Router<TeamState> {
     Router::new()
-        .route("/", get(home))
+        .route("/", get(root))
+        .route("/team", get(home))
+        .route("/logout", post(sign_out))
         .route("/o", get(find_org))
         .route("/o/{slug}", get(sign_in_page).post(sign_in))
         .route("/join", get(join_page).post(join))
@@ -44,6 +46,14 @@ fn frame(title: &str, actor: Option<&Actor>, body: Markup) -> Markup {
                 a class="skip" href="#main" { "Skip to the content" }
                 header class="site" {
                     a class="brand" href="/" { "Micromastery team" }
+                    @if actor.is_some() {
+                        nav aria-label="Main" {
+                            ul {
+                                li { a href="/" { "My journal" } }
+                                li { a href="/team" aria-current="page" { "Team" } }
+                            }
+                        }
+                    }
                     @if let Some(a) = actor {
                         form method="post" action="/sign-out" {
                             (csrf(a))
@@ -82,7 +92,22 @@ fn failure(e: &mm_team::Error) -> Markup {
     html! { p class="notice failed" role="alert" { (e.to_string()) } }
 }
 
-/// Home: who you are and what you may manage.
+/// `/`: a signed-in person's own journal (the web app's dashboard) when the
+/// server keeps journals, else the team page; the sign-in hint otherwise.
+async fn root(State(state): State<TeamState>, req: axum::extract::Request) -> Response {
+    let actor = req.extensions().get::<Actor>().cloned();
+    match actor {
+        Some(a) if state.has_journals() => super::forward_to_journal(&state, &a, req).await,
+        actor => {
+            let headers = req.headers().clone();
+            render_home(&state, actor, &headers, Shown::default())
+                .await
+                .unwrap_or_else(IntoResponse::into_response)
+        }
+    }
+}
+
+/// The team page: who you are and what you may manage.
 async fn home(
     State(state): State<TeamState>,
     MaybeSigned(actor): MaybeSigned,
