@@ -97,7 +97,7 @@ impl Store {
     /// [`Error::Corrupt`] when a stored record cannot be read back.
     pub async fn list_history(&self, last: Option<usize>) -> Result<Vec<AuditRecord>> {
         let rows = sqlx::query("SELECT * FROM audit_log ORDER BY id")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?;
         let skip = last.map_or(0, |n| rows.len().saturating_sub(n));
         rows.iter().skip(skip).map(from_row).collect()

@@ -101,7 +101,7 @@ impl Store {
     /// Every entry of the personal catalogue, by id.
     pub async fn list_personal_entries(&self) -> Result<Vec<PersonalEntry>> {
         sqlx::query("SELECT * FROM personal_catalogue ORDER BY id")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?
             .iter()
             .map(from_row)
@@ -115,7 +115,7 @@ impl Store {
     pub async fn get_personal_entry(&self, id: &str) -> Result<PersonalEntry> {
         let r = sqlx::query("SELECT * FROM personal_catalogue WHERE id = $1")
             .bind(id.to_owned())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.read().await?)
             .await?
             .ok_or_else(|| Error::NotFound {
                 what: "entry in your catalogue",
@@ -129,11 +129,13 @@ impl Store {
     /// # Errors
     /// [`Error::NotFound`] when it is not saved.
     pub async fn remove_personal_entry(&self, id: &str) -> Result<()> {
+        let mut conn = self.write().await?;
         let n = sqlx::query("DELETE FROM personal_catalogue WHERE id = $1")
             .bind(id.to_owned())
-            .execute(&self.pool)
+            .execute(&mut *conn)
             .await?
             .rows_affected();
+        conn.commit().await?;
         if n == 0 {
             return Err(Error::NotFound {
                 what: "entry in your catalogue",

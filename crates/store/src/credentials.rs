@@ -42,6 +42,7 @@ const COLS: &str =
 impl Store {
     /// Records an issued credential.
     pub async fn add_credential(&self, c: &StoredCredential) -> Result<()> {
+        let mut conn = self.write().await?;
         sqlx::query(
             "INSERT INTO credentials (id, goal_id, issued_at, credential, jwt_eddsa, jwt_rs256)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -52,8 +53,9 @@ impl Store {
         .bind(c.credential.clone())
         .bind(c.jwt_eddsa.clone())
         .bind(c.jwt_rs256.clone())
-        .execute(&self.pool)
+        .execute(&mut *conn)
         .await?;
+        conn.commit().await?;
         Ok(())
     }
 
@@ -65,14 +67,14 @@ impl Store {
                     "SELECT {COLS} FROM credentials WHERE goal_id = $1 ORDER BY issued_at, id"
                 ))
                 .bind(g.0)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.read().await?)
                 .await?
             }
             None => {
                 sqlx::query(&format!(
                     "SELECT {COLS} FROM credentials ORDER BY issued_at, id"
                 ))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.read().await?)
                 .await?
             }
         };
@@ -86,7 +88,7 @@ impl Store {
     pub async fn get_credential(&self, id: &str) -> Result<StoredCredential> {
         let row = sqlx::query(&format!("SELECT {COLS} FROM credentials WHERE id = $1"))
             .bind(id.to_owned())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.read().await?)
             .await?;
         match row {
             Some(r) => from_row(&r),
@@ -103,14 +105,16 @@ impl Store {
     /// # Errors
     /// [`Error::NotFound`] when there is no such credential.
     pub async fn revoke_credential(&self, id: &str, reason: &str, at: DateTime<Utc>) -> Result<()> {
+        let mut conn = self.write().await?;
         let done = sqlx::query(
             "UPDATE credentials SET revoked_at = $1, revocation_reason = $2 WHERE id = $3",
         )
         .bind(ts(at))
         .bind(reason.to_owned())
         .bind(id.to_owned())
-        .execute(&self.pool)
+        .execute(&mut *conn)
         .await?;
+        conn.commit().await?;
         if done.rows_affected() == 0 {
             return Err(Error::NotFound {
                 what: "credential",

@@ -160,7 +160,7 @@ impl Store {
     }
 
     async fn load_goals(&self, id: Option<GoalId>) -> Result<Vec<Goal>> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.read().await?;
         load_goals_on(&mut conn, id).await
     }
 
@@ -278,12 +278,14 @@ impl Store {
                 "say why the goal is abandoned (--reason)".into(),
             ));
         }
+        let mut conn = self.write().await?;
         sqlx::query("UPDATE goals SET state = 'abandoned', closed_at = $1, abandon_reason = $2 WHERE id = $3")
             .bind(ts(now))
             .bind(reason.trim().to_owned())
             .bind(goal.0)
-            .execute(&self.pool)
+            .execute(&mut *conn)
             .await?;
+        conn.commit().await?;
         self.get_goal(goal).await
     }
 
@@ -294,18 +296,20 @@ impl Store {
             "SELECT COUNT(*) AS n FROM goals WHERE state = 'planned' AND start_date <= $1",
         )
         .bind(date(today))
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.read().await?)
         .await?
         .int("n")?;
         if due == 0 {
             return Ok(0);
         }
+        let mut conn = self.write().await?;
         let done = sqlx::query(
             "UPDATE goals SET state = 'active' WHERE state = 'planned' AND start_date <= $1",
         )
         .bind(date(today))
-        .execute(&self.pool)
+        .execute(&mut *conn)
         .await?;
+        conn.commit().await?;
         Ok(done.rows_affected())
     }
 

@@ -61,6 +61,25 @@ pub const DERIVED_TABLES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The columns PostgreSQL adds to every journal table (migration 1200): whose
+/// row it is. They are scope, not data: export leaves them out (a journal
+/// moves between people and backends), [`Store::dump_table`] too (so a
+/// PostgreSQL journal compares row by row with a SQLite one), and they
+/// default to the writing transaction's scope.
+pub const SCOPE_COLUMNS: [&str; 2] = ["org_id", "person_id"];
+
+/// The tables of one person's journal: every exported table and the
+/// revision counter. On PostgreSQL each carries [`SCOPE_COLUMNS`] and
+/// forced row-level security; a team server's role needs SELECT, INSERT,
+/// UPDATE and DELETE on them (and USAGE on their sequences; SELECT on
+/// `_sqlx_migrations` for [`Store::open_existing`]'s check).
+pub fn journal_tables() -> impl Iterator<Item = &'static str> {
+    EXPORTED_TABLES
+        .iter()
+        .copied()
+        .chain(std::iter::once("journal_revision"))
+}
+
 /// The tables with generated ids, whose PostgreSQL sequences an import moves
 /// past the imported ids.
 const ID_TABLES: [&str; 12] = [
@@ -173,7 +192,7 @@ impl Store {
             });
         }
         let (goal_arcs, retention_cards) = {
-            let mut conn = self.pool.acquire().await?;
+            let mut conn = self.read().await?;
             (
                 goal_arc_records_on(&mut conn, None).await?,
                 card_records_on(&mut conn, None).await?,
@@ -218,7 +237,7 @@ impl Store {
 
     async fn arc_records(&self) -> Result<Vec<ArcRecord>> {
         sqlx::query("SELECT id, name, description, created_at FROM arcs ORDER BY id")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?
             .iter()
             .map(|r| {
@@ -237,7 +256,7 @@ impl Store {
     pub async fn is_empty(&self) -> Result<bool> {
         let row =
             sqlx::query("SELECT (SELECT COUNT(*) FROM skills) + (SELECT COUNT(*) FROM goals) AS n")
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *self.read().await?)
                 .await?;
         Ok(row.try_get::<i64, _>("n")? == 0)
     }
@@ -257,20 +276,21 @@ impl Store {
             }
         };
         sqlx::query(&sql)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?
             .iter()
             .map(|r| r.text("name"))
             .collect()
     }
 
-    /// The columns of `table`, in schema order, from the catalogue.
+    /// The columns of `table`, in schema order, from the catalogue, without
+    /// the scope columns (see [`SCOPE_COLUMNS`]).
     async fn columns(&self, table: &str) -> Result<Vec<String>> {
         let rows = match self.backend {
             Backend::Sqlite => {
                 sqlx::query("SELECT name FROM pragma_table_info($1) ORDER BY cid")
                     .bind(table.to_owned())
-                    .fetch_all(&self.pool)
+                    .fetch_all(&mut *self.read().await?)
                     .await?
             }
             Backend::Postgres => {
@@ -280,11 +300,17 @@ impl Store {
                      ORDER BY ordinal_position",
                 )
                 .bind(table.to_owned())
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.read().await?)
                 .await?
             }
         };
-        rows.iter().map(|r| r.text("name")).collect()
+        Ok(rows
+            .iter()
+            .map(|r| r.text("name"))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .filter(|c| !SCOPE_COLUMNS.contains(&c.as_str()))
+            .collect())
     }
 
     /// Every row of `table`, for comparing two journals row by row.
@@ -306,7 +332,7 @@ impl Store {
             .join(", ");
         let mut rows = Vec::new();
         for r in sqlx::query(&format!("SELECT {list} FROM \"{table}\""))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?
         {
             let mut row = Vec::with_capacity(columns.len());
@@ -333,10 +359,18 @@ impl Store {
     /// it in one transaction, so a failure (or a kill) leaves nothing behind.
     ///
     /// # Errors
-    /// [`Error::Invalid`] when the journal does not validate or the store
-    /// already holds records. Settings already in the store are replaced by
+    /// [`Error::Invalid`] when the journal does not validate, the store
+    /// already holds records, or the store is scoped (a team journal: ids
+    /// are not remapped yet). Settings already in the store are replaced by
     /// the journal's.
     pub async fn import(&self, journal: &Journal) -> Result<ImportCounts> {
+        if self.scope().is_some() {
+            // The document's ids are global on a shared database: taken
+            // as they are they would collide with other people's rows.
+            return Err(Error::Invalid(
+                "import into a team journal is not supported yet".into(),
+            ));
+        }
         // Every check on the parsed document happens here, before anything is written.
         journal.validate()?;
         let mut tx = self.begin_write().await?;
@@ -426,10 +460,7 @@ impl Store {
             insert_reflection(&mut tx, r).await?;
         }
         for (key, value) in &journal.settings {
-            sqlx::query(
-                "INSERT INTO settings (key, value) VALUES ($1, $2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )
+            sqlx::query(crate::settings::upsert_sql(self.backend))
             .bind(key.clone())
             .bind(value.to_string())
             .execute(&mut *tx)

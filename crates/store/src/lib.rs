@@ -18,6 +18,7 @@
 
 mod audit;
 mod catalogue;
+mod conn;
 mod credentials;
 mod edit;
 mod error;
@@ -40,7 +41,9 @@ pub use edit::{
 };
 pub use error::{Error, Result};
 pub use goals::GoalWithSkill;
-pub use journal::{Cell, DERIVED_TABLES, EXPORTED_TABLES, ImportCounts, TableDump};
+pub use journal::{
+    Cell, DERIVED_TABLES, EXPORTED_TABLES, ImportCounts, SCOPE_COLUMNS, TableDump, journal_tables,
+};
 pub use market::{MarketAnalysis, MarketSkillRow, NewMarketAnalysis};
 pub use settings::LastRanking;
 
@@ -61,9 +64,14 @@ pub enum Backend {
 }
 
 /// The person's journal in a database. Cheap to clone (a connection pool).
+///
+/// On a team server (PostgreSQL) one pool serves many people: the server
+/// opens it with [`Store::open_existing`] and reads and writes each person's
+/// journal through [`Store::scoped`].
 #[derive(Clone)]
 pub struct Store {
-    pool: AnyPool,
+    /// The only way to the database (see `conn`): every query goes through it.
+    db: conn::Db,
     backend: Backend,
     /// The URL with any password hidden, for messages.
     shown_url: String,
@@ -74,6 +82,7 @@ impl std::fmt::Debug for Store {
         f.debug_struct("Store")
             .field("backend", &self.backend)
             .field("url", &self.shown_url)
+            .field("scope", &self.db.scope())
             .finish()
     }
 }
@@ -117,16 +126,18 @@ impl Store {
 
     async fn open_with(url: &str, schema: Option<String>) -> Result<Store> {
         sqlx::any::install_default_drivers();
-        let is_pg = url.starts_with("postgres://") || url.starts_with("postgresql://");
-        if is_pg {
-            // `?schema=name` keeps this journal in its own schema of a shared database.
-            let (url, from_url) = split_schema_param(url);
-            match schema.or(from_url) {
-                Some(s) if !valid_schema(&s) => {
-                    Err(Error::Invalid(format!("{s:?} is not a plain schema name")))
-                }
-                schema => Self::open_postgres(&url, schema).await,
-            }
+        if is_postgres(url) {
+            let (url, schema) = postgres_target(url, schema)?;
+            let store = Self::connect_postgres(&url, schema, true).await?;
+            store
+                .db
+                .migrate(&POSTGRES_MIGRATIONS)
+                .await
+                .map_err(|e| Error::Migrate {
+                    url: store.shown_url.clone(),
+                    reason: e.to_string(),
+                })?;
+            Ok(store)
         } else if schema.is_some() {
             Err(Error::Invalid("schemas are a PostgreSQL feature".into()))
         } else {
@@ -134,7 +145,120 @@ impl Store {
         }
     }
 
-    async fn open_postgres(url: &str, schema: Option<String>) -> Result<Store> {
+    /// Open a PostgreSQL store without migrating it: for a server that
+    /// connects as a role that owns nothing (so row-level security holds for
+    /// it) and cannot create tables. `?schema=name` works as in
+    /// [`Store::open`].
+    ///
+    /// # Errors
+    /// [`Error::Migrate`] when an embedded migration is not applied yet (run
+    /// [`Store::migrate`] as the tables' owner), or the ledger of migrations
+    /// cannot be read; [`Error::Open`] as [`Store::open`]; [`Error::Invalid`]
+    /// for a SQLite URL (a SQLite journal migrates itself on open).
+    pub async fn open_existing(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        if !is_postgres(url) {
+            return Err(Error::Invalid(
+                "open_existing is for PostgreSQL; a SQLite journal migrates itself on open".into(),
+            ));
+        }
+        let (url, schema) = postgres_target(url, None)?;
+        let store = Self::connect_postgres(&url, schema, false).await?;
+        let pending = |reason: String| Error::Migrate {
+            url: store.shown_url.clone(),
+            reason: format!(
+                "{reason}; run the migrations as the owner of the tables (`Store::migrate`, `mm team migrate`)"
+            ),
+        };
+        let rows = {
+            let mut conn = store.db.read().await?;
+            sqlx::query("SELECT version, checksum FROM _sqlx_migrations WHERE success")
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(|e| pending(format!("the migration ledger cannot be read ({})", error::describe(&e))))?
+        };
+        let applied: std::collections::HashMap<i64, Vec<u8>> = rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    sqlx::Row::try_get::<i64, _>(r, "version")?,
+                    sqlx::Row::try_get::<Vec<u8>, _>(r, "checksum")?,
+                ))
+            })
+            .collect::<Result<_>>()?;
+        for m in POSTGRES_MIGRATIONS.iter() {
+            match applied.get(&m.version) {
+                None => {
+                    return Err(pending(format!(
+                        "migration {} ({}) is not applied",
+                        m.version, m.description
+                    )));
+                }
+                Some(sum) if sum.as_slice() != &*m.checksum => {
+                    return Err(pending(format!(
+                        "migration {} ({}) was applied from a different text than this build embeds",
+                        m.version, m.description
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(store)
+    }
+
+    /// Apply every embedded migration to the database at `url` (as
+    /// [`Store::open`] does on first use), then close: for the owner of a
+    /// team database, before servers connect with [`Store::open_existing`].
+    ///
+    /// # Errors
+    /// As [`Store::open`].
+    pub async fn migrate(url: &str) -> Result<()> {
+        Self::open(url).await?.close().await;
+        Ok(())
+    }
+
+    /// This journal seen as one person of one organisation (a team
+    /// server): the same pool (cheap), but every transaction first sets
+    /// `mm.org` and `mm.person` for itself, and PostgreSQL's row-level
+    /// security shows and accepts only that person's rows. Reads then run in
+    /// a read-only transaction each, and single-statement writes in a
+    /// committed one.
+    ///
+    /// Row-level security binds only a role that owns nothing and is no
+    /// superuser: open the pool with [`Store::open_existing`] as such a role.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] on SQLite (one file, one person), for a negative
+    /// id, or for a store that is already scoped.
+    pub fn scoped(&self, org: i64, person: i64) -> Result<Store> {
+        if self.backend != Backend::Postgres {
+            return Err(Error::Invalid(
+                "a scoped (team) journal needs PostgreSQL; a SQLite journal is one person's".into(),
+            ));
+        }
+        if org < 0 || person < 0 {
+            return Err(Error::Invalid(format!(
+                "organisation and person ids are not negative (got {org}, {person})"
+            )));
+        }
+        if let Some(s) = self.db.scope() {
+            return Err(Error::Invalid(format!(
+                "this store is already scoped to person {} of organisation {}",
+                s.person, s.org
+            )));
+        }
+        Ok(Store {
+            db: self.db.scoped(conn::Scope { org, person }),
+            ..self.clone()
+        })
+    }
+
+    /// The organisation and person this store is scoped to, if any.
+    pub fn scope(&self) -> Option<(i64, i64)> {
+        self.db.scope().map(|s| (s.org, s.person))
+    }
+
+    async fn connect_postgres(url: &str, schema: Option<String>, create: bool) -> Result<Store> {
         let shown_url = hide_password(url);
         let open_err = |e: sqlx::Error| Error::Open {
             url: shown_url.clone(),
@@ -152,15 +276,35 @@ impl Store {
                 .map_err(open_err)?;
             // Two first uses at once can both pass IF NOT EXISTS; the loser
             // sees a duplicate and carries on (the migrator itself holds an
-            // advisory lock, so the tables are created once).
-            match pool
-                .execute(&*format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
-                .await
-            {
-                Ok(_) => {}
-                Err(sqlx::Error::Database(d))
-                    if matches!(d.code().as_deref(), Some("23505" | "42P06")) => {}
-                Err(e) => return Err(open_err(e)),
+            // advisory lock, so the tables are created once). A role that
+            // may not create schemas (a team server's) finds it there.
+            let exists: bool = sqlx::query(
+                "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS e",
+            )
+            .bind(schema.clone())
+            .fetch_one(&pool)
+            .await
+            .map_err(open_err)
+            .and_then(|r| Ok(sqlx::Row::try_get::<bool, _>(&r, "e")?))?;
+            if !exists && !create {
+                pool.close().await;
+                return Err(Error::Migrate {
+                    url: shown_url.clone(),
+                    reason: format!(
+                        "the schema {schema:?} does not exist; run the migrations as its owner first (`Store::migrate`, `mm team migrate`)"
+                    ),
+                });
+            }
+            if !exists {
+                match pool
+                    .execute(&*format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+                    .await
+                {
+                    Ok(_) => {}
+                    Err(sqlx::Error::Database(d))
+                        if matches!(d.code().as_deref(), Some("23505" | "42P06")) => {}
+                    Err(e) => return Err(open_err(e)),
+                }
             }
             pool.close().await;
         }
@@ -180,15 +324,8 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(open_err)?;
-        POSTGRES_MIGRATIONS
-            .run(&pool)
-            .await
-            .map_err(|e| Error::Migrate {
-                url: shown_url.clone(),
-                reason: e.to_string(),
-            })?;
         Ok(Store {
-            pool,
+            db: conn::Db::new(pool, Backend::Postgres),
             backend: Backend::Postgres,
             shown_url,
         })
@@ -272,20 +409,30 @@ impl Store {
             .await
             .map_err(|e| migrate_error(e, &shown_url))?;
         Ok(Store {
-            pool,
+            db: conn::Db::new(pool, Backend::Sqlite),
             backend: Backend::Sqlite,
             shown_url,
         })
     }
 
-    /// Start a transaction that will write. On SQLite it takes the write lock
-    /// up front (`BEGIN IMMEDIATE`), waiting out other writers with the busy
-    /// timeout, instead of failing when a read turns into a write.
+    /// Start a transaction that will write (in the store's scope, if any).
+    /// On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`),
+    /// waiting out other writers with the busy timeout, instead of failing
+    /// when a read turns into a write.
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        })
+        self.db.begin_write().await
+    }
+
+    /// A connection for the reads of one method (in the store's scope, if
+    /// any): see `conn`.
+    pub(crate) async fn read(&self) -> Result<conn::Conn> {
+        self.db.read().await
+    }
+
+    /// A connection for one single-statement write; [`conn::Conn::commit`]
+    /// it after the statement.
+    pub(crate) async fn write(&self) -> Result<conn::Conn> {
+        self.db.write().await
     }
 
     /// Which engine this store runs on.
@@ -298,9 +445,10 @@ impl Store {
         &self.shown_url
     }
 
-    /// Close the pool, waiting for connections to finish.
+    /// Close the pool, waiting for connections to finish. The pool is shared
+    /// with every scoped store made from this one: they close with it.
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.db.close().await;
     }
 
     /// Run SQLite's `PRAGMA integrity_check`; `Ok(())` when it says "ok".
@@ -312,7 +460,7 @@ impl Store {
             return Err(Error::Invalid("integrity_check is a SQLite check".into()));
         }
         let rows: Vec<(String,)> = sqlx::query_as("PRAGMA integrity_check")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?;
         let found: Vec<_> = rows.into_iter().map(|r| r.0).collect();
         if found == ["ok"] {
@@ -408,6 +556,23 @@ fn check_sqlite_file(path: &Path) -> Result<()> {
     }
 }
 
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// The URL without `?schema=`, and the schema to use (the argument's, else
+/// the URL's), checked to be a plain name.
+fn postgres_target(url: &str, schema: Option<String>) -> Result<(String, Option<String>)> {
+    // `?schema=name` keeps this journal in its own schema of a shared database.
+    let (url, from_url) = split_schema_param(url);
+    match schema.or(from_url) {
+        Some(s) if !valid_schema(&s) => {
+            Err(Error::Invalid(format!("{s:?} is not a plain schema name")))
+        }
+        schema => Ok((url, schema)),
+    }
+}
+
 fn valid_schema(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
@@ -457,10 +622,11 @@ impl Store {
         {
             return Err(Error::Invalid("bad schema name".into()));
         }
+        let mut conn = self.write().await?;
         sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
-            .execute(&self.pool)
+            .execute(&mut *conn)
             .await?;
-        Ok(())
+        conn.commit().await
     }
 }
 

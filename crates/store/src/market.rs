@@ -135,7 +135,7 @@ impl Store {
     pub async fn get_market(&self, id: i64) -> Result<MarketAnalysis> {
         let row = sqlx::query("SELECT * FROM market_analyses WHERE id = $1")
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.read().await?)
             .await?;
         match row {
             Some(r) => analysis_from_row(&r),
@@ -149,7 +149,7 @@ impl Store {
     /// The most recent saved analysis, if any.
     pub async fn latest_market(&self) -> Result<Option<MarketAnalysis>> {
         sqlx::query("SELECT * FROM market_analyses ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.read().await?)
             .await?
             .as_ref()
             .map(analysis_from_row)
@@ -159,7 +159,7 @@ impl Store {
     /// All saved analyses, newest first (reports included).
     pub async fn list_markets(&self) -> Result<Vec<MarketAnalysis>> {
         sqlx::query("SELECT * FROM market_analyses ORDER BY id DESC")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?
             .iter()
             .map(analysis_from_row)
@@ -172,7 +172,7 @@ impl Store {
             "SELECT * FROM market_skills WHERE analysis_id = $1 ORDER BY postings DESC, skill_uri",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.read().await?)
         .await?
         .iter()
         .map(|r| {

@@ -20,6 +20,7 @@ impl Store {
         self.get_goal(plan.goal_id).await?;
         let json = serde_json::to_string(plan)
             .map_err(|e| Error::Invalid(format!("the plan cannot be written: {e}")))?;
+        let mut conn = self.write().await?;
         sqlx::query(
             "INSERT INTO plans (goal_id, made_at, plan) VALUES ($1, $2, $3)
              ON CONFLICT (goal_id) DO UPDATE SET made_at = excluded.made_at, plan = excluded.plan",
@@ -27,8 +28,9 @@ impl Store {
         .bind(plan.goal_id.0)
         .bind(ts(plan.made_at))
         .bind(json)
-        .execute(&self.pool)
+        .execute(&mut *conn)
         .await?;
+        conn.commit().await?;
         Ok(())
     }
 
@@ -39,7 +41,7 @@ impl Store {
     pub async fn get_plan(&self, goal: GoalId) -> Result<Option<Plan>> {
         let row = sqlx::query("SELECT plan FROM plans WHERE goal_id = $1")
             .bind(goal.0)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.read().await?)
             .await?;
         row.map(|r| plan_from_text(&r.text("plan")?)).transpose()
     }
@@ -50,7 +52,7 @@ impl Store {
     /// [`Error::Corrupt`] when a stored plan cannot be read.
     pub async fn list_plans(&self) -> Result<Vec<Plan>> {
         sqlx::query("SELECT plan FROM plans ORDER BY goal_id")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?
             .iter()
             .map(|r| plan_from_text(&r.text("plan")?))
@@ -68,6 +70,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<LearningArc> {
         validate_arc_name(name, &self.list_arcs().await?)?;
+        let mut conn = self.write().await?;
         let row = sqlx::query(
             "INSERT INTO arcs (name, description, created_at) VALUES ($1, $2, $3) RETURNING id",
         )
@@ -78,8 +81,9 @@ impl Store {
                 .filter(|d| !d.is_empty()),
         )
         .bind(ts(now))
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *conn)
         .await?;
+        conn.commit().await?;
         Ok(LearningArc {
             id: ArcId(row.int("id")?),
             name: name.trim().to_owned(),
@@ -90,7 +94,7 @@ impl Store {
     /// All arcs, oldest first.
     pub async fn list_arcs(&self) -> Result<Vec<LearningArc>> {
         sqlx::query("SELECT id, name, description FROM arcs ORDER BY id")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?
             .iter()
             .map(|r| {
@@ -129,14 +133,16 @@ impl Store {
             }
             Membership::Standalone => None,
         };
+        let mut conn = self.write().await?;
         sqlx::query(
             "INSERT INTO goal_arcs (goal_id, arc_id) VALUES ($1, $2)
              ON CONFLICT (goal_id) DO UPDATE SET arc_id = excluded.arc_id",
         )
         .bind(goal.0)
         .bind(arc)
-        .execute(&self.pool)
+        .execute(&mut *conn)
         .await?;
+        conn.commit().await?;
         Ok(())
     }
 
@@ -144,7 +150,7 @@ impl Store {
     pub async fn goal_memberships(&self) -> Result<HashMap<GoalId, Membership>> {
         let mut out = HashMap::new();
         for r in sqlx::query("SELECT goal_id, arc_id FROM goal_arcs")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?
         {
             let m = match r.opt_int("arc_id")? {
@@ -171,7 +177,7 @@ impl Store {
     /// Every retention card with its reviews, soonest due first.
     pub async fn list_cards(&self) -> Result<Vec<Card>> {
         let mut cards =
-            crate::journal::card_records_on(&mut *self.pool.acquire().await?, None).await?;
+            crate::journal::card_records_on(&mut *self.read().await?, None).await?;
         cards.sort_by_key(|c| (c.due, c.id));
         Ok(cards
             .into_iter()

@@ -58,6 +58,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Session> {
         new.validate(now)?;
+        let mut conn = self.write().await?;
         let done = sqlx::query(
             "UPDATE sessions SET started_at = $1, ended_at = $2, focused_minutes = $3,
                 interruptions = $4, aim = $5, reps = $6, errors = $7, difficulty = $8,
@@ -76,8 +77,9 @@ impl Store {
         .bind(new.notes.clone())
         .bind(id.0)
         .bind(new.goal_id.0)
-        .execute(&self.pool)
+        .execute(&mut *conn)
         .await?;
+        conn.commit().await?;
         if done.rows_affected() == 0 {
             return Err(not_found("session", id));
         }
@@ -91,7 +93,7 @@ impl Store {
     pub async fn get_session(&self, id: SessionId) -> Result<Session> {
         let row = sqlx::query("SELECT * FROM sessions WHERE id = $1")
             .bind(id.0)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.read().await?)
             .await?
             .ok_or_else(|| not_found("session", id))?;
         session_from_row(&row)
@@ -103,7 +105,7 @@ impl Store {
             "SELECT * FROM sessions WHERE ($1 IS NULL OR goal_id = $1) ORDER BY started_at, id",
         )
         .bind(goal.map(|g| g.0))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.read().await?)
         .await?
         .iter()
         .map(session_from_row)
@@ -134,6 +136,7 @@ impl Store {
                 Some(sha256.to_ascii_lowercase()),
             ),
         };
+        let mut conn = self.write().await?;
         let row = sqlx::query(
             "INSERT INTO applications (goal_id, at, context, outcome, impact, evidence_kind,
                                        evidence_url, evidence_name, evidence_sha256)
@@ -148,8 +151,9 @@ impl Store {
         .bind(url)
         .bind(name)
         .bind(sha)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *conn)
         .await?;
+        conn.commit().await?;
         let id = row.int("id")?;
         self.list_applications(Some(new.goal_id))
             .await?
@@ -162,7 +166,7 @@ impl Store {
     pub async fn list_applications(&self, goal: Option<GoalId>) -> Result<Vec<Application>> {
         sqlx::query("SELECT * FROM applications WHERE ($1 IS NULL OR goal_id = $1) ORDER BY at, id")
             .bind(goal.map(|g| g.0))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?
             .iter()
             .map(application_from_row)
@@ -229,7 +233,7 @@ impl Store {
         let mut tags: HashMap<i64, Vec<PrincipleId>> = HashMap::new();
         for r in
             sqlx::query("SELECT * FROM reflection_principles ORDER BY reflection_id, principle_id")
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.read().await?)
                 .await?
         {
             tags.entry(r.int("reflection_id")?)
@@ -237,7 +241,7 @@ impl Store {
                 .push(PrincipleId(r.int("principle_id")?));
         }
         sqlx::query("SELECT * FROM reflections ORDER BY at, id")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?
             .iter()
             .map(|r| reflection_from_row(r, &mut tags))

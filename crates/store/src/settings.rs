@@ -1,13 +1,30 @@
 //! Person-level settings as JSON values under string keys (mastery rule,
 //! profile, preferences). Other features keep their own keys here.
 
-use crate::{Error, Result, Store};
+use crate::{Backend, Error, Result, Store};
 use mm_core::GoalId;
 use mm_core::availability::Availability;
 use mm_core::mastery::MasteryRule;
 use mm_core::plan::PlannedItem;
 use mm_core::validate::keys;
 use sqlx::Row;
+
+/// Store a setting, replacing the value under its key. On PostgreSQL
+/// settings are per person (migration 1200 keys them by organisation,
+/// person and key), so the conflict target carries the scope columns,
+/// which take the transaction's scope by default.
+pub(crate) fn upsert_sql(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => {
+            "INSERT INTO settings (key, value) VALUES ($1, $2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        }
+        Backend::Postgres => {
+            "INSERT INTO settings (key, value) VALUES ($1, $2)
+             ON CONFLICT (org_id, person_id, key) DO UPDATE SET value = excluded.value"
+        }
+    }
+}
 
 impl Store {
     /// The value stored under `key`, if any.
@@ -17,7 +34,7 @@ impl Store {
     pub async fn get_setting(&self, key: &str) -> Result<Option<serde_json::Value>> {
         let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
             .bind(key.to_owned())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.read().await?)
             .await?;
         row.map(|r| {
             let text: String = r.try_get("value")?;
@@ -29,14 +46,13 @@ impl Store {
 
     /// Store `value` under `key`, replacing what was there.
     pub async fn set_setting(&self, key: &str, value: &serde_json::Value) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
+        let mut conn = self.write().await?;
+        sqlx::query(crate::settings::upsert_sql(self.backend))
         .bind(key.to_owned())
         .bind(value.to_string())
-        .execute(&self.pool)
+        .execute(&mut *conn)
         .await?;
+        conn.commit().await?;
         Ok(())
     }
 
@@ -46,7 +62,7 @@ impl Store {
     ) -> Result<std::collections::BTreeMap<String, serde_json::Value>> {
         let mut out = std::collections::BTreeMap::new();
         for r in sqlx::query("SELECT key, value FROM settings ORDER BY key")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?
         {
             let key: String = r.try_get("key")?;
@@ -176,10 +192,7 @@ impl Store {
         let value = serde_json::to_value(&kept)
             .map_err(|e| Error::Invalid(format!("the calendar state cannot be written: {e}")))?;
         mm_core::validate::setting(keys::PLAN_CALENDAR, &value)?;
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
+        sqlx::query(crate::settings::upsert_sql(self.backend))
         .bind(keys::PLAN_CALENDAR.to_owned())
         .bind(value.to_string())
         .execute(&mut *tx)
@@ -226,10 +239,7 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         for (key, v) in &values {
-            sqlx::query(
-                "INSERT INTO settings (key, value) VALUES ($1, $2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )
+            sqlx::query(crate::settings::upsert_sql(self.backend))
             .bind((*key).to_owned())
             .bind(v.to_string())
             .execute(&mut *tx)

@@ -21,8 +21,10 @@ impl Store {
             )));
         }
         let id = {
-            let mut conn = self.pool.acquire().await?;
-            insert_skill_on(&mut conn, new, now).await?
+            let mut conn = self.write().await?;
+            let id = insert_skill_on(&mut conn, new, now).await?;
+            conn.commit().await?;
+            id
         };
         self.get_skill(id).await
     }
@@ -32,11 +34,13 @@ impl Store {
     /// # Errors
     /// [`Error::NotFound`] for an unknown skill.
     pub async fn set_held_level(&self, id: SkillId, level: Option<Level>) -> Result<Skill> {
+        let mut conn = self.write().await?;
         let done = sqlx::query("UPDATE skills SET held_level = $1 WHERE id = $2")
             .bind(level.map(|l| i64::from(l.number())))
             .bind(id.0)
-            .execute(&self.pool)
+            .execute(&mut *conn)
             .await?;
+        conn.commit().await?;
         if done.rows_affected() == 0 {
             return Err(not_found("skill", id));
         }
@@ -46,7 +50,7 @@ impl Store {
     /// All skills, by name.
     pub async fn list_skills(&self) -> Result<Vec<Skill>> {
         sqlx::query("SELECT * FROM skills ORDER BY lower(name)")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?
             .iter()
             .map(skill_from_row)
@@ -60,7 +64,7 @@ impl Store {
     pub async fn get_skill(&self, id: SkillId) -> Result<Skill> {
         let row = sqlx::query("SELECT * FROM skills WHERE id = $1")
             .bind(id.0)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.read().await?)
             .await?
             .ok_or_else(|| not_found("skill", id))?;
         skill_from_row(&row)
@@ -69,7 +73,7 @@ impl Store {
     async fn find_skill_by_name(&self, name: &str) -> Result<Option<Skill>> {
         sqlx::query("SELECT * FROM skills WHERE lower(name) = lower($1)")
             .bind(name.trim().to_owned())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.read().await?)
             .await?
             .as_ref()
             .map(skill_from_row)
@@ -89,7 +93,7 @@ impl Store {
         }
         sqlx::query("SELECT * FROM skills WHERE taxonomy_uri = $1")
             .bind(key.trim().to_owned())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.read().await?)
             .await?
             .as_ref()
             .map(skill_from_row)
@@ -205,7 +209,7 @@ impl Store {
         id: Option<MicroSkillId>,
         skill: Option<SkillId>,
     ) -> Result<Vec<MicroSkill>> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.read().await?;
         load_micro_skills_on(&mut conn, id, skill).await
     }
 }

@@ -58,7 +58,7 @@ impl Store {
         let rows = query
             .bind(date(monday))
             .bind(date(monday + Duration::days(6)))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?;
         rows.iter()
             .map(|r| {
@@ -81,7 +81,7 @@ impl Store {
     /// When the database fails.
     pub async fn application_counts(&self) -> Result<HashMap<GoalId, usize>> {
         sqlx::query("SELECT goal_id, COUNT(*) AS n FROM applications GROUP BY goal_id")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?
             .iter()
             .map(|r| Ok((GoalId(r.int("goal_id")?), r.u32("n")? as usize)))
@@ -97,8 +97,17 @@ impl Store {
     /// # Errors
     /// When the database fails.
     pub async fn revision(&self) -> Result<i64> {
-        sqlx::query("SELECT revision FROM journal_revision WHERE id = 1")
-            .fetch_one(&self.pool)
+        // PostgreSQL keeps one revision per person (migration 1200), made on
+        // their first change: none yet reads as 0.
+        let sql = match self.backend {
+            Backend::Sqlite => "SELECT revision FROM journal_revision WHERE id = 1",
+            Backend::Postgres => {
+                "SELECT COALESCE(MAX(revision), 0) AS revision FROM journal_revision
+                 WHERE org_id = mm_scope_org() AND person_id = mm_scope_person()"
+            }
+        };
+        sqlx::query(sql)
+            .fetch_one(&mut *self.read().await?)
             .await?
             .int("revision")
     }
@@ -125,7 +134,7 @@ impl Store {
             }
         };
         sqlx::query(sql)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.read().await?)
             .await?
             .iter()
             .map(|r| r.text("t"))

@@ -1,0 +1,86 @@
+-- Many people in one PostgreSQL journal (issue 15): a team server keeps
+-- every learner's journal in these same tables. Each row carries whose it
+-- is (org_id, person_id), and row-level security shows and accepts only the
+-- rows of the transaction's scope, which the store sets per transaction
+-- (`set_config('mm.org', …, true)`, `set_config('mm.person', …, true)`;
+-- a session-level SET would leak across pooled connections).
+-- Unset, the scope is person 0 of organisation 0: the rows already here
+-- become theirs, and the single-person journal works as before.
+-- Policies bind roles that own nothing and are no superuser (the team
+-- server's); FORCE binds the owner too; superusers and BYPASSRLS roles skip
+-- them. Ids stay global (the identity sequences are shared), so foreign keys
+-- and the import's id handling are unchanged.
+-- PostgreSQL only: a SQLite file is one person's journal (its 1200 is a no-op).
+
+CREATE FUNCTION mm_scope_org() RETURNS BIGINT LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT COALESCE(CAST(NULLIF(current_setting('mm.org', true), '') AS BIGINT), 0)
+$$;
+CREATE FUNCTION mm_scope_person() RETURNS BIGINT LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT COALESCE(CAST(NULLIF(current_setting('mm.person', true), '') AS BIGINT), 0)
+$$;
+
+-- Every table of the journal, read from the catalogue so that none is
+-- missed (the store's tests check the result table by table); only the
+-- migrator's own ledger stays as it is.
+DO $$
+DECLARE
+    t TEXT;
+BEGIN
+    FOR t IN
+        SELECT c.relname FROM pg_class c
+        WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+          AND c.relkind = 'r'
+          AND c.relname <> '_sqlx_migrations'
+        ORDER BY 1
+    LOOP
+        EXECUTE format(
+            'ALTER TABLE %I
+                 ADD COLUMN org_id BIGINT NOT NULL DEFAULT mm_scope_org(),
+                 ADD COLUMN person_id BIGINT NOT NULL DEFAULT mm_scope_person()', t);
+        -- Lists (ORDER BY id of one person's rows) start from the scope;
+        -- the three tables keyed by the scope below need no second index.
+        IF t NOT IN ('settings', 'personal_catalogue', 'journal_revision') THEN
+            EXECUTE format('CREATE INDEX %I ON %I (org_id, person_id)', t || '_scope', t);
+        END IF;
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format(
+            'CREATE POLICY person_rows ON %I
+                 USING (org_id = mm_scope_org() AND person_id = mm_scope_person())
+                 WITH CHECK (org_id = mm_scope_org() AND person_id = mm_scope_person())', t);
+    END LOOP;
+END
+$$;
+
+-- Names are unique within one person's journal, not across the database.
+DROP INDEX skills_name_unique;
+CREATE UNIQUE INDEX skills_name_unique ON skills (org_id, person_id, lower(name));
+DROP INDEX arcs_name_unique;
+CREATE UNIQUE INDEX arcs_name_unique ON arcs (org_id, person_id, lower(name));
+DROP INDEX personal_catalogue_name;
+CREATE UNIQUE INDEX personal_catalogue_name
+    ON personal_catalogue (org_id, person_id, lower(name));
+
+-- Keys chosen by people, not sequences, are per person: two learners may
+-- save the same catalogue entry, and each has their own settings.
+-- (Credential ids are urn:uuid, unique by construction: they stay global.)
+ALTER TABLE personal_catalogue DROP CONSTRAINT personal_catalogue_pkey,
+    ADD PRIMARY KEY (org_id, person_id, id);
+ALTER TABLE settings DROP CONSTRAINT settings_pkey,
+    ADD PRIMARY KEY (org_id, person_id, key);
+
+-- One revision per person, made by their first change: a change of one
+-- person's journal moves only their revision (and only their caches).
+ALTER TABLE journal_revision DROP CONSTRAINT journal_revision_pkey,
+    ADD PRIMARY KEY (org_id, person_id);
+CREATE OR REPLACE FUNCTION journal_revision_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO journal_revision (id, revision) VALUES (1, 1)
+    ON CONFLICT (org_id, person_id) DO UPDATE SET revision = journal_revision.revision + 1;
+    RETURN NULL;
+END
+$$;
+
+-- Session tallies read only this index, one person's goals in order.
+DROP INDEX sessions_tally;
+CREATE INDEX sessions_tally ON sessions (org_id, person_id, goal_id, started_at, focused_minutes);
