@@ -21,7 +21,7 @@ $$;
 
 -- Every table of the journal, read from the catalogue so that none is
 -- missed (the store's tests check the result table by table); only the
--- migrator's own ledger stays as it is.
+-- migrator's own ledger, and the team server's tables, stay as they are.
 DO $$
 DECLARE
     t TEXT;
@@ -31,6 +31,11 @@ BEGIN
         WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
           AND c.relkind = 'r'
           AND c.relname <> '_sqlx_migrations'
+          -- The team server's own tables (mm-team) may share the schema:
+          -- they carry their organisation already and have their own policies.
+          AND c.relname NOT IN ('mm_team_migrations', 'organisations')
+          AND NOT EXISTS (SELECT 1 FROM pg_attribute a
+                          WHERE a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped)
         ORDER BY 1
     LOOP
         EXECUTE format(
