@@ -52,6 +52,9 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 pub struct Session {
     /// The token its state-changing requests must carry.
     pub csrf: String,
+    /// Whether the team server signed it in (its pages link back to the
+    /// team page, and the journal lives on the server).
+    pub team: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -104,6 +107,7 @@ impl Sessions {
     pub fn open(&self) -> (String, Session) {
         let id = random_token();
         let session = Session {
+            team: false,
             csrf: random_token(),
         };
         self.lock().insert(id.clone(), session.clone());

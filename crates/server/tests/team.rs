@@ -821,10 +821,14 @@ async fn journal_snapshot(db: &TestDb, person: i64) -> String {
 #[tokio::test]
 async fn each_person_works_in_their_own_journal_and_no_route_reaches_anothers() {
     use chrono::{DateTime, Duration, Utc};
-    let Some(db) = test_db("srv_journals").await else { return };
+    let Some(db) = test_db("srv_journals").await else {
+        return;
+    };
     // The journal's tables beside the team's, then the grants again to cover them.
     mm_store::Store::migrate(&db.owner_url).await.unwrap();
-    mm_team::migrate(&db.owner_url, mm_team::testing::TEST_APP_ROLE).await.unwrap();
+    mm_team::migrate(&db.owner_url, mm_team::testing::TEST_APP_ROLE)
+        .await
+        .unwrap();
     let team = TeamStore::connect(&db.app_url).await.unwrap();
     let journals = mm_store::Store::open_existing(&db.app_url).await.unwrap();
     let now = DateTime::parse_from_rfc3339("2026-03-10T12:00:00+00:00").unwrap();
@@ -843,11 +847,21 @@ async fn each_person_works_in_their_own_journal_and_no_route_reaches_anothers() 
     let (_, bo_id) = join(&app, &b_admin, "bo@beta.example", &["learner"]).await;
     let org = |who: As| {
         let app = app.clone();
-        async move { send(&app, &who, Method::GET, "/api/v1/team/me", None).await.json()["organisation"]["id"].as_i64().unwrap() }
+        async move {
+            send(&app, &who, Method::GET, "/api/v1/team/me", None)
+                .await
+                .json()["organisation"]["id"]
+                .as_i64()
+                .unwrap()
+        }
     };
     let (alpha, beta) = (org(lee.clone()).await, org(b_admin.clone()).await);
     let mut goals = Vec::new();
-    for (o, person, mark) in [(alpha, lee_id, "LEE-OWN-SKILL"), (alpha, kim_id, "KIM-SECRET-SKILL"), (beta, bo_id, "BO-SECRET-SKILL")] {
+    for (o, person, mark) in [
+        (alpha, lee_id, "LEE-OWN-SKILL"),
+        (alpha, kim_id, "KIM-SECRET-SKILL"),
+        (beta, bo_id, "BO-SECRET-SKILL"),
+    ] {
         let s = journals.scoped(o, person).unwrap();
         common::one_goal(&s, now.with_timezone(&Utc), 120, Duration::hours(2)).await;
         s.create_skill(
@@ -872,30 +886,69 @@ async fn each_person_works_in_their_own_journal_and_no_route_reaches_anothers() 
     assert!(r.text().contains("Write a left join"), "{}", r.text());
     let r = send(&app, &lee, Method::GET, "/api/v1/journal", None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert!(r.text().contains("LEE-OWN-SKILL") && !r.text().contains("KIM-SECRET") && !r.text().contains("BO-SECRET"));
+    assert!(
+        r.text().contains("LEE-OWN-SKILL")
+            && !r.text().contains("KIM-SECRET")
+            && !r.text().contains("BO-SECRET")
+    );
     let r = send(&app, &kim, Method::GET, "/api/v1/journal", None).await;
     assert!(r.text().contains("KIM-SECRET-SKILL") && !r.text().contains("LEE-OWN"));
     let r = send(&app, &lee, Method::GET, "/", None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert!(r.text().contains("Write a left join"), "the dashboard: {}", r.text());
+    assert!(
+        r.text().contains("Write a left join"),
+        "the dashboard: {}",
+        r.text()
+    );
     // Lee practises in her own journal.
-    let r = send(&app, &lee, Method::POST, &format!("/api/v1/goals/{lee_goal}/sessions"), Some(json!({ "minutes": 30, "aim": "three-way join" }))).await;
+    let r = send(
+        &app,
+        &lee,
+        Method::POST,
+        &format!("/api/v1/goals/{lee_goal}/sessions"),
+        Some(json!({ "minutes": 30, "aim": "three-way join" })),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let kim_before = journal_snapshot(&db, kim_id).await;
     let bo_before = journal_snapshot(&db, bo_id).await;
-    assert!(kim_before.contains("KIM-SECRET-SKILL"), "the snapshot reads the rows");
+    assert!(
+        kim_before.contains("KIM-SECRET-SKILL"),
+        "the snapshot reads the rows"
+    );
     // The same on Kim's and Bo's goals: not found.
     for other in [kim_goal, bo_goal] {
-        let r = send(&app, &lee, Method::GET, &format!("/api/v1/goals/{other}"), None).await;
+        let r = send(
+            &app,
+            &lee,
+            Method::GET,
+            &format!("/api/v1/goals/{other}"),
+            None,
+        )
+        .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
-        let r = send(&app, &lee, Method::POST, &format!("/api/v1/goals/{other}/sessions"), Some(json!({ "minutes": 30, "aim": "x" }))).await;
+        let r = send(
+            &app,
+            &lee,
+            Method::POST,
+            &format!("/api/v1/goals/{other}/sessions"),
+            Some(json!({ "minutes": 30, "aim": "x" })),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     }
     // Every route of the web app's document, as Lee (browser and token) and
     // Alpha's admin, with Kim's and Bo's ids: nothing of theirs shows.
     let doc: Value = serde_json::from_str(&mm_server::api::openapi_json()).unwrap();
     let token = {
-        let r = send(&app, &lee, Method::POST, "/api/v1/team/tokens", Some(json!({ "name": "script" }))).await;
+        let r = send(
+            &app,
+            &lee,
+            Method::POST,
+            "/api/v1/team/tokens",
+            Some(json!({ "name": "script" })),
+        )
+        .await;
         As::Token(r.json()["secret"].as_str().unwrap().to_owned())
     };
     let mut walked = 0;
@@ -917,17 +970,35 @@ async fn each_person_works_in_their_own_journal_and_no_route_reaches_anothers() 
                     walked += 1;
                     let text = r.text();
                     for mark in ["KIM-SECRET", "BO-SECRET"] {
-                        assert!(!text.contains(mark), "{method} {path} as {who:?} shows {mark}: {text}");
+                        assert!(
+                            !text.contains(mark),
+                            "{method} {path} as {who:?} shows {mark}: {text}"
+                        );
                     }
-                    if template.contains("/goals/{id}") || template.contains("/badges/{id}") || template.contains("/market/{id}") {
-                        assert!(r.status.is_client_error(), "{method} {path} as {who:?}: {} {text}", r.status);
+                    if template.contains("/goals/{id}")
+                        || template.contains("/badges/{id}")
+                        || template.contains("/market/{id}")
+                    {
+                        assert!(
+                            r.status.is_client_error(),
+                            "{method} {path} as {who:?}: {} {text}",
+                            r.status
+                        );
                     }
                 }
             }
         }
     }
     assert!(walked > 100, "{walked}");
-    assert_eq!(journal_snapshot(&db, kim_id).await, kim_before, "Kim's journal changed");
-    assert_eq!(journal_snapshot(&db, bo_id).await, bo_before, "Bo's journal changed");
+    assert_eq!(
+        journal_snapshot(&db, kim_id).await,
+        kim_before,
+        "Kim's journal changed"
+    );
+    assert_eq!(
+        journal_snapshot(&db, bo_id).await,
+        bo_before,
+        "Bo's journal changed"
+    );
     db.drop_schema().await;
 }

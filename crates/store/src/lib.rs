@@ -175,7 +175,12 @@ impl Store {
             sqlx::query("SELECT version, checksum FROM _sqlx_migrations WHERE success")
                 .fetch_all(&mut *conn)
                 .await
-                .map_err(|e| pending(format!("the migration ledger cannot be read ({})", error::describe(&e))))?
+                .map_err(|e| {
+                    pending(format!(
+                        "the migration ledger cannot be read ({})",
+                        error::describe(&e)
+                    ))
+                })?
         };
         let applied: std::collections::HashMap<i64, Vec<u8>> = rows
             .iter()
@@ -278,14 +283,13 @@ impl Store {
             // sees a duplicate and carries on (the migrator itself holds an
             // advisory lock, so the tables are created once). A role that
             // may not create schemas (a team server's) finds it there.
-            let exists: bool = sqlx::query(
-                "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS e",
-            )
-            .bind(schema.clone())
-            .fetch_one(&pool)
-            .await
-            .map_err(open_err)
-            .and_then(|r| Ok(sqlx::Row::try_get::<bool, _>(&r, "e")?))?;
+            let exists: bool =
+                sqlx::query("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS e")
+                    .bind(schema.clone())
+                    .fetch_one(&pool)
+                    .await
+                    .map_err(open_err)
+                    .and_then(|r| Ok(sqlx::Row::try_get::<bool, _>(&r, "e")?))?;
             if !exists && !create {
                 pool.close().await;
                 return Err(Error::Migrate {

@@ -293,7 +293,10 @@ async fn run_migrations(pool: &PgPool) -> Result<()> {
                 tx.execute(&*m.sql).await.map_err(|e| {
                     Error::new(
                         Kind::Internal,
-                        format!("team migration {} ({}) failed: {e}", m.version, m.description),
+                        format!(
+                            "team migration {} ({}) failed: {e}",
+                            m.version, m.description
+                        ),
                     )
                 })?;
                 sqlx::query(

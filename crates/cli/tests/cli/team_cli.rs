@@ -109,6 +109,21 @@ fn an_operator_migrates_creates_an_organisation_and_serves_it() {
     );
     assert_eq!(status, 200, "{reply}");
     assert!(reply.contains("set-cookie: mm_team=mms_"), "{reply}");
+    // Signed in, Ada has a journal of her own on the server.
+    let cookie = reply
+        .split("set-cookie: ")
+        .nth(1)
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_owned();
+    let (status, reply) = http(
+        &addr,
+        &format!(
+            "GET /api/v1/status HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert_eq!(status, 200, "{reply}");
+    assert!(reply.contains("\"open\""), "{reply}");
     // SIGTERM: the requests in flight finish, then it says so and exits 0.
     Command::new("kill")
         .args(["-TERM", &server.id().to_string()])

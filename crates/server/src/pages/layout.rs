@@ -49,6 +49,9 @@ pub fn page(title: &str, nav: Nav, session: Option<&Session>, body: Markup) -> M
                                 li { a href="/market" aria-current=[current(Nav::Market)] { "Market" } }
                                 li { a href="/portfolio" aria-current=[current(Nav::Portfolio)] { "Portfolio" } }
                                 li { a href="/journal" aria-current=[current(Nav::Journal)] { "Export" } }
+                                @if session.is_some_and(|s| s.team) {
+                                    li { a href="/team" { "Team" } }
+                                }
                             }
                             li { a href="/verify" aria-current=[current(Nav::Verify)] { "Verify a badge" } }
                         }
@@ -62,7 +65,11 @@ pub fn page(title: &str, nav: Nav, session: Option<&Session>, body: Markup) -> M
                 }
                 main id="main" { (body) }
                 footer class="site" {
-                    p { "Micromastery runs on this computer; your journal never leaves it." }
+                    @if session.is_some_and(|s| s.team) {
+                        p { "Your journal lives on your organisation's server; the team page says who can see what." }
+                    } @else {
+                        p { "Micromastery runs on this computer; your journal never leaves it." }
+                    }
                 }
             }
         }

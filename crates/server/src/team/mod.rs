@@ -73,7 +73,10 @@ impl std::fmt::Debug for Inner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TeamState")
             .field("team", &self.team)
-            .field("journals", &self.journal.as_ref().map(|j| j.store.location()))
+            .field(
+                "journals",
+                &self.journal.as_ref().map(|j| j.store.location()),
+            )
             .field("origins", &self.origins)
             .finish()
     }
@@ -248,7 +251,7 @@ async fn forward(j: &Journals, actor: &Actor, req: Request) -> Response {
         Via::Token { .. } => (String::new(), false),
     };
     let delegated = crate::Delegated {
-        session: crate::security::Session { csrf },
+        session: crate::security::Session { csrf, team: true },
         csrf_required,
     };
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));

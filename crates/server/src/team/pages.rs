@@ -63,7 +63,7 @@ fn frame(title: &str, actor: Option<&Actor>, body: Markup) -> Markup {
                 }
                 main id="main" { (body) }
                 footer class="site" {
-                    p { "Your organisation runs this server; what coaches see of you is listed on your home page." }
+                    p { "Your organisation runs this server and keeps your journal on it." }
                 }
             }
         }
