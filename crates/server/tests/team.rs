@@ -900,6 +900,14 @@ async fn each_person_works_in_their_own_journal_and_no_route_reaches_anothers() 
         "the dashboard: {}",
         r.text()
     );
+    assert!(
+        r.text().contains("href=\"/team\""),
+        "the journal links back to the team page"
+    );
+    assert!(
+        !r.text().contains("never leaves it"),
+        "the journal does live on the server"
+    );
     // Lee practises in her own journal.
     let r = send(
         &app,
