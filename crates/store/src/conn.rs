@@ -32,7 +32,11 @@ impl Scope {
     /// `BEGIN` and the settings go as one simple query (the ids are integers
     /// formatted here, never text from outside, so nothing can be injected).
     fn begin_sql(self, read_only: bool) -> String {
-        let begin = if read_only { "BEGIN READ ONLY" } else { "BEGIN" };
+        let begin = if read_only {
+            "BEGIN READ ONLY"
+        } else {
+            "BEGIN"
+        };
         format!(
             "{begin}; SELECT set_config('mm.org', '{}', true), set_config('mm.person', '{}', true)",
             self.org, self.person

@@ -461,10 +461,10 @@ impl Store {
         }
         for (key, value) in &journal.settings {
             sqlx::query(crate::settings::upsert_sql(self.backend))
-            .bind(key.clone())
-            .bind(value.to_string())
-            .execute(&mut *tx)
-            .await?;
+                .bind(key.clone())
+                .bind(value.to_string())
+                .execute(&mut *tx)
+                .await?;
         }
         for p in &journal.plans {
             let text = serde_json::to_string(p)

@@ -8,6 +8,14 @@
 //! Migrations are embedded in the binary and applied when the store opens.
 //! Every change that writes more than one row runs in one transaction.
 //!
+//! On a team server (PostgreSQL), many people's journals share the tables:
+//! every row carries its `org_id` and `person_id`, and forced row-level
+//! security shows each transaction only the rows of its scope. The owner
+//! migrates ([`Store::migrate`]); the server connects as a role that owns
+//! nothing ([`Store::open_existing`], granted on [`journal_tables`]) and
+//! works for one person at a time through [`Store::scoped`]. Unscoped, a
+//! PostgreSQL journal is person 0 of organisation 0, as before.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), mm_store::Error> {
 //! let store = mm_store::Store::open("sqlite::memory:").await?;
@@ -175,7 +183,12 @@ impl Store {
             sqlx::query("SELECT version, checksum FROM _sqlx_migrations WHERE success")
                 .fetch_all(&mut *conn)
                 .await
-                .map_err(|e| pending(format!("the migration ledger cannot be read ({})", error::describe(&e))))?
+                .map_err(|e| {
+                    pending(format!(
+                        "the migration ledger cannot be read ({})",
+                        error::describe(&e)
+                    ))
+                })?
         };
         let applied: std::collections::HashMap<i64, Vec<u8>> = rows
             .iter()
@@ -278,14 +291,13 @@ impl Store {
             // sees a duplicate and carries on (the migrator itself holds an
             // advisory lock, so the tables are created once). A role that
             // may not create schemas (a team server's) finds it there.
-            let exists: bool = sqlx::query(
-                "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS e",
-            )
-            .bind(schema.clone())
-            .fetch_one(&pool)
-            .await
-            .map_err(open_err)
-            .and_then(|r| Ok(sqlx::Row::try_get::<bool, _>(&r, "e")?))?;
+            let exists: bool =
+                sqlx::query("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS e")
+                    .bind(schema.clone())
+                    .fetch_one(&pool)
+                    .await
+                    .map_err(open_err)
+                    .and_then(|r| Ok(sqlx::Row::try_get::<bool, _>(&r, "e")?))?;
             if !exists && !create {
                 pool.close().await;
                 return Err(Error::Migrate {

@@ -176,8 +176,7 @@ impl Store {
 
     /// Every retention card with its reviews, soonest due first.
     pub async fn list_cards(&self) -> Result<Vec<Card>> {
-        let mut cards =
-            crate::journal::card_records_on(&mut *self.read().await?, None).await?;
+        let mut cards = crate::journal::card_records_on(&mut *self.read().await?, None).await?;
         cards.sort_by_key(|c| (c.due, c.id));
         Ok(cards
             .into_iter()

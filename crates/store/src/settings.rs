@@ -48,10 +48,10 @@ impl Store {
     pub async fn set_setting(&self, key: &str, value: &serde_json::Value) -> Result<()> {
         let mut conn = self.write().await?;
         sqlx::query(crate::settings::upsert_sql(self.backend))
-        .bind(key.to_owned())
-        .bind(value.to_string())
-        .execute(&mut *conn)
-        .await?;
+            .bind(key.to_owned())
+            .bind(value.to_string())
+            .execute(&mut *conn)
+            .await?;
         conn.commit().await?;
         Ok(())
     }
@@ -193,10 +193,10 @@ impl Store {
             .map_err(|e| Error::Invalid(format!("the calendar state cannot be written: {e}")))?;
         mm_core::validate::setting(keys::PLAN_CALENDAR, &value)?;
         sqlx::query(crate::settings::upsert_sql(self.backend))
-        .bind(keys::PLAN_CALENDAR.to_owned())
-        .bind(value.to_string())
-        .execute(&mut *tx)
-        .await?;
+            .bind(keys::PLAN_CALENDAR.to_owned())
+            .bind(value.to_string())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(earlier)
     }
@@ -240,10 +240,10 @@ impl Store {
         let mut tx = self.begin_write().await?;
         for (key, v) in &values {
             sqlx::query(crate::settings::upsert_sql(self.backend))
-            .bind((*key).to_owned())
-            .bind(v.to_string())
-            .execute(&mut *tx)
-            .await?;
+                .bind((*key).to_owned())
+                .bind(v.to_string())
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())

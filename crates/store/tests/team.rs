@@ -17,7 +17,7 @@
 use chrono::Duration;
 use mm_core::journal::Journal;
 use mm_core::*;
-use mm_store::{Error, Store, journal_tables};
+use mm_store::{Error, Store, StoredCredential, journal_tables};
 use sqlx::{Connection, PgConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -67,7 +67,11 @@ async fn exec(c: &mut PgConnection, sql: &str) {
 async fn team_schema(test: &str) -> Option<(PgConnection, String, Store)> {
     let mut c = owner().await?;
     let schema = schema_of(test);
-    exec(&mut c, &format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE")).await;
+    exec(
+        &mut c,
+        &format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"),
+    )
+    .await;
     // Several tests (and test binaries) may create the role at once.
     exec(
         &mut c,
@@ -110,7 +114,11 @@ async fn team_schema(test: &str) -> Option<(PgConnection, String, Store)> {
 
 async fn drop_team_schema(mut c: PgConnection, schema: &str, app: Store) {
     app.close().await;
-    exec(&mut c, &format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE")).await;
+    exec(
+        &mut c,
+        &format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"),
+    )
+    .await;
     c.close().await.ok();
 }
 
@@ -147,7 +155,9 @@ fn ids(j: &Journal) -> BTreeSet<(&'static str, String)> {
             .iter()
             .for_each(|c| add("criterion", c.id.to_string()));
     }
-    j.sessions.iter().for_each(|s| add("session", s.id.to_string()));
+    j.sessions
+        .iter()
+        .for_each(|s| add("session", s.id.to_string()));
     j.applications
         .iter()
         .for_each(|a| add("application", a.id.to_string()));
@@ -170,7 +180,9 @@ fn ids(j: &Journal) -> BTreeSet<(&'static str, String)> {
     j.market_analyses
         .iter()
         .for_each(|m| add("market", m.id.to_string()));
-    j.history.iter().for_each(|h| add("history", h.id.to_string()));
+    j.history
+        .iter()
+        .for_each(|h| add("history", h.id.to_string()));
     out
 }
 
@@ -241,24 +253,42 @@ async fn each_person_reads_only_their_own_journal() {
             "{who}"
         );
         let tallies = s
-            .session_tallies(chrono::FixedOffset::east_opt(3600).unwrap(), Week::of(today()))
+            .session_tallies(
+                chrono::FixedOffset::east_opt(3600).unwrap(),
+                Week::of(today()),
+            )
             .await
             .unwrap();
-        assert!(!tallies.is_empty() && tallies.keys().all(|g| own_goals.contains(g)), "{who}");
+        assert!(
+            !tallies.is_empty() && tallies.keys().all(|g| own_goals.contains(g)),
+            "{who}"
+        );
         let apps = s.application_counts().await.unwrap();
-        assert!(!apps.is_empty() && apps.keys().all(|g| own_goals.contains(g)), "{who}");
+        assert!(
+            !apps.is_empty() && apps.keys().all(|g| own_goals.contains(g)),
+            "{who}"
+        );
         let arcs = s.goal_memberships().await.unwrap();
-        assert!(!arcs.is_empty() && arcs.keys().all(|g| own_goals.contains(g)), "{who}");
+        assert!(
+            !arcs.is_empty() && arcs.keys().all(|g| own_goals.contains(g)),
+            "{who}"
+        );
         let cards = s.list_cards().await.unwrap();
         assert_eq!(cards.len(), own.retention_cards.len(), "{who}");
-        assert!(cards.iter().all(|c| own_goals.contains(&c.goal_id)), "{who}");
+        assert!(
+            cards.iter().all(|c| own_goals.contains(&c.goal_id)),
+            "{who}"
+        );
         assert_eq!(s.list_arcs().await.unwrap().len(), own.arcs.len(), "{who}");
         assert_eq!(
             s.latest_market().await.unwrap().map(|m| m.id),
             Some(own.market_analyses[0].id),
             "{who}"
         );
-        assert_eq!(s.list_history(Some(100)).await.unwrap().len(), own.history.len());
+        assert_eq!(
+            s.list_history(Some(100)).await.unwrap().len(),
+            own.history.len()
+        );
         assert!(s.revision().await.unwrap() > 0, "{who}");
         assert!(s.get_personal_entry("excel-pivot-summary").await.is_ok());
         assert!(s.mastery_rule().await.is_ok());
@@ -289,12 +319,27 @@ async fn each_person_reads_only_their_own_journal() {
                 s.get_credential(&theirs.credentials[0].id).await.map(drop),
                 "credential",
             );
-            not_found(s.find_arc(&theirs.arcs[0].id.to_string()).await.map(drop), "arc");
+            not_found(
+                s.find_arc(&theirs.arcs[0].id.to_string()).await.map(drop),
+                "arc",
+            );
             assert!(s.get_plan(goal).await.unwrap().is_none(), "{ctx} plan");
-            assert!(s.list_sessions(Some(goal)).await.unwrap().is_empty(), "{ctx}");
-            assert!(s.list_applications(Some(goal)).await.unwrap().is_empty(), "{ctx}");
-            assert!(s.list_credentials(Some(goal)).await.unwrap().is_empty(), "{ctx}");
-            assert!(s.list_micro_skills(Some(skill)).await.unwrap().is_empty(), "{ctx}");
+            assert!(
+                s.list_sessions(Some(goal)).await.unwrap().is_empty(),
+                "{ctx}"
+            );
+            assert!(
+                s.list_applications(Some(goal)).await.unwrap().is_empty(),
+                "{ctx}"
+            );
+            assert!(
+                s.list_credentials(Some(goal)).await.unwrap().is_empty(),
+                "{ctx}"
+            );
+            assert!(
+                s.list_micro_skills(Some(skill)).await.unwrap().is_empty(),
+                "{ctx}"
+            );
             assert!(s.market_skills(market).await.unwrap().is_empty(), "{ctx}");
         }
         // Every table as the person sees it holds only their rows: as many
@@ -302,12 +347,19 @@ async fn each_person_reads_only_their_own_journal() {
         for t in journal_tables() {
             let dump = s.dump_table(t).await.unwrap();
             assert!(
-                !dump.columns.iter().any(|c| c == "org_id" || c == "person_id"),
+                !dump
+                    .columns
+                    .iter()
+                    .any(|c| c == "org_id" || c == "person_id"),
                 "{t}: the scope columns are not data"
             );
             let (org, person) = s.scope().unwrap_or((0, 0));
-            let held = owner_count(&schema, t, &format!("org_id = {org} AND person_id = {person}"))
-                .await;
+            let held = owner_count(
+                &schema,
+                t,
+                &format!("org_id = {org} AND person_id = {person}"),
+            )
+            .await;
             assert_eq!(dump.rows.len() as i64, held, "{who}: {t}");
         }
     }
@@ -358,8 +410,42 @@ async fn writes_stay_in_their_scope() {
             .await,
         Err(Error::NotFound { .. })
     ));
+    // A reference into another person's journal is refused by the keys,
+    // which carry the scope (a plain key would accept B's ids).
+    let theirs = StoredCredential {
+        id: "urn:uuid:6f1c2c1e-0000-4000-8000-00000000ffff".into(),
+        goal_id: their_goal,
+        issued_at: now(),
+        credential: "{}".into(),
+        jwt_eddsa: "e30.e30.sig".into(),
+        jwt_rs256: "e30.e30.sig".into(),
+        revoked_at: None,
+        revocation_reason: None,
+    };
+    let err = a.add_credential(&theirs).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Invalid(m) if m.contains("refers to does not exist")),
+        "{err}"
+    );
+    let err = a
+        .add_reflection(&NewReflection {
+            target: ReflectionTarget::Goal { id: ja.goals[0].id },
+            at: now(),
+            worked: "w".into(),
+            didnt: "d".into(),
+            next: "n".into(),
+            principles: vec![jb.micro_skills[0].principles[0].id],
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Invalid(_) | Error::NotFound { .. }),
+        "{err}"
+    );
     // The same entry id is each person's own: removing A's leaves B's.
-    a.remove_personal_entry("excel-pivot-summary").await.unwrap();
+    a.remove_personal_entry("excel-pivot-summary")
+        .await
+        .unwrap();
     assert!(b.get_personal_entry("excel-pivot-summary").await.is_ok());
     assert!(a.get_personal_entry("excel-pivot-summary").await.is_err());
     // One revision per person: A's change moves A's only.
@@ -376,14 +462,22 @@ async fn writes_stay_in_their_scope() {
         panic!("fill reflects on a session: {gone:?}")
     };
     a.delete_session(sid, now()).await.unwrap();
-    assert!(matches!(a.get_session(sid).await, Err(Error::NotFound { .. })));
+    assert!(matches!(
+        a.get_session(sid).await,
+        Err(Error::NotFound { .. })
+    ));
     a.undo(None, now()).await.unwrap();
     let after = a.export(now()).await.unwrap();
     assert_eq!(after.sessions, before.sessions);
     assert_eq!(after.reflections, before.reflections);
     assert_eq!(after.history.len(), before.history.len() + 2);
     assert_eq!(
-        owner_count(&schema, "sessions", &format!("id = {sid} AND org_id = 1 AND person_id = 1")).await,
+        owner_count(
+            &schema,
+            "sessions",
+            &format!("id = {sid} AND org_id = 1 AND person_id = 1")
+        )
+        .await,
         1
     );
     // B's journal is as it was, and B's history knows nothing of A's.
@@ -445,12 +539,17 @@ async fn raw_sql_as_the_app_role_is_held_to_its_scope() {
         journal_tables().collect::<BTreeSet<_>>(),
         "journal_tables() is every table but the ledger"
     );
-    let mut raw = PgConnection::connect(&as_role(&base_url(), ROLE)).await.unwrap();
+    let mut raw = PgConnection::connect(&as_role(&base_url(), ROLE))
+        .await
+        .unwrap();
     exec(&mut raw, &format!("SET search_path TO \"{schema}\"")).await;
     for t in &tables {
         let own = owner_count(&schema, t, "org_id = 1 AND person_id = 1").await;
         let others = owner_count(&schema, t, "NOT (org_id = 1 AND person_id = 1)").await;
-        assert!(own > 0 && others > 0, "{t}: {own} rows of A, {others} of others");
+        assert!(
+            own > 0 && others > 0,
+            "{t}: {own} rows of A, {others} of others"
+        );
         let mut tx = raw.begin().await.unwrap();
         sqlx::query("SELECT set_config('mm.org', '1', true), set_config('mm.person', '1', true)")
             .execute(&mut *tx)
@@ -503,7 +602,10 @@ async fn raw_sql_as_the_app_role_is_held_to_its_scope() {
             format!("UPDATE \"{t}\" SET person_id = 2"),
             format!("UPDATE \"{t}\" SET org_id = 2"),
         ] {
-            sqlx::query("SAVEPOINT attempt").execute(&mut *tx).await.unwrap();
+            sqlx::query("SAVEPOINT attempt")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
             let err = sqlx::query(&sql).execute(&mut *tx).await.unwrap_err();
             let code = err
                 .as_database_error()
@@ -531,7 +633,10 @@ async fn raw_sql_as_the_app_role_is_held_to_its_scope() {
     }
     // Nothing of B's moved.
     for t in &tables {
-        assert!(owner_count(&schema, t, "org_id = 1 AND person_id = 2").await > 0, "{t}");
+        assert!(
+            owner_count(&schema, t, "org_id = 1 AND person_id = 2").await > 0,
+            "{t}"
+        );
     }
     raw.close().await.ok();
     drop_team_schema(c, &schema, app).await;
@@ -584,14 +689,12 @@ async fn every_journal_table_is_scoped_and_forced() {
             "{t}: {def} is not per person"
         );
     }
-    let tally: String = sqlx::query(
-        "SELECT pg_get_indexdef(CAST($1 AS regclass))",
-    )
-    .bind(format!("\"{schema}\".sessions_tally"))
-    .fetch_one(&mut c)
-    .await
-    .unwrap()
-    .get(0);
+    let tally: String = sqlx::query("SELECT pg_get_indexdef(CAST($1 AS regclass))")
+        .bind(format!("\"{schema}\".sessions_tally"))
+        .fetch_one(&mut c)
+        .await
+        .unwrap()
+        .get(0);
     assert!(
         tally.contains("(org_id, person_id, goal_id, started_at, focused_minutes)"),
         "{tally}"
