@@ -457,7 +457,7 @@ async fn writes_stay_in_their_scope() {
     // Undo in a scoped store puts A's session (and the reflection on it)
     // back for A, ids and all.
     let before = a.export(now()).await.unwrap();
-    let gone = ja.reflections[0].target.clone();
+    let gone = ja.reflections[0].target;
     let ReflectionTarget::Session { id: sid } = gone else {
         panic!("fill reflects on a session: {gone:?}")
     };
