@@ -8,6 +8,14 @@
 //! Migrations are embedded in the binary and applied when the store opens.
 //! Every change that writes more than one row runs in one transaction.
 //!
+//! On a team server (PostgreSQL), many people's journals share the tables:
+//! every row carries its `org_id` and `person_id`, and forced row-level
+//! security shows each transaction only the rows of its scope. The owner
+//! migrates ([`Store::migrate`]); the server connects as a role that owns
+//! nothing ([`Store::open_existing`], granted on [`journal_tables`]) and
+//! works for one person at a time through [`Store::scoped`]. Unscoped, a
+//! PostgreSQL journal is person 0 of organisation 0, as before.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), mm_store::Error> {
 //! let store = mm_store::Store::open("sqlite::memory:").await?;

@@ -17,7 +17,7 @@
 use chrono::Duration;
 use mm_core::journal::Journal;
 use mm_core::*;
-use mm_store::{Error, Store, journal_tables};
+use mm_store::{Error, Store, StoredCredential, journal_tables};
 use sqlx::{Connection, PgConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -410,6 +410,38 @@ async fn writes_stay_in_their_scope() {
             .await,
         Err(Error::NotFound { .. })
     ));
+    // A reference into another person's journal is refused by the keys,
+    // which carry the scope (a plain key would accept B's ids).
+    let theirs = StoredCredential {
+        id: "urn:uuid:6f1c2c1e-0000-4000-8000-00000000ffff".into(),
+        goal_id: their_goal,
+        issued_at: now(),
+        credential: "{}".into(),
+        jwt_eddsa: "e30.e30.sig".into(),
+        jwt_rs256: "e30.e30.sig".into(),
+        revoked_at: None,
+        revocation_reason: None,
+    };
+    let err = a.add_credential(&theirs).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Invalid(m) if m.contains("refers to does not exist")),
+        "{err}"
+    );
+    let err = a
+        .add_reflection(&NewReflection {
+            target: ReflectionTarget::Goal { id: ja.goals[0].id },
+            at: now(),
+            worked: "w".into(),
+            didnt: "d".into(),
+            next: "n".into(),
+            principles: vec![jb.micro_skills[0].principles[0].id],
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Invalid(_) | Error::NotFound { .. }),
+        "{err}"
+    );
     // The same entry id is each person's own: removing A's leaves B's.
     a.remove_personal_entry("excel-pivot-summary")
         .await

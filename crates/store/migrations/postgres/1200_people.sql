@@ -8,8 +8,8 @@
 -- become theirs, and the single-person journal works as before.
 -- Policies bind roles that own nothing and are no superuser (the team
 -- server's); FORCE binds the owner too; superusers and BYPASSRLS roles skip
--- them. Ids stay global (the identity sequences are shared), so foreign keys
--- and the import's id handling are unchanged.
+-- them. Ids stay global (the identity sequences are shared), so the
+-- import's id handling is unchanged; foreign keys gain the scope columns.
 -- PostgreSQL only: a SQLite file is one person's journal (its 1200 is a no-op).
 
 CREATE FUNCTION mm_scope_org() RETURNS BIGINT LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -42,9 +42,14 @@ BEGIN
             'ALTER TABLE %I
                  ADD COLUMN org_id BIGINT NOT NULL DEFAULT mm_scope_org(),
                  ADD COLUMN person_id BIGINT NOT NULL DEFAULT mm_scope_person()', t);
-        -- Lists (ORDER BY id of one person's rows) start from the scope;
-        -- the three tables keyed by the scope below need no second index.
-        IF t NOT IN ('settings', 'personal_catalogue', 'journal_revision') THEN
+        -- Lists (ORDER BY id of one person's rows) start from the scope,
+        -- and foreign keys (below) point at (org_id, person_id, id); the
+        -- three tables keyed by the scope further down need no second index.
+        IF EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_schema = current_schema() AND table_name = t
+                     AND column_name = 'id') THEN
+            EXECUTE format('CREATE UNIQUE INDEX %I ON %I (org_id, person_id, id)', t || '_scope', t);
+        ELSIF t NOT IN ('settings', 'personal_catalogue', 'journal_revision') THEN
             EXECUTE format('CREATE INDEX %I ON %I (org_id, person_id)', t || '_scope', t);
         END IF;
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
@@ -53,6 +58,38 @@ BEGIN
             'CREATE POLICY person_rows ON %I
                  USING (org_id = mm_scope_org() AND person_id = mm_scope_person())
                  WITH CHECK (org_id = mm_scope_org() AND person_id = mm_scope_person())', t);
+    END LOOP;
+END
+$$;
+
+-- A reference stays within one person's journal: every foreign key gains
+-- the scope columns, so a row of A's cannot point at B's goal (a plain key
+-- would accept it, since key checks do not see row-level security, and B
+-- could then no longer delete that goal). Read from the catalogue too.
+DO $$
+DECLARE
+    f RECORD;
+BEGIN
+    FOR f IN
+        SELECT k.conname::text AS name, k.conrelid::regclass::text AS tbl,
+               k.confrelid::regclass::text AS ref, a.attname::text AS col,
+               r.attname::text AS refcol, k.confdeltype AS del
+        FROM pg_constraint k
+        JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+        JOIN pg_attribute r ON r.attrelid = k.confrelid AND r.attnum = k.confkey[1]
+        WHERE k.contype = 'f'
+          AND k.connamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+        ORDER BY 1
+    LOOP
+        IF f.refcol <> 'id' OR f.del NOT IN ('a', 'c') THEN
+            RAISE EXCEPTION 'foreign key % on %: only single-column keys to id with NO ACTION or CASCADE are carried over', f.name, f.tbl;
+        END IF;
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', f.tbl, f.name);
+        EXECUTE format(
+            'ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (org_id, person_id, %I)
+                 REFERENCES %s (org_id, person_id, id)%s',
+            f.tbl, f.name, f.col, f.ref,
+            CASE f.del WHEN 'c' THEN ' ON DELETE CASCADE' ELSE '' END);
     END LOOP;
 END
 $$;
