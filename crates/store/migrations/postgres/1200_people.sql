@@ -22,6 +22,9 @@ $$;
 -- Every table of the journal, read from the catalogue so that none is
 -- missed (the store's tests check the result table by table); only the
 -- migrator's own ledger, and the team server's tables, stay as they are.
+-- The tables scoped here, for the foreign keys below (the team server's
+-- tables keep their own keys).
+CREATE TEMPORARY TABLE mm_1200_scoped (rel OID PRIMARY KEY) ON COMMIT DROP;
 DO $$
 DECLARE
     t TEXT;
@@ -38,6 +41,7 @@ BEGIN
                           WHERE a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped)
         ORDER BY 1
     LOOP
+        INSERT INTO mm_1200_scoped VALUES (format('%I', t)::regclass);
         EXECUTE format(
             'ALTER TABLE %I
                  ADD COLUMN org_id BIGINT NOT NULL DEFAULT mm_scope_org(),
@@ -79,6 +83,7 @@ BEGIN
         JOIN pg_attribute r ON r.attrelid = k.confrelid AND r.attnum = k.confkey[1]
         WHERE k.contype = 'f'
           AND k.connamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+          AND k.conrelid IN (SELECT rel FROM mm_1200_scoped)
         ORDER BY 1
     LOOP
         IF f.refcol <> 'id' OR f.del NOT IN ('a', 'c') THEN
