@@ -64,7 +64,7 @@ fn kind(err: &anyhow::Error) -> Option<(Kind, Option<&'static str>)> {
                         T::NotFound => Kind::NotFound,
                         T::Invalid | T::Unauthorized | T::Forbidden => Kind::Invalid,
                         T::Conflict => Kind::Conflict,
-                        T::Unavailable => Kind::Unavailable,
+                        T::Unavailable | T::TooMany => Kind::Unavailable,
                         T::Internal => Kind::Internal,
                     },
                     None,

@@ -25,6 +25,11 @@ pub const TOKEN_PREFIX: &str = "mmt_";
 /// The prefix of an invitation link's secret.
 pub const INVITATION_PREFIX: &str = "mmi_";
 
+/// Wrong passwords allowed for one address within the window.
+const MAX_FAILURES: i64 = 10;
+/// The window, in minutes.
+const FAILURE_WINDOW_MINUTES: i32 = 15;
+
 /// How many days an invitation link works.
 const INVITATION_DAYS: i64 = 14;
 
@@ -187,10 +192,43 @@ impl TeamStore {
             }
             None => None,
         };
+        if org.is_some() {
+            // At most MAX_FAILURES wrong passwords for one address in the
+            // window, counted from the audit trail (so across instances).
+            let recent: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM team_audit WHERE org_id = mm_org() AND action = 'sign_in_failed' \
+                 AND subject = $1 AND at > now() - make_interval(mins => $2)",
+            )
+            .bind(format!("email:{email}"))
+            .bind(FAILURE_WINDOW_MINUTES)
+            .fetch_one(&mut *tx)
+            .await?;
+            if recent >= MAX_FAILURES {
+                return Err(Error::new(
+                    Kind::TooMany,
+                    format!(
+                        "too many wrong passwords for this address: wait {FAILURE_WINDOW_MINUTES} minutes, or ask an admin"
+                    ),
+                ));
+            }
+        }
         let ok = verify_password(password.to_owned(), found.as_ref().map(|f| f.1.clone())).await?;
-        let (Some(org), Some((person, _)), true) = (org, found, ok) else {
+        let (Some(org), Some((person, _)), true) = (org, found.as_ref(), ok) else {
+            if let Some(org) = org {
+                audit(
+                    &mut tx,
+                    org,
+                    found.as_ref().map(|f| f.0),
+                    "sign_in_failed",
+                    Some(format!("email:{email}")),
+                    serde_json::json!({}),
+                )
+                .await?;
+                tx.commit().await?;
+            }
             return Err(wrong_sign_in());
         };
+        let person = *person;
         let signed_in = self.open_session(&mut tx, org, person).await?;
         audit(
             &mut tx,
@@ -280,6 +318,15 @@ impl TeamStore {
             )
             .bind(id)
             .execute(&mut *tx)
+            .await?;
+            audit(
+                &mut tx,
+                actor.org,
+                Some(actor.person),
+                "sign_out",
+                None,
+                serde_json::json!({}),
+            )
             .await?;
             tx.commit().await?;
         }

@@ -16,6 +16,8 @@ pub enum Kind {
     Unauthorized,
     /// Signed in, but the roles do not allow it.
     Forbidden,
+    /// Too many failed attempts in a short time: wait, then try again.
+    TooMany,
     /// The database cannot be reached right now.
     Unavailable,
     /// A bug or damage.
@@ -31,6 +33,7 @@ impl Kind {
             Kind::Conflict => 409,
             Kind::Unauthorized => 401,
             Kind::Forbidden => 403,
+            Kind::TooMany => 429,
             Kind::Unavailable => 503,
             Kind::Internal => 500,
         }
@@ -44,6 +47,7 @@ impl Kind {
             Kind::Conflict => "conflict",
             Kind::Unauthorized => "unauthorized",
             Kind::Forbidden => "forbidden",
+            Kind::TooMany => "too_many_requests",
             Kind::Unavailable => "unavailable",
             Kind::Internal => "internal",
         }

@@ -223,7 +223,23 @@ pub async fn migrate(owner_url: &str, app_role: &str) -> Result<()> {
             .bind(app_role)
             .fetch_one(&mut *tx)
             .await?;
-    if !exists {
+    if exists {
+        let (superuser, bypass, is_me): (bool, bool, bool) = sqlx::query_as(
+            "SELECT rolsuper, rolbypassrls, rolname = current_user FROM pg_roles WHERE rolname = $1",
+        )
+        .bind(app_role)
+        .fetch_one(&mut *tx)
+        .await?;
+        if superuser || bypass || is_me {
+            return Err(Error::invalid(
+                "app_role",
+                format!(
+                    "{app_role:?} cannot be the servers' role: it is a superuser, bypasses row-level \
+                     security or is the owner migrating now; name a role of its own (e.g. mm_app)"
+                ),
+            ));
+        }
+    } else {
         tx.execute(&*format!("CREATE ROLE \"{app_role}\" LOGIN"))
             .await?;
     }
@@ -239,6 +255,8 @@ pub async fn migrate(owner_url: &str, app_role: &str) -> Result<()> {
             "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \"{schema_name}\" TO \"{app_role}\""
         ),
         format!("REVOKE INSERT, UPDATE, DELETE ON organisations FROM \"{app_role}\""),
+        // The audit trail is append-only for the servers.
+        format!("REVOKE UPDATE, DELETE ON team_audit FROM \"{app_role}\""),
         format!("REVOKE ALL ON mm_team_migrations FROM \"{app_role}\""),
         format!(
             "DO $$ BEGIN IF to_regclass('_sqlx_migrations') IS NOT NULL THEN \

@@ -445,6 +445,60 @@ impl TeamStore {
         Ok(after)
     }
 
+    /// Remove a member (admin only): they can no longer sign in, their
+    /// sessions end and their API tokens stop, at once on every instance.
+    /// Their journal stays; the audit trail says who removed them.
+    ///
+    /// # Errors
+    /// [`Kind::Forbidden`] unless the actor is an admin; [`Kind::NotFound`];
+    /// [`Kind::Conflict`] for the organisation's last admin.
+    pub async fn remove_member(&self, actor: &Actor, id: PersonId) -> Result<()> {
+        actor.require(&[Role::Admin], "remove members")?;
+        let mut tx = self.scope(actor.org).await?;
+        let admins: Vec<PersonId> = sqlx::query_scalar(
+            "SELECT r.person_id FROM roles r JOIN people p ON p.org_id = r.org_id AND p.id = r.person_id \
+             WHERE r.org_id = mm_org() AND r.role = 'admin' AND p.disabled_at IS NULL ORDER BY 1 FOR UPDATE",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let gone = member_in(&mut tx, id).await?;
+        if admins == [id] {
+            return Err(Error::new(
+                Kind::Conflict,
+                "the organisation must keep at least one admin: make someone else an admin first",
+            ));
+        }
+        sqlx::query("UPDATE people SET disabled_at = now() WHERE org_id = mm_org() AND id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE auth_sessions SET ended_at = now() \
+             WHERE org_id = mm_org() AND person_id = $1 AND ended_at IS NULL",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = now() \
+             WHERE org_id = mm_org() AND person_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            actor.org,
+            Some(actor.person),
+            "remove_member",
+            Some(format!("person:{id}")),
+            serde_json::json!({ "email": gone.email }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The audit trail, newest first (admin only).
     ///
     /// # Errors

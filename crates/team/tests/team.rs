@@ -3,7 +3,7 @@
 //! in row-level security underneath (raw SQL as the server's role).
 
 use mm_team::testing::{TestDb, test_db};
-use mm_team::{Actor, InvitationState, Kind, NewOrganisation, Role, TeamStore};
+use mm_team::{Actor, InvitationState, Kind, NewOrganisation, Role, TeamStore, Via};
 use sqlx::Connection as _;
 
 const PASSWORD: &str = "correct horse battery";
@@ -463,5 +463,130 @@ async fn the_server_refuses_a_role_that_could_bypass_row_security() {
         .await
         .unwrap();
     assert!(TeamStore::connect(&db.app_url).await.is_ok());
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn a_removed_member_is_signed_out_everywhere_and_cannot_sign_in() {
+    let Some((db, team)) = setup("remove").await else {
+        return;
+    };
+    let admin = org(&team, "acme").await;
+    let lee = join(&team, &admin, "lee@acme.example", &[Role::Learner]).await;
+    let token = team.create_token(&lee, "cli", None).await.unwrap();
+    let Via::Session { .. } = &lee.via else {
+        panic!("a browser session")
+    };
+    let lee_session = team
+        .sign_in("acme", "lee@acme.example", PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(
+        team.remove_member(&lee, admin.person)
+            .await
+            .unwrap_err()
+            .kind(),
+        Kind::Forbidden
+    );
+    team.remove_member(&admin, lee.person).await.unwrap();
+    assert_eq!(
+        team.session_actor(&lee_session.secret)
+            .await
+            .unwrap_err()
+            .kind(),
+        Kind::Unauthorized
+    );
+    assert_eq!(
+        team.token_actor(&token.secret).await.unwrap_err().kind(),
+        Kind::Unauthorized
+    );
+    assert_eq!(
+        team.sign_in("acme", "lee@acme.example", PASSWORD)
+            .await
+            .unwrap_err()
+            .kind(),
+        Kind::Unauthorized
+    );
+    assert!(
+        team.members(&admin)
+            .await
+            .unwrap()
+            .iter()
+            .all(|m| m.id != lee.person)
+    );
+    // The last admin stays.
+    assert_eq!(
+        team.remove_member(&admin, admin.person)
+            .await
+            .unwrap_err()
+            .kind(),
+        Kind::Conflict
+    );
+    let trail = team.audit_trail(&admin, 100).await.unwrap();
+    let actions: Vec<&str> = trail.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(actions[..2], ["sign_in_failed", "remove_member"], "{actions:?}");
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn ten_wrong_passwords_lock_an_address_and_the_trail_cannot_be_rewritten() {
+    let Some((db, team)) = setup("throttle").await else {
+        return;
+    };
+    org(&team, "acme").await;
+    for _ in 0..10 {
+        let e = team
+            .sign_in("acme", "admin@acme.example", "wrong password!")
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), Kind::Unauthorized);
+    }
+    let e = team
+        .sign_in("acme", "admin@acme.example", PASSWORD)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::TooMany, "{e}");
+    // Another address is not locked by it.
+    let admin = {
+        let t = team.clone();
+        t.create_organisation(NewOrganisation {
+            slug: "beta".into(),
+            name: "Beta".into(),
+            admin_email: "admin@beta.example".into(),
+            admin_name: "B".into(),
+            admin_password: PASSWORD.into(),
+        })
+        .await
+        .unwrap();
+        t.sign_in("beta", "admin@beta.example", PASSWORD)
+            .await
+            .unwrap()
+            .actor
+    };
+    assert!(admin.has(Role::Admin));
+    // The servers' role may append to the trail, never change or delete it.
+    let mut c = sqlx::PgConnection::connect(db.app_url.split('?').next().unwrap())
+        .await
+        .unwrap();
+    sqlx::query(&format!("SET search_path TO \"{}\"", db.schema()))
+        .execute(&mut c)
+        .await
+        .unwrap();
+    for sql in [
+        "UPDATE team_audit SET action = 'x'",
+        "DELETE FROM team_audit",
+    ] {
+        let e = sqlx::query(sql).execute(&mut c).await.unwrap_err();
+        assert_eq!(
+            e.as_database_error().and_then(|d| d.code()).as_deref(),
+            Some("42501"),
+            "{sql}: {e}"
+        );
+    }
+    // A superuser is refused as the servers' role.
+    let e = mm_team::migrate(&db.owner_url, "postgres")
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("app_role"), "{e}");
     db.drop_schema().await;
 }

@@ -15,7 +15,8 @@ pub enum TeamCmd {
     ///
     /// Run it once per release with the owner's URL; the servers then connect
     /// as the granted role, which owns nothing, so PostgreSQL's row-level
-    /// security holds even if the server were subverted. For example:
+    /// security holds even where a query forgets its organisation (it does
+    /// not stop code running as that role from naming another). For example:
     /// `mm team migrate --db postgres://postgres@db/learn --app-role mm_app`
     Migrate(MigrateArgs),
     /// Create an organisation and its first admin (who then invites the rest).
@@ -97,9 +98,11 @@ pub fn run(c: TeamCmd, g: &Global) -> Result<()> {
                 .context("reading the admin's password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']).to_owned();
             if password.is_empty() {
-                bail!(
+                return Err(mm_team::Error::invalid(
+                    "password",
                     "give the admin's password on standard input (printf '%s\\n' \"$PW\" | mm team create-org …)"
-                );
+                )
+                .into());
             }
             let (org, admin) = rt.block_on(async {
                 let team = mm_team::TeamStore::connect(&url).await?;

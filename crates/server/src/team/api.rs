@@ -25,7 +25,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         license(name = "MIT OR Apache-2.0")
     ),
     paths(
-        sign_in, sign_out, me, organisation, members, member, set_roles,
+        sign_in, sign_out, me, organisation, members, member, remove_member, set_roles,
         invitations, invite, revoke_invitation, join_preview, join,
         tokens, create_token, revoke_token, audit,
     ),
@@ -55,7 +55,10 @@ pub fn routes() -> Router<TeamState> {
         .route("/api/v1/team/me", get(me))
         .route("/api/v1/team/organisation", get(organisation))
         .route("/api/v1/team/members", get(members))
-        .route("/api/v1/team/members/{id}", get(member))
+        .route(
+            "/api/v1/team/members/{id}",
+            get(member).delete(remove_member),
+        )
         .route("/api/v1/team/members/{id}/roles", put(set_roles))
         .route("/api/v1/team/invitations", get(invitations).post(invite))
         .route("/api/v1/team/invitations/{id}", delete(revoke_invitation))
@@ -203,6 +206,20 @@ pub async fn member(
     Path(raw): Path<String>,
 ) -> Result<Json<Member>, ApiError> {
     Ok(Json(state.team().member(&actor, id(&raw)?).await?))
+}
+
+/// Remove a member (admins only): they cannot sign in any more, and their sessions and tokens stop at once.
+#[utoipa::path(delete, path = "/api/v1/team/members/{id}", tag = "people",
+    params(("id" = i64, Path, description = "The member's id")),
+    responses((status = 204), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson)))]
+pub async fn remove_member(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+    Path(raw): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = id(&raw)?;
+    state.team().remove_member(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A member's roles.
@@ -356,6 +373,7 @@ pub struct TokenBody {
     pub name: String,
     /// How many days it works (1–3650); none: until revoked.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 3650)]
     pub days: Option<u32>,
 }
 
