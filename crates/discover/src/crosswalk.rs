@@ -15,7 +15,9 @@
 //! broader concepts) takes the rating.
 //!
 //! Only ratings O*NET itself calls important count: importance of at least
-//! [`MIN_IMPORTANCE`].
+//! [`MIN_IMPORTANCE`]. The ranker uses them for roles with no postings of
+//! their own (where demand does not speak), at [`RATING_FACTOR`] of a
+//! technology's weight.
 //!
 //! ```no_run
 //! use mm_discover::crosswalk::Crosswalk;
@@ -35,6 +37,12 @@ use rustc_hash::{FxHashMap, FxHashSet};
 /// O*NET calls a skill important for an occupation from this importance on
 /// (the "important" cut of O*NET OnLine's summary reports).
 pub const MIN_IMPORTANCE: f32 = 3.0;
+
+/// What a rating counts for against a named technology: a skill group says
+/// the occupation exercises this *kind* of skill, weaker evidence than a
+/// tool it uses (Excel, SQL), so a rating gives at most half the O*NET
+/// component. Roles without technologies are still ordered by it.
+pub const RATING_FACTOR: f64 = 0.5;
 
 /// O*NET skill element id → ESCO skill-group codes (a code covers its
 /// subgroups: `S8.8` covers `S8.8.2`). Written by hand from the O*NET

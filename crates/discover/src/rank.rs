@@ -834,8 +834,15 @@ impl<'t> Ranker<'t> {
             .fold(0.0f64, f64::max);
 
         // O*NET's skill ratings, through the crosswalk onto ESCO's groups:
-        // what the occupation itself rates as important.
-        let (rated, rated_n) = self.onet_ratings(role, &pool);
+        // what the occupation itself rates as important. They stand in for
+        // the market where the role has no postings; where it has some,
+        // demand speaks and the ratings would only lift every generic
+        // analysis skill past the tools the postings ask for (SQL).
+        let (rated, rated_n) = if market.is_some() {
+            (FxHashMap::default(), FxHashMap::default())
+        } else {
+            self.onet_ratings(role, &pool)
+        };
         let rated_share =
             |s: &SkillIdx| rated_n.get(s).map_or(0.0, |&k| k as f64 / n_onet.max(1) as f64);
 
@@ -884,7 +891,7 @@ impl<'t> Ranker<'t> {
                 push("peers", v, why);
                 let by_rating = rated
                     .get(&s)
-                    .map(|r| (r.importance / 5.0 * rated_share(&s), r.reason.clone()));
+                    .map(|r| (crate::crosswalk::RATING_FACTOR * r.importance / 5.0 * rated_share(&s), r.reason.clone()));
                 let (v, why) = match (onet.get(&s), by_rating) {
                     (Some((v, _)), Some(r)) if r.0 > *v => r,
                     (Some((v, why)), _) => (*v, why.clone()),
