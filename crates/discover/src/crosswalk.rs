@@ -75,7 +75,7 @@ pub const SKILL_GROUPS: &[(&str, &str, &[&str])] = &[
     ("2.B.2.i", "Complex Problem Solving", &["S1.9"]),
     ("2.B.3.a", "Operations Analysis", &["S2.7.4", "S1.11"]),
     ("2.B.3.b", "Technology Design", &["S1.11", "S5.1"]),
-    ("2.B.3.c", "Equipment Selection", &["S6.7", "S6.8"]),
+    ("2.B.3.c", "Equipment Selection", &["S6.2.4", "S6.7"]),
     ("2.B.3.d", "Installation", &["S7.2", "S8.7", "S8.8.1"]),
     ("2.B.3.e", "Programming", &["S5.1"]),
     (
@@ -117,7 +117,7 @@ pub const SKILL_GROUPS: &[(&str, &str, &[&str])] = &[
     (
         "2.B.5.d",
         "Management of Personnel Resources",
-        &["S4.3.2", "S4.4.1", "S4.6", "S4.7", "S4.8"],
+        &["S4.3.2", "S4.6", "S4.7", "S4.8"],
     ),
 ];
 

@@ -301,7 +301,7 @@ fn a_broad_parent_does_not_link_across_roles() {
 #[test]
 fn entries_take_their_areas_isco_groups_unless_they_name_their_own() {
     let text = r#"
-isco = ["71", "72"]
+isco = ["71", "72", "74"]
 
 [[micro]]
 id = "any-trade"
@@ -313,7 +313,7 @@ name = "Commission a gas boiler"
 isco = ["7126", "7127"]
 "#;
     let all = parse_file("trades", text).unwrap();
-    assert_eq!(all[0].isco, ["71", "72"]);
+    assert_eq!(all[0].isco, ["71", "72", "74"]);
     assert_eq!(all[1].isco, ["7126", "7127"]);
     // An electrician (7411) gets the first, not the boiler; a plumber both.
     assert!(all[0].fits_isco("7411") && !all[1].fits_isco("7411"));
