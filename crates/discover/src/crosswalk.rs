@@ -197,10 +197,7 @@ impl<'t> Crosswalk<'t> {
         let groups = self.group_codes(s);
         let mut out = Vec::new();
         for (e, codes) in self.codes.iter().enumerate() {
-            if let Some(code) = codes
-                .iter()
-                .find(|p| groups.iter().any(|g| under(g, p)))
-            {
+            if let Some(code) = codes.iter().find(|p| groups.iter().any(|g| under(g, p))) {
                 out.push((e as u16, *code));
             }
         }
@@ -241,10 +238,7 @@ mod tests {
         assert_eq!(tax.onet_skills.len(), SKILL_GROUPS.len());
         for (i, e) in tax.onet_skills.iter().enumerate() {
             assert!(!cw.codes[i].is_empty(), "{} {} has no groups", e.id, e.name);
-            let (_, name, _) = SKILL_GROUPS
-                .iter()
-                .find(|(id, _, _)| *id == e.id)
-                .unwrap();
+            let (_, name, _) = SKILL_GROUPS.iter().find(|(id, _, _)| *id == e.id).unwrap();
             assert_eq!(*name, e.name, "{}", e.id);
         }
         for (id, _, codes) in SKILL_GROUPS {
@@ -259,9 +253,7 @@ mod tests {
         let tax = Taxonomy::load_embedded().unwrap();
         let cw = Crosswalk::new(&tax);
         let s = tax
-            .skill_by_uri(
-                "http://data.europa.eu/esco/skill/3f6dc31c-ceef-4e93-9d8a-b4b862cf9b51",
-            )
+            .skill_by_uri("http://data.europa.eu/esco/skill/3f6dc31c-ceef-4e93-9d8a-b4b862cf9b51")
             .unwrap();
         let names: Vec<&str> = cw
             .elements_of(s)

@@ -843,8 +843,11 @@ impl<'t> Ranker<'t> {
         } else {
             self.onet_ratings(role, &pool)
         };
-        let rated_share =
-            |s: &SkillIdx| rated_n.get(s).map_or(0.0, |&k| k as f64 / n_onet.max(1) as f64);
+        let rated_share = |s: &SkillIdx| {
+            rated_n
+                .get(s)
+                .map_or(0.0, |&k| k as f64 / n_onet.max(1) as f64)
+        };
 
         // Peers relative to the candidate most needed by peers, so the
         // component spreads over 0..=1 whatever the group's size.

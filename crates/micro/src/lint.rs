@@ -516,7 +516,9 @@ fn lint_entry(m: &CatalogueMicroSkill, tax: &Taxonomy, known: &Known, out: &mut 
     }
     for g in &m.isco {
         if !(1..=4).contains(&g.len()) || !g.bytes().all(|b| b.is_ascii_digit()) {
-            bad(format!("ISCO-08 group {g:?} is not a code of 1 to 4 digits"));
+            bad(format!(
+                "ISCO-08 group {g:?} is not a code of 1 to 4 digits"
+            ));
         } else if !known.isco.iter().any(|u| u.starts_with(g.as_str())) {
             bad(format!("no ESCO occupation is in ISCO-08 group {g:?}"));
         }

@@ -218,7 +218,9 @@ impl CatalogueMicroSkill {
     /// no group fits every occupation, and so does an occupation without a
     /// group.
     pub fn fits_isco(&self, group: &str) -> bool {
-        group.is_empty() || self.isco.is_empty() || self.isco.iter().any(|p| group.starts_with(p.as_str()))
+        group.is_empty()
+            || self.isco.is_empty()
+            || self.isco.iter().any(|p| group.starts_with(p.as_str()))
     }
 
     /// The weekly practice budget in minutes that fits the hours in the weeks.

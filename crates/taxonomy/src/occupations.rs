@@ -358,8 +358,8 @@ impl OccupationIndex {
                 // responsible for general care: 7, against 10 for the
                 // specialist and the advanced nurse, who also stand for
                 // nurse anesthetists and midwives).
-                let near = cands.iter().map(|&e| esco_score(e)).fold(0.0, f32::max)
-                    - CROSSWALK_NEAR;
+                let near =
+                    cands.iter().map(|&e| esco_score(e)).fold(0.0, f32::max) - CROSSWALK_NEAR;
                 let breadth = |e: u32| {
                     if esco_score(e) >= near {
                         tax.occupation(e).onet.len()
@@ -463,7 +463,11 @@ mod tests {
         for title in ["registered nurse", "RN", "Registered Nurses"] {
             let r = idx.resolve(&tax, title).unwrap();
             let chosen = r.esco.map(|e| tax.occupation(e).preferred.as_str());
-            assert_eq!(chosen, Some("nurse responsible for general care"), "{title}");
+            assert_eq!(
+                chosen,
+                Some("nurse responsible for general care"),
+                "{title}"
+            );
         }
     }
 

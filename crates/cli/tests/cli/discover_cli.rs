@@ -331,7 +331,11 @@ fn a_career_coachs_complaints_are_fixed() {
         let isco = tax_isco(&v);
         for id in &ids {
             if let Some(m) = cat.get(id) {
-                assert!(m.fits_isco(&isco), "{role} ({isco}): {id} is for {:?}", m.isco);
+                assert!(
+                    m.fits_isco(&isco),
+                    "{role} ({isco}): {id} is for {:?}",
+                    m.isco
+                );
             }
         }
     }
@@ -369,7 +373,10 @@ fn next_keeps_to_micro_skills_of_the_role_after_the_links() {
         let id = m["id"].as_str().unwrap();
         assert!(cat.get(id).is_some(), "{id} is a catalogue micro-skill");
         assert!(
-            m["reason"].as_str().unwrap().contains("of data analyst's skills"),
+            m["reason"]
+                .as_str()
+                .unwrap()
+                .contains("of data analyst's skills"),
             "{m}"
         );
     }
