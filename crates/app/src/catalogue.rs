@@ -307,6 +307,7 @@ pub async fn own_entry(app: &App, micro: &str) -> Result<CatalogueMicroSkill> {
         id: mm_micro::model::slug(&m.name),
         name: m.name.clone(),
         area: String::new(),
+        isco: Vec::new(),
         parents,
         principles: m
             .principles

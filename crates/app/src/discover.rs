@@ -481,6 +481,16 @@ pub async fn discover(
             steps,
         });
     }
+    prerequisites_first(&mut groups, &catalogue);
+    ids.clear();
+    parents.clear();
+    for g in &mut groups {
+        for s in &mut g.steps {
+            ids.push(s.id.clone());
+            parents.push(g.candidate.uri.clone());
+            s.rank = Some(ids.len());
+        }
+    }
     let tasks = (ids.len() < d.top)
         .then(|| carver.tasks(d.top - ids.len()))
         .flatten()
@@ -552,6 +562,34 @@ pub async fn discover(
     })
 }
 
+/// Foundations before what builds on them: a group of the list holding a
+/// prerequisite of a micro-skill shown earlier moves up before it (safe
+/// isolation before the socket and switch circuits that need it), so the
+/// numbering follows an order a person could learn in. Prerequisites do
+/// not go round in a circle (the lint checks), and each group moves at most
+/// once per place, so this ends.
+fn prerequisites_first(groups: &mut Vec<RankedSkill>, catalogue: &mm_micro::Catalogue) {
+    let needs = |g: &RankedSkill, h: &RankedSkill| {
+        g.steps.iter().any(|s| {
+            catalogue
+                .get(&s.id)
+                .is_some_and(|m| h.steps.iter().any(|t| m.prerequisites.contains(&t.id)))
+        })
+    };
+    let mut i = 0;
+    let mut moves = 0;
+    while i < groups.len() && moves <= groups.len() * groups.len() {
+        match (i + 1..groups.len()).find(|&j| needs(&groups[i], &groups[j])) {
+            Some(j) => {
+                let g = groups.remove(j);
+                groups.insert(i, g);
+                moves += 1;
+            }
+            None => i += 1,
+        }
+    }
+}
+
 /// What to tackle after an achieved goal.
 #[derive(Debug, Clone, Serialize)]
 pub struct NextSteps {
@@ -562,7 +600,9 @@ pub struct NextSteps {
     pub role: Option<Role>,
     /// Micro-skills the catalogue links to the achieved one (its next
     /// steps, what builds on it, its missing prerequisites, then other
-    /// micro-skills of the same skill), each with its reason: these first.
+    /// micro-skills of the same skill), then, with a role, the role's other
+    /// micro-skills as `mm discover` ranks them, each with its reason:
+    /// these first.
     pub micro: Vec<NextMicro>,
     /// Then related skills, from the taxonomy and the postings.
     pub suggestions: Vec<NextSkill>,
@@ -580,7 +620,8 @@ pub struct NextMicro {
     /// Catalogue id (what `mm goal new --from <id>` takes).
     pub id: String,
     pub name: String,
-    /// `next`, `unlocks`, `prerequisite` or `same_parent`.
+    /// `next`, `unlocks`, `prerequisite`, `same_parent`, or `role` (one of
+    /// the role's own micro-skills, in the order `mm discover` ranks them).
     pub link: &'static str,
     pub reason: String,
     pub hours: Option<u32>,
@@ -616,10 +657,14 @@ fn next_micro(
         }
         set
     });
+    // And its area must fit the role's occupation (no gas boiler for an
+    // electrician through a shared parent).
+    let isco = role.and_then(|r| crate::steps::role_isco(tax, catalogue, r));
     let in_role = |m: &mm_micro::CatalogueMicroSkill, area: &str| {
-        role_skills
-            .as_ref()
-            .is_none_or(|set| m.area == area || m.esco_parents().any(|u| set.contains(u)))
+        isco.is_none_or(|g| m.fits_isco(g))
+            && role_skills
+                .as_ref()
+                .is_none_or(|set| m.area == area || m.esco_parents().any(|u| set.contains(u)))
     };
     let label = |p: &str| {
         tax.skill_by_uri(p)
@@ -694,6 +739,57 @@ fn next_micro(
     out
 }
 
+/// After the catalogue's links, the role's other micro-skills, up to `top`
+/// in all: the entries of its ranked parents in the order `mm discover`
+/// shows them (best parent first, at most [`STEPS_PER_PARENT`] each), leaving
+/// out the one just mastered, those achieved or under way, and those
+/// already listed.
+fn role_micro(
+    carver: &Carver<'_>,
+    ranking: &mm_discover::rank::Ranking,
+    mastered: &str,
+    taken: &Taken,
+    top: usize,
+    out: &mut Vec<NextMicro>,
+) {
+    let mastered = fold_name(mastered);
+    let role = ranking.role.title();
+    for c in &ranking.micro {
+        if out.len() >= top {
+            break;
+        }
+        let mut taken_here = 0;
+        for m in carver.entries_of(c.skill, &c.uri) {
+            if out.len() >= top || taken_here == STEPS_PER_PARENT {
+                break;
+            }
+            let name = fold_name(&m.name);
+            if name == mastered
+                || taken.open.contains_key(&name)
+                || out.iter().any(|o| o.id == m.id)
+            {
+                continue;
+            }
+            let why = c
+                .onet_rating
+                .as_ref()
+                .map_or_else(String::new, |r| format!("; {}", r.reason));
+            out.push(NextMicro {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                link: "role",
+                reason: format!(
+                    "a micro-skill of {:?}, ranked #{} of {role}'s skills (score {:.3}){why}",
+                    c.label, c.rank, c.score
+                ),
+                hours: m.hours,
+                weeks: m.weeks,
+            });
+            taken_here += 1;
+        }
+    }
+}
+
 /// Suggest up to `top` skills adjacent to an achieved goal's skill (the
 /// latest achieved when `goal` is `None`), weighted by demand for the role.
 ///
@@ -759,29 +855,44 @@ pub async fn next(
         None => Some(market_any(app, tax).await?),
     };
     let held = held_skills(app, tax).await?;
-    let suggestions = mm_discover::next::suggest(
-        &Ranker::new(tax),
-        &[achieved],
-        &held.held,
-        role.as_ref(),
-        market.as_ref().map(|m| &m.report),
-        top,
-    );
+    let ranker = Ranker::new(tax);
+    let report = market.as_ref().map(|m| &m.report);
+    let suggestions =
+        mm_discover::next::suggest(&ranker, &[achieved], &held.held, role.as_ref(), report, top);
     let catalogue = crate::catalogue::personal_catalogue(app).await?;
     let taken = taken(app).await?;
+    let mut linked = next_micro(
+        tax,
+        &catalogue,
+        &micro.name,
+        Some(&tax.skill(achieved).uri),
+        role.as_ref(),
+        &taken,
+        top,
+    );
+    if let Some(r) = &role {
+        let ranking = ranker.rank(
+            r,
+            &Profile {
+                held: held.held.clone(),
+            },
+            report,
+            RankOptions::default(),
+        );
+        role_micro(
+            &Carver::new(tax, &catalogue, &ranking.role, report, &taken),
+            &ranking,
+            &micro.name,
+            &taken,
+            top,
+            &mut linked,
+        );
+    }
     Ok(NextSteps {
         after_goal: goal.id,
         skill: tax.skill(achieved).uri.clone(),
         skill_label: tax.skill(achieved).preferred.clone(),
-        micro: next_micro(
-            tax,
-            &catalogue,
-            &micro.name,
-            Some(&tax.skill(achieved).uri),
-            role.as_ref(),
-            &taken,
-            top,
-        ),
+        micro: linked,
         micro_skill: micro.name,
         role,
         suggestions,

@@ -68,6 +68,8 @@ pub struct Carver<'a> {
     tech_by_name: FxHashMap<&'a str, usize>,
     /// The URIs of the skills the role's ESCO occupation needs.
     role_skills: FxHashSet<&'a str>,
+    /// The ISCO-08 unit group entries must fit ([`role_isco`]).
+    isco: Option<&'a str>,
 }
 
 impl<'a> Carver<'a> {
@@ -93,6 +95,7 @@ impl<'a> Carver<'a> {
             tech_by_name.entry(&t.name).or_insert(i);
         }
         let role_skills = role_skill_uris(tax, role);
+        let isco = role_isco(tax, catalogue, role);
         Carver {
             tax,
             catalogue,
@@ -103,7 +106,15 @@ impl<'a> Carver<'a> {
             tech_names,
             tech_by_name,
             role_skills,
+            isco,
         }
+    }
+
+    /// Whether an entry's catalogue area (or its own ISCO-08 groups) fits
+    /// the role's occupation: a broadly shared ESCO parent does not bring
+    /// an A/B test to an accountant or a gas boiler to an electrician.
+    pub fn fits(&self, m: &CatalogueMicroSkill) -> bool {
+        self.isco.is_none_or(|g| m.fits_isco(g))
     }
 
     /// The catalogue keys a candidate is filed under: its URI, and for a
@@ -127,7 +138,9 @@ impl<'a> Carver<'a> {
         let mut out = Vec::new();
         for key in self.keys(skill, uri) {
             for m in self.catalogue.micro_skills_for(&key) {
-                if seen.insert(m.id.as_str()) && !self.taken.achieved.contains(&fold_name(&m.name))
+                if seen.insert(m.id.as_str())
+                    && self.fits(m)
+                    && !self.taken.achieved.contains(&fold_name(&m.name))
                 {
                     out.push(m);
                 }
@@ -292,6 +305,20 @@ pub fn role_skill_uris<'t>(tax: &'t Taxonomy, role: &Role) -> FxHashSet<&'t str>
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The ISCO-08 unit group of the role's ESCO occupation, when some entry of
+/// the catalogue is for it; `None` (every entry fits) for a role without
+/// one or one no area of the catalogue is written for, so a farmer still
+/// sees what the shared parents offer.
+pub fn role_isco<'t>(tax: &'t Taxonomy, catalogue: &Catalogue, role: &Role) -> Option<&'t str> {
+    let g = tax.occupation(role.esco?).isco_group.as_str();
+    (!g.is_empty()
+        && catalogue
+            .entries()
+            .iter()
+            .any(|m| !m.isco.is_empty() && m.fits_isco(g)))
+    .then_some(g)
 }
 
 /// Micro-skills carved from the core tasks of the role's O*NET occupation.

@@ -35,6 +35,7 @@
 //! ```
 
 pub mod chart;
+pub mod crosswalk;
 pub mod dedup;
 pub mod draft;
 pub mod error;

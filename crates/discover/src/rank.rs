@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `esco` | the occupation's ESCO relation: essential 1, optional 0.5 |
 //! | `peers` | how many of the occupation's ISCO-group peers need the skill (essential 1, optional ½), relative to the candidate most needed by peers |
-//! | `onet` | O*NET, averaged over the O*NET occupations with the role's title: technology used (0.4) + Hot Technology (0.3) + In Demand (0.3), or the importance of a matching O*NET skill (IM/5) |
+//! | `onet` | O*NET, averaged over the O*NET occupations with the role's title: technology used (0.4) + Hot Technology (0.3) + In Demand (0.3), or the importance (IM/5) of an O*NET skill named like it or, by the hand-written [`crate::crosswalk`] onto ESCO's skill groups, exercised by it (only ratings of IM ≥ 3) |
 //! | `market` | share of the role's postings asking for it (relative to the most asked-for candidate), ±0.2 for a significant monthly trend; shrunk by n/30 when resting on n < 30 postings |
 //! | `closeness` | link to a skill the person holds: ESCO relation 1, broader/narrower 0.8, same specific parent (at most [`MAX_PARENT_MEMBERS`] members) 0.6, co-occurrence 0.5 |
 //! | `micro` | how narrow and learnable: skill type, reuse level, number of narrower skills, number of occupations using it |
@@ -280,6 +280,27 @@ pub struct Candidate {
     pub components: Vec<Component>,
     /// For arcs: the narrower skills to take on, best first.
     pub narrower: Vec<NarrowerStep>,
+    /// When O*NET's skill ratings for the role speak for it (through
+    /// [`crate::crosswalk`]): which rating, and the reason in one sentence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub onet_rating: Option<OnetRating>,
+}
+
+/// An O*NET skill rating that speaks for a candidate, by the crosswalk.
+#[derive(Debug, Clone, Serialize)]
+pub struct OnetRating {
+    /// The O*NET skill (`Troubleshooting`).
+    pub element: String,
+    /// Its mean importance (1–5) over the role's O*NET occupations that
+    /// rate it important.
+    pub importance: f64,
+    /// Its mean level (0–7) over the same occupations.
+    pub level: f64,
+    /// The ESCO skill group that links the candidate to it (`S8.8`).
+    pub esco_group: String,
+    pub esco_group_label: String,
+    /// The reason, as shown beside the candidate.
+    pub reason: String,
 }
 
 /// A narrower skill inside an arc.
@@ -343,6 +364,8 @@ pub struct Ranker<'t> {
     tech_links: Vec<Vec<(SkillIdx, bool)>>,
     /// Skills under each skill group (by group index).
     group_members: Vec<usize>,
+    /// O*NET's skills onto ESCO's skill groups.
+    crosswalk: crate::crosswalk::Crosswalk<'t>,
 }
 
 impl<'t> Ranker<'t> {
@@ -404,6 +427,7 @@ impl<'t> Ranker<'t> {
             onet_elements,
             tech_links,
             group_members,
+            crosswalk: crate::crosswalk::Crosswalk::new(tax),
         }
     }
 
@@ -538,6 +562,79 @@ impl<'t> Ranker<'t> {
             }
         }
         best
+    }
+
+    /// The O*NET skill rating that speaks for each skill of `pool`, by the
+    /// crosswalk: of the O*NET skills it exercises, the one whose importance
+    /// summed over the role's O*NET occupations that rate it important
+    /// ([`crate::crosswalk::MIN_IMPORTANCE`]) is highest, with its mean
+    /// importance and level over them and how many they are.
+    fn onet_ratings(
+        &self,
+        role: &Role,
+        pool: &FxHashSet<SkillIdx>,
+    ) -> (FxHashMap<SkillIdx, OnetRating>, FxHashMap<SkillIdx, usize>) {
+        let tax = self.tax;
+        let mut rated = FxHashMap::default();
+        let mut counts = FxHashMap::default();
+        if role.onet.is_empty() {
+            return (rated, counts);
+        }
+        for &s in pool {
+            let links = self.crosswalk.links_of(s);
+            if links.is_empty() {
+                continue;
+            }
+            // Per linked O*NET skill: the occupations of the role that rate
+            // it important, with the sums of their importance and level.
+            // The skill whose ratings add up to most speaks.
+            let mut best: Option<(f32, f32, usize, u16, &str)> = None;
+            for &(element, group) in &links {
+                let (mut im, mut lv, mut k) = (0.0f32, 0.0f32, 0usize);
+                for &oi in &role.onet {
+                    let oo = &tax.onet_occupations[oi as usize];
+                    if let Some(r) = oo.skills.iter().find(|r| {
+                        r.element == element && r.importance >= crate::crosswalk::MIN_IMPORTANCE
+                    }) {
+                        im += r.importance;
+                        lv += r.level;
+                        k += 1;
+                    }
+                }
+                if k > 0 && best.is_none_or(|b| im > b.0) {
+                    best = Some((im, lv, k, element, group));
+                }
+            }
+            let Some((im, lv, k, element, group)) = best else {
+                continue;
+            };
+            let importance = f64::from(im) / k as f64;
+            let level = f64::from(lv) / k as f64;
+            let name = tax.onet_skills[element as usize].name.clone();
+            let glabel = self.crosswalk.group_label(group).unwrap_or("").to_string();
+            let whom = if role.onet.len() == 1 {
+                let o = &tax.onet_occupations[role.onet[0] as usize];
+                format!("{} {}", o.code, o.title)
+            } else {
+                format!("{k} of the role's {} O*NET occupations", role.onet.len())
+            };
+            let reason = format!(
+                "O*NET rates {name} {importance:.2}/5 important (level {level:.1}/7) for {whom}; it is exercised through ESCO's {group} {glabel:?}"
+            );
+            counts.insert(s, k);
+            rated.insert(
+                s,
+                OnetRating {
+                    element: name,
+                    importance,
+                    level,
+                    esco_group: group.to_string(),
+                    esco_group_label: glabel,
+                    reason,
+                },
+            );
+        }
+        (rated, counts)
     }
 
     /// Rank candidate skills for `role`.
@@ -736,6 +833,22 @@ impl<'t> Ranker<'t> {
             })
             .fold(0.0f64, f64::max);
 
+        // O*NET's skill ratings, through the crosswalk onto ESCO's groups:
+        // what the occupation itself rates as important. They stand in for
+        // the market where the role has no postings; where it has some,
+        // demand speaks and the ratings would only lift every generic
+        // analysis skill past the tools the postings ask for (SQL).
+        let (rated, rated_n) = if market.is_some() {
+            (FxHashMap::default(), FxHashMap::default())
+        } else {
+            self.onet_ratings(role, &pool)
+        };
+        let rated_share = |s: &SkillIdx| {
+            rated_n
+                .get(s)
+                .map_or(0.0, |&k| k as f64 / n_onet.max(1) as f64)
+        };
+
         // Peers relative to the candidate most needed by peers, so the
         // component spreads over 0..=1 whatever the group's size.
         let max_peer = pool
@@ -779,10 +892,15 @@ impl<'t> Ranker<'t> {
                     _ => (0.0, format!("none of {n_peers} peer occupations lists it")),
                 };
                 push("peers", v, why);
-                let (v, why) = match onet.get(&s) {
-                    Some((v, why)) => (*v, why.clone()),
-                    None if role.onet.is_empty() => (0.0, "no O*NET occupation for this role".into()),
-                    None => (0.0, "not among the O*NET occupation's technologies or skills".into()),
+                let by_rating = rated
+                    .get(&s)
+                    .map(|r| (crate::crosswalk::RATING_FACTOR * r.importance / 5.0 * rated_share(&s), r.reason.clone()));
+                let (v, why) = match (onet.get(&s), by_rating) {
+                    (Some((v, _)), Some(r)) if r.0 > *v => r,
+                    (Some((v, why)), _) => (*v, why.clone()),
+                    (None, Some(r)) => r,
+                    (None, None) if role.onet.is_empty() => (0.0, "no O*NET occupation for this role".into()),
+                    (None, None) => (0.0, "not among the O*NET occupation's technologies or rated skills".into()),
                 };
                 push("onet", v, why);
                 let (v, why) = match (&by_uri, market) {
@@ -837,6 +955,7 @@ impl<'t> Ranker<'t> {
                     broad: self.is_broad(s),
                     components: comps,
                     narrower: Vec::new(),
+                    onet_rating: rated.get(&s).cloned(),
                 }
             })
             .collect();
@@ -1056,6 +1175,7 @@ mod tests {
                 })
                 .collect(),
             narrower: Vec::new(),
+            onet_rating: None,
         }
     }
 

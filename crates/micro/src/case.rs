@@ -190,6 +190,9 @@ pub fn export(
         if !m.area.is_empty() {
             ext.insert("mm:area".into(), m.area.clone().into());
         }
+        if !m.isco.is_empty() {
+            ext.insert("mm:isco".into(), m.isco.clone().into());
+        }
         if let Some(h) = m.hours {
             ext.insert("mm:hours".into(), h.into());
         }
@@ -487,6 +490,16 @@ pub fn import(json_text: &str) -> Result<Vec<CatalogueMicroSkill>> {
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string(),
+            isco: ext
+                .get("mm:isco")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
             parents,
             principles,
             done_when,

@@ -41,12 +41,16 @@ pub const CURATED_FILES: &[(&str, &str)] = &[
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
+    /// The ISCO-08 groups the area is for; an entry without its own takes these.
+    #[serde(default)]
+    isco: Vec<String>,
     #[serde(default)]
     micro: Vec<CatalogueMicroSkill>,
 }
 
-/// Parse one catalogue file of `area`. Entries take the file's area and the
-/// `curated` source unless they say otherwise.
+/// Parse one catalogue file of `area`. Entries take the file's area, its
+/// ISCO-08 groups (`isco = [...]` before the entries) and the `curated`
+/// source unless they say otherwise.
 ///
 /// # Errors
 /// [`Error::Toml`] naming the file and line when the TOML does not parse.
@@ -60,6 +64,9 @@ pub fn parse_file(area: &str, text: &str) -> Result<Vec<CatalogueMicroSkill>> {
         .map(|mut m| {
             if m.area.is_empty() {
                 m.area = area.to_string();
+            }
+            if m.isco.is_empty() {
+                m.isco.clone_from(&f.isco);
             }
             m
         })

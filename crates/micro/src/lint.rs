@@ -385,6 +385,8 @@ pub fn well_formed_link(url: &str) -> bool {
 pub struct Known {
     tech: HashSet<String>,
     tasks: HashSet<u32>,
+    /// The ISCO-08 unit groups of ESCO's occupations.
+    isco: HashSet<String>,
 }
 
 impl Known {
@@ -396,6 +398,12 @@ impl Known {
                 .onet_occupations
                 .iter()
                 .flat_map(|o| o.tasks.iter().map(|t| t.id))
+                .collect(),
+            isco: tax
+                .occupations
+                .iter()
+                .map(|o| o.isco_group.clone())
+                .filter(|g| !g.is_empty())
                 .collect(),
         }
     }
@@ -501,6 +509,18 @@ fn lint_entry(m: &CatalogueMicroSkill, tax: &Taxonomy, known: &Known, out: &mut 
     for id in m.prerequisites.iter().chain(&m.next) {
         if id == &m.id {
             bad("lists itself as a prerequisite or next step".into());
+        }
+    }
+    if m.isco.is_empty() {
+        bad("no ISCO-08 group: give the file an `isco = [...]` line or the entry its own".into());
+    }
+    for g in &m.isco {
+        if !(1..=4).contains(&g.len()) || !g.bytes().all(|b| b.is_ascii_digit()) {
+            bad(format!(
+                "ISCO-08 group {g:?} is not a code of 1 to 4 digits"
+            ));
+        } else if !known.isco.iter().any(|u| u.starts_with(g.as_str())) {
+            bad(format!("no ESCO occupation is in ISCO-08 group {g:?}"));
         }
     }
 }

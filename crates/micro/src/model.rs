@@ -164,6 +164,12 @@ pub struct CatalogueMicroSkill {
     /// The catalogue area it is filed under (`data`, `health`, …).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub area: String,
+    /// The ISCO-08 groups (codes of 1 to 4 digits, each covering the groups
+    /// under it) whose occupations the entry is for: a curated file names
+    /// its area's groups, an entry may narrow them (a gas boiler is for
+    /// plumbers and heating installers, not for every trade). Empty: any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub isco: Vec<String>,
     /// The broader concepts it belongs to: ESCO skills, O*NET technologies or tasks.
     #[serde(default)]
     pub parents: Vec<ParentRef>,
@@ -205,6 +211,16 @@ impl CatalogueMicroSkill {
     /// The ESCO URIs among the parents.
     pub fn esco_parents(&self) -> impl Iterator<Item = &str> {
         self.parents.iter().filter_map(ParentRef::esco_uri)
+    }
+
+    /// Whether the entry is for an occupation of ISCO-08 unit group `group`
+    /// (`7411`): one of its groups is `group` or above it; an entry naming
+    /// no group fits every occupation, and so does an occupation without a
+    /// group.
+    pub fn fits_isco(&self, group: &str) -> bool {
+        group.is_empty()
+            || self.isco.is_empty()
+            || self.isco.iter().any(|p| group.starts_with(p.as_str()))
     }
 
     /// The weekly practice budget in minutes that fits the hours in the weeks.

@@ -35,6 +35,7 @@ pub fn carve_task(occ: &OnetOccupation, task: &OnetTask) -> CatalogueMicroSkill 
         id: format!("onet-task-{}", task.id),
         name: text.to_string(),
         area: String::new(),
+        isco: Vec::new(),
         parents: vec![ParentRef::OnetTask(task.id)],
         principles: vec![Principle {
             name: format!("what this task is for in the work of {title}"),

@@ -362,6 +362,7 @@ impl<'t> Miner<'t> {
             id: format!("postings-{}", slug(name)),
             name: format!("Set up {name} and use it for one real {head} task"),
             area: String::new(),
+            isco: Vec::new(),
             parents,
             principles: vec![Principle {
                 name: head.to_string(),

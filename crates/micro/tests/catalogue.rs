@@ -89,6 +89,7 @@ resources = [{ url = "http://insecure.org/x" }]
         "90 hours",
         "not a well-formed https link",
         "is not in the catalogue",
+        "no ISCO-08 group",
     ] {
         assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
     }
@@ -99,6 +100,8 @@ fn an_entry_over_four_weeks_is_not_micro() {
     // The coach's complaint: a 10-hour audit spread over 6 weeks is not a micro-skill.
     let long = format!(
         r#"
+isco = ["22"]
+
 [[micro]]
 id = "long-audit"
 name = "Audit ten records against a standard"
@@ -293,4 +296,41 @@ fn a_broad_parent_does_not_link_across_roles() {
     assert_eq!(under[0], "sql-join-group-by", "{under:?}");
     let php = under.iter().position(|i| *i == "php-form-handler").unwrap();
     assert!(php > 0);
+}
+
+#[test]
+fn entries_take_their_areas_isco_groups_unless_they_name_their_own() {
+    let text = r#"
+isco = ["71", "72", "74"]
+
+[[micro]]
+id = "any-trade"
+name = "Plan a team lift"
+
+[[micro]]
+id = "gas-only"
+name = "Commission a gas boiler"
+isco = ["7126", "7127"]
+"#;
+    let all = parse_file("trades", text).unwrap();
+    assert_eq!(all[0].isco, ["71", "72", "74"]);
+    assert_eq!(all[1].isco, ["7126", "7127"]);
+    // An electrician (7411) gets the first, not the boiler; a plumber both.
+    assert!(all[0].fits_isco("7411") && !all[1].fits_isco("7411"));
+    assert!(all[0].fits_isco("7126") && all[1].fits_isco("7126"));
+    // An accountant neither; an occupation without a group any.
+    assert!(!all[0].fits_isco("2411"));
+    assert!(all[1].fits_isco(""));
+    // Every curated area names its groups, and each names real ones (the
+    // lint checks them against ESCO's occupations).
+    let cat = mm_micro::catalogue::curated();
+    for (area, _) in CURATED_FILES {
+        assert!(
+            cat.entries()
+                .iter()
+                .filter(|m| m.area == *area)
+                .all(|m| !m.isco.is_empty()),
+            "{area}"
+        );
+    }
 }

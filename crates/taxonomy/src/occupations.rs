@@ -85,6 +85,11 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
     ("cto", "chief technology officer"),
 ];
 
+/// When a title is read through an O*NET occupation, the crosswalked ESCO
+/// occupations whose own titles fit within this of the best are taken as
+/// equally fair readings, and the most specific of them is chosen.
+pub const CROSSWALK_NEAR: f32 = 0.1;
+
 /// Minimum score for [`OccupationIndex::resolve`] to take a title as found.
 pub const MIN_SCORE: f32 = 0.5;
 
@@ -341,13 +346,33 @@ impl OccupationIndex {
         // nurse`) picks the ESCO occupation through the crosswalk.
         // The other ESCO occupations the crosswalk gives that O*NET
         // occupation are as fair a reading of the title: shown as
-        // alternatives (Registered Nurses → specialist nurse, but also nurse
-        // responsible for general care).
+        // alternatives (Registered Nurses → nurse responsible for general
+        // care, but also specialist nurse and advanced nurse practitioner).
         let mut crosswalked: Vec<OccupationHit> = Vec::new();
         let via_onet = match top.occupation {
             OccRef::Onet(o) if best_esco.as_ref().is_none_or(|b| b.1 < top.score - 0.02) => {
                 let mut cands: Vec<u32> = tax.onet_occupations[o as usize].esco.clone();
-                cands.sort_by(|&a, &b| esco_score(b).total_cmp(&esco_score(a)).then(a.cmp(&b)));
+                // Of the crosswalked occupations whose own titles fit about
+                // as well, the most specific counterpart: the one the
+                // crosswalk maps onto the fewest O*NET occupations (nurse
+                // responsible for general care: 7, against 10 for the
+                // specialist and the advanced nurse, who also stand for
+                // nurse anesthetists and midwives).
+                let near =
+                    cands.iter().map(|&e| esco_score(e)).fold(0.0, f32::max) - CROSSWALK_NEAR;
+                let breadth = |e: u32| {
+                    if esco_score(e) >= near {
+                        tax.occupation(e).onet.len()
+                    } else {
+                        usize::MAX
+                    }
+                };
+                cands.sort_by(|&a, &b| {
+                    breadth(a)
+                        .cmp(&breadth(b))
+                        .then(esco_score(b).total_cmp(&esco_score(a)))
+                        .then(a.cmp(&b))
+                });
                 crosswalked = cands
                     .iter()
                     .skip(1)
@@ -426,6 +451,24 @@ mod tests {
                 .any(|a| a.occupation == OccRef::Esco(general));
         assert!(offered, "{:?}", r.alternatives);
         assert!(r.ambiguous());
+    }
+
+    #[test]
+    fn registered_nurse_is_the_nurse_responsible_for_general_care() {
+        // The crosswalk maps O*NET's Registered Nurses onto several ESCO
+        // nurses; the general-care nurse is its closest counterpart, not the
+        // specialist nurse that the words "nurse" alone would pick.
+        let tax = Taxonomy::load_embedded().unwrap();
+        let idx = OccupationIndex::new(&tax);
+        for title in ["registered nurse", "RN", "Registered Nurses"] {
+            let r = idx.resolve(&tax, title).unwrap();
+            let chosen = r.esco.map(|e| tax.occupation(e).preferred.as_str());
+            assert_eq!(
+                chosen,
+                Some("nurse responsible for general care"),
+                "{title}"
+            );
+        }
     }
 
     #[test]

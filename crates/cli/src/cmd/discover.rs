@@ -27,8 +27,10 @@ use mm_taxonomy::occupations::OccupationIndex;
 ///   esco 0.25       essential (1) or optional (0.5) for the ESCO occupation
 ///   peers 0.15      share of same-ISCO-group occupations that need it
 ///   onet 0.25       O*NET technology used (0.4) + Hot Technology (0.3) +
-///                   In Demand (0.3), or an O*NET skill's importance / 5,
-///                   averaged over the O*NET occupations with that title
+///                   In Demand (0.3), or the importance / 5 of an O*NET
+///                   skill it exercises (crosswalked onto ESCO's skill
+///                   groups; only ratings O*NET calls important, ≥ 3),
+///                   averaged over the O*NET occupations of the role
 ///   market 0.15     share of the role's postings (vs the most asked-for
 ///                   candidate), ±0.2 for a significant monthly trend,
 ///                   × n/30 when only n < 30 postings have the role's title
@@ -268,6 +270,14 @@ fn print_ranking(d: &Discovery, explain: bool) -> Result<()> {
             String::new(),
             String::new(),
         ]);
+        if let Some(r) = &c.onet_rating {
+            t.add_row(vec![
+                String::new(),
+                format!("  why: {}", r.reason),
+                String::new(),
+                String::new(),
+            ]);
+        }
         step_rows(&mut t, &g.steps);
         if g.more > 0 {
             t.add_row(vec![

@@ -72,7 +72,7 @@ pub fn run(a: NextArgs, g: &Global) -> Result<()> {
             })
     )?;
     if !n.micro.is_empty() {
-        outln!("Micro-skills linked to it (commit: mm goal new --from <id>):")?;
+        outln!("Micro-skills to take on next (commit: mm goal new --from <id>):")?;
         for m in &n.micro {
             let time = match (m.hours, m.weeks) {
                 (Some(h), Some(w)) => format!(" ({h} h over {w} wk)"),

@@ -265,3 +265,121 @@ fn from_suggestion_to_goal_then_next() {
     let (_, err) = fresh.fails(&["next"], 4);
     assert!(err.contains("no achieved goal yet"), "{err}");
 }
+
+/// The ids of a `--json discover` ranking, in rank order.
+fn ranked_ids(v: &serde_json::Value) -> Vec<String> {
+    let mut steps: Vec<(u64, String)> = v["micro"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["steps"].as_array().unwrap())
+        .chain(v["tasks"]["steps"].as_array().into_iter().flatten())
+        .map(|s| {
+            (
+                s["rank"].as_u64().unwrap(),
+                s["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    steps.sort();
+    steps.into_iter().map(|s| s.1).collect()
+}
+
+#[test]
+fn a_career_coachs_complaints_are_fixed() {
+    let home = Home::new();
+    let discover = |role: &str| -> serde_json::Value {
+        serde_json::from_str(&home.ok(&["--json", "discover", "--role", role])).unwrap()
+    };
+    // Roles without postings in the sample are ordered by what O*NET rates
+    // important for them too: safe isolation is among an electrician's
+    // first five, and the O*NET rating is the reason shown.
+    let e = discover("electrician");
+    let ids = ranked_ids(&e);
+    assert!(
+        ids[..5].contains(&"test-circuit-safe-isolation".to_string()),
+        "{ids:?}"
+    );
+    let rated: Vec<&serde_json::Value> = e["micro"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["onet_rating"]["element"].is_string())
+        .collect();
+    assert!(!rated.is_empty(), "{e}");
+    assert!(
+        rated[0]["onet_rating"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("O*NET rates "),
+        "{e}"
+    );
+    let text = home.ok(&["discover", "--role", "electrician"]);
+    assert!(text.contains("why: O*NET rates Troubleshooting"), "{text}");
+    // A catalogue entry reached through a broadly shared ESCO parent is
+    // offered only where its area fits the occupation's ISCO group.
+    let cat = mm_micro::catalogue::curated();
+    for (role, not_for) in [
+        ("accountant", "ab-test-readout"),
+        ("electrician", "boiler-commissioning-check"),
+        ("chef", "front-desk-check-in"),
+        ("warehouse worker", "excel-pivot-summary"),
+    ] {
+        let v = discover(role);
+        let ids = ranked_ids(&v);
+        assert!(!ids.contains(&not_for.to_string()), "{role}: {ids:?}");
+        let isco = tax_isco(&v);
+        for id in &ids {
+            if let Some(m) = cat.get(id) {
+                assert!(
+                    m.fits_isco(&isco),
+                    "{role} ({isco}): {id} is for {:?}",
+                    m.isco
+                );
+            }
+        }
+    }
+    // "registered nurse" is the nurse responsible for general care.
+    let n = discover("registered nurse");
+    assert_eq!(
+        n["role"]["esco_title"], "nurse responsible for general care",
+        "{}",
+        n["role"]
+    );
+}
+
+/// The ISCO-08 group of a ranking's ESCO occupation.
+fn tax_isco(v: &serde_json::Value) -> String {
+    let tax = mm_taxonomy::Taxonomy::load_embedded().unwrap();
+    let uri = v["role"]["esco_uri"].as_str().unwrap();
+    let o = tax.occupation_by_uri(uri).unwrap();
+    tax.occupation(o).isco_group.clone()
+}
+
+#[test]
+fn next_keeps_to_micro_skills_of_the_role_after_the_links() {
+    let demo = Home::new();
+    demo.ok(&["demo"]);
+    let n: serde_json::Value =
+        serde_json::from_str(&demo.ok(&["--json", "next", "--role", "data analyst"])).unwrap();
+    let micro = n["micro"].as_array().unwrap();
+    // Ten micro-skills: the catalogue's links, then the role's own.
+    assert_eq!(micro.len(), 10, "{n}");
+    assert_eq!(micro[0]["link"], "next", "{n}");
+    let role: Vec<&serde_json::Value> = micro.iter().filter(|m| m["link"] == "role").collect();
+    assert!(role.len() >= 5, "{n}");
+    let cat = mm_micro::catalogue::curated();
+    for m in role {
+        let id = m["id"].as_str().unwrap();
+        assert!(cat.get(id).is_some(), "{id} is a catalogue micro-skill");
+        assert!(
+            m["reason"]
+                .as_str()
+                .unwrap()
+                .contains("of data analyst's skills"),
+            "{m}"
+        );
+    }
+    let out = demo.ok(&["next", "--role", "data analyst"]);
+    assert!(out.contains("ranked #"), "{out}");
+}
