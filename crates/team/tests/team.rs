@@ -524,7 +524,11 @@ async fn a_removed_member_is_signed_out_everywhere_and_cannot_sign_in() {
     );
     let trail = team.audit_trail(&admin, 100).await.unwrap();
     let actions: Vec<&str> = trail.iter().map(|a| a.action.as_str()).collect();
-    assert_eq!(actions[..2], ["sign_in_failed", "remove_member"], "{actions:?}");
+    assert_eq!(
+        actions[..2],
+        ["sign_in_failed", "remove_member"],
+        "{actions:?}"
+    );
     db.drop_schema().await;
 }
 
