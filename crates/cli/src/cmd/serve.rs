@@ -107,6 +107,13 @@ fn run_team(a: ServeArgs, g: &Global) -> Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", a.addr))?;
         let addr = listener.local_addr().context("reading the bound address")?;
+        if a.public_url.is_empty() && !addr.ip().is_loopback() {
+            eprintln!(
+                "mm: warning: serving on {addr} without --public-url: invitation links and the Origin \
+                 check follow each request's Host header, and cookies are not marked Secure; pass \
+                 --public-url https://… (the address behind your TLS proxy)"
+            );
+        }
         let state =
             mm_server::team::TeamState::with_journals(team.clone(), journals, clock, &a.public_url);
         outln!("Micromastery team server on http://{addr}/ over {}", team.location())?;
