@@ -10,13 +10,13 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt as _;
 use mm_server::team::{TeamState, router};
-use mm_team::testing::{TestDb, test_db};
-use mm_team::{NewOrganisation, Role, TeamStore};
+use mm_team::testing::{TEST_PASSWORD, TestDb, create_org, test_db};
+use mm_team::{Role, TeamStore};
 use serde_json::{Value, json};
 use sqlx::Connection as _;
 use tower::ServiceExt as _;
 
-const PASSWORD: &str = "correct horse battery";
+const PASSWORD: &str = TEST_PASSWORD;
 const HOST: &str = "learn.example.org";
 
 struct Reply {
@@ -94,18 +94,6 @@ async fn sign_in(app: &Router, org: &str, email: &str) -> As {
         cookie: cookie.split(';').next().unwrap().to_owned(),
         csrf: r.json()["csrf"].as_str().unwrap().to_owned(),
     }
-}
-
-async fn create_org(team: &TeamStore, slug: &str) {
-    team.create_organisation(NewOrganisation {
-        slug: slug.into(),
-        name: format!("{slug} Ltd"),
-        admin_email: format!("admin@{slug}.example"),
-        admin_name: format!("{slug} admin"),
-        admin_password: PASSWORD.into(),
-    })
-    .await
-    .unwrap();
 }
 
 /// Invite through the API and join through the API: the new member, signed in.

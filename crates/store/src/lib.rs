@@ -589,8 +589,10 @@ fn valid_schema(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Take a `schema=` parameter out of a PostgreSQL URL.
-fn split_schema_param(url: &str) -> (String, Option<String>) {
+/// Take a `schema=` parameter out of a PostgreSQL URL: the URL without it,
+/// and the schema it named (unchecked). The team server's store reads its
+/// URLs the same way.
+pub fn split_schema_param(url: &str) -> (String, Option<String>) {
     let Some((base, query)) = url.split_once('?') else {
         return (url.to_owned(), None);
     };
@@ -613,8 +615,9 @@ fn split_schema_param(url: &str) -> (String, Option<String>) {
     (url, schema)
 }
 
-fn hide_password(url: &str) -> String {
-    // postgres://user:secret@host/db -> postgres://user:***@host/db
+/// The URL with any password hidden, for messages:
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn hide_password(url: &str) -> String {
     if let Some((scheme, rest)) = url.split_once("://")
         && let Some((auth, host)) = rest.split_once('@')
         && let Some((user, _)) = auth.split_once(':')

@@ -5,8 +5,9 @@
 //! the same words after the same work (an unknown email is checked against a
 //! dummy hash), so sign-in tells an outsider nothing about who has an account.
 
+use crate::enter;
 use crate::people::{
-    audit, check_name, member_in, normalise_email, parse_roles, parse_time, roles_of,
+    add_person, audit, check_name, member_in, normalise_email, parse_roles, parse_time, roles_of,
 };
 use crate::secret;
 use crate::{
@@ -155,15 +156,6 @@ fn expired_sign_in() -> Error {
 
 fn bad_token() -> Error {
     Error::unauthorized("the API token is wrong, expired or revoked")
-}
-
-/// Set the transaction's organisation.
-async fn enter(tx: &mut Transaction<'static, Postgres>, org: OrgId) -> Result<()> {
-    sqlx::query("SELECT set_config('mm.org', $1, true)")
-        .bind(org.to_string())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 impl TeamStore {
@@ -646,30 +638,22 @@ impl TeamStore {
                 ));
             }
         }
-        let person: PersonId = sqlx::query_scalar(
-            "INSERT INTO people (org_id, email, name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id",
+        let person = add_person(
+            &mut tx,
+            org,
+            &inv.email,
+            &name,
+            &hash,
+            inv.roles.iter().copied(),
         )
-        .bind(org)
-        .bind(&inv.email)
-        .bind(&name)
-        .bind(&hash)
-        .fetch_one(&mut *tx)
         .await
-        .map_err(|e| match Error::from(e) {
+        .map_err(|e| match e {
             c if c.kind() == Kind::Conflict => Error::new(
                 Kind::Conflict,
                 format!("{} already has an account: sign in instead", inv.email),
             ),
             other => other,
         })?;
-        for r in &inv.roles {
-            sqlx::query("INSERT INTO roles (org_id, person_id, role) VALUES ($1, $2, $3)")
-                .bind(org)
-                .bind(person)
-                .bind(r.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
         sqlx::query("UPDATE invitations SET accepted_at = now(), accepted_by = $2 WHERE id = $1")
             .bind(id)
             .bind(person)

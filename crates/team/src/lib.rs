@@ -394,7 +394,7 @@ impl TeamStore {
         }
         Ok(TeamStore {
             pool,
-            shown_url: hide_password(&url),
+            shown_url: mm_store::hide_password(&url),
             session_ttl: DEFAULT_SESSION_TTL,
         })
     }
@@ -428,10 +428,7 @@ impl TeamStore {
     /// and accepts only its rows until it ends.
     async fn scope(&self, org: OrgId) -> Result<Transaction<'static, Postgres>> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("SELECT set_config('mm.org', $1, true)")
-            .bind(org.to_string())
-            .execute(&mut *tx)
-            .await?;
+        enter(&mut tx, org).await?;
         Ok(tx)
     }
 
@@ -440,6 +437,16 @@ impl TeamStore {
     async fn unscoped(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
     }
+}
+
+/// Name the organisation a transaction acts in, from here to its end (an
+/// unscoped transaction enters one once a lookup has found it).
+pub(crate) async fn enter(tx: &mut Transaction<'static, Postgres>, org: OrgId) -> Result<()> {
+    sqlx::query("SELECT set_config('mm.org', $1, true)")
+        .bind(org.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn pool(url: &str, schema: Option<String>, max: u32) -> Result<PgPool> {
@@ -465,7 +472,7 @@ async fn pool(url: &str, schema: Option<String>, max: u32) -> Result<PgPool> {
                 Kind::Unavailable,
                 format!(
                     "cannot reach the team database at {}: {}",
-                    hide_password(url),
+                    mm_store::hide_password(url),
                     error::describe(&e)
                 ),
             )
@@ -493,7 +500,8 @@ fn plain_name(s: &str) -> bool {
         && !s.starts_with(|c: char| c.is_ascii_digit())
 }
 
-/// Take a `schema=` parameter out of a PostgreSQL URL.
+/// Take a `schema=` parameter out of a PostgreSQL URL (as the journal's
+/// store reads it), checked to be a plain name.
 fn split_schema(url: &str) -> Result<(String, Option<String>)> {
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
         return Err(Error::invalid(
@@ -501,20 +509,7 @@ fn split_schema(url: &str) -> Result<(String, Option<String>)> {
             "the team server runs on PostgreSQL: give a postgres:// URL",
         ));
     }
-    let Some((base, query)) = url.split_once('?') else {
-        return Ok((url.to_owned(), None));
-    };
-    let mut schema = None;
-    let rest: Vec<&str> = query
-        .split('&')
-        .filter(|kv| match kv.strip_prefix("schema=") {
-            Some(s) => {
-                schema = Some(s.to_owned());
-                false
-            }
-            None => true,
-        })
-        .collect();
+    let (url, schema) = mm_store::split_schema_param(url);
     if let Some(s) = &schema
         && !plain_name(s)
     {
@@ -523,11 +518,6 @@ fn split_schema(url: &str) -> Result<(String, Option<String>)> {
             format!("{s:?} is not a plain schema name"),
         ));
     }
-    let url = if rest.is_empty() {
-        base.to_owned()
-    } else {
-        format!("{base}?{}", rest.join("&"))
-    };
     Ok((url, schema))
 }
 
@@ -539,19 +529,6 @@ pub fn with_user(url: &str, user: &str) -> String {
     };
     let host = rest.split_once('@').map_or(rest, |(_, h)| h);
     format!("{scheme}://{user}@{host}")
-}
-
-fn hide_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    match rest.split_once('@') {
-        Some((userinfo, host)) if userinfo.contains(':') => {
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}:***@{host}")
-        }
-        _ => url.to_owned(),
-    }
 }
 
 #[cfg(test)]
@@ -570,10 +547,13 @@ mod tests {
     #[test]
     fn passwords_are_hidden_in_messages() {
         assert_eq!(
-            hide_password("postgres://mm:s3cret@db:5432/x"),
+            mm_store::hide_password("postgres://mm:s3cret@db:5432/x"),
             "postgres://mm:***@db:5432/x"
         );
-        assert_eq!(hide_password("postgres://mm@db/x"), "postgres://mm@db/x");
+        assert_eq!(
+            mm_store::hide_password("postgres://mm@db/x"),
+            "postgres://mm@db/x"
+        );
     }
 
     #[test]

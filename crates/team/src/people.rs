@@ -250,6 +250,46 @@ pub(crate) async fn audit(
     Ok(())
 }
 
+/// A new person of organisation `org` (the transaction's) with `roles`.
+pub(crate) async fn add_person(
+    tx: &mut Transaction<'static, Postgres>,
+    org: OrgId,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+    roles: impl IntoIterator<Item = Role>,
+) -> Result<PersonId> {
+    let person: PersonId = sqlx::query_scalar(
+        "INSERT INTO people (org_id, email, name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(org)
+    .bind(email)
+    .bind(name)
+    .bind(password_hash)
+    .fetch_one(&mut **tx)
+    .await?;
+    insert_roles(tx, org, person, roles).await?;
+    Ok(person)
+}
+
+/// Give `person` each of `roles` (on top of what they hold).
+pub(crate) async fn insert_roles(
+    tx: &mut Transaction<'static, Postgres>,
+    org: OrgId,
+    person: PersonId,
+    roles: impl IntoIterator<Item = Role>,
+) -> Result<()> {
+    for r in roles {
+        sqlx::query("INSERT INTO roles (org_id, person_id, role) VALUES ($1, $2, $3)")
+            .bind(org)
+            .bind(person)
+            .bind(r.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn roles_of(
     tx: &mut Transaction<'static, Postgres>,
     person: PersonId,
@@ -317,24 +357,8 @@ impl TeamStore {
                 ),
                 other => other,
             })?;
-        sqlx::query("SELECT set_config('mm.org', $1, true)")
-            .bind(org.to_string())
-            .execute(&mut *tx)
-            .await?;
-        let person: PersonId = sqlx::query_scalar(
-            "INSERT INTO people (org_id, email, name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(org)
-        .bind(&email)
-        .bind(&admin_name)
-        .bind(&hash)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query("INSERT INTO roles (org_id, person_id, role) VALUES ($1, $2, 'admin')")
-            .bind(org)
-            .bind(person)
-            .execute(&mut *tx)
-            .await?;
+        crate::enter(&mut tx, org).await?;
+        let person = add_person(&mut tx, org, &email, &admin_name, &hash, [Role::Admin]).await?;
         audit(
             &mut tx,
             org,
@@ -423,14 +447,7 @@ impl TeamStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        for r in &roles {
-            sqlx::query("INSERT INTO roles (org_id, person_id, role) VALUES ($1, $2, $3)")
-                .bind(actor.org)
-                .bind(id)
-                .bind(r.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
+        insert_roles(&mut tx, actor.org, id, roles.iter().copied()).await?;
         audit(
             &mut tx,
             actor.org,

@@ -69,3 +69,23 @@ impl TestDb {
         }
     }
 }
+
+/// The password of every account the test helpers make.
+pub const TEST_PASSWORD: &str = "correct horse battery";
+
+/// Organisation `slug` ("`slug` Ltd"), whose admin is `admin@<slug>.example`
+/// with [`TEST_PASSWORD`].
+///
+/// # Panics
+/// When the organisation cannot be created.
+pub async fn create_org(team: &crate::TeamStore, slug: &str) {
+    team.create_organisation(crate::NewOrganisation {
+        slug: slug.into(),
+        name: format!("{slug} Ltd"),
+        admin_email: format!("admin@{slug}.example"),
+        admin_name: format!("{slug} admin"),
+        admin_password: TEST_PASSWORD.into(),
+    })
+    .await
+    .expect("create organisation");
+}

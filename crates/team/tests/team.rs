@@ -2,11 +2,11 @@
 //! and isolation between organisations, both in the application's checks and
 //! in row-level security underneath (raw SQL as the server's role).
 
-use mm_team::testing::{TestDb, test_db};
+use mm_team::testing::{TEST_PASSWORD, TestDb, create_org, test_db};
 use mm_team::{Actor, InvitationState, Kind, NewOrganisation, Role, TeamStore, Via};
 use sqlx::Connection as _;
 
-const PASSWORD: &str = "correct horse battery";
+const PASSWORD: &str = TEST_PASSWORD;
 
 async fn setup(test: &str) -> Option<(TestDb, TeamStore)> {
     let db = test_db(test).await?;
@@ -17,15 +17,7 @@ async fn setup(test: &str) -> Option<(TestDb, TeamStore)> {
 }
 
 async fn org(team: &TeamStore, slug: &str) -> Actor {
-    team.create_organisation(NewOrganisation {
-        slug: slug.into(),
-        name: format!("{slug} Ltd"),
-        admin_email: format!("admin@{slug}.example"),
-        admin_name: format!("{slug} admin"),
-        admin_password: PASSWORD.into(),
-    })
-    .await
-    .expect("create organisation");
+    create_org(team, slug).await;
     team.sign_in(slug, &format!("admin@{slug}.example"), PASSWORD)
         .await
         .expect("admin signs in")
