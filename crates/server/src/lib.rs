@@ -101,6 +101,22 @@ impl AppState {
         addr: SocketAddr,
         keys: Option<FileKeyStore>,
     ) -> Self {
+        Self::build(store, clock, addr, keys, None)
+    }
+
+    /// State for one request of one person of the team server: their own
+    /// journal (a store scoped to them), already signed in.
+    pub fn delegated(store: Store, clock: Clock, addr: SocketAddr, delegated: Delegated) -> Self {
+        Self::build(store, clock, addr, None, Some(delegated))
+    }
+
+    fn build(
+        store: Store,
+        clock: Clock,
+        addr: SocketAddr,
+        keys: Option<FileKeyStore>,
+        delegated: Option<Delegated>,
+    ) -> Self {
         AppState {
             inner: Arc::new(Inner {
                 store,
@@ -109,23 +125,7 @@ impl AppState {
                 sessions: Sessions::new(),
                 keys,
                 memo: Arc::new(Memo::new()),
-                delegated: None,
-            }),
-        }
-    }
-
-    /// State for one request of one person of the team server: their own
-    /// journal (a store scoped to them), already signed in.
-    pub fn delegated(store: Store, clock: Clock, addr: SocketAddr, delegated: Delegated) -> Self {
-        AppState {
-            inner: Arc::new(Inner {
-                store,
-                clock,
-                addr,
-                sessions: Sessions::new(),
-                keys: None,
-                memo: Arc::new(Memo::new()),
-                delegated: Some(delegated),
+                delegated,
             }),
         }
     }

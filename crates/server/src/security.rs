@@ -158,13 +158,18 @@ pub fn is_api(path: &str) -> bool {
 
 /// The session cookie's value in a request, if any.
 pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    cookie_value(headers, COOKIE)
+}
+
+/// The value of the cookie `name` in a request, if any.
+pub(crate) fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
 }
 
@@ -207,7 +212,9 @@ pub(crate) fn query_value<'a>(uri: &'a Uri, key: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-fn fail(path: &str, e: HttpError) -> Response {
+/// An error as the path's kind of client reads it: JSON for the API, a page
+/// for the pages.
+pub(crate) fn fail(path: &str, e: HttpError) -> Response {
     if is_api(path) {
         crate::error::ApiError(e).into_response()
     } else {
@@ -222,8 +229,14 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         Ok(req) => next.run(req).await,
         Err(res) => res,
     };
-    let res = crate::error::uniform(&path, res).await;
-    secure_headers(res, &path)
+    finish(&path, res).await
+}
+
+/// What every response gets on its way out, from either guard: the house
+/// shape for framework errors, and the security headers.
+pub(crate) async fn finish(path: &str, res: Response) -> Response {
+    let res = crate::error::uniform(path, res).await;
+    secure_headers(res, path)
 }
 
 async fn check(state: &AppState, mut req: Request) -> Result<Request, Response> {
@@ -233,7 +246,7 @@ async fn check(state: &AppState, mut req: Request) -> Result<Request, Response> 
         // Origin, CSRF); keep the CSRF check for a browser session anyway.
         let safe = matches!(*req.method(), Method::GET | Method::HEAD);
         if !safe && d.csrf_required {
-            req = check_csrf(&path, &d.session, req).await?;
+            req = check_csrf(&path, &d.session.csrf, crate::JSON_LIMIT, req).await?;
         }
         req.extensions_mut().insert(d.session.clone());
         return Ok(req);
@@ -322,7 +335,7 @@ async fn check(state: &AppState, mut req: Request) -> Result<Request, Response> 
         ));
     };
     if !safe {
-        req = check_csrf(&path, &session, req).await?;
+        req = check_csrf(&path, &session.csrf, crate::JSON_LIMIT, req).await?;
     }
     if let Some(id) = cookie {
         req.extensions_mut().insert(SessionId(id));
@@ -342,9 +355,14 @@ impl std::fmt::Debug for SessionId {
 }
 
 /// The CSRF token must come in the header, the `csrf` field of an
-/// urlencoded form, or the query (multipart forms).
-async fn check_csrf(path: &str, session: &Session, req: Request) -> Result<Request, Response> {
-    let matches = |t: &str| constant_time_eq(t.as_bytes(), session.csrf.as_bytes());
+/// urlencoded form (read up to `limit` bytes), or the query (multipart forms).
+pub(crate) async fn check_csrf(
+    path: &str,
+    csrf: &str,
+    limit: usize,
+    req: Request,
+) -> Result<Request, Response> {
+    let matches = |t: &str| constant_time_eq(t.as_bytes(), csrf.as_bytes());
     let header_token = req
         .headers()
         .get(CSRF_HEADER)
@@ -374,12 +392,17 @@ async fn check_csrf(path: &str, session: &Session, req: Request) -> Result<Reque
         return Err(missing());
     }
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, crate::JSON_LIMIT).await.map_err(|_| {
+    let bytes = to_bytes(body, limit).await.map_err(|_| {
+        let size = if limit.is_multiple_of(1024 * 1024) {
+            format!("{} MB", limit / (1024 * 1024))
+        } else {
+            format!("{} KB", limit / 1024)
+        };
         fail(
             path,
             HttpError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "the form is larger than 1 MB",
+                format!("the form is larger than {size}"),
             ),
         )
     })?;

@@ -16,23 +16,6 @@ use common::*;
 
 const UTC: FixedOffset = FixedOffset::east_opt(0).unwrap();
 
-fn session(goal: GoalId, days_ago: i64, minutes: u32) -> NewSession {
-    let start = now() - Duration::days(days_ago);
-    NewSession {
-        goal_id: goal,
-        started_at: start,
-        ended_at: start + Duration::minutes(i64::from(minutes) + 5),
-        focused_minutes: minutes,
-        interruptions: 1,
-        aim: "drill grouping by month".into(),
-        reps: 6,
-        errors: 2,
-        difficulty: Some(3),
-        feedback: Some("faster".into()),
-        notes: None,
-    }
-}
-
 both!(skills_and_micro_skills, |store: Store| async move {
     let (skill, micro, _) = seed(&store).await;
     assert_eq!(store.find_skill("excel").await.unwrap().id, skill.id);

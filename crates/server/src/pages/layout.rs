@@ -21,19 +21,27 @@ pub enum Nav {
     None,
 }
 
+/// The `head` every page shares (the team server's pages too): encoding,
+/// viewport, referrer policy, the title as given, the style sheet.
+pub fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="referrer" content="same-origin";
+            title { (title) }
+            link rel="stylesheet" href="/assets/style.css";
+        }
+    }
+}
+
 /// A whole page around `body`.
 pub fn page(title: &str, nav: Nav, session: Option<&Session>, body: Markup) -> Markup {
     let current = |n: Nav| if n == nav { Some("page") } else { None };
     html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="same-origin";
-                title { (title) " · Micromastery" }
-                link rel="stylesheet" href="/assets/style.css";
-            }
+            (head(&format!("{title} · Micromastery")))
             body {
                 a class="skip" href="#main" { "Skip to the content" }
                 header class="site" {

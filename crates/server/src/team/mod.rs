@@ -23,10 +23,9 @@
 pub mod api;
 pub mod pages;
 
-use crate::error::{ApiError, HttpError, PageError};
-use crate::security::{constant_time_eq, form_urlencoded_value, query_value, secure_headers};
+use crate::error::{ApiError, HttpError};
+use crate::security::{check_csrf, cookie_value, fail, finish};
 use axum::Router;
-use axum::body::{Body, to_bytes};
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -312,26 +311,6 @@ impl From<mm_team::Error> for HttpError {
     }
 }
 
-fn fail(path: &str, e: HttpError) -> Response {
-    if crate::security::is_api(path) {
-        ApiError(e).into_response()
-    } else {
-        PageError(e).into_response()
-    }
-}
-
-/// The cookie's value in a request, if any.
-fn cookie(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .map(|(_, v)| v)
-}
-
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)
@@ -347,8 +326,7 @@ pub async fn guard(State(state): State<TeamState>, req: Request, next: Next) -> 
         Ok(req) => next.run(req).await,
         Err(res) => res,
     };
-    let res = crate::error::uniform(&path, res).await;
-    secure_headers(res, &path)
+    finish(&path, res).await
 }
 
 async fn check(state: &TeamState, mut req: Request) -> Result<Request, Response> {
@@ -373,7 +351,7 @@ async fn check(state: &TeamState, mut req: Request) -> Result<Request, Response>
             Ok(a) => Some(a),
             Err(e) => return Err(fail(&path, e.into())),
         }
-    } else if let Some(secret) = cookie(req.headers()) {
+    } else if let Some(secret) = cookie_value(req.headers(), COOKIE) {
         match state.team().session_actor(secret).await {
             Ok(a) => Some(a),
             // An ended sign-in on a public page is simply signed out.
@@ -386,7 +364,7 @@ async fn check(state: &TeamState, mut req: Request) -> Result<Request, Response>
     match actor {
         Some(actor) => {
             if !safe && let Via::Session { csrf, .. } = &actor.via {
-                req = check_csrf(&path, csrf, req).await?;
+                req = check_csrf(&path, csrf, BODY_LIMIT, req).await?;
             }
             req.extensions_mut().insert(actor);
             Ok(req)
@@ -399,50 +377,6 @@ async fn check(state: &TeamState, mut req: Request) -> Result<Request, Response>
                 "not signed in: sign in at your organisation's page (/o/<slug>) or send an API token",
             ),
         )),
-    }
-}
-
-/// A browser's state-changing request must carry its session's CSRF token.
-async fn check_csrf(path: &str, csrf: &str, req: Request) -> Result<Request, Response> {
-    let matches = |t: &str| constant_time_eq(t.as_bytes(), csrf.as_bytes());
-    let missing = || {
-        fail(
-            path,
-            HttpError::new(
-                StatusCode::FORBIDDEN,
-                "missing or wrong CSRF token: reload the page and try again",
-            ),
-        )
-    };
-    if let Some(t) = req
-        .headers()
-        .get(crate::security::CSRF_HEADER)
-        .and_then(|v| v.to_str().ok())
-    {
-        return if matches(t) { Ok(req) } else { Err(missing()) };
-    }
-    if query_value(req.uri(), crate::security::CSRF_FIELD).is_some_and(matches) {
-        return Ok(req);
-    }
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
-        return Err(missing());
-    }
-    let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-        fail(
-            path,
-            HttpError::new(StatusCode::PAYLOAD_TOO_LARGE, "the form is too large"),
-        )
-    })?;
-    if form_urlencoded_value(&bytes, crate::security::CSRF_FIELD).is_some_and(|t| matches(&t)) {
-        Ok(Request::from_parts(parts, Body::from(bytes)))
-    } else {
-        Err(missing())
     }
 }
 
@@ -499,6 +433,6 @@ mod tests {
         h.insert(header::AUTHORIZATION, "Bearer mmt_abc".parse().unwrap());
         h.insert(header::COOKIE, "x=1; mm_team=mms_1".parse().unwrap());
         assert_eq!(bearer(&h), Some("mmt_abc"));
-        assert_eq!(cookie(&h), Some("mms_1"));
+        assert_eq!(cookie_value(&h, COOKIE), Some("mms_1"));
     }
 }

@@ -35,13 +35,7 @@ fn frame(title: &str, actor: Option<&Actor>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="same-origin";
-                title { (title) " · Micromastery team" }
-                link rel="stylesheet" href="/assets/style.css";
-            }
+            (crate::pages::layout::head(&format!("{title} · Micromastery team")))
             body {
                 a class="skip" href="#main" { "Skip to the content" }
                 header class="site" {
@@ -68,6 +62,15 @@ fn frame(title: &str, actor: Option<&Actor>, body: Markup) -> Markup {
             }
         }
     }
+}
+
+/// Roles as a page lists them: "coach, learner".
+fn role_names(roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn csrf(actor: &Actor) -> Markup {
@@ -166,7 +169,7 @@ async fn render_home(
         html! {
             h1 { (org.name) }
             p { "Signed in as " strong { (me.name) } " (" (me.email) "), "
-                (me.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")) "." }
+                (role_names(&me.roles)) "." }
             section aria-labelledby="members-h" {
                 h2 id="members-h" { "Members" }
                 table {
@@ -176,7 +179,7 @@ async fn render_home(
                             tr {
                                 td { (m.name) }
                                 td { (m.email) }
-                                td { (m.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")) }
+                                td { (role_names(&m.roles)) }
                                 td { (m.joined_at.format("%Y-%m-%d")) }
                             }
                         }
@@ -210,7 +213,7 @@ async fn render_home(
                                 @for i in &invitations {
                                     tr {
                                         td { (i.email) }
-                                        td { (i.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")) }
+                                        td { (role_names(&i.roles)) }
                                         td { (format!("{:?}", i.state).to_lowercase()) }
                                         td { (i.expires_at.format("%Y-%m-%d")) }
                                     }
@@ -328,7 +331,7 @@ async fn join_page(
         html! {
             h1 { "Join " (view.organisation) }
             p { "You are invited as " (view.email) " with the roles: "
-                (view.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")) "." }
+                (role_names(&view.roles)) "." }
             @if view.state == mm_team::InvitationState::Open {
                 form method="post" action="/join" {
                     input type="hidden" name="token" value=(token);
