@@ -754,20 +754,8 @@ fn the_committed_team_openapi_document_matches_the_code_and_its_references_resol
     let generated = mm_server::team::api::openapi_json();
     let doc: Value = serde_json::from_str(&generated).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
-        match v {
-            Value::Object(m) => {
-                if let Some(Value::String(r)) = m.get("$ref") {
-                    out.push(r);
-                }
-                m.values().for_each(|v| refs(v, out));
-            }
-            Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
-            _ => {}
-        }
-    }
     let mut found = Vec::new();
-    refs(&doc, &mut found);
+    common::refs(&doc, &mut found);
     assert!(!found.is_empty());
     for r in found {
         let name = r.strip_prefix("#/components/schemas/").unwrap();
@@ -776,17 +764,7 @@ fn the_committed_team_openapi_document_matches_the_code_and_its_references_resol
             "{r} does not resolve"
         );
     }
-    let committed =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi-team.json");
-    if std::env::var_os("MM_BLESS").is_some() {
-        std::fs::write(&committed, &generated).unwrap();
-        return;
-    }
-    let on_disk = std::fs::read_to_string(&committed).unwrap_or_default();
-    assert!(
-        on_disk == generated,
-        "docs/openapi-team.json differs from the team API the code serves; rerun with MM_BLESS=1 and review the diff"
-    );
+    common::matches_committed(&generated, "openapi-team.json");
 }
 
 /// Every row of one person's journal, as text, read as the owner.

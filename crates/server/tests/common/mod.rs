@@ -1,5 +1,7 @@
 //! What the server's test binaries share: one open goal with one session,
-//! seeded through the store as a person would have made it.
+//! seeded through the store as a person would have made it, and the checks
+//! of a committed OpenAPI document.
+#![allow(dead_code)]
 
 use chrono::{DateTime, Duration, Utc};
 use mm_core::*;
@@ -78,4 +80,37 @@ pub async fn one_goal(
         )
         .await
         .unwrap();
+}
+
+/// Every `$ref` in an OpenAPI document (or part of one).
+pub fn refs<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                out.push(r);
+            }
+            m.values().for_each(|v| refs(v, out));
+        }
+        Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+/// `generated` is what `docs/<file>` holds; `MM_BLESS=1` rewrites the file
+/// instead (review the diff). Returns whether it compared.
+pub fn matches_committed(generated: &str, file: &str) -> bool {
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs")
+        .join(file);
+    if std::env::var_os("MM_BLESS").is_some() {
+        std::fs::write(&committed, generated).unwrap();
+        return false;
+    }
+    let on_disk = std::fs::read_to_string(&committed).unwrap_or_default();
+    assert!(
+        on_disk == generated,
+        "docs/{file} differs from the API the code serves; rerun with MM_BLESS=1 to rewrite it, and review the diff"
+    );
+    true
 }
