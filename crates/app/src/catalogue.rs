@@ -308,6 +308,9 @@ pub async fn own_entry(app: &App, micro: &str) -> Result<CatalogueMicroSkill> {
         name: m.name.clone(),
         area: String::new(),
         isco: Vec::new(),
+        core_for: Vec::new(),
+        country: Vec::new(),
+        stack: Vec::new(),
         parents,
         principles: m
             .principles

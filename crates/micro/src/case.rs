@@ -190,8 +190,15 @@ pub fn export(
         if !m.area.is_empty() {
             ext.insert("mm:area".into(), m.area.clone().into());
         }
-        if !m.isco.is_empty() {
-            ext.insert("mm:isco".into(), m.isco.clone().into());
+        for (key, list) in [
+            ("mm:isco", &m.isco),
+            ("mm:coreFor", &m.core_for),
+            ("mm:country", &m.country),
+            ("mm:stack", &m.stack),
+        ] {
+            if !list.is_empty() {
+                ext.insert(key.into(), list.clone().into());
+            }
         }
         if let Some(h) = m.hours {
             ext.insert("mm:hours".into(), h.into());
@@ -482,6 +489,17 @@ pub fn import(json_text: &str) -> Result<Vec<CatalogueMicroSkill>> {
             .collect();
         nx.sort_by_key(|x| x.0);
         let get_u32 = |k: &str| ext.get(k).and_then(Value::as_u64).map(|n| n as u32);
+        let strings = |k: &str| -> Vec<String> {
+            ext.get(k)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
         out.push(CatalogueMicroSkill {
             id,
             name,
@@ -490,16 +508,10 @@ pub fn import(json_text: &str) -> Result<Vec<CatalogueMicroSkill>> {
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string(),
-            isco: ext
-                .get("mm:isco")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            isco: strings("mm:isco"),
+            core_for: strings("mm:coreFor"),
+            country: strings("mm:country"),
+            stack: strings("mm:stack"),
             parents,
             principles,
             done_when,

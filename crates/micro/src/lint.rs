@@ -514,13 +514,35 @@ fn lint_entry(m: &CatalogueMicroSkill, tax: &Taxonomy, known: &Known, out: &mut 
     if m.isco.is_empty() {
         bad("no ISCO-08 group: give the file an `isco = [...]` line or the entry its own".into());
     }
-    for g in &m.isco {
+    for g in m.isco.iter().chain(&m.core_for) {
         if !(1..=4).contains(&g.len()) || !g.bytes().all(|b| b.is_ascii_digit()) {
             bad(format!(
                 "ISCO-08 group {g:?} is not a code of 1 to 4 digits"
             ));
         } else if !known.isco.iter().any(|u| u.starts_with(g.as_str())) {
             bad(format!("no ESCO occupation is in ISCO-08 group {g:?}"));
+        }
+    }
+    for g in &m.core_for {
+        if !m.fits_isco(g) {
+            bad(format!(
+                "core for ISCO-08 group {g:?}, which its own groups {:?} leave out",
+                m.isco
+            ));
+        }
+    }
+    for c in &m.country {
+        if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
+            bad(format!(
+                "country {c:?} is not an ISO 3166-1 alpha-2 code in capitals (GB, US)"
+            ));
+        }
+    }
+    for s in &m.stack {
+        if !is_slug(s) {
+            bad(format!(
+                "stack {s:?} is not a lower-case slug (python, dotnet)"
+            ));
         }
     }
 }

@@ -170,6 +170,23 @@ pub struct CatalogueMicroSkill {
     /// plumbers and heating installers, not for every trade). Empty: any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub isco: Vec<String>,
+    /// The ISCO-08 groups for whose new workers this is a first step: where
+    /// a coach would start a beginner (safe isolation for an electrician,
+    /// knife skills for a cook). `mm discover` puts these first for such a
+    /// role, before what the evidence ranks; empty: a step like any other.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub core_for: Vec<String>,
+    /// The countries (ISO 3166-1 alpha-2, `GB`) whose law, standards or
+    /// institutions the entry is written for (UK right-to-work checks,
+    /// BS 7671). Offered elsewhere only when the person's country is not
+    /// known, and then marked. Empty: anywhere.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub country: Vec<String>,
+    /// The languages or platforms the entry is bound to (`python`, `java`,
+    /// `dotnet`): a developer who works in one is not offered another's.
+    /// Lower-case slugs. Empty: any stack.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stack: Vec<String>,
     /// The broader concepts it belongs to: ESCO skills, O*NET technologies or tasks.
     #[serde(default)]
     pub parents: Vec<ParentRef>,
@@ -221,6 +238,30 @@ impl CatalogueMicroSkill {
         group.is_empty()
             || self.isco.is_empty()
             || self.isco.iter().any(|p| group.starts_with(p.as_str()))
+    }
+
+    /// Whether a coach would start a new worker of ISCO-08 unit group
+    /// `group` on it ([`Self::core_for`]).
+    pub fn is_core_for(&self, group: &str) -> bool {
+        !group.is_empty() && self.core_for.iter().any(|p| group.starts_with(p.as_str()))
+    }
+
+    /// Whether the entry holds in `country` (ISO alpha-2, any case): it
+    /// names no country, or names this one.
+    pub fn fits_country(&self, country: &str) -> bool {
+        self.country.is_empty()
+            || self
+                .country
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(country.trim()))
+    }
+
+    /// Whether the entry fits a person working in `stacks` (none known:
+    /// every entry fits).
+    pub fn fits_stack(&self, stacks: &[String]) -> bool {
+        stacks.is_empty()
+            || self.stack.is_empty()
+            || self.stack.iter().any(|s| stacks.iter().any(|t| t == s))
     }
 
     /// The weekly practice budget in minutes that fits the hours in the weeks.

@@ -36,6 +36,9 @@ pub fn carve_task(occ: &OnetOccupation, task: &OnetTask) -> CatalogueMicroSkill 
         name: text.to_string(),
         area: String::new(),
         isco: Vec::new(),
+        core_for: Vec::new(),
+        country: Vec::new(),
+        stack: Vec::new(),
         parents: vec![ParentRef::OnetTask(task.id)],
         principles: vec![Principle {
             name: format!("what this task is for in the work of {title}"),

@@ -363,6 +363,9 @@ impl<'t> Miner<'t> {
             name: format!("Set up {name} and use it for one real {head} task"),
             area: String::new(),
             isco: Vec::new(),
+            core_for: Vec::new(),
+            country: Vec::new(),
+            stack: Vec::new(),
             parents,
             principles: vec![Principle {
                 name: head.to_string(),
