@@ -6,7 +6,7 @@
 //! stays in `mm-discover`.
 
 use crate::market::{PostingInput, Progress};
-use crate::steps::{Carver, MicroStep, STEPS_PER_PARENT, Taken, TaskSteps};
+use crate::steps::{Carver, Focus, MicroStep, STEPS_PER_PARENT, Taken, TaskSteps};
 use crate::{App, Error, Result};
 use mm_core::{GoalId, GoalState, Skill};
 use mm_discover::market::{LanguageCount, MarketReport, Options, TitleScope};
@@ -20,7 +20,7 @@ use mm_store::LastRanking;
 use mm_taxonomy::extract::Extractor;
 use mm_taxonomy::occupations::OccupationIndex;
 use mm_taxonomy::{SkillIdx, Taxonomy};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 /// The discover crate's errors keep their kind.
@@ -379,6 +379,11 @@ pub struct Discovery {
     /// The market itself, for a face that shows its exclusions.
     #[serde(skip)]
     pub market: Option<Market>,
+    /// Where and in what the list was narrowed to.
+    pub focus: Focus,
+    /// What the person could tell to sharpen the list (their stack, their
+    /// country), in words.
+    pub notes: Vec<String>,
 }
 
 /// What to rank.
@@ -390,6 +395,62 @@ pub struct DiscoverInput {
     pub top: usize,
     /// Arcs to keep.
     pub arcs: usize,
+    /// The country the person works in (ISO alpha-2, any case); `None`:
+    /// the profile's, if set.
+    pub country: Option<String>,
+    /// The stacks the person works in; empty: the profile's, else those
+    /// their held skills name.
+    pub stacks: Vec<String>,
+}
+
+/// The focus for a ranking: what was given, else the profile's, else (for
+/// stacks) what the held skills name.
+async fn focus(app: &App, tax: &Taxonomy, d: &DiscoverInput, held: &[SkillIdx]) -> Result<Focus> {
+    let store = app.store();
+    let country = match &d.country {
+        Some(c) => Some(crate::profile::country_code(c)?),
+        None => store.country().await?,
+    };
+    let given = crate::profile::stack_names(&d.stacks)?;
+    let (stacks, stacks_from) = if !given.is_empty() {
+        (given, Some("given"))
+    } else {
+        let stored = store.stacks().await?;
+        if stored.is_empty() {
+            let held = crate::steps::stacks_of_held(tax, held);
+            let from = (!held.is_empty()).then_some("held skills");
+            (held, from)
+        } else {
+            (stored, Some("profile"))
+        }
+    };
+    Ok(Focus {
+        country,
+        stacks,
+        stacks_from,
+    })
+}
+
+/// The O*NET tasks fill the list only when the catalogue carves fewer than
+/// this share of it: a shorter list of curated steps beats a tail of raw
+/// task statements.
+const TASKS_BELOW: f64 = 0.5;
+
+/// The names of stacks as a person says them.
+fn stack_label(s: &str) -> &str {
+    match s {
+        "python" => "Python",
+        "javascript" => "JavaScript",
+        "java" => "Java",
+        "dotnet" => "C#/.NET",
+        "go" => "Go",
+        "rust" => "Rust",
+        "php" => "PHP",
+        "ruby" => "Ruby",
+        "r" => "R",
+        "cpp" => "C++",
+        other => other,
+    }
 }
 
 /// Rank micro-skills for `role` on the person's held skills and the chosen
@@ -409,7 +470,9 @@ pub async fn discover(
     let held = held_skills(app, tax).await?;
     let mut r = Ranker::new(tax).rank(
         role,
-        &Profile { held: held.held },
+        &Profile {
+            held: held.held.clone(),
+        },
         market.as_ref().map(|m| &m.report),
         RankOptions::default(),
     );
@@ -419,6 +482,7 @@ pub async fn discover(
             role.title()
         )));
     }
+    let focus = focus(app, tax, d, &held.held).await?;
     let catalogue = crate::catalogue::personal_catalogue(app).await?;
     let taken = taken(app).await?;
     let carver = Carver::new(
@@ -427,7 +491,16 @@ pub async fn discover(
         &r.role,
         market.as_ref().map(|m| &m.report),
         &taken,
-    );
+    )
+    .with_focus(focus.clone());
+    // The catalogue's order is its learning order: a role's first steps
+    // lead in the order they were written.
+    let position: FxHashMap<&str, usize> = catalogue
+        .entries()
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.as_str(), i))
+        .collect();
     let (mut groups, mut uncarved, mut ids, mut parents) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     // Parents that tie on score (ESCO often gives a role's skills the same
@@ -446,9 +519,24 @@ pub async fn discover(
             .min()
             .unwrap_or(u32::MAX)
     };
+    // A parent carrying one of the role's first steps leads (safe isolation
+    // for an electrician, whatever its score); the rest follow the evidence.
+    let first = |c: &Candidate| {
+        carved[&c.skill]
+            .iter()
+            .filter(|m| carver.is_first(m))
+            .filter_map(|m| position.get(m.id.as_str()).copied())
+            .min()
+            .unwrap_or(usize::MAX)
+    };
     candidates.sort_by(|a, b| {
-        mm_discover::rank::by_score_and_evidence(a, b).then(shortest(a).cmp(&shortest(b)))
+        first(a).cmp(&first(b)).then(
+            mm_discover::rank::by_score_and_evidence(a, b).then(shortest(a).cmp(&shortest(b))),
+        )
     });
+    // Without the person's stack, one step per stack, and a word on it.
+    let mut stacks_seen: Vec<String> = Vec::new();
+    let mut stacks_shown: FxHashSet<String> = FxHashSet::default();
     for c in candidates {
         if ids.len() >= d.top {
             break;
@@ -461,8 +549,29 @@ pub async fn discover(
             continue;
         }
         // A micro-skill filed under several ranked parents is shown once,
-        // under the best of them.
-        let entries: Vec<_> = all.into_iter().filter(|m| !ids.contains(&m.id)).collect();
+        // under the best of them; without the person's stack, a stack's
+        // first step only.
+        let mut entries: Vec<&mm_micro::CatalogueMicroSkill> = Vec::new();
+        for m in all {
+            if ids.contains(&m.id) {
+                continue;
+            }
+            if focus.stacks.is_empty() && !m.stack.is_empty() {
+                for s in &m.stack {
+                    if !stacks_seen.contains(s) {
+                        stacks_seen.push(s.clone());
+                    }
+                }
+                if m.stack.iter().any(|s| stacks_shown.contains(s))
+                    || entries
+                        .iter()
+                        .any(|e| e.stack.iter().any(|s| m.stack.contains(s)))
+                {
+                    continue;
+                }
+            }
+            entries.push(m);
+        }
         if entries.is_empty() {
             continue;
         }
@@ -470,6 +579,7 @@ pub async fn discover(
         let steps: Vec<MicroStep> = entries[..take]
             .iter()
             .map(|m| {
+                stacks_shown.extend(m.stack.iter().cloned());
                 ids.push(m.id.clone());
                 parents.push(c.uri.clone());
                 carver.step(m, &c.uri, Some(ids.len()))
@@ -491,7 +601,7 @@ pub async fn discover(
             s.rank = Some(ids.len());
         }
     }
-    let tasks = (ids.len() < d.top)
+    let tasks = ((ids.len() as f64) < d.top as f64 * TASKS_BELOW)
         .then(|| carver.tasks(d.top - ids.len()))
         .flatten()
         .map(|mut t| {
@@ -530,6 +640,30 @@ pub async fn discover(
             }
         })
         .collect();
+    let mut notes = Vec::new();
+    if stacks_seen.len() > 1 {
+        let names: Vec<&str> = stacks_seen.iter().map(|s| stack_label(s)).collect();
+        notes.push(format!(
+            "Some steps are for one stack ({}): one of each is shown. Say which you work in with --stack {} (or `mm profile set --stack {}`) to see that stack's micro-skills.",
+            names.join(", "),
+            stacks_seen[0],
+            stacks_seen[0]
+        ));
+    }
+    let mut countries: Vec<&str> = groups
+        .iter()
+        .flat_map(|g| &g.steps)
+        .flat_map(|s| s.country.iter().map(String::as_str))
+        .collect();
+    countries.sort_unstable();
+    countries.dedup();
+    if !countries.is_empty() {
+        notes.push(format!(
+            "Steps marked [{}] follow one country's law or standards. Give the country you work in with --country (or `mm profile set --country {}`) to keep to the ones that hold there.",
+            countries.join("], ["),
+            countries[0]
+        ));
+    }
     app.store()
         .set_last_ranking(&LastRanking {
             role: role
@@ -559,6 +693,8 @@ pub async fn discover(
         role_named_skipped: r.role_named_skipped,
         market_postings: r.market_postings,
         market_note: r.market_note,
+        focus,
+        notes,
     })
 }
 
@@ -593,7 +729,11 @@ fn prerequisites_first(groups: &mut Vec<RankedSkill>, catalogue: &mm_micro::Cata
 /// What to tackle after an achieved goal.
 #[derive(Debug, Clone, Serialize)]
 pub struct NextSteps {
+    /// The goal the suggestions build on: the one named, else the latest
+    /// achieved, else (before any is achieved) the latest under way.
     pub after_goal: GoalId,
+    /// Its state: `achieved`, or `active` / `planned` when none is achieved.
+    pub after_state: &'static str,
     /// The achieved goal's taxonomy skill (URI).
     pub skill: String,
     /// The role the suggestions are weighted for, if any.
@@ -816,13 +956,25 @@ pub async fn next(
             }
             goal
         }
-        None => store
-            .list_goals()
-            .await?
-            .into_iter()
-            .filter(|g| g.state == GoalState::Achieved)
-            .max_by_key(|g| (g.closed_at, g.id.0))
-            .ok_or_else(|| Error::not_found("achieved goal", "yet"))?,
+        // The latest achieved goal; before any is achieved, the latest one
+        // under way: what builds on it is worth planning already.
+        None => {
+            let goals = store.list_goals().await?;
+            let achieved = goals
+                .iter()
+                .filter(|g| g.state == GoalState::Achieved)
+                .max_by_key(|g| (g.closed_at, g.id.0));
+            let open = || {
+                goals
+                    .iter()
+                    .filter(|g| matches!(g.state, GoalState::Active | GoalState::Planned))
+                    .max_by_key(|g| g.id.0)
+            };
+            achieved
+                .or_else(open)
+                .cloned()
+                .ok_or_else(|| Error::not_found("goal", "to build on yet"))?
+        }
     };
     let micro = store.get_micro_skill(goal.micro_skill_id).await?;
     let skill = store.get_skill(micro.skill_id).await?;
@@ -879,8 +1031,17 @@ pub async fn next(
             report,
             RankOptions::default(),
         );
+        let input = DiscoverInput {
+            market: MarketSource::Auto,
+            input: PostingInput::default(),
+            top,
+            arcs: 0,
+            country: None,
+            stacks: Vec::new(),
+        };
+        let focus = focus(app, tax, &input, &held.held).await?;
         role_micro(
-            &Carver::new(tax, &catalogue, &ranking.role, report, &taken),
+            &Carver::new(tax, &catalogue, &ranking.role, report, &taken).with_focus(focus),
             &ranking,
             &micro.name,
             &taken,
@@ -890,6 +1051,7 @@ pub async fn next(
     }
     Ok(NextSteps {
         after_goal: goal.id,
+        after_state: goal.state.as_str(),
         skill: tax.skill(achieved).uri.clone(),
         skill_label: tax.skill(achieved).preferred.clone(),
         micro: linked,

@@ -14,6 +14,11 @@ pub struct Profile {
     pub desired_retention: f64,
     pub fitted_parameters: bool,
     pub target_role: Option<String>,
+    /// The country the person works in (ISO alpha-2): `mm discover` keeps
+    /// to the catalogue entries that hold there.
+    pub country: Option<String>,
+    /// The languages or platforms the person works in (`python`).
+    pub stacks: Vec<String>,
 }
 
 /// Changes to the profile; `None` keeps what is set.
@@ -26,6 +31,10 @@ pub struct ProfileChange {
     pub retention: Option<f64>,
     /// A job title or an ESCO occupation URI.
     pub target_role: Option<String>,
+    /// A two-letter ISO country code, any case (`gb`).
+    pub country: Option<String>,
+    /// Stack names (`python`, `dotnet`); an empty list clears them.
+    pub stacks: Option<Vec<String>>,
 }
 
 /// The person's profile.
@@ -41,6 +50,8 @@ pub async fn show(app: &App) -> Result<Profile> {
         desired_retention: store.desired_retention().await?,
         fitted_parameters: store.fsrs_params().await?.is_some(),
         target_role: store.target_role().await?,
+        country: store.country().await?,
+        stacks: store.stacks().await?,
     })
 }
 
@@ -55,11 +66,15 @@ pub async fn set(app: &App, change: &ProfileChange) -> Result<Profile> {
         && change.timezone.is_none()
         && change.retention.is_none()
         && change.target_role.is_none()
+        && change.country.is_none()
+        && change.stacks.is_none()
     {
         return Err(Error::invalid(
-            "nothing to set: give the availability, the time zone, the retention or the target role",
+            "nothing to set: give the availability, the time zone, the retention, the target role, the country or the stack",
         ));
     }
+    let country = change.country.as_deref().map(country_code).transpose()?;
+    let stacks = change.stacks.as_deref().map(stack_names).transpose()?;
     if let Some(role) = &change.target_role {
         if role.trim().is_empty() {
             return Err(Error::invalid_field(
@@ -107,7 +122,56 @@ pub async fn set(app: &App, change: &ProfileChange) -> Result<Profile> {
             new_av.as_ref(),
             change.retention,
             change.target_role.as_deref(),
+            &mm_store::Focus {
+                country: country.as_deref(),
+                stacks: stacks.as_deref(),
+            },
         )
         .await?;
     show(app).await
+}
+
+/// A country as the profile keeps it: two letters, in capitals.
+///
+/// # Errors
+/// Invalid (field `country`) for anything but two ASCII letters.
+pub fn country_code(s: &str) -> Result<String> {
+    let c = s.trim().to_ascii_uppercase();
+    if mm_core::validate::is_country(&c) {
+        Ok(c)
+    } else {
+        Err(Error::invalid_field(
+            "country",
+            format!(
+                "{s:?} is not a two-letter ISO 3166-1 country code: give one such as GB, US or DE"
+            ),
+        ))
+    }
+}
+
+/// Stack names as the profile keeps them: lower case, trimmed, each once,
+/// split on commas as well (`python, sql`).
+///
+/// # Errors
+/// Invalid (field `stack`) for a name that is not a simple lower-case word.
+pub fn stack_names(list: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for s in list.iter().flat_map(|s| s.split(',')) {
+        let s = s.trim().to_ascii_lowercase();
+        if s.is_empty() {
+            continue;
+        }
+        if !mm_core::validate::is_stack_name(&s) {
+            return Err(Error::invalid_field(
+                "stack",
+                format!(
+                    "{s:?} is not a stack name: give a language or platform such as python, javascript, java or dotnet"
+                ),
+            ));
+        }
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    Ok(out)
 }

@@ -42,6 +42,85 @@ pub struct MicroStep {
     pub evidence: Vec<String>,
     /// The person's open goal on it, if any.
     pub open_goal: Option<GoalId>,
+    /// A first step for a beginner in the role's occupation (the catalogue's
+    /// `core_for`): shown before what the evidence ranks.
+    pub first: bool,
+    /// The countries it is written for, when the person's is not known
+    /// (empty otherwise, and for an entry that holds anywhere).
+    pub country: Vec<String>,
+    /// The stacks it is bound to (empty: any).
+    pub stack: Vec<String>,
+}
+
+/// Where and in what the person works: what narrows the catalogue beyond
+/// the role's occupation.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Focus {
+    /// ISO 3166-1 alpha-2, in capitals; `None`: not known, and entries
+    /// written for one country are offered marked.
+    pub country: Option<String>,
+    /// The languages or platforms the person works in; empty: not known.
+    pub stacks: Vec<String>,
+    /// Where the stacks came from: `given`, `profile` or `held skills`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stacks_from: Option<&'static str>,
+}
+
+/// Stacks by the technologies that show a person works in them, lower
+/// case: a held "Python" or "React" says the stack without asking.
+const STACK_TECHNOLOGIES: &[(&str, &[&str])] = &[
+    ("python", &["python", "django", "flask", "pandas"]),
+    (
+        "javascript",
+        &[
+            "javascript",
+            "typescript",
+            "react",
+            "node.js",
+            "angularjs",
+            "vue.js",
+            "jquery",
+        ],
+    ),
+    (
+        "java",
+        &["java", "oracle java", "spring framework", "spring boot"],
+    ),
+    (
+        "dotnet",
+        &[
+            "c#",
+            "microsoft c#",
+            "microsoft .net framework",
+            "microsoft asp.net",
+            ".net",
+        ],
+    ),
+    ("go", &["go", "golang"]),
+    ("rust", &["rust"]),
+    ("php", &["php"]),
+    ("ruby", &["ruby", "ruby on rails"]),
+    ("r", &["r"]),
+    ("cpp", &["c++"]),
+];
+
+/// The stacks the held skills name (their labels and the O*NET technology
+/// names they stand for), in [`STACK_TECHNOLOGIES`]' order.
+pub fn stacks_of_held(tax: &Taxonomy, held: &[SkillIdx]) -> Vec<String> {
+    let mut names: FxHashSet<String> = held
+        .iter()
+        .map(|&s| tax.skill(s).preferred.to_lowercase())
+        .collect();
+    for t in &tax.technologies {
+        if held.contains(&t.concept) {
+            names.insert(t.name.to_lowercase());
+        }
+    }
+    STACK_TECHNOLOGIES
+        .iter()
+        .filter(|(_, techs)| techs.iter().any(|t| names.contains(*t)))
+        .map(|(s, _)| (*s).to_string())
+        .collect()
 }
 
 /// The person's goals by the folded name of their micro-skill.
@@ -70,6 +149,9 @@ pub struct Carver<'a> {
     role_skills: FxHashSet<&'a str>,
     /// The ISCO-08 unit group entries must fit ([`role_isco`]).
     isco: Option<&'a str>,
+    /// The role's own ISCO-08 unit group, for the catalogue's first steps.
+    group: &'a str,
+    focus: Focus,
 }
 
 impl<'a> Carver<'a> {
@@ -96,7 +178,12 @@ impl<'a> Carver<'a> {
         }
         let role_skills = role_skill_uris(tax, role);
         let isco = role_isco(tax, catalogue, role);
+        let group = role
+            .esco
+            .map_or("", |o| tax.occupation(o).isco_group.as_str());
         Carver {
+            group,
+            focus: Focus::default(),
             tax,
             catalogue,
             role,
@@ -110,11 +197,36 @@ impl<'a> Carver<'a> {
         }
     }
 
+    /// Narrow the entries to where and in what the person works.
+    pub fn with_focus(mut self, focus: Focus) -> Self {
+        self.focus = focus;
+        self
+    }
+
+    /// The focus the entries are narrowed to.
+    pub fn focus(&self) -> &Focus {
+        &self.focus
+    }
+
     /// Whether an entry's catalogue area (or its own ISCO-08 groups) fits
     /// the role's occupation: a broadly shared ESCO parent does not bring
-    /// an A/B test to an accountant or a gas boiler to an electrician.
+    /// an A/B test to an accountant or a gas boiler to an electrician. Nor
+    /// does a UK right-to-work check reach a person working in Germany, or
+    /// a Java step a Python developer.
     pub fn fits(&self, m: &CatalogueMicroSkill) -> bool {
         self.isco.is_none_or(|g| m.fits_isco(g))
+            && self
+                .focus
+                .country
+                .as_deref()
+                .is_none_or(|c| m.fits_country(c))
+            && m.fits_stack(&self.focus.stacks)
+    }
+
+    /// Whether a coach would start a beginner of the role's occupation on
+    /// the entry (its `core_for`).
+    pub fn is_first(&self, m: &CatalogueMicroSkill) -> bool {
+        m.is_core_for(self.group)
     }
 
     /// The catalogue keys a candidate is filed under: its URI, and for a
@@ -151,11 +263,14 @@ impl<'a> Carver<'a> {
         // cable check before the carpenter's timber check); then the one
         // whose own concepts the postings ask for most, then the shorter;
         // otherwise the catalogue's order (a stable sort).
+        // A first step for the role's beginners leads.
         out.sort_by(|a, b| {
+            let (fa, fb) = (self.is_first(a), self.is_first(b));
             let (ra, rb) = (self.in_role(a, uri), self.in_role(b, uri));
             let (sa, sb) = (self.own_share(a, uri), self.own_share(b, uri));
             let weeks = |m: &CatalogueMicroSkill| m.weeks.unwrap_or(u32::MAX);
-            rb.cmp(&ra)
+            fb.cmp(&fa)
+                .then(rb.cmp(&ra))
                 .then(sb.total_cmp(&sa))
                 .then(weeks(a).cmp(&weeks(b)))
         });
@@ -202,6 +317,9 @@ impl<'a> Carver<'a> {
     /// mined entry's own share.
     fn evidence(&self, m: &CatalogueMicroSkill, parent_uri: &str) -> Vec<String> {
         let mut out = Vec::new();
+        if let Some(o) = self.role.esco_title.as_deref().filter(|_| self.is_first(m)) {
+            out.push(format!("a first step for a new {o} (curated)"));
+        }
         let postings = self.report.map_or(0, |r| r.postings);
         for (uri, label) in self.named_concepts(m) {
             if uri == parent_uri {
@@ -265,6 +383,13 @@ impl<'a> Carver<'a> {
             criteria: m.done_when.len(),
             evidence: self.evidence(m, parent_uri),
             open_goal: self.taken.open.get(&fold_name(&m.name)).copied(),
+            first: self.is_first(m),
+            country: if self.focus.country.is_none() {
+                m.country.clone()
+            } else {
+                Vec::new()
+            },
+            stack: m.stack.clone(),
         }
     }
 

@@ -407,6 +407,8 @@ async fn discover_inputs_pick_the_held_skills_and_the_role_matched_market() {
                 input: input.clone(),
                 top: 5,
                 arcs: 2,
+                country: None,
+                stacks: Vec::new(),
             },
             &mut Quiet,
         )

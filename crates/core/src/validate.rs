@@ -58,6 +58,11 @@ pub mod keys {
     pub const FSRS_PARAMS: &str = "retention.fsrs_params";
     /// Long-term target role, a title or an ESCO occupation URI.
     pub const TARGET_ROLE: &str = "target_role";
+    /// The country the person works in (ISO 3166-1 alpha-2, `GB`): the
+    /// catalogue keeps to entries that hold there.
+    pub const COUNTRY: &str = "profile.country";
+    /// The languages or platforms the person works in (`["python"]`).
+    pub const STACK: &str = "profile.stack";
     /// The last ranking `mm discover` showed: `{"role": …, "micro": [uri…]}`.
     pub const LAST_RANKING: &str = "discover_last";
     /// The plan items last exported to a calendar (their UIDs and sequence
@@ -303,6 +308,22 @@ pub fn setting(key: &str, value: &serde_json::Value) -> Result<()> {
             serde_json::Value::String(s) if !s.trim().is_empty() => name("target role", s),
             _ => Err(bad(&"the target role must be a title or an occupation URI")),
         },
+        keys::COUNTRY => match value {
+            serde_json::Value::String(s) if is_country(s) => Ok(()),
+            _ => Err(bad(
+                &"the country must be a two-letter ISO 3166-1 code such as GB or US",
+            )),
+        },
+        keys::STACK => match value {
+            serde_json::Value::Array(a)
+                if a.len() <= 20 && a.iter().all(|s| s.as_str().is_some_and(is_stack_name)) =>
+            {
+                Ok(())
+            }
+            _ => Err(bad(
+                &"the stack must be a list of lower-case names such as python or dotnet",
+            )),
+        },
         keys::LAST_RANKING => {
             let uris = value.get("micro").and_then(|m| m.as_array());
             let role_ok = value
@@ -317,6 +338,22 @@ pub fn setting(key: &str, value: &serde_json::Value) -> Result<()> {
         }
         _ => Ok(()),
     }
+}
+
+/// A two-letter ISO 3166-1 code in capitals (`GB`).
+pub fn is_country(s: &str) -> bool {
+    s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// A stack name: a lower-case slug of at most 30 characters (`python`,
+/// `dotnet`).
+pub fn is_stack_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 30
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
 }
 
 /// Every string in a JSON value (keys too) is NUL-free; `path` names where.
@@ -658,6 +695,12 @@ mod tests {
             (keys::FSRS_PARAMS, serde_json::json!([1.0, "x"]), false),
             (keys::TARGET_ROLE, serde_json::json!("data analyst"), true),
             (keys::TARGET_ROLE, serde_json::json!(42), false),
+            (keys::COUNTRY, serde_json::json!("GB"), true),
+            (keys::COUNTRY, serde_json::json!("gb"), false),
+            (keys::COUNTRY, serde_json::json!("GBR"), false),
+            (keys::STACK, serde_json::json!(["python", "dotnet"]), true),
+            (keys::STACK, serde_json::json!(["Python"]), false),
+            (keys::STACK, serde_json::json!("python"), false),
             (
                 keys::LAST_RANKING,
                 serde_json::json!({"role": "http://x", "micro": ["http://a"]}),

@@ -53,7 +53,7 @@ pub use journal::{
     Cell, DERIVED_TABLES, EXPORTED_TABLES, ImportCounts, SCOPE_COLUMNS, TableDump, journal_tables,
 };
 pub use market::{MarketAnalysis, MarketSkillRow, NewMarketAnalysis};
-pub use settings::LastRanking;
+pub use settings::{Focus, LastRanking};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

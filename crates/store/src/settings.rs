@@ -9,6 +9,16 @@ use mm_core::plan::PlannedItem;
 use mm_core::validate::keys;
 use sqlx::Row;
 
+/// Where and in what a person works, as the profile keeps it: `None`
+/// leaves a part as it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Focus<'a> {
+    /// ISO 3166-1 alpha-2, in capitals.
+    pub country: Option<&'a str>,
+    /// Lower-case stack names; an empty list clears them.
+    pub stacks: Option<&'a [String]>,
+}
+
 /// Store a setting, replacing the value under its key. On PostgreSQL
 /// settings are per person (migration 1200 keys them by organisation,
 /// person and key), so the conflict target carries the scope columns,
@@ -155,6 +165,16 @@ impl Store {
         self.put_typed(keys::TARGET_ROLE, &role.trim()).await
     }
 
+    /// The country the person works in (ISO alpha-2), if set.
+    pub async fn country(&self) -> Result<Option<String>> {
+        self.typed(keys::COUNTRY, "country").await
+    }
+
+    /// The stacks the person works in; empty when not set.
+    pub async fn stacks(&self) -> Result<Vec<String>> {
+        Ok(self.typed(keys::STACK, "stack").await?.unwrap_or_default())
+    }
+
     /// The plan items last exported to a calendar; none when unreadable
     /// (the state only decides which stale events to cancel).
     pub async fn plan_calendar(&self) -> Result<Vec<PlannedItem>> {
@@ -202,7 +222,8 @@ impl Store {
     }
 
     /// Change the profile's parts that are given (windows and zone, desired
-    /// retention, target role), each checked first, in one transaction.
+    /// retention, target role, country and stacks), each checked first, in
+    /// one transaction.
     ///
     /// # Errors
     /// [`Error::Invalid`] naming the setting; nothing is written then.
@@ -211,6 +232,7 @@ impl Store {
         availability: Option<&Availability>,
         retention: Option<f64>,
         target_role: Option<&str>,
+        focus: &Focus<'_>,
     ) -> Result<()> {
         let mut values = Vec::new();
         let json = |key: &str, v: serde_json::Result<serde_json::Value>| {
@@ -233,6 +255,12 @@ impl Store {
                 keys::TARGET_ROLE,
                 json(keys::TARGET_ROLE, serde_json::to_value(role.trim()))?,
             ));
+        }
+        if let Some(c) = focus.country {
+            values.push((keys::COUNTRY, json(keys::COUNTRY, serde_json::to_value(c))?));
+        }
+        if let Some(s) = focus.stacks {
+            values.push((keys::STACK, json(keys::STACK, serde_json::to_value(s))?));
         }
         for (key, v) in &values {
             mm_core::validate::setting(key, v)?;

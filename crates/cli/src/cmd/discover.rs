@@ -52,12 +52,16 @@ use mm_taxonomy::occupations::OccupationIndex;
 /// sample of 198 postings. Boilerplate, near-duplicates and non-English
 /// postings are left out as in `mm market analyse`.
 ///
-/// The role: --role, --occupation, or the stored target role.
+/// The role: --role, --occupation, or the stored target role. Where a coach
+/// would start a beginner of the occupation (the catalogue's first steps),
+/// those lead the list. --stack and --country (or your profile's) keep the
+/// list to your languages and your country's rules.
 ///
 /// Examples:
 ///   mm discover --role "data analyst" --explain
 ///   mm discover --occupation http://data.europa.eu/esco/occupation/... --top 20
 ///   mm discover --role "nurse" --postings nhs.jsonl --json
+///   mm discover --role "software developer" --stack python --country GB
 ///   mm goal new --from 1        # the first micro-skill becomes a goal
 #[derive(Debug, Args)]
 pub struct DiscoverArgs {
@@ -90,6 +94,17 @@ pub struct DiscoverArgs {
     /// Broad competences (arcs) to show.
     #[arg(long, default_value_t = 5)]
     pub arcs: usize,
+    /// The country you work in (ISO code: GB, US, DE): steps written for
+    /// another country's law or standards are left out (default: your
+    /// profile's; unknown: they are shown, marked).
+    #[arg(long, value_name = "CODE")]
+    pub country: Option<String>,
+    /// The languages or platforms you work in (python, javascript, java,
+    /// dotnet, go, rust, php, ruby, r, cpp; comma-separated): steps for
+    /// other stacks are left out (default: your profile's, else the ones
+    /// your held skills name; unknown: one step per stack).
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub stack: Vec<String>,
 }
 
 /// The shipped taxonomy.
@@ -144,6 +159,8 @@ pub fn run(a: DiscoverArgs, g: &Global) -> Result<()> {
         input: super::market::posting_input(&a.input, &a.honesty),
         top: a.top,
         arcs: a.arcs,
+        country: a.country.clone(),
+        stacks: a.stack.clone(),
     };
     let mut bar = super::market::Bar::default();
     let d = ctx.block(discover::discover(&ctx.app, &tax, &role, &input, &mut bar))?;
@@ -257,6 +274,9 @@ fn print_ranking(d: &Discovery, explain: bool) -> Result<()> {
         "Micro-skills to learn, under the skill each builds (commit: `mm goal new --from <#>`):"
     )?;
     let mut t = crate::ui::table(["#", "micro-skill", "time", "its own evidence"]);
+    // An O*NET rating speaks for every skill of its ESCO groups: said once,
+    // under the first parent it lifts, it is a reason; repeated, boilerplate.
+    let mut said: Vec<&str> = Vec::new();
     for g in &d.micro {
         let c = &g.candidate;
         t.add_row(vec![
@@ -270,7 +290,12 @@ fn print_ranking(d: &Discovery, explain: bool) -> Result<()> {
             String::new(),
             String::new(),
         ]);
-        if let Some(r) = &c.onet_rating {
+        if let Some(r) = c
+            .onet_rating
+            .as_ref()
+            .filter(|r| !said.contains(&r.element.as_str()))
+        {
+            said.push(&r.element);
             t.add_row(vec![
                 String::new(),
                 format!("  why: {}", r.reason),
@@ -301,6 +326,9 @@ fn print_ranking(d: &Discovery, explain: bool) -> Result<()> {
         step_rows(&mut t, &tasks.steps);
     }
     outln!("{t}")?;
+    for n in &d.notes {
+        outln!("Note: {n}")?;
+    }
     if !d.uncarved.is_empty() {
         let names: Vec<String> = d
             .uncarved
@@ -380,9 +408,10 @@ fn step_rows(t: &mut comfy_table::Table, steps: &[mm_app::steps::MicroStep]) {
         if let Some(g) = m.open_goal {
             own = format!("your goal {g} is on it. {own}");
         }
+        let marks: String = m.country.iter().map(|c| format!(" [{c}]")).collect();
         t.add_row(vec![
             m.rank.map(|r| r.to_string()).unwrap_or_default(),
-            format!("{} [{}]", m.name, m.id),
+            format!("{}{marks} [{}]", m.name, m.id),
             time,
             if own.is_empty() {
                 format!(

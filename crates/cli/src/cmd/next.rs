@@ -10,6 +10,10 @@ use mm_app::ErrorKind;
 
 /// Suggest what to tackle after an achieved goal, each with its reasons.
 ///
+/// Without --goal it builds on your latest achieved goal; before any is
+/// achieved, on your latest goal under way (what follows it is worth
+/// planning already).
+///
 /// Micro-skills come first, following the catalogue's links from the one
 /// you mastered: its next steps, what builds on it, prerequisites you have
 /// not achieved yet, then other micro-skills of the same skill. Related
@@ -25,7 +29,8 @@ use mm_app::ErrorKind;
 ///   mm next --goal 3 --role "data analyst" --top 5
 #[derive(Debug, Args)]
 pub struct NextArgs {
-    /// The achieved goal to build on (default: the latest achieved).
+    /// The achieved goal to build on (default: the latest achieved, else
+    /// the latest under way).
     #[arg(long)]
     pub goal: Option<mm_core::GoalId>,
     /// Target role (default: the stored target role).
@@ -46,9 +51,9 @@ pub fn run(a: NextArgs, g: &Global) -> Result<()> {
             (ErrorKind::Conflict, Some(id)) => {
                 hinted(e, format!("check it with `mm goal check {id}`"))
             }
-            (ErrorKind::NotFound, None) if e.what() == Some("achieved goal") => hinted(
+            (ErrorKind::NotFound, None) if e.what() == Some("goal") => hinted(
                 e,
-                "`mm next` suggests what follows one; see `mm goal check <id>`",
+                "`mm next` suggests what follows a goal: find one with `mm discover --role \"<title>\"`, then `mm goal new --from 1`",
             ),
             (ErrorKind::Invalid, _) if e.field() == Some("skill") => hinted(
                 e,
@@ -60,8 +65,13 @@ pub fn run(a: NextArgs, g: &Global) -> Result<()> {
         return crate::ctx::print_json(&n);
     }
     outln!(
-        "After goal {} ({}, skill {:?}){}:",
+        "After goal {}{} ({}, skill {:?}){}:",
         n.after_goal,
+        if n.after_state == "achieved" {
+            String::new()
+        } else {
+            format!(", {} (none achieved yet)", n.after_state)
+        },
         n.micro_skill,
         n.skill_label,
         n.role

@@ -13,7 +13,8 @@ use mm_core::parse::format_minutes;
 /// Your practice profile.
 #[derive(Debug, Subcommand)]
 pub enum ProfileCmd {
-    /// Set when you can practise, your time zone, or your desired retention.
+    /// Set when you can practise, your time zone, your desired retention,
+    /// your target role, your country or your stack.
     ///
     /// Example: mm profile set --availability "mon-fri 07:00-07:40, sat 10:00-11:30"
     ///          --timezone Europe/Paris
@@ -44,6 +45,15 @@ pub struct ProfileSet {
     /// ("data analyst"). `mm discover` and `mm next` use it by default.
     #[arg(long, value_name = "TITLE")]
     pub target_role: Option<String>,
+    /// The country you work in, as an ISO code (GB, US, DE): `mm discover`
+    /// leaves out steps written for another country's law or standards.
+    #[arg(long, value_name = "CODE")]
+    pub country: Option<String>,
+    /// The languages or platforms you work in, comma-separated (python,
+    /// javascript, java, dotnet, go, rust, php, ruby, r, cpp): `mm discover`
+    /// leaves out other stacks' steps. `--stack ""` clears it.
+    #[arg(long, value_name = "NAME", value_delimiter = ',', num_args = 0..)]
+    pub stack: Option<Vec<String>>,
 }
 
 pub fn run(cmd: ProfileCmd, g: &Global) -> Result<()> {
@@ -54,9 +64,11 @@ pub fn run(cmd: ProfileCmd, g: &Global) -> Result<()> {
                 && a.timezone.is_none()
                 && a.retention.is_none()
                 && a.target_role.is_none()
+                && a.country.is_none()
+                && a.stack.is_none()
             {
                 anyhow::bail!(
-                    "nothing to set: give --availability, --timezone, --retention and/or --target-role"
+                    "nothing to set: give --availability, --timezone, --retention, --target-role, --country and/or --stack"
                 );
             }
             let change = ProfileChange {
@@ -64,6 +76,8 @@ pub fn run(cmd: ProfileCmd, g: &Global) -> Result<()> {
                 timezone: a.timezone,
                 retention: a.retention,
                 target_role: a.target_role,
+                country: a.country,
+                stacks: a.stack,
             };
             ctx.block(mm_app::profile::set(&ctx.app, &change))
                 .map_err(|e| match (e.field(), change.availability.is_none()) {
@@ -96,6 +110,15 @@ fn show(ctx: &Ctx, p: &Profile) -> Result<()> {
     match &p.target_role {
         Some(r) => outln!("Target role: {r}")?,
         None => outln!("Target role: not set (mm profile set --target-role \"data analyst\")")?,
+    }
+    match &p.country {
+        Some(c) => outln!("Country: {c}")?,
+        None => outln!("Country: not set (mm profile set --country GB)")?,
+    }
+    if p.stacks.is_empty() {
+        outln!("Stack: not set (mm profile set --stack python)")?;
+    } else {
+        outln!("Stack: {}", p.stacks.join(", "))?;
     }
     outln!(
         "Desired retention: {:.2}{}",

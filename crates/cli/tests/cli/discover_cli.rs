@@ -263,7 +263,32 @@ fn from_suggestion_to_goal_then_next() {
     assert!(out.contains(" - "), "each suggestion has reasons: {out}");
     let fresh = Home::new();
     let (_, err) = fresh.fails(&["next"], 4);
-    assert!(err.contains("no achieved goal yet"), "{err}");
+    assert!(err.contains("no goal to build on yet"), "{err}");
+    assert!(
+        err.contains("mm discover"),
+        "the hint says where to start: {err}"
+    );
+}
+
+#[test]
+fn next_builds_on_a_goal_under_way_before_any_is_achieved() {
+    let home = Home::new();
+    home.ok(&["discover", "--role", "data analyst"]);
+    home.ok(&["goal", "new", "--from", "excel-pivot-summary"]);
+    let n: serde_json::Value =
+        serde_json::from_str(&home.ok(&["--json", "next", "--role", "data analyst"])).unwrap();
+    assert_eq!(n["after_state"], "active", "{n}");
+    let micro = n["micro"].as_array().unwrap();
+    assert!(!micro.is_empty(), "{n}");
+    // What builds on pivot tables comes first, and the goal itself is not
+    // offered again.
+    assert_eq!(micro[0]["link"], "next", "{n}");
+    assert!(
+        micro.iter().all(|m| m["id"] != "excel-pivot-summary"),
+        "{n}"
+    );
+    let out = home.ok(&["next", "--role", "data analyst"]);
+    assert!(out.contains("active (none achieved yet)"), "{out}");
 }
 
 /// The ids of a `--json discover` ranking, in rank order.

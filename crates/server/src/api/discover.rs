@@ -108,6 +108,13 @@ pub struct DiscoverRequest {
     /// Rank without posting data.
     #[serde(default)]
     pub no_market: bool,
+    /// The country you work in (ISO code, GB): steps written for another
+    /// country's law or standards are left out (default: the profile's).
+    pub country: Option<String>,
+    /// The languages or platforms you work in, comma-separated (python,
+    /// dotnet): other stacks' steps are left out (default: the profile's,
+    /// else those the held skills name).
+    pub stack: Option<String>,
 }
 
 /// Rank for a request: the same as `mm discover`.
@@ -153,6 +160,8 @@ pub async fn rank(state: &AppState, r: &DiscoverRequest) -> Result<Discovery, Ht
         input: mm_app::market::PostingInput::default(),
         top,
         arcs,
+        country: nonblank(&r.country),
+        stacks: nonblank(&r.stack).map(|s| vec![s]).unwrap_or_default(),
     };
     // Ranking is CPU work, and its progress reporter is not `Send`: it runs
     // on a blocking thread that drives it to the end.

@@ -80,6 +80,8 @@ fn request(f: &Fields) -> mm_app::Result<DiscoverRequest> {
         arcs: None,
         market: None,
         no_market: false,
+        country: f.opt("country"),
+        stack: f.opt("stack"),
     })
 }
 
@@ -187,6 +189,9 @@ pub fn ranking(d: &Discovery, session: &Session) -> Markup {
                     }
                 }
             }
+            @for n in &d.notes {
+                p class="hint note" { (n) }
+            }
             @if !d.uncarved.is_empty() {
                 p class="hint" {
                     "Also ranked, with no micro-skill in the catalogue yet (commit to draft one): "
@@ -273,6 +278,7 @@ fn steps(steps: &[mm_app::steps::MicroStep]) -> Markup {
                     li {
                         @if let Some(rank) = m.rank { strong { (rank) ". " } }
                         (m.name)
+                        @for c in &m.country { " [" (c) "]" }
                         @if let (Some(h), Some(w)) = (m.hours, m.weeks) { " (" (h) " h over " (w) " weeks)" }
                         @if let Some(g) = m.open_goal { " · your goal " a href=(format!("/goals/{g}")) { (g) } " is on it" }
                         @if !m.evidence.is_empty() {
