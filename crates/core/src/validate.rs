@@ -117,14 +117,34 @@ pub fn week(w: crate::model::Week) -> Result<()> {
     }
 }
 
-/// Free text (aims, notes, reflections): anything but a NUL byte.
+/// The longest free text kept (a note, a reflection, a description): about
+/// thirty pages. On a server shared by many people one field must not take
+/// the whole request body.
+pub const MAX_TEXT_CHARS: usize = 100_000;
+
+/// The longest name kept (a skill, a goal, a micro-skill, a criterion).
+pub const MAX_NAME_CHARS: usize = 2_000;
+
+/// Free text (aims, notes, reflections): anything but a NUL byte, at most
+/// [`MAX_TEXT_CHARS`] characters.
 ///
 /// # Errors
-/// [`Error::Invalid`] when the text holds a NUL byte.
+/// [`Error::Invalid`] when the text holds a NUL byte or is too long.
 pub fn text(what: &str, s: &str) -> Result<()> {
     if s.contains('\0') {
         return Err(Error::invalid(format!(
             "the {what} holds a NUL byte, which cannot be stored; remove it"
+        )));
+    }
+    too_long(what, s, MAX_TEXT_CHARS)
+}
+
+fn too_long(what: &str, s: &str, max: usize) -> Result<()> {
+    // Bytes bound characters from above: count only when it could matter.
+    if s.len() > max && s.chars().count() > max {
+        return Err(Error::invalid(format!(
+            "the {what} is {} characters long; at most {max} are kept: shorten it",
+            s.chars().count()
         )));
     }
     Ok(())
@@ -137,6 +157,7 @@ pub fn text(what: &str, s: &str) -> Result<()> {
 /// [`Error::Invalid`] naming the first control character found.
 pub fn name(what: &str, s: &str) -> Result<()> {
     text(what, s)?;
+    too_long(what, s, MAX_NAME_CHARS)?;
     if let Some(c) = s.chars().find(|c| c.is_control()) {
         return Err(Error::invalid(format!(
             "the {what} {s:?} holds the control character {:?}; names are one line of plain text",
@@ -656,6 +677,11 @@ mod tests {
         assert!(name("skill name", "\u{1b}[31mred").is_err());
         assert!(text("aim", "line one\nline two").is_ok());
         assert!(text("aim", "nul\0byte").is_err());
+        assert!(text("note", &"é".repeat(MAX_TEXT_CHARS)).is_ok());
+        let long = text("note", &"x".repeat(MAX_TEXT_CHARS + 1)).unwrap_err();
+        assert!(long.to_string().contains("at most 100000"), "{long}");
+        assert!(name("skill name", &"a".repeat(MAX_NAME_CHARS)).is_ok());
+        assert!(name("skill name", &"a".repeat(MAX_NAME_CHARS + 1)).is_err());
         assert_eq!(printable("a\u{1b}b"), "a\\u{1b}b");
         assert_eq!(printable("plain"), "plain");
     }

@@ -77,6 +77,21 @@ fn zero_or_negative_minutes() {
 }
 
 #[test]
+fn text_beyond_the_caps_is_refused_and_nothing_is_kept() {
+    let home = seeded();
+    let aim = "x".repeat(100_001);
+    let (_, err) = home.fails(&["practice", "log", "1", "20m", "--aim", &aim], 1);
+    assert!(one_line(&err).contains("at most 100000"), "{err}");
+    assert_eq!(home.ok(&["--json", "practice", "list"]).trim(), "[]");
+    let name = "n".repeat(2_001);
+    let (_, err) = home.fails(&["skill", "add", &name], 1);
+    assert!(one_line(&err).contains("at most 2000"), "{err}");
+    let skills: serde_json::Value =
+        serde_json::from_str(&home.ok(&["--json", "skill", "list"])).unwrap();
+    assert_eq!(skills.as_array().unwrap().len(), 1, "{skills}");
+}
+
+#[test]
 fn unknown_ids_and_names() {
     let home = seeded();
     for (args, says) in [
