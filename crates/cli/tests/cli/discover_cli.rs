@@ -408,3 +408,99 @@ fn next_keeps_to_micro_skills_of_the_role_after_the_links() {
     let out = demo.ok(&["next", "--role", "data analyst"]);
     assert!(out.contains("ranked #"), "{out}");
 }
+
+/// The steps of a `--json discover` ranking, in rank order.
+fn ranked_steps(v: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut steps: Vec<serde_json::Value> = v["micro"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["steps"].as_array().unwrap().clone())
+        .collect();
+    steps.sort_by_key(|s| s["rank"].as_u64());
+    steps
+}
+
+#[test]
+fn first_steps_lead_and_the_stack_and_country_narrow_the_list() {
+    let home = Home::new();
+    let cat = mm_micro::catalogue::curated();
+    let discover = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["--json", "discover"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&home.ok(&all)).unwrap()
+    };
+    // Where a coach starts a new electrician leads, whatever the scores.
+    let e = ranked_steps(&discover(&["--role", "electrician"]));
+    assert_eq!(e[0]["first"], true, "{e:?}");
+    let isco = "7411";
+    assert!(
+        cat.get(e[0]["id"].as_str().unwrap())
+            .unwrap()
+            .is_core_for(isco)
+    );
+    let text = home.ok(&["discover", "--role", "electrician"]);
+    assert!(
+        text.contains("a first step for a new electrician"),
+        "{text}"
+    );
+
+    // A developer who has not said their stack sees one step per stack,
+    // and is asked; one who has sees only theirs.
+    let any = discover(&["--role", "software developer"]);
+    let mut per_stack = std::collections::HashMap::<String, usize>::new();
+    for s in ranked_steps(&any) {
+        for st in s["stack"].as_array().unwrap() {
+            *per_stack
+                .entry(st.as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+    }
+    assert!(per_stack.values().all(|&n| n == 1), "{per_stack:?}");
+    let notes = any["notes"].to_string();
+    assert!(notes.contains("--stack"), "{any}");
+    let py = discover(&["--role", "software developer", "--stack", "python"]);
+    let steps = ranked_steps(&py);
+    assert!(
+        steps.iter().all(|s| {
+            let st = s["stack"].as_array().unwrap();
+            st.is_empty() || st.iter().any(|x| x == "python")
+        }),
+        "{steps:?}"
+    );
+    assert!(
+        steps
+            .iter()
+            .any(|s| !s["stack"].as_array().unwrap().is_empty()),
+        "a Python developer sees Python steps: {steps:?}"
+    );
+    assert!(!py["notes"].to_string().contains("--stack"), "{py}");
+
+    // Country-specific steps are marked and explained when the country is
+    // not known, and left out when it is another.
+    let hr = discover(&["--role", "human resources officer"]);
+    let gb: Vec<serde_json::Value> = ranked_steps(&hr)
+        .into_iter()
+        .filter(|s| s["country"].as_array().unwrap().iter().any(|c| c == "GB"))
+        .collect();
+    assert!(!gb.is_empty(), "{hr}");
+    assert!(hr["notes"].to_string().contains("--country"), "{hr}");
+    let us = discover(&["--role", "human resources officer", "--country", "us"]);
+    assert_eq!(us["focus"]["country"], "US");
+    for s in ranked_steps(&us) {
+        let m = cat.get(s["id"].as_str().unwrap()).unwrap();
+        assert!(m.fits_country("US"), "{} is for {:?}", m.id, m.country);
+    }
+    let (_, err) = home.fails(&["discover", "--role", "chef", "--country", "England"], 2);
+    assert!(err.contains("two-letter ISO 3166-1"), "{err}");
+
+    // The profile keeps both, and discover uses them by default.
+    home.ok(&["profile", "set", "--country", "gb", "--stack", "python,sql"]);
+    let shown = home.ok(&["profile", "show"]);
+    assert!(shown.contains("Country: GB"), "{shown}");
+    assert!(shown.contains("Stack: python, sql"), "{shown}");
+    let d = discover(&["--role", "software developer"]);
+    assert_eq!(d["focus"]["stacks_from"], "profile", "{}", d["focus"]);
+    let (_, err) = home.fails(&["profile", "set", "--stack", "C#"], 2);
+    assert!(err.contains("not a stack name"), "{err}");
+}
