@@ -160,6 +160,12 @@ async fn snapshot(db: &TestDb, org_slug: &str) -> String {
         "api_tokens",
         "invitations",
         "team_audit",
+        "programmes",
+        "programme_items",
+        "cohorts",
+        "cohort_members",
+        "cohort_programmes",
+        "given_goals",
     ] {
         let rows: String = sqlx::query_scalar(&format!(
             "SELECT coalesce(string_agg(t::TEXT, E'\\n' ORDER BY t::TEXT), '') FROM \"{s}\".{t} t WHERE org_id = $1{}",
@@ -258,8 +264,15 @@ fn documented_routes() -> Vec<(Method, String)> {
     out
 }
 
-/// A plausible body for a route (valid in shape, aimed at `target`).
-fn body_for(method: &Method, path: &str, email: &str) -> Option<Value> {
+/// The ids a walk aims its bodies at (another organisation's, or unknown ones).
+#[derive(Clone, Copy)]
+struct Aim {
+    person: i64,
+    programme: i64,
+}
+
+/// A plausible body for a route (valid in shape, aimed at `aim`).
+fn body_for(method: &Method, path: &str, email: &str, aim: Aim) -> Option<Value> {
     match (method.as_str(), path) {
         ("POST", "/api/v1/team/sign-in") => {
             // Another organisation's slug with one's own credentials.
@@ -275,6 +288,14 @@ fn body_for(method: &Method, path: &str, email: &str) -> Option<Value> {
         ),
         ("POST", "/api/v1/team/tokens") => Some(json!({ "name": "probe" })),
         ("PUT", p) if p.ends_with("/roles") => Some(json!({ "roles": ["admin"] })),
+        ("POST", "/api/v1/team/programmes") => Some(json!({ "slug": "probe", "name": "probe" })),
+        ("POST", p) if p.ends_with("/items") => Some(
+            json!({ "catalogue_id": mm_micro::catalogue::curated().entries()[0].id, "deadline": { "weeks": 2 }, "weekly_minutes": 60 }),
+        ),
+        ("POST", "/api/v1/team/cohorts") => Some(json!({ "name": "probe", "coach": aim.person })),
+        ("POST", p) if p.ends_with("/members") => Some(json!({ "person": aim.person })),
+        ("POST", p) if p.ends_with("/programmes") => Some(json!({ "programme": aim.programme })),
+        ("POST", p) if p.ends_with("/goals") => Some(json!({})),
         _ => None,
     }
 }
@@ -312,6 +333,49 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
     .await;
     let b_token_id = r.json()["token"]["id"].as_i64().unwrap();
     let b_prefix = r.json()["token"]["prefix"].as_str().unwrap().to_owned();
+    // B's programme (one micro-skill), and a cohort of B's learner with it.
+    let b_post = |path: String, body: Value| {
+        let (app, b_admin) = (app.clone(), b_admin.clone());
+        async move {
+            let r = send(&app, &b_admin, Method::POST, &path, Some(body)).await;
+            assert!(r.status.is_success(), "{path}: {}", r.text());
+            r.json()
+        }
+    };
+    let b_programme = b_post(
+        "/api/v1/team/programmes".into(),
+        json!({ "slug": "beta-onboarding", "name": "beta onboarding" }),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    b_post(
+        format!("/api/v1/team/programmes/{b_programme}/items"),
+        json!({ "name": "beta's own micro-skill", "principles": [{ "name": "beta principle" }],
+                "done_when": ["beta criterion"], "deadline": { "weeks": 2 }, "weekly_minutes": 60 }),
+    )
+    .await;
+    let b_cohort = b_post(
+        "/api/v1/team/cohorts".into(),
+        json!({ "name": "beta cohort" }),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    b_post(
+        format!("/api/v1/team/cohorts/{b_cohort}/members"),
+        json!({ "person": b_lee_id }),
+    )
+    .await;
+    b_post(
+        format!("/api/v1/team/cohorts/{b_cohort}/programmes"),
+        json!({ "programme": b_programme }),
+    )
+    .await;
+    let aim = Aim {
+        person: b_lee_id,
+        programme: b_programme,
+    };
     let a_token = {
         let r = send(
             &app,
@@ -328,17 +392,23 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
     let b_marks = ["beta", "lee.b@", "open@", &b_prefix];
 
     let routes = documented_routes();
-    assert!(routes.len() >= 15, "{routes:?}");
+    assert!(routes.len() >= 26, "{routes:?}");
     for (method, template) in &routes {
         // B's ids in every id slot.
-        let id = if template.contains("/members/") {
+        let id = if template.contains("/cohorts/") {
+            b_cohort
+        } else if template.contains("/programmes/") {
+            b_programme
+        } else if template.contains("/members/") {
             b_lee_id
         } else if template.contains("/invitations/") {
             b_inv_id
         } else {
             b_token_id
         };
-        let path = template.replace("{id}", &id.to_string());
+        let path = template
+            .replace("{id}", &id.to_string())
+            .replace("{person}", &b_lee_id.to_string());
         let path = if template.ends_with("/join") && method == Method::GET {
             format!("{path}?token=mmi_{}", "0".repeat(64))
         } else {
@@ -353,7 +423,7 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
                 who,
                 method.clone(),
                 &path,
-                body_for(method, template, "probe@alpha.example"),
+                body_for(method, template, "probe@alpha.example", aim),
             )
             .await;
             let text = r.text();
@@ -426,11 +496,175 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
     let team = TeamStore::connect(&db.app_url).await.unwrap();
     create_org(&team, "acme").await;
     let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    // A programme and a cohort, for the bodies aimed at real ids.
+    let r = send(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/team/programmes",
+        Some(json!({ "slug": "core", "name": "Core" })),
+    )
+    .await;
+    let programme = r.json()["id"].as_i64().unwrap();
+    let r = send(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/team/cohorts",
+        Some(json!({ "name": "One" })),
+    )
+    .await;
+    let cohort = r.json()["id"].as_i64().unwrap();
     let before = snapshot(&db, "acme").await;
+    let entry = mm_micro::catalogue::curated().entries()[0].id.clone();
+    let items = format!("/api/v1/team/programmes/{programme}/items");
+    let members = format!("/api/v1/team/cohorts/{cohort}/members");
+    for (method, path, body, want, field) in [
+        (
+            Method::POST,
+            items.clone(),
+            json!({ "catalogue_id": "no-such-micro-skill" }),
+            422,
+            Some("catalogue_id"),
+        ),
+        (
+            Method::POST,
+            items.clone(),
+            json!({ "catalogue_id": entry, "deadline": { "weeks": 0 }, "weekly_minutes": 60 }),
+            422,
+            Some("deadline"),
+        ),
+        (
+            Method::POST,
+            items.clone(),
+            json!({ "catalogue_id": entry, "deadline": "soon" }),
+            422,
+            Some("deadline"),
+        ),
+        (
+            Method::POST,
+            items.clone(),
+            json!({ "catalogue_id": entry, "deadline": { "date": "2026-02-30" } }),
+            422,
+            Some("deadline.date"),
+        ),
+        (
+            Method::POST,
+            items.clone(),
+            json!({ "catalogue_id": entry, "weekly_minutes": -5 }),
+            422,
+            Some("weekly_minutes"),
+        ),
+        (
+            Method::POST,
+            items.clone(),
+            json!({ "catalogue_id": entry, "weekly_minutes": 20000, "deadline": { "weeks": 2 } }),
+            422,
+            Some("weekly_minutes"),
+        ),
+        (
+            Method::POST,
+            items.clone(),
+            json!({ "name": "Own", "done_when": ["x"], "deadline": { "weeks": 2 }, "weekly_minutes": 60 }),
+            422,
+            Some("principles"),
+        ),
+        (
+            Method::POST,
+            items.clone(),
+            json!({ "catalogue_id": entry, "done_when": ["x".repeat(501)], "deadline": { "weeks": 2 } }),
+            422,
+            Some("done_when"),
+        ),
+        (
+            Method::POST,
+            members.clone(),
+            json!({ "person": 999_999 }),
+            404,
+            None,
+        ),
+        (
+            Method::POST,
+            members.clone(),
+            json!({ "person": "lee" }),
+            422,
+            Some("person"),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/team/cohorts/{cohort}/programmes"),
+            json!({ "programme": 999_999 }),
+            404,
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/programmes".into(),
+            json!({ "slug": "Not A Slug", "name": "x" }),
+            422,
+            Some("slug"),
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/programmes".into(),
+            json!({ "slug": "core", "name": "Again" }),
+            409,
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/cohorts".into(),
+            json!({ "name": "" }),
+            422,
+            Some("name"),
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/cohorts".into(),
+            json!({ "name": "one" }),
+            409,
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/cohorts".into(),
+            json!({ "name": "Two", "coach": 999_999 }),
+            404,
+            None,
+        ),
+        (
+            Method::DELETE,
+            format!("{members}/999999"),
+            Value::Null,
+            404,
+            None,
+        ),
+    ] {
+        let body = (!body.is_null()).then_some(body);
+        let r = send(&app, &admin, method.clone(), &path, body.clone()).await;
+        assert_eq!(
+            r.status.as_u16(),
+            want,
+            "{method} {path} {body:?}: {}",
+            r.text()
+        );
+        assert!(r.json()["error"].is_string());
+        assert_eq!(
+            r.json()["field"].as_str(),
+            field,
+            "{path} {body:?}: {}",
+            r.text()
+        );
+    }
     let As::Browser { cookie, csrf } = admin.clone() else {
         unreachable!()
     };
+    let unknown = Aim {
+        person: 999_999,
+        programme: 999_999,
+    };
     for (method, template) in documented_routes() {
+        let template = template.replace("{person}", "999999");
         let path = template.replace("{id}", "999999");
         // Unknown ids: 404 (or 403 where the role is checked first).
         if template.contains("{id}") {
@@ -439,7 +673,7 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
                 &admin,
                 method.clone(),
                 &path,
-                body_for(&method, &template, "x@acme.example"),
+                body_for(&method, &template, "x@acme.example", unknown),
             )
             .await;
             assert!(
@@ -454,7 +688,7 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
                 &admin,
                 method.clone(),
                 &template.replace("{id}", "abc"),
-                body_for(&method, &template, "x@acme.example"),
+                body_for(&method, &template, "x@acme.example", unknown),
             )
             .await;
             assert_eq!(
@@ -975,6 +1209,552 @@ async fn each_person_works_in_their_own_journal_and_no_route_reaches_anothers() 
         journal_snapshot(&db, bo_id).await,
         bo_before,
         "Bo's journal changed"
+    );
+    db.drop_schema().await;
+}
+
+/// A team server keeping journals, on `db` (the journal's tables beside the
+/// team's), at `now`; and the journals' store.
+async fn with_journals(db: &TestDb, now: &str) -> (Router, mm_store::Store) {
+    mm_store::Store::migrate(&db.owner_url).await.unwrap();
+    mm_team::migrate(&db.owner_url, mm_team::testing::TEST_APP_ROLE)
+        .await
+        .unwrap();
+    let team = TeamStore::connect(&db.app_url).await.unwrap();
+    let journals = mm_store::Store::open_existing(&db.app_url).await.unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339(now).unwrap();
+    let app = router(TeamState::with_journals(
+        team,
+        journals.clone(),
+        mm_app::Clock::Fixed(now),
+        &[],
+    ));
+    (app, journals)
+}
+
+/// Run `sql` as the database's owner in the test's schema.
+async fn as_owner(db: &TestDb, sql: &str) {
+    let base = db.owner_url.split('?').next().unwrap();
+    let mut c = sqlx::PgConnection::connect(base).await.unwrap();
+    sqlx::query(&format!("SET search_path TO \"{}\"", db.schema()))
+        .execute(&mut c)
+        .await
+        .unwrap();
+    sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
+}
+
+fn ids(v: &Value, key: &str) -> Vec<i64> {
+    let mut out: Vec<i64> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g[key].as_i64().unwrap())
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_joiner_theirs() {
+    let Some(db) = test_db("srv_programmes").await else {
+        return;
+    };
+    let (app, journals) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
+    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let (coach, _) = join(&app, &admin, "coach@acme.example", &["coach"]).await;
+    let (other_coach, _) = join(&app, &admin, "coach2@acme.example", &["coach"]).await;
+    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    let (_, kim_id) = join(&app, &admin, "kim@acme.example", &["learner"]).await;
+    let (nia, nia_id) = join(&app, &admin, "nia@acme.example", &["learner"]).await;
+    let org = send(&app, &lee, Method::GET, "/api/v1/team/me", None)
+        .await
+        .json()["organisation"]["id"]
+        .as_i64()
+        .unwrap();
+    let post = |who: &As, path: String, body: Value| {
+        let (app, who) = (app.clone(), who.clone());
+        async move { send(&app, &who, Method::POST, &path, Some(body)).await }
+    };
+    // A learner may not create programmes; a coach makes one of a curated
+    // micro-skill and one of the organisation's own.
+    let r = post(
+        &lee,
+        "/api/v1/team/programmes".into(),
+        json!({ "slug": "x1", "name": "x" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    let r = post(
+        &coach,
+        "/api/v1/team/programmes".into(),
+        json!({ "slug": "data-basics", "name": "Data basics", "description": "First month" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let programme = r.json()["id"].as_i64().unwrap();
+    let entry = &mm_micro::catalogue::curated().entries()[0];
+    let r = post(
+        &coach,
+        format!("/api/v1/team/programmes/{programme}/items"),
+        json!({ "catalogue_id": entry.id, "deadline": { "weeks": 3 }, "weekly_minutes": 90 }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let first = r.json()["item"]["id"].as_i64().unwrap();
+    assert_eq!(r.json()["item"]["name"], entry.name.as_str());
+    let r = post(
+        &coach,
+        format!("/api/v1/team/programmes/{programme}/items"),
+        json!({
+            "name": "Explain a bar chart to a customer",
+            "principles": [{ "name": "One message per chart" }],
+            "done_when": ["Explains one chart in two minutes", "Answers a question on its axis"],
+            "deadline": { "date": "2026-06-30" },
+            "weekly_minutes": 60,
+            "level": 2
+        }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let second = r.json()["item"]["id"].as_i64().unwrap();
+    // The coach's cohort, with Lee and Kim; the programme assigned.
+    let r = post(
+        &coach,
+        "/api/v1/team/cohorts".into(),
+        json!({ "name": "Spring" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let cohort = r.json()["id"].as_i64().unwrap();
+    for p in [lee_id, kim_id] {
+        let r = post(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/members"),
+            json!({ "person": p }),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert!(r.json()["goals"]["given"].as_array().unwrap().is_empty());
+    }
+    let assign = || {
+        post(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/programmes"),
+            json!({ "programme": programme }),
+        )
+    };
+    let r = assign().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(
+        ids(&r.json()["goals"]["given"], "person"),
+        [lee_id, lee_id, kim_id, kim_id]
+    );
+    assert!(r.json()["goals"]["failed"].as_array().unwrap().is_empty());
+    // Each member's journal holds the two goals: the item's criteria, budget, deadline.
+    let goals_of = |person: i64| {
+        let s = journals.scoped(org, person).unwrap();
+        async move {
+            let mut g = s.list_goals().await.unwrap();
+            g.sort_by_key(|g| g.deadline);
+            g
+        }
+    };
+    for person in [lee_id, kim_id] {
+        let g = goals_of(person).await;
+        assert_eq!(g.len(), 2, "{g:?}");
+        let texts = |i: usize| {
+            g[i].criteria
+                .iter()
+                .map(|c| c.text.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(texts(0), entry.done_when);
+        assert_eq!(g[0].weekly_minutes, 90);
+        assert_eq!(
+            g[0].deadline.to_string(),
+            "2026-03-31",
+            "three weeks after assignment"
+        );
+        assert_eq!(g[0].start.to_string(), "2026-03-10");
+        assert_eq!(
+            texts(1),
+            [
+                "Explains one chart in two minutes",
+                "Answers a question on its axis"
+            ]
+        );
+        assert_eq!(
+            (g[1].weekly_minutes, g[1].deadline.to_string()),
+            (60, "2026-06-30".into())
+        );
+        assert_eq!(g[1].target_level.number(), 2);
+    }
+    // Lee sees them in her journal, in the web app.
+    let r = send(&app, &lee, Method::GET, "/api/v1/journal", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(
+        r.text().contains("Explains one chart in two minutes"),
+        "{}",
+        r.text()
+    );
+    // Assigning again, or taking Lee out and back in, gives nothing more.
+    let r = assign().await;
+    assert!(
+        r.json()["goals"]["given"].as_array().unwrap().is_empty(),
+        "{}",
+        r.text()
+    );
+    let r = send(
+        &app,
+        &coach,
+        Method::DELETE,
+        &format!("/api/v1/team/cohorts/{cohort}/members/{lee_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = post(
+        &coach,
+        format!("/api/v1/team/cohorts/{cohort}/members"),
+        json!({ "person": lee_id }),
+    )
+    .await;
+    assert!(
+        r.json()["goals"]["given"].as_array().unwrap().is_empty(),
+        "{}",
+        r.text()
+    );
+    assert_eq!(goals_of(lee_id).await.len(), 2);
+    // Nia joins later and gets both at once.
+    let r = post(
+        &coach,
+        format!("/api/v1/team/cohorts/{cohort}/members"),
+        json!({ "person": nia_id }),
+    )
+    .await;
+    assert_eq!(ids(&r.json()["goals"]["given"], "item"), [first, second]);
+    assert_eq!(goals_of(nia_id).await.len(), 2);
+    // One member's journal refuses the next goal: the others' land, the
+    // failure is reported and kept, and a retry completes it.
+    as_owner(
+        &db,
+        &format!(
+            "CREATE FUNCTION refuse_goal() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'disk full'; END $$; \
+             CREATE TRIGGER refuse_goal BEFORE INSERT ON goals FOR EACH ROW \
+             WHEN (NEW.person_id = {kim_id}) EXECUTE FUNCTION refuse_goal();"
+        ),
+    )
+    .await;
+    let r = post(
+        &coach,
+        format!("/api/v1/team/programmes/{programme}/items"),
+        json!({
+            "name": "Clean a column of dates",
+            "principles": [{ "name": "One format", "description": "ISO 8601" }],
+            "done_when": ["Converts 100 dates without error"],
+            "deadline": { "weeks": 2 },
+            "weekly_minutes": 30
+        }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let third = r.json()["item"]["id"].as_i64().unwrap();
+    assert_eq!(ids(&r.json()["goals"]["given"], "person"), [lee_id, nia_id]);
+    assert_eq!(ids(&r.json()["goals"]["failed"], "person"), [kim_id]);
+    assert_eq!(goals_of(kim_id).await.len(), 2);
+    let r = send(
+        &app,
+        &coach,
+        Method::GET,
+        &format!("/api/v1/team/cohorts/{cohort}"),
+        None,
+    )
+    .await;
+    let seen = r.json();
+    let failed: Vec<&Value> = seen["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["state"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{}", r.text());
+    assert_eq!(
+        (failed[0]["person"].as_i64(), failed[0]["item"].as_i64()),
+        (Some(kim_id), Some(third))
+    );
+    as_owner(&db, "DROP TRIGGER refuse_goal ON goals").await;
+    let retry = || {
+        post(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/goals"),
+            json!({}),
+        )
+    };
+    let r = retry().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(ids(&r.json()["goals"]["given"], "person"), [kim_id]);
+    assert_eq!(goals_of(kim_id).await.len(), 3);
+    let r = retry().await;
+    assert!(r.json()["goals"]["given"].as_array().unwrap().is_empty());
+    assert!(
+        r.json()["cohort"]["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["state"] == "given")
+    );
+    for p in [lee_id, kim_id, nia_id] {
+        assert_eq!(goals_of(p).await.len(), 3, "person {p}");
+    }
+    // A learner sees the cohort with only herself, and changes nothing.
+    let r = send(
+        &app,
+        &lee,
+        Method::GET,
+        &format!("/api/v1/team/cohorts/{cohort}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(ids(&r.json()["members"], "person"), [lee_id]);
+    assert!(
+        !r.text().contains("kim@") && !r.text().contains("nia@"),
+        "{}",
+        r.text()
+    );
+    let r = send(&app, &lee, Method::GET, "/api/v1/team/programmes", None).await;
+    assert_eq!(ids(&r.json(), "id"), [programme]);
+    for (path, body) in [
+        (
+            format!("/api/v1/team/cohorts/{cohort}/members"),
+            json!({ "person": lee_id }),
+        ),
+        (format!("/api/v1/team/cohorts/{cohort}/goals"), json!({})),
+        (
+            format!("/api/v1/team/programmes/{programme}/items"),
+            json!({ "catalogue_id": entry.id }),
+        ),
+    ] {
+        let r = post(&lee, path.clone(), body).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.text());
+    }
+    // Another coach does not reach this coach's cohort.
+    for (path, body) in [
+        (
+            format!("/api/v1/team/cohorts/{cohort}/members"),
+            json!({ "person": lee_id }),
+        ),
+        (
+            format!("/api/v1/team/cohorts/{cohort}/programmes"),
+            json!({ "programme": programme }),
+        ),
+        (format!("/api/v1/team/cohorts/{cohort}/goals"), json!({})),
+    ] {
+        let r = post(&other_coach, path.clone(), body).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text());
+    }
+    let r = send(
+        &app,
+        &other_coach,
+        Method::DELETE,
+        &format!("/api/v1/team/cohorts/{cohort}/members/{lee_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    let r = send(
+        &app,
+        &other_coach,
+        Method::GET,
+        &format!("/api/v1/team/cohorts/{cohort}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    assert_eq!(
+        ids(
+            &send(
+                &app,
+                &coach,
+                Method::GET,
+                &format!("/api/v1/team/cohorts/{cohort}"),
+                None
+            )
+            .await
+            .json()["members"],
+            "person"
+        ),
+        {
+            let mut v = vec![lee_id, kim_id, nia_id];
+            v.sort();
+            v
+        }
+    );
+    // The pages: the coach's cohort page lists the members; Lee's links her goals.
+    let r = send(
+        &app,
+        &coach,
+        Method::GET,
+        &format!("/team/cohorts/{cohort}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("nia@acme.example") && r.text().contains("Give owed goals"));
+    let r = send(
+        &app,
+        &nia,
+        Method::GET,
+        &format!("/team/cohorts/{cohort}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let nia_goal = goals_of(nia_id).await[0].id.0;
+    assert!(
+        r.text().contains(&format!("href=\"/goals/{nia_goal}\"")),
+        "{}",
+        r.text()
+    );
+    assert!(!r.text().contains("lee@acme.example") && !r.text().contains("Give owed goals"));
+    let r = send(&app, &nia, Method::GET, &format!("/goals/{nia_goal}"), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
+    let Some(db) = test_db("srv_programme_pages").await else {
+        return;
+    };
+    let (app, journals) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
+    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let (coach, _) = join(&app, &admin, "coach@acme.example", &["coach"]).await;
+    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    let As::Browser { cookie, csrf } = coach.clone() else {
+        unreachable!()
+    };
+    let form = |path: String, body: String| {
+        let app = app.clone();
+        let (cookie, csrf) = (cookie.clone(), csrf.clone());
+        async move {
+            let req = Request::post(path)
+                .header(header::HOST, HOST)
+                .header(header::ORIGIN, format!("http://{HOST}"))
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("csrf={csrf}&{body}")))
+                .unwrap();
+            let res = app.oneshot(req).await.unwrap();
+            let status = res.status();
+            let headers = res.headers().clone();
+            let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+            Reply {
+                status,
+                headers,
+                body,
+            }
+        }
+    };
+    let home = send(&app, &coach, Method::GET, "/team", None).await;
+    assert!(
+        home.text().contains("Create the programme"),
+        "{}",
+        home.text()
+    );
+    let r = form(
+        "/team/programmes".into(),
+        "name=Data+basics&slug=data-basics&description=".into(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let at = r.headers[header::LOCATION].to_str().unwrap().to_owned();
+    let programme: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
+    // Search the catalogue, add what it finds.
+    let entry = &mm_micro::catalogue::curated().entries()[0];
+    let q: String = entry
+        .name
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("+");
+    let r = send(&app, &coach, Method::GET, &format!("{at}?q={q}"), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(
+        r.text().contains(&format!("value=\"{}\"", entry.id)),
+        "{}",
+        r.text()
+    );
+    let r = form(
+        format!("/team/programmes/{programme}/items"),
+        format!("catalogue_id={}&weeks=4&weekly_minutes=120", entry.id),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = form("/team/cohorts".into(), "name=Spring".into()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let at = r.headers[header::LOCATION].to_str().unwrap().to_owned();
+    let cohort: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
+    let r = form(
+        format!("/team/cohorts/{cohort}/members"),
+        format!("person={lee_id}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = form(
+        format!("/team/cohorts/{cohort}/programmes"),
+        format!("programme={programme}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("1 goals given"), "{}", r.text());
+    // Lee sees her cohort on the team page, and the goal in her journal.
+    let r = send(&app, &lee, Method::GET, "/team", None).await;
+    assert!(
+        r.text().contains("Your cohorts") && r.text().contains("Spring"),
+        "{}",
+        r.text()
+    );
+    let org = send(&app, &lee, Method::GET, "/api/v1/team/me", None)
+        .await
+        .json()["organisation"]["id"]
+        .as_i64()
+        .unwrap();
+    let goals = journals
+        .scoped(org, lee_id)
+        .unwrap()
+        .list_goals()
+        .await
+        .unwrap();
+    assert_eq!(goals.len(), 1);
+    assert_eq!(goals[0].deadline.to_string(), "2026-04-07");
+    let r = send(&app, &lee, Method::GET, "/", None).await;
+    assert!(
+        r.text()
+            .contains(&format!("href=\"/goals/{}\"", goals[0].id.0)),
+        "the dashboard shows it: {}",
+        r.text()
+    );
+    // A learner's form posts are refused.
+    let As::Browser {
+        cookie: lc,
+        csrf: lcsrf,
+    } = lee.clone()
+    else {
+        unreachable!()
+    };
+    let req = Request::post("/team/programmes")
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, lc)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={lcsrf}&name=x&slug=xx")))
+        .unwrap();
+    assert_eq!(
+        app.clone().oneshot(req).await.unwrap().status(),
+        StatusCode::FORBIDDEN
     );
     db.drop_schema().await;
 }

@@ -1,5 +1,6 @@
 //! The team server's own data: organisations, the people in them and their
-//! roles, browser sign-ins, API tokens, invitations and the audit trail, on
+//! roles, browser sign-ins, API tokens, invitations, programmes and cohorts
+//! (and which goal each member was given), and the audit trail, on
 //! PostgreSQL. `mm serve --team` holds none of it in memory, so any number of
 //! instances behind one load balancer serve the same organisations.
 //!
@@ -25,6 +26,7 @@
 mod accounts;
 mod error;
 mod people;
+mod programmes;
 mod secret;
 pub mod testing;
 
@@ -35,6 +37,11 @@ pub use error::{Error, Kind, Result};
 pub use people::{
     ApiToken, AuditEntry, Invitation, InvitationState, InvitationView, Member, NewOrganisation,
     Organisation,
+};
+pub use programmes::{
+    AssignedProgramme, Cohort, CohortId, CohortMember, DeadlineRule, GiveScope, GivenGoal,
+    GivenState, GoalToGive, ItemId, ItemPrinciple, MAX_ITEMS, MAX_WEEKS, NewCohort, NewItem,
+    NewProgramme, Programme, ProgrammeId, ProgrammeItem,
 };
 
 use serde::{Deserialize, Serialize};
@@ -257,6 +264,8 @@ pub async fn migrate(owner_url: &str, app_role: &str) -> Result<()> {
         format!("REVOKE INSERT, UPDATE, DELETE ON organisations FROM \"{app_role}\""),
         // The audit trail is append-only for the servers.
         format!("REVOKE UPDATE, DELETE ON team_audit FROM \"{app_role}\""),
+        // What each person was given stays on record (a goal is given once).
+        format!("REVOKE DELETE ON given_goals FROM \"{app_role}\""),
         format!("REVOKE ALL ON mm_team_migrations FROM \"{app_role}\""),
         format!(
             "DO $$ BEGIN IF to_regclass('_sqlx_migrations') IS NOT NULL THEN \

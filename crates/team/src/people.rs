@@ -213,7 +213,7 @@ pub(crate) fn check_name(field: &'static str, raw: &str) -> Result<String> {
     Ok(n.to_owned())
 }
 
-fn check_slug(raw: &str) -> Result<String> {
+pub(crate) fn check_slug(raw: &str) -> Result<String> {
     let s = raw.trim();
     let ok = (2..=63).contains(&s.len())
         && s.bytes()

@@ -3,7 +3,10 @@
 //! in row-level security underneath (raw SQL as the server's role).
 
 use mm_team::testing::{TEST_PASSWORD, TestDb, create_org, test_db};
-use mm_team::{Actor, InvitationState, Kind, NewOrganisation, Role, TeamStore, Via};
+use mm_team::{
+    Actor, DeadlineRule, GiveScope, GivenState, InvitationState, ItemPrinciple, Kind, NewCohort,
+    NewOrganisation, NewProgramme, Role, TeamStore, Via,
+};
 use sqlx::Connection as _;
 
 const PASSWORD: &str = TEST_PASSWORD;
@@ -584,5 +587,416 @@ async fn ten_wrong_passwords_lock_an_address_and_the_trail_cannot_be_rewritten()
         .await
         .unwrap_err();
     assert_eq!(e.field(), Some("app_role"), "{e}");
+    db.drop_schema().await;
+}
+
+/// An item from the first curated micro-skill: three weeks, 90 minutes a week.
+fn catalogue_item() -> (mm_team::NewItem, &'static mm_micro::CatalogueMicroSkill) {
+    let entry = &mm_micro::catalogue::curated().entries()[0];
+    (
+        mm_team::NewItem {
+            catalogue_id: Some(entry.id.clone()),
+            deadline: Some(DeadlineRule::Weeks(3)),
+            weekly_minutes: Some(90),
+            ..mm_team::NewItem::default()
+        },
+        entry,
+    )
+}
+
+#[tokio::test]
+async fn programmes_and_cohorts_are_managed_by_admins_and_their_own_coach_and_goals_are_claimed_once()
+ {
+    let Some((db, team)) = setup("programmes").await else {
+        return;
+    };
+    let admin = org(&team, "acme").await;
+    let coach = join(&team, &admin, "coach@acme.example", &[Role::Coach]).await;
+    let other_coach = join(&team, &admin, "coach2@acme.example", &[Role::Coach]).await;
+    let lee = join(&team, &admin, "lee@acme.example", &[Role::Learner]).await;
+    let kim = join(&team, &admin, "kim@acme.example", &[Role::Learner]).await;
+    let programme = |slug: &str| NewProgramme {
+        slug: slug.into(),
+        name: format!("{slug} programme"),
+        description: String::new(),
+    };
+    // A learner creates nothing; a coach makes a programme and adds to it.
+    let e = team
+        .create_programme(&lee, programme("sql"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::Forbidden);
+    let p = team
+        .create_programme(&coach, programme("sql"))
+        .await
+        .unwrap();
+    let e = team
+        .create_programme(&admin, programme("sql"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::Conflict);
+    let (new, entry) = catalogue_item();
+    let item = team.add_item(&coach, p.id, new.clone()).await.unwrap();
+    assert_eq!(item.name, entry.name);
+    assert_eq!(item.done_when, entry.done_when);
+    assert_eq!(item.hours, entry.hours);
+    assert_eq!(item.deadline, DeadlineRule::Weeks(3));
+    assert_eq!(item.weekly_minutes, 90);
+    assert_eq!(item.position, 1);
+    assert_eq!(
+        team.add_item(&coach, p.id, new.clone())
+            .await
+            .unwrap_err()
+            .kind(),
+        Kind::Conflict,
+        "the same micro-skill twice"
+    );
+    // Another coach may not change it; an unknown catalogue id writes nothing.
+    let e = team
+        .add_item(&other_coach, p.id, new.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::Forbidden);
+    let e = team
+        .add_item(
+            &admin,
+            p.id,
+            mm_team::NewItem {
+                catalogue_id: Some("no-such-thing".into()),
+                ..new.clone()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("catalogue_id"));
+    assert_eq!(team.programme(&admin, p.id).await.unwrap().items.len(), 1);
+    // A coach leads the cohorts they make, and names no other coach.
+    let c = team
+        .create_cohort(
+            &coach,
+            NewCohort {
+                name: "Spring".into(),
+                coach: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(c.coach, Some(coach.person));
+    let e = team
+        .create_cohort(
+            &coach,
+            NewCohort {
+                name: "Autumn".into(),
+                coach: Some(other_coach.person),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::Forbidden);
+    let e = team
+        .create_cohort(
+            &admin,
+            NewCohort {
+                name: "Autumn".into(),
+                coach: Some(lee.person),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("coach"), "a learner cannot lead a cohort");
+    // The other coach neither sees nor changes it.
+    for e in [
+        team.cohort(&other_coach, c.id).await.unwrap_err(),
+        team.add_to_cohort(&other_coach, c.id, kim.person)
+            .await
+            .unwrap_err(),
+        team.assign(&other_coach, c.id, p.id).await.unwrap_err(),
+        team.claim_goals(&other_coach, GiveScope::Cohort(c.id))
+            .await
+            .unwrap_err(),
+    ] {
+        assert_eq!(e.kind(), Kind::NotFound, "{e}");
+    }
+    assert!(team.cohorts(&other_coach).await.unwrap().is_empty());
+    // Lee joins, the programme is assigned: one goal owed, claimed once.
+    team.add_to_cohort(&coach, c.id, lee.person).await.unwrap();
+    team.assign(&coach, c.id, p.id).await.unwrap();
+    team.assign(&coach, c.id, p.id).await.unwrap();
+    let claims = team
+        .claim_goals(&coach, GiveScope::Cohort(c.id))
+        .await
+        .unwrap();
+    assert_eq!(claims.len(), 1);
+    assert_eq!((claims[0].person, claims[0].item.id), (lee.person, item.id));
+    assert!(!claims[0].retry);
+    assert!(
+        team.claim_goals(&admin, GiveScope::Cohort(c.id))
+            .await
+            .unwrap()
+            .is_empty(),
+        "a claim holds against a second server"
+    );
+    // A failure is kept and released; the retry is marked as one.
+    team.record_failure(&coach, &claims[0], "the journal was down")
+        .await
+        .unwrap();
+    let seen = team.cohort(&coach, c.id).await.unwrap();
+    assert_eq!(seen.goals.len(), 1);
+    assert_eq!(seen.goals[0].state, GivenState::Failed);
+    assert_eq!(seen.goals[0].error.as_deref(), Some("the journal was down"));
+    let retry = team
+        .claim_goals(&coach, GiveScope::Cohort(c.id))
+        .await
+        .unwrap();
+    assert_eq!(retry.len(), 1);
+    assert!(retry[0].retry);
+    team.record_given(&coach, &retry[0], 4242).await.unwrap();
+    assert_eq!(
+        team.record_given(&coach, &retry[0], 4243)
+            .await
+            .unwrap_err()
+            .kind(),
+        Kind::NotFound,
+        "a goal is given once"
+    );
+    // Re-adding, re-assigning: nothing more owed. Kim, added later, is owed hers.
+    team.remove_from_cohort(&coach, c.id, lee.person)
+        .await
+        .unwrap();
+    team.add_to_cohort(&coach, c.id, lee.person).await.unwrap();
+    team.add_to_cohort(&coach, c.id, kim.person).await.unwrap();
+    let claims = team
+        .claim_goals(&coach, GiveScope::Cohort(c.id))
+        .await
+        .unwrap();
+    assert_eq!(
+        claims.iter().map(|g| g.person).collect::<Vec<_>>(),
+        [kim.person]
+    );
+    // A second item reaches every cohort with the programme.
+    let second = team
+        .add_item(
+            &coach,
+            p.id,
+            mm_team::NewItem {
+                catalogue_id: None,
+                name: Some("Read a query plan".into()),
+                principles: Some(vec![ItemPrinciple {
+                    name: "Cost is estimated".into(),
+                    description: None,
+                }]),
+                done_when: Some(vec!["Names the slowest node of a plan".into()]),
+                deadline: Some(DeadlineRule::Date(
+                    chrono::NaiveDate::from_ymd_opt(2030, 1, 31).unwrap(),
+                )),
+                weekly_minutes: Some(60),
+                ..mm_team::NewItem::default()
+            },
+        )
+        .await
+        .unwrap();
+    let claims = team
+        .claim_goals(&coach, GiveScope::Programme(p.id))
+        .await
+        .unwrap();
+    assert_eq!(
+        claims
+            .iter()
+            .map(|g| (g.person, g.item.id))
+            .collect::<Vec<_>>(),
+        [(lee.person, second.id), (kim.person, second.id)]
+    );
+    // A learner sees their cohort (only themself in it) and its programme;
+    // one not in it sees neither; neither changes anything.
+    let mine = team.cohort(&lee, c.id).await.unwrap();
+    assert_eq!(
+        mine.members.iter().map(|m| m.person).collect::<Vec<_>>(),
+        [lee.person]
+    );
+    assert!(mine.goals.iter().all(|g| g.person == lee.person));
+    assert_eq!(team.programmes(&lee).await.unwrap().len(), 1);
+    let outsider = join(&team, &admin, "ola@acme.example", &[Role::Learner]).await;
+    assert!(team.programmes(&outsider).await.unwrap().is_empty());
+    assert_eq!(
+        team.programme(&outsider, p.id).await.unwrap_err().kind(),
+        Kind::NotFound
+    );
+    assert_eq!(
+        team.cohort(&outsider, c.id).await.unwrap_err().kind(),
+        Kind::NotFound
+    );
+    assert_eq!(
+        team.add_to_cohort(&lee, c.id, outsider.person)
+            .await
+            .unwrap_err()
+            .kind(),
+        Kind::Forbidden
+    );
+    assert_eq!(
+        team.add_item(&lee, p.id, new.clone())
+            .await
+            .unwrap_err()
+            .kind(),
+        Kind::Forbidden
+    );
+    // Another organisation's admin reaches none of it, and cannot add its
+    // people or assign its programmes to a cohort of their own.
+    let beta = org(&team, "beta").await;
+    let bc = team
+        .create_cohort(
+            &beta,
+            NewCohort {
+                name: "Beta".into(),
+                coach: None,
+            },
+        )
+        .await
+        .unwrap();
+    for e in [
+        team.programme(&beta, p.id).await.unwrap_err(),
+        team.cohort(&beta, c.id).await.unwrap_err(),
+        team.add_item(&beta, p.id, new.clone()).await.unwrap_err(),
+        team.add_to_cohort(&beta, c.id, beta.person)
+            .await
+            .unwrap_err(),
+        team.add_to_cohort(&beta, bc.id, lee.person)
+            .await
+            .unwrap_err(),
+        team.assign(&beta, bc.id, p.id).await.unwrap_err(),
+        team.remove_from_cohort(&beta, c.id, lee.person)
+            .await
+            .unwrap_err(),
+        team.claim_goals(&beta, GiveScope::Programme(p.id))
+            .await
+            .unwrap_err(),
+        team.record_given(&beta, &claims[0], 1).await.unwrap_err(),
+    ] {
+        assert_eq!(e.kind(), Kind::NotFound, "{e}");
+    }
+    assert!(team.programmes(&beta).await.unwrap().is_empty());
+    assert_eq!(team.cohorts(&beta).await.unwrap().len(), 1);
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn programme_rows_are_row_secured_and_cannot_point_at_another_organisations() {
+    let Some((db, team)) = setup("programme_rls").await else {
+        return;
+    };
+    let a = org(&team, "alpha").await;
+    let b = org(&team, "beta").await;
+    let (new, _) = catalogue_item();
+    let mut ids = Vec::new();
+    for admin in [&a, &b] {
+        let p = team
+            .create_programme(
+                admin,
+                NewProgramme {
+                    slug: "core".into(),
+                    name: "Core".into(),
+                    description: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        team.add_item(admin, p.id, new.clone()).await.unwrap();
+        let c = team
+            .create_cohort(
+                admin,
+                NewCohort {
+                    name: "One".into(),
+                    coach: None,
+                },
+            )
+            .await
+            .unwrap();
+        team.add_to_cohort(admin, c.id, admin.person).await.unwrap();
+        team.assign(admin, c.id, p.id).await.unwrap();
+        team.claim_goals(admin, GiveScope::Cohort(c.id))
+            .await
+            .unwrap();
+        ids.push((p.id, c.id));
+    }
+    let base = db.app_url.split('?').next().unwrap();
+    let mut conn = sqlx::PgConnection::connect(base).await.unwrap();
+    sqlx::query(&format!("SET search_path TO \"{}\"", db.schema()))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let tables = [
+        "programmes",
+        "programme_items",
+        "cohorts",
+        "cohort_members",
+        "cohort_programmes",
+        "given_goals",
+    ];
+    for t in tables {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {t}"))
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{t} shows rows without an organisation");
+    }
+    let mut tx = conn.begin().await.unwrap();
+    sqlx::query("SELECT set_config('mm.org', $1, true)")
+        .bind(a.org.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    for t in tables {
+        let orgs: Vec<i64> = sqlx::query_scalar(&format!("SELECT DISTINCT org_id FROM {t}"))
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(orgs, [a.org], "{t}");
+    }
+    // A's row naming B's programme does not exist to point at; B's own row is refused.
+    let (b_programme, b_cohort) = ids[1];
+    let (_, a_cohort) = ids[0];
+    for (sql, code) in [
+        (
+            format!(
+                "INSERT INTO cohort_programmes (org_id, cohort_id, programme_id, assigned_by) \
+                 VALUES ({}, {a_cohort}, {b_programme}, {})",
+                a.org, a.person
+            ),
+            "23503",
+        ),
+        (
+            format!(
+                "INSERT INTO cohort_members (org_id, cohort_id, person_id, added_by) \
+                 VALUES ({}, {b_cohort}, {}, {})",
+                b.org, a.person, a.person
+            ),
+            "42501",
+        ),
+        (
+            format!("DELETE FROM given_goals WHERE org_id = {}", a.org),
+            "42501",
+        ),
+    ] {
+        sqlx::query("SAVEPOINT probe")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let e = sqlx::query(&sql).execute(&mut *tx).await.unwrap_err();
+        assert_eq!(
+            e.as_database_error().and_then(|d| d.code()).as_deref(),
+            Some(code),
+            "{sql}: {e}"
+        );
+        sqlx::query("ROLLBACK TO SAVEPOINT probe")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    let n = sqlx::query("UPDATE programmes SET name = 'taken' WHERE org_id = $1")
+        .bind(b.org)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(n.rows_affected(), 0);
+    tx.rollback().await.unwrap();
     db.drop_schema().await;
 }

@@ -3,7 +3,7 @@
 //! Sign in with `POST /api/v1/team/sign-in` (a cookie and a CSRF token) or
 //! send an API token as `Authorization: Bearer mmt_…`.
 
-use super::{MaybeSigned, Signed, TeamState};
+use super::{MaybeSigned, Signed, TeamState, programmes};
 use crate::api::input::ApiJson;
 use crate::error::{ApiError, ErrorJson, HttpError};
 use axum::Json;
@@ -21,19 +21,24 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 #[openapi(
     info(
         title = "Micromastery team server",
-        description = "Organisations, people and roles on the team server (`mm serve --team`). Sign in with `POST /api/v1/team/sign-in` (it sets the `mm_team` cookie and answers the CSRF token to send in `X-CSRF-Token` with every request that changes something), or send an API token as `Authorization: Bearer mmt_…`. Errors are `{error, message, field?}`: a member of one organisation reaching another's records gets 404, a role that may not act 403.",
+        description = "Organisations, people and roles, programmes and cohorts on the team server (`mm serve --team`). Sign in with `POST /api/v1/team/sign-in` (it sets the `mm_team` cookie and answers the CSRF token to send in `X-CSRF-Token` with every request that changes something), or send an API token as `Authorization: Bearer mmt_…`. Errors are `{error, message, field?}`: a member of one organisation reaching another's records gets 404, a role that may not act 403.",
         license(name = "MIT OR Apache-2.0")
     ),
     paths(
         sign_in, sign_out, me, organisation, members, member, remove_member, set_roles,
         invitations, invite, revoke_invitation, join_preview, join,
         tokens, create_token, revoke_token, audit,
+        programmes::programmes, programmes::create_programme, programmes::programme,
+        programmes::add_item, programmes::cohorts, programmes::create_cohort, programmes::cohort,
+        programmes::add_member, programmes::remove_member, programmes::assign,
+        programmes::give_again,
     ),
     components(schemas(ErrorJson)),
     tags(
         (name = "sign-in", description = "Signing in and out, and joining by invitation"),
         (name = "people", description = "The organisation, its members and their roles"),
         (name = "tokens", description = "API tokens for scripts and the CLI"),
+        (name = "programmes", description = "Programmes of micro-skills, cohorts, and the goals assigning one gives each member"),
     )
 )]
 pub struct TeamApiDoc;
@@ -66,6 +71,7 @@ pub fn routes() -> Router<TeamState> {
         .route("/api/v1/team/tokens", get(tokens).post(create_token))
         .route("/api/v1/team/tokens/{id}", delete(revoke_token))
         .route("/api/v1/team/audit", get(audit))
+        .merge(programmes::routes())
 }
 
 async fn openapi() -> impl IntoResponse {
@@ -73,13 +79,18 @@ async fn openapi() -> impl IntoResponse {
 }
 
 /// A record's id in a path.
-fn id(raw: &str) -> Result<i64, HttpError> {
+pub(crate) fn id(raw: &str) -> Result<i64, HttpError> {
+    id_named(raw, "id")
+}
+
+/// A record's id in the path's `field`.
+pub(crate) fn id_named(raw: &str, field: &str) -> Result<i64, HttpError> {
     raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
         let mut e = HttpError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("{raw:?} is not an id (a positive whole number)"),
         );
-        e.field = Some("id".into());
+        e.field = Some(field.into());
         e
     })
 }

@@ -22,6 +22,8 @@
 
 pub mod api;
 pub mod pages;
+mod programme_pages;
+pub mod programmes;
 
 use crate::error::{ApiError, HttpError};
 use crate::security::{check_csrf, cookie_value, fail, finish};

@@ -1,6 +1,7 @@
 //! The team server's pages: signing in at an organisation's address
 //! (`/o/{slug}`), joining by an invitation link (`/join?token=…`), and the
-//! home page (`/`): who you are, the members you may see, invitations, and
+//! home page (`/`): who you are, the members you may see, cohorts and
+//! programmes (their own pages are in `programme_pages`), invitations, and
 //! your API tokens. Plain forms (no script); every form that changes
 //! something carries the session's CSRF token.
 
@@ -29,6 +30,22 @@ pub fn routes() -> Router<TeamState> {
         .route("/sign-out", post(sign_out))
         .route("/invite", post(invite))
         .route("/tokens", post(create_token))
+        .merge(super::programme_pages::routes())
+}
+
+/// The signed-in person of a page's request (a 401 page without one).
+#[derive(Debug, Clone)]
+pub(super) struct SignedPage(pub Actor);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SignedPage {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        signed(parts.extensions.get::<Actor>().cloned()).map(SignedPage)
+    }
 }
 
 fn frame(title: &str, actor: Option<&Actor>, body: Markup) -> Markup {
@@ -73,14 +90,14 @@ fn role_names(roles: &[Role]) -> String {
         .join(", ")
 }
 
-fn csrf(actor: &Actor) -> Markup {
+pub(super) fn csrf(actor: &Actor) -> Markup {
     match &actor.via {
         Via::Session { csrf, .. } => html! { input type="hidden" name=(CSRF_FIELD) value=(csrf); },
         Via::Token { .. } => html! {},
     }
 }
 
-fn page(title: &str, actor: Option<&Actor>, body: Markup) -> Response {
+pub(super) fn page(title: &str, actor: Option<&Actor>, body: Markup) -> Response {
     Html(frame(title, actor, body).into_string()).into_response()
 }
 
@@ -162,6 +179,7 @@ async fn render_home(
         Vec::new()
     };
     let tokens = team.tokens(&actor).await.map_err(HttpError::from)?;
+    let programmes = super::programme_pages::home_section(state, &actor).await?;
     let base = state.base_url(headers);
     Ok(page(
         &org.name,
@@ -186,6 +204,7 @@ async fn render_home(
                     }
                 }
             }
+            (programmes)
             @if may_invite {
                 section aria-labelledby="invite-h" id="invite" {
                     h2 id="invite-h" { "Invite someone" }

@@ -1,0 +1,479 @@
+//! The team pages of programmes and cohorts: on the team page (`/team`) the
+//! programmes and cohorts one may see, with forms to create them for admins
+//! and coaches; a programme's page (`/team/programmes/{id}`), where its
+//! manager finds curated catalogue micro-skills and adds them with a goal
+//! template; a cohort's page (`/team/cohorts/{id}`), where its manager adds
+//! and removes members, assigns programmes and gives owed goals again. A
+//! learner sees their cohorts, their programmes' micro-skills and links to
+//! the goals given to them in their own journal. Plain forms, no script;
+//! every form that changes something carries the session's CSRF token.
+
+use super::TeamState;
+use super::pages::{SignedPage, csrf, page};
+use super::programmes::{GiveReport, give};
+use crate::api::input::Fields;
+use crate::error::{HttpError, PageError};
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{Markup, html};
+use mm_team::{Actor, Cohort, DeadlineRule, GiveScope, GivenState, Member, Programme, Role};
+
+/// The pages' routes.
+pub fn routes() -> Router<TeamState> {
+    Router::new()
+        .route("/team/programmes", post(create_programme))
+        .route("/team/programmes/{id}", get(programme_page))
+        .route("/team/programmes/{id}/items", post(add_item))
+        .route("/team/cohorts", post(create_cohort))
+        .route("/team/cohorts/{id}", get(cohort_page))
+        .route("/team/cohorts/{id}/members", post(add_member))
+        .route(
+            "/team/cohorts/{id}/members/{person}/remove",
+            post(remove_member),
+        )
+        .route("/team/cohorts/{id}/programmes", post(assign))
+        .route("/team/cohorts/{id}/goals", post(give_again))
+}
+
+fn manages(actor: &Actor) -> bool {
+    actor.has(Role::Admin) || actor.has(Role::Coach)
+}
+
+fn deadline(rule: &DeadlineRule) -> String {
+    match rule {
+        DeadlineRule::Weeks(w) => format!("{w} weeks after it is given"),
+        DeadlineRule::Date(d) => format!("on {d}"),
+    }
+}
+
+fn path_id(raw: &str) -> Result<i64, PageError> {
+    Ok(super::api::id(raw)?)
+}
+
+/// The programmes and cohorts section of the team page.
+pub(super) async fn home_section(state: &TeamState, actor: &Actor) -> Result<Markup, HttpError> {
+    let team = state.team();
+    let programmes = team.programmes(actor).await?;
+    let cohorts = team.cohorts(actor).await?;
+    Ok(html! {
+        section aria-labelledby="cohorts-h" id="cohorts" {
+            h2 id="cohorts-h" { @if manages(actor) { "Cohorts" } @else { "Your cohorts" } }
+            @if cohorts.is_empty() {
+                p { "No cohorts yet." }
+            } @else {
+                ul {
+                    @for c in &cohorts {
+                        li { a href=(format!("/team/cohorts/{}", c.id)) { (c.name) }
+                            " · " (c.programmes.len()) " programmes"
+                            @if manages(actor) { " · " (c.members.len()) " members" } }
+                    }
+                }
+            }
+            @if manages(actor) {
+                form method="post" action="/team/cohorts" {
+                    (csrf(actor))
+                    label for="cohort-name" { "New cohort" }
+                    input id="cohort-name" name="name" required maxlength="200";
+                    button type="submit" { "Create the cohort" }
+                }
+            }
+        }
+        section aria-labelledby="programmes-h" id="programmes" {
+            h2 id="programmes-h" { @if manages(actor) { "Programmes" } @else { "Your programmes" } }
+            @if programmes.is_empty() {
+                p { "No programmes yet." }
+            } @else {
+                ul {
+                    @for p in &programmes {
+                        li { a href=(format!("/team/programmes/{}", p.id)) { (p.name) }
+                            " · " (p.items.len()) " micro-skills" }
+                    }
+                }
+            }
+            @if manages(actor) {
+                form method="post" action="/team/programmes" {
+                    (csrf(actor))
+                    label for="programme-name" { "New programme" }
+                    input id="programme-name" name="name" required maxlength="200";
+                    label for="programme-slug" { "Short name (letters, digits, -)" }
+                    input id="programme-slug" name="slug" required pattern="[a-z0-9][a-z0-9-]{1,62}";
+                    label for="programme-description" { "What it is for" }
+                    textarea id="programme-description" name="description" maxlength="4000" {}
+                    button type="submit" { "Create the programme" }
+                }
+            }
+        }
+    })
+}
+
+fn report_notice(r: &GiveReport) -> Markup {
+    html! {
+        @if !r.given.is_empty() {
+            p class="notice" role="status" { (r.given.len()) " goals given to members' journals." }
+        }
+        @if !r.failed.is_empty() {
+            div class="notice failed" role="alert" {
+                p { (r.failed.len()) " goals could not be given; “Give owed goals” tries again:" }
+                ul { @for f in &r.failed { li { "member " (f.person) ", item " (f.item) ": " (f.message) } } }
+            }
+        }
+    }
+}
+
+async fn programme_page(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Path(raw): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let query = q
+        .iter()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default();
+    render_programme(&state, &actor, path_id(&raw)?, &query, None).await
+}
+
+async fn render_programme(
+    state: &TeamState,
+    actor: &Actor,
+    id: i64,
+    query: &str,
+    notice: Option<Markup>,
+) -> Result<Response, PageError> {
+    let p: Programme = state
+        .team()
+        .programme(actor, id)
+        .await
+        .map_err(HttpError::from)?;
+    let found: Vec<&mm_micro::CatalogueMicroSkill> = if query.is_empty() {
+        Vec::new()
+    } else {
+        mm_micro::catalogue::curated()
+            .search(query, 10)
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect()
+    };
+    let cohorts: Vec<Cohort> = if manages(actor) {
+        state.team().cohorts(actor).await.map_err(HttpError::from)?
+    } else {
+        Vec::new()
+    };
+    Ok(page(
+        &p.name,
+        Some(actor),
+        html! {
+            p { a href="/team" { "← Team" } }
+            h1 { (p.name) }
+            @if let Some(n) = notice { (n) }
+            @if !p.description.is_empty() { p { (p.description) } }
+            h2 { "Micro-skills" }
+            @if p.items.is_empty() { p { "None yet." } }
+            ol {
+                @for i in &p.items {
+                    li {
+                        strong { (i.name) }
+                        @if let Some(c) = &i.catalogue_id { " (catalogue: " code { (c) } ")" }
+                        p { "Due " (deadline(&i.deadline)) ", " (mm_core::parse::format_minutes(i.weekly_minutes)) " a week"
+                            @if let Some(h) = i.hours { ", about " (h) " hours" } "." }
+                        p { "Principles: " (i.principles.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("; ")) }
+                        p { "Done when:" }
+                        ul { @for c in &i.done_when { li { (c) } } }
+                    }
+                }
+            }
+            @if manages(actor) {
+                section aria-labelledby="add-h" {
+                    h2 id="add-h" { "Add a micro-skill from the catalogue" }
+                    form method="get" action=(format!("/team/programmes/{}", p.id)) {
+                        label for="q" { "Search the curated catalogue" }
+                        input id="q" name="q" value=(query) required;
+                        button type="submit" { "Search" }
+                    }
+                    @for m in &found {
+                        form method="post" action=(format!("/team/programmes/{}/items", p.id)) class="catalogue-entry" {
+                            (csrf(actor))
+                            input type="hidden" name="catalogue_id" value=(m.id);
+                            p { strong { (m.name) } " " code { (m.id) } }
+                            label { "Weeks to the deadline " input name="weeks" type="number" min="1" max="520" value=(m.weeks.unwrap_or(4)); }
+                            label { "Minutes a week " input name="weekly_minutes" type="number" min="1" max="10080" value=(m.weekly_minutes().unwrap_or(120)); }
+                            button type="submit" { "Add" }
+                        }
+                    }
+                    @if !query.is_empty() && found.is_empty() { p { "Nothing in the catalogue matches." } }
+                }
+                @if !cohorts.is_empty() {
+                    section aria-labelledby="assign-h" {
+                        h2 id="assign-h" { "Assign to a cohort" }
+                        @for c in &cohorts {
+                            form method="post" action=(format!("/team/cohorts/{}/programmes", c.id)) {
+                                (csrf(actor))
+                                input type="hidden" name="programme" value=(p.id);
+                                button type="submit" { "Assign to " (c.name) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+async fn cohort_page(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    render_cohort(&state, &actor, path_id(&raw)?, None).await
+}
+
+async fn render_cohort(
+    state: &TeamState,
+    actor: &Actor,
+    id: i64,
+    notice: Option<Markup>,
+) -> Result<Response, PageError> {
+    let team = state.team();
+    let c = team.cohort(actor, id).await.map_err(HttpError::from)?;
+    let mut programmes = Vec::new();
+    for a in &c.programmes {
+        programmes.push(
+            team.programme(actor, a.programme)
+                .await
+                .map_err(HttpError::from)?,
+        );
+    }
+    let item_name = |item: i64| {
+        programmes
+            .iter()
+            .flat_map(|p| &p.items)
+            .find(|i| i.id == item)
+            .map_or_else(|| format!("item {item}"), |i| i.name.clone())
+    };
+    let may_change =
+        actor.has(Role::Admin) || (actor.has(Role::Coach) && c.coach == Some(actor.person));
+    let (members, all_programmes): (Vec<Member>, Vec<Programme>) = if may_change {
+        (
+            team.members(actor).await.map_err(HttpError::from)?,
+            team.programmes(actor).await.map_err(HttpError::from)?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let name_of = |person: i64| {
+        c.members
+            .iter()
+            .find(|m| m.person == person)
+            .map_or_else(|| format!("member {person}"), |m| m.name.clone())
+    };
+    Ok(page(
+        &c.name,
+        Some(actor),
+        html! {
+            p { a href="/team" { "← Team" } }
+            h1 { (c.name) }
+            @if let Some(n) = notice { (n) }
+            h2 { "Programmes" }
+            @if programmes.is_empty() { p { "None assigned yet." } }
+            ul { @for p in &programmes { li { a href=(format!("/team/programmes/{}", p.id)) { (p.name) } " · " (p.items.len()) " micro-skills" } } }
+            h2 { @if may_change { "Members" } @else { "Your goals" } }
+            table {
+                thead { tr { th scope="col" { "Member" } th scope="col" { "Micro-skill" } th scope="col" { "Goal" } } }
+                tbody {
+                    @for g in &c.goals {
+                        tr {
+                            td { (name_of(g.person)) }
+                            td { (item_name(g.item)) }
+                            td {
+                                @match (g.state, g.goal, g.person == actor.person) {
+                                    (GivenState::Given, Some(goal), true) => { a href=(format!("/goals/{goal}")) { "your goal " (goal) } }
+                                    (GivenState::Given, _, _) => { "given" }
+                                    (GivenState::Failed, _, _) => { "failed: " (g.error.as_deref().unwrap_or("")) }
+                                    (GivenState::Pending, _, _) => { "owed" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if may_change {
+                ul {
+                    @for m in &c.members {
+                        li { (m.name) " (" (m.email) ") "
+                            form method="post" action=(format!("/team/cohorts/{}/members/{}/remove", c.id, m.person)) {
+                                (csrf(actor))
+                                button class="quiet" type="submit" { "Take out of the cohort" }
+                            }
+                        }
+                    }
+                }
+                form method="post" action=(format!("/team/cohorts/{}/members", c.id)) {
+                    (csrf(actor))
+                    label for="person" { "Add a member" }
+                    select id="person" name="person" required {
+                        @for m in members.iter().filter(|m| !c.members.iter().any(|cm| cm.person == m.id)) {
+                            option value=(m.id) { (m.name) " (" (m.email) ")" }
+                        }
+                    }
+                    button type="submit" { "Add" }
+                }
+                form method="post" action=(format!("/team/cohorts/{}/programmes", c.id)) {
+                    (csrf(actor))
+                    label for="programme" { "Assign a programme" }
+                    select id="programme" name="programme" required {
+                        @for p in &all_programmes { option value=(p.id) { (p.name) } }
+                    }
+                    button type="submit" { "Assign" }
+                }
+                form method="post" action=(format!("/team/cohorts/{}/goals", c.id)) {
+                    (csrf(actor))
+                    button type="submit" { "Give owed goals" }
+                }
+            }
+        },
+    ))
+}
+
+fn number(f: &Fields, name: &'static str) -> Result<Option<u32>, PageError> {
+    match f.opt(name) {
+        None => Ok(None),
+        Some(v) => v.trim().parse::<u32>().map(Some).map_err(|_| {
+            let mut e = HttpError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("{v:?} is not a whole number"),
+            );
+            e.field = Some(name.into());
+            PageError(e)
+        }),
+    }
+}
+
+async fn create_programme(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    let p = state
+        .team()
+        .create_programme(
+            &actor,
+            mm_team::NewProgramme {
+                slug: f.get("slug").to_owned(),
+                name: f.get("name").to_owned(),
+                description: f.get("description").to_owned(),
+            },
+        )
+        .await
+        .map_err(HttpError::from)?;
+    Ok(Redirect::to(&format!("/team/programmes/{}", p.id)).into_response())
+}
+
+async fn add_item(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Path(raw): Path<String>,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    let id = path_id(&raw)?;
+    let new = mm_team::NewItem {
+        catalogue_id: f.opt("catalogue_id"),
+        deadline: number(&f, "weeks")?.map(DeadlineRule::Weeks),
+        weekly_minutes: number(&f, "weekly_minutes")?,
+        ..mm_team::NewItem::default()
+    };
+    state
+        .team()
+        .add_item(&actor, id, new)
+        .await
+        .map_err(HttpError::from)?;
+    let r = give(&state, &actor, GiveScope::Programme(id)).await?;
+    render_programme(&state, &actor, id, "", Some(report_notice(&r))).await
+}
+
+async fn create_cohort(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    let c = state
+        .team()
+        .create_cohort(
+            &actor,
+            mm_team::NewCohort {
+                name: f.get("name").to_owned(),
+                coach: None,
+            },
+        )
+        .await
+        .map_err(HttpError::from)?;
+    Ok(Redirect::to(&format!("/team/cohorts/{}", c.id)).into_response())
+}
+
+async fn after_change(
+    state: &TeamState,
+    actor: &Actor,
+    cohort: i64,
+) -> Result<Response, PageError> {
+    let r = give(state, actor, GiveScope::Cohort(cohort)).await?;
+    render_cohort(state, actor, cohort, Some(report_notice(&r))).await
+}
+
+async fn add_member(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Path(raw): Path<String>,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    let cohort = path_id(&raw)?;
+    let person = super::api::id_named(f.get("person"), "person")?;
+    state
+        .team()
+        .add_to_cohort(&actor, cohort, person)
+        .await
+        .map_err(HttpError::from)?;
+    after_change(&state, &actor, cohort).await
+}
+
+async fn remove_member(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Path((raw, person)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let cohort = path_id(&raw)?;
+    let person = super::api::id_named(&person, "person")?;
+    state
+        .team()
+        .remove_from_cohort(&actor, cohort, person)
+        .await
+        .map_err(HttpError::from)?;
+    Ok(Redirect::to(&format!("/team/cohorts/{cohort}")).into_response())
+}
+
+async fn assign(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Path(raw): Path<String>,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    let cohort = path_id(&raw)?;
+    let programme = super::api::id_named(f.get("programme"), "programme")?;
+    state
+        .team()
+        .assign(&actor, cohort, programme)
+        .await
+        .map_err(HttpError::from)?;
+    after_change(&state, &actor, cohort).await
+}
+
+async fn give_again(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    after_change(&state, &actor, path_id(&raw)?).await
+}
