@@ -105,7 +105,7 @@ const STACK_TECHNOLOGIES: &[(&str, &[&str])] = &[
 ];
 
 /// The stacks the held skills name (their labels and the O*NET technology
-/// names they stand for), in [`STACK_TECHNOLOGIES`]' order.
+/// names they stand for), in the order of the stacks table.
 pub fn stacks_of_held(tax: &Taxonomy, held: &[SkillIdx]) -> Vec<String> {
     let mut names: FxHashSet<String> = held
         .iter()
