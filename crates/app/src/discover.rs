@@ -384,6 +384,11 @@ pub struct Discovery {
     /// What the person could tell to sharpen the list (their stack, their
     /// country), in words.
     pub notes: Vec<String>,
+    /// The stacks of the steps offered one each, when the person's stack is
+    /// not known and the list spans several: a face asks which.
+    pub stacks_offered: Vec<String>,
+    /// The countries steps are marked with, when the person's is not known.
+    pub countries_marked: Vec<String>,
 }
 
 /// What to rank.
@@ -641,27 +646,27 @@ pub async fn discover(
         })
         .collect();
     let mut notes = Vec::new();
-    if stacks_seen.len() > 1 {
+    let stacks_offered = if stacks_seen.len() > 1 {
         let names: Vec<&str> = stacks_seen.iter().map(|s| stack_label(s)).collect();
         notes.push(format!(
-            "Some steps are for one stack ({}): one of each is shown. Say which you work in with --stack {} (or `mm profile set --stack {}`) to see that stack's micro-skills.",
-            names.join(", "),
-            stacks_seen[0],
-            stacks_seen[0]
+            "Some steps are for one stack ({}): one of each is shown. Say which stack you work in to see its micro-skills.",
+            names.join(", ")
         ));
-    }
-    let mut countries: Vec<&str> = groups
+        stacks_seen
+    } else {
+        Vec::new()
+    };
+    let mut countries: Vec<String> = groups
         .iter()
         .flat_map(|g| &g.steps)
-        .flat_map(|s| s.country.iter().map(String::as_str))
+        .flat_map(|s| s.country.iter().cloned())
         .collect();
     countries.sort_unstable();
     countries.dedup();
     if !countries.is_empty() {
         notes.push(format!(
-            "Steps marked [{}] follow one country's law or standards. Give the country you work in with --country (or `mm profile set --country {}`) to keep to the ones that hold there.",
-            countries.join("], ["),
-            countries[0]
+            "Steps marked [{}] follow one country's law or standards. Say which country you work in to keep to the ones that hold there.",
+            countries.join("], [")
         ));
     }
     app.store()
@@ -695,6 +700,8 @@ pub async fn discover(
         market_note: r.market_note,
         focus,
         notes,
+        stacks_offered,
+        countries_marked: countries,
     })
 }
 

@@ -329,6 +329,12 @@ fn print_ranking(d: &Discovery, explain: bool) -> Result<()> {
     for n in &d.notes {
         outln!("Note: {n}")?;
     }
+    if let Some(s) = d.stacks_offered.first() {
+        outln!("  → --stack {s} (or `mm profile set --stack {s}`) keeps to one stack.")?;
+    }
+    if let Some(c) = d.countries_marked.first() {
+        outln!("  → --country {c} (or `mm profile set --country {c}`) keeps to one country.")?;
+    }
     if !d.uncarved.is_empty() {
         let names: Vec<String> = d
             .uncarved

@@ -457,8 +457,9 @@ fn first_steps_lead_and_the_stack_and_country_narrow_the_list() {
         }
     }
     assert!(per_stack.values().all(|&n| n == 1), "{per_stack:?}");
-    let notes = any["notes"].to_string();
-    assert!(notes.contains("--stack"), "{any}");
+    assert!(any["stacks_offered"].as_array().unwrap().len() > 1, "{any}");
+    let text = home.ok(&["discover", "--role", "software developer"]);
+    assert!(text.contains("--stack"), "{text}");
     let py = discover(&["--role", "software developer", "--stack", "python"]);
     let steps = ranked_steps(&py);
     assert!(
@@ -474,7 +475,7 @@ fn first_steps_lead_and_the_stack_and_country_narrow_the_list() {
             .any(|s| !s["stack"].as_array().unwrap().is_empty()),
         "a Python developer sees Python steps: {steps:?}"
     );
-    assert!(!py["notes"].to_string().contains("--stack"), "{py}");
+    assert_eq!(py["stacks_offered"], serde_json::json!([]), "{py}");
 
     // Country-specific steps are marked and explained when the country is
     // not known, and left out when it is another.
@@ -484,7 +485,9 @@ fn first_steps_lead_and_the_stack_and_country_narrow_the_list() {
         .filter(|s| s["country"].as_array().unwrap().iter().any(|c| c == "GB"))
         .collect();
     assert!(!gb.is_empty(), "{hr}");
-    assert!(hr["notes"].to_string().contains("--country"), "{hr}");
+    assert_eq!(hr["countries_marked"][0], "GB", "{hr}");
+    let text = home.ok(&["discover", "--role", "human resources officer"]);
+    assert!(text.contains("--country"), "{text}");
     let us = discover(&["--role", "human resources officer", "--country", "us"]);
     assert_eq!(us["focus"]["country"], "US");
     for s in ranked_steps(&us) {
