@@ -89,8 +89,7 @@ fn principles_of(m: &CatalogueMicroSkill) -> Vec<NewPrinciple> {
         .collect()
 }
 
-fn draft_from_entry(m: &CatalogueMicroSkill) -> Result<Draft> {
-    let tax = taxonomy()?;
+fn draft_from_entry(tax: &Taxonomy, m: &CatalogueMicroSkill) -> Result<Draft> {
     let esco = m.esco_parents().next().and_then(|u| tax.skill_by_uri(u));
     let skill = match esco {
         Some(i) => {
@@ -152,12 +151,11 @@ fn draft_from_entry(m: &CatalogueMicroSkill) -> Result<Draft> {
     })
 }
 
-fn draft_from_skill(uri: &str) -> Result<Draft> {
-    let tax = taxonomy()?;
+fn draft_from_skill(tax: &Taxonomy, uri: &str) -> Result<Draft> {
     let skill = tax.skill_by_uri(uri).ok_or_else(|| {
         Error::invalid_field("from", format!("{uri:?} is not an ESCO skill URI we know"))
     })?;
-    let d = mm_discover::draft::draft(&tax, skill);
+    let d = mm_discover::draft::draft(tax, skill);
     Ok(Draft {
         skill: NewSkill {
             name: d.skill_label.clone(),
@@ -196,12 +194,29 @@ fn draft_from_skill(uri: &str) -> Result<Draft> {
 /// [`crate::ErrorKind::Invalid`] naming the field for a bad deadline,
 /// budget, start or criterion; not found for an unknown micro-skill.
 pub async fn new_goal(app: &App, input: NewGoalInput) -> Result<CreatedGoal> {
+    match input.micro {
+        MicroChoice::Existing(_) => create(app, None, input).await,
+        _ => create(app, Some(&taxonomy()?), input).await,
+    }
+}
+
+/// As [`new_goal`], with the shipped taxonomy already decoded (a server
+/// giving many goals keeps one instead of decoding it for each).
+///
+/// # Errors
+/// As [`new_goal`].
+pub async fn new_goal_with(app: &App, tax: &Taxonomy, input: NewGoalInput) -> Result<CreatedGoal> {
+    create(app, Some(tax), input).await
+}
+
+async fn create(app: &App, tax: Option<&Taxonomy>, input: NewGoalInput) -> Result<CreatedGoal> {
     let p = app.person();
     let today = p.today();
+    let need_tax = || tax.ok_or_else(|| Error::internal("a suggestion without the taxonomy"));
     let draft = match &input.micro {
         MicroChoice::Existing(_) => None,
-        MicroChoice::Catalogue(e) => Some(draft_from_entry(e)?),
-        MicroChoice::Skill { uri } => Some(draft_from_skill(uri)?),
+        MicroChoice::Catalogue(e) => Some(draft_from_entry(need_tax()?, e)?),
+        MicroChoice::Skill { uri } => Some(draft_from_skill(need_tax()?, uri)?),
     };
     let field = |f: &'static str| move |e: mm_core::Error| Error::invalid_field(f, e.to_string());
     let deadline = match (&input.deadline, draft.as_ref().and_then(|d| d.weeks)) {

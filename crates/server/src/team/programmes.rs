@@ -96,8 +96,14 @@ pub async fn give(
         return Ok(report);
     };
     let team = state.team();
-    for g in team.claim_goals(actor, scope).await? {
-        match give_one(j, &g).await {
+    let claimed = team.claim_goals(actor, scope).await?;
+    if claimed.is_empty() {
+        return Ok(report);
+    }
+    // Decoded once per process, not once per goal.
+    let tax = &crate::api::discover::shared().await?.tax;
+    for g in claimed {
+        match give_one(j, tax, &g).await {
             Ok(goal) => {
                 team.record_given(actor, &g, goal).await?;
                 report.given.push(GoalGiven {
@@ -122,7 +128,11 @@ pub async fn give(
 
 /// Write `g`'s goal into its member's journal, as the web app commits to a
 /// catalogue micro-skill: its criteria, budget and deadline from the item.
-async fn give_one(j: &Journals, g: &GoalToGive) -> mm_app::Result<i64> {
+async fn give_one(
+    j: &Journals,
+    tax: &mm_taxonomy::Taxonomy,
+    g: &GoalToGive,
+) -> mm_app::Result<i64> {
     let store = j.store.scoped(g.org, g.person)?;
     let app = mm_app::App::with_store(store, j.clock).await?;
     if g.retry
@@ -131,8 +141,9 @@ async fn give_one(j: &Journals, g: &GoalToGive) -> mm_app::Result<i64> {
         return Ok(goal);
     }
     let item: &ProgrammeItem = &g.item;
-    let created = mm_app::goals::new_goal(
+    let created = mm_app::goals::new_goal_with(
         &app,
+        tax,
         mm_app::goals::NewGoalInput {
             micro: mm_app::goals::MicroChoice::Catalogue(Box::new(item.as_catalogue_entry())),
             deadline: Some(item.deadline.as_input()),
