@@ -410,13 +410,19 @@ pub struct DiscoverInput {
 
 /// The focus for a ranking: what was given, else the profile's, else (for
 /// stacks) what the held skills name.
-async fn focus(app: &App, tax: &Taxonomy, d: &DiscoverInput, held: &[SkillIdx]) -> Result<Focus> {
+async fn focus(
+    app: &App,
+    tax: &Taxonomy,
+    country: Option<&str>,
+    stacks: &[String],
+    held: &[SkillIdx],
+) -> Result<Focus> {
     let store = app.store();
-    let country = match &d.country {
+    let country = match country {
         Some(c) => Some(crate::profile::country_code(c)?),
         None => store.country().await?,
     };
-    let given = crate::profile::stack_names(&d.stacks)?;
+    let given = crate::profile::stack_names(stacks)?;
     let (stacks, stacks_from) = if !given.is_empty() {
         (given, Some("given"))
     } else {
@@ -440,23 +446,6 @@ async fn focus(app: &App, tax: &Taxonomy, d: &DiscoverInput, held: &[SkillIdx]) 
 /// this share of it: a shorter list of curated steps beats a tail of raw
 /// task statements.
 const TASKS_BELOW: f64 = 0.5;
-
-/// The names of stacks as a person says them.
-fn stack_label(s: &str) -> &str {
-    match s {
-        "python" => "Python",
-        "javascript" => "JavaScript",
-        "java" => "Java",
-        "dotnet" => "C#/.NET",
-        "go" => "Go",
-        "rust" => "Rust",
-        "php" => "PHP",
-        "ruby" => "Ruby",
-        "r" => "R",
-        "cpp" => "C++",
-        other => other,
-    }
-}
 
 /// Rank micro-skills for `role` on the person's held skills and the chosen
 /// market, and remember the list for a later goal "from rank N".
@@ -487,7 +476,7 @@ pub async fn discover(
             role.title()
         )));
     }
-    let focus = focus(app, tax, d, &held.held).await?;
+    let focus = focus(app, tax, d.country.as_deref(), &d.stacks, &held.held).await?;
     let catalogue = crate::catalogue::personal_catalogue(app).await?;
     let taken = taken(app).await?;
     let carver = Carver::new(
@@ -647,7 +636,10 @@ pub async fn discover(
         .collect();
     let mut notes = Vec::new();
     let stacks_offered = if stacks_seen.len() > 1 {
-        let names: Vec<&str> = stacks_seen.iter().map(|s| stack_label(s)).collect();
+        let names: Vec<&str> = stacks_seen
+            .iter()
+            .map(|s| crate::steps::stack_label(s))
+            .collect();
         notes.push(format!(
             "Some steps are for one stack ({}): one of each is shown. Say which stack you work in to see its micro-skills.",
             names.join(", ")
@@ -1038,15 +1030,8 @@ pub async fn next(
             report,
             RankOptions::default(),
         );
-        let input = DiscoverInput {
-            market: MarketSource::Auto,
-            input: PostingInput::default(),
-            top,
-            arcs: 0,
-            country: None,
-            stacks: Vec::new(),
-        };
-        let focus = focus(app, tax, &input, &held.held).await?;
+        // The profile's country and stacks, as discover takes them.
+        let focus = focus(app, tax, None, &[], &held.held).await?;
         role_micro(
             &Carver::new(tax, &catalogue, &ranking.role, report, &taken).with_focus(focus),
             &ranking,

@@ -66,12 +66,14 @@ pub struct Focus {
     pub stacks_from: Option<&'static str>,
 }
 
-/// Stacks by the technologies that show a person works in them, lower
-/// case: a held "Python" or "React" says the stack without asking.
-const STACK_TECHNOLOGIES: &[(&str, &[&str])] = &[
-    ("python", &["python", "django", "flask", "pandas"]),
+/// Stacks: their slug, their name as a person says it, and the
+/// technologies (lower case) that show a person works in them: a held
+/// "Python" or "React" says the stack without asking.
+const STACKS: &[(&str, &str, &[&str])] = &[
+    ("python", "Python", &["python", "django", "flask", "pandas"]),
     (
         "javascript",
+        "JavaScript",
         &[
             "javascript",
             "typescript",
@@ -84,10 +86,12 @@ const STACK_TECHNOLOGIES: &[(&str, &[&str])] = &[
     ),
     (
         "java",
+        "Java",
         &["java", "oracle java", "spring framework", "spring boot"],
     ),
     (
         "dotnet",
+        "C#/.NET",
         &[
             "c#",
             "microsoft c#",
@@ -96,13 +100,22 @@ const STACK_TECHNOLOGIES: &[(&str, &[&str])] = &[
             ".net",
         ],
     ),
-    ("go", &["go", "golang"]),
-    ("rust", &["rust"]),
-    ("php", &["php"]),
-    ("ruby", &["ruby", "ruby on rails"]),
-    ("r", &["r"]),
-    ("cpp", &["c++"]),
+    ("go", "Go", &["go", "golang"]),
+    ("rust", "Rust", &["rust"]),
+    ("php", "PHP", &["php"]),
+    ("ruby", "Ruby", &["ruby", "ruby on rails"]),
+    ("r", "R", &["r"]),
+    ("cpp", "C++", &["c++"]),
 ];
+
+/// A stack's name as a person says it (`dotnet` → `C#/.NET`); an unknown
+/// slug as it is.
+pub fn stack_label(slug: &str) -> &str {
+    STACKS
+        .iter()
+        .find(|(s, _, _)| *s == slug)
+        .map_or(slug, |(_, label, _)| label)
+}
 
 /// The stacks the held skills name (their labels and the O*NET technology
 /// names they stand for), in the order of the stacks table.
@@ -116,10 +129,10 @@ pub fn stacks_of_held(tax: &Taxonomy, held: &[SkillIdx]) -> Vec<String> {
             names.insert(t.name.to_lowercase());
         }
     }
-    STACK_TECHNOLOGIES
+    STACKS
         .iter()
-        .filter(|(_, techs)| techs.iter().any(|t| names.contains(*t)))
-        .map(|(s, _)| (*s).to_string())
+        .filter(|(_, _, techs)| techs.iter().any(|t| names.contains(*t)))
+        .map(|(s, _, _)| (*s).to_string())
         .collect()
 }
 
