@@ -6,7 +6,9 @@
 //! stays in `mm-discover`.
 
 use crate::market::{PostingInput, Progress};
-use crate::steps::{Carver, Focus, MicroStep, STEPS_PER_PARENT, Taken, TaskSteps};
+use crate::steps::{
+    Carver, Focus, MIN_STACK_POSTINGS, MicroStep, STEPS_PER_PARENT, Taken, TaskSteps,
+};
 use crate::{App, Error, Result};
 use mm_core::{GoalId, GoalState, Skill};
 use mm_discover::market::{LanguageCount, MarketReport, Options, TitleScope};
@@ -409,13 +411,16 @@ pub struct DiscoverInput {
 }
 
 /// The focus for a ranking: what was given, else the profile's, else (for
-/// stacks) what the held skills name.
+/// stacks) what the held skills name, else the stack the role's postings
+/// name most (a Python list for a developer whose postings ask for Python
+/// most, rather than one step of each language).
 async fn focus(
     app: &App,
     tax: &Taxonomy,
     country: Option<&str>,
     stacks: &[String],
     held: &[SkillIdx],
+    report: Option<&MarketReport>,
 ) -> Result<Focus> {
     let store = app.store();
     let country = match country {
@@ -435,10 +440,25 @@ async fn focus(
             (stored, Some("profile"))
         }
     };
+    if stacks.is_empty()
+        && let Some(r) = report
+    {
+        let named = crate::steps::stacks_of_postings(tax, r);
+        if let Some((top, n)) = named.first().filter(|(_, n)| *n >= MIN_STACK_POSTINGS) {
+            return Ok(Focus {
+                country,
+                stacks: vec![top.clone()],
+                stacks_from: Some("postings"),
+                stack_postings: Some((*n, r.postings)),
+                other_stacks: named[1..].iter().map(|(s, _)| s.clone()).collect(),
+            });
+        }
+    }
     Ok(Focus {
         country,
         stacks,
         stacks_from,
+        ..Focus::default()
     })
 }
 
@@ -476,7 +496,15 @@ pub async fn discover(
             role.title()
         )));
     }
-    let focus = focus(app, tax, d.country.as_deref(), &d.stacks, &held.held).await?;
+    let focus = focus(
+        app,
+        tax,
+        d.country.as_deref(),
+        &d.stacks,
+        &held.held,
+        market.as_ref().map(|m| &m.report),
+    )
+    .await?;
     let catalogue = crate::catalogue::personal_catalogue(app).await?;
     let taken = taken(app).await?;
     let carver = Carver::new(
@@ -523,6 +551,14 @@ pub async fn discover(
             .min()
             .unwrap_or(usize::MAX)
     };
+    // A parent that leads for its first step shows that step, and the steps
+    // of the person's own stack, alone: its other entries have not earned
+    // the place (k-means beside the SQL join under data mining).
+    let led: FxHashSet<SkillIdx> = candidates
+        .iter()
+        .filter(|c| first(c) != usize::MAX)
+        .map(|c| c.skill)
+        .collect();
     candidates.sort_by(|a, b| {
         first(a).cmp(&first(b)).then(
             mm_discover::rank::by_score_and_evidence(a, b).then(shortest(a).cmp(&shortest(b))),
@@ -565,6 +601,11 @@ pub async fn discover(
                 }
             }
             entries.push(m);
+        }
+        if led.contains(&c.skill) {
+            entries.retain(|m| {
+                carver.is_first(m) || (!focus.stacks.is_empty() && !m.stack.is_empty())
+            });
         }
         if entries.is_empty() {
             continue;
@@ -635,7 +676,15 @@ pub async fn discover(
         })
         .collect();
     let mut notes = Vec::new();
-    let stacks_offered = if stacks_seen.len() > 1 {
+    if let (Some((n, of)), [stack]) = (focus.stack_postings, focus.stacks.as_slice()) {
+        notes.push(format!(
+            "Steps for one stack are {}'s, the stack the role's postings name most (in {n} of {of}). Say which stack you work in to see its micro-skills.",
+            crate::steps::stack_label(stack)
+        ));
+    }
+    let stacks_offered = if !focus.other_stacks.is_empty() {
+        focus.other_stacks.clone()
+    } else if stacks_seen.len() > 1 {
         let names: Vec<&str> = stacks_seen
             .iter()
             .map(|s| crate::steps::stack_label(s))
@@ -1031,7 +1080,7 @@ pub async fn next(
             RankOptions::default(),
         );
         // The profile's country and stacks, as discover takes them.
-        let focus = focus(app, tax, None, &[], &held.held).await?;
+        let focus = focus(app, tax, None, &[], &held.held, None).await?;
         role_micro(
             &Carver::new(tax, &catalogue, &ranking.role, report, &taken).with_focus(focus),
             &ranking,

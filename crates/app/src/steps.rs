@@ -61,9 +61,18 @@ pub struct Focus {
     pub country: Option<String>,
     /// The languages or platforms the person works in; empty: not known.
     pub stacks: Vec<String>,
-    /// Where the stacks came from: `given`, `profile` or `held skills`.
+    /// Where the stacks came from: `given`, `profile`, `held skills` or
+    /// `postings` (assumed: the stack the role's postings name most).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stacks_from: Option<&'static str>,
+    /// For stacks assumed from the postings: how many of the role's
+    /// postings name the stack, of how many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack_postings: Option<(u64, u64)>,
+    /// For stacks assumed from the postings: the other stacks they name,
+    /// most named first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_stacks: Vec<String>,
 }
 
 /// Stacks: their slug, their name as a person says it, and the
@@ -135,6 +144,45 @@ pub fn stacks_of_held(tax: &Taxonomy, held: &[SkillIdx]) -> Vec<String> {
         .map(|(s, _, _)| (*s).to_string())
         .collect()
 }
+
+/// The stacks the role's postings name, most named first: (slug, postings
+/// naming one of its technologies). A stack counts the posting share of its
+/// most named technology, so "Python" and "pandas" in the same postings
+/// are not counted twice.
+pub fn stacks_of_postings(tax: &Taxonomy, report: &MarketReport) -> Vec<(String, u64)> {
+    let mut tech_names: FxHashMap<SkillIdx, Vec<String>> = FxHashMap::default();
+    for t in &tax.technologies {
+        tech_names
+            .entry(t.concept)
+            .or_default()
+            .push(t.name.to_lowercase());
+    }
+    let mut out: Vec<(String, u64)> = STACKS
+        .iter()
+        .filter_map(|(slug, _, techs)| {
+            let best = report
+                .skills
+                .iter()
+                .filter(|s| {
+                    let label = s.label.to_lowercase();
+                    techs.contains(&label.as_str())
+                        || tax
+                            .skill_by_uri(&s.uri)
+                            .and_then(|i| tech_names.get(&i))
+                            .is_some_and(|n| n.iter().any(|n| techs.contains(&n.as_str())))
+                })
+                .map(|s| s.postings)
+                .max()?;
+            (best > 0).then(|| ((*slug).to_string(), best))
+        })
+        .collect();
+    // Most named first; ties keep the table's order (a stable sort).
+    out.sort_by_key(|s| std::cmp::Reverse(s.1));
+    out
+}
+
+/// Postings a stack must be named in before the list assumes it.
+pub const MIN_STACK_POSTINGS: u64 = 3;
 
 /// The person's goals by the folded name of their micro-skill.
 #[derive(Debug, Clone, Default)]
@@ -374,6 +422,16 @@ impl<'a> Carver<'a> {
         }
         if let (Some(s), Some(e)) = (m.share, &m.evidence) {
             out.push(format!("{e} ({:.0}%)", s * 100.0));
+        }
+        // With nothing of its own to show, what the step teaches says more
+        // than a count of its principles: the first, in the catalogue's words.
+        if out.is_empty()
+            && let Some(p) = m.principles.first()
+        {
+            out.push(match &p.description {
+                Some(d) => format!("teaches {}: {d}", p.name),
+                None => format!("teaches {}", p.name),
+            });
         }
         out
     }

@@ -210,7 +210,16 @@ pub fn resolve_role(tax: &Taxonomy, idx: &OccupationIndex, query: &str) -> Resul
     };
     let mut role = role_of(tax, query, res.esco, res.onet.clone());
     role.matched_title = Some(res.matched.clone());
-    role.ambiguous = res.ambiguous();
+    // A title that is the chosen occupation's own preferred label is read
+    // as that occupation, whatever else also answers to it ("data analyst"
+    // is an alternative label elsewhere): the others are still offered.
+    let own_label = res.esco.is_some_and(|o| {
+        tax.occupation(o)
+            .preferred
+            .trim()
+            .eq_ignore_ascii_case(query.trim())
+    });
+    role.ambiguous = res.ambiguous() && !own_label;
     role.alternatives = res
         .alternatives
         .iter()

@@ -330,7 +330,11 @@ fn print_ranking(d: &Discovery, explain: bool) -> Result<()> {
         outln!("Note: {n}")?;
     }
     if let Some(s) = d.stacks_offered.first() {
-        outln!("  → --stack {s} (or `mm profile set --stack {s}`) keeps to one stack.")?;
+        if d.focus.stacks_from == Some("postings") {
+            outln!("  → --stack {s} (or `mm profile set --stack {s}`) shows another stack's.")?;
+        } else {
+            outln!("  → --stack {s} (or `mm profile set --stack {s}`) keeps to one stack.")?;
+        }
     }
     if let Some(c) = d.countries_marked.first() {
         outln!("  → --country {c} (or `mm profile set --country {c}`) keeps to one country.")?;

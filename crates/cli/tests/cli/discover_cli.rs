@@ -444,10 +444,60 @@ fn first_steps_lead_and_the_stack_and_country_narrow_the_list() {
         text.contains("a first step for a new electrician"),
         "{text}"
     );
+    // "electrician" is the occupation's own preferred label: not ambiguous.
+    assert!(!text.contains("ambiguous"), "{text}");
+    // A parent that leads for a first step shows only first steps, and
+    // every step says something of its own.
+    let json = discover(&["--role", "electrician"]);
+    for g in json["micro"].as_array().unwrap() {
+        let steps = g["steps"].as_array().unwrap();
+        if steps.iter().any(|s| s["first"] == true) {
+            // (an electrician has no stack: nothing else joins the step)
+            assert!(steps.iter().all(|s| s["first"] == true), "{g}");
+        }
+    }
+    for s in &e {
+        assert!(!s["evidence"].as_array().unwrap().is_empty(), "{s}");
+    }
+    // A data analyst is not offered a developer's or a DBA's step through
+    // a shared parent (SQL, PostgreSQL).
+    let da = ranked_steps(&discover(&["--role", "data analyst"]));
+    for s in &da {
+        let m = cat.get(s["id"].as_str().unwrap()).unwrap();
+        assert!(m.fits_isco("2511"), "{} is for {:?}", m.id, m.isco);
+    }
+    assert!(
+        da.iter().any(|s| s["id"] == "excel-pivot-summary"),
+        "{da:?}"
+    );
 
-    // A developer who has not said their stack sees one step per stack,
-    // and is asked; one who has sees only theirs.
-    let any = discover(&["--role", "software developer"]);
+    // A developer who has not said their stack gets the stack the role's
+    // postings name most, and is told so and how to pick another.
+    let assumed = discover(&["--role", "software developer"]);
+    let focus = &assumed["focus"];
+    assert_eq!(focus["stacks_from"], "postings", "{focus}");
+    let stack = focus["stacks"][0].as_str().unwrap().to_string();
+    assert!(focus["stack_postings"][0].as_u64().unwrap() >= 3, "{focus}");
+    for s in ranked_steps(&assumed) {
+        let st = s["stack"].as_array().unwrap();
+        assert!(
+            st.is_empty() || st.iter().any(|x| x == stack.as_str()),
+            "{s}"
+        );
+    }
+    let others = assumed["stacks_offered"].as_array().unwrap();
+    assert!(
+        !others.is_empty() && !others.iter().any(|x| x == stack.as_str()),
+        "{assumed}"
+    );
+    let text = home.ok(&["discover", "--role", "software developer"]);
+    assert!(
+        text.contains("the stack the role's postings name most"),
+        "{text}"
+    );
+    assert!(text.contains("--stack"), "{text}");
+    // Without postings to go by, one step per stack, and a question.
+    let any = discover(&["--role", "software developer", "--no-market"]);
     let mut per_stack = std::collections::HashMap::<String, usize>::new();
     for s in ranked_steps(&any) {
         for st in s["stack"].as_array().unwrap() {
@@ -458,8 +508,6 @@ fn first_steps_lead_and_the_stack_and_country_narrow_the_list() {
     }
     assert!(per_stack.values().all(|&n| n == 1), "{per_stack:?}");
     assert!(any["stacks_offered"].as_array().unwrap().len() > 1, "{any}");
-    let text = home.ok(&["discover", "--role", "software developer"]);
-    assert!(text.contains("--stack"), "{text}");
     let py = discover(&["--role", "software developer", "--stack", "python"]);
     let steps = ranked_steps(&py);
     assert!(
