@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod approvals;
 pub mod arcs;
 pub mod badges;
 pub mod catalogue;
@@ -61,6 +62,8 @@ pub struct App {
     person: Person,
     /// The memo this request may use.
     memo: Option<Arc<Memo>>,
+    /// Goals whose applications count only once approved (team mode).
+    approvals: Arc<approvals::Approvals>,
 }
 
 impl App {
@@ -86,6 +89,7 @@ impl App {
             store,
             person,
             memo: None,
+            approvals: Arc::default(),
         })
     }
 
@@ -121,6 +125,7 @@ impl App {
             store,
             person,
             memo: Some(memo),
+            approvals: Arc::default(),
         })
     }
 

@@ -96,7 +96,15 @@ async fn compute(app: &App) -> Result<Status> {
     };
     if goals.iter().any(|g| !g.state.is_closed()) {
         let tallies = store.session_tallies(p.offset, Week::of(today)).await?;
-        let applications = store.application_counts().await?;
+        let mut applications = store.application_counts().await?;
+        // Goals that count only approved applications count them one by one.
+        for goal in app.approvals().goals() {
+            if goals.iter().any(|g| g.id == goal && !g.state.is_closed()) {
+                let counted = store.list_applications(Some(goal)).await?;
+                let n = counted.iter().filter(|a| app.approvals().counts(a)).count();
+                applications.insert(goal, n);
+            }
+        }
         let reflections = store.list_reflections().await?;
         for goal in goals.iter().filter(|g| !g.state.is_closed()) {
             let micro = micro_of(goal)?;

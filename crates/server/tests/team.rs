@@ -166,6 +166,7 @@ async fn snapshot(db: &TestDb, org_slug: &str) -> String {
         "cohort_members",
         "cohort_programmes",
         "given_goals",
+        "approval_requests",
     ] {
         let rows: String = sqlx::query_scalar(&format!(
             "SELECT coalesce(string_agg(t::TEXT, E'\\n' ORDER BY t::TEXT), '') FROM \"{s}\".{t} t WHERE org_id = $1{}",
@@ -296,6 +297,9 @@ fn body_for(method: &Method, path: &str, email: &str, aim: Aim) -> Option<Value>
         ("POST", p) if p.ends_with("/members") => Some(json!({ "person": aim.person })),
         ("POST", p) if p.ends_with("/programmes") => Some(json!({ "programme": aim.programme })),
         ("POST", p) if p.ends_with("/goals") => Some(json!({})),
+        ("POST", p) if p.starts_with("/api/v1/team/approvals/") => {
+            Some(json!({ "approve": true, "message": "probe" }))
+        }
         _ => None,
     }
 }
@@ -352,7 +356,8 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
     b_post(
         format!("/api/v1/team/programmes/{b_programme}/items"),
         json!({ "name": "beta's own micro-skill", "principles": [{ "name": "beta principle" }],
-                "done_when": ["beta criterion"], "deadline": { "weeks": 2 }, "weekly_minutes": 60 }),
+                "done_when": ["beta criterion"], "deadline": { "weeks": 2 }, "weekly_minutes": 60,
+                "requires_approval": true }),
     )
     .await;
     let b_cohort = b_post(
@@ -372,6 +377,23 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
         json!({ "programme": b_programme }),
     )
     .await;
+    // B's learner's application awaiting approval (this instance keeps no
+    // journals: the given goal and the request are written as the owner).
+    as_owner(
+        &db,
+        &format!(
+            "INSERT INTO given_goals (org_id, item_id, person_id, cohort_id, goal_id, given_at) \
+             SELECT org_id, id, {b_lee_id}, {b_cohort}, 4242, now() FROM programme_items \
+             WHERE programme_id = {b_programme}; \
+             INSERT INTO approval_requests (org_id, person_id, item_id, goal_id, application_id, \
+                 applied_at, context, outcome) \
+             SELECT org_id, person_id, item_id, goal_id, 77, now(), 'beta context', 'beta outcome' \
+             FROM given_goals WHERE person_id = {b_lee_id}"
+        ),
+    )
+    .await;
+    let r = send(&app, &b_admin, Method::GET, "/api/v1/team/approvals", None).await;
+    let b_request = r.json()[0]["id"].as_i64().unwrap();
     let aim = Aim {
         person: b_lee_id,
         programme: b_programme,
@@ -403,6 +425,8 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
             b_lee_id
         } else if template.contains("/invitations/") {
             b_inv_id
+        } else if template.contains("/approvals/") {
+            b_request
         } else {
             b_token_id
         };
@@ -638,6 +662,34 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
             Value::Null,
             404,
             None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/approvals/999999".into(),
+            json!({ "approve": false }),
+            422,
+            Some("message"),
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/approvals/999999".into(),
+            json!({ "approve": false, "message": "x".repeat(4001) }),
+            422,
+            Some("message"),
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/approvals/999999".into(),
+            json!({ "approve": "yes" }),
+            422,
+            Some("approve"),
+        ),
+        (
+            Method::GET,
+            "/api/v1/team/approvals?state=maybe".into(),
+            Value::Null,
+            422,
+            Some("state"),
         ),
     ] {
         let body = (!body.is_null()).then_some(body);
@@ -1756,5 +1808,245 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
         app.clone().oneshot(req).await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and_nobody_approves_their_own()
+ {
+    let Some(db) = test_db("srv_approvals").await else {
+        return;
+    };
+    // Goals given on 1 March; practice and decisions on 10 March (two
+    // instances on one database, each with its own clock).
+    let (early, _) = with_journals(&db, "2026-03-01T08:00:00+00:00").await;
+    let (app, _) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
+    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let (approver, approver_id) = join(&app, &admin, "vic@acme.example", &["approver"]).await;
+    let (ann, ann_id) = join(&app, &admin, "ann@acme.example", &["approver", "learner"]).await;
+    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    let post = |who: &As, path: String, body: Value| {
+        let (app, who) = (app.clone(), who.clone());
+        async move { send(&app, &who, Method::POST, &path, Some(body)).await }
+    };
+    let r = post(
+        &admin,
+        "/api/v1/team/programmes".into(),
+        json!({ "slug": "charts", "name": "Charts" }),
+    )
+    .await;
+    let programme = r.json()["id"].as_i64().unwrap();
+    let r = post(
+        &admin,
+        format!("/api/v1/team/programmes/{programme}/items"),
+        json!({ "name": "Explain a bar chart", "principles": [{ "name": "One message per chart" }],
+                "done_when": ["Explains one chart in two minutes"], "deadline": { "weeks": 2 },
+                "weekly_minutes": 60, "requires_approval": true }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let cohort = post(
+        &admin,
+        "/api/v1/team/cohorts".into(),
+        json!({ "name": "Spring" }),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    for p in [lee_id, ann_id] {
+        post(
+            &admin,
+            format!("/api/v1/team/cohorts/{cohort}/members"),
+            json!({ "person": p }),
+        )
+        .await;
+    }
+    let r = send(
+        &early,
+        &admin,
+        Method::POST,
+        &format!("/api/v1/team/cohorts/{cohort}/programmes"),
+        Some(json!({ "programme": programme })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let goal_of = |p: i64| {
+        r.json()["goals"]["given"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["person"] == p)
+            .unwrap()["goal"]
+            .as_i64()
+            .unwrap()
+    };
+    let (lee_goal, ann_goal) = (goal_of(lee_id), goal_of(ann_id));
+    // Everything the mastery rule asks for, from the journal's own API.
+    for (who, goal) in [(&lee, lee_goal), (&ann, ann_goal)] {
+        let r = send(
+            &app,
+            who,
+            Method::PUT,
+            &format!("/api/v1/goals/{goal}/criteria/1"),
+            Some(json!({ "met": true })),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        for day in ["2026-03-02 09:00", "2026-03-04 09:00", "2026-03-06 09:00"] {
+            let r = post(
+                who,
+                format!("/api/v1/goals/{goal}/sessions"),
+                json!({ "minutes": 40, "aim": "one message", "at": day }),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+        let r = post(who, format!("/api/v1/goals/{goal}/reflections"), json!({ "worked": "a", "didnt": "b", "next": "c", "principles": ["One message per chart"] })).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    }
+    let apply = |who: &As, goal: i64, context: &str| {
+        post(
+            who,
+            format!("/api/v1/goals/{goal}/applications"),
+            json!({ "context": context, "outcome": "understood", "evidence_url": "https://example.org/deck" }),
+        )
+    };
+    let check = |who: &As, goal: i64| post(who, format!("/api/v1/goals/{goal}/check"), json!({}));
+    let r = apply(&lee, lee_goal, "sales review").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let first_app = r.json()["id"]
+        .as_i64()
+        .unwrap_or_else(|| r.json()["application"]["id"].as_i64().unwrap());
+    // Pending: it does not count yet.
+    let r = check(&lee, lee_goal).await;
+    assert_eq!(r.json()["achieved"], false, "{}", r.text());
+    assert!(
+        r.text().contains("no approved application yet"),
+        "{}",
+        r.text()
+    );
+    // The approvers see it, with what was applied; a learner may not.
+    let r = send(&app, &approver, Method::GET, "/api/v1/team/approvals", None).await;
+    let pending = r.json();
+    assert_eq!(pending.as_array().unwrap().len(), 1, "{pending}");
+    assert_eq!(pending[0]["application"], first_app);
+    assert_eq!(pending[0]["context"], "sales review");
+    assert_eq!(pending[0]["evidence"], "https://example.org/deck");
+    assert_eq!(pending[0]["state"], "pending");
+    let request = pending[0]["id"].as_i64().unwrap();
+    assert_eq!(
+        send(&app, &lee, Method::GET, "/api/v1/team/approvals", None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let decide =
+        |who: &As, id: i64, body: Value| post(who, format!("/api/v1/team/approvals/{id}"), body);
+    assert_eq!(
+        decide(&lee, request, json!({ "approve": true }))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // A rejection needs its message; then the learner reads it.
+    let r = decide(
+        &approver,
+        request,
+        json!({ "approve": false, "message": "  " }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.json()["field"], "message");
+    let r = decide(
+        &approver,
+        request,
+        json!({ "approve": false, "message": "The deck has no axis labels" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["state"], "rejected");
+    assert_eq!(
+        decide(&approver, request, json!({ "approve": true }))
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    let mine = send(&app, &lee, Method::GET, "/api/v1/team/me/approvals", None)
+        .await
+        .json();
+    assert_eq!(mine[0]["state"], "rejected", "{mine}");
+    assert_eq!(mine[0]["message"], "The deck has no axis labels");
+    assert_eq!(mine[0]["decided_by"], approver_id);
+    assert_eq!(check(&lee, lee_goal).await.json()["achieved"], false);
+    // A second application, approved: now the goal is achieved.
+    assert_eq!(
+        apply(&lee, lee_goal, "board meeting").await.status,
+        StatusCode::CREATED
+    );
+    let r = send(&app, &approver, Method::GET, "/api/v1/team/approvals", None)
+        .await
+        .json();
+    assert_eq!(r.as_array().unwrap().len(), 1, "{r}");
+    let second = r[0]["id"].as_i64().unwrap();
+    assert_eq!(
+        decide(
+            &approver,
+            second,
+            json!({ "approve": true, "message": "Clear" })
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let r = check(&lee, lee_goal).await;
+    assert_eq!(r.json()["achieved"], true, "{}", r.text());
+    // Ann approves others, never her own application.
+    assert_eq!(
+        apply(&ann, ann_goal, "team sync").await.status,
+        StatusCode::CREATED
+    );
+    let r = send(&app, &ann, Method::GET, "/api/v1/team/approvals", None)
+        .await
+        .json();
+    let own = r[0]["id"].as_i64().unwrap();
+    assert_eq!(r[0]["person"], ann_id);
+    let r = decide(&ann, own, json!({ "approve": true })).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    assert_eq!(check(&ann, ann_goal).await.json()["achieved"], false);
+    assert_eq!(
+        decide(&admin, own, json!({ "approve": true })).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(check(&ann, ann_goal).await.json()["achieved"], true);
+    // Every request and decision is in the audit trail: who, when, what.
+    let audit = send(&app, &admin, Method::GET, "/api/v1/team/audit", None)
+        .await
+        .json();
+    let entries: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"].as_str().unwrap().starts_with("approval."))
+        .collect();
+    let of = |action: &str| entries.iter().filter(|e| e["action"] == action).count();
+    assert_eq!(
+        (
+            of("approval.request"),
+            of("approval.reject"),
+            of("approval.approve")
+        ),
+        (3, 1, 2),
+        "{entries:?}"
+    );
+    let reject = entries
+        .iter()
+        .find(|e| e["action"] == "approval.reject")
+        .unwrap();
+    assert_eq!(reject["actor"], approver_id);
+    assert_eq!(reject["subject"], format!("approval:{request}"));
+    assert_eq!(reject["detail"]["message"], "The deck has no axis labels");
+    assert!(reject["at"].is_string());
     db.drop_schema().await;
 }
