@@ -76,6 +76,28 @@ async fn send(app: &Router, who: &As, method: Method, path: &str, body: Option<V
     }
 }
 
+/// A page's form posted by a browser session (its CSRF token in the form).
+async fn send_form(app: &Router, who: &As, path: &str, body: &str) -> Reply {
+    let As::Browser { cookie, csrf } = who else {
+        panic!("a form is posted by a browser")
+    };
+    let req = Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={csrf}&{body}")))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
 async fn sign_in(app: &Router, org: &str, email: &str) -> As {
     let r = send(
         app,
@@ -1936,6 +1958,13 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
     assert_eq!(pending[0]["evidence"], "https://example.org/deck");
     assert_eq!(pending[0]["state"], "pending");
     let request = pending[0]["id"].as_i64().unwrap();
+    let page = send(&app, &approver, Method::GET, "/team/approvals", None)
+        .await
+        .text();
+    assert!(
+        page.contains("sales review") && page.contains(&format!("/team/approvals/{request}")),
+        "{page}"
+    );
     assert_eq!(
         send(&app, &lee, Method::GET, "/api/v1/team/approvals", None)
             .await
@@ -1979,6 +2008,13 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
     assert_eq!(mine[0]["state"], "rejected", "{mine}");
     assert_eq!(mine[0]["message"], "The deck has no axis labels");
     assert_eq!(mine[0]["decided_by"], approver_id);
+    let page = send(&app, &lee, Method::GET, "/team/approvals", None)
+        .await
+        .text();
+    assert!(
+        page.contains("rejected") && page.contains("The deck has no axis labels"),
+        "{page}"
+    );
     assert_eq!(check(&lee, lee_goal).await.json()["achieved"], false);
     // A second application, approved: now the goal is achieved.
     assert_eq!(
@@ -1990,16 +2026,15 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
         .json();
     assert_eq!(r.as_array().unwrap().len(), 1, "{r}");
     let second = r[0]["id"].as_i64().unwrap();
-    assert_eq!(
-        decide(
-            &approver,
-            second,
-            json!({ "approve": true, "message": "Clear" })
-        )
-        .await
-        .status,
-        StatusCode::OK
-    );
+    // Approved through the page's form this time.
+    let r = send_form(
+        &app,
+        &approver,
+        &format!("/team/approvals/{second}"),
+        "decision=approve&message=Clear",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let r = check(&lee, lee_goal).await;
     assert_eq!(r.json()["achieved"], true, "{}", r.text());
     // Ann approves others, never her own application.

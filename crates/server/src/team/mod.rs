@@ -21,6 +21,7 @@
 //! PostgreSQL's row-level security enforces it underneath.
 
 pub mod api;
+mod approval_pages;
 pub mod approvals;
 pub mod pages;
 mod programme_pages;

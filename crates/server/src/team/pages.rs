@@ -31,6 +31,7 @@ pub fn routes() -> Router<TeamState> {
         .route("/invite", post(invite))
         .route("/tokens", post(create_token))
         .merge(super::programme_pages::routes())
+        .merge(super::approval_pages::routes())
 }
 
 /// The signed-in person of a page's request (a 401 page without one).
@@ -62,6 +63,7 @@ fn frame(title: &str, actor: Option<&Actor>, body: Markup) -> Markup {
                             ul {
                                 li { a href="/" { "My journal" } }
                                 li { a href="/team" aria-current="page" { "Team" } }
+                                li { a href="/team/approvals" { "Approvals" } }
                             }
                         }
                     }
