@@ -23,6 +23,7 @@ pub mod arcs;
 pub mod badges;
 pub mod catalogue;
 pub mod charts;
+pub mod coaching;
 pub mod commit;
 pub mod demo;
 pub mod discover;
@@ -85,6 +86,21 @@ impl App {
     pub async fn with_store(store: Store, clock: Clock) -> Result<App> {
         let person = Person::resolve(&store, clock).await?;
         store.activate_due_goals(person.today()).await?;
+        Ok(App {
+            store,
+            person,
+            memo: None,
+            approvals: Arc::default(),
+        })
+    }
+
+    /// As [`App::with_store`], writing nothing (due goals are not started):
+    /// for reading someone else's journal, as a coach's views do.
+    ///
+    /// # Errors
+    /// When the person's settings cannot be read.
+    pub async fn reading(store: Store, clock: Clock) -> Result<App> {
+        let person = Person::resolve(&store, clock).await?;
         Ok(App {
             store,
             person,

@@ -14,6 +14,7 @@ use mm_team::testing::{TEST_PASSWORD, TestDb, create_org, test_db};
 use mm_team::{Role, TeamStore};
 use serde_json::{Value, json};
 use sqlx::Connection as _;
+use std::collections::HashMap;
 use tower::ServiceExt as _;
 
 const PASSWORD: &str = TEST_PASSWORD;
@@ -712,6 +713,20 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
             Value::Null,
             422,
             Some("state"),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/team/cohorts/{cohort}/matrix?format=xml"),
+            Value::Null,
+            422,
+            Some("format"),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/team/cohorts/{cohort}/at-risk?idle_days=0"),
+            Value::Null,
+            422,
+            Some("idle_days"),
         ),
     ] {
         let body = (!body.is_null()).then_some(body);
@@ -2083,5 +2098,265 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
     assert_eq!(reject["subject"], format!("approval:{request}"));
     assert_eq!(reject["detail"]["message"], "The deck has no axis labels");
     assert!(reject["at"].is_string());
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and_csv() {
+    let Some(db) = test_db("srv_coaching").await else {
+        return;
+    };
+    let (early, _) = with_journals(&db, "2026-03-01T08:00:00+00:00").await;
+    let (app, _) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
+    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let (coach, coach_id) = join(&app, &admin, "coach@acme.example", &["coach"]).await;
+    let (other_coach, _) = join(&app, &admin, "coach2@acme.example", &["coach"]).await;
+    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    let (kim, kim_id) = join(&app, &admin, "kim@acme.example", &["learner"]).await;
+    let post = |who: &As, path: String, body: Value| {
+        let (app, who) = (app.clone(), who.clone());
+        async move { send(&app, &who, Method::POST, &path, Some(body)).await }
+    };
+    let programme = post(
+        &coach,
+        "/api/v1/team/programmes".into(),
+        json!({ "slug": "charts", "name": "Charts" }),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    let r = post(
+        &coach,
+        format!("/api/v1/team/programmes/{programme}/items"),
+        json!({ "name": "Explain a bar chart", "principles": [{ "name": "One message per chart" }],
+                "done_when": ["Explains one chart in two minutes"], "deadline": { "weeks": 4 },
+                "weekly_minutes": 60, "level": 3 }),
+    )
+    .await;
+    let item = r.json()["item"]["id"].as_i64().unwrap();
+    let cohort = post(
+        &coach,
+        "/api/v1/team/cohorts".into(),
+        json!({ "name": "Spring" }),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    for p in [lee_id, kim_id] {
+        post(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/members"),
+            json!({ "person": p }),
+        )
+        .await;
+    }
+    let r = send(
+        &early,
+        &coach,
+        Method::POST,
+        &format!("/api/v1/team/cohorts/{cohort}/programmes"),
+        Some(json!({ "programme": programme })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let given = r.json()["goals"]["given"].clone();
+    let goal_of = |p: i64| {
+        given
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["person"] == p)
+            .unwrap()["goal"]
+            .as_i64()
+            .unwrap()
+    };
+    // Lee practises steadily, ahead of the budget; Kim once, nine days ago.
+    for (who, goal, minutes, days) in [
+        (
+            &lee,
+            goal_of(lee_id),
+            40,
+            vec!["2026-03-05 09:00", "2026-03-08 09:00", "2026-03-09 09:00"],
+        ),
+        (&kim, goal_of(kim_id), 10, vec!["2026-03-01 09:00"]),
+    ] {
+        for at in days {
+            let r = post(
+                who,
+                format!("/api/v1/goals/{goal}/sessions"),
+                json!({ "minutes": minutes, "aim": "axes", "at": at }),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+    }
+    let get = |who: &As, path: String| {
+        let (app, who) = (app.clone(), who.clone());
+        async move { send(&app, &who, Method::GET, &path, None).await }
+    };
+    // The skill matrix: both members × the one micro-skill.
+    let r = get(&coach, format!("/api/v1/team/cohorts/{cohort}/matrix")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let m = r.json();
+    assert_eq!(m.as_array().unwrap().len(), 2, "{m}");
+    let lee_cell = m
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["person"] == lee_id)
+        .unwrap();
+    assert_eq!(lee_cell["item"], item);
+    assert_eq!(lee_cell["state"], "active");
+    assert_eq!(lee_cell["level"], 3);
+    assert_eq!(lee_cell["last_practice"], "2026-03-09");
+    // Progress to the deadline.
+    let p = get(&coach, format!("/api/v1/team/cohorts/{cohort}/progress"))
+        .await
+        .json();
+    let row = |who: i64| {
+        p.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["person"] == who)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row(lee_id)["minutes_done"], 120);
+    assert_eq!(row(lee_id)["pace"], "ahead");
+    assert_eq!(row(kim_id)["pace"], "behind");
+    assert_eq!(row(kim_id)["deadline"], "2026-03-29");
+    assert_eq!(row(kim_id)["days_left"], 19);
+    // At risk: Kim, each reason on its row; Lee not at all.
+    let risk = get(&coach, format!("/api/v1/team/cohorts/{cohort}/at-risk"))
+        .await
+        .json();
+    let kinds: Vec<&str> = risk
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert_eq!(r["person"], kim_id, "{risk}");
+            r["kind"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["no_practice", "behind_pace", "deadline_in_danger"],
+        "{risk}"
+    );
+    assert!(
+        risk[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no practice in 9 days"),
+        "{risk}"
+    );
+    // A longer idle window: Kim's first reason goes, the others stay.
+    let risk = get(
+        &coach,
+        format!("/api/v1/team/cohorts/{cohort}/at-risk?idle_days=10"),
+    )
+    .await
+    .json();
+    assert_eq!(risk.as_array().unwrap().len(), 2, "{risk}");
+    // Every view as CSV, parsed.
+    let parse = |text: &str| -> Vec<HashMap<String, String>> {
+        csv::Reader::from_reader(text.as_bytes())
+            .deserialize()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    let r = get(
+        &coach,
+        format!("/api/v1/team/cohorts/{cohort}/matrix?format=csv"),
+    )
+    .await;
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        r.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains(&format!("cohort-{cohort}-matrix.csv"))
+    );
+    let rows = parse(&r.text());
+    let lee_row = rows
+        .iter()
+        .find(|r| r["person"] == lee_id.to_string())
+        .unwrap();
+    assert_eq!(lee_row["micro_skill"], "Explain a bar chart");
+    assert_eq!(lee_row["last_practice"], "2026-03-09");
+    assert_eq!(lee_row["level"], "3");
+    let rows = parse(
+        &get(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/progress?format=csv"),
+        )
+        .await
+        .text(),
+    );
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        rows.iter()
+            .find(|r| r["person"] == kim_id.to_string())
+            .unwrap()["minutes_done"],
+        "10"
+    );
+    let rows = parse(
+        &get(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/at-risk?format=csv"),
+        )
+        .await
+        .text(),
+    );
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r["name"] == "kim@acme.example"));
+    assert_eq!(rows[1]["kind"], "behind_pace");
+    // Only the cohort's coach and admins; learners and other coaches not.
+    for (who, want) in [
+        (&other_coach, StatusCode::NOT_FOUND),
+        (&lee, StatusCode::FORBIDDEN),
+        (&admin, StatusCode::OK),
+    ] {
+        let r = get(who, format!("/api/v1/team/cohorts/{cohort}/matrix")).await;
+        assert_eq!(r.status, want, "{}", r.text());
+    }
+    // Kim sees exactly what her coach sees of her.
+    let mine = get(&kim, "/api/v1/team/me/shared".into()).await.json();
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(mine[0]["minutes_done"], row(kim_id)["minutes_done"]);
+    assert_eq!(mine[0]["pace"], row(kim_id)["pace"]);
+    assert_eq!(mine[0]["last_practice"], "2026-03-01");
+    // Every look is audited: who looked, at which view, of whom.
+    let audit = get(&admin, "/api/v1/team/audit?limit=500".into())
+        .await
+        .json();
+    let looks: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "coach.view")
+        .collect();
+    assert!(
+        looks.iter().any(|e| e["actor"] == coach_id
+            && e["detail"]["view"] == "at_risk"
+            && e["subject"] == format!("cohort:{cohort}")),
+        "{looks:?}"
+    );
+    assert!(
+        looks
+            .iter()
+            .all(|e| e["detail"]["members"] == json!([lee_id, kim_id])
+                || e["detail"]["members"] == json!([kim_id, lee_id])),
+        "{looks:?}"
+    );
     db.drop_schema().await;
 }

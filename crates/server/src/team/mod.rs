@@ -23,6 +23,7 @@
 pub mod api;
 mod approval_pages;
 pub mod approvals;
+pub mod coaching;
 pub mod pages;
 mod programme_pages;
 pub mod programmes;
