@@ -2329,6 +2329,30 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
         let r = get(who, format!("/api/v1/team/cohorts/{cohort}/matrix")).await;
         assert_eq!(r.status, want, "{}", r.text());
     }
+    // The coach's page shows the three views with their downloads; Kim's
+    // page shows her what coaches see.
+    let page = get(&coach, format!("/team/cohorts/{cohort}/coach")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let text = page.text();
+    for want in [
+        "no practice in 9 days",
+        "Explain a bar chart",
+        "2026-03-09",
+        &format!("/api/v1/team/cohorts/{cohort}/matrix?format=csv"),
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    assert_eq!(
+        get(&lee, format!("/team/cohorts/{cohort}/coach"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let text = get(&kim, "/team/shared".into()).await.text();
+    assert!(
+        text.contains("Explain a bar chart") && text.contains("behind"),
+        "{text}"
+    );
     // Kim sees exactly what her coach sees of her.
     let mine = get(&kim, "/api/v1/team/me/shared".into()).await.json();
     assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");

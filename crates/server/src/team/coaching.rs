@@ -47,7 +47,7 @@ pub struct ViewQuery {
 }
 
 impl ViewQuery {
-    fn csv(&self) -> Result<bool, HttpError> {
+    pub(super) fn csv(&self) -> Result<bool, HttpError> {
         match self.format.as_deref().unwrap_or("json") {
             "json" => Ok(false),
             "csv" => Ok(true),
@@ -58,7 +58,7 @@ impl ViewQuery {
         }
     }
 
-    fn idle_days(&self) -> Result<u32, HttpError> {
+    pub(super) fn idle_days(&self) -> Result<u32, HttpError> {
         match &self.idle_days {
             None => Ok(7),
             Some(raw) => raw
@@ -249,10 +249,20 @@ pub async fn matrix(
     Query(q): Query<ViewQuery>,
 ) -> Result<Response, ApiError> {
     let csv = q.csv()?;
-    let (cohort, members) = read_cohort(&state, &actor, &raw, "matrix").await?;
+    let (cohort, rows) = matrix_rows(&state, &actor, &raw).await?;
+    Ok(answer(rows, csv, &format!("cohort-{}-matrix", cohort.id))?)
+}
+
+/// The skill matrix's cells.
+pub(super) async fn matrix_rows(
+    state: &TeamState,
+    actor: &Actor,
+    raw: &str,
+) -> Result<(Cohort, Vec<MatrixCell>), HttpError> {
+    let (cohort, members) = read_cohort(state, actor, raw, "matrix").await?;
     let mut items: Vec<(ItemId, String)> = Vec::new();
     for p in &cohort.programmes {
-        let programme = state.team().programme(&actor, p.programme).await?;
+        let programme = state.team().programme(actor, p.programme).await?;
         items.extend(programme.items.into_iter().map(|i| (i.id, i.name)));
     }
     let mut rows = Vec::new();
@@ -270,7 +280,7 @@ pub async fn matrix(
             });
         }
     }
-    Ok(answer(rows, csv, &format!("cohort-{}-matrix", cohort.id))?)
+    Ok((cohort, rows))
 }
 
 /// A cohort's progress to its deadlines: each member's given goal with minutes done, expected and planned, pace, deadline and projected finish (admins and the cohort's coach; audited).
@@ -283,7 +293,21 @@ pub async fn progress(
     Query(q): Query<ViewQuery>,
 ) -> Result<Response, ApiError> {
     let csv = q.csv()?;
-    let (cohort, members) = read_cohort(&state, &actor, &raw, "progress").await?;
+    let (cohort, rows) = progress_rows(&state, &actor, &raw).await?;
+    Ok(answer(
+        rows,
+        csv,
+        &format!("cohort-{}-progress", cohort.id),
+    )?)
+}
+
+/// The progress view's rows.
+pub(super) async fn progress_rows(
+    state: &TeamState,
+    actor: &Actor,
+    raw: &str,
+) -> Result<(Cohort, Vec<ProgressRow>), HttpError> {
+    let (cohort, members) = read_cohort(state, actor, raw, "progress").await?;
     let rows = members
         .iter()
         .flat_map(|m| {
@@ -302,11 +326,7 @@ pub async fn progress(
             })
         })
         .collect();
-    Ok(answer(
-        rows,
-        csv,
-        &format!("cohort-{}-progress", cohort.id),
-    )?)
+    Ok((cohort, rows))
 }
 
 /// A cohort's learners at risk, each reason on its own row: no practice in more than `idle_days` days, behind pace, refreshers overdue, deadline in danger (admins and the cohort's coach; audited).
@@ -319,7 +339,18 @@ pub async fn at_risk(
     Query(q): Query<ViewQuery>,
 ) -> Result<Response, ApiError> {
     let (csv, idle) = (q.csv()?, q.idle_days()?);
-    let (cohort, members) = read_cohort(&state, &actor, &raw, "at_risk").await?;
+    let (cohort, rows) = risk_rows(&state, &actor, &raw, idle).await?;
+    Ok(answer(rows, csv, &format!("cohort-{}-at-risk", cohort.id))?)
+}
+
+/// The at-risk view's rows, with no practice in more than `idle` days.
+pub(super) async fn risk_rows(
+    state: &TeamState,
+    actor: &Actor,
+    raw: &str,
+    idle: u32,
+) -> Result<(Cohort, Vec<RiskRow>), HttpError> {
+    let (cohort, members) = read_cohort(state, actor, raw, "at_risk").await?;
     let rows = members
         .iter()
         .flat_map(|m| {
@@ -334,7 +365,7 @@ pub async fn at_risk(
             })
         })
         .collect();
-    Ok(answer(rows, csv, &format!("cohort-{}-at-risk", cohort.id))?)
+    Ok((cohort, rows))
 }
 
 /// What your coaches can see of you: the summary of each goal your programmes gave you, exactly as their views read it.
@@ -344,16 +375,24 @@ pub async fn shared(
     State(state): State<TeamState>,
     Signed(actor): Signed,
 ) -> Result<Json<Vec<GoalSummary>>, ApiError> {
+    Ok(Json(shared_with_coaches(&state, &actor).await?))
+}
+
+/// What coaches can see of `actor`.
+pub(super) async fn shared_with_coaches(
+    state: &TeamState,
+    actor: &Actor,
+) -> Result<Vec<GoalSummary>, HttpError> {
     let given: Vec<(ItemId, GoalId)> = state
         .team()
-        .given_to_me(&actor)
+        .given_to_me(actor)
         .await?
         .into_iter()
         .map(|g| (0, GoalId(g)))
         .collect();
     if !state.has_journals() {
-        return Ok(Json(Vec::new()));
+        return Ok(Vec::new());
     }
-    let (_, sums) = summaries_of(&state, actor.org, actor.person, &given).await?;
-    Ok(Json(sums.into_iter().map(|(_, s)| s).collect()))
+    let (_, sums) = summaries_of(state, actor.org, actor.person, &given).await?;
+    Ok(sums.into_iter().map(|(_, s)| s).collect())
 }

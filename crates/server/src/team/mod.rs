@@ -23,6 +23,7 @@
 pub mod api;
 mod approval_pages;
 pub mod approvals;
+mod coach_pages;
 pub mod coaching;
 pub mod pages;
 mod programme_pages;
