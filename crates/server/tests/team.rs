@@ -1848,6 +1848,61 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
     db.drop_schema().await;
 }
 
+/// A cohort given a programme of one micro-skill.
+struct Given {
+    cohort: i64,
+    item: i64,
+    /// Each member's goal in their journal.
+    goals: HashMap<i64, i64>,
+}
+
+/// `lead` makes a programme of one micro-skill (`item`, a programme item's
+/// body) and a cohort of `members`, and assigns it on `app` (whose clock
+/// says when the goals are given).
+async fn given_programme(app: &Router, lead: &As, item: Value, members: &[i64]) -> Given {
+    let post = |path: String, body: Value| async move {
+        let r = send(app, lead, Method::POST, &path, Some(body)).await;
+        assert!(r.status.is_success(), "{path}: {}", r.text());
+        r.json()
+    };
+    let programme = post(
+        "/api/v1/team/programmes".into(),
+        json!({ "slug": "charts", "name": "Charts" }),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let item = post(format!("/api/v1/team/programmes/{programme}/items"), item).await["item"]["id"]
+        .as_i64()
+        .unwrap();
+    let cohort = post("/api/v1/team/cohorts".into(), json!({ "name": "Spring" })).await["id"]
+        .as_i64()
+        .unwrap();
+    for p in members {
+        post(
+            format!("/api/v1/team/cohorts/{cohort}/members"),
+            json!({ "person": p }),
+        )
+        .await;
+    }
+    let r = post(
+        format!("/api/v1/team/cohorts/{cohort}/programmes"),
+        json!({ "programme": programme }),
+    )
+    .await;
+    let goals = r["goals"]["given"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["person"].as_i64().unwrap(), g["goal"].as_i64().unwrap()))
+        .collect();
+    Given {
+        cohort,
+        item,
+        goals,
+    }
+}
+
 #[tokio::test]
 async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and_nobody_approves_their_own()
  {
@@ -1867,59 +1922,16 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
         let (app, who) = (app.clone(), who.clone());
         async move { send(&app, &who, Method::POST, &path, Some(body)).await }
     };
-    let r = post(
+    let given = given_programme(
+        &early,
         &admin,
-        "/api/v1/team/programmes".into(),
-        json!({ "slug": "charts", "name": "Charts" }),
-    )
-    .await;
-    let programme = r.json()["id"].as_i64().unwrap();
-    let r = post(
-        &admin,
-        format!("/api/v1/team/programmes/{programme}/items"),
         json!({ "name": "Explain a bar chart", "principles": [{ "name": "One message per chart" }],
                 "done_when": ["Explains one chart in two minutes"], "deadline": { "weeks": 2 },
                 "weekly_minutes": 60, "requires_approval": true }),
+        &[lee_id, ann_id],
     )
     .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let cohort = post(
-        &admin,
-        "/api/v1/team/cohorts".into(),
-        json!({ "name": "Spring" }),
-    )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
-    for p in [lee_id, ann_id] {
-        post(
-            &admin,
-            format!("/api/v1/team/cohorts/{cohort}/members"),
-            json!({ "person": p }),
-        )
-        .await;
-    }
-    let r = send(
-        &early,
-        &admin,
-        Method::POST,
-        &format!("/api/v1/team/cohorts/{cohort}/programmes"),
-        Some(json!({ "programme": programme })),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let goal_of = |p: i64| {
-        r.json()["goals"]["given"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|g| g["person"] == p)
-            .unwrap()["goal"]
-            .as_i64()
-            .unwrap()
-    };
-    let (lee_goal, ann_goal) = (goal_of(lee_id), goal_of(ann_id));
+    let (lee_goal, ann_goal) = (given.goals[&lee_id], given.goals[&ann_id]);
     // Everything the mastery rule asks for, from the journal's own API.
     for (who, goal) in [(&lee, lee_goal), (&ann, ann_goal)] {
         let r = send(
@@ -2118,61 +2130,17 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
         let (app, who) = (app.clone(), who.clone());
         async move { send(&app, &who, Method::POST, &path, Some(body)).await }
     };
-    let programme = post(
+    let given = given_programme(
+        &early,
         &coach,
-        "/api/v1/team/programmes".into(),
-        json!({ "slug": "charts", "name": "Charts" }),
-    )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
-    let r = post(
-        &coach,
-        format!("/api/v1/team/programmes/{programme}/items"),
         json!({ "name": "Explain a bar chart", "principles": [{ "name": "One message per chart" }],
                 "done_when": ["Explains one chart in two minutes"], "deadline": { "weeks": 4 },
                 "weekly_minutes": 60, "level": 3 }),
+        &[lee_id, kim_id],
     )
     .await;
-    let item = r.json()["item"]["id"].as_i64().unwrap();
-    let cohort = post(
-        &coach,
-        "/api/v1/team/cohorts".into(),
-        json!({ "name": "Spring" }),
-    )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
-    for p in [lee_id, kim_id] {
-        post(
-            &coach,
-            format!("/api/v1/team/cohorts/{cohort}/members"),
-            json!({ "person": p }),
-        )
-        .await;
-    }
-    let r = send(
-        &early,
-        &coach,
-        Method::POST,
-        &format!("/api/v1/team/cohorts/{cohort}/programmes"),
-        Some(json!({ "programme": programme })),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let given = r.json()["goals"]["given"].clone();
-    let goal_of = |p: i64| {
-        given
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|g| g["person"] == p)
-            .unwrap()["goal"]
-            .as_i64()
-            .unwrap()
-    };
+    let (cohort, item) = (given.cohort, given.item);
+    let goal_of = |p: i64| given.goals[&p];
     // Lee practises steadily, ahead of the budget; Kim once, nine days ago.
     for (who, goal, minutes, days) in [
         (

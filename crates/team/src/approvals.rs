@@ -289,15 +289,7 @@ impl TeamStore {
     /// # Errors
     /// When the database fails.
     pub async fn my_approvals(&self, actor: &Actor) -> Result<Vec<ApprovalRequest>> {
-        let mut tx = self.scope(actor.org).await?;
-        let rows: Vec<RequestRow> = sqlx::query_as(&format!(
-            "{REQUEST_SQL} AND r.person_id = $1 ORDER BY r.requested_at DESC, r.id DESC"
-        ))
-        .bind(actor.person)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        rows.into_iter().map(request).collect()
+        self.list_requests(actor, Some(actor.person), None).await
     }
 
     /// The organisation's requests in `state` (all with `None`), oldest
@@ -311,10 +303,24 @@ impl TeamStore {
         state: Option<ApprovalState>,
     ) -> Result<Vec<ApprovalRequest>> {
         actor.require(&[Role::Approver, Role::Admin], "read approval requests")?;
+        self.list_requests(actor, None, state).await
+    }
+
+    /// Requests of `person` (newest first) or of everyone (oldest first),
+    /// in `state` or any.
+    async fn list_requests(
+        &self,
+        actor: &Actor,
+        person: Option<PersonId>,
+        state: Option<ApprovalState>,
+    ) -> Result<Vec<ApprovalRequest>> {
+        let order = if person.is_some() { "DESC" } else { "" };
         let mut tx = self.scope(actor.org).await?;
         let rows: Vec<RequestRow> = sqlx::query_as(&format!(
-            "{REQUEST_SQL} AND ($1::TEXT IS NULL OR r.state = $1) ORDER BY r.requested_at, r.id"
+            "{REQUEST_SQL} AND ($1::BIGINT IS NULL OR r.person_id = $1) \
+             AND ($2::TEXT IS NULL OR r.state = $2) ORDER BY r.requested_at {order}, r.id {order}"
         ))
+        .bind(person)
         .bind(state.map(ApprovalState::as_str))
         .fetch_all(&mut *tx)
         .await?;
