@@ -53,17 +53,23 @@ impl Approvals {
         let mut counted = ev.clone();
         counted.applications.retain(|a| self.counts(a));
         let mut report = counted.check(&p.rule, p.offset);
-        if let Some(c) = report
-            .conditions
-            .iter_mut()
-            .find(|c| c.kind == ConditionKind::Application && !c.met)
-        {
-            c.detail = match waiting {
-                0 => "no approved application yet (an approver accepts each one)".into(),
-                n => format!("no approved application yet: {n} not accepted by an approver (yet)"),
-            };
-        }
+        explain_waiting(&mut report, waiting);
         report
+    }
+}
+
+/// Say, when no application counts yet, that an approver accepts each one
+/// (and how many wait or were refused).
+pub(crate) fn explain_waiting(report: &mut MasteryReport, waiting: usize) {
+    if let Some(c) = report
+        .conditions
+        .iter_mut()
+        .find(|c| c.kind == ConditionKind::Application && !c.met)
+    {
+        c.detail = match waiting {
+            0 => "no approved application yet (an approver accepts each one)".into(),
+            n => format!("no approved application yet: {n} not accepted by an approver (yet)"),
+        };
     }
 }
 

@@ -1976,6 +1976,14 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
         "{}",
         r.text()
     );
+    // The dashboard's status says the same.
+    let r = send(&app, &lee, Method::GET, "/api/v1/status", None).await;
+    assert!(
+        r.text()
+            .contains("no approved application yet: 1 not accepted"),
+        "{}",
+        r.text()
+    );
     // The approvers see it, with what was applied; a learner may not.
     let r = send(&app, &approver, Method::GET, "/api/v1/team/approvals", None).await;
     let pending = r.json();
