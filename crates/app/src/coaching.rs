@@ -163,3 +163,71 @@ pub fn risks(s: &GoalSummary, today: NaiveDate, idle_days: u32) -> Vec<Risk> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary() -> GoalSummary {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        GoalSummary {
+            goal: GoalId(1),
+            micro_skill: "Explain a bar chart".into(),
+            state: GoalState::Active,
+            level: 3,
+            start: d("2026-03-01"),
+            deadline: d("2026-03-29"),
+            last_practice: Some(d("2026-03-09")),
+            minutes_done: 120,
+            minutes_expected: 86,
+            minutes_planned: 249,
+            pace: PaceStatus::Ahead,
+            projected_finish: Some(d("2026-03-21")),
+            projected_late: false,
+            refreshers_overdue: 0,
+        }
+    }
+
+    #[test]
+    fn each_risk_has_its_reason_and_a_steady_learner_none() {
+        let today: NaiveDate = "2026-03-10".parse().unwrap();
+        let kinds = |s: &GoalSummary, idle| -> Vec<RiskKind> {
+            risks(s, today, idle).into_iter().map(|r| r.kind).collect()
+        };
+        let steady = summary();
+        assert!(kinds(&steady, 7).is_empty());
+        let idle = GoalSummary {
+            last_practice: Some("2026-03-01".parse().unwrap()),
+            ..summary()
+        };
+        assert_eq!(kinds(&idle, 7), [RiskKind::NoPractice]);
+        assert_eq!(kinds(&idle, 9), []);
+        assert!(risks(&idle, today, 7)[0].reason.contains("9 days"));
+        let never = GoalSummary {
+            last_practice: None,
+            minutes_done: 0,
+            pace: PaceStatus::Behind,
+            projected_finish: None,
+            projected_late: true,
+            ..summary()
+        };
+        // Never practised: idle since the start; no projection to call late.
+        assert_eq!(
+            kinds(&never, 7),
+            [RiskKind::NoPractice, RiskKind::BehindPace]
+        );
+        let late = GoalSummary {
+            projected_finish: Some("2026-04-02".parse().unwrap()),
+            projected_late: true,
+            ..summary()
+        };
+        assert_eq!(kinds(&late, 7), [RiskKind::DeadlineInDanger]);
+        let rusty = GoalSummary {
+            state: GoalState::Achieved,
+            refreshers_overdue: 2,
+            last_practice: Some("2026-01-01".parse().unwrap()),
+            ..summary()
+        };
+        assert_eq!(kinds(&rusty, 7), [RiskKind::RefreshersOverdue]);
+    }
+}

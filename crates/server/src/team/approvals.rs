@@ -2,8 +2,8 @@
 //! `/api/v1/team/approvals` (approvers list and decide) and
 //! `/api/v1/team/me/approvals` (a learner reads where each of their
 //! applications stands), and the two links to the member's journal:
-//! [`policy`] tells the journal's mastery rule which applications count,
-//! and [`sync`] turns each application recorded for a goal that needs
+//! `policy` tells the journal's mastery rule which applications count,
+//! and `sync` turns each application recorded for a goal that needs
 //! approval (through the journal's API or its goal page) into a pending
 //! request.
 
