@@ -181,7 +181,7 @@ pub async fn issue(
     let person = app.person();
     let ev = store.goal_evidence(goal).await?;
     let goal = &ev.goal;
-    let report = ev.check(&person.rule, person.offset);
+    let report = app.mastery(&ev);
     if goal.state != GoalState::Achieved || !report.achieved() {
         let missing: Vec<String> = report.unmet().map(|c| c.detail.clone()).collect();
         let why = match (goal.state, missing.is_empty()) {

@@ -47,6 +47,7 @@ pub async fn load(app: &App) -> Result<Demo> {
         store: mm_store::Store::open("sqlite::memory:").await?,
         person: app.person().clone(),
         memo: None,
+        approvals: std::sync::Arc::default(),
     };
     let demo = write(&scratch).await?;
     let mut journal = scratch.store().export(app.person().now).await?;

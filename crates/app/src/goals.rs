@@ -352,7 +352,7 @@ pub async fn show(app: &App, id: GoalId) -> Result<GoalView> {
     let p = app.person();
     let ev = app.store().goal_evidence(id).await?;
     Ok(GoalView {
-        mastery: ev.check(&p.rule, p.offset),
+        mastery: app.mastery(&ev),
         pace: pace(&ev.goal, &ev.sessions, p.today(), p.offset),
         sessions: ev.sessions.len(),
         applications: ev.applications.len(),
@@ -433,6 +433,21 @@ pub struct Check {
 /// Not found for an unknown goal; invalid for an abandoned one.
 pub async fn check(app: &App, id: GoalId) -> Result<Check> {
     let p = app.person();
+    if app.approvals().required(id) {
+        // Only approved applications count: the store's check weighs them
+        // all, so it runs only once the counted evidence passes on its own
+        // (more evidence never fails a rule the counted part passes).
+        let ev = app.store().goal_evidence(id).await?;
+        let report = app.mastery(&ev);
+        if !report.achieved() && ev.goal.state != GoalState::Abandoned {
+            return Ok(Check {
+                goal: id,
+                state: ev.goal.state,
+                achieved: false,
+                mastery: report,
+            });
+        }
+    }
     let sched = crate::refresh::scheduler(app).await?;
     let today = p.today();
     let (goal, report) = app
@@ -523,7 +538,7 @@ pub async fn detail(app: &App, id: GoalId) -> Result<GoalDetail> {
         .filter(|b| b.goal == id)
         .collect();
     Ok(GoalDetail {
-        mastery: ev.check(&p.rule, p.offset),
+        mastery: app.mastery(&ev),
         pace: pace(&ev.goal, &ev.sessions, p.today(), p.offset),
         state: ev.goal.state_on(p.today()),
         plan: store.get_plan(id).await?,

@@ -18,10 +18,12 @@
 //! # Ok(()) }
 //! ```
 
+pub mod approvals;
 pub mod arcs;
 pub mod badges;
 pub mod catalogue;
 pub mod charts;
+pub mod coaching;
 pub mod commit;
 pub mod demo;
 pub mod discover;
@@ -61,6 +63,8 @@ pub struct App {
     person: Person,
     /// The memo this request may use.
     memo: Option<Arc<Memo>>,
+    /// Goals whose applications count only once approved (team mode).
+    approvals: Arc<approvals::Approvals>,
 }
 
 impl App {
@@ -86,6 +90,22 @@ impl App {
             store,
             person,
             memo: None,
+            approvals: Arc::default(),
+        })
+    }
+
+    /// As [`App::with_store`], writing nothing (due goals are not started):
+    /// for reading someone else's journal, as a coach's views do.
+    ///
+    /// # Errors
+    /// When the person's settings cannot be read.
+    pub async fn reading(store: Store, clock: Clock) -> Result<App> {
+        let person = Person::resolve(&store, clock).await?;
+        Ok(App {
+            store,
+            person,
+            memo: None,
+            approvals: Arc::default(),
         })
     }
 
@@ -121,6 +141,7 @@ impl App {
             store,
             person,
             memo: Some(memo),
+            approvals: Arc::default(),
         })
     }
 

@@ -78,12 +78,7 @@ fn new_session(
 }
 
 async fn counted(app: &App, goal: GoalId) -> Result<Counted> {
-    let p = app.person();
-    let report = app
-        .store()
-        .goal_evidence(goal)
-        .await?
-        .check(&p.rule, p.offset);
+    let report = app.mastery(&app.store().goal_evidence(goal).await?);
     Ok(Counted {
         sessions: report.sessions,
         days: report.days,

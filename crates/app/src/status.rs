@@ -96,12 +96,36 @@ async fn compute(app: &App) -> Result<Status> {
     };
     if goals.iter().any(|g| !g.state.is_closed()) {
         let tallies = store.session_tallies(p.offset, Week::of(today)).await?;
-        let applications = store.application_counts().await?;
+        let mut applications = store.application_counts().await?;
+        // Goals that count only approved applications count them one by
+        // one, and say how many wait.
+        let mut waiting = HashMap::new();
+        for goal in app.approvals().goals() {
+            if goals.iter().any(|g| g.id == goal && !g.state.is_closed()) {
+                let all = store.list_applications(Some(goal)).await?;
+                let n = all.iter().filter(|a| app.approvals().counts(a)).count();
+                applications.insert(goal, n);
+                waiting.insert(goal, all.len() - n);
+            }
+        }
         let reflections = store.list_reflections().await?;
         for goal in goals.iter().filter(|g| !g.state.is_closed()) {
             let micro = micro_of(goal)?;
             let tally = tallies.get(&goal.id).copied().unwrap_or_default();
             let pc = pace_of(goal, &tally, today);
+            let mut mastery = weigh(
+                &p.rule,
+                Tallied {
+                    goal,
+                    micro_skill: micro,
+                    applications: applications.get(&goal.id).copied().unwrap_or(0),
+                    reflections: &reflections,
+                    sessions: tally,
+                },
+            );
+            if let Some(n) = waiting.get(&goal.id) {
+                crate::approvals::explain_waiting(&mut mastery, *n);
+            }
             open.push(GoalStatus {
                 goal: goal.id,
                 micro_skill: micro.name.clone(),
@@ -109,16 +133,7 @@ async fn compute(app: &App) -> Result<Status> {
                 start: goal.start,
                 deadline: goal.deadline,
                 time_elapsed: pc.days_elapsed as f64 / pc.days_total.max(1) as f64,
-                mastery: weigh(
-                    &p.rule,
-                    Tallied {
-                        goal,
-                        micro_skill: micro,
-                        applications: applications.get(&goal.id).copied().unwrap_or(0),
-                        reflections: &reflections,
-                        sessions: tally,
-                    },
-                ),
+                mastery,
                 pace: pc,
             });
         }

@@ -84,6 +84,9 @@ pub struct Delegated {
     /// Whether state-changing requests must carry the CSRF token (a
     /// browser's cookie session: yes; an API token: no).
     pub csrf_required: bool,
+    /// The person's goals whose applications count only once an approver
+    /// accepted them, and those accepted.
+    pub approvals: mm_app::approvals::Approvals,
 }
 
 impl AppState {
@@ -189,12 +192,16 @@ impl AppState {
     /// # Errors
     /// When the person's settings cannot be read.
     pub async fn app(&self) -> mm_app::Result<App> {
-        App::with_memo(
+        let app = App::with_memo(
             self.inner.store.clone(),
             self.inner.clock,
             Arc::clone(&self.inner.memo),
         )
-        .await
+        .await?;
+        Ok(match &self.inner.delegated {
+            Some(d) => app.with_approvals(d.approvals.clone()),
+            None => app,
+        })
     }
 }
 

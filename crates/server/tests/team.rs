@@ -14,6 +14,7 @@ use mm_team::testing::{TEST_PASSWORD, TestDb, create_org, test_db};
 use mm_team::{Role, TeamStore};
 use serde_json::{Value, json};
 use sqlx::Connection as _;
+use std::collections::HashMap;
 use tower::ServiceExt as _;
 
 const PASSWORD: &str = TEST_PASSWORD;
@@ -68,6 +69,28 @@ async fn send(app: &Router, who: &As, method: Method, path: &str, body: Option<V
     let res = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
+    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A page's form posted by a browser session (its CSRF token in the form).
+async fn send_form(app: &Router, who: &As, path: &str, body: &str) -> Reply {
+    let As::Browser { cookie, csrf } = who else {
+        panic!("a form is posted by a browser")
+    };
+    let req = Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={csrf}&{body}")))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
     let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
     Reply {
         status,
@@ -166,6 +189,7 @@ async fn snapshot(db: &TestDb, org_slug: &str) -> String {
         "cohort_members",
         "cohort_programmes",
         "given_goals",
+        "approval_requests",
     ] {
         let rows: String = sqlx::query_scalar(&format!(
             "SELECT coalesce(string_agg(t::TEXT, E'\\n' ORDER BY t::TEXT), '') FROM \"{s}\".{t} t WHERE org_id = $1{}",
@@ -296,6 +320,9 @@ fn body_for(method: &Method, path: &str, email: &str, aim: Aim) -> Option<Value>
         ("POST", p) if p.ends_with("/members") => Some(json!({ "person": aim.person })),
         ("POST", p) if p.ends_with("/programmes") => Some(json!({ "programme": aim.programme })),
         ("POST", p) if p.ends_with("/goals") => Some(json!({})),
+        ("POST", p) if p.starts_with("/api/v1/team/approvals/") => {
+            Some(json!({ "approve": true, "message": "probe" }))
+        }
         _ => None,
     }
 }
@@ -352,7 +379,8 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
     b_post(
         format!("/api/v1/team/programmes/{b_programme}/items"),
         json!({ "name": "beta's own micro-skill", "principles": [{ "name": "beta principle" }],
-                "done_when": ["beta criterion"], "deadline": { "weeks": 2 }, "weekly_minutes": 60 }),
+                "done_when": ["beta criterion"], "deadline": { "weeks": 2 }, "weekly_minutes": 60,
+                "requires_approval": true }),
     )
     .await;
     let b_cohort = b_post(
@@ -372,6 +400,23 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
         json!({ "programme": b_programme }),
     )
     .await;
+    // B's learner's application awaiting approval (this instance keeps no
+    // journals: the given goal and the request are written as the owner).
+    as_owner(
+        &db,
+        &format!(
+            "INSERT INTO given_goals (org_id, item_id, person_id, cohort_id, goal_id, given_at) \
+             SELECT org_id, id, {b_lee_id}, {b_cohort}, 4242, now() FROM programme_items \
+             WHERE programme_id = {b_programme}; \
+             INSERT INTO approval_requests (org_id, person_id, item_id, goal_id, application_id, \
+                 applied_at, context, outcome) \
+             SELECT org_id, person_id, item_id, goal_id, 77, now(), 'beta context', 'beta outcome' \
+             FROM given_goals WHERE person_id = {b_lee_id}"
+        ),
+    )
+    .await;
+    let r = send(&app, &b_admin, Method::GET, "/api/v1/team/approvals", None).await;
+    let b_request = r.json()[0]["id"].as_i64().unwrap();
     let aim = Aim {
         person: b_lee_id,
         programme: b_programme,
@@ -403,6 +448,8 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
             b_lee_id
         } else if template.contains("/invitations/") {
             b_inv_id
+        } else if template.contains("/approvals/") {
+            b_request
         } else {
             b_token_id
         };
@@ -638,6 +685,48 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
             Value::Null,
             404,
             None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/approvals/999999".into(),
+            json!({ "approve": false }),
+            422,
+            Some("message"),
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/approvals/999999".into(),
+            json!({ "approve": false, "message": "x".repeat(4001) }),
+            422,
+            Some("message"),
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/approvals/999999".into(),
+            json!({ "approve": "yes" }),
+            422,
+            Some("approve"),
+        ),
+        (
+            Method::GET,
+            "/api/v1/team/approvals?state=maybe".into(),
+            Value::Null,
+            422,
+            Some("state"),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/team/cohorts/{cohort}/matrix?format=xml"),
+            Value::Null,
+            422,
+            Some("format"),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/team/cohorts/{cohort}/at-risk?idle_days=0"),
+            Value::Null,
+            422,
+            Some("idle_days"),
         ),
     ] {
         let body = (!body.is_null()).then_some(body);
@@ -1755,6 +1844,519 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
     assert_eq!(
         app.clone().oneshot(req).await.unwrap().status(),
         StatusCode::FORBIDDEN
+    );
+    db.drop_schema().await;
+}
+
+/// A cohort given a programme of one micro-skill.
+struct Given {
+    cohort: i64,
+    item: i64,
+    /// Each member's goal in their journal.
+    goals: HashMap<i64, i64>,
+}
+
+/// `lead` makes a programme of one micro-skill (`item`, a programme item's
+/// body) and a cohort of `members`, and assigns it on `app` (whose clock
+/// says when the goals are given).
+async fn given_programme(app: &Router, lead: &As, item: Value, members: &[i64]) -> Given {
+    let post = |path: String, body: Value| async move {
+        let r = send(app, lead, Method::POST, &path, Some(body)).await;
+        assert!(r.status.is_success(), "{path}: {}", r.text());
+        r.json()
+    };
+    let programme = post(
+        "/api/v1/team/programmes".into(),
+        json!({ "slug": "charts", "name": "Charts" }),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let item = post(format!("/api/v1/team/programmes/{programme}/items"), item).await["item"]["id"]
+        .as_i64()
+        .unwrap();
+    let cohort = post("/api/v1/team/cohorts".into(), json!({ "name": "Spring" })).await["id"]
+        .as_i64()
+        .unwrap();
+    for p in members {
+        post(
+            format!("/api/v1/team/cohorts/{cohort}/members"),
+            json!({ "person": p }),
+        )
+        .await;
+    }
+    let r = post(
+        format!("/api/v1/team/cohorts/{cohort}/programmes"),
+        json!({ "programme": programme }),
+    )
+    .await;
+    let goals = r["goals"]["given"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["person"].as_i64().unwrap(), g["goal"].as_i64().unwrap()))
+        .collect();
+    Given {
+        cohort,
+        item,
+        goals,
+    }
+}
+
+#[tokio::test]
+async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and_nobody_approves_their_own()
+ {
+    let Some(db) = test_db("srv_approvals").await else {
+        return;
+    };
+    // Goals given on 1 March; practice and decisions on 10 March (two
+    // instances on one database, each with its own clock).
+    let (early, _) = with_journals(&db, "2026-03-01T08:00:00+00:00").await;
+    let (app, _) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
+    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let (approver, approver_id) = join(&app, &admin, "vic@acme.example", &["approver"]).await;
+    let (ann, ann_id) = join(&app, &admin, "ann@acme.example", &["approver", "learner"]).await;
+    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    let post = |who: &As, path: String, body: Value| {
+        let (app, who) = (app.clone(), who.clone());
+        async move { send(&app, &who, Method::POST, &path, Some(body)).await }
+    };
+    let given = given_programme(
+        &early,
+        &admin,
+        json!({ "name": "Explain a bar chart", "principles": [{ "name": "One message per chart" }],
+                "done_when": ["Explains one chart in two minutes"], "deadline": { "weeks": 2 },
+                "weekly_minutes": 60, "requires_approval": true }),
+        &[lee_id, ann_id],
+    )
+    .await;
+    let (lee_goal, ann_goal) = (given.goals[&lee_id], given.goals[&ann_id]);
+    // Everything the mastery rule asks for, from the journal's own API.
+    for (who, goal) in [(&lee, lee_goal), (&ann, ann_goal)] {
+        let r = send(
+            &app,
+            who,
+            Method::PUT,
+            &format!("/api/v1/goals/{goal}/criteria/1"),
+            Some(json!({ "met": true })),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        for day in ["2026-03-02 09:00", "2026-03-04 09:00", "2026-03-06 09:00"] {
+            let r = post(
+                who,
+                format!("/api/v1/goals/{goal}/sessions"),
+                json!({ "minutes": 40, "aim": "one message", "at": day }),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+        let r = post(who, format!("/api/v1/goals/{goal}/reflections"), json!({ "worked": "a", "didnt": "b", "next": "c", "principles": ["One message per chart"] })).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    }
+    let apply = |who: &As, goal: i64, context: &str| {
+        post(
+            who,
+            format!("/api/v1/goals/{goal}/applications"),
+            json!({ "context": context, "outcome": "understood", "evidence_url": "https://example.org/deck" }),
+        )
+    };
+    let check = |who: &As, goal: i64| post(who, format!("/api/v1/goals/{goal}/check"), json!({}));
+    let r = apply(&lee, lee_goal, "sales review").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let first_app = r.json()["id"]
+        .as_i64()
+        .unwrap_or_else(|| r.json()["application"]["id"].as_i64().unwrap());
+    // Pending: it does not count yet.
+    let r = check(&lee, lee_goal).await;
+    assert_eq!(r.json()["achieved"], false, "{}", r.text());
+    assert!(
+        r.text().contains("no approved application yet"),
+        "{}",
+        r.text()
+    );
+    // The dashboard's status says the same.
+    let r = send(&app, &lee, Method::GET, "/api/v1/status", None).await;
+    assert!(
+        r.text()
+            .contains("no approved application yet: 1 not accepted"),
+        "{}",
+        r.text()
+    );
+    // The approvers see it, with what was applied; a learner may not.
+    let r = send(&app, &approver, Method::GET, "/api/v1/team/approvals", None).await;
+    let pending = r.json();
+    assert_eq!(pending.as_array().unwrap().len(), 1, "{pending}");
+    assert_eq!(pending[0]["application"], first_app);
+    assert_eq!(pending[0]["context"], "sales review");
+    assert_eq!(pending[0]["evidence"], "https://example.org/deck");
+    assert_eq!(pending[0]["state"], "pending");
+    let request = pending[0]["id"].as_i64().unwrap();
+    let page = send(&app, &approver, Method::GET, "/team/approvals", None)
+        .await
+        .text();
+    assert!(
+        page.contains("sales review") && page.contains(&format!("/team/approvals/{request}")),
+        "{page}"
+    );
+    assert_eq!(
+        send(&app, &lee, Method::GET, "/api/v1/team/approvals", None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let decide =
+        |who: &As, id: i64, body: Value| post(who, format!("/api/v1/team/approvals/{id}"), body);
+    assert_eq!(
+        decide(&lee, request, json!({ "approve": true }))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // A rejection needs its message; then the learner reads it.
+    let r = decide(
+        &approver,
+        request,
+        json!({ "approve": false, "message": "  " }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.json()["field"], "message");
+    let r = decide(
+        &approver,
+        request,
+        json!({ "approve": false, "message": "The deck has no axis labels" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["state"], "rejected");
+    assert_eq!(
+        decide(&approver, request, json!({ "approve": true }))
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    let mine = send(&app, &lee, Method::GET, "/api/v1/team/me/approvals", None)
+        .await
+        .json();
+    assert_eq!(mine[0]["state"], "rejected", "{mine}");
+    assert_eq!(mine[0]["message"], "The deck has no axis labels");
+    assert_eq!(mine[0]["decided_by"], approver_id);
+    let page = send(&app, &lee, Method::GET, "/team/approvals", None)
+        .await
+        .text();
+    assert!(
+        page.contains("rejected") && page.contains("The deck has no axis labels"),
+        "{page}"
+    );
+    assert_eq!(check(&lee, lee_goal).await.json()["achieved"], false);
+    // A second application, approved: now the goal is achieved.
+    assert_eq!(
+        apply(&lee, lee_goal, "board meeting").await.status,
+        StatusCode::CREATED
+    );
+    let r = send(&app, &approver, Method::GET, "/api/v1/team/approvals", None)
+        .await
+        .json();
+    assert_eq!(r.as_array().unwrap().len(), 1, "{r}");
+    let second = r[0]["id"].as_i64().unwrap();
+    // Approved through the page's form this time.
+    let r = send_form(
+        &app,
+        &approver,
+        &format!("/team/approvals/{second}"),
+        "decision=approve&message=Clear",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = check(&lee, lee_goal).await;
+    assert_eq!(r.json()["achieved"], true, "{}", r.text());
+    // Ann approves others, never her own application.
+    assert_eq!(
+        apply(&ann, ann_goal, "team sync").await.status,
+        StatusCode::CREATED
+    );
+    let r = send(&app, &ann, Method::GET, "/api/v1/team/approvals", None)
+        .await
+        .json();
+    let own = r[0]["id"].as_i64().unwrap();
+    assert_eq!(r[0]["person"], ann_id);
+    let r = decide(&ann, own, json!({ "approve": true })).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    assert_eq!(check(&ann, ann_goal).await.json()["achieved"], false);
+    assert_eq!(
+        decide(&admin, own, json!({ "approve": true })).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(check(&ann, ann_goal).await.json()["achieved"], true);
+    // Every request and decision is in the audit trail: who, when, what.
+    let audit = send(&app, &admin, Method::GET, "/api/v1/team/audit", None)
+        .await
+        .json();
+    let entries: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"].as_str().unwrap().starts_with("approval."))
+        .collect();
+    let of = |action: &str| entries.iter().filter(|e| e["action"] == action).count();
+    assert_eq!(
+        (
+            of("approval.request"),
+            of("approval.reject"),
+            of("approval.approve")
+        ),
+        (3, 1, 2),
+        "{entries:?}"
+    );
+    let reject = entries
+        .iter()
+        .find(|e| e["action"] == "approval.reject")
+        .unwrap();
+    assert_eq!(reject["actor"], approver_id);
+    assert_eq!(reject["subject"], format!("approval:{request}"));
+    assert_eq!(reject["detail"]["message"], "The deck has no axis labels");
+    assert!(reject["at"].is_string());
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and_csv() {
+    let Some(db) = test_db("srv_coaching").await else {
+        return;
+    };
+    let (early, _) = with_journals(&db, "2026-03-01T08:00:00+00:00").await;
+    let (app, _) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
+    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let (coach, coach_id) = join(&app, &admin, "coach@acme.example", &["coach"]).await;
+    let (other_coach, _) = join(&app, &admin, "coach2@acme.example", &["coach"]).await;
+    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    let (kim, kim_id) = join(&app, &admin, "kim@acme.example", &["learner"]).await;
+    let post = |who: &As, path: String, body: Value| {
+        let (app, who) = (app.clone(), who.clone());
+        async move { send(&app, &who, Method::POST, &path, Some(body)).await }
+    };
+    let given = given_programme(
+        &early,
+        &coach,
+        json!({ "name": "Explain a bar chart", "principles": [{ "name": "One message per chart" }],
+                "done_when": ["Explains one chart in two minutes"], "deadline": { "weeks": 4 },
+                "weekly_minutes": 60, "level": 3 }),
+        &[lee_id, kim_id],
+    )
+    .await;
+    let (cohort, item) = (given.cohort, given.item);
+    let goal_of = |p: i64| given.goals[&p];
+    // Lee practises steadily, ahead of the budget; Kim once, nine days ago.
+    for (who, goal, minutes, days) in [
+        (
+            &lee,
+            goal_of(lee_id),
+            40,
+            vec!["2026-03-05 09:00", "2026-03-08 09:00", "2026-03-09 09:00"],
+        ),
+        (&kim, goal_of(kim_id), 10, vec!["2026-03-01 09:00"]),
+    ] {
+        for at in days {
+            let r = post(
+                who,
+                format!("/api/v1/goals/{goal}/sessions"),
+                json!({ "minutes": minutes, "aim": "axes", "at": at }),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+    }
+    let get = |who: &As, path: String| {
+        let (app, who) = (app.clone(), who.clone());
+        async move { send(&app, &who, Method::GET, &path, None).await }
+    };
+    // The skill matrix: both members × the one micro-skill.
+    let r = get(&coach, format!("/api/v1/team/cohorts/{cohort}/matrix")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let m = r.json();
+    assert_eq!(m.as_array().unwrap().len(), 2, "{m}");
+    let lee_cell = m
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["person"] == lee_id)
+        .unwrap();
+    assert_eq!(lee_cell["item"], item);
+    assert_eq!(lee_cell["state"], "active");
+    assert_eq!(lee_cell["level"], 3);
+    assert_eq!(lee_cell["last_practice"], "2026-03-09");
+    // Progress to the deadline.
+    let p = get(&coach, format!("/api/v1/team/cohorts/{cohort}/progress"))
+        .await
+        .json();
+    let row = |who: i64| {
+        p.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["person"] == who)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row(lee_id)["minutes_done"], 120);
+    assert_eq!(row(lee_id)["pace"], "ahead");
+    assert_eq!(row(kim_id)["pace"], "behind");
+    assert_eq!(row(kim_id)["deadline"], "2026-03-29");
+    assert_eq!(row(kim_id)["days_left"], 19);
+    // At risk: Kim, each reason on its row; Lee not at all.
+    let risk = get(&coach, format!("/api/v1/team/cohorts/{cohort}/at-risk"))
+        .await
+        .json();
+    let kinds: Vec<&str> = risk
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert_eq!(r["person"], kim_id, "{risk}");
+            r["kind"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["no_practice", "behind_pace", "deadline_in_danger"],
+        "{risk}"
+    );
+    assert!(
+        risk[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no practice in 9 days"),
+        "{risk}"
+    );
+    // A longer idle window: Kim's first reason goes, the others stay.
+    let risk = get(
+        &coach,
+        format!("/api/v1/team/cohorts/{cohort}/at-risk?idle_days=10"),
+    )
+    .await
+    .json();
+    assert_eq!(risk.as_array().unwrap().len(), 2, "{risk}");
+    // Every view as CSV, parsed.
+    let parse = |text: &str| -> Vec<HashMap<String, String>> {
+        csv::Reader::from_reader(text.as_bytes())
+            .deserialize()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    let r = get(
+        &coach,
+        format!("/api/v1/team/cohorts/{cohort}/matrix?format=csv"),
+    )
+    .await;
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        r.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains(&format!("cohort-{cohort}-matrix.csv"))
+    );
+    let rows = parse(&r.text());
+    let lee_row = rows
+        .iter()
+        .find(|r| r["person"] == lee_id.to_string())
+        .unwrap();
+    assert_eq!(lee_row["micro_skill"], "Explain a bar chart");
+    assert_eq!(lee_row["last_practice"], "2026-03-09");
+    assert_eq!(lee_row["level"], "3");
+    let rows = parse(
+        &get(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/progress?format=csv"),
+        )
+        .await
+        .text(),
+    );
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        rows.iter()
+            .find(|r| r["person"] == kim_id.to_string())
+            .unwrap()["minutes_done"],
+        "10"
+    );
+    let rows = parse(
+        &get(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/at-risk?format=csv"),
+        )
+        .await
+        .text(),
+    );
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r["name"] == "kim@acme.example"));
+    assert_eq!(rows[1]["kind"], "behind_pace");
+    // Only the cohort's coach and admins; learners and other coaches not.
+    for (who, want) in [
+        (&other_coach, StatusCode::NOT_FOUND),
+        (&lee, StatusCode::FORBIDDEN),
+        (&admin, StatusCode::OK),
+    ] {
+        let r = get(who, format!("/api/v1/team/cohorts/{cohort}/matrix")).await;
+        assert_eq!(r.status, want, "{}", r.text());
+    }
+    // The coach's page shows the three views with their downloads; Kim's
+    // page shows her what coaches see.
+    let page = get(&coach, format!("/team/cohorts/{cohort}/coach")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let text = page.text();
+    for want in [
+        "no practice in 9 days",
+        "Explain a bar chart",
+        "2026-03-09",
+        &format!("/api/v1/team/cohorts/{cohort}/matrix?format=csv"),
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    assert_eq!(
+        get(&lee, format!("/team/cohorts/{cohort}/coach"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let text = get(&kim, "/team/shared".into()).await.text();
+    assert!(
+        text.contains("Explain a bar chart") && text.contains("behind"),
+        "{text}"
+    );
+    // Kim sees exactly what her coach sees of her.
+    let mine = get(&kim, "/api/v1/team/me/shared".into()).await.json();
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(mine[0]["minutes_done"], row(kim_id)["minutes_done"]);
+    assert_eq!(mine[0]["pace"], row(kim_id)["pace"]);
+    assert_eq!(mine[0]["last_practice"], "2026-03-01");
+    // Every look is audited: who looked, at which view, of whom.
+    let audit = get(&admin, "/api/v1/team/audit?limit=500".into())
+        .await
+        .json();
+    let looks: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "coach.view")
+        .collect();
+    assert!(
+        looks.iter().any(|e| e["actor"] == coach_id
+            && e["detail"]["view"] == "at_risk"
+            && e["subject"] == format!("cohort:{cohort}")),
+        "{looks:?}"
+    );
+    assert!(
+        looks
+            .iter()
+            .all(|e| e["detail"]["members"] == json!([lee_id, kim_id])
+                || e["detail"]["members"] == json!([kim_id, lee_id])),
+        "{looks:?}"
     );
     db.drop_schema().await;
 }

@@ -48,7 +48,7 @@ pub use edit::{
     SkillPatch,
 };
 pub use error::{Error, Result};
-pub use goals::GoalWithSkill;
+pub use goals::{GoalEvidence, GoalWithSkill};
 pub use journal::{
     Cell, DERIVED_TABLES, EXPORTED_TABLES, ImportCounts, SCOPE_COLUMNS, TableDump, journal_tables,
 };

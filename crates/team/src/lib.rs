@@ -24,6 +24,7 @@
 //! ```
 
 mod accounts;
+mod approvals;
 mod error;
 mod people;
 mod programmes;
@@ -33,6 +34,7 @@ pub mod testing;
 pub use accounts::{
     INVITATION_PREFIX, NewApiToken, NewInvitation, SESSION_PREFIX, SignIn, TOKEN_PREFIX,
 };
+pub use approvals::{ApprovalGoal, ApprovalRequest, ApprovalState, Decision, NewRequest};
 pub use error::{Error, Kind, Result};
 pub use people::{
     ApiToken, AuditEntry, Invitation, InvitationState, InvitationView, Member, NewOrganisation,
@@ -266,6 +268,8 @@ pub async fn migrate(owner_url: &str, app_role: &str) -> Result<()> {
         format!("REVOKE UPDATE, DELETE ON team_audit FROM \"{app_role}\""),
         // What each person was given stays on record (a goal is given once).
         format!("REVOKE DELETE ON given_goals FROM \"{app_role}\""),
+        // Requests and decisions on evidence stay on record too.
+        format!("REVOKE DELETE ON approval_requests FROM \"{app_role}\""),
         format!("REVOKE ALL ON mm_team_migrations FROM \"{app_role}\""),
         format!(
             "DO $$ BEGIN IF to_regclass('_sqlx_migrations') IS NOT NULL THEN \

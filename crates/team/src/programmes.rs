@@ -812,6 +812,47 @@ impl TeamStore {
         cohort_in(&mut tx, actor, id).await
     }
 
+    /// One cohort for its coach's views of the members' progress (admins,
+    /// and the cohort's coach): each look is in the audit trail, naming
+    /// the view and whose journals it summarised.
+    ///
+    /// # Errors
+    /// [`Kind::NotFound`] for a cohort the actor cannot see;
+    /// [`Kind::Forbidden`] for anyone but an admin or its coach.
+    pub async fn coach_cohort(&self, actor: &Actor, id: CohortId, view: &str) -> Result<Cohort> {
+        let mut tx = self.scope(actor.org).await?;
+        manage_cohort(&mut tx, actor, id).await?;
+        let c = cohort_in(&mut tx, actor, id).await?;
+        let members: Vec<PersonId> = c.members.iter().map(|m| m.person).collect();
+        audit(
+            &mut tx,
+            actor.org,
+            Some(actor.person),
+            "coach.view",
+            Some(format!("cohort:{id}")),
+            serde_json::json!({ "view": view, "members": members }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    /// The goals given to the actor (what their coaches' views summarise),
+    /// as journal ids, oldest first.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub async fn given_to_me(&self, actor: &Actor) -> Result<Vec<i64>> {
+        let mut tx = self.scope(actor.org).await?;
+        Ok(sqlx::query_scalar(
+            "SELECT goal_id FROM given_goals WHERE org_id = mm_org() AND person_id = $1 \
+             AND goal_id IS NOT NULL ORDER BY goal_id",
+        )
+        .bind(actor.person)
+        .fetch_all(&mut *tx)
+        .await?)
+    }
+
     /// Add a member of the organisation to a cohort (admins, and the
     /// cohort's coach). Adding someone already in it changes nothing. The
     /// goals of the cohort's programmes are then theirs to give:

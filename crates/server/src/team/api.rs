@@ -3,7 +3,7 @@
 //! Sign in with `POST /api/v1/team/sign-in` (a cookie and a CSRF token) or
 //! send an API token as `Authorization: Bearer mmt_…`.
 
-use super::{MaybeSigned, Signed, TeamState, programmes};
+use super::{MaybeSigned, Signed, TeamState, approvals, coaching, programmes};
 use crate::api::input::ApiJson;
 use crate::error::{ApiError, ErrorJson, HttpError};
 use axum::Json;
@@ -32,6 +32,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         programmes::add_item, programmes::cohorts, programmes::create_cohort, programmes::cohort,
         programmes::add_member, programmes::remove_member, programmes::assign,
         programmes::give_again,
+        approvals::approvals, approvals::decide, approvals::mine,
+        coaching::matrix, coaching::progress, coaching::at_risk, coaching::shared,
     ),
     components(schemas(ErrorJson)),
     tags(
@@ -39,6 +41,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         (name = "people", description = "The organisation, its members and their roles"),
         (name = "tokens", description = "API tokens for scripts and the CLI"),
         (name = "programmes", description = "Programmes of micro-skills, cohorts, and the goals assigning one gives each member"),
+        (name = "coaching", description = "What coaches see of a cohort (skill matrix, progress, learners at risk; JSON or CSV), and what they can see of you"),
+        (name = "approvals", description = "Evidence approval: applications that count toward mastery once an approver accepts them"),
     )
 )]
 pub struct TeamApiDoc;
@@ -72,6 +76,8 @@ pub fn routes() -> Router<TeamState> {
         .route("/api/v1/team/tokens/{id}", delete(revoke_token))
         .route("/api/v1/team/audit", get(audit))
         .merge(programmes::routes())
+        .merge(approvals::routes())
+        .merge(coaching::routes())
 }
 
 async fn openapi() -> impl IntoResponse {

@@ -21,6 +21,10 @@
 //! PostgreSQL's row-level security enforces it underneath.
 
 pub mod api;
+mod approval_pages;
+pub mod approvals;
+mod coach_pages;
+pub mod coaching;
 pub mod pages;
 mod programme_pages;
 pub mod programmes;
@@ -229,24 +233,32 @@ async fn journal(State(state): State<TeamState>, req: Request) -> Response {
             ),
         );
     };
-    forward(j, &actor, req).await
+    forward(&state, j, &actor, req).await
 }
 
 /// Serve `req` from `actor`'s own journal.
 pub(crate) async fn forward_to_journal(state: &TeamState, actor: &Actor, req: Request) -> Response {
     match &state.inner.journal {
-        Some(j) => forward(j, actor, req).await,
+        Some(j) => forward(state, j, actor, req).await,
         None => crate::error::not_found(req.uri().clone()).await,
     }
 }
 
-async fn forward(j: &Journals, actor: &Actor, req: Request) -> Response {
+/// The journal counts only approved applications of the person's goals
+/// that need approval, and after a change (an application recorded) puts
+/// the new ones before the approvers.
+async fn forward(state: &TeamState, j: &Journals, actor: &Actor, req: Request) -> Response {
     use tower::ServiceExt as _;
     let path = req.uri().path().to_owned();
     let store = match j.store.scoped(actor.org, actor.person) {
         Ok(s) => s,
         Err(e) => return fail(&path, mm_app::Error::from(e).into()),
     };
+    let approval_goals = match state.team().approval_goals(actor).await {
+        Ok(g) => g,
+        Err(e) => return fail(&path, e.into()),
+    };
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
     let (csrf, csrf_required) = match &actor.via {
         Via::Session { csrf, .. } => (csrf.clone(), true),
         Via::Token { .. } => (String::new(), false),
@@ -254,6 +266,7 @@ async fn forward(j: &Journals, actor: &Actor, req: Request) -> Response {
     let delegated = crate::Delegated {
         session: crate::security::Session { csrf, team: true },
         csrf_required,
+        approvals: approvals::policy(&approval_goals),
     };
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let app_state = crate::AppState::delegated(store, j.clock, addr, delegated);
@@ -265,10 +278,22 @@ async fn forward(j: &Journals, actor: &Actor, req: Request) -> Response {
             crate::security::guard,
         ))
         .with_state(app_state);
-    match app.oneshot(req).await {
+    let res = match app.oneshot(req).await {
         Ok(res) => res,
         Err(never) => match never {},
+    };
+    if writes
+        && (res.status().is_success() || res.status().is_redirection())
+        && let Err(e) = approvals::sync(j, state, actor, &approval_goals).await
+    {
+        // The application is in the journal; the next change or a look at
+        // the requests puts it before the approvers.
+        eprintln!(
+            "mm serve: approval requests of person {}: {}",
+            actor.person, e.message
+        );
     }
+    res
 }
 
 /// 200 when the database answers, 503 when not: for a load balancer.

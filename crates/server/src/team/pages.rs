@@ -31,6 +31,8 @@ pub fn routes() -> Router<TeamState> {
         .route("/invite", post(invite))
         .route("/tokens", post(create_token))
         .merge(super::programme_pages::routes())
+        .merge(super::approval_pages::routes())
+        .merge(super::coach_pages::routes())
 }
 
 /// The signed-in person of a page's request (a 401 page without one).
@@ -62,6 +64,8 @@ fn frame(title: &str, actor: Option<&Actor>, body: Markup) -> Markup {
                             ul {
                                 li { a href="/" { "My journal" } }
                                 li { a href="/team" aria-current="page" { "Team" } }
+                                li { a href="/team/approvals" { "Approvals" } }
+                                li { a href="/team/shared" { "What coaches see" } }
                             }
                         }
                     }

@@ -278,6 +278,7 @@ async fn render_cohort(
             p { a href="/team" { "← Team" } }
             h1 { (c.name) }
             @if let Some(n) = notice { (n) }
+            @if may_change { p { a href=(format!("/team/cohorts/{}/coach", c.id)) { "Skill matrix, progress and learners at risk" } } }
             h2 { "Programmes" }
             @if programmes.is_empty() { p { "None assigned yet." } }
             ul { @for p in &programmes { li { a href=(format!("/team/programmes/{}", p.id)) { (p.name) } " · " (p.items.len()) " micro-skills" } } }
