@@ -247,13 +247,11 @@ pub async fn shared_notes(app: &App, refs: &[NoteRef]) -> Result<Vec<SharedNote>
                     Some(x) => {
                         let of = match x.target {
                             ReflectionTarget::Goal { id } => Some(id),
-                            ReflectionTarget::Session { id } => {
-                                match store.get_session(id).await {
-                                    Ok(s) => Some(s.goal_id),
-                                    Err(mm_store::Error::NotFound { .. }) => None,
-                                    Err(e) => return Err(e.into()),
-                                }
-                            }
+                            ReflectionTarget::Session { id } => match store.get_session(id).await {
+                                Ok(s) => Some(s.goal_id),
+                                Err(mm_store::Error::NotFound { .. }) => None,
+                                Err(e) => return Err(e.into()),
+                            },
                             ReflectionTarget::Week { .. } => None,
                         };
                         (of == Some(r.goal)).then(|| {

@@ -2561,8 +2561,13 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
                 .contains("Notes: SECRET-SESSION-NOTE about my manager"),
             "{rows}"
         );
-        let page = get(who, format!("/team/cohorts/{cohort}/coach")).await.text();
-        assert!(page.contains("SECRET-SESSION-NOTE about my manager"), "{page}");
+        let page = get(who, format!("/team/cohorts/{cohort}/coach"))
+            .await
+            .text();
+        assert!(
+            page.contains("SECRET-SESSION-NOTE about my manager"),
+            "{page}"
+        );
         for path in &coach_views {
             let text = get(who, path.clone()).await.text();
             for s in &secrets[1..] {
@@ -2599,7 +2604,11 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
         "{page}"
     );
     // Another cohort's coach, and another organisation, read nothing of it.
-    let r = get(&other_coach, format!("/api/v1/team/cohorts/{cohort}/shared")).await;
+    let r = get(
+        &other_coach,
+        format!("/api/v1/team/cohorts/{cohort}/shared"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     assert!(!r.text().contains("SECRET"));
     let r = get(
@@ -2644,7 +2653,11 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     let r = send_form(&app, &kim, &format!("/team/shared/{share}/unshare"), "").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
-    assert_eq!(all_shares(&db).await, before, "Kim's attempts wrote something");
+    assert_eq!(
+        all_shares(&db).await,
+        before,
+        "Kim's attempts wrote something"
+    );
     // Lee unshares it: the coach no longer reads it.
     let r = send(
         &app,
@@ -2658,7 +2671,10 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
     for path in &coach_views {
         let text = get(&coach, path.clone()).await.text();
         for s in secrets {
-            assert!(!text.contains(s), "{path} shows {s} after unsharing: {text}");
+            assert!(
+                !text.contains(s),
+                "{path} shows {s} after unsharing: {text}"
+            );
         }
     }
     let mine = get(&lee, "/api/v1/team/me/shared".into()).await.json();
@@ -2672,7 +2688,9 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let page = get(&coach, format!("/team/cohorts/{cohort}/coach")).await.text();
+    let page = get(&coach, format!("/team/cohorts/{cohort}/coach"))
+        .await
+        .text();
     assert!(page.contains("Worked: SECRET-REFLECTION-WORKED"), "{page}");
     assert!(!page.contains("SECRET-SESSION-NOTE"), "{page}");
     let seen = get(
@@ -2681,11 +2699,16 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
     )
     .await
     .json();
-    assert_eq!(get(&lee, "/api/v1/team/me/shared".into()).await.json(), seen);
+    assert_eq!(
+        get(&lee, "/api/v1/team/me/shared".into()).await.json(),
+        seen
+    );
     let id = seen["shared"][0]["share"].as_i64().unwrap();
     let r = send_form(&app, &lee, &format!("/team/shared/{id}/unshare"), "").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let page = get(&coach, format!("/team/cohorts/{cohort}/coach")).await.text();
+    let page = get(&coach, format!("/team/cohorts/{cohort}/coach"))
+        .await
+        .text();
     assert!(!page.contains("SECRET"), "{page}");
     // A note about no given goal is not for coaches.
     let r = post(
@@ -2712,8 +2735,7 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
 }
 
 #[tokio::test]
-async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_each_stands_and_why()
- {
+async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_each_stands_and_why() {
     let Some(db) = test_db("srv_reapproval").await else {
         return;
     };
@@ -2808,9 +2830,15 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
     let application_met = || {
         let (app, lee) = (app.clone(), lee.clone());
         async move {
-            let d = send(&app, &lee, Method::GET, &format!("/api/v1/goals/{goal}"), None)
-                .await
-                .json();
+            let d = send(
+                &app,
+                &lee,
+                Method::GET,
+                &format!("/api/v1/goals/{goal}"),
+                None,
+            )
+            .await
+            .json();
             let c = d["mastery"]["conditions"]
                 .as_array()
                 .unwrap()
@@ -2825,7 +2853,10 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
     let page = send(&app, &lee, Method::GET, &format!("/goals/{goal}"), None)
         .await
         .text();
-    assert!(page.contains("approved") && page.contains("Clear"), "{page}");
+    assert!(
+        page.contains("approved") && page.contains("Clear"),
+        "{page}"
+    );
     // Both are edited in the journal (as any of its clients may).
     let org = send(&app, &lee, Method::GET, "/api/v1/team/me", None)
         .await
@@ -2833,7 +2864,10 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
         .as_i64()
         .unwrap();
     let store = journals.scoped(org, lee_id).unwrap();
-    for (id, outcome) in [(second, "understood, then rewritten"), (first, "axes labelled")] {
+    for (id, outcome) in [
+        (second, "understood, then rewritten"),
+        (first, "axes labelled"),
+    ] {
         store
             .edit_application(
                 mm_core::ApplicationId(id),
@@ -2869,9 +2903,15 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
     let r = post(&lee, format!("/api/v1/goals/{goal}/check"), json!({})).await;
     assert_eq!(r.json()["achieved"], false, "{}", r.text());
     // Each reset is audited with the decision it undid.
-    let audit = send(&app, &admin, Method::GET, "/api/v1/team/audit?limit=500", None)
-        .await
-        .json();
+    let audit = send(
+        &app,
+        &admin,
+        Method::GET,
+        "/api/v1/team/audit?limit=500",
+        None,
+    )
+    .await
+    .json();
     let resets: Vec<&Value> = audit
         .as_array()
         .unwrap()
@@ -2886,8 +2926,9 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
         "{resets:?}"
     );
     assert!(
-        resets.iter().any(|e| e["detail"]["was"] == "rejected"
-            && e["subject"] == format!("approval:{req}")),
+        resets
+            .iter()
+            .any(|e| e["detail"]["was"] == "rejected" && e["subject"] == format!("approval:{req}")),
         "{resets:?}"
     );
     // Approved again, it counts again.

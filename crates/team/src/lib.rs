@@ -36,11 +36,8 @@ pub mod testing;
 pub use accounts::{
     INVITATION_PREFIX, NewApiToken, NewInvitation, SESSION_PREFIX, SignIn, TOKEN_PREFIX,
 };
-pub use approvals::{
-    ApprovalGoal, ApprovalRequest, ApprovalState, Decision, NewRequest, Verdict,
-};
+pub use approvals::{ApprovalGoal, ApprovalRequest, ApprovalState, Decision, NewRequest, Verdict};
 pub use error::{Error, Kind, Result};
-pub use shares::{Share, ShareKind};
 pub use people::{
     ApiToken, AuditEntry, Invitation, InvitationState, InvitationView, Member, NewOrganisation,
     Organisation,
@@ -50,6 +47,7 @@ pub use programmes::{
     GivenState, GoalToGive, ItemId, ItemPrinciple, MAX_ITEMS, MAX_WEEKS, NewCohort, NewItem,
     NewProgramme, Programme, ProgrammeId, ProgrammeItem,
 };
+pub use shares::{Share, ShareKind};
 
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

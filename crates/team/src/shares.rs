@@ -200,12 +200,11 @@ impl TeamStore {
     /// When the database fails.
     pub async fn my_shares(&self, actor: &Actor) -> Result<Vec<Share>> {
         let mut tx = self.scope(actor.org).await?;
-        let rows: Vec<ShareRow> = sqlx::query_as(&format!(
-            "{SHARE_SQL} AND s.person_id = $1 ORDER BY s.id"
-        ))
-        .bind(actor.person)
-        .fetch_all(&mut *tx)
-        .await?;
+        let rows: Vec<ShareRow> =
+            sqlx::query_as(&format!("{SHARE_SQL} AND s.person_id = $1 ORDER BY s.id"))
+                .bind(actor.person)
+                .fetch_all(&mut *tx)
+                .await?;
         tx.commit().await?;
         rows.into_iter().map(share).collect()
     }

@@ -197,7 +197,10 @@ async fn shared_page(
 }
 
 /// Every note of the actor's given goals (their own list to share from).
-async fn own_notes(state: &TeamState, actor: &mm_team::Actor) -> Result<Vec<SharedNote>, HttpError> {
+async fn own_notes(
+    state: &TeamState,
+    actor: &mm_team::Actor,
+) -> Result<Vec<SharedNote>, HttpError> {
     let Some(j) = &state.inner.journal else {
         return Ok(Vec::new());
     };

@@ -630,7 +630,9 @@ pub async fn learner(
     Signed(actor): Signed,
     Path((raw, person)): Path<(String, String)>,
 ) -> Result<Json<LearnerView>, ApiError> {
-    Ok(Json(learner_of_cohort(&state, &actor, &raw, &person).await?))
+    Ok(Json(
+        learner_of_cohort(&state, &actor, &raw, &person).await?,
+    ))
 }
 
 /// What the coach of cohort `raw` sees of its member `person`.
