@@ -12,7 +12,7 @@
 //! those goals; only for an admin or the cohort's coach, and each look is
 //! in the audit trail ([`mm_team::TeamStore::coach_cohort`]). A note not
 //! shared leaves the journal in no view. The learner's own view calls the
-//! same functions ([`learner_view`]), so it shows exactly what a coach sees.
+//! same functions (`learner_view`), so it shows exactly what a coach sees.
 
 use super::{Signed, TeamState};
 use crate::api::input::ApiJson;
