@@ -535,15 +535,16 @@ async fn view_of(
     Ok((goals, shared_notes(&app, &refs).await?))
 }
 
-/// The cohort (for an admin or its coach, audited as `view`), and what
-/// coaches see of each member (of `only`, when given).
+/// The cohort (for an admin or its coach, audited as `view`), what
+/// coaches see of each member (of `only`, when given), and the members'
+/// shares.
 async fn cohort_learners(
     state: &TeamState,
     actor: &Actor,
     raw: &str,
     view: &str,
     only: Option<PersonId>,
-) -> Result<(Cohort, Vec<LearnerView>), HttpError> {
+) -> Result<(Cohort, Vec<LearnerView>, Vec<Share>), HttpError> {
     let id: CohortId = super::api::id(raw)?;
     let cohort = state.team().coach_cohort(actor, id, view).await?;
     let shares = state.team().cohort_shares(actor, id).await?;
@@ -573,7 +574,7 @@ async fn cohort_learners(
             shared,
         });
     }
-    Ok((cohort, out))
+    Ok((cohort, out, shares))
 }
 
 /// The rows of the cohort's shared notes, with when each was shared.
@@ -582,9 +583,7 @@ pub(super) async fn shared_rows(
     actor: &Actor,
     raw: &str,
 ) -> Result<(Cohort, Vec<SharedRow>), HttpError> {
-    let id: CohortId = super::api::id(raw)?;
-    let (cohort, learners) = cohort_learners(state, actor, raw, "shared", None).await?;
-    let shares = state.team().cohort_shares(actor, id).await?;
+    let (cohort, learners, shares) = cohort_learners(state, actor, raw, "shared", None).await?;
     let rows = learners
         .iter()
         .flat_map(|l| {
@@ -644,7 +643,7 @@ pub(super) async fn learner_of_cohort(
 ) -> Result<LearnerView, HttpError> {
     super::api::id(raw)?;
     let person = super::api::id_named(person, "person")?;
-    let (_, mut views) = cohort_learners(state, actor, raw, "learner", Some(person)).await?;
+    let (_, mut views, _) = cohort_learners(state, actor, raw, "learner", Some(person)).await?;
     views
         .pop()
         .ok_or_else(|| mm_team::Error::not_found("member of this cohort").into())
