@@ -17,9 +17,51 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Approvals {
     goals: HashMap<GoalId, HashSet<ApplicationId>>,
+    verdicts: HashMap<ApplicationId, Verdict>,
+}
+
+/// Where an application stands with the approvers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerdictState {
+    /// Waiting for an approver.
+    Pending,
+    /// Accepted: it counts.
+    Approved,
+    /// Refused, with a message: it does not count.
+    Rejected,
+}
+
+impl VerdictState {
+    /// The state in a word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictState::Pending => "pending",
+            VerdictState::Approved => "approved",
+            VerdictState::Rejected => "rejected",
+        }
+    }
+}
+
+/// An approver's verdict on one application (what its goal page shows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// Where it stands.
+    pub state: VerdictState,
+    /// The approver's message, if any.
+    pub message: Option<String>,
 }
 
 impl Approvals {
+    /// Record where application `a` stands with the approvers.
+    pub fn record(&mut self, a: ApplicationId, verdict: Verdict) {
+        self.verdicts.insert(a, verdict);
+    }
+
+    /// Where application `a` stands, once put before the approvers.
+    pub fn verdict(&self, a: ApplicationId) -> Option<&Verdict> {
+        self.verdicts.get(&a)
+    }
+
     /// Make `goal` count only applications accepted by an approver:
     /// `approved` (more calls add to them).
     pub fn require(&mut self, goal: GoalId, approved: impl IntoIterator<Item = ApplicationId>) {

@@ -6,11 +6,18 @@
 //! learner's "what my coach sees" is the same function over their own
 //! journal, so the two cannot drift apart. [`risks`] says which of those
 //! summaries put the learner at risk, each with its reason.
+//!
+//! Notes are private: a session's notes, an application's where and
+//! outcome, a reflection's text leave the journal only through
+//! [`shared_notes`], which reads just the items the learner shared
+//! ([`NoteRef`]), each only if it still belongs to the goal it was shared
+//! for. [`goal_of_note`] tells which goal an item belongs to, when the
+//! learner shares it.
 
-use crate::{App, Result};
-use chrono::NaiveDate;
+use crate::{App, Error, Result};
+use chrono::{DateTime, NaiveDate, Utc};
 use mm_core::pace::{PaceStatus, pace};
-use mm_core::{GoalId, GoalState};
+use mm_core::{ApplicationId, GoalId, GoalState, ReflectionId, ReflectionTarget, SessionId};
 use serde::Serialize;
 
 /// One goal as a coach sees it.
@@ -87,6 +94,242 @@ pub async fn summaries(app: &App, goals: &[GoalId]) -> Result<Vec<GoalSummary>> 
         });
     }
     Ok(out)
+}
+
+/// What kind of item a note is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// A practice session: its aim, notes and feedback.
+    SessionNote,
+    /// An application: where, the outcome and the impact.
+    ApplicationNote,
+    /// A reflection on a session or a goal.
+    Reflection,
+}
+
+/// An item the learner shared: which one, and for which goal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoteRef {
+    /// The share's id (outside the journal).
+    pub share: i64,
+    /// The kind of item.
+    pub kind: NoteKind,
+    /// The session, application or reflection id in the journal.
+    pub item: i64,
+    /// The goal it was shared for.
+    pub goal: GoalId,
+}
+
+/// A shared item's text, as a coach reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SharedNote {
+    /// The share's id.
+    pub share: i64,
+    /// The kind of item.
+    pub kind: NoteKind,
+    /// Its id in the journal.
+    pub item: i64,
+    /// The goal it belongs to.
+    pub goal: GoalId,
+    /// The goal's micro-skill.
+    pub micro_skill: String,
+    /// When it happened (the session's start, the application, the reflection).
+    pub at: DateTime<Utc>,
+    /// Its text, one labelled part a line (`Aim: …`, `Notes: …`).
+    pub text: String,
+}
+
+fn labelled(parts: &[(&str, Option<&str>)]) -> String {
+    parts
+        .iter()
+        .filter_map(|(label, t)| {
+            t.map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(|t| format!("{label}: {t}"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The goal the learner's item `item` of `kind` belongs to: `None` for a
+/// reflection on a week (it belongs to no one goal).
+///
+/// # Errors
+/// Not found when the journal holds no such item.
+pub async fn goal_of_note(app: &App, kind: NoteKind, item: i64) -> Result<Option<GoalId>> {
+    let store = app.store();
+    Ok(match kind {
+        NoteKind::SessionNote => Some(store.get_session(SessionId(item)).await?.goal_id),
+        NoteKind::ApplicationNote => Some(
+            store
+                .list_applications(None)
+                .await?
+                .into_iter()
+                .find(|a| a.id == ApplicationId(item))
+                .ok_or_else(|| Error::not_found("application", item))?
+                .goal_id,
+        ),
+        NoteKind::Reflection => {
+            let r = store
+                .list_reflections()
+                .await?
+                .into_iter()
+                .find(|r| r.id == ReflectionId(item))
+                .ok_or_else(|| Error::not_found("reflection", item))?;
+            match r.target {
+                ReflectionTarget::Goal { id } => Some(id),
+                ReflectionTarget::Session { id } => Some(store.get_session(id).await?.goal_id),
+                ReflectionTarget::Week { .. } => None,
+            }
+        }
+    })
+}
+
+/// The text of each shared item in `refs`, in their order: an item no
+/// longer in the journal, or no longer of the goal it was shared for, is
+/// left out. Nothing else of the journal's notes is read.
+///
+/// # Errors
+/// When the journal cannot be read.
+pub async fn shared_notes(app: &App, refs: &[NoteRef]) -> Result<Vec<SharedNote>> {
+    if refs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let store = app.store();
+    let goals = store.list_goals().await?;
+    let applications = if refs.iter().any(|r| r.kind == NoteKind::ApplicationNote) {
+        store.list_applications(None).await?
+    } else {
+        Vec::new()
+    };
+    let reflections = if refs.iter().any(|r| r.kind == NoteKind::Reflection) {
+        store.list_reflections().await?
+    } else {
+        Vec::new()
+    };
+    let mut out = Vec::with_capacity(refs.len());
+    for r in refs {
+        let Some(goal) = goals.iter().find(|g| g.id == r.goal) else {
+            continue;
+        };
+        let found = match r.kind {
+            NoteKind::SessionNote => match store.get_session(SessionId(r.item)).await {
+                Ok(s) if s.goal_id == r.goal => Some((
+                    s.started_at,
+                    labelled(&[
+                        ("Aim", Some(s.aim.as_str())),
+                        ("Notes", s.notes.as_deref()),
+                        ("Feedback", s.feedback.as_deref()),
+                    ]),
+                )),
+                Ok(_) | Err(mm_store::Error::NotFound { .. }) => None,
+                Err(e) => return Err(e.into()),
+            },
+            NoteKind::ApplicationNote => applications
+                .iter()
+                .find(|a| a.id == ApplicationId(r.item) && a.goal_id == r.goal)
+                .map(|a| {
+                    (
+                        a.at,
+                        labelled(&[
+                            ("Where", Some(a.context.as_str())),
+                            ("Outcome", Some(a.outcome.as_str())),
+                            ("Impact", a.impact.as_deref()),
+                        ]),
+                    )
+                }),
+            NoteKind::Reflection => {
+                match reflections.iter().find(|x| x.id == ReflectionId(r.item)) {
+                    None => None,
+                    Some(x) => {
+                        let of = match x.target {
+                            ReflectionTarget::Goal { id } => Some(id),
+                            ReflectionTarget::Session { id } => match store.get_session(id).await {
+                                Ok(s) => Some(s.goal_id),
+                                Err(mm_store::Error::NotFound { .. }) => None,
+                                Err(e) => return Err(e.into()),
+                            },
+                            ReflectionTarget::Week { .. } => None,
+                        };
+                        (of == Some(r.goal)).then(|| {
+                            (
+                                x.at,
+                                labelled(&[
+                                    ("Worked", Some(x.worked.as_str())),
+                                    ("Didn't", Some(x.didnt.as_str())),
+                                    ("Next", Some(x.next.as_str())),
+                                ]),
+                            )
+                        })
+                    }
+                }
+            }
+        };
+        if let Some((at, text)) = found {
+            out.push(SharedNote {
+                share: r.share,
+                kind: r.kind,
+                item: r.item,
+                goal: r.goal,
+                micro_skill: store.get_micro_skill(goal.micro_skill_id).await?.name,
+                at,
+                text,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Every note-like item of `goals` in `app`'s journal (sessions,
+/// applications, reflections on a session or one of the goals), oldest
+/// first, with `share` 0: the learner's own list to share from.
+///
+/// # Errors
+/// When the journal cannot be read.
+pub async fn notes_of(app: &App, goals: &[GoalId]) -> Result<Vec<SharedNote>> {
+    let store = app.store();
+    let mut refs = Vec::new();
+    let mut of_session = std::collections::HashMap::new();
+    for g in goals {
+        for s in store.list_sessions(Some(*g)).await? {
+            of_session.insert(s.id, *g);
+            refs.push(NoteRef {
+                share: 0,
+                kind: NoteKind::SessionNote,
+                item: s.id.0,
+                goal: *g,
+            });
+        }
+        for a in store.list_applications(Some(*g)).await? {
+            refs.push(NoteRef {
+                share: 0,
+                kind: NoteKind::ApplicationNote,
+                item: a.id.0,
+                goal: *g,
+            });
+        }
+    }
+    for r in store.list_reflections().await? {
+        let goal = match r.target {
+            ReflectionTarget::Goal { id } => goals.contains(&id).then_some(id),
+            ReflectionTarget::Session { id } => of_session.get(&id).copied(),
+            ReflectionTarget::Week { .. } => None,
+        };
+        if let Some(goal) = goal {
+            refs.push(NoteRef {
+                share: 0,
+                kind: NoteKind::Reflection,
+                item: r.id.0,
+                goal,
+            });
+        }
+    }
+    let mut notes = shared_notes(app, &refs).await?;
+    notes.sort_by_key(|n| n.at);
+    Ok(notes)
 }
 
 /// Why a goal puts its learner at risk.

@@ -190,6 +190,7 @@ async fn snapshot(db: &TestDb, org_slug: &str) -> String {
         "cohort_programmes",
         "given_goals",
         "approval_requests",
+        "shares",
     ] {
         let rows: String = sqlx::query_scalar(&format!(
             "SELECT coalesce(string_agg(t::TEXT, E'\\n' ORDER BY t::TEXT), '') FROM \"{s}\".{t} t WHERE org_id = $1{}",
@@ -323,6 +324,8 @@ fn body_for(method: &Method, path: &str, email: &str, aim: Aim) -> Option<Value>
         ("POST", p) if p.starts_with("/api/v1/team/approvals/") => {
             Some(json!({ "approve": true, "message": "probe" }))
         }
+        // B's learner's shared item, by its journal id.
+        ("POST", "/api/v1/team/me/shares") => Some(json!({ "kind": "session_note", "item": 5 })),
         _ => None,
     }
 }
@@ -411,6 +414,9 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
              INSERT INTO approval_requests (org_id, person_id, item_id, goal_id, application_id, \
                  applied_at, context, outcome) \
              SELECT org_id, person_id, item_id, goal_id, 77, now(), 'beta context', 'beta outcome' \
+             FROM given_goals WHERE person_id = {b_lee_id}; \
+             INSERT INTO shares (org_id, id, person_id, kind, item_id, goal_id) \
+             SELECT org_id, 4343, person_id, 'session_note', 5, goal_id \
              FROM given_goals WHERE person_id = {b_lee_id}"
         ),
     )
@@ -450,6 +456,8 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
             b_inv_id
         } else if template.contains("/approvals/") {
             b_request
+        } else if template.contains("/shares/") {
+            4343
         } else {
             b_token_id
         };
@@ -2331,6 +2339,7 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
     );
     // Kim sees exactly what her coach sees of her.
     let mine = get(&kim, "/api/v1/team/me/shared".into()).await.json();
+    let mine = &mine["goals"];
     assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
     assert_eq!(mine[0]["minutes_done"], row(kim_id)["minutes_done"]);
     assert_eq!(mine[0]["pace"], row(kim_id)["pace"]);
@@ -2358,5 +2367,573 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
                 || e["detail"]["members"] == json!([kim_id, lee_id])),
         "{looks:?}"
     );
+    db.drop_schema().await;
+}
+
+/// The shares of the database, as the owner reads them (every organisation).
+async fn all_shares(db: &TestDb) -> String {
+    let base = db.owner_url.split('?').next().unwrap();
+    let mut c = sqlx::PgConnection::connect(base).await.unwrap();
+    sqlx::query_scalar(&format!(
+        "SELECT coalesce(string_agg(t::TEXT, E'\\n' ORDER BY t::TEXT), '') FROM \"{}\".shares t",
+        db.schema()
+    ))
+    .fetch_one(&mut c)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactly_what_the_coach_sees()
+ {
+    let Some(db) = test_db("srv_sharing").await else {
+        return;
+    };
+    let (early, _) = with_journals(&db, "2026-03-01T08:00:00+00:00").await;
+    let (app, _) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
+    let team = TeamStore::connect(&db.app_url).await.unwrap();
+    create_org(&team, "acme").await;
+    create_org(&team, "beta").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let beta = sign_in(&app, "beta", "admin@beta.example").await;
+    let (coach, _) = join(&app, &admin, "coach@acme.example", &["coach"]).await;
+    let (other_coach, _) = join(&app, &admin, "coach2@acme.example", &["coach"]).await;
+    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    let (kim, kim_id) = join(&app, &admin, "kim@acme.example", &["learner"]).await;
+    let given = given_programme(
+        &early,
+        &coach,
+        json!({ "name": "Explain a bar chart", "principles": [{ "name": "One message per chart" }],
+                "done_when": ["Explains one chart in two minutes"], "deadline": { "weeks": 4 },
+                "weekly_minutes": 60 }),
+        &[lee_id, kim_id],
+    )
+    .await;
+    let cohort = given.cohort;
+    // Another coach's cohort, with Lee in it (and no programme).
+    let r = send(
+        &app,
+        &other_coach,
+        Method::POST,
+        "/api/v1/team/cohorts",
+        Some(json!({ "name": "Autumn" })),
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.text());
+    let autumn = r.json()["id"].as_i64().unwrap();
+    let r = send(
+        &app,
+        &other_coach,
+        Method::POST,
+        &format!("/api/v1/team/cohorts/{autumn}/members"),
+        Some(json!({ "person": lee_id })),
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.text());
+    let post = |who: &As, path: String, body: Value| {
+        let (app, who) = (app.clone(), who.clone());
+        async move { send(&app, &who, Method::POST, &path, Some(body)).await }
+    };
+    let get = |who: &As, path: String| {
+        let (app, who) = (app.clone(), who.clone());
+        async move { send(&app, &who, Method::GET, &path, None).await }
+    };
+    // Lee's private notes: a session's, an application's, a reflection.
+    let goal = given.goals[&lee_id];
+    let r = post(
+        &lee,
+        format!("/api/v1/goals/{goal}/sessions"),
+        json!({ "minutes": 30, "aim": "axes first", "at": "2026-03-09 09:00",
+                "notes": "SECRET-SESSION-NOTE about my manager" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let session = r.json()["id"].as_i64().unwrap();
+    let r = post(
+        &lee,
+        format!("/api/v1/goals/{goal}/applications"),
+        json!({ "context": "SECRET-APPLICATION-WHERE", "outcome": "it went so-so",
+                "impact": "SECRET-APPLICATION-IMPACT" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let r = post(
+        &lee,
+        format!("/api/v1/goals/{goal}/reflections"),
+        json!({ "worked": "SECRET-REFLECTION-WORKED", "didnt": "", "next": "more" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let reflection = r.json()["id"].as_i64().unwrap();
+    let kim_goal = given.goals[&kim_id];
+    let r = post(
+        &kim,
+        format!("/api/v1/goals/{kim_goal}/sessions"),
+        json!({ "minutes": 10, "aim": "labels", "at": "2026-03-08 09:00", "notes": "KIM-PRIVATE" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let secrets = [
+        "SECRET-SESSION-NOTE",
+        "SECRET-APPLICATION-WHERE",
+        "SECRET-APPLICATION-IMPACT",
+        "SECRET-REFLECTION-WORKED",
+        "KIM-PRIVATE",
+    ];
+    let coach_views = [
+        format!("/api/v1/team/cohorts/{cohort}/matrix"),
+        format!("/api/v1/team/cohorts/{cohort}/progress"),
+        format!("/api/v1/team/cohorts/{cohort}/at-risk"),
+        format!("/api/v1/team/cohorts/{cohort}/shared"),
+        format!("/api/v1/team/cohorts/{cohort}/shared?format=csv"),
+        format!("/api/v1/team/cohorts/{cohort}/matrix?format=csv"),
+        format!("/api/v1/team/cohorts/{cohort}/learners/{lee_id}"),
+        format!("/api/v1/team/cohorts/{cohort}/learners/{kim_id}"),
+        format!("/team/cohorts/{cohort}/coach"),
+    ];
+    // Nothing shared: no note's text in any view, for the coach or an admin.
+    for who in [&coach, &admin] {
+        for path in &coach_views {
+            let r = get(who, path.clone()).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text());
+            for s in secrets {
+                assert!(!r.text().contains(s), "{path} shows {s}: {}", r.text());
+            }
+        }
+    }
+    // An empty CSV still has its header row.
+    let r = get(
+        &coach,
+        format!("/api/v1/team/cohorts/{cohort}/shared?format=csv"),
+    )
+    .await;
+    assert_eq!(
+        r.text().trim_end(),
+        "person,name,micro_skill,kind,item,at,shared_at,text"
+    );
+    let r = get(
+        &other_coach,
+        format!("/api/v1/team/cohorts/{autumn}/at-risk?format=csv"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.text().trim_end(), "person,name,micro_skill,kind,reason");
+    let r = get(
+        &other_coach,
+        format!("/api/v1/team/cohorts/{autumn}/matrix?format=csv"),
+    )
+    .await;
+    assert_eq!(
+        r.text().trim_end(),
+        "person,name,item,micro_skill,state,level,last_practice"
+    );
+    // Lee shares the session's note (twice: once is kept).
+    let r = post(
+        &lee,
+        "/api/v1/team/me/shares".into(),
+        json!({ "kind": "session_note", "item": session }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let share = r.json()["id"].as_i64().unwrap();
+    assert_eq!(r.json()["goal"], goal);
+    let r = post(
+        &lee,
+        "/api/v1/team/me/shares".into(),
+        json!({ "kind": "session_note", "item": session }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["id"], share);
+    let mine = get(&lee, "/api/v1/team/me/shares".into()).await.json();
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    // The coach (and an admin) now read that note, and only it.
+    for who in [&coach, &admin] {
+        let r = get(who, format!("/api/v1/team/cohorts/{cohort}/shared")).await;
+        let rows = r.json();
+        assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+        assert_eq!(rows[0]["person"], lee_id);
+        assert_eq!(rows[0]["kind"], "session_note");
+        assert!(
+            rows[0]["text"]
+                .as_str()
+                .unwrap()
+                .contains("Notes: SECRET-SESSION-NOTE about my manager"),
+            "{rows}"
+        );
+        let page = get(who, format!("/team/cohorts/{cohort}/coach"))
+            .await
+            .text();
+        assert!(
+            page.contains("SECRET-SESSION-NOTE about my manager"),
+            "{page}"
+        );
+        for path in &coach_views {
+            let text = get(who, path.clone()).await.text();
+            for s in &secrets[1..] {
+                assert!(!text.contains(s), "{path} shows {s}: {text}");
+            }
+        }
+    }
+    let csv = get(
+        &coach,
+        format!("/api/v1/team/cohorts/{cohort}/shared?format=csv"),
+    )
+    .await
+    .text();
+    assert!(csv.contains("SECRET-SESSION-NOTE"), "{csv}");
+    // Lee sees exactly what her coach sees of her.
+    let seen = get(
+        &coach,
+        format!("/api/v1/team/cohorts/{cohort}/learners/{lee_id}"),
+    )
+    .await
+    .json();
+    let mine = get(&lee, "/api/v1/team/me/shared".into()).await.json();
+    assert_eq!(mine, seen);
+    assert_eq!(mine["shared"].as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(mine["goals"].as_array().unwrap().len(), 1, "{mine}");
+    // Her page shows it as shared, and the rest as private to her.
+    let page = get(&lee, "/team/shared".into()).await.text();
+    let (shared_part, private_part) = page.split_once("Private to you").unwrap();
+    assert!(shared_part.contains("SECRET-SESSION-NOTE"), "{page}");
+    assert!(!shared_part.contains("SECRET-REFLECTION-WORKED"), "{page}");
+    assert!(
+        private_part.contains("SECRET-REFLECTION-WORKED")
+            && private_part.contains("SECRET-APPLICATION-WHERE"),
+        "{page}"
+    );
+    // Another cohort's coach, and another organisation, read nothing of it.
+    let r = get(
+        &other_coach,
+        format!("/api/v1/team/cohorts/{cohort}/shared"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    assert!(!r.text().contains("SECRET"));
+    let r = get(
+        &other_coach,
+        format!("/api/v1/team/cohorts/{autumn}/learners/{lee_id}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["shared"], json!([]), "{}", r.text());
+    assert!(!r.text().contains("SECRET"));
+    let text = get(&other_coach, format!("/team/cohorts/{autumn}/coach"))
+        .await
+        .text();
+    assert!(!text.contains("SECRET"), "{text}");
+    for path in [
+        format!("/api/v1/team/cohorts/{cohort}/shared"),
+        format!("/api/v1/team/cohorts/{cohort}/learners/{lee_id}"),
+    ] {
+        let r = get(&beta, path.clone()).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text());
+        assert!(!r.text().contains("SECRET"));
+    }
+    // Kim can neither share Lee's items nor unshare Lee's share.
+    let before = all_shares(&db).await;
+    for (kind, item) in [("session_note", session), ("reflection", reflection)] {
+        let r = post(
+            &kim,
+            "/api/v1/team/me/shares".into(),
+            json!({ "kind": kind, "item": item }),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    }
+    let r = send(
+        &app,
+        &kim,
+        Method::DELETE,
+        &format!("/api/v1/team/me/shares/{share}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    let r = send_form(&app, &kim, &format!("/team/shared/{share}/unshare"), "").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    assert_eq!(
+        all_shares(&db).await,
+        before,
+        "Kim's attempts wrote something"
+    );
+    // Lee unshares it: the coach no longer reads it.
+    let r = send(
+        &app,
+        &lee,
+        Method::DELETE,
+        &format!("/api/v1/team/me/shares/{share}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    for path in &coach_views {
+        let text = get(&coach, path.clone()).await.text();
+        for s in secrets {
+            assert!(
+                !text.contains(s),
+                "{path} shows {s} after unsharing: {text}"
+            );
+        }
+    }
+    let mine = get(&lee, "/api/v1/team/me/shared".into()).await.json();
+    assert_eq!(mine["shared"], json!([]));
+    // Through the page's forms: share the reflection, then take it back.
+    let r = send_form(
+        &app,
+        &lee,
+        "/team/shared/share",
+        &format!("kind=reflection&item={reflection}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let page = get(&coach, format!("/team/cohorts/{cohort}/coach"))
+        .await
+        .text();
+    assert!(page.contains("Worked: SECRET-REFLECTION-WORKED"), "{page}");
+    assert!(!page.contains("SECRET-SESSION-NOTE"), "{page}");
+    let seen = get(
+        &coach,
+        format!("/api/v1/team/cohorts/{cohort}/learners/{lee_id}"),
+    )
+    .await
+    .json();
+    assert_eq!(
+        get(&lee, "/api/v1/team/me/shared".into()).await.json(),
+        seen
+    );
+    let id = seen["shared"][0]["share"].as_i64().unwrap();
+    let r = send_form(&app, &lee, &format!("/team/shared/{id}/unshare"), "").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let page = get(&coach, format!("/team/cohorts/{cohort}/coach"))
+        .await
+        .text();
+    assert!(!page.contains("SECRET"), "{page}");
+    // A note about no given goal is not for coaches.
+    let r = post(
+        &lee,
+        "/api/v1/team/me/shares".into(),
+        json!({ "kind": "reflection", "item": 999_999 }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    // Each share and unshare is audited.
+    let audit = get(&admin, "/api/v1/team/audit?limit=500".into())
+        .await
+        .json();
+    let of = |action: &str| {
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == action && e["actor"] == lee_id)
+            .count()
+    };
+    assert_eq!((of("share.add"), of("share.remove")), (2, 2), "{audit}");
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_each_stands_and_why() {
+    let Some(db) = test_db("srv_reapproval").await else {
+        return;
+    };
+    let (early, _) = with_journals(&db, "2026-03-01T08:00:00+00:00").await;
+    let (app, journals) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
+    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let (approver, _) = join(&app, &admin, "vic@acme.example", &["approver"]).await;
+    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    let post = |who: &As, path: String, body: Value| {
+        let (app, who) = (app.clone(), who.clone());
+        async move { send(&app, &who, Method::POST, &path, Some(body)).await }
+    };
+    let given = given_programme(
+        &early,
+        &admin,
+        json!({ "name": "Explain a bar chart", "principles": [{ "name": "One message per chart" }],
+                "done_when": ["Explains one chart in two minutes"], "deadline": { "weeks": 2 },
+                "weekly_minutes": 60, "requires_approval": true }),
+        &[lee_id],
+    )
+    .await;
+    let goal = given.goals[&lee_id];
+    let r = send(
+        &app,
+        &lee,
+        Method::PUT,
+        &format!("/api/v1/goals/{goal}/criteria/1"),
+        Some(json!({ "met": true })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    for day in ["2026-03-02 09:00", "2026-03-04 09:00", "2026-03-06 09:00"] {
+        let r = post(
+            &lee,
+            format!("/api/v1/goals/{goal}/sessions"),
+            json!({ "minutes": 40, "aim": "one message", "at": day }),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    }
+    let r = post(&lee, format!("/api/v1/goals/{goal}/reflections"), json!({ "worked": "a", "didnt": "b", "next": "c", "principles": ["One message per chart"] })).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let apply = |context: &str| {
+        post(
+            &lee,
+            format!("/api/v1/goals/{goal}/applications"),
+            json!({ "context": context, "outcome": "understood" }),
+        )
+    };
+    let decide =
+        |id: i64, body: Value| post(&approver, format!("/api/v1/team/approvals/{id}"), body);
+    let pending = |state: &'static str| {
+        let app = app.clone();
+        let approver = approver.clone();
+        async move {
+            send(
+                &app,
+                &approver,
+                Method::GET,
+                &format!("/api/v1/team/approvals?state={state}"),
+                None,
+            )
+            .await
+            .json()
+        }
+    };
+    // One application rejected with a message, another approved.
+    let first = apply("sales review").await.json()["id"].as_i64().unwrap();
+    let req = pending("pending").await[0]["id"].as_i64().unwrap();
+    let r = decide(
+        req,
+        json!({ "approve": false, "message": "The deck has no axis labels" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let page = send(&app, &lee, Method::GET, &format!("/goals/{goal}"), None)
+        .await
+        .text();
+    assert!(
+        page.contains("rejected") && page.contains("The deck has no axis labels"),
+        "the goal page says why: {page}"
+    );
+    let second = apply("board meeting").await.json()["id"].as_i64().unwrap();
+    let page = send(&app, &lee, Method::GET, &format!("/goals/{goal}"), None)
+        .await
+        .text();
+    assert!(page.contains("pending"), "{page}");
+    let req2 = pending("pending").await[0]["id"].as_i64().unwrap();
+    let r = decide(req2, json!({ "approve": true, "message": "Clear" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let application_met = || {
+        let (app, lee) = (app.clone(), lee.clone());
+        async move {
+            let d = send(
+                &app,
+                &lee,
+                Method::GET,
+                &format!("/api/v1/goals/{goal}"),
+                None,
+            )
+            .await
+            .json();
+            let c = d["mastery"]["conditions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["kind"] == "application")
+                .unwrap()
+                .clone();
+            c["met"].as_bool().unwrap()
+        }
+    };
+    assert!(application_met().await, "the approved application counts");
+    let page = send(&app, &lee, Method::GET, &format!("/goals/{goal}"), None)
+        .await
+        .text();
+    assert!(
+        page.contains("approved") && page.contains("Clear"),
+        "{page}"
+    );
+    // Both are edited in the journal (as any of its clients may).
+    let org = send(&app, &lee, Method::GET, "/api/v1/team/me", None)
+        .await
+        .json()["organisation"]["id"]
+        .as_i64()
+        .unwrap();
+    let store = journals.scoped(org, lee_id).unwrap();
+    for (id, outcome) in [
+        (second, "understood, then rewritten"),
+        (first, "axes labelled"),
+    ] {
+        store
+            .edit_application(
+                mm_core::ApplicationId(id),
+                &mm_store::ApplicationPatch {
+                    outcome: Some(outcome.into()),
+                    ..Default::default()
+                },
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+    }
+    // The approval no longer counts: both are pending again, with the new text.
+    assert!(!application_met().await, "an edited approval still counts");
+    let mine = send(&app, &lee, Method::GET, "/api/v1/team/me/approvals", None)
+        .await
+        .json();
+    for r in mine.as_array().unwrap() {
+        assert_eq!(r["state"], "pending", "{mine}");
+        assert_eq!(r["message"], Value::Null, "{mine}");
+    }
+    let waiting = pending("pending").await;
+    assert_eq!(waiting.as_array().unwrap().len(), 2, "{waiting}");
+    assert!(
+        waiting.to_string().contains("understood, then rewritten")
+            && waiting.to_string().contains("axes labelled"),
+        "{waiting}"
+    );
+    let page = send(&app, &lee, Method::GET, &format!("/goals/{goal}"), None)
+        .await
+        .text();
+    assert!(!page.contains("The deck has no axis labels"), "{page}");
+    let r = post(&lee, format!("/api/v1/goals/{goal}/check"), json!({})).await;
+    assert_eq!(r.json()["achieved"], false, "{}", r.text());
+    // Each reset is audited with the decision it undid.
+    let audit = send(
+        &app,
+        &admin,
+        Method::GET,
+        "/api/v1/team/audit?limit=500",
+        None,
+    )
+    .await
+    .json();
+    let resets: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "approval.reset")
+        .collect();
+    assert_eq!(resets.len(), 2, "{audit}");
+    assert!(
+        resets
+            .iter()
+            .any(|e| e["detail"]["was"] == "approved" && e["detail"]["message"] == "Clear"),
+        "{resets:?}"
+    );
+    assert!(
+        resets
+            .iter()
+            .any(|e| e["detail"]["was"] == "rejected" && e["subject"] == format!("approval:{req}")),
+        "{resets:?}"
+    );
+    // Approved again, it counts again.
+    let r = decide(req2, json!({ "approve": true })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(application_met().await);
     db.drop_schema().await;
 }

@@ -59,6 +59,20 @@ pub struct ApprovalGoal {
     pub item: i64,
     /// The applications (journal ids) approved so far.
     pub approved: Vec<i64>,
+    /// Where each application put before the approvers stands, and the
+    /// approver's message (what the learner's goal page shows).
+    pub verdicts: Vec<Verdict>,
+}
+
+/// Where one application of a goal needing approval stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The application's id in the journal.
+    pub application: i64,
+    /// Pending, approved or rejected.
+    pub state: ApprovalState,
+    /// The approver's message, if any (always given with a rejection).
+    pub message: Option<String>,
 }
 
 /// An application to put before the approvers, as the journal holds it.
@@ -198,20 +212,44 @@ impl TeamStore {
         .bind(actor.person)
         .fetch_all(&mut *tx)
         .await?;
+        let verdicts: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT goal_id, application_id, state, message FROM approval_requests \
+             WHERE org_id = mm_org() AND person_id = $1 ORDER BY application_id",
+        )
+        .bind(actor.person)
+        .fetch_all(&mut *tx)
+        .await?;
         tx.commit().await?;
-        Ok(rows
-            .into_iter()
-            .map(|(goal, item, approved)| ApprovalGoal {
-                goal,
-                item,
-                approved,
+        rows.into_iter()
+            .map(|(goal, item, approved)| {
+                Ok(ApprovalGoal {
+                    goal,
+                    item,
+                    approved,
+                    verdicts: verdicts
+                        .iter()
+                        .filter(|v| v.0 == goal)
+                        .map(|v| {
+                            Ok(Verdict {
+                                application: v.1,
+                                state: ApprovalState::parse(&v.2)?,
+                                message: v.3.clone(),
+                            })
+                        })
+                        .collect::<Result<_>>()?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Put the actor's applications `new` before the approvers: each one
-    /// not yet requested becomes a pending request (one asked before is
-    /// left as it stands), audited. Returns the new requests.
+    /// not yet requested becomes a pending request, audited. One asked
+    /// before stands as it is unless it was edited since (where, when,
+    /// outcome or evidence differ from the request's copy): then the copy
+    /// is brought up to date and the request is pending again, its earlier
+    /// decision kept in the audit trail (`approval.reset`; `approval.update`
+    /// for one still pending), so an approval counts only for what was
+    /// approved. Returns the new and the reset requests.
     ///
     /// # Errors
     /// [`Kind::NotFound`] for a goal that is not one of the actor's given
@@ -245,6 +283,59 @@ impl TeamStore {
             .fetch_optional(&mut *tx)
             .await?;
             let item = item.ok_or_else(|| Error::not_found("goal needing approval"))?;
+            // Edited since it was asked: the copy is renewed and the
+            // decision, if any, undone.
+            let edited: Option<(i64, String, Option<i64>, Option<String>)> = sqlx::query_as(
+                "SELECT id, state, decided_by, message FROM approval_requests \
+                 WHERE org_id = mm_org() AND person_id = $1 AND application_id = $2 \
+                   AND (date_trunc('second', applied_at) \
+                            IS DISTINCT FROM date_trunc('second', $3::TIMESTAMPTZ) \
+                        OR context IS DISTINCT FROM $4 OR outcome IS DISTINCT FROM $5 \
+                        OR evidence IS DISTINCT FROM $6) \
+                 FOR UPDATE",
+            )
+            .bind(actor.person)
+            .bind(n.application)
+            .bind(n.applied_at.to_rfc3339())
+            .bind(&n.context)
+            .bind(&n.outcome)
+            .bind(&n.evidence)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((id, was, decided_by, message)) = edited {
+                sqlx::query(
+                    "UPDATE approval_requests SET applied_at = $2::TIMESTAMPTZ, context = $3, \
+                         outcome = $4, evidence = $5, requested_at = now(), state = 'pending', \
+                         decided_by = NULL, decided_at = NULL, message = NULL \
+                     WHERE org_id = mm_org() AND id = $1",
+                )
+                .bind(id)
+                .bind(n.applied_at.to_rfc3339())
+                .bind(&n.context)
+                .bind(&n.outcome)
+                .bind(&n.evidence)
+                .execute(&mut *tx)
+                .await?;
+                let reset = was != ApprovalState::Pending.as_str();
+                audit(
+                    &mut tx,
+                    actor.org,
+                    Some(actor.person),
+                    if reset {
+                        "approval.reset"
+                    } else {
+                        "approval.update"
+                    },
+                    Some(format!("approval:{id}")),
+                    serde_json::json!({ "goal": n.goal, "application": n.application, "item": item,
+                        "was": was, "decided_by": decided_by, "message": message }),
+                )
+                .await?;
+                if reset {
+                    ids.push(id);
+                }
+                continue;
+            }
             let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO approval_requests (org_id, person_id, item_id, goal_id, \
                      application_id, applied_at, context, outcome, evidence) \

@@ -1,6 +1,7 @@
 //! The team server's own data: organisations, the people in them and their
 //! roles, browser sign-ins, API tokens, invitations, programmes and cohorts
-//! (and which goal each member was given), and the audit trail, on
+//! (and which goal each member was given), evidence approvals, the notes
+//! learners share with their coaches, and the audit trail, on
 //! PostgreSQL. `mm serve --team` holds none of it in memory, so any number of
 //! instances behind one load balancer serve the same organisations.
 //!
@@ -29,12 +30,13 @@ mod error;
 mod people;
 mod programmes;
 mod secret;
+mod shares;
 pub mod testing;
 
 pub use accounts::{
     INVITATION_PREFIX, NewApiToken, NewInvitation, SESSION_PREFIX, SignIn, TOKEN_PREFIX,
 };
-pub use approvals::{ApprovalGoal, ApprovalRequest, ApprovalState, Decision, NewRequest};
+pub use approvals::{ApprovalGoal, ApprovalRequest, ApprovalState, Decision, NewRequest, Verdict};
 pub use error::{Error, Kind, Result};
 pub use people::{
     ApiToken, AuditEntry, Invitation, InvitationState, InvitationView, Member, NewOrganisation,
@@ -45,6 +47,7 @@ pub use programmes::{
     GivenState, GoalToGive, ItemId, ItemPrinciple, MAX_ITEMS, MAX_WEEKS, NewCohort, NewItem,
     NewProgramme, Programme, ProgrammeId, ProgrammeItem,
 };
+pub use shares::{Share, ShareKind};
 
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -270,6 +273,8 @@ pub async fn migrate(owner_url: &str, app_role: &str) -> Result<()> {
         format!("REVOKE DELETE ON given_goals FROM \"{app_role}\""),
         // Requests and decisions on evidence stay on record too.
         format!("REVOKE DELETE ON approval_requests FROM \"{app_role}\""),
+        // A share is made or taken back (deleted), never rewritten.
+        format!("REVOKE UPDATE ON shares FROM \"{app_role}\""),
         format!("REVOKE ALL ON mm_team_migrations FROM \"{app_role}\""),
         format!(
             "DO $$ BEGIN IF to_regclass('_sqlx_migrations') IS NOT NULL THEN \

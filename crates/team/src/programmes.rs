@@ -1178,7 +1178,7 @@ async fn see_cohort(
 
 /// That the actor may change cohort `id`: an admin, or its coach. A cohort
 /// they cannot see is not found; one they see (they are in it) forbidden.
-async fn manage_cohort(
+pub(crate) async fn manage_cohort(
     tx: &mut Transaction<'static, Postgres>,
     actor: &Actor,
     id: CohortId,

@@ -5,7 +5,7 @@
 use mm_team::testing::{TEST_PASSWORD, TestDb, create_org, test_db};
 use mm_team::{
     Actor, DeadlineRule, GiveScope, GivenState, InvitationState, ItemPrinciple, Kind, NewCohort,
-    NewOrganisation, NewProgramme, Role, TeamStore, Via,
+    NewOrganisation, NewProgramme, Role, ShareKind, TeamStore, Via,
 };
 use sqlx::Connection as _;
 
@@ -998,5 +998,167 @@ async fn programme_rows_are_row_secured_and_cannot_point_at_another_organisation
         .unwrap();
     assert_eq!(n.rows_affected(), 0);
     tx.rollback().await.unwrap();
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn shares_are_the_learners_own_row_secured_and_never_rewritten() {
+    let Some((db, team)) = setup("shares").await else {
+        return;
+    };
+    let a = org(&team, "alpha").await;
+    let b = org(&team, "beta").await;
+    let (new, _) = catalogue_item();
+    let mut cohorts = Vec::new();
+    for (n, admin) in [&a, &b].into_iter().enumerate() {
+        let p = team
+            .create_programme(
+                admin,
+                NewProgramme {
+                    slug: "core".into(),
+                    name: "Core".into(),
+                    description: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        team.add_item(admin, p.id, new.clone()).await.unwrap();
+        let c = team
+            .create_cohort(
+                admin,
+                NewCohort {
+                    name: "One".into(),
+                    coach: None,
+                },
+            )
+            .await
+            .unwrap();
+        team.add_to_cohort(admin, c.id, admin.person).await.unwrap();
+        team.assign(admin, c.id, p.id).await.unwrap();
+        for g in team
+            .claim_goals(admin, GiveScope::Cohort(c.id))
+            .await
+            .unwrap()
+        {
+            team.record_given(admin, &g, 100 + n as i64).await.unwrap();
+        }
+        cohorts.push(c.id);
+    }
+    let lee = join(&team, &a, "lee@alpha.example", &[Role::Learner]).await;
+    // A's admin (a member of the cohort) shares a session note of goal 100.
+    let (s, created) = team
+        .share(&a, ShareKind::SessionNote, 7, 100)
+        .await
+        .unwrap();
+    assert!(created);
+    assert_eq!((s.kind, s.item, s.goal), (ShareKind::SessionNote, 7, 100));
+    assert_eq!(s.scope, "goal_coaches");
+    let (again, created) = team
+        .share(&a, ShareKind::SessionNote, 7, 100)
+        .await
+        .unwrap();
+    assert!(!created);
+    assert_eq!(again.id, s.id);
+    // Only a goal given to oneself; never B's.
+    for (who, goal) in [(&a, 999), (&lee, 100), (&a, 101)] {
+        let e = team
+            .share(who, ShareKind::Reflection, 8, goal)
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), Kind::NotFound, "{goal}");
+    }
+    assert_eq!(
+        team.cohort_shares(&a, cohorts[0]).await.unwrap(),
+        vec![s.clone()]
+    );
+    assert!(team.cohort_shares(&lee, cohorts[0]).await.is_err());
+    assert_eq!(
+        team.cohort_shares(&b, cohorts[0]).await.unwrap_err().kind(),
+        Kind::NotFound
+    );
+    // Nobody else takes it back.
+    for who in [&lee, &b] {
+        assert_eq!(
+            team.unshare(who, s.id).await.unwrap_err().kind(),
+            Kind::NotFound
+        );
+        assert!(team.my_shares(who).await.unwrap().is_empty());
+    }
+    let (b_share, _) = team
+        .share(&b, ShareKind::ApplicationNote, 9, 101)
+        .await
+        .unwrap();
+    // Under raw SQL as the server's role: no rows without an organisation,
+    // only its own with one, none written for another, none rewritten.
+    let base = db.app_url.split('?').next().unwrap();
+    let mut conn = sqlx::PgConnection::connect(base).await.unwrap();
+    sqlx::query(&format!("SET search_path TO \"{}\"", db.schema()))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM shares")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    let mut tx = conn.begin().await.unwrap();
+    sqlx::query("SELECT set_config('mm.org', $1, true)")
+        .bind(a.org.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM shares")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(ids, [s.id]);
+    for (sql, code) in [
+        (
+            format!(
+                "INSERT INTO shares (org_id, person_id, kind, item_id, goal_id) \
+                 VALUES ({}, {}, 'reflection', 1, 101)",
+                b.org, b.person
+            ),
+            "42501",
+        ),
+        (
+            format!("UPDATE shares SET item_id = 8 WHERE id = {}", s.id),
+            "42501",
+        ),
+    ] {
+        sqlx::query("SAVEPOINT probe")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let e = sqlx::query(&sql).execute(&mut *tx).await.unwrap_err();
+        assert_eq!(
+            e.as_database_error().and_then(|d| d.code()).as_deref(),
+            Some(code),
+            "{sql}: {e}"
+        );
+        sqlx::query("ROLLBACK TO SAVEPOINT probe")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    let gone = sqlx::query("DELETE FROM shares WHERE id = $1")
+        .bind(b_share.id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(gone.rows_affected(), 0, "B's share deleted from A's scope");
+    tx.rollback().await.unwrap();
+    // Its owner takes it back, audited both ways.
+    assert_eq!(team.unshare(&a, s.id).await.unwrap().id, s.id);
+    assert!(team.my_shares(&a).await.unwrap().is_empty());
+    assert_eq!(team.my_shares(&b).await.unwrap(), vec![b_share]);
+    let trail = team.audit_trail(&a, 100).await.unwrap();
+    for action in ["share.add", "share.remove"] {
+        assert_eq!(
+            trail.iter().filter(|e| e.action == action).count(),
+            1,
+            "{action}: {trail:?}"
+        );
+    }
     db.drop_schema().await;
 }

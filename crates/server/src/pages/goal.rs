@@ -116,7 +116,13 @@ async fn render_page(
     failure: Option<&HttpError>,
 ) -> Result<Response, PageError> {
     let detail = mm_app::goals::detail(app, id).await?;
-    let body = render(&detail, app.person(), session, notice.as_ref());
+    let body = render(
+        &detail,
+        app.person(),
+        session,
+        notice.as_ref(),
+        app.approvals(),
+    );
     let status = failure.map_or(axum::http::StatusCode::OK, |e| e.status);
     let title = format!("Goal {}: {}", id, detail.micro_skill.name);
     Ok((
@@ -500,8 +506,15 @@ fn field<'a>(section: &'static str, name: &'static str, label: &'a str) -> Field
     }
 }
 
-/// The whole goal page.
-pub fn render(d: &GoalDetail, p: &Person, session: &Session, notice: Option<&Notice>) -> Markup {
+/// The whole goal page (`approvals`: where each application of a goal
+/// that needs approval stands, on a team server).
+pub fn render(
+    d: &GoalDetail,
+    p: &Person,
+    session: &Session,
+    notice: Option<&Notice>,
+    approvals: &mm_app::approvals::Approvals,
+) -> Markup {
     let g = &d.goal;
     let open = !d.state.is_closed();
     html! {
@@ -516,7 +529,7 @@ pub fn render(d: &GoalDetail, p: &Person, session: &Session, notice: Option<&Not
         (mastery(d, session, notice))
         (criteria(d, p, session, notice, open))
         (practice(d, p, session, notice, open))
-        (applications(d, p, session, notice, open))
+        (applications(d, p, session, notice, open, approvals))
         (reflections(d, p, session, notice, open))
         (plan(d, p, session, notice, open))
         @if open { (deadline(d, session, notice)) }
@@ -767,14 +780,34 @@ fn evidence_view(e: &Evidence) -> Markup {
     }
 }
 
+/// Where an application stands with the approvers, and their message.
+fn verdict_view(v: Option<&mm_app::approvals::Verdict>) -> Markup {
+    use mm_app::approvals::VerdictState;
+    html! {
+        p class="approval" {
+            "Approval: "
+            @match v.map(|v| v.state) {
+                None | Some(VerdictState::Pending) => { strong { "pending" } " (an approver accepts it before it counts)" }
+                Some(VerdictState::Approved) => { strong class="met-word" { "approved" } " (it counts)" }
+                Some(VerdictState::Rejected) => { strong class="missing-word" { "rejected" } " (it does not count)" }
+            }
+        }
+        @if let Some(m) = v.and_then(|v| v.message.as_deref()) {
+            p class="approval-message" { "The approver's message: " q { (m) } }
+        }
+    }
+}
+
 fn applications(
     d: &GoalDetail,
     p: &Person,
     session: &Session,
     notice: Option<&Notice>,
     open: bool,
+    approvals: &mm_app::approvals::Approvals,
 ) -> Markup {
     const S: &str = "apply";
+    let needs_approval = approvals.required(d.goal.id);
     html! {
         section id="apply" aria-labelledby="apply-h" {
             h2 id="apply-h" { "Applications" }
@@ -810,6 +843,7 @@ fn applications(
                             p { (a.outcome) }
                             @if let Some(i) = &a.impact { p { "Impact: " (i) } }
                             @if let Some(e) = &a.evidence { p { "Evidence: " (evidence_view(e)) } }
+                            @if needs_approval { (verdict_view(approvals.verdict(a.id))) }
                         }
                     }
                 }

@@ -33,7 +33,9 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         programmes::add_member, programmes::remove_member, programmes::assign,
         programmes::give_again,
         approvals::approvals, approvals::decide, approvals::mine,
-        coaching::matrix, coaching::progress, coaching::at_risk, coaching::shared,
+        coaching::matrix, coaching::progress, coaching::at_risk, coaching::cohort_shared,
+        coaching::learner, coaching::shared, coaching::my_shares, coaching::share,
+        coaching::unshare,
     ),
     components(schemas(ErrorJson)),
     tags(
@@ -41,7 +43,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         (name = "people", description = "The organisation, its members and their roles"),
         (name = "tokens", description = "API tokens for scripts and the CLI"),
         (name = "programmes", description = "Programmes of micro-skills, cohorts, and the goals assigning one gives each member"),
-        (name = "coaching", description = "What coaches see of a cohort (skill matrix, progress, learners at risk; JSON or CSV), and what they can see of you"),
+        (name = "coaching", description = "What coaches see of a cohort (skill matrix, progress, learners at risk, shared notes; JSON or CSV) and of one learner, what they can see of you, and sharing your notes with them item by item"),
         (name = "approvals", description = "Evidence approval: applications that count toward mastery once an approver accepts them"),
     )
 )]

@@ -5,7 +5,7 @@
 //! `policy` tells the journal's mastery rule which applications count,
 //! and `sync` turns each application recorded for a goal that needs
 //! approval (through the journal's API or its goal page) into a pending
-//! request.
+//! request, and one edited since its decision back into a pending one.
 
 use super::{Journals, Signed, TeamState};
 use crate::api::input::ApiJson;
@@ -15,6 +15,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use mm_app::approvals::{Verdict, VerdictState};
 use mm_core::{Evidence, GoalId};
 use mm_team::{Actor, ApprovalGoal, ApprovalRequest, ApprovalState, Decision, NewRequest};
 use serde::Deserialize;
@@ -37,13 +38,26 @@ pub(crate) fn policy(goals: &[ApprovalGoal]) -> mm_app::approvals::Approvals {
             GoalId(g.goal),
             g.approved.iter().map(|id| mm_core::ApplicationId(*id)),
         );
+        for v in &g.verdicts {
+            a.record(
+                mm_core::ApplicationId(v.application),
+                Verdict {
+                    state: match v.state {
+                        ApprovalState::Pending => VerdictState::Pending,
+                        ApprovalState::Approved => VerdictState::Approved,
+                        ApprovalState::Rejected => VerdictState::Rejected,
+                    },
+                    message: v.message.clone(),
+                },
+            );
+        }
     }
     a
 }
 
 /// Put every application `actor`'s journal holds for `goals` (their goals
 /// that need approval) before the approvers; those asked before stay as
-/// they stand.
+/// they stand unless edited since, which makes them pending again.
 ///
 /// # Errors
 /// When the journal or the team data cannot be read or written.

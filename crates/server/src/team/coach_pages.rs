@@ -1,28 +1,58 @@
 //! The team pages of what coaches see: a cohort's coach page
 //! (`/team/cohorts/{id}/coach`) with the skill matrix, progress to the
-//! deadlines and the learners at risk, each with a CSV download; and
-//! `/team/shared`, where a learner sees exactly what coaches can see of
-//! them. Both render the API's own rows ([`super::coaching`]).
+//! deadlines, the learners at risk and the notes members shared, each with
+//! a CSV download; and `/team/shared`, where a learner sees exactly what
+//! coaches can see of them, shares a note with them item by item and takes
+//! it back. They render the API's own rows ([`super::coaching`]).
 
 use super::TeamState;
-use super::coaching::{ViewQuery, matrix_rows, progress_rows, risk_rows, shared_with_coaches};
-use super::pages::{SignedPage, page};
-use crate::error::PageError;
+use super::coaching::{
+    ViewQuery, learner_view, matrix_rows, progress_rows, risk_rows, share_item, shared_rows,
+};
+use super::pages::{SignedPage, csrf, page};
+use crate::api::input::Fields;
+use crate::error::{HttpError, PageError};
+use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
-use axum::routing::get;
-use maud::html;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{Markup, html};
+use mm_app::coaching::{NoteKind, SharedNote};
+use mm_team::ShareKind;
 
 /// The pages' routes.
 pub fn routes() -> Router<TeamState> {
     Router::new()
         .route("/team/cohorts/{id}/coach", get(coach_page))
         .route("/team/shared", get(shared_page))
+        .route("/team/shared/share", post(share_form))
+        .route("/team/shared/{id}/unshare", post(unshare_form))
 }
 
 fn day(d: Option<chrono::NaiveDate>) -> String {
     d.map_or_else(|| "—".to_owned(), |d| d.to_string())
+}
+
+fn kind_name(k: NoteKind) -> &'static str {
+    match k {
+        NoteKind::SessionNote => "Practice session",
+        NoteKind::ApplicationNote => "Application",
+        NoteKind::Reflection => "Reflection",
+    }
+}
+
+fn kind_value(k: NoteKind) -> &'static str {
+    match k {
+        NoteKind::SessionNote => "session_note",
+        NoteKind::ApplicationNote => "application_note",
+        NoteKind::Reflection => "reflection",
+    }
+}
+
+/// A note's text, a paragraph a line.
+fn note_text(text: &str) -> Markup {
+    html! { @for line in text.lines() { p { (line) } } }
 }
 
 async fn coach_page(
@@ -35,6 +65,7 @@ async fn coach_page(
     let (cohort, matrix) = matrix_rows(&state, &actor, &raw).await?;
     let (_, progress) = progress_rows(&state, &actor, &raw).await?;
     let (_, risks) = risk_rows(&state, &actor, &raw, idle).await?;
+    let (_, shared) = shared_rows(&state, &actor, &raw).await?;
     let api = format!("/api/v1/team/cohorts/{}", cohort.id);
     let body = html! {
         p { a href=(format!("/team/cohorts/{}", cohort.id)) { "← " (cohort.name) } }
@@ -70,26 +101,145 @@ async fn coach_page(
                     td { (p.deadline) " (" (p.days_left) " days)" } td { (day(p.projected_finish)) } } } }
             }
         }
+        section aria-labelledby="shared-h" {
+            h2 id="shared-h" { "Shared with you" }
+            p { "Members' notes and reflections are private; you read only those they chose to share, item by item. "
+                a href=(format!("{api}/shared?format=csv")) { "Download as CSV" } }
+            @if shared.is_empty() { p { "Nobody shared a note yet." } }
+            @else {
+                ul class="records" {
+                    @for n in &shared {
+                        li {
+                            strong { (n.name) } " · " (n.micro_skill) " · " (kind_name(n.kind)) " of " (n.at.format("%Y-%m-%d"))
+                            (note_text(&n.text))
+                        }
+                    }
+                }
+            }
+        }
     };
     Ok(page(&format!("Coach: {}", cohort.name), Some(&actor), body))
+}
+
+fn note_item(n: &SharedNote) -> Markup {
+    html! {
+        strong { (n.micro_skill) } " · " (kind_name(n.kind)) " of " (n.at.format("%Y-%m-%d"))
+        (note_text(&n.text))
+    }
 }
 
 async fn shared_page(
     State(state): State<TeamState>,
     SignedPage(actor): SignedPage,
 ) -> Result<Response, PageError> {
-    let goals = shared_with_coaches(&state, &actor).await?;
+    let view = learner_view(&state, &actor).await?;
+    let own = own_notes(&state, &actor).await?;
+    let private: Vec<&SharedNote> = own
+        .iter()
+        .filter(|n| {
+            !view
+                .shared
+                .iter()
+                .any(|s| s.kind == n.kind && s.item == n.item)
+        })
+        .collect();
+    let goals = &view.goals;
     let body = html! {
         h1 { "What coaches see of you" }
-        p { "Your cohort's coach and the admins see this of the goals your programmes gave you, and nothing else of your journal." }
+        p { "Your cohort's coach and the admins see this of the goals your programmes gave you, and of the notes you shared about them; nothing else of your journal." }
         @if goals.is_empty() { p { "No goal was given to you yet." } }
         @else {
             table {
                 thead { tr { th scope="col" { "Micro-skill" } th scope="col" { "State" } th scope="col" { "Level" } th scope="col" { "Last practice" } th scope="col" { "Minutes (done / expected / planned)" } th scope="col" { "Pace" } th scope="col" { "Deadline" } th scope="col" { "Refreshers overdue" } } }
-                tbody { @for g in &goals { tr { td { (g.micro_skill) } td { (g.state.as_str()) } td { (g.level) } td { (day(g.last_practice)) }
+                tbody { @for g in goals { tr { td { (g.micro_skill) } td { (g.state.as_str()) } td { (g.level) } td { (day(g.last_practice)) }
                     td { (g.minutes_done) " / " (g.minutes_expected) " / " (g.minutes_planned) } td { (g.pace.as_str()) } td { (g.deadline) } td { (g.refreshers_overdue) } } } }
+            }
+        }
+        section aria-labelledby="shared-h" {
+            h2 id="shared-h" { "Notes you shared" }
+            @if view.shared.is_empty() { p { "You shared no note: your coaches read none of your notes or reflections." } }
+            @else {
+                ul class="records" {
+                    @for n in &view.shared {
+                        li {
+                            (note_item(n))
+                            form method="post" action=(format!("/team/shared/{}/unshare", n.share)) {
+                                (csrf(&actor))
+                                button type="submit" { "Stop sharing" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="private-h" {
+            h2 id="private-h" { "Private to you" }
+            p { "Only you see these. Share one and the coaches who follow its goal read it; you can take it back." }
+            @if private.is_empty() { p { "Nothing else to share." } }
+            @else {
+                ul class="records" {
+                    @for n in &private {
+                        li {
+                            (note_item(n))
+                            form method="post" action="/team/shared/share" {
+                                (csrf(&actor))
+                                input type="hidden" name="kind" value=(kind_value(n.kind));
+                                input type="hidden" name="item" value=(n.item);
+                                button type="submit" { "Share with my coaches" }
+                            }
+                        }
+                    }
+                }
             }
         }
     };
     Ok(page("What coaches see of you", Some(&actor), body))
+}
+
+/// Every note of the actor's given goals (their own list to share from).
+async fn own_notes(
+    state: &TeamState,
+    actor: &mm_team::Actor,
+) -> Result<Vec<SharedNote>, HttpError> {
+    let Some(j) = &state.inner.journal else {
+        return Ok(Vec::new());
+    };
+    let store = j
+        .store
+        .scoped(actor.org, actor.person)
+        .map_err(mm_app::Error::from)?;
+    let app = mm_app::App::reading(store, j.clock).await?;
+    let given: Vec<mm_core::GoalId> = state
+        .team()
+        .given_to_me(actor)
+        .await?
+        .into_iter()
+        .map(mm_core::GoalId)
+        .collect();
+    Ok(mm_app::coaching::notes_of(&app, &given).await?)
+}
+
+async fn share_form(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    let kind = ShareKind::parse(f.get("kind")).map_err(HttpError::from)?;
+    let item = super::api::id_named(f.get("item"), "item")?;
+    share_item(&state, &actor, kind, item).await?;
+    Ok(Redirect::to("/team/shared").into_response())
+}
+
+async fn unshare_form(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let id = super::api::id(&raw)?;
+    state
+        .team()
+        .unshare(&actor, id)
+        .await
+        .map_err(HttpError::from)?;
+    Ok(Redirect::to("/team/shared").into_response())
 }

@@ -1,28 +1,37 @@
 //! What coaches see of a cohort, as JSON or CSV (`?format=csv`): the skill
 //! matrix (members × micro-skills: state, level, last practice), progress
-//! to the deadlines, and the learners at risk, each with its reason; and
-//! `GET /api/v1/team/me/shared`, what coaches can see of oneself.
+//! to the deadlines, the learners at risk, each with its reason, the notes
+//! members shared, and one learner's detail; `GET /api/v1/team/me/shared`,
+//! what coaches can see of oneself; and `/api/v1/team/me/shares`, sharing a
+//! note with one's coaches item by item and taking it back.
 //!
 //! A member's journal is theirs alone (row-level security per person): the
-//! views read it through one narrow projection, [`mm_app::coaching::summaries`],
-//! of only the goals their programmes gave them, and only for an admin or
-//! the cohort's coach; each look is in the audit trail
-//! ([`mm_team::TeamStore::coach_cohort`]). The learner's own view calls the
-//! same function, so it shows exactly what a coach sees.
+//! views read it through two narrow projections, [`mm_app::coaching::summaries`]
+//! of only the goals their programmes gave them, and
+//! [`mm_app::coaching::shared_notes`] of only the items they shared about
+//! those goals; only for an admin or the cohort's coach, and each look is
+//! in the audit trail ([`mm_team::TeamStore::coach_cohort`]). A note not
+//! shared leaves the journal in no view. The learner's own view calls the
+//! same functions (`learner_view`), so it shows exactly what a coach sees.
 
 use super::{Signed, TeamState};
+use crate::api::input::ApiJson;
 use crate::error::{ApiError, ErrorJson, HttpError};
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get};
 use chrono::NaiveDate;
-use mm_app::coaching::{GoalSummary, RiskKind, risks, summaries};
+use chrono::{DateTime, Utc};
+use mm_app::coaching::{
+    GoalSummary, NoteKind, NoteRef, RiskKind, SharedNote, goal_of_note, risks, shared_notes,
+    summaries,
+};
 use mm_core::GoalId;
 use mm_core::pace::PaceStatus;
-use mm_team::{Actor, Cohort, CohortId, ItemId, PersonId};
+use mm_team::{Actor, Cohort, CohortId, ItemId, PersonId, Share, ShareKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
@@ -33,7 +42,11 @@ pub fn routes() -> Router<TeamState> {
         .route("/api/v1/team/cohorts/{id}/matrix", get(matrix))
         .route("/api/v1/team/cohorts/{id}/progress", get(progress))
         .route("/api/v1/team/cohorts/{id}/at-risk", get(at_risk))
+        .route("/api/v1/team/cohorts/{id}/shared", get(cohort_shared))
+        .route("/api/v1/team/cohorts/{id}/learners/{person}", get(learner))
         .route("/api/v1/team/me/shared", get(shared))
+        .route("/api/v1/team/me/shares", get(my_shares).post(share))
+        .route("/api/v1/team/me/shares/{id}", delete(unshare))
 }
 
 /// How to answer a view.
@@ -209,12 +222,73 @@ async fn read_cohort(
     Ok((cohort, out))
 }
 
-/// `rows` as JSON, or as a CSV download named `name`.
-fn answer<T: Serialize>(rows: Vec<T>, csv: bool, name: &str) -> Result<Response, HttpError> {
+/// A row of a view that downloads as CSV: its columns, in the order its
+/// fields serialise (the header row, written even when no row follows).
+pub(super) trait Columns {
+    /// The header row.
+    const COLUMNS: &'static [&'static str];
+}
+
+impl Columns for MatrixCell {
+    const COLUMNS: &'static [&'static str] = &[
+        "person",
+        "name",
+        "item",
+        "micro_skill",
+        "state",
+        "level",
+        "last_practice",
+    ];
+}
+
+impl Columns for ProgressRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "person",
+        "name",
+        "micro_skill",
+        "state",
+        "minutes_done",
+        "minutes_expected",
+        "minutes_planned",
+        "pace",
+        "deadline",
+        "days_left",
+        "projected_finish",
+    ];
+}
+
+impl Columns for RiskRow {
+    const COLUMNS: &'static [&'static str] = &["person", "name", "micro_skill", "kind", "reason"];
+}
+
+impl Columns for SharedRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "person",
+        "name",
+        "micro_skill",
+        "kind",
+        "item",
+        "at",
+        "shared_at",
+        "text",
+    ];
+}
+
+/// `rows` as JSON, or as a CSV download named `name` (its header row
+/// first, even with no rows).
+fn answer<T: Serialize + Columns>(
+    rows: Vec<T>,
+    csv: bool,
+    name: &str,
+) -> Result<Response, HttpError> {
     if !csv {
         return Ok(Json(rows).into_response());
     }
-    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let mut w = ::csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    w.write_record(T::COLUMNS)
+        .map_err(|e| HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     for r in &rows {
         w.serialize(r)
             .map_err(|e| HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
@@ -368,21 +442,228 @@ pub(super) async fn risk_rows(
     Ok((cohort, rows))
 }
 
-/// What your coaches can see of you: the summary of each goal your programmes gave you, exactly as their views read it.
+/// A note a member shared, as a cohort's coach reads it (one CSV row).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SharedRow {
+    /// The member.
+    pub person: PersonId,
+    /// Their name.
+    pub name: String,
+    /// The micro-skill of the goal it is about.
+    pub micro_skill: String,
+    /// What kind of item.
+    pub kind: NoteKind,
+    /// Its id in the member's journal.
+    pub item: i64,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// When it was shared.
+    pub shared_at: DateTime<Utc>,
+    /// Its text.
+    pub text: String,
+}
+
+/// What coaches see of one learner: the summary of each goal their
+/// programmes gave them, and the text of each item they shared about those
+/// goals (nothing of what they did not share).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LearnerView {
+    /// The learner.
+    pub person: PersonId,
+    /// Their name.
+    pub name: String,
+    /// Their given goals, by goal id.
+    pub goals: Vec<GoalSummary>,
+    /// What they shared, in the order they shared it.
+    pub shared: Vec<SharedNote>,
+}
+
+/// An item to share with one's coaches.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewShare {
+    /// `session_note`, `application_note` or `reflection`.
+    pub kind: ShareKind,
+    /// The session's, application's or reflection's id in your journal.
+    pub item: i64,
+}
+
+pub(super) fn note_kind(k: ShareKind) -> NoteKind {
+    match k {
+        ShareKind::SessionNote => NoteKind::SessionNote,
+        ShareKind::ApplicationNote => NoteKind::ApplicationNote,
+        ShareKind::Reflection => NoteKind::Reflection,
+    }
+}
+
+fn note_refs(shares: &[Share], person: PersonId) -> Vec<NoteRef> {
+    shares
+        .iter()
+        .filter(|s| s.person == person)
+        .map(|s| NoteRef {
+            share: s.id,
+            kind: note_kind(s.kind),
+            item: s.item,
+            goal: GoalId(s.goal),
+        })
+        .collect()
+}
+
+/// What coaches can see of `person`: the summaries of `given` (item,
+/// goal), and the text of `shared` (their shares about those goals).
+async fn view_of(
+    state: &TeamState,
+    org: i64,
+    person: PersonId,
+    given: &[(ItemId, GoalId)],
+    shared: &[NoteRef],
+) -> Result<(Vec<GoalSummary>, Vec<SharedNote>), HttpError> {
+    let Some(j) = &state.inner.journal else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let store = j.store.scoped(org, person).map_err(mm_app::Error::from)?;
+    let app = mm_app::App::reading(store, j.clock).await?;
+    let mut ids: Vec<GoalId> = given.iter().map(|(_, g)| *g).collect();
+    ids.sort_by_key(|g| g.0);
+    ids.dedup();
+    let goals = summaries(&app, &ids).await?;
+    let refs: Vec<NoteRef> = shared
+        .iter()
+        .filter(|r| ids.contains(&r.goal))
+        .copied()
+        .collect();
+    Ok((goals, shared_notes(&app, &refs).await?))
+}
+
+/// The cohort (for an admin or its coach, audited as `view`), what
+/// coaches see of each member (of `only`, when given), and the members'
+/// shares.
+async fn cohort_learners(
+    state: &TeamState,
+    actor: &Actor,
+    raw: &str,
+    view: &str,
+    only: Option<PersonId>,
+) -> Result<(Cohort, Vec<LearnerView>, Vec<Share>), HttpError> {
+    let id: CohortId = super::api::id(raw)?;
+    let cohort = state.team().coach_cohort(actor, id, view).await?;
+    let shares = state.team().cohort_shares(actor, id).await?;
+    let mut out = Vec::new();
+    for m in &cohort.members {
+        if only.is_some_and(|p| p != m.person) {
+            continue;
+        }
+        let given: Vec<(ItemId, GoalId)> = cohort
+            .goals
+            .iter()
+            .filter(|g| g.person == m.person)
+            .filter_map(|g| g.goal.map(|id| (g.item, GoalId(id))))
+            .collect();
+        let (goals, shared) = view_of(
+            state,
+            actor.org,
+            m.person,
+            &given,
+            &note_refs(&shares, m.person),
+        )
+        .await?;
+        out.push(LearnerView {
+            person: m.person,
+            name: m.name.clone(),
+            goals,
+            shared,
+        });
+    }
+    Ok((cohort, out, shares))
+}
+
+/// The rows of the cohort's shared notes, with when each was shared.
+pub(super) async fn shared_rows(
+    state: &TeamState,
+    actor: &Actor,
+    raw: &str,
+) -> Result<(Cohort, Vec<SharedRow>), HttpError> {
+    let (cohort, learners, shares) = cohort_learners(state, actor, raw, "shared", None).await?;
+    let rows = learners
+        .iter()
+        .flat_map(|l| {
+            let shares = &shares;
+            l.shared.iter().map(move |n| SharedRow {
+                person: l.person,
+                name: l.name.clone(),
+                micro_skill: n.micro_skill.clone(),
+                kind: n.kind,
+                item: n.item,
+                at: n.at,
+                shared_at: shares
+                    .iter()
+                    .find(|s| s.id == n.share)
+                    .map_or(n.at, |s| s.shared_at),
+                text: n.text.clone(),
+            })
+        })
+        .collect();
+    Ok((cohort, rows))
+}
+
+/// The notes a cohort's members shared with their coaches about the goals given through it, with their text; nothing they did not share (admins and the cohort's coach; audited).
+#[utoipa::path(get, path = "/api/v1/team/cohorts/{id}/shared", tag = "coaching", params(("id" = i64, Path, description = "The cohort's id"), ViewQuery),
+    responses((status = 200, body = [SharedRow], description = "JSON, or CSV with `format=csv`"), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson), (status = 422, body = ErrorJson)))]
+pub async fn cohort_shared(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+    Path(raw): Path<String>,
+    Query(q): Query<ViewQuery>,
+) -> Result<Response, ApiError> {
+    let csv = q.csv()?;
+    let (cohort, rows) = shared_rows(&state, &actor, &raw).await?;
+    Ok(answer(rows, csv, &format!("cohort-{}-shared", cohort.id))?)
+}
+
+/// One learner of a cohort as its coach sees them: their given goals' summaries and the notes they shared (admins and the cohort's coach; audited).
+#[utoipa::path(get, path = "/api/v1/team/cohorts/{id}/learners/{person}", tag = "coaching",
+    params(("id" = i64, Path, description = "The cohort's id"), ("person" = i64, Path, description = "The member's id")),
+    responses((status = 200, body = LearnerView), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson), (status = 422, body = ErrorJson)))]
+pub async fn learner(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+    Path((raw, person)): Path<(String, String)>,
+) -> Result<Json<LearnerView>, ApiError> {
+    Ok(Json(
+        learner_of_cohort(&state, &actor, &raw, &person).await?,
+    ))
+}
+
+/// What the coach of cohort `raw` sees of its member `person`.
+pub(super) async fn learner_of_cohort(
+    state: &TeamState,
+    actor: &Actor,
+    raw: &str,
+    person: &str,
+) -> Result<LearnerView, HttpError> {
+    super::api::id(raw)?;
+    let person = super::api::id_named(person, "person")?;
+    let (_, mut views, _) = cohort_learners(state, actor, raw, "learner", Some(person)).await?;
+    views
+        .pop()
+        .ok_or_else(|| mm_team::Error::not_found("member of this cohort").into())
+}
+
+/// What your coaches can see of you: the summary of each goal your programmes gave you and the text of each note you shared about those goals, exactly as their views read it.
 #[utoipa::path(get, path = "/api/v1/team/me/shared", tag = "coaching",
-    responses((status = 200, body = [GoalSummary]), (status = 401, body = ErrorJson)))]
+    responses((status = 200, body = LearnerView), (status = 401, body = ErrorJson)))]
 pub async fn shared(
     State(state): State<TeamState>,
     Signed(actor): Signed,
-) -> Result<Json<Vec<GoalSummary>>, ApiError> {
-    Ok(Json(shared_with_coaches(&state, &actor).await?))
+) -> Result<Json<LearnerView>, ApiError> {
+    Ok(Json(learner_view(&state, &actor).await?))
 }
 
 /// What coaches can see of `actor`.
-pub(super) async fn shared_with_coaches(
+pub(super) async fn learner_view(
     state: &TeamState,
     actor: &Actor,
-) -> Result<Vec<GoalSummary>, HttpError> {
+) -> Result<LearnerView, HttpError> {
     let given: Vec<(ItemId, GoalId)> = state
         .team()
         .given_to_me(actor)
@@ -390,9 +671,153 @@ pub(super) async fn shared_with_coaches(
         .into_iter()
         .map(|g| (0, GoalId(g)))
         .collect();
-    if !state.has_journals() {
-        return Ok(Vec::new());
+    let me = state.team().member(actor, actor.person).await?;
+    let shares = state.team().my_shares(actor).await?;
+    let (goals, shared) = view_of(
+        state,
+        actor.org,
+        actor.person,
+        &given,
+        &note_refs(&shares, actor.person),
+    )
+    .await?;
+    Ok(LearnerView {
+        person: actor.person,
+        name: me.name,
+        goals,
+        shared,
+    })
+}
+
+/// What you shared with your coaches, oldest first.
+#[utoipa::path(get, path = "/api/v1/team/me/shares", tag = "coaching",
+    responses((status = 200, body = [Share]), (status = 401, body = ErrorJson)))]
+pub async fn my_shares(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+) -> Result<Json<Vec<Share>>, ApiError> {
+    Ok(Json(state.team().my_shares(&actor).await?))
+}
+
+/// Share one of your notes with the coaches who follow its goal: a practice session's notes, an application's, or a reflection on a session or a goal, of a goal your programmes gave you. Sharing it again changes nothing. Audited.
+#[utoipa::path(post, path = "/api/v1/team/me/shares", tag = "coaching", request_body = NewShare,
+    responses((status = 201, body = Share, description = "Shared"), (status = 200, body = Share, description = "Shared already"),
+        (status = 404, body = ErrorJson), (status = 422, body = ErrorJson), (status = 503, body = ErrorJson)))]
+pub async fn share(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+    ApiJson(body): ApiJson<NewShare>,
+) -> Result<Response, ApiError> {
+    let (s, created) = share_item(&state, &actor, body.kind, body.item).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(s)).into_response())
+}
+
+/// Share `actor`'s item, checked in their own journal to be of one of
+/// their given goals.
+pub(super) async fn share_item(
+    state: &TeamState,
+    actor: &Actor,
+    kind: ShareKind,
+    item: i64,
+) -> Result<(Share, bool), HttpError> {
+    let Some(j) = &state.inner.journal else {
+        return Err(HttpError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "this server keeps no journals, so there is nothing to share",
+        ));
+    };
+    let store = j
+        .store
+        .scoped(actor.org, actor.person)
+        .map_err(mm_app::Error::from)?;
+    let app = mm_app::App::reading(store, j.clock).await?;
+    let goal = goal_of_note(&app, note_kind(kind), item).await?;
+    let given = state.team().given_to_me(actor).await?;
+    let Some(goal) = goal.filter(|g| given.contains(&g.0)) else {
+        return Err(invalid(
+            "item",
+            "only notes about a goal your programmes gave you can be shared with your coaches"
+                .into(),
+        ));
+    };
+    Ok(state.team().share(actor, kind, item, goal.0).await?)
+}
+
+/// Take back a note you shared: your coaches no longer see it. Audited.
+#[utoipa::path(delete, path = "/api/v1/team/me/shares/{id}", tag = "coaching",
+    params(("id" = i64, Path, description = "The share's id")),
+    responses((status = 200, body = Share, description = "What is no longer shared"), (status = 404, body = ErrorJson), (status = 422, body = ErrorJson)))]
+pub async fn unshare(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+    Path(raw): Path<String>,
+) -> Result<Json<Share>, ApiError> {
+    let id = super::api::id(&raw)?;
+    Ok(Json(state.team().unshare(&actor, id).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The header row written for an empty view is the one serde writes
+    /// for a row.
+    fn header_of<T: Serialize + Columns>(row: &T) -> Vec<String> {
+        let mut w = ::csv::Writer::from_writer(Vec::new());
+        w.serialize(row).unwrap();
+        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        let first = text.lines().next().unwrap().to_owned();
+        assert_eq!(first, T::COLUMNS.join(","));
+        T::COLUMNS.iter().map(|c| (*c).to_owned()).collect()
     }
-    let (_, sums) = summaries_of(state, actor.org, actor.person, &given).await?;
-    Ok(sums.into_iter().map(|(_, s)| s).collect())
+
+    #[test]
+    fn every_csv_header_matches_its_rows_fields() {
+        let day: NaiveDate = "2026-03-10".parse().unwrap();
+        let at: DateTime<Utc> = "2026-03-10T09:00:00Z".parse().unwrap();
+        header_of(&MatrixCell {
+            person: 1,
+            name: "a".into(),
+            item: 2,
+            micro_skill: "m".into(),
+            state: "active".into(),
+            level: Some(3),
+            last_practice: Some(day),
+        });
+        header_of(&ProgressRow {
+            person: 1,
+            name: "a".into(),
+            micro_skill: "m".into(),
+            state: "active".into(),
+            minutes_done: 1,
+            minutes_expected: 2,
+            minutes_planned: 3,
+            pace: PaceStatus::Ahead,
+            deadline: day,
+            days_left: 3,
+            projected_finish: None,
+        });
+        header_of(&RiskRow {
+            person: 1,
+            name: "a".into(),
+            micro_skill: "m".into(),
+            kind: RiskKind::NoPractice,
+            reason: "r".into(),
+        });
+        header_of(&SharedRow {
+            person: 1,
+            name: "a".into(),
+            micro_skill: "m".into(),
+            kind: NoteKind::Reflection,
+            item: 4,
+            at,
+            shared_at: at,
+            text: "t".into(),
+        });
+    }
 }

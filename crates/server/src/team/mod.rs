@@ -245,8 +245,9 @@ pub(crate) async fn forward_to_journal(state: &TeamState, actor: &Actor, req: Re
 }
 
 /// The journal counts only approved applications of the person's goals
-/// that need approval, and after a change (an application recorded) puts
-/// the new ones before the approvers.
+/// that need approval (an approved one edited since, by any client of the
+/// journal, is made pending again first), and after a change (an
+/// application recorded) puts the new ones before the approvers.
 async fn forward(state: &TeamState, j: &Journals, actor: &Actor, req: Request) -> Response {
     use tower::ServiceExt as _;
     let path = req.uri().path().to_owned();
@@ -254,10 +255,25 @@ async fn forward(state: &TeamState, j: &Journals, actor: &Actor, req: Request) -
         Ok(s) => s,
         Err(e) => return fail(&path, mm_app::Error::from(e).into()),
     };
-    let approval_goals = match state.team().approval_goals(actor).await {
+    let mut approval_goals = match state.team().approval_goals(actor).await {
         Ok(g) => g,
         Err(e) => return fail(&path, e.into()),
     };
+    // An approved application edited since (by any client of the journal)
+    // is pending again before this request counts it.
+    if approval_goals.iter().any(|g| !g.approved.is_empty()) {
+        match approvals::sync(j, state, actor, &approval_goals).await {
+            Ok(()) => match state.team().approval_goals(actor).await {
+                Ok(g) => approval_goals = g,
+                Err(e) => return fail(&path, e.into()),
+            },
+            // As after a change: said in the log, taken up by the next sync.
+            Err(e) => eprintln!(
+                "mm serve: approval requests of person {}: {}",
+                actor.person, e.message
+            ),
+        }
+    }
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
     let (csrf, csrf_required) = match &actor.via {
         Via::Session { csrf, .. } => (csrf.clone(), true),
