@@ -14,11 +14,11 @@ use crate::Error;
 use crate::multikey::{PublicJwk, did_key, ed25519_multikey};
 use ed25519_dalek::SigningKey;
 use rsa::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _, LineEnding};
-use zeroize::Zeroizing;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
 
 /// RSA modulus size for RS256 (the OBv3 interoperable minimum).
 pub const RSA_BITS: usize = 2048;

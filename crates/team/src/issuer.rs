@@ -140,12 +140,8 @@ impl MasterKey {
                 format!("cannot read the master key file {}: {e}", path.display()),
             )
         })?);
-        MasterKey::parse(&text).map_err(|e| {
-            Error::invalid(
-                "MM_TEAM_KEY_FILE",
-                format!("{}: {e}", path.display()),
-            )
-        })
+        MasterKey::parse(&text)
+            .map_err(|e| Error::invalid("MM_TEAM_KEY_FILE", format!("{}: {e}", path.display())))
     }
 
     /// The master key the environment gives: `MM_TEAM_KEY` (the key) or
@@ -447,10 +443,7 @@ impl OrgKeys {
 
 impl OrgKeys {
     /// The current generation's secrets, opened with the master key.
-    async fn open_current(
-        &self,
-        tx: &mut Transaction<'static, Postgres>,
-    ) -> AppResult<SecretKeys> {
+    async fn open_current(&self, tx: &mut Transaction<'static, Postgres>) -> AppResult<SecretKeys> {
         let (key_id, sealed, sealed_with): (String, Vec<u8>, String) = sqlx::query_as(
             "SELECT key_id, secret, master_key_id FROM issuer_keys \
              WHERE org_id = $1 AND retired_at IS NULL",
