@@ -99,7 +99,7 @@ pub async fn create_issuer(
 /// # Errors
 /// Not found when there is no issuer yet.
 pub async fn issuer(keys: &impl KeyStore) -> Result<IssuerRecord> {
-    Ok(keys.issuer().await?.record)
+    keys.record().await
 }
 
 /// New signing keys; returns the new key's DID URL.
@@ -130,8 +130,7 @@ pub async fn publication(
     keys: &impl KeyStore,
     app: Option<&App>,
 ) -> Result<(IssuerRecord, Vec<PublishedFile>)> {
-    let issuer = keys.issuer().await?;
-    let record = &issuer.record;
+    let record = &keys.record().await?;
     let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default();
     let did = pretty(&issuer::did_document(record));
     let mut files = vec![
@@ -158,7 +157,7 @@ pub async fn publication(
         .into_iter()
         .map(|(path, text)| PublishedFile { path, text })
         .collect();
-    Ok((issuer.record, files))
+    Ok((record.clone(), files))
 }
 
 /// Issue a badge for an achieved goal from its evidence and record it.
@@ -535,8 +534,8 @@ pub struct BadgeOverview {
 /// # Errors
 /// When the journal or a stored issuer cannot be read.
 pub async fn overview(app: &App, keys: &impl KeyStore) -> Result<BadgeOverview> {
-    let issuer = match keys.issuer().await {
-        Ok(i) => Some(i.record),
+    let issuer = match keys.record().await {
+        Ok(r) => Some(r),
         Err(e) if e.kind() == crate::ErrorKind::NotFound => None,
         Err(e) => return Err(e),
     };
@@ -633,8 +632,8 @@ pub async fn revoke(
     let id = full_id(id);
     let store = app.store();
     store.get_credential(&id).await?;
-    let issuer = keys.issuer().await?;
-    let mut list = keys.revocations(&issuer.record).await?;
+    let record = keys.record().await?;
+    let mut list = keys.revocations(&record).await?;
     list.revoke(&id, reason)?;
     keys.save_revocations(&list).await?;
     store
@@ -739,13 +738,13 @@ pub fn verify(req: &VerifyRequest) -> Result<Verification> {
 /// Not found (no credential, no issuer).
 pub async fn verify_issued(app: &App, keys: &impl KeyStore, id: &str) -> Result<Verification> {
     let c = credential(app, id).await?;
-    let issuer = keys.issuer().await?;
-    let list = keys.revocations(&issuer.record).await?;
+    let record = keys.record().await?;
+    let list = keys.revocations(&record).await?;
     verify(&VerifyRequest {
         credential: c.credential.into_bytes(),
         issuer_docs: vec![Document {
             label: "the issuer's DID document".into(),
-            json: issuer::did_document(&issuer.record),
+            json: issuer::did_document(&record),
         }],
         status: vec![StatusDocument {
             label: "the issuer's revocation list".into(),

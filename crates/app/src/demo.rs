@@ -59,6 +59,22 @@ pub async fn load(app: &App) -> Result<Demo> {
     Ok(demo)
 }
 
+/// Write the journey straight into `app`'s journal, record by record: for
+/// a team journal, which takes no import yet. Unlike [`load`], a failure
+/// half-way leaves what was written.
+///
+/// # Errors
+/// Conflict when the journal already holds records.
+pub async fn write_into(app: &App) -> Result<Demo> {
+    if !app.store().is_empty().await? {
+        return Err(Error::conflict(format!(
+            "the database {} already holds a journal; the demo needs a fresh one",
+            app.store().location()
+        )));
+    }
+    write(app).await
+}
+
 /// Write the journey into `app`'s (empty) journal.
 async fn write(app: &App) -> Result<Demo> {
     let p = app.person();

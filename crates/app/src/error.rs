@@ -113,6 +113,16 @@ impl Error {
         Error::new(ErrorKind::Unavailable, message)
     }
 
+    /// `what` (not the journal: an `issuer key`, say) cannot be used now,
+    /// with a message that is safe to show (a face shows it as it is, where
+    /// it hides the details of other unavailable resources).
+    pub fn unavailable_named(what: &'static str, message: impl Into<String>) -> Self {
+        Error {
+            what: Some(what),
+            ..Error::unavailable(message)
+        }
+    }
+
     /// A bug or damage.
     pub fn internal(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Internal, message)

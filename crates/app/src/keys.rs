@@ -4,8 +4,9 @@
 //!
 //! [`FileKeyStore`] is the default: a directory of mode 0700 holding
 //! `issuer.json`, `keys/` (mode 0600 files) and `revocations.json`, the
-//! layout `mm badge` has always used. The team server adds a database store
-//! behind the same trait.
+//! layout `mm badge` has always used. The team server's store (`mm_team`'s
+//! `OrgKeys`) keeps each organisation's issuer in its database, the secret
+//! keys sealed with the server's master key.
 //!
 //! ```no_run
 //! # async fn demo() -> mm_app::Result<()> {
@@ -33,6 +34,16 @@ pub trait KeyStore: Send + Sync {
     /// # Errors
     /// [`crate::ErrorKind::NotFound`] (what: `issuer`) when there is none yet.
     fn issuer(&self) -> impl Future<Output = Result<Issuer>> + Send;
+
+    /// The issuer's public record alone (what publishing and verifying
+    /// need). A store whose secrets cost something to open (the team
+    /// server's are sealed) answers it without them.
+    ///
+    /// # Errors
+    /// As [`KeyStore::issuer`].
+    fn record(&self) -> impl Future<Output = Result<IssuerRecord>> + Send {
+        async move { Ok(self.issuer().await?.record) }
+    }
 
     /// Create the issuer with fresh keys: a `did:web` identity from `url`.
     ///

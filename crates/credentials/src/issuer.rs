@@ -18,9 +18,13 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
 
 /// RSA modulus size for RS256 (the OBv3 interoperable minimum).
 pub const RSA_BITS: usize = 2048;
+
+/// The version byte of [`SecretKeys::to_bytes`].
+const SECRET_BYTES_VERSION: u8 = 1;
 
 /// One generation of keys, public halves only (safe to publish).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -72,6 +76,46 @@ impl IssuerRecord {
         format!("{}#{}-rsa", self.id, k.fragment)
     }
 
+    /// The record of a new issuer named `name` at `url` (its id the
+    /// `did:web` of the URL), whose first key generation is `secrets`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for an empty name or a URL `did:web` cannot name.
+    pub fn new(
+        name: &str,
+        url: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        secrets: &SecretKeys,
+    ) -> Result<Self, Error> {
+        if name.trim().is_empty() {
+            return Err(Error::Invalid("the issuer needs a name".into()));
+        }
+        let id = did_web_for_url(url)?;
+        Ok(IssuerRecord {
+            id,
+            name: name.trim().to_owned(),
+            url: url.to_owned(),
+            keys: vec![secrets.public("key-0".into(), now_rfc3339(now))],
+        })
+    }
+
+    /// Add `secrets` as the next key generation (`key-N`), retiring the
+    /// current one for signing (its public key stays listed). Returns the
+    /// new generation.
+    pub fn add_generation(
+        &mut self,
+        now: chrono::DateTime<chrono::Utc>,
+        secrets: &SecretKeys,
+    ) -> &PublishedKey {
+        let stamp = now_rfc3339(now);
+        if let Some(last) = self.keys.last_mut() {
+            last.retired = Some(stamp.clone());
+        }
+        let fragment = format!("key-{}", self.keys.len());
+        self.keys.push(secrets.public(fragment, stamp));
+        self.current()
+    }
+
     /// URL where the revocation list is published.
     pub fn revocation_list_url(&self) -> String {
         format!(
@@ -108,6 +152,47 @@ impl SecretKeys {
         Ok(Self { ed25519, rsa })
     }
 
+    /// The keys as bytes, for a caller that keeps them itself (the team
+    /// server seals them with its master key): a version byte, the 32-byte
+    /// Ed25519 seed, then the RSA key as PKCS#8 DER. **Secret**: never store
+    /// or send them in the clear. The buffer is wiped when dropped.
+    ///
+    /// # Errors
+    /// [`Error::Internal`] if the RSA key cannot be encoded.
+    pub fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
+        let der = self
+            .rsa
+            .to_pkcs8_der()
+            .map_err(|e| Error::Internal(format!("cannot encode RSA key: {e}")))?;
+        let mut out = Zeroizing::new(Vec::with_capacity(33 + der.as_bytes().len()));
+        out.push(SECRET_BYTES_VERSION);
+        out.extend_from_slice(self.ed25519.as_bytes());
+        out.extend_from_slice(der.as_bytes());
+        Ok(out)
+    }
+
+    /// Keys from [`SecretKeys::to_bytes`].
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the bytes are not keys in that form.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        let bad = |why: &str| Error::Invalid(format!("not issuer secret keys: {why}"));
+        let (&version, rest) = bytes.split_first().ok_or_else(|| bad("empty"))?;
+        if version != SECRET_BYTES_VERSION {
+            return Err(bad(&format!("unknown version {version}")));
+        }
+        if rest.len() <= 32 {
+            return Err(bad("too short"));
+        }
+        let (seed, der) = rest.split_at(32);
+        let seed: [u8; 32] = seed.try_into().map_err(|_| bad("no Ed25519 seed"))?;
+        let rsa = rsa::RsaPrivateKey::from_pkcs8_der(der).map_err(|_| bad("no RSA key"))?;
+        Ok(Self {
+            ed25519: SigningKey::from_bytes(&seed),
+            rsa,
+        })
+    }
+
     fn public(&self, fragment: String, created: String) -> PublishedKey {
         PublishedKey {
             fragment,
@@ -119,9 +204,11 @@ impl SecretKeys {
     }
 }
 
-/// An issuer with its current secret keys, loaded from a directory.
+/// An issuer with its current secret keys, loaded from a directory (or
+/// held elsewhere: [`Issuer::from_parts`]).
 pub struct Issuer {
-    dir: PathBuf,
+    /// Where its files are; `None` for an issuer a caller keeps itself.
+    dir: Option<PathBuf>,
     /// Public record.
     pub record: IssuerRecord,
     /// Secrets of the current key generation.
@@ -236,24 +323,15 @@ impl Issuer {
                 dir.display()
             )));
         }
-        if name.trim().is_empty() {
-            return Err(Error::Invalid("the issuer needs a name".into()));
-        }
-        let id = did_web_for_url(url)?;
+        let record = IssuerRecord::new(name, url, now, &secrets)?;
         std::fs::create_dir_all(dir.join("keys")).map_err(|e| Error::io(dir, e))?;
         use std::os::unix::fs::PermissionsExt as _;
         for d in [dir.to_path_buf(), dir.join("keys")] {
             std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700))
                 .map_err(|e| Error::io(&d, e))?;
         }
-        let record = IssuerRecord {
-            id,
-            name: name.trim().to_owned(),
-            url: url.to_owned(),
-            keys: vec![secrets.public("key-0".into(), now_rfc3339(now))],
-        };
         let issuer = Self {
-            dir: dir.to_path_buf(),
+            dir: Some(dir.to_path_buf()),
             record,
             secrets,
         };
@@ -303,7 +381,35 @@ impl Issuer {
             )));
         }
         Ok(Self {
-            dir: dir.to_path_buf(),
+            dir: Some(dir.to_path_buf()),
+            record,
+            secrets,
+        })
+    }
+
+    /// An issuer from its record and the secrets of its current key
+    /// generation, for a caller that keeps them itself (the team server's
+    /// database). It writes no files: [`Issuer::rotate`] refuses, the caller
+    /// rotates with [`IssuerRecord::add_generation`].
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the record lists no keys or the secrets are
+    /// not those of its current generation.
+    pub fn from_parts(record: IssuerRecord, secrets: SecretKeys) -> Result<Self, Error> {
+        let Some(current) = record.keys.last() else {
+            return Err(Error::Invalid("the issuer record lists no keys".into()));
+        };
+        let rsa_public = PublicJwk::Rsa(secrets.rsa.to_public_key()).to_json(None);
+        if ed25519_multikey(&secrets.ed25519.verifying_key()) != current.ed25519_multikey
+            || rsa_public != current.rsa_jwk
+        {
+            return Err(Error::Invalid(format!(
+                "the secret keys are not those of {}#{}",
+                record.id, current.fragment
+            )));
+        }
+        Ok(Self {
+            dir: None,
             record,
             secrets,
         })
@@ -312,7 +418,8 @@ impl Issuer {
     /// Replaces the signing keys with fresh ones; older public keys stay published.
     ///
     /// # Errors
-    /// [`Error::Io`] when files cannot be written.
+    /// [`Error::Io`] when files cannot be written; [`Error::Invalid`] for an
+    /// issuer made with [`Issuer::from_parts`] (it has no files).
     pub fn rotate(&mut self, now: chrono::DateTime<chrono::Utc>) -> Result<(), Error> {
         self.rotate_with(now, SecretKeys::generate()?)
     }
@@ -326,12 +433,12 @@ impl Issuer {
         now: chrono::DateTime<chrono::Utc>,
         secrets: SecretKeys,
     ) -> Result<(), Error> {
-        let stamp = now_rfc3339(now);
-        if let Some(last) = self.record.keys.last_mut() {
-            last.retired = Some(stamp.clone());
+        if self.dir.is_none() {
+            return Err(Error::Invalid(
+                "this issuer is kept by its caller, not in files: rotate it there".into(),
+            ));
         }
-        let fragment = format!("key-{}", self.record.keys.len());
-        self.record.keys.push(secrets.public(fragment, stamp));
+        self.record.add_generation(now, &secrets);
         self.secrets = secrets;
         self.save_secrets()?;
         self.save_record()
@@ -339,7 +446,7 @@ impl Issuer {
 
     fn save_secrets(&self) -> Result<(), Error> {
         let frag = &self.record.current().fragment;
-        let keys = self.dir.join("keys");
+        let keys = self.dir().join("keys");
         write_secret(
             &keys.join(format!("{frag}.ed25519")),
             self.secrets.ed25519.as_bytes(),
@@ -354,12 +461,13 @@ impl Issuer {
 
     fn save_record(&self) -> Result<(), Error> {
         let text = serde_json::to_string_pretty(&self.record).map_err(Error::json)?;
-        write_public(&self.dir.join("issuer.json"), text.as_bytes())
+        write_public(&self.dir().join("issuer.json"), text.as_bytes())
     }
 
-    /// The directory the issuer lives in.
+    /// The directory the issuer lives in (empty for one made with
+    /// [`Issuer::from_parts`]).
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.dir.as_deref().unwrap_or(Path::new(""))
     }
 
     /// DID URL of the current Ed25519 key (the `verificationMethod` of new proofs).

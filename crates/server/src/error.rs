@@ -79,6 +79,11 @@ impl From<mm_app::Error> for HttpError {
                 log_detail(status, &e.to_string());
                 "something went wrong on the server; its log has the details".to_owned()
             }
+            // A named resource's message is written to be shown (what to fix).
+            mm_app::ErrorKind::Unavailable if e.what().is_some() => {
+                log_detail(status, &e.to_string());
+                e.message().to_owned()
+            }
             mm_app::ErrorKind::Unavailable => {
                 log_detail(status, &e.to_string());
                 "the journal cannot be reached right now; try again in a moment".to_owned()

@@ -38,7 +38,7 @@ pub mod team;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use mm_app::keys::FileKeyStore;
+use mm_app::keys::{FileKeyStore, KeyStore};
 use mm_app::memo::Memo;
 use mm_app::{App, Clock};
 use mm_store::Store;
@@ -67,11 +67,81 @@ struct Inner {
     clock: Clock,
     addr: SocketAddr,
     sessions: Sessions,
-    keys: Option<FileKeyStore>,
+    keys: Option<Keys>,
     /// What requests may reuse between them, at one journal revision.
     memo: Arc<Memo>,
     /// Team mode: the team server signed this request in already.
     delegated: Option<Delegated>,
+}
+
+/// Where the badge routes find the issuer: the person's own key store
+/// (`mm serve`: files beside the journal), or in team mode their
+/// organisation's (its database, the secrets sealed with the server's master
+/// key). Both are the same [`KeyStore`] to the badge workflows.
+#[derive(Debug, Clone)]
+pub enum Keys {
+    /// The issuer in a directory (`mm badge`'s).
+    File(FileKeyStore),
+    /// The organisation's issuer on the team server, for one member.
+    Org(mm_team::OrgKeys),
+}
+
+impl KeyStore for Keys {
+    async fn issuer(&self) -> mm_app::Result<mm_credentials::issuer::Issuer> {
+        match self {
+            Keys::File(k) => k.issuer().await,
+            Keys::Org(k) => k.issuer().await,
+        }
+    }
+
+    async fn record(&self) -> mm_app::Result<mm_credentials::issuer::IssuerRecord> {
+        match self {
+            Keys::File(k) => k.record().await,
+            Keys::Org(k) => k.record().await,
+        }
+    }
+
+    async fn create_issuer(
+        &self,
+        name: &str,
+        url: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> mm_app::Result<mm_credentials::issuer::Issuer> {
+        match self {
+            Keys::File(k) => k.create_issuer(name, url, now).await,
+            Keys::Org(k) => k.create_issuer(name, url, now).await,
+        }
+    }
+
+    async fn rotate_keys(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> mm_app::Result<mm_credentials::issuer::Issuer> {
+        match self {
+            Keys::File(k) => k.rotate_keys(now).await,
+            Keys::Org(k) => k.rotate_keys(now).await,
+        }
+    }
+
+    async fn revocations(
+        &self,
+        issuer: &mm_credentials::issuer::IssuerRecord,
+    ) -> mm_app::Result<mm_credentials::status::RevocationList> {
+        match self {
+            Keys::File(k) => k.revocations(issuer).await,
+            Keys::Org(k) => k.revocations(issuer).await,
+        }
+    }
+
+    async fn save_revocations(
+        &self,
+        list: &mm_credentials::status::RevocationList,
+    ) -> mm_app::Result<()> {
+        match self {
+            Keys::File(k) => k.save_revocations(list).await,
+            Keys::Org(k) => k.save_revocations(list).await,
+        }
+    }
 }
 
 /// A request the team server has already signed in (its own guard checked
@@ -104,20 +174,27 @@ impl AppState {
         addr: SocketAddr,
         keys: Option<FileKeyStore>,
     ) -> Self {
-        Self::build(store, clock, addr, keys, None)
+        Self::build(store, clock, addr, keys.map(Keys::File), None)
     }
 
     /// State for one request of one person of the team server: their own
-    /// journal (a store scoped to them), already signed in.
-    pub fn delegated(store: Store, clock: Clock, addr: SocketAddr, delegated: Delegated) -> Self {
-        Self::build(store, clock, addr, None, Some(delegated))
+    /// journal (a store scoped to them), already signed in, and their
+    /// organisation's badge issuer.
+    pub fn delegated(
+        store: Store,
+        clock: Clock,
+        addr: SocketAddr,
+        delegated: Delegated,
+        keys: Option<Keys>,
+    ) -> Self {
+        Self::build(store, clock, addr, keys, Some(delegated))
     }
 
     fn build(
         store: Store,
         clock: Clock,
         addr: SocketAddr,
-        keys: Option<FileKeyStore>,
+        keys: Option<Keys>,
         delegated: Option<Delegated>,
     ) -> Self {
         AppState {
@@ -142,7 +219,7 @@ impl AppState {
     ///
     /// # Errors
     /// 503 when the server was started without one.
-    pub fn keys(&self) -> Result<&FileKeyStore, error::HttpError> {
+    pub fn keys(&self) -> Result<&Keys, error::HttpError> {
         self.inner.keys.as_ref().ok_or_else(|| {
             error::HttpError::new(
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,

@@ -132,7 +132,8 @@ async fn join(app: &Router, inviter: &As, email: &str, roles: &[&str]) -> (As, i
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let link = r.json()["link"].as_str().unwrap().to_owned();
     assert!(
-        link.starts_with(&format!("http://{HOST}/join?token=mmi_")),
+        link.starts_with(&format!("http://{HOST}/join?token=mmi_"))
+            || link.starts_with(&format!("https://{HOST}/join?token=mmi_")),
         "{link}"
     );
     let token = link.split("token=").nth(1).unwrap().to_owned();
@@ -158,7 +159,10 @@ async fn join(app: &Router, inviter: &As, email: &str, roles: &[&str]) -> (As, i
 }
 
 async fn instance(db: &TestDb) -> Router {
-    let team = TeamStore::connect_with(&db.app_url, 4).await.unwrap();
+    let team = TeamStore::connect_with(&db.app_url, 4)
+        .await
+        .unwrap()
+        .with_master_key(mm_team::MasterKey::generate().0);
     router(TeamState::new(team, &[]))
 }
 
@@ -191,6 +195,9 @@ async fn snapshot(db: &TestDb, org_slug: &str) -> String {
         "given_goals",
         "approval_requests",
         "shares",
+        "issuers",
+        "issuer_keys",
+        "issuer_revocations",
     ] {
         let rows: String = sqlx::query_scalar(&format!(
             "SELECT coalesce(string_agg(t::TEXT, E'\\n' ORDER BY t::TEXT), '') FROM \"{s}\".{t} t WHERE org_id = $1{}",
@@ -326,6 +333,9 @@ fn body_for(method: &Method, path: &str, email: &str, aim: Aim) -> Option<Value>
         }
         // B's learner's shared item, by its journal id.
         ("POST", "/api/v1/team/me/shares") => Some(json!({ "kind": "session_note", "item": 5 })),
+        ("POST", "/api/v1/team/issuer") => {
+            Some(json!({ "name": "probe issuer", "url": "https://probe.example/badges" }))
+        }
         _ => None,
     }
 }
@@ -403,6 +413,13 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
         json!({ "programme": b_programme }),
     )
     .await;
+    // B's badge issuer, its keys rotated once.
+    b_post(
+        "/api/v1/team/issuer".into(),
+        json!({ "name": "beta academy", "url": "https://beta.example/badges" }),
+    )
+    .await;
+    b_post("/api/v1/team/issuer/rotate".into(), json!({})).await;
     // B's learner's application awaiting approval (this instance keeps no
     // journals: the given goal and the request are written as the owner).
     as_owner(
@@ -443,7 +460,7 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
     let b_marks = ["beta", "lee.b@", "open@", &b_prefix];
 
     let routes = documented_routes();
-    assert!(routes.len() >= 26, "{routes:?}");
+    assert!(routes.len() >= 31, "{routes:?}");
     for (method, template) in &routes {
         // B's ids in every id slot.
         let id = if template.contains("/cohorts/") {
@@ -461,9 +478,12 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
         } else {
             b_token_id
         };
+        // The published documents are public: the walk reads A's own.
         let path = template
             .replace("{id}", &id.to_string())
-            .replace("{person}", &b_lee_id.to_string());
+            .replace("{person}", &b_lee_id.to_string())
+            .replace("{slug}", "alpha")
+            .replace("{name}", "did.json");
         let path = if template.ends_with("/join") && method == Method::GET {
             format!("{path}?token=mmi_{}", "0".repeat(64))
         } else {
@@ -694,6 +714,44 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
             404,
             None,
         ),
+        // The badge issuer: no https URL to publish under (this server has
+        // no https --public-url), a URL did:web cannot name, no name, an
+        // unknown field; and no issuer to rotate yet.
+        (
+            Method::POST,
+            "/api/v1/team/issuer".into(),
+            json!({ "name": "Acme Academy" }),
+            422,
+            Some("url"),
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/issuer".into(),
+            json!({ "name": "Acme Academy", "url": "http://acme.example" }),
+            422,
+            Some("url"),
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/issuer".into(),
+            json!({ "name": " ", "url": "https://acme.example" }),
+            422,
+            Some("name"),
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/issuer".into(),
+            json!({ "name": "x", "url": "https://acme.example", "keys": "mine" }),
+            422,
+            Some("keys"),
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/issuer/rotate".into(),
+            json!({}),
+            404,
+            None,
+        ),
         (
             Method::POST,
             "/api/v1/team/approvals/999999".into(),
@@ -799,7 +857,8 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
         if method == Method::GET || method == Method::DELETE {
             continue;
         }
-        if template.ends_with("/sign-out") {
+        // These take no body.
+        if template.ends_with("/sign-out") || template.ends_with("/issuer/rotate") {
             continue;
         }
         let path = template.replace("{id}", "1");
@@ -2935,5 +2994,543 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
     let r = decide(req2, json!({ "approve": true })).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(application_met().await);
+    db.drop_schema().await;
+}
+
+/// The organisation issues the badges: a team server keeping journals at
+/// `https://learn.example.org` with master key `key`, the clock at the demo's.
+async fn badge_server(db: &TestDb, key: Option<mm_team::MasterKey>) -> Router {
+    let mut team = TeamStore::connect_with(&db.app_url, 4).await.unwrap();
+    if let Some(k) = key {
+        team = team.with_master_key(k);
+    }
+    let journals = mm_store::Store::open_existing(&db.app_url).await.unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T09:00:00+00:00").unwrap();
+    router(TeamState::with_journals(
+        team,
+        journals,
+        mm_app::Clock::Fixed(now),
+        &[format!("https://{HOST}")],
+    ))
+}
+
+/// The demo journal (one goal achieved) in `person`'s own journal; its id.
+async fn demo_journal(db: &TestDb, org: i64, person: i64) -> i64 {
+    let journals = mm_store::Store::open_existing(&db.app_url).await.unwrap();
+    let store = journals.scoped(org, person).unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T09:00:00+00:00").unwrap();
+    let app = mm_app::App::with_store(store, mm_app::Clock::Fixed(now))
+        .await
+        .unwrap();
+    mm_app::demo::write_into(&app).await.unwrap().achieved.0
+}
+
+/// Every row of every table in the test's schema, as text (bytea as hex).
+async fn every_row(db: &TestDb) -> String {
+    let base = db.owner_url.split('?').next().unwrap();
+    let mut c = sqlx::PgConnection::connect(base).await.unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT tablename::TEXT FROM pg_tables WHERE schemaname = $1 ORDER BY 1",
+    )
+    .bind(db.schema())
+    .fetch_all(&mut c)
+    .await
+    .unwrap();
+    assert!(tables.iter().any(|t| t == "issuer_keys"), "{tables:?}");
+    let mut out = String::new();
+    for t in tables {
+        let rows: String = sqlx::query_scalar(&format!(
+            "SELECT coalesce(string_agg(t::TEXT, E'\\n'), '') FROM \"{}\".\"{t}\" t",
+            db.schema()
+        ))
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+        out.push_str(&rows);
+        out.push('\n');
+    }
+    out
+}
+
+/// The project's own verifier, offline, with what the server publishes.
+fn verify_with(credential: &str, did: &Value, list: &Value) -> mm_credentials::verify::Report {
+    let mut o = mm_credentials::verify::Options {
+        require_status: true,
+        ..Default::default()
+    };
+    o.add_document(did.clone()).unwrap();
+    assert!(o.add_status_file(list, Some("revocations")).unwrap());
+    mm_credentials::verify::verify(credential.as_bytes(), &o)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The actor a browser's cookie signs in.
+async fn actor_of(db: &TestDb, who: &As) -> mm_team::Actor {
+    let As::Browser { cookie, .. } = who else {
+        panic!("a browser")
+    };
+    let team = TeamStore::connect(&db.app_url).await.unwrap();
+    team.session_actor(cookie.trim_start_matches("mm_team="))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotation_and_show_revoked()
+{
+    use mm_credentials::verify::Verdict;
+    let Some(db) = test_db("srv_issuer").await else {
+        return;
+    };
+    mm_store::Store::migrate(&db.owner_url).await.unwrap();
+    mm_team::migrate(&db.owner_url, mm_team::testing::TEST_APP_ROLE)
+        .await
+        .unwrap();
+    let (master, master_text) = mm_team::MasterKey::generate();
+    let master_id = master.id().to_owned();
+    let app = badge_server(&db, Some(master)).await;
+    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    let acme = actor_of(&db, &admin).await;
+    let goal = demo_journal(&db, acme.org, lee_id).await;
+
+    // No issuer yet: nothing published, nothing signed.
+    let r = send(&app, &As::Nobody, Method::GET, "/orgs/acme/did.json", None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    let issue = json!({ "goal": goal, "email": "lee@acme.example" });
+    let r = send(
+        &app,
+        &lee,
+        Method::POST,
+        "/api/v1/badges",
+        Some(issue.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    assert!(r.text().contains("no issuer"), "{}", r.text());
+    // Only an admin creates it, and the learner's journal cannot either.
+    let body = json!({ "name": "Acme Academy" });
+    let r = send(
+        &app,
+        &lee,
+        Method::POST,
+        "/api/v1/team/issuer",
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    let r = send(
+        &app,
+        &lee,
+        Method::POST,
+        "/api/v1/issuer",
+        Some(json!({ "name": "Lee's", "url": "https://lee.example" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(r.text().contains("admins"), "{}", r.text());
+
+    let r = send(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/team/issuer",
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let did = "did:web:learn.example.org:orgs:acme";
+    assert_eq!(r.json()["issuer"]["id"], did);
+    assert_eq!(
+        r.json()["did_document"],
+        format!("https://{HOST}/orgs/acme/did.json")
+    );
+    assert_eq!(r.json()["signing_key"], format!("{did}#key-0"));
+    let r = send(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/team/issuer",
+        Some(body),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+
+    // (a) The secret keys are nowhere in the database in the clear.
+    let secrets = mm_app::keys::KeyStore::issuer(
+        &TeamStore::connect(&db.app_url)
+            .await
+            .unwrap()
+            .with_master_key(mm_team::MasterKey::parse(&master_text).unwrap())
+            .org_keys(&acme),
+    )
+    .await
+    .unwrap()
+    .secrets;
+    let plain = secrets.to_bytes().unwrap();
+    let seed = secrets.ed25519.to_bytes();
+    let rows = every_row(&db).await;
+    // The seed, and the end of the RSA key (its private parts), as bytea
+    // shows them; and the sealed column's raw bytes.
+    for needle in [hex(&seed), hex(&plain[plain.len() - 64..])] {
+        assert!(
+            !rows.contains(&needle),
+            "a secret key is stored in the clear"
+        );
+    }
+    let sealed: Vec<Vec<u8>> = sqlx::query_scalar(&format!(
+        "SELECT secret FROM \"{}\".issuer_keys",
+        db.schema()
+    ))
+    .fetch_all(
+        &sqlx::PgPool::connect(db.owner_url.split('?').next().unwrap())
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(sealed.len(), 1);
+    assert!(
+        !sealed[0].windows(32).any(|w| w == seed.as_slice()),
+        "the seed is sealed"
+    );
+    assert!(!rows.contains(&master_text), "the master key is stored");
+    assert!(
+        rows.contains(&master_id),
+        "which master key sealed it is kept"
+    );
+
+    // The learner's badge is signed by the organisation.
+    let r = send(
+        &app,
+        &lee,
+        Method::POST,
+        "/api/v1/badges",
+        Some(issue.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let before = r.json()["id"].as_str().unwrap().to_owned();
+    let file = |id: &str| format!("/api/v1/badges/{id}/files/json");
+    let old_badge = send(&app, &lee, Method::GET, &file(&before), None)
+        .await
+        .text();
+    let v: Value = serde_json::from_str(&old_badge).unwrap();
+    assert_eq!(v["issuer"]["id"], did);
+    assert_eq!(v["issuer"]["name"], "Acme Academy");
+    assert_eq!(
+        v["credentialStatus"]["id"],
+        format!("https://{HOST}/orgs/acme/credentials/revocations.json")
+    );
+
+    // Rotation: new badges are signed with the new key.
+    let r = send(&app, &lee, Method::POST, "/api/v1/team/issuer/rotate", None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    let r = send(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/team/issuer/rotate",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["signing_key"], format!("{did}#key-1"));
+    assert_eq!(r.json()["issuer"]["keys"].as_array().unwrap().len(), 2);
+    let r = send(
+        &app,
+        &lee,
+        Method::POST,
+        "/api/v1/badges",
+        Some(issue.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let after = r.json()["id"].as_str().unwrap().to_owned();
+    let new_badge = send(&app, &lee, Method::GET, &file(&after), None)
+        .await
+        .text();
+    let v: Value = serde_json::from_str(&new_badge).unwrap();
+    assert_eq!(v["proof"][0]["verificationMethod"], format!("{did}#key-1"));
+
+    // (c, e) What the server publishes, to anyone: both badges verify.
+    let published = |path: &'static str| {
+        let app = app.clone();
+        async move {
+            let r = send(&app, &As::Nobody, Method::GET, path, None).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text());
+            assert_eq!(r.headers["access-control-allow-origin"], "*");
+            r.json()
+        }
+    };
+    let did_doc = published("/orgs/acme/did.json").await;
+    assert_eq!(did_doc["id"], did);
+    assert_eq!(did_doc["assertionMethod"].as_array().unwrap().len(), 4);
+    let list = published("/orgs/acme/credentials/revocations.json").await;
+    assert_eq!(list["revokedCredentials"], json!([]));
+    assert_eq!(
+        published("/orgs/acme/profile.json").await["name"],
+        "Acme Academy"
+    );
+    assert_eq!(
+        published("/orgs/acme/jwks.json").await["keys"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    for badge in [&old_badge, &new_badge] {
+        let report = verify_with(badge, &did_doc, &list);
+        assert_eq!(report.verdict, Verdict::Valid, "{:?}", report.reason());
+    }
+
+    // Revoking the first: the published list names it, the verifier says so.
+    let r = send(
+        &app,
+        &lee,
+        Method::POST,
+        &format!("/api/v1/badges/{before}/revoke"),
+        Some(json!({ "reason": "issued in error" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let list = published("/orgs/acme/credentials/revocations.json").await;
+    assert_eq!(list["revokedCredentials"][0]["id"], before.as_str());
+    assert_eq!(
+        list["revokedCredentials"][0]["revocationReason"],
+        "issued in error"
+    );
+    let report = verify_with(&old_badge, &did_doc, &list);
+    assert_eq!(report.verdict, Verdict::Invalid);
+    assert!(
+        report.reason().unwrap_or_default().contains("revoked"),
+        "{:?}",
+        report.reason()
+    );
+    assert_eq!(
+        verify_with(&new_badge, &did_doc, &list).verdict,
+        Verdict::Valid
+    );
+
+    // All of it is in the audit trail.
+    let r = send(&app, &admin, Method::GET, "/api/v1/team/audit", None).await;
+    for action in ["issuer_create", "issuer_rotate", "badge_revoke"] {
+        assert!(r.text().contains(action), "{action}: {}", r.text());
+    }
+
+    // (b) Another master key, or none: a clear refusal to sign, the
+    // documents still published.
+    let wrong = badge_server(&db, Some(mm_team::MasterKey::generate().0)).await;
+    let r = send(
+        &wrong,
+        &lee,
+        Method::POST,
+        "/api/v1/badges",
+        Some(issue.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("issuer key cannot be decrypted: wrong MM_TEAM_KEY?"),
+        "{}",
+        r.text()
+    );
+    // Nor does it rotate: the new key would not open on the other servers.
+    let r = send(
+        &wrong,
+        &admin,
+        Method::POST,
+        "/api/v1/team/issuer/rotate",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    assert!(r.text().contains("wrong MM_TEAM_KEY?"), "{}", r.text());
+    let none = badge_server(&db, None).await;
+    let r = send(&none, &lee, Method::POST, "/api/v1/badges", Some(issue)).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    assert!(
+        r.text().contains("without a master key (MM_TEAM_KEY"),
+        "{}",
+        r.text()
+    );
+    let r = send(&none, &As::Nobody, Method::GET, "/orgs/acme/did.json", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["assertionMethod"].as_array().unwrap().len(), 4);
+
+    // Key generations are retired, never deleted.
+    let mut c =
+        sqlx::PgConnection::connect(&db.app_url.replace(&format!("?schema={}", db.schema()), ""))
+            .await
+            .unwrap();
+    sqlx::query(&format!("SET search_path TO \"{}\"", db.schema()))
+        .execute(&mut c)
+        .await
+        .unwrap();
+    let e = sqlx::query("DELETE FROM issuer_keys")
+        .execute(&mut c)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("permission denied"), "{e}");
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn one_organisation_never_reads_rotates_or_signs_with_anothers_issuer() {
+    let Some(db) = test_db("srv_issuer_rls").await else {
+        return;
+    };
+    let (master, text) = mm_team::MasterKey::generate();
+    let team = TeamStore::connect_with(&db.app_url, 4)
+        .await
+        .unwrap()
+        .with_master_key(master);
+    let app = router(TeamState::new(team.clone(), &[format!("https://{HOST}")]));
+    create_org(&team, "alpha").await;
+    create_org(&team, "beta").await;
+    let a_admin = sign_in(&app, "alpha", "admin@alpha.example").await;
+    let b_admin = sign_in(&app, "beta", "admin@beta.example").await;
+    for (who, name) in [(&a_admin, "Alpha Academy"), (&b_admin, "Beta Academy")] {
+        let r = send(
+            &app,
+            who,
+            Method::POST,
+            "/api/v1/team/issuer",
+            Some(json!({ "name": name })),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    }
+    let before = snapshot(&db, "beta").await;
+    assert!(before.contains("Beta Academy"), "{before}");
+
+    // Through the routes: A's admin sees and rotates A's issuer only.
+    let r = send(&app, &a_admin, Method::GET, "/api/v1/team/issuer", None).await;
+    assert_eq!(
+        r.json()["issuer"]["id"],
+        "did:web:learn.example.org:orgs:alpha"
+    );
+    assert!(
+        !r.text().contains("beta") && !r.text().contains("Beta"),
+        "{}",
+        r.text()
+    );
+    let r = send(
+        &app,
+        &a_admin,
+        Method::POST,
+        "/api/v1/team/issuer/rotate",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(
+        snapshot(&db, "beta").await,
+        before,
+        "B's issuer did not change"
+    );
+    let b_doc = send(&app, &As::Nobody, Method::GET, "/orgs/beta/did.json", None).await;
+    assert_eq!(b_doc.json()["assertionMethod"].as_array().unwrap().len(), 2);
+    let a_doc = send(&app, &As::Nobody, Method::GET, "/orgs/alpha/did.json", None).await;
+    assert_eq!(a_doc.json()["assertionMethod"].as_array().unwrap().len(), 4);
+    let r = send(
+        &app,
+        &As::Nobody,
+        Method::GET,
+        "/orgs/nobody/did.json",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // Underneath, as the servers' role acting for A: row-level security
+    // shows none of B's rows and refuses to write any.
+    let a = actor_of(&db, &a_admin).await;
+    let b = actor_of(&db, &b_admin).await;
+    let base = db.app_url.split('?').next().unwrap();
+    let mut c = sqlx::PgConnection::connect(base).await.unwrap();
+    let mut tx = sqlx::Connection::begin(&mut c).await.unwrap();
+    sqlx::query(&format!("SET LOCAL search_path TO \"{}\"", db.schema()))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("SELECT set_config('mm.org', $1, true)")
+        .bind(a.org.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    for t in ["issuers", "issuer_keys", "issuer_revocations"] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {t} WHERE org_id = $1"))
+            .bind(b.org)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{t}: A sees B's rows");
+    }
+    let n = sqlx::query("UPDATE issuer_keys SET retired_at = now() WHERE org_id = $1")
+        .bind(b.org)
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(n, 0);
+    // Every team table, the new ones too, is under forced row-level security.
+    let unsecured: Vec<String> = sqlx::query_scalar(
+        "SELECT c.relname::TEXT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname <> 'mm_team_migrations' \
+         AND NOT (c.relrowsecurity AND c.relforcerowsecurity) ORDER BY 1",
+    )
+    .bind(db.schema())
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(unsecured, Vec::<String>::new());
+    let e = sqlx::query(
+        "INSERT INTO issuer_revocations (org_id, credential_id, reason) VALUES ($1, 'urn:uuid:x', 'x')",
+    )
+    .bind(b.org)
+    .execute(&mut *tx)
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("row-level security"), "{e}");
+    drop(tx);
+    assert_eq!(snapshot(&db, "beta").await, before);
+
+    // B's sealed key copied into A's row (by someone with the database):
+    // it does not open for A, so A never signs with B's key.
+    as_owner(
+        &db,
+        &format!(
+            "UPDATE issuer_keys SET secret = (SELECT secret FROM issuer_keys WHERE org_id = {} \
+             AND retired_at IS NULL) WHERE org_id = {} AND retired_at IS NULL",
+            b.org, a.org
+        ),
+    )
+    .await;
+    let keys = TeamStore::connect(&db.app_url)
+        .await
+        .unwrap()
+        .with_master_key(mm_team::MasterKey::parse(&text).unwrap());
+    let e = mm_app::keys::KeyStore::issuer(&keys.org_keys(&a))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), mm_app::ErrorKind::Unavailable);
+    assert!(
+        e.to_string().contains("sealed for another organisation"),
+        "{e}"
+    );
+    // B still signs.
+    assert!(
+        mm_app::keys::KeyStore::issuer(&keys.org_keys(&b))
+            .await
+            .is_ok()
+    );
     db.drop_schema().await;
 }

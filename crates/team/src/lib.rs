@@ -1,9 +1,10 @@
 //! The team server's own data: organisations, the people in them and their
 //! roles, browser sign-ins, API tokens, invitations, programmes and cohorts
 //! (and which goal each member was given), evidence approvals, the notes
-//! learners share with their coaches, and the audit trail, on
-//! PostgreSQL. `mm serve --team` holds none of it in memory, so any number of
-//! instances behind one load balancer serve the same organisations.
+//! learners share with their coaches, each organisation's badge issuer (its
+//! keys sealed with the server's master key, see [`OrgKeys`]), and the audit
+//! trail, on PostgreSQL. `mm serve --team` holds none of it in memory, so any
+//! number of instances behind one load balancer serve the same organisations.
 //!
 //! **Isolation** is layered. Every tenant row carries its organisation, and
 //! every query runs in a transaction that names the organisation it acts in
@@ -27,6 +28,7 @@
 mod accounts;
 mod approvals;
 mod error;
+mod issuer;
 mod people;
 mod programmes;
 mod secret;
@@ -38,6 +40,7 @@ pub use accounts::{
 };
 pub use approvals::{ApprovalGoal, ApprovalRequest, ApprovalState, Decision, NewRequest, Verdict};
 pub use error::{Error, Kind, Result};
+pub use issuer::{MASTER_KEY_ENV, MASTER_KEY_FILE_ENV, MasterKey, OrgKeys, to_app};
 pub use people::{
     ApiToken, AuditEntry, Invitation, InvitationState, InvitationView, Member, NewOrganisation,
     Organisation,
@@ -190,6 +193,8 @@ pub struct TeamStore {
     shown_url: String,
     /// How long a browser sign-in lasts.
     session_ttl: Duration,
+    /// Seals and opens the organisations' issuer keys (none: no signing).
+    master: Option<std::sync::Arc<MasterKey>>,
 }
 
 impl std::fmt::Debug for TeamStore {
@@ -275,6 +280,9 @@ pub async fn migrate(owner_url: &str, app_role: &str) -> Result<()> {
         format!("REVOKE DELETE ON approval_requests FROM \"{app_role}\""),
         // A share is made or taken back (deleted), never rewritten.
         format!("REVOKE UPDATE ON shares FROM \"{app_role}\""),
+        // An organisation's badge issuer, its key generations (retired, never
+        // deleted: older badges verify against them) and its revocations.
+        format!("REVOKE DELETE ON issuers, issuer_keys, issuer_revocations FROM \"{app_role}\""),
         format!("REVOKE ALL ON mm_team_migrations FROM \"{app_role}\""),
         format!(
             "DO $$ BEGIN IF to_regclass('_sqlx_migrations') IS NOT NULL THEN \
@@ -414,6 +422,7 @@ impl TeamStore {
             pool,
             shown_url: mm_store::hide_password(&url),
             session_ttl: DEFAULT_SESSION_TTL,
+            master: None,
         })
     }
 

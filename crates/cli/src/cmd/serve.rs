@@ -37,6 +37,13 @@ pub struct ServeArgs {
     /// Team mode: the most database connections this instance opens.
     #[arg(long, default_value_t = 16, value_name = "N", requires = "team")]
     pub max_connections: u32,
+    /// Team mode: the file holding the master key that seals every
+    /// organisation's badge signing keys (32 random bytes, base64 or hex:
+    /// `openssl rand -base64 32`). Default: `MM_TEAM_KEY` (the key itself) or
+    /// `MM_TEAM_KEY_FILE`. Without one the server starts, but no
+    /// organisation can create its issuer or sign badges.
+    #[arg(long, value_name = "FILE", requires = "team")]
+    pub master_key_file: Option<std::path::PathBuf>,
 }
 
 pub fn run(a: ServeArgs, g: &Global) -> Result<()> {
@@ -98,8 +105,17 @@ fn run_team(a: ServeArgs, g: &Global) -> Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    // Read before anything starts: a key that is set but unusable stops here.
+    let master = match &a.master_key_file {
+        Some(f) => Some(mm_team::MasterKey::read_file(f)?),
+        None => mm_team::MasterKey::from_env()?,
+    };
     rt.block_on(async {
-        let team = mm_team::TeamStore::connect_with(&url, a.max_connections).await?;
+        let mut team = mm_team::TeamStore::connect_with(&url, a.max_connections).await?;
+        let master_id = master.as_ref().map(|k| k.id().to_owned());
+        if let Some(k) = master {
+            team = team.with_master_key(k);
+        }
         // Every person's journal, in the same database, as the same role.
         let journals = mm_store::Store::open_existing(&url).await?;
         let clock = mm_app::Clock::from_env()?;
@@ -120,6 +136,15 @@ fn run_team(a: ServeArgs, g: &Global) -> Result<()> {
         match a.public_url.first() {
             Some(u) => outln!("Browsers reach it at {u}; people sign in at {u}/o/<organisation>.")?,
             None => outln!("People sign in at http://{addr}/o/<organisation>. Put TLS in front (a reverse proxy) before real use.")?,
+        }
+        match &master_id {
+            Some(id) => outln!("Badges: each organisation signs with its own keys, sealed with master key {id}.")?,
+            None => eprintln!(
+                "mm: warning: no master key (--master-key-file, {} or {}): organisations cannot \
+                 create their badge issuer or sign badges on this server until it starts with one",
+                mm_team::MASTER_KEY_ENV,
+                mm_team::MASTER_KEY_FILE_ENV
+            ),
         }
         outln!("Health check: /healthz. Stop with Ctrl-C or SIGTERM (requests in flight finish).")?;
         mm_server::team::serve(listener, state, shutdown_signal())

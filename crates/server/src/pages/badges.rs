@@ -259,6 +259,8 @@ fn issuer(
                         li { a href=(format!("/badges/issuer/{name}")) download=(name) { (name) } }
                     }
                 }
+            } @else if session.team {
+                p { "Your organisation has no badge issuer yet: its admins create one (" code { "POST /api/v1/team/issuer" } "), and your badges are then signed by the organisation." }
             } @else {
                 p { "No issuer yet. Create one: a " code { "did:web" } " identity for your URL with fresh signing keys, kept on this computer." }
                 form class="upload" method="post" action="/badges/issuer" {

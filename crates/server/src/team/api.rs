@@ -3,7 +3,7 @@
 //! Sign in with `POST /api/v1/team/sign-in` (a cookie and a CSRF token) or
 //! send an API token as `Authorization: Bearer mmt_…`.
 
-use super::{MaybeSigned, Signed, TeamState, approvals, coaching, programmes};
+use super::{MaybeSigned, Signed, TeamState, approvals, coaching, issuer, programmes};
 use crate::api::input::ApiJson;
 use crate::error::{ApiError, ErrorJson, HttpError};
 use axum::Json;
@@ -35,7 +35,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         approvals::approvals, approvals::decide, approvals::mine,
         coaching::matrix, coaching::progress, coaching::at_risk, coaching::cohort_shared,
         coaching::learner, coaching::shared, coaching::my_shares, coaching::share,
-        coaching::unshare,
+        coaching::unshare, issuer::issuer, issuer::create_issuer, issuer::rotate,
+        issuer::published, issuer::revocations,
     ),
     components(schemas(ErrorJson)),
     tags(
@@ -45,6 +46,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         (name = "programmes", description = "Programmes of micro-skills, cohorts, and the goals assigning one gives each member"),
         (name = "coaching", description = "What coaches see of a cohort (skill matrix, progress, learners at risk, shared notes; JSON or CSV) and of one learner, what they can see of you, and sharing your notes with them item by item"),
         (name = "approvals", description = "Evidence approval: applications that count toward mastery once an approver accepts them"),
+        (name = "badges", description = "The organisation issues the badges: its issuer (created and rotated by admins; the secret keys sealed with the server's master key), and the documents it publishes for verifiers, without sign-in"),
     )
 )]
 pub struct TeamApiDoc;
@@ -80,6 +82,7 @@ pub fn routes() -> Router<TeamState> {
         .merge(programmes::routes())
         .merge(approvals::routes())
         .merge(coaching::routes())
+        .merge(issuer::routes())
 }
 
 async fn openapi() -> impl IntoResponse {

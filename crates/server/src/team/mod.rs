@@ -8,7 +8,8 @@
 //! 1. **Who**: `Authorization: Bearer mmt_…` (an API token) or the
 //!    `mm_team` cookie (a browser sign-in) names the [`Actor`]; the routes
 //!    that need no sign-in are the sign-in itself, the invitation link, the
-//!    health check, the OpenAPI document and the assets.
+//!    health check, the OpenAPI document, the assets, and what each
+//!    organisation's badge issuer publishes (`/orgs/{slug}/did.json`, …).
 //! 2. **CSRF**: a browser's state-changing request carries its session's
 //!    CSRF token (`X-CSRF-Token`, or a `csrf` form field) and, when the
 //!    browser sends an `Origin`, one of this server's origins (`--public-url`,
@@ -25,6 +26,7 @@ mod approval_pages;
 pub mod approvals;
 mod coach_pages;
 pub mod coaching;
+pub mod issuer;
 pub mod pages;
 mod programme_pages;
 pub mod programmes;
@@ -136,6 +138,24 @@ impl TeamState {
         &self.inner.team
     }
 
+    /// Now, by the journals' clock (the system's without journals).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner
+            .journal
+            .as_ref()
+            .map_or_else(chrono::Utc::now, |j| j.clock.read().0)
+    }
+
+    /// The first https origin browsers reach this server at, if any: where
+    /// it publishes what its organisations' badge issuers must publish.
+    pub fn https_origin(&self) -> Option<&str> {
+        self.inner
+            .origins
+            .iter()
+            .find(|o| o.starts_with("https://"))
+            .map(String::as_str)
+    }
+
     /// The base of links this server hands out (invitations), for a request
     /// that came in with `headers`.
     pub fn base_url(&self, headers: &HeaderMap) -> String {
@@ -193,6 +213,7 @@ pub fn router(state: TeamState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
+        .merge(issuer::published_routes())
         .merge(crate::assets::routes())
         .route("/healthz", axum::routing::get(healthz))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -285,7 +306,8 @@ async fn forward(state: &TeamState, j: &Journals, actor: &Actor, req: Request) -
         approvals: approvals::policy(&approval_goals),
     };
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    let app_state = crate::AppState::delegated(store, j.clock, addr, delegated);
+    let keys = crate::Keys::Org(state.team().org_keys(actor));
+    let app_state = crate::AppState::delegated(store, j.clock, addr, delegated, Some(keys));
     let app = j
         .routes
         .clone()
@@ -338,6 +360,8 @@ pub fn is_public(path: &str) -> bool {
             | "/favicon.ico"
     ) || path.starts_with("/assets/")
         || path.starts_with("/o/")
+        // What an organisation's badge issuer publishes, for verifiers.
+        || path.starts_with("/orgs/")
 }
 
 impl From<mm_team::Error> for HttpError {

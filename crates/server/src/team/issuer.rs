@@ -1,0 +1,203 @@
+//! The organisation issues the badges: its admins create its badge issuer
+//! and rotate its keys under `/api/v1/team/issuer` (audited), its members'
+//! badges (issued in their journals, `POST /api/v1/badges`) are signed with
+//! its current key, and anyone, signed in or not, reads what a verifier
+//! needs at the organisation's published URLs:
+//!
+//! * `/orgs/{slug}/did.json`: the DID document of `did:web:<host>:orgs:<slug>`
+//!   (where did:web resolution looks for it), every key generation listed,
+//!   so badges signed before a rotation keep verifying;
+//! * `/orgs/{slug}/profile.json` and `/orgs/{slug}/jwks.json`;
+//! * `/orgs/{slug}/credentials/revocations.json`: the revocation list the
+//!   badges' `credentialStatus` points at.
+//!
+//! Each handler calls one `mm_app::badges` workflow with the organisation's
+//! [`mm_team::OrgKeys`], as the solo app's badge routes do with its files.
+
+use super::{Signed, TeamState};
+use crate::api::input::ApiJson;
+use crate::error::{ApiError, ErrorJson, HttpError};
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use mm_credentials::issuer::IssuerRecord;
+use mm_team::Role;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The admins' routes.
+pub fn routes() -> Router<TeamState> {
+    Router::new()
+        .route("/api/v1/team/issuer", get(issuer).post(create_issuer))
+        .route("/api/v1/team/issuer/rotate", post(rotate))
+}
+
+/// The public documents (no sign-in).
+pub fn published_routes() -> Router<TeamState> {
+    Router::new()
+        .route("/orgs/{slug}/{name}", get(published))
+        .route(
+            "/orgs/{slug}/credentials/revocations.json",
+            get(revocations),
+        )
+}
+
+/// The organisation's badge issuer and where it publishes what verifiers need.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgIssuer {
+    /// Its public record: `did:web` id, name, URL and every key generation
+    /// (the last one signs).
+    pub issuer: IssuerRecord,
+    /// Where its DID document is served.
+    pub did_document: String,
+    /// Where its revocation list is served.
+    pub revocation_list: String,
+    /// The DID URL of the key that signs new badges.
+    pub signing_key: String,
+}
+
+/// The organisation's issuer to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewIssuer {
+    /// The name badges show as their issuer (1 to 200 characters).
+    pub name: String,
+    /// The HTTPS URL its documents are published at; its `did:web` id is
+    /// made from it. Default: this server's `/orgs/{slug}` under its first
+    /// https `--public-url`, where the server publishes them itself.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+fn view(state: &TeamState, record: IssuerRecord, slug: &str) -> OrgIssuer {
+    // Served here at /orgs/{slug}/…; an issuer URL elsewhere must serve the
+    // same documents (a proxy to these).
+    let here = state
+        .https_origin()
+        .map(|o| format!("{o}/orgs/{slug}"))
+        .unwrap_or_else(|| format!("/orgs/{slug}"));
+    OrgIssuer {
+        did_document: format!("{here}/did.json"),
+        revocation_list: format!("{here}/credentials/revocations.json"),
+        signing_key: record.key_id(record.current()),
+        issuer: record,
+    }
+}
+
+/// Your organisation's badge issuer (any member): its record and its published documents' URLs.
+#[utoipa::path(get, path = "/api/v1/team/issuer", tag = "badges",
+    responses((status = 200, body = OrgIssuer), (status = 401, body = ErrorJson),
+        (status = 404, description = "No issuer yet: an admin creates one", body = ErrorJson)))]
+pub async fn issuer(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+) -> Result<Json<OrgIssuer>, ApiError> {
+    let org = state.team().organisation(&actor).await?;
+    let record = mm_app::badges::issuer(&state.team().org_keys(&actor)).await?;
+    Ok(Json(view(&state, record, &org.slug)))
+}
+
+/// Create your organisation's badge issuer (admins): a `did:web` identity and fresh signing keys, sealed with the server's master key. Audited.
+#[utoipa::path(post, path = "/api/v1/team/issuer", tag = "badges", request_body = NewIssuer,
+    responses((status = 201, body = OrgIssuer), (status = 403, body = ErrorJson),
+        (status = 409, description = "The organisation has an issuer already", body = ErrorJson),
+        (status = 422, description = "A name or URL that is refused (`field` names it)", body = ErrorJson),
+        (status = 503, description = "The server has no master key (MM_TEAM_KEY)", body = ErrorJson)))]
+pub async fn create_issuer(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+    ApiJson(body): ApiJson<NewIssuer>,
+) -> Result<(StatusCode, Json<OrgIssuer>), ApiError> {
+    actor.require(&[Role::Admin], "create the organisation's badge issuer")?;
+    let org = state.team().organisation(&actor).await?;
+    let url = match body.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => u.to_owned(),
+        None => match state.https_origin() {
+            Some(o) => format!("{o}/orgs/{}", org.slug),
+            None => {
+                let mut e = HttpError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "give the issuer's https URL: this server has no https --public-url to \
+                     publish its documents under",
+                );
+                e.field = Some("url".into());
+                return Err(e.into());
+            }
+        },
+    };
+    let keys = state.team().org_keys(&actor);
+    let record = mm_app::badges::create_issuer(state.now(), &keys, &body.name, &url).await?;
+    Ok((StatusCode::CREATED, Json(view(&state, record, &org.slug))))
+}
+
+/// Rotate your organisation's signing keys (admins): new badges are signed with a fresh key; older keys stay in the DID document, so badges signed before keep verifying. Audited.
+#[utoipa::path(post, path = "/api/v1/team/issuer/rotate", tag = "badges",
+    responses((status = 200, body = OrgIssuer), (status = 403, body = ErrorJson),
+        (status = 404, description = "No issuer yet", body = ErrorJson),
+        (status = 503, description = "The server has no master key (MM_TEAM_KEY)", body = ErrorJson)))]
+pub async fn rotate(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+) -> Result<Json<OrgIssuer>, ApiError> {
+    actor.require(&[Role::Admin], "rotate the organisation's badge keys")?;
+    let org = state.team().organisation(&actor).await?;
+    let keys = state.team().org_keys(&actor);
+    mm_app::badges::rotate_keys(state.now(), &keys).await?;
+    let record = mm_app::badges::issuer(&keys).await?;
+    Ok(Json(view(&state, record, &org.slug)))
+}
+
+/// A published document, with the headers verifiers fetching it need.
+async fn document(state: &TeamState, slug: &str, name: &str) -> Result<Response, ApiError> {
+    let keys = state.team().published_keys(slug).await?;
+    let doc = mm_app::badges::issuer_document(&keys, name).await?;
+    let media = if name == "did.json" {
+        "application/did+json"
+    } else {
+        "application/json"
+    };
+    let mut res = ([(header::CONTENT_TYPE, media)], doc.text).into_response();
+    let h = res.headers_mut();
+    // Anyone may read it, from any page (a verifier in a browser too).
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    Ok(res)
+}
+
+/// An organisation's published issuer document (no sign-in): `did.json` (its DID document: `did:web:<host>:orgs:<slug>` resolves here), `profile.json` or `jwks.json`.
+#[utoipa::path(get, path = "/orgs/{slug}/{name}", tag = "badges",
+    params(("slug" = String, Path, description = "The organisation's slug"),
+        ("name" = String, Path, description = "`did.json`, `profile.json` or `jwks.json`")),
+    responses((status = 200, description = "The document", body = serde_json::Value),
+        (status = 404, description = "No such organisation, no issuer yet, or no such document", body = ErrorJson)))]
+pub async fn published(
+    State(state): State<TeamState>,
+    Path((slug, name)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    if name == "revocations.json" {
+        // Published under credentials/, where the badges point.
+        return Err(HttpError::new(StatusCode::NOT_FOUND, "no such issuer document").into());
+    }
+    document(&state, &slug, &name).await
+}
+
+/// An organisation's revocation list (no sign-in): the badges it revoked and why, where its badges' `credentialStatus` points.
+#[utoipa::path(get, path = "/orgs/{slug}/credentials/revocations.json", tag = "badges",
+    params(("slug" = String, Path, description = "The organisation's slug")),
+    responses((status = 200, description = "The 1EdTech revocation list", body = serde_json::Value),
+        (status = 404, description = "No such organisation, or no issuer yet", body = ErrorJson)))]
+pub async fn revocations(
+    State(state): State<TeamState>,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
+    document(&state, &slug, "revocations.json").await
+}
