@@ -475,8 +475,9 @@ impl Stripper {
         let off = t.as_ptr() as usize - line.as_ptr() as usize;
         let lower_t = &lower[off..off + t.len()];
         let ends_sentence = t.ends_with('.') && !t.ends_with("..");
-        if !more_than_8_words(t)
-            && !ends_sentence
+        // The cheap test first: most long lines end a sentence.
+        if !ends_sentence
+            && !more_than_8_words(t)
             && let Some(k) = self.whole_heading(t, lower_t)
         {
             return Some((k, line.len()));

@@ -878,6 +878,9 @@ pub struct Extractor {
     cues: FxHashSet<u32>,
     rules: Vec<Rule>,
     skill_types: Vec<SkillType>,
+    /// Each skill's URI and preferred label, by [`SkillIdx`], so a caller
+    /// that only reports mentions needs no decoded [`Taxonomy`].
+    skill_names: Vec<(Box<str>, Box<str>)>,
     /// [`ORG_BEFORE`], [`ORG_AFTER`] and the words that may link a name's
     /// parts (`of`, `for`, `and`), as vocabulary ids.
     org_before: FxHashSet<u32>,
@@ -886,11 +889,12 @@ pub struct Extractor {
 }
 
 /// The prebuilt extractor of the embedded taxonomy (written by
-/// `cargo run --release -p mm-taxonomy --example compile_extractor`).
-static EMBEDDED: &[u8] = include_bytes!("../../../data/taxonomy/extractor.bin.zst");
+/// `cargo run --release -p mm-taxonomy --example compile_extractor`),
+/// decompressed by `build.rs`: its raw form, [`MAGIC`] first.
+static EMBEDDED_RAW: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/extractor.bin"));
 
 /// Magic prefix of the prebuilt form, bumped when its layout changes.
-const MAGIC: &[u8; 8] = b"MMEXT002";
+const MAGIC: &[u8; 8] = b"MMEXT003";
 
 struct Candidate {
     label: String,
@@ -940,7 +944,14 @@ impl Extractor {
             b.labels.entry(toks).or_default().push(c);
         }
         apply_senses(tax, &mut b.labels);
-        b.finish(&common, tax.skills.iter().map(|s| s.skill_type).collect())
+        b.finish(
+            &common,
+            tax.skills.iter().map(|s| s.skill_type).collect(),
+            tax.skills
+                .iter()
+                .map(|s| (s.uri.as_str().into(), s.preferred.as_str().into()))
+                .collect(),
+        )
     }
 
     /// The extractor of the taxonomy compiled into the binary
@@ -953,7 +964,7 @@ impl Extractor {
     /// [`crate::Error::Internal`] or [`crate::Error::Decode`] if the embedded bytes are
     /// corrupt (a build problem).
     pub fn load_embedded() -> crate::Result<Extractor> {
-        Extractor::from_compiled(EMBEDDED)
+        Extractor::from_raw(EMBEDDED_RAW)
     }
 
     /// Decode the output of [`Extractor::to_compiled`].
@@ -963,6 +974,11 @@ impl Extractor {
     pub fn from_compiled(bytes: &[u8]) -> crate::Result<Extractor> {
         let raw = zstd::bulk::decompress(bytes, 256 << 20)
             .map_err(|e| crate::Error::Internal(format!("decompressing the extractor: {e}")))?;
+        Extractor::from_raw(&raw)
+    }
+
+    /// Decode the decompressed form of [`Extractor::to_compiled`].
+    fn from_raw(raw: &[u8]) -> crate::Result<Extractor> {
         let body = raw.strip_prefix(MAGIC.as_slice()).ok_or_else(|| {
             crate::Error::Internal("compiled extractor has a wrong header".into())
         })?;
@@ -995,6 +1011,26 @@ impl Extractor {
     /// The ESCO skill type of a mention's skill.
     pub fn skill_type(&self, m: &Mention) -> SkillType {
         self.skill_types[m.skill as usize]
+    }
+
+    /// The number of skills (one more than the largest [`Mention::skill`]).
+    pub fn skill_count(&self) -> usize {
+        self.skill_types.len()
+    }
+
+    /// A skill's URI, as [`Taxonomy::skill`] gives it.
+    pub fn skill_uri(&self, skill: SkillIdx) -> &str {
+        &self.skill_names[skill as usize].0
+    }
+
+    /// A skill's preferred label, as [`Taxonomy::skill`] gives it.
+    pub fn skill_label(&self, skill: SkillIdx) -> &str {
+        &self.skill_names[skill as usize].1
+    }
+
+    /// A skill's ESCO skill type, as [`Taxonomy::skill`] gives it.
+    pub fn skill_type_of(&self, skill: SkillIdx) -> SkillType {
+        self.skill_types[skill as usize]
     }
 
     /// Number of distinct normalised labels in the trie.
@@ -1288,7 +1324,12 @@ fn variants(
 }
 
 impl Builder {
-    fn finish(mut self, common: &FxHashSet<&str>, skill_types: Vec<SkillType>) -> Extractor {
+    fn finish(
+        mut self,
+        common: &FxHashSet<&str>,
+        skill_types: Vec<SkillType>,
+        skill_names: Vec<(Box<str>, Box<str>)>,
+    ) -> Extractor {
         // An everyday word only counts where it is a skill's preferred label.
         let generic = std::mem::take(&mut self.generic);
         self.labels.retain(|toks, cands| {
@@ -1404,6 +1445,7 @@ impl Builder {
             cues,
             rules,
             skill_types,
+            skill_names,
             org_before,
             org_after,
             org_link,
@@ -2131,7 +2173,7 @@ mod tests {
     fn shipped_extractor_is_current() {
         let (_, fresh) = setup();
         let fresh = postcard::to_stdvec(fresh).expect("encode");
-        let shipped = zstd::bulk::decompress(EMBEDDED, 256 << 20).unwrap_or_default();
+        let shipped = EMBEDDED_RAW;
         assert!(
             shipped.strip_prefix(MAGIC.as_slice()) == Some(fresh.as_slice()),
             "data/taxonomy/extractor.bin.zst is stale (the taxonomy, normaliser or rules changed): \
@@ -2144,8 +2186,16 @@ mod tests {
     /// built from the taxonomy.
     #[test]
     fn decoded_extractor_finds_the_same_mentions() {
-        let (_, built) = setup();
+        let (tax, built) = setup();
         let decoded = Extractor::load_embedded().expect("the shipped extractor decodes");
+        // `mm extract` reports skills from the extractor alone.
+        assert_eq!(decoded.skill_count(), tax.skills.len());
+        for (i, s) in tax.skills.iter().enumerate() {
+            let k = i as SkillIdx;
+            assert_eq!(decoded.skill_uri(k), s.uri);
+            assert_eq!(decoded.skill_label(k), s.preferred);
+            assert_eq!(decoded.skill_type_of(k), s.skill_type);
+        }
         let mut texts: Vec<String> = vec![
             "Experience in C, C++ and Python; Java Spring and Hibernate.".into(),
             "We offer a pension plan. Free access to the gym. Reports in Excel and Access.".into(),

@@ -5,7 +5,6 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use mm_discover::postings::{Entry, Pending, Reader};
 use mm_discover::sections::StripScratch;
-use mm_taxonomy::Taxonomy;
 use mm_taxonomy::extract::{Extractor, Mention, Scratch};
 use mm_taxonomy::input::Record;
 use rayon::prelude::*;
@@ -74,10 +73,10 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
             .build_global()
             .ok();
     }
-    // Both decoded from the binary, side by side: no matcher is built at start-up.
-    let (tax, ex) = rayon::join(Taxonomy::load_embedded, Extractor::load_embedded);
-    let tax = tax.context("loading the shipped taxonomy")?;
-    let ex = ex.context("loading the shipped extractor")?;
+    // Decoded from the binary: no matcher is built at start-up, and the
+    // taxonomy itself is not needed (the extractor knows its skills' URIs
+    // and preferred labels).
+    let ex = Extractor::load_embedded().context("loading the shipped extractor")?;
     let stripper = mm_discover::market::stripper();
     let opts = args.read.read_options();
 
@@ -117,7 +116,7 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
-    let mut summary: Vec<(u64, u64)> = vec![(0, 0); tax.skills.len()];
+    let mut summary: Vec<(u64, u64)> = vec![(0, 0); ex.skill_count()];
     let (mut texts, mut skipped) = (0u64, 0u64);
     let mut batch: Vec<Pending> = Vec::new();
     let mut batch_bytes = 0usize;
@@ -138,7 +137,6 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
         ms: &'a [Mention],
         text: &'a str,
         ex: &'a Extractor,
-        tax: &'a Taxonomy,
     }
     impl serde::Serialize for MentionsOut<'_> {
         fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -148,7 +146,7 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
                 skill_type: self.ex.skill_type(m).as_str(),
                 start: m.start,
                 text: &self.text[m.start..m.end],
-                uri: &self.tax.skill(m.skill).uri,
+                uri: self.ex.skill_uri(m.skill),
             }))
         }
     }
@@ -175,7 +173,6 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
                 ms,
                 text: &r.text,
                 ex: &ex,
-                tax: &tax,
             },
             title: r.title.as_deref(),
         };
@@ -319,8 +316,8 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
             let v: Vec<serde_json::Value> = rows
                 .iter()
                 .map(|&(i, docs, m)| {
-                    let s = tax.skill(i as u32);
-                    serde_json::json!({"uri": s.uri, "label": s.preferred, "skill_type": s.skill_type.as_str(),
+                    let s = i as u32;
+                    serde_json::json!({"uri": ex.skill_uri(s), "label": ex.skill_label(s), "skill_type": ex.skill_type_of(s).as_str(),
                         "texts": docs, "mentions": m, "share": share(docs)})
                 })
                 .collect();
@@ -333,10 +330,10 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
             let mut t = comfy_table::Table::new();
             t.set_header(["skill", "type", "texts", "share %", "mentions"]);
             for &(i, docs, m) in &rows {
-                let s = tax.skill(i as u32);
+                let s = i as u32;
                 t.add_row([
-                    s.preferred.clone(),
-                    s.skill_type.as_str().to_string(),
+                    ex.skill_label(s).to_string(),
+                    ex.skill_type_of(s).as_str().to_string(),
                     docs.to_string(),
                     format!("{:.1}", share(docs)),
                     m.to_string(),
@@ -347,5 +344,8 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
         }
     }
     out.flush()?;
+    // The process ends right after this: freeing the matcher's hundreds of
+    // thousands of small allocations would only delay the exit.
+    std::mem::forget(ex);
     Ok(())
 }
