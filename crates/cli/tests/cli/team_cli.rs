@@ -88,13 +88,19 @@ fn an_operator_migrates_creates_an_organisation_and_serves_it() {
     assert_eq!(refused.status.code(), Some(2));
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(err.contains("master key must be 32 random bytes"), "{err}");
-    assert!(!err.contains("not a key"), "the key's text is not repeated: {err}");
+    assert!(
+        !err.contains("not a key"),
+        "the key's text is not repeated: {err}"
+    );
 
     let mut server = Command::new(assert_cmd::cargo::cargo_bin("mm"))
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home.path())
-        .env("MM_TEAM_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+        .env(
+            "MM_TEAM_KEY",
+            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        )
         .args(["--db", &app, "serve", "--team", "--addr", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -148,8 +154,9 @@ fn an_operator_migrates_creates_an_organisation_and_serves_it() {
     assert!(server.wait().unwrap().success());
     assert!(rest.iter().any(|l| l == "Stopped."), "{rest:?}");
     assert!(
-        rest.iter()
-            .any(|l| l.contains("each organisation signs with its own keys, sealed with master key")),
+        rest.iter().any(
+            |l| l.contains("each organisation signs with its own keys, sealed with master key")
+        ),
         "{rest:?}"
     );
 }
