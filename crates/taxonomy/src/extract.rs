@@ -1010,7 +1010,7 @@ impl Extractor {
 
     /// The ESCO skill type of a mention's skill.
     pub fn skill_type(&self, m: &Mention) -> SkillType {
-        self.skill_types[m.skill as usize]
+        self.skill_type_of(m.skill)
     }
 
     /// The number of skills (one more than the largest [`Mention::skill`]).
