@@ -194,6 +194,7 @@ async fn snapshot(db: &TestDb, org_slug: &str) -> String {
         "cohort_programmes",
         "given_goals",
         "approval_requests",
+        "approval_syncs",
         "shares",
         "issuers",
         "issuer_keys",
@@ -1389,6 +1390,21 @@ async fn with_journals(db: &TestDb, now: &str) -> (Router, mm_store::Store) {
 }
 
 /// Run `sql` as the database's owner in the test's schema.
+/// The journal revision at which `person`'s approval requests last matched
+/// their journal, read as the owner.
+async fn synced_revision(db: &TestDb, person: i64) -> Option<i64> {
+    let base = db.owner_url.split('?').next().unwrap();
+    let mut c = sqlx::PgConnection::connect(base).await.unwrap();
+    sqlx::query_scalar(&format!(
+        "SELECT revision FROM \"{}\".approval_syncs WHERE person_id = $1",
+        db.schema()
+    ))
+    .bind(person)
+    .fetch_optional(&mut c)
+    .await
+    .unwrap()
+}
+
 async fn as_owner(db: &TestDb, sql: &str) {
     let base = db.owner_url.split('?').next().unwrap();
     let mut c = sqlx::PgConnection::connect(base).await.unwrap();
@@ -2923,6 +2939,25 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
         .as_i64()
         .unwrap();
     let store = journals.scoped(org, lee_id).unwrap();
+    // Reads compare the requests with the journal only when it moved: the
+    // server has marked the revision it last compared at, and a read
+    // leaves it there.
+    let revision = store.revision().await.unwrap();
+    assert_eq!(synced_revision(&db, lee_id).await, Some(revision));
+    let r = send(
+        &app,
+        &lee,
+        Method::GET,
+        &format!("/api/v1/goals/{goal}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(
+        store.revision().await.unwrap(),
+        revision,
+        "a read wrote to the journal"
+    );
     for (id, outcome) in [
         (second, "understood, then rewritten"),
         (first, "axes labelled"),
@@ -2941,6 +2976,9 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
     }
     // The approval no longer counts: both are pending again, with the new text.
     assert!(!application_met().await, "an edited approval still counts");
+    let moved = store.revision().await.unwrap();
+    assert!(moved > revision);
+    assert_eq!(synced_revision(&db, lee_id).await, Some(moved));
     let mine = send(&app, &lee, Method::GET, "/api/v1/team/me/approvals", None)
         .await
         .json();

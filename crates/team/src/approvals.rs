@@ -260,6 +260,23 @@ impl TeamStore {
         actor: &Actor,
         new: &[NewRequest],
     ) -> Result<Vec<ApprovalRequest>> {
+        self.request_approvals_at(actor, new, None).await
+    }
+
+    /// As [`TeamStore::request_approvals`], with `new` read from the
+    /// actor's journal at `revision` (read before the applications): in the
+    /// same transaction, the requests are marked as matching that revision
+    /// ([`TeamStore::approvals_synced`]), so a server skips the comparison
+    /// until the journal moves again.
+    ///
+    /// # Errors
+    /// As [`TeamStore::request_approvals`].
+    pub async fn request_approvals_at(
+        &self,
+        actor: &Actor,
+        new: &[NewRequest],
+        revision: Option<i64>,
+    ) -> Result<Vec<ApprovalRequest>> {
         let mut tx = self.scope(actor.org).await?;
         let mut ids = Vec::new();
         for n in new {
@@ -370,8 +387,37 @@ impl TeamStore {
                 .bind(&ids)
                 .fetch_all(&mut *tx)
                 .await?;
+        if let Some(revision) = revision {
+            sqlx::query(
+                "INSERT INTO approval_syncs (org_id, person_id, revision) VALUES (mm_org(), $1, $2) \
+                 ON CONFLICT (org_id, person_id) \
+                 DO UPDATE SET revision = EXCLUDED.revision, synced_at = now()",
+            )
+            .bind(actor.person)
+            .bind(revision)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         rows.into_iter().map(request).collect()
+    }
+
+    /// The revision of the actor's journal at which their approval requests
+    /// last matched it ([`TeamStore::request_approvals_at`]); `None` before
+    /// the first such comparison.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub async fn approvals_synced(&self, actor: &Actor) -> Result<Option<i64>> {
+        let mut tx = self.scope(actor.org).await?;
+        let revision: Option<i64> = sqlx::query_scalar(
+            "SELECT revision FROM approval_syncs WHERE org_id = mm_org() AND person_id = $1",
+        )
+        .bind(actor.person)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(revision)
     }
 
     /// The actor's own requests, newest first: where each stands and the

@@ -74,6 +74,10 @@ pub(super) async fn sync(
         .store
         .scoped(actor.org, actor.person)
         .map_err(mm_app::Error::from)?;
+    // Read before the applications: what follows is at least this new, so
+    // a change made meanwhile moves the revision past it and is compared
+    // at the next request.
+    let revision = store.revision().await.map_err(mm_app::Error::from)?;
     let mut new = Vec::new();
     for g in goals {
         let apps = store
@@ -92,8 +96,31 @@ pub(super) async fn sync(
             }),
         }));
     }
-    state.team().request_approvals(actor, &new).await?;
+    state
+        .team()
+        .request_approvals_at(actor, &new, Some(revision))
+        .await?;
     Ok(())
+}
+
+/// Whether `actor`'s journal may have changed since their approval
+/// requests last matched it (by its revision, which every change to it
+/// moves, whoever makes it): only then does [`sync`] need to compare them.
+///
+/// # Errors
+/// When the journal or the team data cannot be read.
+pub(super) async fn stale(
+    j: &Journals,
+    state: &TeamState,
+    actor: &Actor,
+) -> Result<bool, HttpError> {
+    let store = j
+        .store
+        .scoped(actor.org, actor.person)
+        .map_err(mm_app::Error::from)?;
+    let synced = state.team().approvals_synced(actor).await?;
+    let revision = store.revision().await.map_err(mm_app::Error::from)?;
+    Ok(synced != Some(revision))
 }
 
 /// Which requests to list.

@@ -281,13 +281,22 @@ async fn forward(state: &TeamState, j: &Journals, actor: &Actor, req: Request) -
         Err(e) => return fail(&path, e.into()),
     };
     // An approved application edited since (by any client of the journal)
-    // is pending again before this request counts it.
+    // is pending again before this request counts it; unchanged since the
+    // last comparison (by the journal's revision), nothing can have been.
     if approval_goals.iter().any(|g| !g.approved.is_empty()) {
-        match approvals::sync(j, state, actor, &approval_goals).await {
-            Ok(()) => match state.team().approval_goals(actor).await {
+        let synced = match approvals::stale(j, state, actor).await {
+            Ok(true) => approvals::sync(j, state, actor, &approval_goals)
+                .await
+                .map(|()| true),
+            Ok(false) => Ok(false),
+            Err(e) => Err(e),
+        };
+        match synced {
+            Ok(true) => match state.team().approval_goals(actor).await {
                 Ok(g) => approval_goals = g,
                 Err(e) => return fail(&path, e.into()),
             },
+            Ok(false) => {}
             // As after a change: said in the log, taken up by the next sync.
             Err(e) => eprintln!(
                 "mm serve: approval requests of person {}: {}",
