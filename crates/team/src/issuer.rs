@@ -205,6 +205,112 @@ fn aad(org: OrgId, key_id: &str) -> Vec<u8> {
     format!("mm-team issuer key v1\0org {org}\0key {key_id}").into_bytes()
 }
 
+/// What [`reseal`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Resealed {
+    /// Organisations with a badge issuer.
+    pub organisations: usize,
+    /// Key generations sealed anew under the new master key.
+    pub resealed: usize,
+    /// Key generations sealed under the new master key already (an earlier
+    /// run that stopped half-way): left as they are.
+    pub already: usize,
+}
+
+/// Rotate the master key: open every organisation's issuer key generations
+/// (the signing one and the retired ones) with `old` and seal them again
+/// with `new`, one transaction per organisation, as the database's owner
+/// (`owner_url`, as for [`crate::migrate`]: the servers' role sees one
+/// organisation at a time). Generations already under `new` are left as
+/// they are, so a run that stopped half-way is finished by running it
+/// again. Until the servers restart with `new`, they refuse to sign for the
+/// organisations already resealed (saying which master key is needed) and
+/// still publish every public document.
+///
+/// # Errors
+/// [`Kind::Invalid`] when `old` and `new` are the same key, or a
+/// generation opens with neither (nothing of that organisation is changed);
+/// [`Kind::Unavailable`] when the database cannot be reached.
+pub async fn reseal(owner_url: &str, old: &MasterKey, new: &MasterKey) -> crate::Result<Resealed> {
+    if old.id() == new.id() {
+        return Err(Error::invalid(
+            "new_key_file",
+            "the new master key is the old one: make a new one with `mm team new-key`",
+        ));
+    }
+    let (url, schema) = crate::split_schema(owner_url)?;
+    let pool = crate::pool(&url, schema, 2).await?;
+    // The owner's own policy on `organisations` lists them all; each
+    // organisation's rows are then read in its scope, as row-level security
+    // (forced, even on the owner) wants.
+    let orgs: Vec<OrgId> = sqlx::query_scalar("SELECT id FROM organisations ORDER BY id")
+        .fetch_all(&pool)
+        .await?;
+    let mut done = Resealed::default();
+    for org in orgs {
+        let mut tx = pool.begin().await?;
+        crate::enter(&mut tx, org).await?;
+        let keys: Vec<(i32, String, Vec<u8>, String)> = sqlx::query_as(
+            "SELECT generation, key_id, secret, master_key_id FROM issuer_keys \
+             WHERE org_id = $1 ORDER BY generation FOR UPDATE",
+        )
+        .bind(org)
+        .fetch_all(&mut *tx)
+        .await?;
+        if keys.is_empty() {
+            continue;
+        }
+        done.organisations += 1;
+        let mut here = 0;
+        for (generation, key_id, sealed, sealed_with) in keys {
+            let aad = aad(org, &key_id);
+            if sealed_with == new.id() && new.open(&aad, &sealed).is_some() {
+                done.already += 1;
+                continue;
+            }
+            let plain = old.open(&aad, &sealed).ok_or_else(|| {
+                Error::invalid(
+                    "old_key_file",
+                    format!(
+                        "issuer key {key_id} of organisation {org} does not open with the old \
+                         master key {} (it was sealed with {sealed_with}): nothing of that \
+                         organisation was changed",
+                        old.id()
+                    ),
+                )
+            })?;
+            let resealed = new.seal(&aad, &plain)?;
+            sqlx::query(
+                "UPDATE issuer_keys SET secret = $3, master_key_id = $4 \
+                 WHERE org_id = $1 AND generation = $2",
+            )
+            .bind(org)
+            .bind(generation)
+            .bind(resealed)
+            .bind(new.id())
+            .execute(&mut *tx)
+            .await?;
+            here += 1;
+        }
+        if here == 0 {
+            continue;
+        }
+        done.resealed += here;
+        audit(
+            &mut tx,
+            org,
+            None,
+            "issuer.reseal",
+            None,
+            serde_json::json!({ "from": old.id(), "to": new.id(), "generations": here }),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    pool.close().await;
+    Ok(done)
+}
+
 /// One organisation's badge issuer in the team database, as a [`KeyStore`].
 ///
 /// Made per request: [`TeamStore::org_keys`] for a signed-in member (who

@@ -40,7 +40,9 @@ pub use accounts::{
 };
 pub use approvals::{ApprovalGoal, ApprovalRequest, ApprovalState, Decision, NewRequest, Verdict};
 pub use error::{Error, Kind, Result};
-pub use issuer::{MASTER_KEY_ENV, MASTER_KEY_FILE_ENV, MasterKey, OrgKeys, to_app};
+pub use issuer::{
+    MASTER_KEY_ENV, MASTER_KEY_FILE_ENV, MasterKey, OrgKeys, Resealed, reseal, to_app,
+};
 pub use people::{
     ApiToken, AuditEntry, Invitation, InvitationState, InvitationView, Member, NewOrganisation,
     Organisation,

@@ -1162,3 +1162,93 @@ async fn shares_are_the_learners_own_row_secured_and_never_rewritten() {
     }
     db.drop_schema().await;
 }
+
+#[tokio::test]
+async fn a_new_master_key_reseals_every_generation_and_the_old_one_opens_none() {
+    use mm_app::keys::KeyStore as _;
+    use mm_team::{MasterKey, Resealed, reseal};
+    let Some((db, _)) = setup("reseal").await else {
+        return;
+    };
+    let (_, old_text) = MasterKey::generate();
+    let (_, new_text) = MasterKey::generate();
+    let key = |t: &str| MasterKey::parse(t).unwrap();
+    let server = |t: &str| {
+        let (url, k) = (db.app_url.clone(), key(t));
+        async move { TeamStore::connect(&url).await.unwrap().with_master_key(k) }
+    };
+    let old_server = server(&old_text).await;
+    let now = chrono::Utc::now();
+    let acme = org(&old_server, "acme").await;
+    let globex = org(&old_server, "globex").await;
+    // Acme has two generations (one retired), Globex one; Initech none.
+    let a = old_server.org_keys(&acme);
+    a.create_issuer("Acme Ltd", "https://learn.acme.example/orgs/acme", now)
+        .await
+        .unwrap();
+    a.rotate_keys(now).await.unwrap();
+    old_server
+        .org_keys(&globex)
+        .create_issuer("Globex", "https://learn.globex.example/orgs/globex", now)
+        .await
+        .unwrap();
+    org(&old_server, "initech").await;
+    let published = a.record().await.unwrap();
+    assert!(a.issuer().await.is_ok());
+
+    let done = reseal(&db.owner_url, &key(&old_text), &key(&new_text))
+        .await
+        .unwrap();
+    assert_eq!(
+        done,
+        Resealed {
+            organisations: 2,
+            resealed: 3,
+            already: 0
+        }
+    );
+    // A server still on the old key refuses to sign, and says why; one on
+    // the new key signs with the same published keys.
+    let e = old_server.org_keys(&acme).issuer().await.unwrap_err();
+    assert!(e.to_string().contains("wrong MM_TEAM_KEY"), "{e}");
+    let new_server = server(&new_text).await;
+    for who in [&acme, &globex] {
+        assert!(new_server.org_keys(who).issuer().await.is_ok());
+    }
+    assert_eq!(
+        new_server.org_keys(&acme).record().await.unwrap(),
+        published
+    );
+    // Run again (as after a stop half-way): nothing left to do.
+    let again = reseal(&db.owner_url, &key(&old_text), &key(&new_text))
+        .await
+        .unwrap();
+    assert_eq!((again.resealed, again.already), (0, 3));
+    // With a wrong "old" key: refused, and nothing changes.
+    let (_, stranger) = MasterKey::generate();
+    let (_, next) = MasterKey::generate();
+    let e = reseal(&db.owner_url, &key(&stranger), &key(&next))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::Invalid);
+    assert!(
+        e.to_string()
+            .contains("does not open with the old master key"),
+        "{e}"
+    );
+    assert!(new_server.org_keys(&acme).issuer().await.is_ok());
+    // The same key twice is refused before anything is read.
+    let e = reseal(&db.owner_url, &key(&new_text), &key(&new_text))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::Invalid);
+    // Each organisation resealed is on record.
+    let admin_trail = new_server.audit_trail(&acme, 100).await.unwrap();
+    assert_eq!(
+        admin_trail
+            .iter()
+            .filter(|e| e.action == "issuer.reseal")
+            .count(),
+        1
+    );
+}

@@ -26,6 +26,42 @@ pub enum TeamCmd {
     /// `printf '%s\n' "$PW" | mm team create-org --db postgres://mm_app@db/learn
     /// --slug acme --name "Acme Ltd" --admin-email ada@acme.example --admin-name Ada`
     CreateOrg(CreateOrgArgs),
+    /// Make a master key: 32 random bytes (base64) that seal the organisations'
+    /// badge-issuer keys at rest.
+    ///
+    /// Written to a new file readable only by you (never over an existing one),
+    /// or printed. Give it to the servers with `--master-key-file`,
+    /// `MM_TEAM_KEY_FILE` or `MM_TEAM_KEY`; the database never sees it. For
+    /// example: `mm team new-key --out /etc/micromastery/team.key`
+    NewKey(NewKeyArgs),
+    /// Rotate the master key: seal every organisation's issuer keys again under
+    /// a new one, as the database's owner.
+    ///
+    /// One transaction per organisation; keys already under the new master key
+    /// are left alone, so a run that stopped half-way is finished by running it
+    /// again. Then restart the servers with the new key: until then they refuse
+    /// to sign for the organisations resealed (saying so) and still publish
+    /// every public document. For example:
+    /// `mm team new-key --out new.key && mm team reseal --db postgres://postgres@db/learn
+    /// --old-key-file team.key --new-key-file new.key`
+    Reseal(ResealArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewKeyArgs {
+    /// The file to create (mode 0600); without it, the key is printed.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResealArgs {
+    /// The file holding the master key the issuer keys are sealed with now.
+    #[arg(long, value_name = "FILE")]
+    pub old_key_file: std::path::PathBuf,
+    /// The file holding the master key to seal them with (`mm team new-key`).
+    #[arg(long, value_name = "FILE")]
+    pub new_key_file: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -62,7 +98,49 @@ fn team_url(g: &Global) -> Result<String> {
     }
 }
 
+/// A new master key written to `out` (created, mode 0600), or printed.
+fn new_key(a: &NewKeyArgs, g: &Global) -> Result<()> {
+    let (key, text) = mm_team::MasterKey::generate();
+    match &a.out {
+        Some(path) => {
+            use std::io::Write as _;
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt as _;
+                opts.mode(0o600);
+            }
+            let mut f = opts.open(path).with_context(|| {
+                format!(
+                    "creating {} (an existing file is never overwritten)",
+                    path.display()
+                )
+            })?;
+            writeln!(f, "{text}").with_context(|| format!("writing {}", path.display()))?;
+            f.sync_all()
+                .with_context(|| format!("writing {}", path.display()))?;
+            if g.json {
+                outln!("{}", serde_json::json!({ "file": path, "id": key.id() }))?;
+            } else {
+                outln!(
+                    "Wrote master key {} to {} (readable only by you). Keep a copy somewhere safe: \
+                     without it the issuer keys it seals cannot be used.",
+                    key.id(),
+                    path.display()
+                )?;
+            }
+        }
+        None if g.json => outln!("{}", serde_json::json!({ "key": text, "id": key.id() }))?,
+        None => outln!("{text}")?,
+    }
+    Ok(())
+}
+
 pub fn run(c: TeamCmd, g: &Global) -> Result<()> {
+    if let TeamCmd::NewKey(a) = &c {
+        return new_key(a, g);
+    }
     let url = team_url(g)?;
     let rt = crate::ctx::runtime()?;
     match c {
@@ -131,5 +209,27 @@ pub fn run(c: TeamCmd, g: &Global) -> Result<()> {
             }
             Ok(())
         }
+        TeamCmd::Reseal(a) => {
+            let old = mm_team::MasterKey::read_file(&a.old_key_file)?;
+            let new = mm_team::MasterKey::read_file(&a.new_key_file)?;
+            let done = rt.block_on(mm_team::reseal(&url, &old, &new))?;
+            if g.json {
+                outln!(
+                    "{}",
+                    serde_json::json!({ "from": old.id(), "to": new.id(), "resealed": done })
+                )?;
+            } else {
+                outln!(
+                    "Sealed {} issuer key generation(s) of {} organisation(s) under master key {} \
+                     ({} already were). Restart the servers with the new key.",
+                    done.resealed,
+                    done.organisations,
+                    new.id(),
+                    done.already
+                )?;
+            }
+            Ok(())
+        }
+        TeamCmd::NewKey(a) => new_key(&a, g),
     }
 }

@@ -160,3 +160,60 @@ fn an_operator_migrates_creates_an_organisation_and_serves_it() {
         "{rest:?}"
     );
 }
+
+#[test]
+fn a_master_key_is_made_readable_only_by_its_owner_and_never_over_another() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let home = crate::common::Home::new();
+    let key = home.file("team.key");
+    let out = home.ok(&["team", "new-key", "--out", key.to_str().unwrap()]);
+    assert!(out.contains("Wrote master key"), "{out}");
+    let text = std::fs::read_to_string(&key).unwrap();
+    // 32 random bytes as base64, which the servers take as it is.
+    assert_eq!(text.trim().len(), 44, "{text}");
+    assert!(mm_team::MasterKey::parse(&text).is_ok());
+    let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
+    // A second run never replaces a key (the issuer keys it seals would be lost).
+    let (_, err) = home.fails(&["team", "new-key", "--out", key.to_str().unwrap()], 1);
+    assert!(one_line(&err).contains("never overwritten"), "{err}");
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), text);
+    // Printed, for a secret store: two runs, two keys.
+    let a = home.ok(&["team", "new-key"]);
+    let b = home.ok(&["team", "new-key"]);
+    assert_ne!(a, b);
+    // Resealing with the same key twice, or an unreadable one, is refused
+    // before the database is touched.
+    let path = key.to_str().unwrap();
+    let (_, err) = home.fails(
+        &[
+            "--db",
+            "postgres://nobody@127.0.0.1:1/none",
+            "team",
+            "reseal",
+            "--old-key-file",
+            path,
+            "--new-key-file",
+            path,
+        ],
+        1,
+    );
+    assert!(
+        one_line(&err).contains("the new master key is the old one"),
+        "{err}"
+    );
+    let (_, err) = home.fails(
+        &[
+            "--db",
+            "postgres://nobody@127.0.0.1:1/none",
+            "team",
+            "reseal",
+            "--old-key-file",
+            path,
+            "--new-key-file",
+            "missing.key",
+        ],
+        1,
+    );
+    assert!(one_line(&err).contains("missing.key"), "{err}");
+}
