@@ -16,8 +16,8 @@
 
 use crate::{App, Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
-use mm_core::pace::{PaceStatus, pace};
-use mm_core::{ApplicationId, GoalId, GoalState, ReflectionId, ReflectionTarget, SessionId};
+use mm_core::pace::{PaceStatus, pace_of};
+use mm_core::{ApplicationId, GoalId, GoalState, ReflectionId, ReflectionTarget, SessionId, Week};
 use serde::Serialize;
 
 /// One goal as a coach sees it.
@@ -65,14 +65,18 @@ pub async fn summaries(app: &App, goals: &[GoalId]) -> Result<Vec<GoalSummary>> 
     let today = p.today();
     let all = store.list_goals().await?;
     let cards = store.list_cards().await?;
+    // Sums and latest starts from the tally index, not every session: a
+    // cohort's view reads each member's journal.
+    let tallies = store.session_tallies(p.offset, Week::of(today)).await?;
+    let last = store.last_session_starts().await?;
     let mut out = Vec::with_capacity(goals.len());
     for id in goals {
         let Some(goal) = all.iter().find(|g| g.id == *id) else {
             continue;
         };
         let micro = store.get_micro_skill(goal.micro_skill_id).await?;
-        let sessions = store.list_sessions(Some(goal.id)).await?;
-        let pc = pace(goal, &sessions, today, p.offset);
+        let tally = tallies.get(&goal.id).copied().unwrap_or_default();
+        let pc = pace_of(goal, &tally, today);
         out.push(GoalSummary {
             goal: goal.id,
             micro_skill: micro.name,
@@ -80,7 +84,7 @@ pub async fn summaries(app: &App, goals: &[GoalId]) -> Result<Vec<GoalSummary>> 
             level: goal.target_level.number(),
             start: goal.start,
             deadline: goal.deadline,
-            last_practice: sessions.iter().map(|s| p.date_of(s.started_at)).max(),
+            last_practice: last.get(&goal.id).map(|at| p.date_of(*at)),
             minutes_done: pc.minutes_done,
             minutes_expected: pc.minutes_expected,
             minutes_planned: pc.minutes_planned,

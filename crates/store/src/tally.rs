@@ -4,7 +4,7 @@
 
 use crate::row::{RowExt, date};
 use crate::{Backend, Result, Store};
-use chrono::{Duration, FixedOffset};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
 use mm_core::tally::SessionTally;
 use mm_core::{GoalId, Week};
 use std::collections::HashMap;
@@ -72,6 +72,23 @@ impl Store {
                     },
                 ))
             })
+            .collect()
+    }
+
+    /// When each goal's latest session started; goals without sessions
+    /// are absent. One query over the tally index, for views that need
+    /// only that and [`Store::session_tallies`], not every session.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub async fn last_session_starts(&self) -> Result<HashMap<GoalId, DateTime<Utc>>> {
+        // Stored times are fixed-width RFC 3339 UTC, so the greatest text is
+        // the latest time.
+        sqlx::query("SELECT goal_id, MAX(started_at) AS last FROM sessions GROUP BY goal_id")
+            .fetch_all(&mut *self.read().await?)
+            .await?
+            .iter()
+            .map(|r| Ok((GoalId(r.int("goal_id")?), r.time("last")?)))
             .collect()
     }
 

@@ -213,6 +213,16 @@ both!(
                 }
             }
         }
+        // The latest start of each goal, as the sessions themselves say.
+        let last = store.last_session_starts().await.unwrap();
+        for goal in [first.id, second.id] {
+            let latest = sessions
+                .iter()
+                .filter(|s| s.goal_id == goal)
+                .map(|s| s.started_at)
+                .max();
+            assert_eq!(last.get(&goal).copied(), latest, "goal {goal}");
+        }
         let apps = store.application_counts().await.unwrap();
         assert!(apps.is_empty(), "{apps:?}");
     }
