@@ -188,9 +188,11 @@ impl From<mm_store::Error> for Error {
             },
             S::Invalid(m) if m.starts_with("that already exists") => Error::conflict(m),
             S::Invalid(m) => Error::invalid(m),
-            e @ (S::Open { .. } | S::Migrate { .. } | S::Locked(_) | S::ReadOnly(_)) => {
-                Error::unavailable(e.to_string())
-            }
+            e @ (S::Open { .. }
+            | S::Migrate { .. }
+            | S::Locked(_)
+            | S::ReadOnly(_)
+            | S::Unreachable(_)) => Error::unavailable(e.to_string()),
             e => Error::internal(e.to_string()),
         }
     }
@@ -208,6 +210,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_database_out_of_reach_is_worth_trying_again() {
+        let e: Error = mm_store::Error::Unreachable("connection reset by peer".into()).into();
+        assert_eq!(e.kind(), ErrorKind::Unavailable);
+        assert_eq!(e.kind().http_status(), 503);
+        assert!(e.to_string().contains("try again"), "{e}");
+    }
 
     #[test]
     fn store_errors_keep_their_kind() {

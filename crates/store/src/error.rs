@@ -27,6 +27,11 @@ pub enum Error {
         "the database {0} is read-only: check the file's permissions or use --db to pick another"
     )]
     ReadOnly(String),
+    /// The database server cannot be reached right now: the connection
+    /// broke (PostgreSQL restarting, a network fault) or no connection came
+    /// free in time. Worth trying again.
+    #[error("the database cannot be reached right now ({0}); try again in a moment")]
+    Unreachable(String),
     /// `integrity_check` found damage.
     #[error("the database is damaged: {0}")]
     Corrupt(String),
@@ -37,6 +42,22 @@ pub enum Error {
 
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Tls(_) => return Error::Unreachable(describe(&e)),
+            // PostgreSQL: 57P01-03 the server shutting down or restarting,
+            // 08xxx a broken connection.
+            sqlx::Error::Database(db)
+                if db
+                    .code()
+                    .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) =>
+            {
+                return Error::Unreachable(describe(&e));
+            }
+            _ => {}
+        }
         if let Some(db) = e.as_database_error() {
             let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
             let msg = db.message().to_owned();
@@ -104,5 +125,28 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl From<mm_core::Error> for Error {
     fn from(e: mm_core::Error) -> Self {
         Error::Invalid(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_connection_or_a_full_pool_is_unreachable_not_internal() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+        for e in [
+            sqlx::Error::Io(io),
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+        ] {
+            let e = Error::from(e);
+            assert!(matches!(e, Error::Unreachable(_)), "{e:?}");
+            assert!(e.to_string().contains("try again"), "{e}");
+        }
+        assert!(matches!(
+            Error::from(sqlx::Error::RowNotFound),
+            Error::Internal(_)
+        ));
     }
 }
