@@ -46,7 +46,7 @@
 //! ```
 
 use crate::model::{SkillIdx, SkillType, Taxonomy};
-use crate::normalize::{fold_token, folded, for_each_token};
+use crate::normalize::{FoldScratch, fold_token, for_each_folded, word_head};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
@@ -861,7 +861,7 @@ pub struct Mention {
 #[derive(Debug, Default)]
 pub struct Scratch {
     toks: Vec<(u32, u32, u32)>,
-    buf: String,
+    fold: FoldScratch,
     /// Gated mentions waiting for a cue: (mention, first token, last token).
     pending: Vec<(Mention, usize, usize)>,
     confirmed: Vec<(usize, usize)>,
@@ -871,6 +871,10 @@ pub struct Scratch {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Extractor {
     vocab: FxHashMap<Box<str>, u32>,
+    /// `vocab` again, as the flat table text is looked up in (built on
+    /// load, not stored).
+    #[serde(skip)]
+    words: WordTable,
     root: Vec<u32>,
     trans: FxHashMap<u64, u32>,
     terminal: Vec<u32>,
@@ -886,6 +890,123 @@ pub struct Extractor {
     org_before: FxHashSet<u32>,
     org_after: FxHashSet<u32>,
     org_link: FxHashSet<u32>,
+}
+
+/// The vocabulary as an open-addressing table of its words' bytes: a
+/// word's first and last 8 bytes are two `u64`s compared at once (the
+/// bytes between, for words over 16 bytes, in `middle`), and the
+/// multiplicative hash reads them so, so a word not in the vocabulary is
+/// turned away in a few instructions.
+#[derive(Debug, Default)]
+struct WordTable {
+    /// Power of two, at most half full; `len == 0` marks an empty slot.
+    slots: Vec<WordSlot>,
+    shift: u32,
+    /// Bytes 8..len-8 of the words over 16 bytes.
+    middle: Vec<u8>,
+    /// The id of the empty word, if it is one.
+    empty: u32,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct WordSlot {
+    /// [`word_head`] of the word.
+    head: u64,
+    /// Its last 8 bytes, for words over 8 bytes.
+    last: u64,
+    len: u32,
+    id: u32,
+    /// Where the word's bytes 8..len-8 start in `WordTable::middle`.
+    middle: u32,
+}
+
+/// The last 8 bytes of `w` (over 8 bytes long) as a little-endian `u64`.
+#[inline(always)]
+fn last8(w: &[u8]) -> u64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&w[w.len() - 8..]);
+    u64::from_le_bytes(a)
+}
+
+impl WordTable {
+    fn new(vocab: &FxHashMap<Box<str>, u32>) -> WordTable {
+        let size = (vocab.len() * 2).next_power_of_two().max(16);
+        let mut t = WordTable {
+            slots: vec![WordSlot::default(); size],
+            shift: 64 - size.trailing_zeros(),
+            middle: Vec::new(),
+            empty: NONE,
+        };
+        // In id order, so the table is the same whatever the map's order.
+        let mut words: Vec<(&str, u32)> = vocab.iter().map(|(w, &id)| (&**w, id)).collect();
+        words.sort_unstable_by_key(|w| w.1);
+        for (w, id) in words {
+            let w = w.as_bytes();
+            if w.is_empty() {
+                t.empty = id;
+                continue;
+            }
+            let head = word_head(w);
+            let mut i = t.slot(w, head);
+            while t.slots[i].len != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            t.slots[i] = WordSlot {
+                head,
+                last: if w.len() > 8 { last8(w) } else { 0 },
+                len: w.len() as u32,
+                id,
+                middle: t.middle.len() as u32,
+            };
+            if w.len() > 16 {
+                t.middle.extend_from_slice(&w[8..w.len() - 8]);
+            }
+        }
+        t
+    }
+
+    /// The slot of word `w` whose [`word_head`] is `head`.
+    #[inline(always)]
+    fn slot(&self, w: &[u8], head: u64) -> usize {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut h = head ^ (w.len() as u64).rotate_right(8);
+        if w.len() > 8 {
+            h = h.wrapping_mul(K).rotate_left(29) ^ last8(w);
+        }
+        (h.wrapping_mul(K) >> self.shift) as usize
+    }
+
+    /// The id of `w` (whose [`word_head`] is `head`), or [`NONE`].
+    #[inline(always)]
+    fn get(&self, w: &[u8], head: u64) -> u32 {
+        if w.is_empty() {
+            return self.empty;
+        }
+        if self.slots.is_empty() {
+            return NONE;
+        }
+        let mut i = self.slot(w, head);
+        let last = if w.len() > 8 { last8(w) } else { 0 };
+        let mask = self.slots.len() - 1;
+        loop {
+            let s = &self.slots[i];
+            if s.len == 0 {
+                return NONE;
+            }
+            if s.head == head
+                && s.last == last
+                && s.len as usize == w.len()
+                && (w.len() <= 16
+                    || self
+                        .middle
+                        .get(s.middle as usize..s.middle as usize + w.len() - 16)
+                        == Some(&w[8..w.len() - 8]))
+            {
+                return s.id;
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 /// The prebuilt extractor of the embedded taxonomy (written by
@@ -982,7 +1103,9 @@ impl Extractor {
         let body = raw.strip_prefix(MAGIC.as_slice()).ok_or_else(|| {
             crate::Error::Internal("compiled extractor has a wrong header".into())
         })?;
-        postcard::from_bytes(body).map_err(crate::Error::Decode)
+        let mut ex: Extractor = postcard::from_bytes(body).map_err(crate::Error::Decode)?;
+        ex.words = WordTable::new(&ex.vocab);
+        Ok(ex)
     }
 
     /// Encode to the compact prebuilt form (postcard + zstd) that
@@ -1061,17 +1184,15 @@ impl Extractor {
     pub fn find_into(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Mention>) {
         let Scratch {
             toks,
-            buf,
+            fold,
             pending,
             confirmed,
         } = scratch;
         out.clear();
         pending.clear();
         toks.clear();
-        for_each_token(text, |s, e| {
-            let key = folded(&text[s..e], buf);
-            let id = self.vocab.get(key).copied().unwrap_or(NONE);
-            toks.push((id, s as u32, e as u32));
+        for_each_folded(text, fold, |s, e, key, head| {
+            toks.push((self.words.get(key, head), s as u32, e as u32));
         });
         let n = toks.len();
         let mut i = 0;
@@ -1437,6 +1558,7 @@ impl Builder {
         let org_link = ids(&["of", "for", "and"]);
         root.resize(vocab.len(), NONE);
         Extractor {
+            words: WordTable::new(&vocab),
             vocab,
             root,
             trans,

@@ -104,6 +104,246 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(usize, usize)) {
     }
 }
 
+/// Byte classes of [`for_each_folded`]'s scan: an ASCII letter, an ASCII
+/// digit, `.` or `'` (which join inside a token), `+` or `#` (which may end one).
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const JOIN: u8 = 4;
+const TRAIL: u8 = 8;
+const ALNUM: u8 = LETTER | DIGIT;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() {
+            LETTER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c == b'.' || c == b'\'' {
+            JOIN
+        } else if c == b'+' || c == b'#' {
+            TRAIL
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Longest token folded on the fast path (longer ones take the general one).
+const FAST_MAX: usize = 64;
+
+/// Reusable buffers of [`for_each_folded`].
+#[derive(Debug)]
+pub struct FoldScratch {
+    fast: [u8; FAST_MAX],
+    slow: String,
+}
+
+impl Default for FoldScratch {
+    fn default() -> Self {
+        FoldScratch {
+            fast: [0; FAST_MAX],
+            slow: String::new(),
+        }
+    }
+}
+
+/// [`for_each_token`] and [`fold_token`] in one pass: call `f(start, end,
+/// folded)` for every token of `text`, in order, with the bytes of
+/// `fold_token(&text[start..end])` and their [`word_head`]. An ASCII token (most of them) is
+/// lower-cased into a reused buffer while it is scanned; a token with other
+/// characters is cut and folded as [`for_each_token`] and [`fold_token`] do.
+#[inline]
+pub fn for_each_folded(
+    text: &str,
+    sc: &mut FoldScratch,
+    mut f: impl FnMut(usize, usize, &[u8], u64),
+) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let buf = &mut sc.fast;
+    let mut i = 0;
+    'scan: while i < n {
+        // Find the start of the next token.
+        let b = bytes[i];
+        let start = i;
+        let class = CLASS[b as usize];
+        // `Some(k)`: the token is folded into `buf[..k]`; `None`: the
+        // general path cuts and folds it (from `i` on). One call of `f`
+        // below, so that it is inlined.
+        let fast: Option<usize> = 'token: {
+            let mut k;
+            if class & ALNUM != 0 {
+                buf[0] = b | 0x20;
+                k = 1;
+                i += 1;
+            } else if b < 0x80 {
+                if b == b'.'
+                    && i + 1 < n
+                    && bytes[i + 1].is_ascii_alphanumeric()
+                    && (i == 0 || !is_core(prev_char(text, i)))
+                {
+                    buf[0] = b'.';
+                    k = 1;
+                    i += 1;
+                } else {
+                    i += 1;
+                    continue 'scan;
+                }
+            } else {
+                let c = char_at(text, i).unwrap_or(' ');
+                i += c.len_utf8();
+                if !is_core(c) {
+                    continue 'scan;
+                }
+                break 'token None;
+            }
+            // Extend it, lower-casing ASCII into `buf` (for an ASCII letter,
+            // digit, `.`, `'`, `+` or `#`, setting 0x20 is its lower case).
+            let mut letters = class & LETTER != 0;
+            let mut apostrophe = false;
+            while i < n {
+                let b = bytes[i];
+                let c = CLASS[b as usize];
+                if b >= 0x80 {
+                    // A letter of another script (or a curly apostrophe
+                    // inside the word) continues the token: the general
+                    // path takes it.
+                    let c = char_at(text, i).unwrap_or(' ');
+                    if is_core(c)
+                        || ((c == '’' || c == 'ʼ') && next_is_core(text, i + c.len_utf8()))
+                    {
+                        break 'token None;
+                    }
+                    break;
+                }
+                if k == FAST_MAX {
+                    break 'token None;
+                }
+                if c & ALNUM != 0 {
+                    letters &= c & LETTER != 0;
+                } else if c & JOIN != 0 && i + 1 < n && next_is_core(text, i + 1) {
+                    letters = false;
+                    apostrophe |= b == b'\'';
+                } else {
+                    break;
+                }
+                buf[k] = b | 0x20;
+                k += 1;
+                i += 1;
+            }
+            // Trailing `+`/`#` (C++, C#, F#).
+            while i < n && CLASS[bytes[i] as usize] & TRAIL != 0 {
+                if k == FAST_MAX {
+                    break 'token None;
+                }
+                buf[k] = bytes[i];
+                k += 1;
+                letters = false;
+                i += 1;
+            }
+            // Fold: possessive `'s` dropped, simple plural reduced.
+            if apostrophe {
+                while k >= 2 && buf[k - 2] == b'\'' && buf[k - 1] == b's' {
+                    k -= 2;
+                }
+                letters = buf[..k].iter().all(u8::is_ascii_lowercase);
+            }
+            if letters && k >= 4 && buf[k - 1] == b's' {
+                k = singular_len(buf, k);
+            }
+            Some(k)
+        };
+        let (word, head) = match fast {
+            Some(k) => {
+                // The first 8 bytes as `word_head` gives them, read at once
+                // (the buffer is longer than 8 bytes; what lies past `k` is
+                // masked off).
+                let mut head = [0u8; 8];
+                head.copy_from_slice(&buf[..8]);
+                let mask = if k >= 8 { !0 } else { (1u64 << (8 * k)) - 1 };
+                (&buf[..k], u64::from_le_bytes(head) & mask)
+            }
+            None => {
+                i = extend_general(text, i);
+                fold_token(&text[start..i], &mut sc.slow);
+                (sc.slow.as_bytes(), word_head(sc.slow.as_bytes()))
+            }
+        };
+        f(start, i, word, head);
+    }
+}
+
+/// The first 8 bytes of `w` as a little-endian `u64`, zero-padded: what a
+/// hash table of words can compare at once.
+#[inline]
+pub fn word_head(w: &[u8]) -> u64 {
+    let mut a = [0u8; 8];
+    let n = w.len().min(8);
+    a[..n].copy_from_slice(&w[..n]);
+    u64::from_le_bytes(a)
+}
+
+/// The rest of a token from `i`, as [`for_each_token`] extends it (any
+/// script, joiners, trailing `+`/`#`): the token's end.
+fn extend_general(text: &str, mut i: usize) -> usize {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    while i < n {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_alphanumeric()
+                || ((b == b'.' || b == b'\'') && i + 1 < n && next_is_core(text, i + 1))
+            {
+                i += 1;
+            } else {
+                break;
+            }
+        } else {
+            let c = char_at(text, i).unwrap_or(' ');
+            if is_core(c) || ((c == '’' || c == 'ʼ') && next_is_core(text, i + c.len_utf8())) {
+                i += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+    }
+    while i < n && (bytes[i] == b'+' || bytes[i] == b'#') {
+        i += 1;
+    }
+    i
+}
+
+/// [`singularize`] of the lower-case ASCII letters `w[..len]`, in place
+/// (`len` >= 4): the new length.
+fn singular_len(w: &mut [u8], len: usize) -> usize {
+    let t = &w[..len];
+    if t.ends_with(b"ies") && len > 4 {
+        w[len - 3] = b'y';
+        len - 2
+    } else if t.ends_with(b"sses")
+        || t.ends_with(b"xes")
+        || t.ends_with(b"ches")
+        || t.ends_with(b"shes")
+        || t.ends_with(b"zzes")
+    {
+        len - 2
+    } else if t.ends_with(b"s")
+        && !t.ends_with(b"ss")
+        && !t.ends_with(b"us")
+        && !t.ends_with(b"is")
+        && !t.ends_with(b"ys")
+    {
+        len - 1
+    } else {
+        len
+    }
+}
+
 #[inline]
 fn next_is_core(text: &str, i: usize) -> bool {
     char_at(text, i).is_some_and(is_core)
@@ -282,6 +522,36 @@ mod tests {
                 fold_token(&s[a..b], &mut want);
                 assert_eq!(folded(&s[a..b], &mut buf), want.as_str(), "{:?}", &s[a..b]);
             });
+        }
+
+        #[test]
+        fn for_each_folded_is_tokens_then_fold(s in prop_oneof![
+            // Words with the endings folding looks at, in any case.
+            proptest::collection::vec(prop_oneof![
+                "[a-zA-Z]{1,6}",
+                proptest::sample::select(vec![
+                    "ies", "IES", "es", "s", "S", "'s", "'S", "’s", "ss", "us", "is", "ys",
+                    "sses", "xes", "ches", "shes", "zzes", ".", "'", "’", "+", "#", "ß", "İ",
+                    "É", "é", "9", " ", " ", ", ", "-", "\u{a0}", ".net", "\n",
+                ]).prop_map(str::to_string),
+            ], 0..24).prop_map(|v| v.concat()),
+            "\\PC{0,40}",
+            "[a-z]{60,70}(s|ies|'s)?",
+            "[a-z]{60,64}[+#]{0,4}",
+        ]) {
+            let mut want = Vec::new();
+            let mut buf = String::new();
+            for_each_token(&s, |a, b| {
+                fold_token(&s[a..b], &mut buf);
+                want.push((a, b, buf.clone()));
+            });
+            let mut got = Vec::new();
+            let mut sc = FoldScratch::default();
+            for_each_folded(&s, &mut sc, |a, b, w, head| {
+                assert_eq!(head, word_head(w));
+                got.push((a, b, String::from_utf8(w.to_vec()).expect("UTF-8")));
+            });
+            prop_assert_eq!(got, want);
         }
 
         #[test]

@@ -121,63 +121,60 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
     let mut batch: Vec<Pending> = Vec::new();
     let mut batch_bytes = 0usize;
 
-    // One JSON line per text, built on the worker threads, serialised
-    // straight from borrowed fields (keys in the order `serde_json::json!`
-    // gave them: alphabetical), with no map per mention and no vector.
-    #[derive(serde::Serialize)]
-    struct MentionOut<'a> {
-        end: usize,
-        label: &'a str,
-        skill_type: &'a str,
-        start: usize,
-        text: &'a str,
-        uri: &'a str,
-    }
-    struct MentionsOut<'a> {
-        ms: &'a [Mention],
-        text: &'a str,
-        ex: &'a Extractor,
-    }
-    impl serde::Serialize for MentionsOut<'_> {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-            s.collect_seq(self.ms.iter().map(|m| MentionOut {
-                end: m.end,
-                label: self.ex.label(m),
-                skill_type: self.ex.skill_type(m).as_str(),
-                start: m.start,
-                text: &self.text[m.start..m.end],
-                uri: self.ex.skill_uri(m.skill),
-            }))
-        }
-    }
-    #[derive(serde::Serialize)]
-    struct RowOut<'a> {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        date: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        file: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        id: Option<&'a str>,
-        line: u64,
-        mentions: MentionsOut<'a>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        title: Option<&'a str>,
-    }
+    // One JSON line per text, built on the worker threads and written
+    // straight into the chunk's buffer: the bytes `serde_json` gives a
+    // struct of these fields (keys in the order `serde_json::json!` gave
+    // them: alphabetical; absent optional fields left out), with no
+    // serialiser in between (a test compares the two).
     let json_line = |out: &mut Vec<u8>, src: &str, r: &Record, ms: &[Mention]| {
-        let row = RowOut {
-            date: r.date.as_deref(),
-            file: folder.then_some(src),
-            id: r.id.as_deref(),
-            line: r.line,
-            mentions: MentionsOut {
-                ms,
-                text: &r.text,
-                ex: &ex,
-            },
-            title: r.title.as_deref(),
+        let mut sep = b'{';
+        let mut key = |out: &mut Vec<u8>, k: &str| {
+            out.push(sep);
+            sep = b',';
+            out.push(b'"');
+            out.extend_from_slice(k.as_bytes());
+            out.extend_from_slice(b"\":");
         };
-        serde_json::to_writer(&mut *out, &row).expect("a row of strings and numbers serialises");
-        out.push(b'\n');
+        if let Some(d) = &r.date {
+            key(out, "date");
+            json_str(out, d);
+        }
+        if folder {
+            key(out, "file");
+            json_str(out, src);
+        }
+        if let Some(id) = &r.id {
+            key(out, "id");
+            json_str(out, id);
+        }
+        key(out, "line");
+        json_u64(out, r.line);
+        key(out, "mentions");
+        out.push(b'[');
+        for (k, m) in ms.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"end\":");
+            json_u64(out, m.end as u64);
+            out.extend_from_slice(b",\"label\":");
+            json_str(out, ex.label(m));
+            out.extend_from_slice(b",\"skill_type\":");
+            json_str(out, ex.skill_type(m).as_str());
+            out.extend_from_slice(b",\"start\":");
+            json_u64(out, m.start as u64);
+            out.extend_from_slice(b",\"text\":");
+            json_str(out, &r.text[m.start..m.end]);
+            out.extend_from_slice(b",\"uri\":");
+            json_str(out, ex.skill_uri(m.skill));
+            out.push(b'}');
+        }
+        out.push(b']');
+        if let Some(t) = &r.title {
+            key(out, "title");
+            json_str(out, t);
+        }
+        out.extend_from_slice(b"}\n");
     };
     /// A worker's reusable buffers: nothing is allocated per text but the
     /// parsed record.
@@ -348,4 +345,68 @@ pub fn run(args: ExtractArgs, g: &crate::Global) -> Result<()> {
     // thousands of small allocations would only delay the exit.
     std::mem::forget(ex);
     Ok(())
+}
+
+/// `s` as a JSON string, as `serde_json` writes it: quoted as is when
+/// nothing in it needs escaping (the common case, checked 16 bytes at a
+/// time without branches), else escaped by `serde_json` itself.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    let plain = !s.as_bytes().chunks(16).any(|c| {
+        c.iter()
+            .fold(false, |a, &b| a | (b < 0x20) | (b == b'"') | (b == b'\\'))
+    });
+    if plain {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        serde_json::to_writer(&mut *out, s).expect("a string serialises");
+    }
+}
+
+/// `n` in decimal, as `serde_json` writes an integer.
+fn json_u64(out: &mut Vec<u8>, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{json_str, json_u64};
+
+    #[test]
+    fn json_str_is_serde_json() {
+        let long_escape = format!("{}\"{}", "a".repeat(31), "b".repeat(17));
+        let cases = [
+            "",
+            "plain ASCII text of more than sixteen bytes",
+            "quote \" and backslash \\",
+            "tab\tnewline\ncarriage\rbell\u{7}nul\u{0}",
+            "del \u{7f} slash / non-ASCII é ’ 中文 \u{2028}",
+            long_escape.as_str(),
+        ];
+        for s in cases {
+            let mut got = Vec::new();
+            json_str(&mut got, s);
+            assert_eq!(got, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn json_u64_is_decimal() {
+        for n in [0, 7, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX] {
+            let mut got = Vec::new();
+            json_u64(&mut got, n);
+            assert_eq!(got, n.to_string().into_bytes());
+        }
+    }
 }
