@@ -74,32 +74,8 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(usize, usize)) {
                 continue;
             }
         }
-        // Extend it.
-        while i < n {
-            let b = bytes[i];
-            if b < 0x80 {
-                // A letter or digit, or `.`/`'` joining two of them.
-                if b.is_ascii_alphanumeric()
-                    || ((b == b'.' || b == b'\'') && i + 1 < n && next_is_core(text, i + 1))
-                {
-                    i += 1;
-                } else {
-                    break;
-                }
-            } else {
-                let c = char_at(text, i).unwrap_or(' ');
-                if is_core(c) || ((c == '’' || c == 'ʼ') && next_is_core(text, i + c.len_utf8()))
-                {
-                    i += c.len_utf8();
-                } else {
-                    break;
-                }
-            }
-        }
-        // Trailing `+`/`#` (C++, C#, F#).
-        while i < n && (bytes[i] == b'+' || bytes[i] == b'#') {
-            i += 1;
-        }
+        // Extend it (joiners, any script, trailing `+`/`#`: C++, C#, F#).
+        i = extend_general(text, i);
         f(start, i);
     }
 }
