@@ -185,35 +185,27 @@ fn a_master_key_is_made_readable_only_by_its_owner_and_never_over_another() {
     // Resealing with the same key twice, or an unreadable one, is refused
     // before the database is touched.
     let path = key.to_str().unwrap();
-    let (_, err) = home.fails(
-        &[
-            "--db",
-            "postgres://nobody@127.0.0.1:1/none",
-            "team",
-            "reseal",
-            "--old-key-file",
-            path,
-            "--new-key-file",
-            path,
-        ],
-        1,
-    );
+    let reseal = |new: &str| {
+        home.fails(
+            &[
+                "--db",
+                "postgres://nobody@127.0.0.1:1/none",
+                "team",
+                "reseal",
+                "--old-key-file",
+                path,
+                "--new-key-file",
+                new,
+            ],
+            1,
+        )
+        .1
+    };
+    let err = reseal(path);
     assert!(
         one_line(&err).contains("the new master key is the old one"),
         "{err}"
     );
-    let (_, err) = home.fails(
-        &[
-            "--db",
-            "postgres://nobody@127.0.0.1:1/none",
-            "team",
-            "reseal",
-            "--old-key-file",
-            path,
-            "--new-key-file",
-            "missing.key",
-        ],
-        1,
-    );
+    let err = reseal("missing.key");
     assert!(one_line(&err).contains("missing.key"), "{err}");
 }
