@@ -165,11 +165,11 @@ fn run(args: &Args) -> Result<()> {
                 "seed: reusing {} (--fresh seeds again)",
                 seed_file.display()
             );
-            Seed::from_json(&s)?
+            serde_json::from_value(s.clone()).context("reading seed.json")?
         }
         None => {
             let s = seed_all(args, &servers, &owner_db)?;
-            let mut j = s.to_json();
+            let mut j = serde_json::to_value(&s)?;
             j["config"] = wanted;
             std::fs::write(&seed_file, serde_json::to_string(&j)?)?;
             s
@@ -590,63 +590,23 @@ fn must(
 // ---------------------------------------------------------------------------
 // Seeding
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Learner {
     token: String,
     goal: i64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Coach {
     token: String,
     cohort: i64,
 }
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Seed {
     admin: String,
     coaches: Vec<Coach>,
     learners: Vec<Learner>,
-}
-
-impl Seed {
-    fn to_json(&self) -> Value {
-        json!({
-            "admin": self.admin,
-            "coaches": self.coaches.iter().map(|c| json!({ "token": c.token, "cohort": c.cohort })).collect::<Vec<_>>(),
-            "learners": self.learners.iter().map(|l| json!({ "token": l.token, "goal": l.goal })).collect::<Vec<_>>(),
-        })
-    }
-
-    fn from_json(v: &Value) -> Result<Self> {
-        let s = |v: &Value| v.as_str().map(str::to_owned).context("seed.json: a token");
-        let n = |v: &Value| v.as_i64().context("seed.json: an id");
-        Ok(Seed {
-            admin: s(&v["admin"])?,
-            coaches: v["coaches"]
-                .as_array()
-                .context("seed.json: coaches")?
-                .iter()
-                .map(|c| {
-                    Ok(Coach {
-                        token: s(&c["token"])?,
-                        cohort: n(&c["cohort"])?,
-                    })
-                })
-                .collect::<Result<_>>()?,
-            learners: v["learners"]
-                .as_array()
-                .context("seed.json: learners")?
-                .iter()
-                .map(|l| {
-                    Ok(Learner {
-                        token: s(&l["token"])?,
-                        goal: n(&l["goal"])?,
-                    })
-                })
-                .collect::<Result<_>>()?,
-        })
-    }
 }
 
 /// `f(i)` for each `i` in `0..n` on `threads` threads, in order of `i`,
