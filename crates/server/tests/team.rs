@@ -199,6 +199,9 @@ async fn snapshot(db: &TestDb, org_slug: &str) -> String {
         "issuers",
         "issuer_keys",
         "issuer_revocations",
+        "sso_providers",
+        "sso_identities",
+        "sso_logins",
     ] {
         let rows: String = sqlx::query_scalar(&format!(
             "SELECT coalesce(string_agg(t::TEXT, E'\\n' ORDER BY t::TEXT), '') FROM \"{s}\".{t} t WHERE org_id = $1{}",
@@ -3570,5 +3573,491 @@ async fn one_organisation_never_reads_rotates_or_signs_with_anothers_issuer() {
             .await
             .is_ok()
     );
+    db.drop_schema().await;
+}
+
+// ---- Single sign-on (OpenID Connect) against a real OpenID provider ----
+
+/// The test's OpenID provider: panva's oidc-provider (OpenID Certified)
+/// under Node, started from `crates/server/tests/oidc/provider.mjs` in the
+/// folder `scripts/setup-oidc-provider.sh` installed it in
+/// (`MM_OIDC_PROVIDER_DIR`, default `target/oidc-provider`). Stopped on drop.
+struct OidcProvider {
+    child: std::process::Child,
+    issuer: String,
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+/// The provider with `accounts` (id → claims), for the client `mm-acme`
+/// coming back to acme's callback; `None` (after saying why) when it is not
+/// installed, except under CI, where that fails.
+fn oidc_provider(accounts: Value) -> Option<OidcProvider> {
+    use std::io::BufRead as _;
+    let dir = std::env::var_os("MM_OIDC_PROVIDER_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/oidc-provider")
+        });
+    if !dir.join("node_modules/oidc-provider").is_dir() {
+        let why = format!(
+            "the test OpenID provider is not installed in {} (run scripts/setup-oidc-provider.sh)",
+            dir.display()
+        );
+        assert!(std::env::var_os("CI").is_none(), "{why}");
+        eprintln!("skipping single sign-on: {why}");
+        return None;
+    }
+    let config = json!({
+        "client_id": "mm-acme",
+        "client_secret": SSO_SECRET,
+        "redirect_uris": [format!("http://{HOST}/o/acme/sso/callback")],
+        "accounts": accounts,
+    });
+    let mut child = std::process::Command::new("node")
+        .arg(dir.join("provider.mjs"))
+        .arg(config.to_string())
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start node");
+    let mut line = String::new();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    out.read_line(&mut line).unwrap();
+    // What it says later (notices) is read and dropped: a closed pipe would stop it.
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let issuer = line
+        .strip_prefix("issuer ")
+        .unwrap_or_else(|| panic!("the provider said {line:?}"))
+        .trim()
+        .to_owned();
+    Some(OidcProvider { child, issuer })
+}
+
+const SSO_SECRET: &str = "the client secret of mm-acme at the provider";
+
+/// A browser at the provider: its cookies, and no redirect followed.
+struct ProviderBrowser {
+    agent: ureq::Agent,
+    jar: HashMap<String, String>,
+}
+
+impl ProviderBrowser {
+    fn new() -> Self {
+        ProviderBrowser {
+            agent: ureq::AgentBuilder::new()
+                .redirects(0)
+                .max_idle_connections(0)
+                .build(),
+            jar: HashMap::new(),
+        }
+    }
+
+    /// GET (or POST a form to) `url`: the status, `Location` and body.
+    fn go(&mut self, url: &str, form: Option<&[(&str, &str)]>) -> (u16, String, String) {
+        let cookies: Vec<String> = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let req = match form {
+            Some(_) => self.agent.post(url),
+            None => self.agent.get(url),
+        }
+        .set("Cookie", &cookies.join("; "));
+        let res = match form {
+            Some(f) => req.send_form(f),
+            None => req.call(),
+        };
+        let res = match res {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{url}: {e}"),
+        };
+        for c in res.all("set-cookie") {
+            if let Some((k, v)) = c.split(';').next().and_then(|kv| kv.split_once('=')) {
+                self.jar.insert(k.trim().to_owned(), v.to_owned());
+            }
+        }
+        let status = res.status();
+        let location = res.header("location").unwrap_or_default().to_owned();
+        (status, location, res.into_string().unwrap_or_default())
+    }
+}
+
+/// Start single sign-on at acme and sign in at the provider as `login`:
+/// the callback path the provider sends the browser back to, and the
+/// browser's `mm_sso` cookie.
+async fn through_provider(app: &Router, issuer: &str, login: &str) -> (String, String) {
+    let r = send(app, &As::Nobody, Method::GET, "/o/acme/sso", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let authorize = r.headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(
+        authorize.starts_with(&format!("{issuer}/auth?")),
+        "{authorize}"
+    );
+    for part in [
+        "code_challenge_method=S256",
+        "scope=openid",
+        "nonce=",
+        "state=mmo_",
+    ] {
+        assert!(authorize.contains(part), "{authorize} lacks {part}");
+    }
+    let cookie = r.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    for attr in ["HttpOnly", "SameSite=Lax", "Path=/o/acme/sso"] {
+        assert!(cookie.contains(attr), "{cookie}");
+    }
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let issuer = issuer.to_owned();
+    let login = login.to_owned();
+    let back = tokio::task::spawn_blocking(move || {
+        let mut b = ProviderBrowser::new();
+        let (status, interaction, _) = b.go(&authorize, None);
+        assert_eq!(status, 303);
+        let interaction = format!("{issuer}{}", interaction.trim_start_matches(&issuer));
+        let (status, _, form) = b.go(&interaction, None);
+        assert_eq!(status, 200);
+        assert!(form.contains("/login"), "{form}");
+        let (status, resume, _) = b.go(&format!("{interaction}/login"), Some(&[("login", &login)]));
+        assert_eq!(status, 303);
+        let (status, back, body) = b.go(&resume, None);
+        assert_eq!(status, 303, "{body}");
+        back
+    })
+    .await
+    .unwrap();
+    let path = back
+        .strip_prefix(&format!("http://{HOST}"))
+        .unwrap_or_else(|| panic!("the provider sent the browser to {back}"))
+        .to_owned();
+    assert!(path.starts_with("/o/acme/sso/callback?code="), "{path}");
+    (path, cookie)
+}
+
+/// The browser coming back at `path` with `cookie`: the answer.
+async fn come_back(app: &Router, path: &str, cookie: &str) -> Reply {
+    let who = As::Browser {
+        cookie: cookie.to_owned(),
+        csrf: String::new(),
+    };
+    send(app, &who, Method::GET, path, None).await
+}
+
+/// The `mm_team` sign-in a reply sets, as a browser.
+fn team_cookie(r: &Reply) -> As {
+    let cookie = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("mm_team=mms_"))
+        .unwrap_or_else(|| panic!("no sign-in in {:?}", r.headers))
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    As::Browser {
+        cookie,
+        csrf: String::new(),
+    }
+}
+
+async fn count(db: &TestDb, sql: &str) -> i64 {
+    let base = db.owner_url.split('?').next().unwrap();
+    let mut c = sqlx::PgConnection::connect(base).await.unwrap();
+    sqlx::query(&format!("SET search_path TO \"{}\"", db.schema()))
+        .execute(&mut c)
+        .await
+        .unwrap();
+    sqlx::query_scalar(sql).fetch_one(&mut c).await.unwrap()
+}
+
+#[tokio::test]
+async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else_gets_in() {
+    let Some(db) = test_db("srv_sso").await else {
+        return;
+    };
+    let Some(provider) = oidc_provider(json!({
+        "lee": { "email": "lee@acme.example", "email_verified": true, "name": "Lee" },
+        "una": { "email": "lee@acme.example", "email_verified": false, "name": "Not Lee" },
+        "eve": { "email": "eve@elsewhere.example", "email_verified": true, "name": "Eve" },
+        "sam": { "email": "sam@students.acme.example", "email_verified": true, "name": "Sam Student" },
+    })) else {
+        db.drop_schema().await;
+        return;
+    };
+    let (key, key_text) = mm_team::MasterKey::generate();
+    let team = TeamStore::connect_with(&db.app_url, 4).await.unwrap();
+    let app = router(TeamState::new(team.clone().with_master_key(key), &[]));
+    create_org(&team, "acme").await;
+    create_org(&team, "beta").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+
+    // No single sign-on yet: the sign-in page offers only the password.
+    let r = send(&app, &As::Nobody, Method::GET, "/o/acme/sso", None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    let r = send(&app, &As::Nobody, Method::GET, "/o/acme", None).await;
+    assert!(!r.text().contains("/o/acme/sso"), "{}", r.text());
+
+    // Only an admin sets it, and only to a provider that answers.
+    let settings = json!({
+        "issuer": provider.issuer, "client_id": "mm-acme", "client_secret": SSO_SECRET,
+        "label": "Acme Login",
+    });
+    let r = send(
+        &app,
+        &lee,
+        Method::PUT,
+        "/api/v1/team/sso",
+        Some(settings.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    let r = send(&app, &lee, Method::GET, "/api/v1/team/sso", None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    for (issuer, status) in [
+        ("http://login.example.edu", StatusCode::UNPROCESSABLE_ENTITY),
+        ("http://127.0.0.1:9", StatusCode::SERVICE_UNAVAILABLE),
+    ] {
+        let mut bad = settings.clone();
+        bad["issuer"] = json!(issuer);
+        let r = send(&app, &admin, Method::PUT, "/api/v1/team/sso", Some(bad)).await;
+        assert_eq!(r.status, status, "{issuer}: {}", r.text());
+        assert!(
+            r.json()["message"].as_str().unwrap().contains(issuer),
+            "{}",
+            r.text()
+        );
+    }
+    for (body, field) in [
+        (json!({ "issuer": 5, "client_id": "mm-acme" }), "issuer"),
+        (
+            json!({ "issuer": provider.issuer, "client_id": "mm-acme", "join_domains": ["not a domain"] }),
+            "join_domains",
+        ),
+        (
+            json!({ "issuer": provider.issuer, "client_id": "", "client_secret": SSO_SECRET }),
+            "client_id",
+        ),
+        (
+            json!({ "issuer": provider.issuer, "client_id": "mm-acme", "secret": SSO_SECRET }),
+            "secret",
+        ),
+    ] {
+        let r = send(&app, &admin, Method::PUT, "/api/v1/team/sso", Some(body)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert!(
+            r.json()["field"].as_str().unwrap_or("").contains(field),
+            "{}",
+            r.text()
+        );
+    }
+    assert_eq!(count(&db, "SELECT count(*) FROM sso_providers").await, 0);
+    let r = send(
+        &app,
+        &admin,
+        Method::PUT,
+        "/api/v1/team/sso",
+        Some(settings.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["has_client_secret"], json!(true));
+    assert_eq!(r.json()["redirect_path"], json!("/o/acme/sso/callback"));
+    assert!(!r.text().contains(SSO_SECRET), "{}", r.text());
+    // The secret is sealed at rest, never in the clear.
+    assert_eq!(
+        count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM sso_providers WHERE position(convert_to('{SSO_SECRET}', 'UTF8') in client_secret) > 0"
+            )
+        )
+        .await,
+        0
+    );
+    let r = send(&app, &As::Nobody, Method::GET, "/o/acme", None).await;
+    assert!(r.text().contains("Sign in with Acme Login"), "{}", r.text());
+    // Beta has none of it.
+    let r = send(&app, &As::Nobody, Method::GET, "/o/beta", None).await;
+    assert!(!r.text().contains("Acme Login"));
+
+    // Lee, a member, signs in at the provider: linked by the verified email.
+    let (back, cookie) = through_provider(&app, &provider.issuer, "lee").await;
+    // Another browser (no cookie of this sign-in) cannot finish it...
+    let r = come_back(&app, &back, "mm_sso=mmo_0").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
+    assert!(r.text().contains("start again"), "{}", r.text());
+    // ...nor another organisation's callback...
+    let beta_back = back.replace("/o/acme/", "/o/beta/");
+    let r = come_back(&app, &beta_back, &cookie).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
+    // ...and Lee's own browser still does.
+    let sessions = count(
+        &db,
+        &format!("SELECT count(*) FROM auth_sessions WHERE person_id = {lee_id}"),
+    )
+    .await;
+    let r = come_back(&app, &back, &cookie).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(r.headers[header::LOCATION], "/");
+    let lee_sso = team_cookie(&r);
+    let me = send(&app, &lee_sso, Method::GET, "/api/v1/team/me", None).await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text());
+    assert_eq!(me.json()["member"]["id"], json!(lee_id), "{}", me.text());
+    assert_eq!(me.json()["member"]["email"], json!("lee@acme.example"));
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT count(*) FROM auth_sessions WHERE person_id = {lee_id}")
+        )
+        .await,
+        sessions + 1
+    );
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT count(*) FROM sso_identities WHERE person_id = {lee_id}")
+        )
+        .await,
+        1
+    );
+    // The same answer again (a replayed code and state) signs nobody in.
+    let r = come_back(&app, &back, &cookie).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT count(*) FROM auth_sessions WHERE person_id = {lee_id}")
+        )
+        .await,
+        sessions + 1
+    );
+    // A second sign-in goes by the provider's subject, linked once.
+    let (back, cookie) = through_provider(&app, &provider.issuer, "lee").await;
+    let r = come_back(&app, &back, &cookie).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(count(&db, "SELECT count(*) FROM sso_identities").await, 1);
+
+    // Lee's address, but not verified by the provider: not Lee.
+    let (back, cookie) = through_provider(&app, &provider.issuer, "una").await;
+    let r = come_back(&app, &back, &cookie).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    assert!(
+        r.text().contains("did not confirm an email"),
+        "{}",
+        r.text()
+    );
+    // Someone who is no member, from a domain that may not join.
+    let people = count(&db, "SELECT count(*) FROM people").await;
+    let (back, cookie) = through_provider(&app, &provider.issuer, "eve").await;
+    let r = come_back(&app, &back, &cookie).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    assert!(
+        r.text().contains("eve@elsewhere.example is not a member"),
+        "{}",
+        r.text()
+    );
+    assert!(
+        r.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .all(|c| !c.to_str().unwrap().starts_with("mm_team="))
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM people").await, people);
+    assert_eq!(count(&db, "SELECT count(*) FROM sso_identities").await, 1);
+
+    // Students' addresses may join: Sam becomes a learner at the first
+    // sign-in (the secret kept, as the settings leave it out).
+    let mut students = settings.clone();
+    students.as_object_mut().unwrap().remove("client_secret");
+    students["join_domains"] = json!(["students.acme.example"]);
+    let r = send(
+        &app,
+        &admin,
+        Method::PUT,
+        "/api/v1/team/sso",
+        Some(students),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["has_client_secret"], json!(true));
+    // The team page shows the admin the redirect URI to register, and its
+    // form (an empty secret field keeps the secret) changes the label.
+    let r = send(&app, &admin, Method::GET, "/team", None).await;
+    assert!(
+        r.text()
+            .contains(&format!("http://{HOST}/o/acme/sso/callback")),
+        "{}",
+        r.text()
+    );
+    let form = format!(
+        "issuer={}&client_id=mm-acme&client_secret=&label=Acme+Campus&join_domains=students.acme.example",
+        provider.issuer.replace(':', "%3A").replace('/', "%2F")
+    );
+    let r = send_form(&app, &admin, "/team/sso", &form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = send(&app, &admin, Method::GET, "/api/v1/team/sso", None).await;
+    assert_eq!(r.json()["has_client_secret"], json!(true), "{}", r.text());
+    assert_eq!(r.json()["label"], json!("Acme Campus"));
+    assert_eq!(r.json()["join_domains"], json!(["students.acme.example"]));
+    let (back, cookie) = through_provider(&app, &provider.issuer, "sam").await;
+    let r = come_back(&app, &back, &cookie).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let me = send(&app, &team_cookie(&r), Method::GET, "/api/v1/team/me", None).await;
+    assert_eq!(
+        me.json()["member"]["email"],
+        json!("sam@students.acme.example"),
+        "{}",
+        me.text()
+    );
+    assert_eq!(me.json()["member"]["name"], json!("Sam Student"));
+    assert_eq!(me.json()["member"]["roles"], json!(["learner"]));
+    // Sam has no password to guess.
+    let r = send(
+        &app,
+        &As::Nobody,
+        Method::POST,
+        "/api/v1/team/sign-in",
+        Some(json!({ "organisation": "acme", "email": "sam@students.acme.example", "password": "!sso" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // The audit trail says who was linked, who joined, who was refused.
+    let r = send(&app, &admin, Method::GET, "/api/v1/team/audit", None).await;
+    for action in ["sso.set", "sso.linked", "sso.joined", "sign_in_failed"] {
+        assert!(r.text().contains(action), "{action}: {}", r.text());
+    }
+
+    // A new master key: the client secret is resealed; a server with the
+    // old key says which key it needs, one with the new key signs in.
+    let (new_key, _) = mm_team::MasterKey::generate();
+    let new_id = new_key.id().to_owned();
+    let done = mm_team::reseal(
+        &db.owner_url,
+        &mm_team::MasterKey::parse(&key_text).unwrap(),
+        &new_key,
+    )
+    .await
+    .unwrap();
+    assert_eq!((done.organisations, done.resealed), (1, 1));
+    let r = send(&app, &As::Nobody, Method::GET, "/o/acme/sso", None).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    assert!(r.text().contains(&new_id), "{}", r.text());
+    let app = router(TeamState::new(team.clone().with_master_key(new_key), &[]));
+    let (back, cookie) = through_provider(&app, &provider.issuer, "lee").await;
+    let r = come_back(&app, &back, &cookie).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+
+    // Stopped: no single sign-on, and passwords still work.
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let r = send(&app, &admin, Method::DELETE, "/api/v1/team/sso", None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    let r = send(&app, &As::Nobody, Method::GET, "/o/acme/sso", None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    sign_in(&app, "acme", "lee@acme.example").await;
     db.drop_schema().await;
 }

@@ -235,7 +235,7 @@ impl TeamStore {
         Ok(signed_in)
     }
 
-    async fn open_session(
+    pub(crate) async fn open_session(
         &self,
         tx: &mut Transaction<'static, Postgres>,
         org: OrgId,

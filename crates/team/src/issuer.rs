@@ -174,7 +174,7 @@ impl MasterKey {
     }
 
     /// `plain` sealed: nonce, then ciphertext and tag.
-    fn seal(&self, aad: &[u8], plain: &[u8]) -> crate::Result<Vec<u8>> {
+    pub(crate) fn seal(&self, aad: &[u8], plain: &[u8]) -> crate::Result<Vec<u8>> {
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
         let sealed = self
             .cipher()
@@ -188,7 +188,7 @@ impl MasterKey {
 
     /// The plaintext of `sealed`, or `None` when it does not open with
     /// this key and `aad`.
-    fn open(&self, aad: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    pub(crate) fn open(&self, aad: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
         if sealed.len() <= NONCE_LEN {
             return None;
         }
@@ -208,17 +208,20 @@ fn aad(org: OrgId, key_id: &str) -> Vec<u8> {
 /// What [`reseal`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Resealed {
-    /// Organisations with a badge issuer.
+    /// Organisations with a sealed secret (a badge issuer, a single sign-on
+    /// client secret).
     pub organisations: usize,
-    /// Key generations sealed anew under the new master key.
+    /// Secrets (issuer key generations, client secrets) sealed anew under
+    /// the new master key.
     pub resealed: usize,
-    /// Key generations sealed under the new master key already (an earlier
-    /// run that stopped half-way): left as they are.
+    /// Secrets sealed under the new master key already (an earlier run that
+    /// stopped half-way): left as they are.
     pub already: usize,
 }
 
 /// Rotate the master key: open every organisation's issuer key generations
-/// (the signing one and the retired ones) with `old` and seal them again
+/// (the signing one and the retired ones) and its single sign-on client
+/// secret with `old` and seal them again
 /// with `new`, one transaction per organisation, as the database's owner
 /// (`owner_url`, as for [`crate::migrate`]: the servers' role sees one
 /// organisation at a time). Generations already under `new` are left as
@@ -257,11 +260,17 @@ pub async fn reseal(owner_url: &str, old: &MasterKey, new: &MasterKey) -> crate:
         .bind(org)
         .fetch_all(&mut *tx)
         .await?;
-        if keys.is_empty() {
+        let sso = crate::sso::reseal_secret(&mut tx, org, old, new).await?;
+        if keys.is_empty() && sso.is_none() {
             continue;
         }
         done.organisations += 1;
         let mut here = 0;
+        match sso {
+            Some(true) => here += 1,
+            Some(false) => done.already += 1,
+            None => {}
+        }
         for (generation, key_id, sealed, sealed_with) in keys {
             let aad = aad(org, &key_id);
             if sealed_with == new.id() && new.open(&aad, &sealed).is_some() {
@@ -302,7 +311,10 @@ pub async fn reseal(owner_url: &str, old: &MasterKey, new: &MasterKey) -> crate:
             None,
             "issuer.reseal",
             None,
-            serde_json::json!({ "from": old.id(), "to": new.id(), "generations": here }),
+            serde_json::json!({
+                "from": old.id(), "to": new.id(), "sealed": here,
+                "sso_client_secret": sso == Some(true),
+            }),
         )
         .await?;
         tx.commit().await?;

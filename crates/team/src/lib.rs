@@ -1,7 +1,8 @@
 //! The team server's own data: organisations, the people in them and their
 //! roles, browser sign-ins, API tokens, invitations, programmes and cohorts
 //! (and which goal each member was given), evidence approvals, the notes
-//! learners share with their coaches, each organisation's badge issuer (its
+//! learners share with their coaches, each organisation's single sign-on
+//! (its OpenID provider, see [`TeamStore::begin_sso`]), its badge issuer (its
 //! keys sealed with the server's master key, see [`OrgKeys`]), and the audit
 //! trail, on PostgreSQL. `mm serve --team` holds none of it in memory, so any
 //! number of instances behind one load balancer serve the same organisations.
@@ -33,6 +34,7 @@ mod people;
 mod programmes;
 mod secret;
 mod shares;
+mod sso;
 pub mod testing;
 
 pub use accounts::{
@@ -53,6 +55,7 @@ pub use programmes::{
     NewProgramme, Programme, ProgrammeId, ProgrammeItem,
 };
 pub use shares::{Share, ShareKind};
+pub use sso::{NewSso, SSO_STATE_PREFIX, SsoProvider, SsoReturn, SsoStart, redirect_path};
 
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

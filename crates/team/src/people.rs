@@ -549,7 +549,9 @@ fn sees_everyone(actor: &Actor) -> bool {
     actor.has(Role::Admin) || actor.has(Role::Coach) || actor.has(Role::Approver)
 }
 
-async fn organisation_in(tx: &mut Transaction<'static, Postgres>) -> Result<Organisation> {
+pub(crate) async fn organisation_in(
+    tx: &mut Transaction<'static, Postgres>,
+) -> Result<Organisation> {
     let row: Option<(i64, String, String, String)> = sqlx::query_as(
         "SELECT id, slug, name, mm_iso(created_at) FROM organisations WHERE id = mm_org()",
     )

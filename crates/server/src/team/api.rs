@@ -3,7 +3,7 @@
 //! Sign in with `POST /api/v1/team/sign-in` (a cookie and a CSRF token) or
 //! send an API token as `Authorization: Bearer mmt_…`.
 
-use super::{MaybeSigned, Signed, TeamState, approvals, coaching, issuer, programmes};
+use super::{MaybeSigned, Signed, TeamState, approvals, coaching, issuer, programmes, sso};
 use crate::api::input::ApiJson;
 use crate::error::{ApiError, ErrorJson, HttpError};
 use axum::Json;
@@ -37,10 +37,11 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         coaching::learner, coaching::shared, coaching::my_shares, coaching::share,
         coaching::unshare, issuer::issuer, issuer::create_issuer, issuer::rotate,
         issuer::published, issuer::revocations,
+        sso::settings, sso::set_settings, sso::remove_settings,
     ),
     components(schemas(ErrorJson)),
     tags(
-        (name = "sign-in", description = "Signing in and out, and joining by invitation"),
+        (name = "sign-in", description = "Signing in and out, joining by invitation, and the organisation's single sign-on (its OpenID provider: people sign in at /o/{slug}/sso)"),
         (name = "people", description = "The organisation, its members and their roles"),
         (name = "tokens", description = "API tokens for scripts and the CLI"),
         (name = "programmes", description = "Programmes of micro-skills, cohorts, and the goals assigning one gives each member"),

@@ -30,6 +30,7 @@ pub mod issuer;
 pub mod pages;
 mod programme_pages;
 pub mod programmes;
+pub mod sso;
 
 use crate::error::{ApiError, HttpError};
 use crate::security::{check_csrf, cookie_value, fail, finish};
@@ -146,6 +147,11 @@ impl TeamState {
             .map_or_else(chrono::Utc::now, |j| j.clock.read().0)
     }
 
+    /// Whether cookies carry `Secure` (every public URL is https).
+    pub fn is_secure(&self) -> bool {
+        self.inner.secure
+    }
+
     /// The first https origin browsers reach this server at, if any: where
     /// it publishes what its organisations' badge issuers must publish.
     pub fn https_origin(&self) -> Option<&str> {
@@ -214,6 +220,7 @@ pub fn router(state: TeamState) -> Router {
         .merge(api::routes())
         .merge(pages::routes())
         .merge(issuer::published_routes())
+        .merge(sso::routes())
         .merge(crate::assets::routes())
         .route("/healthz", axum::routing::get(healthz))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

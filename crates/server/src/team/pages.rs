@@ -185,6 +185,12 @@ async fn render_home(
     let tokens = team.tokens(&actor).await.map_err(HttpError::from)?;
     let programmes = super::programme_pages::home_section(state, &actor).await?;
     let base = state.base_url(headers);
+    let sso = if actor.has(Role::Admin) {
+        let current = team.sso(&actor).await.map_err(HttpError::from)?;
+        Some(super::sso::section(&actor, current.as_ref(), &base))
+    } else {
+        None
+    };
     Ok(page(
         &org.name,
         Some(&actor),
@@ -246,6 +252,7 @@ async fn render_home(
                     }
                 }
             }
+            @if let Some(sso) = sso { (sso) }
             section aria-labelledby="tokens-h" id="tokens" {
                 h2 id="tokens-h" { "API tokens" }
                 p { "For scripts and the CLI: send one as " code { "Authorization: Bearer …" } "." }
@@ -292,10 +299,19 @@ async fn find_org(Query(q): Query<Vec<(String, String)>>) -> Response {
     Redirect::to(&format!("/o/{safe}")).into_response()
 }
 
-fn sign_in_form(slug: &str, email: &str, error: Option<&mm_team::Error>) -> Markup {
+fn sign_in_form(
+    slug: &str,
+    email: &str,
+    error: Option<&mm_team::Error>,
+    sso: Option<&str>,
+) -> Markup {
     html! {
         h1 { "Sign in to " (slug) }
         @if let Some(e) = error { (failure(e)) }
+        @if let Some(label) = sso {
+            p { a class="button" href=(format!("/o/{slug}/sso")) { "Sign in with " (label) } }
+            p { "Or with your email and password:" }
+        }
         form method="post" action=(format!("/o/{slug}")) {
             label for="email" { "Email" }
             input id="email" name="email" type="email" required autocomplete="username" value=(email);
@@ -306,8 +322,19 @@ fn sign_in_form(slug: &str, email: &str, error: Option<&mm_team::Error>) -> Mark
     }
 }
 
-async fn sign_in_page(Path(slug): Path<String>) -> Response {
-    page("Sign in", None, sign_in_form(&slug, "", None))
+/// The label of `slug`'s single sign-on, if it has one (none when the
+/// database cannot say: the password form still works).
+async fn sso_label(state: &TeamState, slug: &str) -> Option<String> {
+    state.team().sso_label(slug).await.ok().flatten()
+}
+
+async fn sign_in_page(State(state): State<TeamState>, Path(slug): Path<String>) -> Response {
+    let sso = sso_label(&state, &slug).await;
+    page(
+        "Sign in",
+        None,
+        sign_in_form(&slug, "", None, sso.as_deref()),
+    )
 }
 
 async fn sign_in(
@@ -322,10 +349,11 @@ async fn sign_in(
     {
         Ok(s) => with_cookie(Redirect::to("/").into_response(), &state.cookie(&s.secret)),
         Err(e) => {
+            let sso = sso_label(&state, &slug).await;
             let mut res = page(
                 "Sign in",
                 None,
-                sign_in_form(&slug, f.get("email"), Some(&e)),
+                sign_in_form(&slug, f.get("email"), Some(&e), sso.as_deref()),
             );
             *res.status_mut() =
                 StatusCode::from_u16(e.kind().http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
