@@ -272,6 +272,15 @@ pub async fn issue(
     let issued = mm_credentials::badge::issue(&input, &issuer)?;
     let credential = serde_json::to_string_pretty(&issued.credential)
         .map_err(|e| Error::internal(e.to_string()))?;
+    // The issuer's ledger first: an issuer answers for all it signed.
+    keys.record_issued(&crate::keys::IssuedCredential {
+        id: &issued.id,
+        goal: goal.id,
+        micro_skill: &ev.micro_skill.name,
+        issued_at: input.issued_at,
+        credential: &credential,
+    })
+    .await?;
     store
         .add_credential(&StoredCredential {
             id: issued.id.clone(),

@@ -77,6 +77,37 @@ pub trait KeyStore: Send + Sync {
     /// # Errors
     /// When it cannot be written.
     fn save_revocations(&self, list: &RevocationList) -> impl Future<Output = Result<()>> + Send;
+
+    /// Note that the issuer signed `issued`, before the earner's journal
+    /// records it: an issuer that answers for what it signs (the team
+    /// server's organisation) keeps its own ledger, audits it, and publishes
+    /// the credential. A person's own key store keeps nothing beyond the
+    /// journal.
+    ///
+    /// # Errors
+    /// When the ledger cannot be written (then nothing is issued).
+    fn record_issued(
+        &self,
+        issued: &IssuedCredential<'_>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        let _ = issued;
+        async { Ok(()) }
+    }
+}
+
+/// A credential just signed, as [`KeyStore::record_issued`] sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct IssuedCredential<'a> {
+    /// Its id (`urn:uuid:…`).
+    pub id: &'a str,
+    /// The earner's goal it was issued for.
+    pub goal: mm_core::GoalId,
+    /// The micro-skill it certifies.
+    pub micro_skill: &'a str,
+    /// When it was issued.
+    pub issued_at: DateTime<Utc>,
+    /// The signed credential (JSON-LD with its proof).
+    pub credential: &'a str,
 }
 
 /// The issuer in a directory: `issuer.json`, `keys/`, `revocations.json`.

@@ -142,6 +142,16 @@ impl KeyStore for Keys {
             Keys::Org(k) => k.save_revocations(list).await,
         }
     }
+
+    async fn record_issued(
+        &self,
+        issued: &mm_app::keys::IssuedCredential<'_>,
+    ) -> mm_app::Result<()> {
+        match self {
+            Keys::File(k) => k.record_issued(issued).await,
+            Keys::Org(k) => k.record_issued(issued).await,
+        }
+    }
 }
 
 /// A request the team server has already signed in (its own guard checked

@@ -202,6 +202,7 @@ async fn snapshot(db: &TestDb, org_slug: &str) -> String {
         "sso_providers",
         "sso_identities",
         "sso_logins",
+        "issued_credentials",
     ] {
         let rows: String = sqlx::query_scalar(&format!(
             "SELECT coalesce(string_agg(t::TEXT, E'\\n' ORDER BY t::TEXT), '') FROM \"{s}\".{t} t WHERE org_id = $1{}",
@@ -337,12 +338,16 @@ fn body_for(method: &Method, path: &str, email: &str, aim: Aim) -> Option<Value>
         }
         // B's learner's shared item, by its journal id.
         ("POST", "/api/v1/team/me/shares") => Some(json!({ "kind": "session_note", "item": 5 })),
+        ("POST", p) if p.ends_with("/revoke") => Some(json!({ "reason": "probe" })),
         ("POST", "/api/v1/team/issuer") => {
             Some(json!({ "name": "probe issuer", "url": "https://probe.example/badges" }))
         }
         _ => None,
     }
 }
+
+/// The id of a badge organisation B signed, in the walk.
+const B_BADGE: &str = "0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b";
 
 #[tokio::test]
 async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_each_other() {
@@ -438,7 +443,11 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
              FROM given_goals WHERE person_id = {b_lee_id}; \
              INSERT INTO shares (org_id, id, person_id, kind, item_id, goal_id) \
              SELECT org_id, 4343, person_id, 'session_note', 5, goal_id \
-             FROM given_goals WHERE person_id = {b_lee_id}"
+             FROM given_goals WHERE person_id = {b_lee_id}; \
+             INSERT INTO issued_credentials (org_id, credential_id, person_id, goal_id, \
+                 micro_skill, issued_at, credential) \
+             SELECT org_id, 'urn:uuid:{B_BADGE}', {b_lee_id}, 4242, 'beta skill', now(), \
+                 '{{\"issuer\": \"beta academy\"}}' FROM people WHERE id = {b_lee_id}"
         ),
     )
     .await;
@@ -482,9 +491,14 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
         } else {
             b_token_id
         };
+        let id = if template.contains("/badges/") {
+            format!("urn:uuid:{B_BADGE}")
+        } else {
+            id.to_string()
+        };
         // The published documents are public: the walk reads A's own.
         let path = template
-            .replace("{id}", &id.to_string())
+            .replace("{id}", &id)
             .replace("{person}", &b_lee_id.to_string())
             .replace("{slug}", "alpha")
             .replace("{name}", "did.json");
@@ -824,7 +838,12 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
     };
     for (method, template) in documented_routes() {
         let template = template.replace("{person}", "999999");
-        let path = template.replace("{id}", "999999");
+        let unknown_id = if template.contains("/badges/") {
+            "urn:uuid:99999999-9999-4999-8999-999999999999"
+        } else {
+            "999999"
+        };
+        let path = template.replace("{id}", unknown_id);
         // Unknown ids: 404 (or 403 where the role is checked first).
         if template.contains("{id}") {
             let r = send(
@@ -3420,6 +3439,195 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
         .await
         .unwrap_err();
     assert!(e.to_string().contains("permission denied"), "{e}");
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins_revoke_a_members()
+{
+    use mm_credentials::verify::Verdict;
+    let Some(db) = test_db("srv_ledger").await else {
+        return;
+    };
+    mm_store::Store::migrate(&db.owner_url).await.unwrap();
+    mm_team::migrate(&db.owner_url, mm_team::testing::TEST_APP_ROLE)
+        .await
+        .unwrap();
+    let app = badge_server(&db, Some(mm_team::MasterKey::generate().0)).await;
+    let team = TeamStore::connect(&db.app_url).await.unwrap();
+    create_org(&team, "acme").await;
+    create_org(&team, "beta").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let beta_admin = sign_in(&app, "beta", "admin@beta.example").await;
+    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    let (kim, _) = join(&app, &admin, "kim@acme.example", &["learner"]).await;
+    let acme = actor_of(&db, &admin).await;
+    let goal = demo_journal(&db, acme.org, lee_id).await;
+    for (who, org) in [(&admin, "Acme Academy"), (&beta_admin, "Beta School")] {
+        let r = send(
+            &app,
+            who,
+            Method::POST,
+            "/api/v1/team/issuer",
+            Some(json!({ "name": org })),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    }
+    let r = send(
+        &app,
+        &lee,
+        Method::POST,
+        "/api/v1/badges",
+        Some(json!({ "goal": goal, "email": "lee@acme.example" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let uuid = id.trim_start_matches("urn:uuid:").to_owned();
+    let held = send(
+        &app,
+        &lee,
+        Method::GET,
+        &format!("/api/v1/badges/{id}/files/json"),
+        None,
+    )
+    .await
+    .text();
+
+    // The ledger: the admin sees every member's, a member their own.
+    let r = send(&app, &admin, Method::GET, "/api/v1/team/badges", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let ledger = r.json();
+    assert_eq!(ledger.as_array().unwrap().len(), 1, "{ledger}");
+    assert_eq!(ledger[0]["id"], json!(id));
+    assert_eq!(ledger[0]["person"], json!(lee_id));
+    assert_eq!(ledger[0]["person_name"], json!("lee@acme.example"));
+    assert_eq!(ledger[0]["goal"], json!(goal));
+    assert_eq!(ledger[0]["revoked"], Value::Null);
+    let path = format!("/orgs/acme/credentials/{uuid}.json");
+    assert_eq!(ledger[0]["published_path"], json!(path));
+    let r = send(&app, &lee, Method::GET, "/api/v1/team/badges", None).await;
+    assert_eq!(r.json().as_array().unwrap().len(), 1);
+    let r = send(&app, &kim, Method::GET, "/api/v1/team/badges", None).await;
+    assert_eq!(r.json(), json!([]), "another learner sees none of Lee's");
+    let r = send(&app, &beta_admin, Method::GET, "/api/v1/team/badges", None).await;
+    assert_eq!(r.json(), json!([]), "another organisation sees none");
+    let r = send(&app, &admin, Method::GET, "/api/v1/team/audit", None).await;
+    assert!(r.text().contains("badge_issue"), "{}", r.text());
+
+    // Published, byte for byte as Lee holds it, to anyone: it verifies.
+    let r = send(&app, &As::Nobody, Method::GET, &path, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.headers["access-control-allow-origin"], "*");
+    assert_eq!(r.text(), held);
+    let did_doc = send(&app, &As::Nobody, Method::GET, "/orgs/acme/did.json", None)
+        .await
+        .json();
+    let list = |app: Router| async move {
+        send(
+            &app,
+            &As::Nobody,
+            Method::GET,
+            "/orgs/acme/credentials/revocations.json",
+            None,
+        )
+        .await
+        .json()
+    };
+    assert_eq!(
+        verify_with(&r.text(), &did_doc, &list(app.clone()).await).verdict,
+        Verdict::Valid
+    );
+    for missing in [
+        format!("/orgs/beta/credentials/{uuid}.json"),
+        "/orgs/acme/credentials/nope.json".to_owned(),
+        format!("/orgs/acme/credentials/{uuid}"),
+        "/orgs/nobody/credentials/revocations.json".to_owned(),
+    ] {
+        let r = send(&app, &As::Nobody, Method::GET, &missing, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{missing}: {}", r.text());
+        assert!(!r.text().contains("proof"), "{missing}: {}", r.text());
+    }
+
+    // Only the organisation's admin revokes a member's badge, with a reason.
+    let revoke = format!("/api/v1/team/badges/{id}/revoke");
+    let reason = json!({ "reason": "evidence found to be copied" });
+    let before = every_row(&db).await;
+    for (who, body, status) in [
+        (&lee, reason.clone(), StatusCode::FORBIDDEN),
+        (&beta_admin, reason.clone(), StatusCode::NOT_FOUND),
+        (
+            &admin,
+            json!({ "reason": "  " }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            &admin,
+            json!({ "reason": 5 }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let r = send(&app, who, Method::POST, &revoke, Some(body)).await;
+        assert_eq!(r.status, status, "{}", r.text());
+        assert!(r.json()["error"].is_string(), "{}", r.text());
+    }
+    let r = send(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/team/badges/urn:uuid:00000000-0000-4000-8000-000000000000/revoke",
+        Some(reason.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    assert_eq!(
+        every_row(&db).await,
+        before,
+        "a refused revocation writes nothing"
+    );
+    let r = send(&app, &admin, Method::POST, &revoke, Some(reason)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["revoked"], json!("evidence found to be copied"));
+    // Verifiers see it revoked; Lee's journal says so, and why.
+    let now = list(app.clone()).await;
+    assert_eq!(now["revokedCredentials"][0]["id"], json!(id));
+    let report = verify_with(&held, &did_doc, &now);
+    assert_eq!(report.verdict, Verdict::Invalid);
+    assert!(report.reason().unwrap_or_default().contains("revoked"));
+    let r = send(
+        &app,
+        &lee,
+        Method::GET,
+        &format!("/api/v1/badges/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        r.json()["revocation_reason"],
+        json!("evidence found to be copied"),
+        "{}",
+        r.text()
+    );
+    let r = send(&app, &admin, Method::GET, "/api/v1/team/audit", None).await;
+    assert!(r.text().contains("badge_revoke"), "{}", r.text());
+
+    // The ledger is append-only for the servers' role.
+    let mut c =
+        sqlx::PgConnection::connect(&db.app_url.replace(&format!("?schema={}", db.schema()), ""))
+            .await
+            .unwrap();
+    sqlx::query(&format!("SET search_path TO \"{}\"", db.schema()))
+        .execute(&mut c)
+        .await
+        .unwrap();
+    for sql in [
+        "DELETE FROM issued_credentials",
+        "UPDATE issued_credentials SET micro_skill = 'x'",
+    ] {
+        let e = sqlx::query(sql).execute(&mut c).await.unwrap_err();
+        assert!(e.to_string().contains("permission denied"), "{sql}: {e}");
+    }
     db.drop_schema().await;
 }
 

@@ -724,6 +724,39 @@ impl KeyStore for OrgKeys {
         Ok(list)
     }
 
+    /// The organisation's ledger keeps every credential signed for a
+    /// member, before their journal records it (audited as `badge_issue`).
+    async fn record_issued(&self, issued: &mm_app::keys::IssuedCredential<'_>) -> AppResult<()> {
+        let Some(actor) = self.actor.clone() else {
+            return Err(mm_app::Error::conflict(
+                "the organisation's published documents sign nothing",
+            ));
+        };
+        let mut tx = self.scope().await?;
+        sqlx::query(
+            "INSERT INTO issued_credentials (org_id, credential_id, person_id, goal_id,              micro_skill, issued_at, credential) VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMPTZ, $7)",
+        )
+        .bind(self.org)
+        .bind(issued.id)
+        .bind(actor.person)
+        .bind(issued.goal.0)
+        .bind(issued.micro_skill)
+        .bind(issued.issued_at.to_rfc3339())
+        .bind(issued.credential)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| to_app(e.into()))?;
+        self.audit(
+            &mut tx,
+            "badge_issue",
+            format!("credential:{}", issued.id),
+            serde_json::json!({ "goal": issued.goal.0, "micro_skill": issued.micro_skill }),
+        )
+        .await?;
+        tx.commit().await.map_err(|e| to_app(e.into()))?;
+        Ok(())
+    }
+
     /// Adds the list's new entries (and changed reasons); a badge once
     /// revoked stays revoked, whatever a list leaves out.
     async fn save_revocations(&self, list: &RevocationList) -> AppResult<()> {

@@ -30,6 +30,7 @@ mod accounts;
 mod approvals;
 mod error;
 mod issuer;
+mod ledger;
 mod people;
 mod programmes;
 mod secret;
@@ -45,6 +46,7 @@ pub use error::{Error, Kind, Result};
 pub use issuer::{
     MASTER_KEY_ENV, MASTER_KEY_FILE_ENV, MasterKey, OrgKeys, Resealed, reseal, to_app,
 };
+pub use ledger::IssuedBadge;
 pub use people::{
     ApiToken, AuditEntry, Invitation, InvitationState, InvitationView, Member, NewOrganisation,
     Organisation,
@@ -288,6 +290,8 @@ pub async fn migrate(owner_url: &str, app_role: &str) -> Result<()> {
         // An organisation's badge issuer, its key generations (retired, never
         // deleted: older badges verify against them) and its revocations.
         format!("REVOKE DELETE ON issuers, issuer_keys, issuer_revocations FROM \"{app_role}\""),
+        // The ledger of credentials the organisation signed is append-only.
+        format!("REVOKE UPDATE, DELETE ON issued_credentials FROM \"{app_role}\""),
         format!("REVOKE ALL ON mm_team_migrations FROM \"{app_role}\""),
         format!(
             "DO $$ BEGIN IF to_regclass('_sqlx_migrations') IS NOT NULL THEN \

@@ -810,7 +810,7 @@ impl TeamStore {
     }
 }
 
-async fn org_by_slug(
+pub(crate) async fn org_by_slug(
     tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
     slug: &str,
 ) -> Result<Option<OrgId>> {

@@ -9,7 +9,15 @@
 //!   so badges signed before a rotation keep verifying;
 //! * `/orgs/{slug}/profile.json` and `/orgs/{slug}/jwks.json`;
 //! * `/orgs/{slug}/credentials/revocations.json`: the revocation list the
-//!   badges' `credentialStatus` points at.
+//!   badges' `credentialStatus` points at;
+//! * `/orgs/{slug}/credentials/{uuid}.json`: each credential it signed, from
+//!   its ledger (written before the member's journal records the badge), so
+//!   a link to a badge resolves.
+//!
+//! Its admins list every badge it signed (`GET /api/v1/team/badges`; a
+//! member sees their own) and revoke a member's badge
+//! (`POST /api/v1/team/badges/{id}/revoke`): the published list names it at
+//! once, and the member's journal shows it revoked.
 //!
 //! Each handler calls one `mm_app::badges` workflow with the organisation's
 //! [`mm_team::OrgKeys`], as the solo app's badge routes do with its files.
@@ -24,7 +32,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use mm_credentials::issuer::IssuerRecord;
-use mm_team::Role;
+use mm_team::{IssuedBadge, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -33,6 +41,8 @@ pub fn routes() -> Router<TeamState> {
     Router::new()
         .route("/api/v1/team/issuer", get(issuer).post(create_issuer))
         .route("/api/v1/team/issuer/rotate", post(rotate))
+        .route("/api/v1/team/badges", get(badges))
+        .route("/api/v1/team/badges/{id}/revoke", post(revoke_badge))
 }
 
 /// The public documents (no sign-in).
@@ -43,6 +53,7 @@ pub fn published_routes() -> Router<TeamState> {
             "/orgs/{slug}/credentials/revocations.json",
             get(revocations),
         )
+        .route("/orgs/{slug}/credentials/{file}", get(credential))
 }
 
 /// The organisation's badge issuer and where it publishes what verifiers need.
@@ -150,6 +161,88 @@ pub async fn rotate(
     Ok(Json(view(&state, record, &org.slug)))
 }
 
+/// The badges your organisation signed, newest first: every member's for an admin, your own otherwise.
+#[utoipa::path(get, path = "/api/v1/team/badges", tag = "badges",
+    responses((status = 200, body = [IssuedBadge]), (status = 401, body = ErrorJson)))]
+pub async fn badges(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+) -> Result<Json<Vec<IssuedBadge>>, ApiError> {
+    Ok(Json(state.team().issued_badges(&actor).await?))
+}
+
+/// Why a badge is revoked.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeBody {
+    /// The reason verifiers show (1 to 4000 characters).
+    pub reason: String,
+}
+
+/// Revoke a member's badge (admins): the organisation's published revocation list names it with the reason at once, so verifiers see it revoked; the member's journal shows it revoked too. Audited.
+#[utoipa::path(post, path = "/api/v1/team/badges/{id}/revoke", tag = "badges", request_body = RevokeBody,
+    params(("id" = String, Path, description = "The credential's id (`urn:uuid:…`, or the bare UUID)")),
+    responses((status = 200, body = IssuedBadge), (status = 403, body = ErrorJson),
+        (status = 404, description = "No badge of this organisation has that id", body = ErrorJson),
+        (status = 422, body = ErrorJson)))]
+pub async fn revoke_badge(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RevokeBody>,
+) -> Result<Json<IssuedBadge>, ApiError> {
+    let revoked = state
+        .team()
+        .revoke_issued(&actor, &id, &body.reason)
+        .await?;
+    // The list is what verifiers read, and it is written; the member's
+    // journal follows (a failure is said in the log, and the badge page
+    // still shows the verifier's verdict from the list).
+    if let Some(Err(e)) = state
+        .revoke_in_journal(actor.org, revoked.person, &revoked.id, body.reason.trim())
+        .await
+    {
+        eprintln!(
+            "mm serve: badge {} revoked by the organisation, but person {}'s journal: {}",
+            revoked.id,
+            revoked.person,
+            e.message()
+        );
+    }
+    Ok(Json(revoked))
+}
+
+/// A credential the organisation signed (no sign-in), as issued, for anyone with its link.
+#[utoipa::path(get, path = "/orgs/{slug}/credentials/{file}", tag = "badges",
+    params(("slug" = String, Path, description = "The organisation's slug"),
+        ("file" = String, Path, description = "`<uuid>.json`: the credential's UUID")),
+    responses((status = 200, description = "The signed credential (JSON-LD)", body = serde_json::Value),
+        (status = 404, description = "No such organisation or credential", body = ErrorJson)))]
+pub async fn credential(
+    State(state): State<TeamState>,
+    Path((slug, file)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let uuid = file.strip_suffix(".json").unwrap_or("");
+    let text = state.team().published_credential(&slug, uuid).await?;
+    Ok(public(
+        ([(header::CONTENT_TYPE, "application/ld+json")], text).into_response(),
+    ))
+}
+
+/// `res` as anyone may read it, from any page (a verifier in a browser too).
+fn public(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    res
+}
+
 /// A published document, with the headers verifiers fetching it need.
 async fn document(state: &TeamState, slug: &str, name: &str) -> Result<Response, ApiError> {
     let keys = state.team().published_keys(slug).await?;
@@ -159,18 +252,9 @@ async fn document(state: &TeamState, slug: &str, name: &str) -> Result<Response,
     } else {
         "application/json"
     };
-    let mut res = ([(header::CONTENT_TYPE, media)], doc.text).into_response();
-    let h = res.headers_mut();
-    // Anyone may read it, from any page (a verifier in a browser too).
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=60"),
-    );
-    Ok(res)
+    Ok(public(
+        ([(header::CONTENT_TYPE, media)], doc.text).into_response(),
+    ))
 }
 
 /// An organisation's published issuer document (no sign-in): `did.json` (its DID document: `did:web:<host>:orgs:<slug>` resolves here), `profile.json` or `jwks.json`.

@@ -129,6 +129,32 @@ impl TeamState {
         }
     }
 
+    /// Mark credential `id` revoked with `reason` in `person`'s journal
+    /// (an admin revoked it for the organisation); `None` when this server
+    /// keeps no journals.
+    pub async fn revoke_in_journal(
+        &self,
+        org: mm_team::OrgId,
+        person: mm_team::PersonId,
+        id: &str,
+        reason: &str,
+    ) -> Option<Result<(), mm_app::Error>> {
+        let j = self.inner.journal.as_ref()?;
+        let now = j.clock.read().0;
+        Some(
+            async {
+                let store = j.store.scoped(org, person)?;
+                let c = store.get_credential(id).await?;
+                if c.revoked_at.is_none() {
+                    store.revoke_credential(id, reason, now).await?;
+                }
+                Ok::<(), mm_store::Error>(())
+            }
+            .await
+            .map_err(mm_app::Error::from),
+        )
+    }
+
     /// Whether this server keeps its people's journals.
     pub fn has_journals(&self) -> bool {
         self.inner.journal.is_some()
