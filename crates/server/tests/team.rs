@@ -2700,6 +2700,30 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
             && private_part.contains("SECRET-APPLICATION-WHERE"),
         "{page}"
     );
+    // The coach's page of Lee (linked from the coach page) shows the same.
+    let coach_page = get(&coach, format!("/team/cohorts/{cohort}/coach"))
+        .await
+        .text();
+    let lee_page = format!("/team/cohorts/{cohort}/learners/{lee_id}");
+    assert!(coach_page.contains(&lee_page), "{coach_page}");
+    let r = get(&coach, lee_page.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let text = r.text();
+    assert!(text.contains("SECRET-SESSION-NOTE"), "{text}");
+    assert!(!text.contains("SECRET-REFLECTION-WORKED"), "{text}");
+    assert!(
+        text.contains(mine["goals"][0]["micro_skill"].as_str().unwrap()),
+        "{text}"
+    );
+    for who in [&kim, &lee, &beta] {
+        let r = get(who, lee_page.clone()).await;
+        assert!(
+            matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+            "{who:?}: {}",
+            r.text()
+        );
+        assert!(!r.text().contains("SECRET"));
+    }
     // Another cohort's coach, and another organisation, read nothing of it.
     let r = get(
         &other_coach,
@@ -3581,6 +3605,30 @@ async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    // The team page lists it for the admin, with a form to revoke it.
+    let page = send(&app, &admin, Method::GET, "/team", None).await.text();
+    assert!(page.contains(&format!("href=\"{path}\"")), "{page}");
+    assert!(
+        page.contains(&format!("/team/badges/{id}/revoke")),
+        "{page}"
+    );
+    let As::Browser { cookie, csrf } = admin.clone() else {
+        unreachable!()
+    };
+    let req = Request::post(format!("/team/badges/{id}/revoke"))
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("https://{HOST}"))
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={csrf}&reason=+")))
+        .unwrap();
+    let r = app.clone().oneshot(req).await.unwrap();
+    let r = Reply {
+        status: r.status(),
+        headers: r.headers().clone(),
+        body: r.into_body().collect().await.unwrap().to_bytes().to_vec(),
+    };
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert_eq!(
         every_row(&db).await,
         before,
@@ -3611,6 +3659,11 @@ async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins
     );
     let r = send(&app, &admin, Method::GET, "/api/v1/team/audit", None).await;
     assert!(r.text().contains("badge_revoke"), "{}", r.text());
+    let page = send(&app, &admin, Method::GET, "/team", None).await.text();
+    assert!(
+        page.contains("revoked: evidence found to be copied"),
+        "{page}"
+    );
 
     // The ledger is append-only for the servers' role.
     let mut c =

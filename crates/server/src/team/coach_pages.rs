@@ -1,13 +1,16 @@
 //! The team pages of what coaches see: a cohort's coach page
 //! (`/team/cohorts/{id}/coach`) with the skill matrix, progress to the
 //! deadlines, the learners at risk and the notes members shared, each with
-//! a CSV download; and `/team/shared`, where a learner sees exactly what
+//! a CSV download; one learner's page (`/team/cohorts/{id}/learners/{person}`:
+//! their goals and what they shared, as the API's learner view); and
+//! `/team/shared`, where a learner sees exactly what
 //! coaches can see of them, shares a note with them item by item and takes
 //! it back. They render the API's own rows ([`super::coaching`]).
 
 use super::TeamState;
 use super::coaching::{
-    ViewQuery, learner_view, matrix_rows, progress_rows, risk_rows, share_item, shared_rows,
+    ViewQuery, learner_of_cohort, learner_view, matrix_rows, progress_rows, risk_rows, share_item,
+    shared_rows,
 };
 use super::pages::{SignedPage, csrf, page};
 use crate::api::input::Fields;
@@ -25,6 +28,7 @@ use mm_team::ShareKind;
 pub fn routes() -> Router<TeamState> {
     Router::new()
         .route("/team/cohorts/{id}/coach", get(coach_page))
+        .route("/team/cohorts/{id}/learners/{person}", get(learner_page))
         .route("/team/shared", get(shared_page))
         .route("/team/shared/share", post(share_form))
         .route("/team/shared/{id}/unshare", post(unshare_form))
@@ -78,7 +82,7 @@ async fn coach_page(
             @else {
                 table {
                     thead { tr { th scope="col" { "Member" } th scope="col" { "Micro-skill" } th scope="col" { "Why" } } }
-                    tbody { @for r in &risks { tr { td { (r.name) } td { (r.micro_skill) } td { (r.reason) } } } }
+                    tbody { @for r in &risks { tr { td { (learner_link(cohort.id, r.person, &r.name)) } td { (r.micro_skill) } td { (r.reason) } } } }
                 }
             }
         }
@@ -87,7 +91,7 @@ async fn coach_page(
             p { a href=(format!("{api}/matrix?format=csv")) { "Download as CSV" } }
             table {
                 thead { tr { th scope="col" { "Member" } th scope="col" { "Micro-skill" } th scope="col" { "State" } th scope="col" { "Level" } th scope="col" { "Last practice" } } }
-                tbody { @for c in &matrix { tr { td { (c.name) } td { (c.micro_skill) } td { (c.state) }
+                tbody { @for c in &matrix { tr { td { (learner_link(cohort.id, c.person, &c.name)) } td { (c.micro_skill) } td { (c.state) }
                     td { (c.level.map_or_else(|| "—".to_owned(), |l| l.to_string())) } td { (day(c.last_practice)) } } } }
             }
         }
@@ -121,6 +125,49 @@ async fn coach_page(
     Ok(page(&format!("Coach: {}", cohort.name), Some(&actor), body))
 }
 
+/// A member's name, linking to their page in the cohort.
+fn learner_link(cohort: i64, person: i64, name: &str) -> Markup {
+    html! { a href=(format!("/team/cohorts/{cohort}/learners/{person}")) { (name) } }
+}
+
+/// The goals a learner's programmes gave them, as coaches see them.
+fn goals_table(goals: &[mm_app::coaching::GoalSummary]) -> Markup {
+    html! {
+        table {
+            thead { tr { th scope="col" { "Micro-skill" } th scope="col" { "State" } th scope="col" { "Level" } th scope="col" { "Last practice" } th scope="col" { "Minutes (done / expected / planned)" } th scope="col" { "Pace" } th scope="col" { "Deadline" } th scope="col" { "Projected finish" } th scope="col" { "Refreshers overdue" } } }
+            tbody { @for g in goals { tr { td { (g.micro_skill) } td { (g.state.as_str()) } td { (g.level) } td { (day(g.last_practice)) }
+                td { (g.minutes_done) " / " (g.minutes_expected) " / " (g.minutes_planned) } td { (g.pace.as_str()) } td { (g.deadline) }
+                td { (day(g.projected_finish)) @if g.projected_late { " (late)" } } td { (g.refreshers_overdue) } } } }
+        }
+    }
+}
+
+/// One learner of a cohort, as its coach sees them (admins and the
+/// cohort's coach; audited as the API's view is).
+async fn learner_page(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Path((raw, person)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let view = learner_of_cohort(&state, &actor, &raw, &person).await?;
+    let cohort = super::api::id(&raw)?;
+    let api = format!("/api/v1/team/cohorts/{cohort}/learners/{}", view.person);
+    let body = html! {
+        p { a href=(format!("/team/cohorts/{cohort}/coach")) { "← What the coach sees" } }
+        h1 { (view.name) }
+        p { "The goals this cohort's programmes gave " (view.name) ", and the notes they chose to share; nothing else of their journal. "
+            a href=(api) { "As JSON" } }
+        @if view.goals.is_empty() { p { "No goal was given to them yet." } }
+        @else { (goals_table(&view.goals)) }
+        section aria-labelledby="shared-h" {
+            h2 id="shared-h" { "Shared with you" }
+            @if view.shared.is_empty() { p { (view.name) " shared no note: their notes and reflections are private." } }
+            @else { ul class="records" { @for n in &view.shared { li { (note_item(n)) } } } }
+        }
+    };
+    Ok(page(&view.name, Some(&actor), body))
+}
+
 fn note_item(n: &SharedNote) -> Markup {
     html! {
         strong { (n.micro_skill) } " · " (kind_name(n.kind)) " of " (n.at.format("%Y-%m-%d"))
@@ -148,13 +195,7 @@ async fn shared_page(
         h1 { "What coaches see of you" }
         p { "Your cohort's coach and the admins see this of the goals your programmes gave you, and of the notes you shared about them; nothing else of your journal." }
         @if goals.is_empty() { p { "No goal was given to you yet." } }
-        @else {
-            table {
-                thead { tr { th scope="col" { "Micro-skill" } th scope="col" { "State" } th scope="col" { "Level" } th scope="col" { "Last practice" } th scope="col" { "Minutes (done / expected / planned)" } th scope="col" { "Pace" } th scope="col" { "Deadline" } th scope="col" { "Refreshers overdue" } } }
-                tbody { @for g in goals { tr { td { (g.micro_skill) } td { (g.state.as_str()) } td { (g.level) } td { (day(g.last_practice)) }
-                    td { (g.minutes_done) " / " (g.minutes_expected) " / " (g.minutes_planned) } td { (g.pace.as_str()) } td { (g.deadline) } td { (g.refreshers_overdue) } } } }
-            }
-        }
+        @else { (goals_table(goals)) }
         section aria-labelledby="shared-h" {
             h2 id="shared-h" { "Notes you shared" }
             @if view.shared.is_empty() { p { "You shared no note: your coaches read none of your notes or reflections." } }

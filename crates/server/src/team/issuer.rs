@@ -43,6 +43,7 @@ pub fn routes() -> Router<TeamState> {
         .route("/api/v1/team/issuer/rotate", post(rotate))
         .route("/api/v1/team/badges", get(badges))
         .route("/api/v1/team/badges/{id}/revoke", post(revoke_badge))
+        .route("/team/badges/{id}/revoke", post(revoke_from_page))
 }
 
 /// The public documents (no sign-in).
@@ -191,15 +192,24 @@ pub async fn revoke_badge(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RevokeBody>,
 ) -> Result<Json<IssuedBadge>, ApiError> {
-    let revoked = state
-        .team()
-        .revoke_issued(&actor, &id, &body.reason)
-        .await?;
+    Ok(Json(
+        revoke_for_org(&state, &actor, &id, &body.reason).await?,
+    ))
+}
+
+/// Revoke `id` for the organisation, then in the member's journal.
+async fn revoke_for_org(
+    state: &TeamState,
+    actor: &mm_team::Actor,
+    id: &str,
+    reason: &str,
+) -> Result<IssuedBadge, HttpError> {
+    let revoked = state.team().revoke_issued(actor, id, reason).await?;
     // The list is what verifiers read, and it is written; the member's
     // journal follows (a failure is said in the log, and the badge page
     // still shows the verifier's verdict from the list).
     if let Some(Err(e)) = state
-        .revoke_in_journal(actor.org, revoked.person, &revoked.id, body.reason.trim())
+        .revoke_in_journal(actor.org, revoked.person, &revoked.id, reason.trim())
         .await
     {
         eprintln!(
@@ -209,7 +219,53 @@ pub async fn revoke_badge(
             e.message()
         );
     }
-    Ok(Json(revoked))
+    Ok(revoked)
+}
+
+/// The team page's form: revoke a member's badge.
+async fn revoke_from_page(
+    State(state): State<TeamState>,
+    super::pages::SignedPage(actor): super::pages::SignedPage,
+    Path(id): Path<String>,
+    axum::Form(f): axum::Form<crate::api::input::Fields>,
+) -> Result<Response, crate::error::PageError> {
+    revoke_for_org(&state, &actor, &id, f.get("reason")).await?;
+    Ok(axum::response::Redirect::to("/team#badges").into_response())
+}
+
+/// The team page's section of the badges the organisation signed (admins).
+pub(super) fn section(actor: &mm_team::Actor, badges: &[IssuedBadge]) -> maud::Markup {
+    maud::html! {
+        section aria-labelledby="badges-h" id="badges" {
+            h2 id="badges-h" { "Badges the organisation signed" }
+            @if badges.is_empty() { p { "None yet: members' badges appear here once the organisation's issuer signs them." } }
+            @else {
+                table {
+                    thead { tr { th scope="col" { "Member" } th scope="col" { "Micro-skill" } th scope="col" { "Issued" } th scope="col" { "State" } } }
+                    tbody {
+                        @for b in badges {
+                            tr {
+                                td { (b.person_name) }
+                                td { a href=(b.published_path) { (b.micro_skill) } }
+                                td { (b.issued_at.format("%Y-%m-%d")) }
+                                td {
+                                    @if let Some(reason) = &b.revoked { "revoked: " (reason) }
+                                    @else {
+                                        form method="post" action=(format!("/team/badges/{}/revoke", b.id)) {
+                                            (super::pages::csrf(actor))
+                                            label for=(format!("why-{}", b.id)) { "Why revoke it (verifiers show this)" }
+                                            input id=(format!("why-{}", b.id)) name="reason" required maxlength="4000";
+                                            button class="quiet" type="submit" { "Revoke" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A credential the organisation signed (no sign-in), as issued, for anyone with its link.

@@ -185,11 +185,15 @@ async fn render_home(
     let tokens = team.tokens(&actor).await.map_err(HttpError::from)?;
     let programmes = super::programme_pages::home_section(state, &actor).await?;
     let base = state.base_url(headers);
-    let sso = if actor.has(Role::Admin) {
+    let (sso, badges) = if actor.has(Role::Admin) {
         let current = team.sso(&actor).await.map_err(HttpError::from)?;
-        Some(super::sso::section(&actor, current.as_ref(), &base))
+        let badges = team.issued_badges(&actor).await.map_err(HttpError::from)?;
+        (
+            Some(super::sso::section(&actor, current.as_ref(), &base)),
+            Some(super::issuer::section(&actor, &badges)),
+        )
     } else {
-        None
+        (None, None)
     };
     Ok(page(
         &org.name,
@@ -252,6 +256,7 @@ async fn render_home(
                     }
                 }
             }
+            @if let Some(badges) = badges { (badges) }
             @if let Some(sso) = sso { (sso) }
             section aria-labelledby="tokens-h" id="tokens" {
                 h2 id="tokens-h" { "API tokens" }
