@@ -4295,8 +4295,16 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
 
     // A new master key: the client secret is resealed; a server with the
     // old key says which key it needs, one with the new key signs in.
-    let (new_key, _) = mm_team::MasterKey::generate();
+    let (new_key, new_text) = mm_team::MasterKey::generate();
     let new_id = new_key.id().to_owned();
+    let both = router(TeamState::new(
+        team.clone()
+            .with_master_key(mm_team::MasterKey::parse(&new_text).unwrap())
+            .with_previous_master_key(mm_team::MasterKey::parse(&key_text).unwrap()),
+        &[],
+    ));
+    let r = send(&both, &As::Nobody, Method::GET, "/o/acme/sso", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let done = mm_team::reseal(
         &db.owner_url,
         &mm_team::MasterKey::parse(&key_text).unwrap(),
@@ -4308,6 +4316,8 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
     let r = send(&app, &As::Nobody, Method::GET, "/o/acme/sso", None).await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
     assert!(r.text().contains(&new_id), "{}", r.text());
+    let r = send(&both, &As::Nobody, Method::GET, "/o/acme/sso", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let app = router(TeamState::new(team.clone().with_master_key(new_key), &[]));
     let (back, cookie) = through_provider(&app, &provider.issuer, "lee").await;
     let r = come_back(&app, &back, &cookie).await;

@@ -352,6 +352,29 @@ impl TeamStore {
         self
     }
 
+    /// The same store also opening what `key` sealed: the master key being
+    /// replaced, while a rotation is under way. Start every server with the
+    /// new key and this one, run [`reseal`], then restart them without it:
+    /// signing never stops.
+    pub fn with_previous_master_key(mut self, key: MasterKey) -> Self {
+        self.previous = Some(Arc::new(key));
+        self
+    }
+
+    /// The fingerprint of the previous master key, when the server has one.
+    pub fn previous_master_key_id(&self) -> Option<&str> {
+        self.previous.as_deref().map(MasterKey::id)
+    }
+
+    /// The key that opens what master key `sealed_with` sealed: the
+    /// current one, or the previous during a rotation.
+    pub(crate) fn opener(&self, sealed_with: &str) -> Option<&MasterKey> {
+        [self.master.as_deref(), self.previous.as_deref()]
+            .into_iter()
+            .flatten()
+            .find(|k| k.id() == sealed_with)
+    }
+
     /// The fingerprint of the master key, when the server has one.
     pub fn master_key_id(&self) -> Option<&str> {
         self.master.as_deref().map(MasterKey::id)
@@ -571,10 +594,12 @@ impl OrgKeys {
         .await
         .map_err(|e| to_app(e.into()))?;
         let master = self.master()?;
-        let plain = master
-            .open(&aad(self.org, &key_id), &sealed)
+        let plain = self
+            .team
+            .opener(&sealed_with)
+            .and_then(|k| k.open(&aad(self.org, &key_id), &sealed))
             .ok_or_else(|| {
-                if sealed_with == master.id() {
+                if self.team.opener(&sealed_with).is_some() {
                     key_error(format!(
                         "issuer key {key_id} cannot be decrypted: it is damaged or was sealed for \
                          another organisation"

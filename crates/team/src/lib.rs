@@ -202,6 +202,9 @@ pub struct TeamStore {
     session_ttl: Duration,
     /// Seals and opens the organisations' issuer keys (none: no signing).
     master: Option<std::sync::Arc<MasterKey>>,
+    /// During a master-key rotation: the key being replaced, which still
+    /// opens (never seals) what it sealed until `reseal` has run.
+    previous: Option<std::sync::Arc<MasterKey>>,
 }
 
 impl std::fmt::Debug for TeamStore {
@@ -432,6 +435,7 @@ impl TeamStore {
             shown_url: mm_store::hide_password(&url),
             session_ttl: DEFAULT_SESSION_TTL,
             master: None,
+            previous: None,
         })
     }
 

@@ -782,10 +782,7 @@ impl TeamStore {
         let client_secret = match sealed {
             None => None,
             Some(sealed) => {
-                let key = self
-                    .master
-                    .as_ref()
-                    .filter(|k| sealed_with.as_deref() == Some(k.id()));
+                let key = sealed_with.as_deref().and_then(|id| self.opener(id));
                 let plain = key.and_then(|k| k.open(&aad(org), &sealed)).ok_or_else(|| {
                     Error::new(
                         Kind::Unavailable,

@@ -1195,6 +1195,20 @@ async fn a_new_master_key_reseals_every_generation_and_the_old_one_opens_none() 
     org(&old_server, "initech").await;
     let published = a.record().await.unwrap();
     assert!(a.issuer().await.is_ok());
+    // During the rotation a server holds both keys: it signs before the
+    // reseal and after, and seals nothing with the old one.
+    let both = server(&new_text)
+        .await
+        .with_previous_master_key(key(&old_text));
+    assert!(both.org_keys(&acme).issuer().await.is_ok());
+    // (The new key alone cannot open the old seals yet.)
+    let e = server(&new_text)
+        .await
+        .org_keys(&acme)
+        .issuer()
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("wrong MM_TEAM_KEY"), "{e}");
 
     let done = reseal(&db.owner_url, &key(&old_text), &key(&new_text))
         .await
@@ -1211,6 +1225,9 @@ async fn a_new_master_key_reseals_every_generation_and_the_old_one_opens_none() 
     // the new key signs with the same published keys.
     let e = old_server.org_keys(&acme).issuer().await.unwrap_err();
     assert!(e.to_string().contains("wrong MM_TEAM_KEY"), "{e}");
+    for who in [&acme, &globex] {
+        assert!(both.org_keys(who).issuer().await.is_ok());
+    }
     let new_server = server(&new_text).await;
     for who in [&acme, &globex] {
         assert!(new_server.org_keys(who).issuer().await.is_ok());

@@ -44,6 +44,12 @@ pub struct ServeArgs {
     /// organisation can create its issuer or sign badges.
     #[arg(long, value_name = "FILE", requires = "team")]
     pub master_key_file: Option<std::path::PathBuf>,
+    /// Team mode, while rotating the master key: the file holding the key
+    /// being replaced. The server still opens what it sealed (and seals
+    /// with the new one only), so signing never stops: start every server
+    /// with both, run `mm team reseal`, then restart them without this.
+    #[arg(long, value_name = "FILE", requires = "team")]
+    pub previous_master_key_file: Option<std::path::PathBuf>,
 }
 
 pub fn run(a: ServeArgs, g: &Global) -> Result<()> {
@@ -110,11 +116,31 @@ fn run_team(a: ServeArgs, g: &Global) -> Result<()> {
         Some(f) => Some(mm_team::MasterKey::read_file(f)?),
         None => mm_team::MasterKey::from_env()?,
     };
+    let previous = match &a.previous_master_key_file {
+        Some(_) if master.is_none() => bail!(
+            "--previous-master-key-file is the key being replaced: give the new one too              (--master-key-file, {} or {})",
+            mm_team::MASTER_KEY_ENV,
+            mm_team::MASTER_KEY_FILE_ENV
+        ),
+        Some(f) => Some(mm_team::MasterKey::read_file(f)?),
+        None => None,
+    };
+    if let (Some(m), Some(p)) = (&master, &previous)
+        && m.id() == p.id()
+    {
+        bail!(
+            "--previous-master-key-file holds the same key as the current one: give the key being replaced"
+        );
+    }
     rt.block_on(async {
         let mut team = mm_team::TeamStore::connect_with(&url, a.max_connections).await?;
         let master_id = master.as_ref().map(|k| k.id().to_owned());
         if let Some(k) = master {
             team = team.with_master_key(k);
+        }
+        let previous_id = previous.as_ref().map(|k| k.id().to_owned());
+        if let Some(k) = previous {
+            team = team.with_previous_master_key(k);
         }
         // Every person's journal, in the same database, as the same role.
         let journals = mm_store::Store::open_existing(&url).await?;
@@ -145,6 +171,9 @@ fn run_team(a: ServeArgs, g: &Global) -> Result<()> {
                 mm_team::MASTER_KEY_ENV,
                 mm_team::MASTER_KEY_FILE_ENV
             ),
+        }
+        if let Some(id) = &previous_id {
+            outln!("Rotation under way: also opening what master key {id} sealed; after `mm team reseal`, restart without --previous-master-key-file.")?;
         }
         outln!("Health check: /healthz. Stop with Ctrl-C or SIGTERM (requests in flight finish).")?;
         mm_server::team::serve(listener, state, shutdown_signal())

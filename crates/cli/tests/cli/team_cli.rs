@@ -208,4 +208,23 @@ fn a_master_key_is_made_readable_only_by_its_owner_and_never_over_another() {
     );
     let err = reseal("missing.key");
     assert!(one_line(&err).contains("missing.key"), "{err}");
+    // A server holding the key being replaced needs the new one too, and
+    // not the same key twice (refused before the database is touched).
+    let serve = |extra: &[&str]| {
+        let mut args = vec![
+            "--db",
+            "postgres://nobody@127.0.0.1:1/none",
+            "serve",
+            "--team",
+            "--previous-master-key-file",
+            path,
+        ];
+        args.extend_from_slice(extra);
+        let err = home.fails(&args, 1).1;
+        one_line(&err).to_string()
+    };
+    let err = serve(&[]);
+    assert!(err.contains("give the new one too"), "{err}");
+    let err = serve(&["--master-key-file", path]);
+    assert!(err.contains("the same key as the current one"), "{err}");
 }
