@@ -2469,6 +2469,121 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
         "the dashboard shows it: {}",
         r.text()
     );
+    // The coach changes the micro-skill on its page: Lee's goal stays as given.
+    let item = send(
+        &app,
+        &coach,
+        Method::GET,
+        &format!("/api/v1/team/programmes/{programme}"),
+        None,
+    )
+    .await
+    .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = send(
+        &app,
+        &coach,
+        Method::GET,
+        &format!("/team/programmes/{programme}"),
+        None,
+    )
+    .await;
+    assert!(
+        r.text()
+            .contains(&format!("/team/programmes/{programme}/items/{item}/edit"))
+            && r.text().contains("stay as they were"),
+        "{}",
+        r.text()
+    );
+    let r = form(
+        format!("/team/programmes/{programme}/items/{item}/edit"),
+        "name=Summarise+a+table&principles=Group+first%3A+then+count%0D%0AName+the+columns\
+         &done_when=Summarises+a+table+of+100+rows&weeks=&date=2026-05-01&weekly_minutes=45\
+         &hours=&level=3"
+            .into(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("Saved.") && r.text().contains("Summarise a table"));
+    let p = send(
+        &app,
+        &coach,
+        Method::GET,
+        &format!("/api/v1/team/programmes/{programme}"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(p["items"][0]["deadline"], json!({ "date": "2026-05-01" }));
+    assert_eq!(
+        p["items"][0]["principles"],
+        json!([{ "name": "Group first", "description": "then count" }, { "name": "Name the columns" }])
+    );
+    let r = form(
+        format!("/team/programmes/{programme}/items/{item}/edit"),
+        "weeks=4&date=2026-05-01".into(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    let r = form(
+        format!("/team/programmes/{programme}/edit"),
+        "name=Data+basics+II&description=Spring".into(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("Data basics II"));
+    // Deleting it while Spring has it is refused; unassigned, then removed
+    // and deleted, Lee keeps her goal as it was given.
+    let r = form(
+        format!("/team/programmes/{programme}/delete"),
+        String::new(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(r.text().contains("Spring"), "{}", r.text());
+    let r = send(
+        &app,
+        &coach,
+        Method::GET,
+        &format!("/team/cohorts/{cohort}"),
+        None,
+    )
+    .await;
+    assert!(r.text().contains(&format!(
+        "/team/cohorts/{cohort}/programmes/{programme}/remove"
+    )));
+    let r = form(
+        format!("/team/cohorts/{cohort}/programmes/{programme}/remove"),
+        String::new(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("Unassigned."), "{}", r.text());
+    let r = form(
+        format!("/team/programmes/{programme}/items/{item}/remove"),
+        String::new(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("Removed.") && !r.text().contains("Summarise a table"));
+    let r = form(
+        format!("/team/programmes/{programme}/delete"),
+        String::new(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = send(&app, &coach, Method::GET, "/team", None).await;
+    assert!(!r.text().contains("Data basics"), "{}", r.text());
+    let kept = journals
+        .scoped(org, lee_id)
+        .unwrap()
+        .list_goals()
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].deadline.to_string(), "2026-04-07");
+    assert_eq!(kept[0].weekly_minutes, 120);
     // A learner's form posts are refused.
     let As::Browser {
         cookie: lc,
