@@ -329,6 +329,12 @@ fn body_for(method: &Method, path: &str, email: &str, aim: Aim) -> Option<Value>
         ("POST", p) if p.ends_with("/items") => Some(
             json!({ "catalogue_id": mm_micro::catalogue::curated().entries()[0].id, "deadline": { "weeks": 2 }, "weekly_minutes": 60 }),
         ),
+        ("PATCH", p) if p.contains("/items/") => Some(
+            json!({ "name": "probe", "done_when": ["probe"], "deadline": { "weeks": 3 }, "weekly_minutes": 30 }),
+        ),
+        ("PATCH", p) if p.starts_with("/api/v1/team/programmes/") => {
+            Some(json!({ "name": "probe", "description": "probe" }))
+        }
         ("POST", "/api/v1/team/cohorts") => Some(json!({ "name": "probe", "coach": aim.person })),
         ("POST", p) if p.ends_with("/members") => Some(json!({ "person": aim.person })),
         ("POST", p) if p.ends_with("/programmes") => Some(json!({ "programme": aim.programme })),
@@ -398,13 +404,15 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
     .await["id"]
         .as_i64()
         .unwrap();
-    b_post(
+    let b_item = b_post(
         format!("/api/v1/team/programmes/{b_programme}/items"),
         json!({ "name": "beta's own micro-skill", "principles": [{ "name": "beta principle" }],
                 "done_when": ["beta criterion"], "deadline": { "weeks": 2 }, "weekly_minutes": 60,
                 "requires_approval": true }),
     )
-    .await;
+    .await["item"]["id"]
+        .as_i64()
+        .unwrap();
     let b_cohort = b_post(
         "/api/v1/team/cohorts".into(),
         json!({ "name": "beta cohort" }),
@@ -473,7 +481,7 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
     let b_marks = ["beta", "lee.b@", "open@", &b_prefix];
 
     let routes = documented_routes();
-    assert!(routes.len() >= 31, "{routes:?}");
+    assert!(routes.len() >= 36, "{routes:?}");
     for (method, template) in &routes {
         // B's ids in every id slot.
         let id = if template.contains("/cohorts/") {
@@ -500,6 +508,8 @@ async fn every_route_keeps_one_organisation_out_of_another_and_learners_out_of_e
         let path = template
             .replace("{id}", &id)
             .replace("{person}", &b_lee_id.to_string())
+            .replace("{item}", &b_item.to_string())
+            .replace("{programme}", &b_programme.to_string())
             .replace("{slug}", "alpha")
             .replace("{name}", "did.json");
         let path = if template.ends_with("/join") && method == Method::GET {
@@ -608,11 +618,162 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
     )
     .await;
     let cohort = r.json()["id"].as_i64().unwrap();
-    let before = snapshot(&db, "acme").await;
     let entry = mm_micro::catalogue::curated().entries()[0].id.clone();
     let items = format!("/api/v1/team/programmes/{programme}/items");
+    // An item to change; a second programme, assigned (so not deletable).
+    let r = send(
+        &app,
+        &admin,
+        Method::POST,
+        &items,
+        Some(json!({ "catalogue_id": entry, "deadline": { "weeks": 2 }, "weekly_minutes": 60 })),
+    )
+    .await;
+    let item = format!("{items}/{}", r.json()["item"]["id"].as_i64().unwrap());
+    let r = send(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/team/programmes",
+        Some(json!({ "slug": "held", "name": "Held" })),
+    )
+    .await;
+    let held = r.json()["id"].as_i64().unwrap();
+    let r = send(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("/api/v1/team/cohorts/{cohort}/programmes"),
+        Some(json!({ "programme": held })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let before = snapshot(&db, "acme").await;
     let members = format!("/api/v1/team/cohorts/{cohort}/members");
     for (method, path, body, want, field) in [
+        // Changing an item: values out of range, wrong types, what cannot
+        // be changed, unknown ids.
+        (
+            Method::PATCH,
+            item.clone(),
+            json!({ "weekly_minutes": 0 }),
+            422,
+            Some("weekly_minutes"),
+        ),
+        (
+            Method::PATCH,
+            item.clone(),
+            json!({ "deadline": { "weeks": 521 } }),
+            422,
+            Some("deadline"),
+        ),
+        (
+            Method::PATCH,
+            item.clone(),
+            json!({ "level": 9 }),
+            422,
+            Some("level"),
+        ),
+        (
+            Method::PATCH,
+            item.clone(),
+            json!({ "done_when": [] }),
+            422,
+            Some("done_when"),
+        ),
+        (
+            Method::PATCH,
+            item.clone(),
+            json!({ "principles": [{ "name": " " }] }),
+            422,
+            Some("principles"),
+        ),
+        (
+            Method::PATCH,
+            item.clone(),
+            json!({ "name": 5 }),
+            422,
+            Some("name"),
+        ),
+        (
+            Method::PATCH,
+            item.clone(),
+            json!({ "requires_approval": true }),
+            422,
+            Some("requires_approval"),
+        ),
+        (
+            Method::PATCH,
+            format!("{items}/999999"),
+            json!({ "name": "x" }),
+            404,
+            None,
+        ),
+        (
+            Method::PATCH,
+            format!("{items}/abc"),
+            json!({ "name": "x" }),
+            422,
+            Some("item"),
+        ),
+        (
+            Method::DELETE,
+            format!("{items}/999999"),
+            Value::Null,
+            404,
+            None,
+        ),
+        // Changing a programme: its slug stays, its name is one line.
+        (
+            Method::PATCH,
+            format!("/api/v1/team/programmes/{programme}"),
+            json!({ "name": "" }),
+            422,
+            Some("name"),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/team/programmes/{programme}"),
+            json!({ "description": "x".repeat(4001) }),
+            422,
+            Some("description"),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/team/programmes/{programme}"),
+            json!({ "slug": "other" }),
+            422,
+            Some("slug"),
+        ),
+        // Deleting a programme a cohort has; unassigning one it has not.
+        (
+            Method::DELETE,
+            format!("/api/v1/team/programmes/{held}"),
+            Value::Null,
+            409,
+            None,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/team/cohorts/{cohort}/programmes/{programme}"),
+            Value::Null,
+            404,
+            None,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/team/cohorts/{cohort}/programmes/999999"),
+            Value::Null,
+            404,
+            None,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/team/cohorts/{cohort}/programmes/x"),
+            Value::Null,
+            422,
+            Some("programme"),
+        ),
         (
             Method::POST,
             items.clone(),
@@ -837,7 +998,10 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
         programme: 999_999,
     };
     for (method, template) in documented_routes() {
-        let template = template.replace("{person}", "999999");
+        let template = template
+            .replace("{person}", "999999")
+            .replace("{item}", "999999")
+            .replace("{programme}", "999999");
         let unknown_id = if template.contains("/badges/") {
             "urn:uuid:99999999-9999-4999-8999-999999999999"
         } else {
@@ -1819,6 +1983,398 @@ async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_jo
 }
 
 #[tokio::test]
+async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_unassigning_keeps_those_given()
+ {
+    let Some(db) = test_db("srv_programme_edits").await else {
+        return;
+    };
+    let (app, journals) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
+    let team = TeamStore::connect(&db.app_url).await.unwrap();
+    create_org(&team, "acme").await;
+    create_org(&team, "beta").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let beta = sign_in(&app, "beta", "admin@beta.example").await;
+    let (coach, _) = join(&app, &admin, "coach@acme.example", &["coach"]).await;
+    let (other_coach, _) = join(&app, &admin, "coach2@acme.example", &["coach"]).await;
+    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    let (_, kim_id) = join(&app, &admin, "kim@acme.example", &["learner"]).await;
+    let (_, nia_id) = join(&app, &admin, "nia@acme.example", &["learner"]).await;
+    let org = send(&app, &lee, Method::GET, "/api/v1/team/me", None)
+        .await
+        .json()["organisation"]["id"]
+        .as_i64()
+        .unwrap();
+    let call = |who: &As, method: Method, path: String, body: Option<Value>| {
+        let (app, who) = (app.clone(), who.clone());
+        async move { send(&app, &who, method, &path, body).await }
+    };
+    let goals_of = |person: i64| {
+        let s = journals.scoped(org, person).unwrap();
+        async move {
+            let mut g = s.list_goals().await.unwrap();
+            g.sort_by_key(|g| g.id.0);
+            g
+        }
+    };
+    let criteria = |g: &mm_core::Goal| {
+        g.criteria
+            .iter()
+            .map(|c| c.text.clone())
+            .collect::<Vec<_>>()
+    };
+    // The coach's programme of three micro-skills, and a second of one.
+    let r = call(
+        &coach,
+        Method::POST,
+        "/api/v1/team/programmes".into(),
+        Some(json!({ "slug": "reporting", "name": "Reporting" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let programme = r.json()["id"].as_i64().unwrap();
+    let mut item = Vec::new();
+    for (name, programme) in [
+        ("Write a weekly summary", programme),
+        ("Chart one trend", programme),
+        ("Present in five minutes", programme),
+    ] {
+        let r = call(
+            &coach,
+            Method::POST,
+            format!("/api/v1/team/programmes/{programme}/items"),
+            Some(json!({
+                "name": name, "principles": [{ "name": "Lead with the point" }],
+                "done_when": [format!("{name}, reviewed")],
+                "deadline": { "weeks": 3 }, "weekly_minutes": 90
+            })),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        item.push(r.json()["item"]["id"].as_i64().unwrap());
+    }
+    let (summary, chart, present) = (item[0], item[1], item[2]);
+    let r = call(
+        &coach,
+        Method::POST,
+        "/api/v1/team/programmes".into(),
+        Some(json!({ "slug": "extra", "name": "Extra" })),
+    )
+    .await;
+    let extra = r.json()["id"].as_i64().unwrap();
+    let r = call(
+        &coach,
+        Method::POST,
+        format!("/api/v1/team/programmes/{extra}/items"),
+        Some(json!({
+            "name": "Clean a column of dates", "principles": [{ "name": "One format" }],
+            "done_when": ["Converts 100 dates"], "deadline": { "weeks": 2 }, "weekly_minutes": 30
+        })),
+    )
+    .await;
+    let dates = r.json()["item"]["id"].as_i64().unwrap();
+    // Lee's cohort has both: she gets four goals.
+    let r = call(
+        &coach,
+        Method::POST,
+        "/api/v1/team/cohorts".into(),
+        Some(json!({ "name": "Spring" })),
+    )
+    .await;
+    let cohort = r.json()["id"].as_i64().unwrap();
+    let add = |person: i64| {
+        call(
+            &coach,
+            Method::POST,
+            format!("/api/v1/team/cohorts/{cohort}/members"),
+            Some(json!({ "person": person })),
+        )
+    };
+    add(lee_id).await;
+    for p in [programme, extra] {
+        let r = call(
+            &coach,
+            Method::POST,
+            format!("/api/v1/team/cohorts/{cohort}/programmes"),
+            Some(json!({ "programme": p })),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+    let lee_before = goals_of(lee_id).await;
+    assert_eq!(lee_before.len(), 4);
+
+    // The coach changes the summary's criteria, deadline and budget, and
+    // renames it; the programme is renamed too.
+    let summary_path = format!("/api/v1/team/programmes/{programme}/items/{summary}");
+    let r = call(
+        &coach,
+        Method::PATCH,
+        summary_path.clone(),
+        Some(json!({
+            "name": "Write a weekly summary for the team",
+            "done_when": ["Sent by Friday", "Read by the team lead"],
+            "deadline": { "weeks": 6 },
+            "weekly_minutes": 45
+        })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let changed = r.json();
+    assert_eq!(changed["name"], "Write a weekly summary for the team");
+    assert_eq!(changed["deadline"], json!({ "weeks": 6 }));
+    assert_eq!(changed["weekly_minutes"], 45);
+    assert_eq!(
+        changed["principles"][0]["name"], "Lead with the point",
+        "unchanged"
+    );
+    let r = call(
+        &coach,
+        Method::PATCH,
+        format!("/api/v1/team/programmes/{programme}"),
+        Some(json!({ "name": "Reporting, spring edition" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["name"], "Reporting, spring edition");
+    assert_eq!(r.json()["slug"], "reporting");
+    // Lee's goals are hers: exactly as they were given.
+    let lee_now = goals_of(lee_id).await;
+    assert_eq!(
+        lee_now
+            .iter()
+            .map(|g| (criteria(g), g.weekly_minutes, g.deadline))
+            .collect::<Vec<_>>(),
+        lee_before
+            .iter()
+            .map(|g| (criteria(g), g.weekly_minutes, g.deadline))
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        lee_now
+            .iter()
+            .any(|g| criteria(g) == ["Write a weekly summary, reviewed"] && g.weekly_minutes == 90)
+    );
+    // Kim joins later: her summary goal follows the new template.
+    let r = add(kim_id).await;
+    assert_eq!(
+        ids(&r.json()["goals"]["given"], "item"),
+        [summary, chart, present, dates]
+    );
+    let kim = goals_of(kim_id).await;
+    let kim_summary = kim
+        .iter()
+        .find(|g| criteria(g) == ["Sent by Friday", "Read by the team lead"])
+        .unwrap_or_else(|| panic!("{kim:?}"));
+    assert_eq!(kim_summary.weekly_minutes, 45);
+    assert_eq!(
+        kim_summary.deadline.to_string(),
+        "2026-04-21",
+        "six weeks on"
+    );
+    // The change is audited, from and to.
+    let r = call(&admin, Method::GET, "/api/v1/team/audit".into(), None).await;
+    let update = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "programme_item_update")
+        .cloned()
+        .unwrap_or_else(|| panic!("{}", r.text()));
+    assert_eq!(update["detail"]["item"], summary);
+    assert_eq!(
+        update["detail"]["changed"]["weekly_minutes"],
+        json!({ "from": 90, "to": 45 })
+    );
+    assert!(update["detail"]["changed"].get("principles").is_none());
+
+    // The chart is removed: the others close up, its given goals stay.
+    let r = call(
+        &coach,
+        Method::DELETE,
+        format!("/api/v1/team/programmes/{programme}/items/{chart}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(ids(&r.json()["items"], "id"), [summary, present]);
+    assert_eq!(r.json()["items"][1]["position"], 2);
+    let r = call(
+        &coach,
+        Method::DELETE,
+        format!("/api/v1/team/programmes/{programme}/items/{chart}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "removed once: {}",
+        r.text()
+    );
+    let r = call(
+        &coach,
+        Method::PATCH,
+        format!("/api/v1/team/programmes/{programme}/items/{chart}"),
+        Some(json!({ "weekly_minutes": 10 })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    // The extra programme cannot be deleted while Spring has it.
+    let r = call(
+        &coach,
+        Method::DELETE,
+        format!("/api/v1/team/programmes/{extra}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(
+        r.json()["message"].as_str().unwrap().contains("Spring"),
+        "{}",
+        r.text()
+    );
+    // Unassigned from Spring: Nia, joining now, gets nothing from it, nor
+    // the removed chart; Lee and Kim keep what they were given.
+    let unassign = format!("/api/v1/team/cohorts/{cohort}/programmes/{extra}");
+    let r = call(&lee, Method::DELETE, unassign.clone(), None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    let r = call(&other_coach, Method::DELETE, unassign.clone(), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    let r = call(&coach, Method::DELETE, unassign.clone(), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(ids(&r.json()["programmes"], "programme"), [programme]);
+    let r = call(&coach, Method::DELETE, unassign.clone(), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    let r = add(nia_id).await;
+    assert_eq!(ids(&r.json()["goals"]["given"], "item"), [summary, present]);
+    assert_eq!(goals_of(nia_id).await.len(), 2);
+    assert_eq!(goals_of(lee_id).await.len(), 4);
+    assert_eq!(goals_of(kim_id).await.len(), 4);
+    // The cohort shows the chart's given goals, none owed to Nia.
+    let r = call(
+        &coach,
+        Method::GET,
+        format!("/api/v1/team/cohorts/{cohort}"),
+        None,
+    )
+    .await;
+    let chart_goals: Vec<i64> = r.json()["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["item"] == chart)
+        .map(|g| {
+            assert_eq!(g["state"], "given", "{g}");
+            g["person"].as_i64().unwrap()
+        })
+        .collect();
+    assert_eq!(chart_goals.len(), 2, "{}", r.text());
+    assert!(!chart_goals.contains(&nia_id));
+    // Now no cohort has it, the extra programme is deleted; its slug is free.
+    let r = call(
+        &coach,
+        Method::DELETE,
+        format!("/api/v1/team/programmes/{extra}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    let r = call(
+        &coach,
+        Method::GET,
+        format!("/api/v1/team/programmes/{extra}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    let r = call(&admin, Method::GET, "/api/v1/team/programmes".into(), None).await;
+    assert_eq!(ids(&r.json(), "id"), [programme]);
+    let r = call(
+        &coach,
+        Method::POST,
+        format!("/api/v1/team/cohorts/{cohort}/programmes"),
+        Some(json!({ "programme": extra })),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "a deleted programme: {}",
+        r.text()
+    );
+    let r = call(
+        &coach,
+        Method::POST,
+        "/api/v1/team/programmes".into(),
+        Some(json!({ "slug": "extra", "name": "Extra again" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    // Every goal given stays on record.
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM given_goals WHERE goal_id IS NOT NULL"
+        )
+        .await,
+        10
+    );
+    // A learner changes nothing; another coach may not change this coach's
+    // programme; another organisation finds none of it.
+    for (who, want) in [
+        (&lee, StatusCode::FORBIDDEN),
+        (&other_coach, StatusCode::FORBIDDEN),
+        (&beta, StatusCode::NOT_FOUND),
+    ] {
+        for (method, path, body) in [
+            (
+                Method::PATCH,
+                summary_path.clone(),
+                Some(json!({ "weekly_minutes": 5 })),
+            ),
+            (Method::DELETE, summary_path.clone(), None),
+            (
+                Method::PATCH,
+                format!("/api/v1/team/programmes/{programme}"),
+                Some(json!({ "name": "Mine now" })),
+            ),
+            (
+                Method::DELETE,
+                format!("/api/v1/team/programmes/{programme}"),
+                None,
+            ),
+        ] {
+            let r = call(who, method.clone(), path.clone(), body).await;
+            assert_eq!(r.status, want, "{method} {path} as {who:?}: {}", r.text());
+            assert!(!r.text().contains("Reporting"), "{}", r.text());
+        }
+    }
+    let r = call(
+        &beta,
+        Method::DELETE,
+        format!("/api/v1/team/cohorts/{cohort}/programmes/{programme}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    assert!(!r.text().contains("Spring"), "{}", r.text());
+    let r = call(
+        &admin,
+        Method::GET,
+        format!("/api/v1/team/programmes/{programme}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        r.json()["items"][0]["weekly_minutes"],
+        45,
+        "nobody else changed it"
+    );
+    db.drop_schema().await;
+}
+
+#[tokio::test]
 async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
     let Some(db) = test_db("srv_programme_pages").await else {
         return;
@@ -1932,6 +2488,121 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
         "the dashboard shows it: {}",
         r.text()
     );
+    // The coach changes the micro-skill on its page: Lee's goal stays as given.
+    let item = send(
+        &app,
+        &coach,
+        Method::GET,
+        &format!("/api/v1/team/programmes/{programme}"),
+        None,
+    )
+    .await
+    .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = send(
+        &app,
+        &coach,
+        Method::GET,
+        &format!("/team/programmes/{programme}"),
+        None,
+    )
+    .await;
+    assert!(
+        r.text()
+            .contains(&format!("/team/programmes/{programme}/items/{item}/edit"))
+            && r.text().contains("stay as they were"),
+        "{}",
+        r.text()
+    );
+    let r = form(
+        format!("/team/programmes/{programme}/items/{item}/edit"),
+        "name=Summarise+a+table&principles=Group+first%3A+then+count%0D%0AName+the+columns\
+         &done_when=Summarises+a+table+of+100+rows&weeks=&date=2026-05-01&weekly_minutes=45\
+         &hours=&level=3"
+            .into(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("Saved.") && r.text().contains("Summarise a table"));
+    let p = send(
+        &app,
+        &coach,
+        Method::GET,
+        &format!("/api/v1/team/programmes/{programme}"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(p["items"][0]["deadline"], json!({ "date": "2026-05-01" }));
+    assert_eq!(
+        p["items"][0]["principles"],
+        json!([{ "name": "Group first", "description": "then count" }, { "name": "Name the columns" }])
+    );
+    let r = form(
+        format!("/team/programmes/{programme}/items/{item}/edit"),
+        "weeks=4&date=2026-05-01".into(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    let r = form(
+        format!("/team/programmes/{programme}/edit"),
+        "name=Data+basics+II&description=Spring".into(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("Data basics II"));
+    // Deleting it while Spring has it is refused; unassigned, then removed
+    // and deleted, Lee keeps her goal as it was given.
+    let r = form(
+        format!("/team/programmes/{programme}/delete"),
+        String::new(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(r.text().contains("Spring"), "{}", r.text());
+    let r = send(
+        &app,
+        &coach,
+        Method::GET,
+        &format!("/team/cohorts/{cohort}"),
+        None,
+    )
+    .await;
+    assert!(r.text().contains(&format!(
+        "/team/cohorts/{cohort}/programmes/{programme}/remove"
+    )));
+    let r = form(
+        format!("/team/cohorts/{cohort}/programmes/{programme}/remove"),
+        String::new(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("Unassigned."), "{}", r.text());
+    let r = form(
+        format!("/team/programmes/{programme}/items/{item}/remove"),
+        String::new(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("Removed.") && !r.text().contains("Summarise a table"));
+    let r = form(
+        format!("/team/programmes/{programme}/delete"),
+        String::new(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = send(&app, &coach, Method::GET, "/team", None).await;
+    assert!(!r.text().contains("Data basics"), "{}", r.text());
+    let kept = journals
+        .scoped(org, lee_id)
+        .unwrap()
+        .list_goals()
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].deadline.to_string(), "2026-04-07");
+    assert_eq!(kept[0].weekly_minutes, 120);
     // A learner's form posts are refused.
     let As::Browser {
         cookie: lc,

@@ -53,8 +53,8 @@ pub use people::{
 };
 pub use programmes::{
     AssignedProgramme, Cohort, CohortId, CohortMember, DeadlineRule, GiveScope, GivenGoal,
-    GivenState, GoalToGive, ItemId, ItemPrinciple, MAX_ITEMS, MAX_WEEKS, NewCohort, NewItem,
-    NewProgramme, Programme, ProgrammeId, ProgrammeItem,
+    GivenState, GoalToGive, ItemChange, ItemId, ItemPrinciple, MAX_ITEMS, MAX_WEEKS, NewCohort,
+    NewItem, NewProgramme, Programme, ProgrammeChange, ProgrammeId, ProgrammeItem,
 };
 pub use shares::{Share, ShareKind};
 pub use sso::{NewSso, SSO_STATE_PREFIX, SsoProvider, SsoReturn, SsoStart, redirect_path};

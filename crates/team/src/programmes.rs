@@ -5,6 +5,13 @@
 //! a coach or by the admins; assigning a programme to a cohort gives every
 //! member one goal per item, and a member added later gets them too.
 //!
+//! A goal once given is the member's. Editing an item ([`ItemChange`])
+//! changes the template of the goals given from then on, never a goal in a
+//! journal; removing an item or unassigning a programme stops giving its
+//! goals (the given ones stay); a programme no cohort has can be deleted.
+//! What must stay on record (`given_goals` points at its item) is kept,
+//! marked removed or archived, and left out of every read.
+//!
 //! Who may: admins manage every programme and cohort; a coach creates
 //! programmes and cohorts and manages their own (a programme they made, a
 //! cohort they lead); approvers read them all; a learner reads the cohorts
@@ -218,6 +225,43 @@ pub struct NewItem {
     pub requires_approval: bool,
 }
 
+/// A change to a programme: each field given replaces its value.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeChange {
+    /// Its name.
+    pub name: Option<String>,
+    /// What it is for (up to 4,000 characters).
+    pub description: Option<String>,
+}
+
+/// A change to a programme item, the micro-skill and its goal template:
+/// each field given replaces its value, the others stay. Goals already
+/// given are the members' and stay as they were written into their
+/// journals; only goals given from now on (to a member who joins later, or
+/// one not written yet) follow the change. Whether applications need
+/// approval is not changed here: it governs the goals already given too.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ItemChange {
+    /// The micro-skill's name.
+    pub name: Option<String>,
+    /// Its underlying principles (1–10).
+    pub principles: Option<Vec<ItemPrinciple>>,
+    /// Observable done-when criteria (1–10).
+    pub done_when: Option<Vec<String>>,
+    /// Typical hours of deliberate practice (1–10,000).
+    pub hours: Option<u32>,
+    /// The level aimed at, 1–5.
+    pub level: Option<u8>,
+    /// When the goal is due.
+    pub deadline: Option<DeadlineRule>,
+    /// The weekly budget in minutes (1–10,080).
+    pub weekly_minutes: Option<u32>,
+}
+
 /// A new cohort.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -328,8 +372,12 @@ pub struct GoalToGive {
     pub person: PersonId,
     /// The cohort it comes through.
     pub cohort: CohortId,
-    /// The item: the micro-skill and the goal template.
+    /// The item: the micro-skill and the goal template, as it is now.
     pub item: ProgrammeItem,
+    /// The item's name when this goal was first claimed: what an earlier
+    /// attempt wrote its micro-skill as, should the item have been renamed
+    /// since.
+    pub first_name: String,
     /// When it was first claimed: a goal on this micro-skill created since
     /// then is this one (written by an attempt that died before recording it).
     pub since: DateTime<Utc>,
@@ -510,9 +558,13 @@ fn reads_all(actor: &Actor) -> bool {
     actor.has(Role::Admin) || actor.has(Role::Approver)
 }
 
-const ITEM_SQL: &str = "SELECT id, position, catalogue_id, name, principles, done_when, hours, \
-     level, deadline_weeks, deadline_date::TEXT, weekly_minutes, requires_approval \
-     FROM programme_items WHERE org_id = mm_org()";
+/// The items still in their programme (not removed), each with its place
+/// among them: a removed item leaves no gap.
+const ITEM_SQL: &str = "SELECT i.id, (SELECT count(*)::INT FROM programme_items o \
+     WHERE o.org_id = i.org_id AND o.programme_id = i.programme_id AND o.removed_at IS NULL \
+     AND o.position <= i.position), i.catalogue_id, i.name, i.principles, i.done_when, i.hours, \
+     i.level, i.deadline_weeks, i.deadline_date::TEXT, i.weekly_minutes, i.requires_approval \
+     FROM programme_items i WHERE i.org_id = mm_org() AND i.removed_at IS NULL";
 
 type ItemRow = (
     i64,
@@ -567,8 +619,10 @@ const COHORT_SEEN: &str = "($1 OR c.coach_id = $2 OR EXISTS (SELECT 1 FROM cohor
      WHERE m.org_id = c.org_id AND m.cohort_id = c.id AND m.person_id = $2))";
 
 /// The SQL condition (on `p`, a programme) of the programmes `$1`-may-see-all
-/// / `$2`-person may see: all, or the ones assigned to a cohort they are in.
-const PROGRAMME_SEEN: &str = "($1 OR EXISTS (SELECT 1 FROM cohort_programmes cp \
+/// / `$2`-person may see: all, or the ones assigned to a cohort they are in;
+/// never a deleted (archived) one.
+const PROGRAMME_SEEN: &str = "p.archived_at IS NULL AND ($1 OR EXISTS (SELECT 1 \
+     FROM cohort_programmes cp \
      JOIN cohort_members m ON m.org_id = cp.org_id AND m.cohort_id = cp.cohort_id \
      WHERE cp.org_id = p.org_id AND cp.programme_id = p.id AND m.person_id = $2))";
 
@@ -661,10 +715,12 @@ impl TeamStore {
         let d = item_of(new)?;
         let mut tx = self.scope(actor.org).await?;
         manage_programme(&mut tx, actor, programme).await?;
-        // Lock the programme so two additions take different positions.
-        let count: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM programme_items WHERE org_id = mm_org() AND programme_id = \
-             (SELECT id FROM programmes WHERE org_id = mm_org() AND id = $1 FOR UPDATE)",
+        // Lock the programme so two additions take different positions. A
+        // removed item keeps its (stored) position: a new one goes after all.
+        lock_programme(&mut tx, programme, "UPDATE").await?;
+        let (count, last): (i64, i32) = sqlx::query_as(
+            "SELECT count(*) FILTER (WHERE removed_at IS NULL), coalesce(max(position), 0) \
+             FROM programme_items WHERE org_id = mm_org() AND programme_id = $1",
         )
         .bind(programme)
         .fetch_one(&mut *tx)
@@ -687,7 +743,7 @@ impl TeamStore {
         )
         .bind(actor.org)
         .bind(programme)
-        .bind(count as i32 + 1)
+        .bind(last + 1)
         .bind(&d.catalogue_id)
         .bind(&d.name)
         .bind(sqlx::types::Json(&d.principles))
@@ -715,12 +771,278 @@ impl TeamStore {
             serde_json::json!({ "item": id, "name": d.name, "catalogue_id": d.catalogue_id }),
         )
         .await?;
-        let row: ItemRow = sqlx::query_as(&format!("{ITEM_SQL} AND id = $1"))
+        let row: ItemRow = sqlx::query_as(&format!("{ITEM_SQL} AND i.id = $1"))
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
         tx.commit().await?;
         item(row)
+    }
+
+    /// Change a programme's name or description (admins, and the coach who
+    /// made it). Audited with what changed.
+    ///
+    /// # Errors
+    /// [`Kind::NotFound`] for a programme the actor cannot see;
+    /// [`Kind::Forbidden`] for one they may not change; [`Kind::Invalid`]
+    /// naming the field.
+    pub async fn update_programme(
+        &self,
+        actor: &Actor,
+        id: ProgrammeId,
+        change: ProgrammeChange,
+    ) -> Result<Programme> {
+        actor.require(&[Role::Admin, Role::Coach], "change programmes")?;
+        let mut tx = self.scope(actor.org).await?;
+        manage_programme(&mut tx, actor, id).await?;
+        lock_programme(&mut tx, id, "UPDATE").await?;
+        let before = programme_in(&mut tx, id).await?;
+        let name = match &change.name {
+            Some(n) => check_name("name", n)?,
+            None => before.name.clone(),
+        };
+        let description = match &change.description {
+            Some(d) => check_text("description", d, 4000, false)?,
+            None => before.description.clone(),
+        };
+        let changed = changes(
+            &serde_json::json!({ "name": before.name, "description": before.description }),
+            &serde_json::json!({ "name": name, "description": description }),
+        );
+        if changed.is_empty() {
+            return Ok(before);
+        }
+        sqlx::query(
+            "UPDATE programmes SET name = $2, description = $3 WHERE org_id = mm_org() AND id = $1",
+        )
+        .bind(id)
+        .bind(&name)
+        .bind(&description)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            actor.org,
+            Some(actor.person),
+            "programme_update",
+            Some(format!("programme:{id}")),
+            serde_json::json!({ "changed": changed }),
+        )
+        .await?;
+        let p = programme_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    /// Delete a programme no cohort has (admins, and the coach who made
+    /// it). The goals it gave stay in the members' journals, and the record
+    /// of them stays: the programme is archived, out of every list, and its
+    /// slug free again.
+    ///
+    /// # Errors
+    /// [`Kind::NotFound`] for a programme the actor cannot see;
+    /// [`Kind::Forbidden`] for one they may not change; [`Kind::Conflict`]
+    /// while it is assigned to a cohort.
+    pub async fn delete_programme(&self, actor: &Actor, id: ProgrammeId) -> Result<()> {
+        actor.require(&[Role::Admin, Role::Coach], "delete programmes")?;
+        let mut tx = self.scope(actor.org).await?;
+        manage_programme(&mut tx, actor, id).await?;
+        // Locked: an assignment made meanwhile waits, then finds it gone.
+        lock_programme(&mut tx, id, "UPDATE").await?;
+        let p = programme_in(&mut tx, id).await?;
+        let cohorts: Vec<(String, bool)> = sqlx::query_as(&format!(
+            "SELECT c.name, {COHORT_SEEN} FROM cohort_programmes cp \
+             JOIN cohorts c ON c.org_id = cp.org_id AND c.id = cp.cohort_id \
+             WHERE cp.org_id = mm_org() AND cp.programme_id = $3 ORDER BY c.name"
+        ))
+        .bind(reads_all(actor))
+        .bind(actor.person)
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        if !cohorts.is_empty() {
+            let mut named: Vec<String> = cohorts
+                .iter()
+                .filter(|(_, seen)| *seen)
+                .map(|(n, _)| format!("{n:?}"))
+                .collect();
+            let unseen = cohorts.len() - named.len();
+            if unseen > 0 {
+                named.push(format!("{unseen} you do not lead"));
+            }
+            return Err(Error::new(
+                Kind::Conflict,
+                format!(
+                    "{:?} is assigned to {} cohort{} ({}); unassign it from each first \
+                     (the goals it gave stay with the members)",
+                    p.name,
+                    cohorts.len(),
+                    if cohorts.len() == 1 { "" } else { "s" },
+                    named.join(", ")
+                ),
+            ));
+        }
+        sqlx::query(
+            "UPDATE programmes SET archived_at = now() WHERE org_id = mm_org() AND id = $1",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            actor.org,
+            Some(actor.person),
+            "programme_delete",
+            Some(format!("programme:{id}")),
+            serde_json::json!({ "slug": p.slug, "name": p.name, "items": p.items.len() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Change a programme item (admins, and the coach who made the
+    /// programme): see [`ItemChange`] for what it changes and what it
+    /// leaves. Audited with what changed, from and to.
+    ///
+    /// # Errors
+    /// [`Kind::NotFound`] for a programme the actor cannot see or an item
+    /// not in it; [`Kind::Forbidden`] for a programme they may not change;
+    /// [`Kind::Invalid`] naming the field; [`Kind::Conflict`] when the
+    /// programme has a micro-skill of the new name already.
+    pub async fn update_item(
+        &self,
+        actor: &Actor,
+        programme: ProgrammeId,
+        id: ItemId,
+        change: ItemChange,
+    ) -> Result<ProgrammeItem> {
+        actor.require(&[Role::Admin, Role::Coach], "change programmes")?;
+        let mut tx = self.scope(actor.org).await?;
+        manage_programme(&mut tx, actor, programme).await?;
+        lock_programme(&mut tx, programme, "UPDATE").await?;
+        let row: Option<ItemRow> =
+            sqlx::query_as(&format!("{ITEM_SQL} AND i.programme_id = $1 AND i.id = $2"))
+                .bind(programme)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let before = item(row.ok_or_else(|| Error::not_found("programme item"))?)?;
+        // Checked as a new item would be: the change over what it is now.
+        let d = item_of(NewItem {
+            catalogue_id: None,
+            name: Some(change.name.unwrap_or_else(|| before.name.clone())),
+            principles: Some(
+                change
+                    .principles
+                    .unwrap_or_else(|| before.principles.clone()),
+            ),
+            done_when: Some(change.done_when.unwrap_or_else(|| before.done_when.clone())),
+            hours: change.hours.or(before.hours),
+            level: Some(change.level.unwrap_or(before.level)),
+            deadline: Some(change.deadline.unwrap_or(before.deadline)),
+            weekly_minutes: Some(change.weekly_minutes.unwrap_or(before.weekly_minutes)),
+            requires_approval: before.requires_approval,
+        })?;
+        let after = ProgrammeItem {
+            name: d.name,
+            principles: d.principles,
+            done_when: d.done_when,
+            hours: d.hours,
+            level: d.level,
+            deadline: d.deadline,
+            weekly_minutes: d.weekly_minutes,
+            ..before.clone()
+        };
+        let changed = changes(&before, &after);
+        if changed.is_empty() {
+            return Ok(before);
+        }
+        let (weeks, date) = match after.deadline {
+            DeadlineRule::Weeks(w) => (Some(w as i32), None),
+            DeadlineRule::Date(d) => (None, Some(d.to_string())),
+        };
+        sqlx::query(
+            "UPDATE programme_items SET name = $2, principles = $3, done_when = $4, hours = $5, \
+             level = $6, deadline_weeks = $7, deadline_date = $8::DATE, weekly_minutes = $9 \
+             WHERE org_id = mm_org() AND id = $1",
+        )
+        .bind(id)
+        .bind(&after.name)
+        .bind(sqlx::types::Json(&after.principles))
+        .bind(&after.done_when)
+        .bind(after.hours.map(|h| h as i32))
+        .bind(i16::from(after.level))
+        .bind(weeks)
+        .bind(date)
+        .bind(after.weekly_minutes as i32)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            conflict(
+                e,
+                format!("the programme has the micro-skill {:?} already", after.name),
+            )
+        })?;
+        audit(
+            &mut tx,
+            actor.org,
+            Some(actor.person),
+            "programme_item_update",
+            Some(format!("programme:{programme}")),
+            serde_json::json!({ "item": id, "changed": changed }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Remove an item from a programme (admins, and the coach who made
+    /// it): nobody is given its goal any more. The goals it gave stay in
+    /// the members' journals and on record (the item is kept, marked
+    /// removed, out of the programme); its name is free to add again.
+    ///
+    /// # Errors
+    /// [`Kind::NotFound`] for a programme the actor cannot see or an item
+    /// not in it; [`Kind::Forbidden`] for a programme they may not change.
+    pub async fn remove_item(
+        &self,
+        actor: &Actor,
+        programme: ProgrammeId,
+        id: ItemId,
+    ) -> Result<Programme> {
+        actor.require(&[Role::Admin, Role::Coach], "change programmes")?;
+        let mut tx = self.scope(actor.org).await?;
+        manage_programme(&mut tx, actor, programme).await?;
+        lock_programme(&mut tx, programme, "UPDATE").await?;
+        let name: Option<String> = sqlx::query_scalar(
+            "UPDATE programme_items SET removed_at = now() WHERE org_id = mm_org() \
+             AND programme_id = $1 AND id = $2 AND removed_at IS NULL RETURNING name",
+        )
+        .bind(programme)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let name = name.ok_or_else(|| Error::not_found("programme item"))?;
+        let given: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM given_goals WHERE org_id = mm_org() AND item_id = $1 \
+             AND goal_id IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            actor.org,
+            Some(actor.person),
+            "programme_item_remove",
+            Some(format!("programme:{programme}")),
+            serde_json::json!({ "item": id, "name": name, "goals_given": given }),
+        )
+        .await?;
+        let p = programme_in(&mut tx, programme).await?;
+        tx.commit().await?;
+        Ok(p)
     }
 
     /// Create a cohort (admins and coaches; a coach leads the cohorts they
@@ -953,6 +1275,8 @@ impl TeamStore {
         let mut tx = self.scope(actor.org).await?;
         manage_cohort(&mut tx, actor, cohort).await?;
         see_programme(&mut tx, actor, programme).await?;
+        // A programme being deleted now is waited for, then not found.
+        lock_programme(&mut tx, programme, "SHARE").await?;
         let added = sqlx::query(
             "INSERT INTO cohort_programmes (org_id, cohort_id, programme_id, assigned_by) \
              VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -975,6 +1299,49 @@ impl TeamStore {
             )
             .await?;
         }
+        let c = cohort_in(&mut tx, actor, cohort).await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    /// Unassign a programme from a cohort (admins, and the cohort's coach):
+    /// a member who joins later is not given its goals. The goals it gave
+    /// stay in the members' journals and on record, and are not given
+    /// again should it be assigned again.
+    ///
+    /// # Errors
+    /// [`Kind::NotFound`] for a cohort the actor cannot see or a programme
+    /// not assigned to it; [`Kind::Forbidden`] for a cohort they may not
+    /// change.
+    pub async fn unassign(
+        &self,
+        actor: &Actor,
+        cohort: CohortId,
+        programme: ProgrammeId,
+    ) -> Result<Cohort> {
+        let mut tx = self.scope(actor.org).await?;
+        manage_cohort(&mut tx, actor, cohort).await?;
+        let gone = sqlx::query(
+            "DELETE FROM cohort_programmes WHERE org_id = mm_org() AND cohort_id = $1 \
+             AND programme_id = $2",
+        )
+        .bind(cohort)
+        .bind(programme)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if gone == 0 {
+            return Err(Error::not_found("programme assigned to this cohort"));
+        }
+        audit(
+            &mut tx,
+            actor.org,
+            Some(actor.person),
+            "unassign",
+            Some(format!("cohort:{cohort}")),
+            serde_json::json!({ "programme": programme }),
+        )
+        .await?;
         let c = cohort_in(&mut tx, actor, cohort).await?;
         tx.commit().await?;
         Ok(c)
@@ -1004,21 +1371,26 @@ impl TeamStore {
         // Every (item, person) owed, once (the first cohort it comes
         // through), claimed in one statement: a row already given, or
         // claimed by another server within the claim's time, is left alone.
-        let claimed: Vec<(i64, i64, i64, String, i32)> = sqlx::query_as(
-            "INSERT INTO given_goals (org_id, item_id, person_id, cohort_id, claimed_at) \
-             SELECT DISTINCT ON (i.id, m.person_id) mm_org(), i.id, m.person_id, m.cohort_id, now() \
+        // An item removed from its programme is owed to nobody any more.
+        let claimed: Vec<(i64, i64, i64, String, i32, Option<String>)> = sqlx::query_as(
+            "INSERT INTO given_goals (org_id, item_id, person_id, cohort_id, claimed_at, claimed_name) \
+             SELECT DISTINCT ON (i.id, m.person_id) mm_org(), i.id, m.person_id, m.cohort_id, now(), \
+                 i.name \
              FROM cohort_members m \
              JOIN cohort_programmes cp ON cp.org_id = m.org_id AND cp.cohort_id = m.cohort_id \
              JOIN programme_items i ON i.org_id = cp.org_id AND i.programme_id = cp.programme_id \
+                 AND i.removed_at IS NULL \
              JOIN people p ON p.org_id = m.org_id AND p.id = m.person_id AND p.disabled_at IS NULL \
              WHERE m.org_id = mm_org() AND ($1::BIGINT IS NULL OR m.cohort_id = $1) \
                AND ($2::BIGINT IS NULL OR cp.programme_id = $2) \
              ORDER BY i.id, m.person_id, m.cohort_id \
              ON CONFLICT (org_id, item_id, person_id) DO UPDATE \
-                 SET claimed_at = now(), attempts = given_goals.attempts + 1 \
+                 SET claimed_at = now(), attempts = given_goals.attempts + 1, \
+                     claimed_name = coalesce(given_goals.claimed_name, EXCLUDED.claimed_name) \
                  WHERE given_goals.goal_id IS NULL AND (given_goals.claimed_at IS NULL \
                      OR given_goals.claimed_at < now() - make_interval(secs => $3)) \
-             RETURNING item_id, person_id, cohort_id, mm_iso(first_claimed_at), attempts",
+             RETURNING item_id, person_id, cohort_id, mm_iso(first_claimed_at), attempts, \
+                 claimed_name",
         )
         .bind(cohort)
         .bind(programme)
@@ -1026,16 +1398,18 @@ impl TeamStore {
         .fetch_all(&mut *tx)
         .await?;
         let mut out = Vec::with_capacity(claimed.len());
-        for (item_id, person, cohort, since, attempts) in claimed {
-            let row: ItemRow = sqlx::query_as(&format!("{ITEM_SQL} AND id = $1"))
+        for (item_id, person, cohort, since, attempts, first_name) in claimed {
+            let row: ItemRow = sqlx::query_as(&format!("{ITEM_SQL} AND i.id = $1"))
                 .bind(item_id)
                 .fetch_one(&mut *tx)
                 .await?;
+            let item = item(row)?;
             out.push(GoalToGive {
                 org: actor.org,
                 person,
                 cohort,
-                item: item(row)?,
+                first_name: first_name.unwrap_or_else(|| item.name.clone()),
+                item,
                 since: parse_time(&since)?,
                 retry: attempts > 1,
             });
@@ -1108,6 +1482,42 @@ impl TeamStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Lock programme `id` (not deleted) `FOR UPDATE` or `FOR SHARE` to the
+/// transaction's end.
+async fn lock_programme(
+    tx: &mut Transaction<'static, Postgres>,
+    id: ProgrammeId,
+    strength: &'static str,
+) -> Result<()> {
+    let found: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM programmes WHERE org_id = mm_org() AND id = $1 AND archived_at IS NULL \
+         FOR {strength}"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    found
+        .map(|_| ())
+        .ok_or_else(|| Error::not_found("programme"))
+}
+
+/// The fields that differ between two versions of a record, each as
+/// `{"from": …, "to": …}`: what the audit trail keeps of a change.
+fn changes<T: Serialize>(before: &T, after: &T) -> serde_json::Map<String, serde_json::Value> {
+    let (Ok(serde_json::Value::Object(b)), Ok(serde_json::Value::Object(a))) =
+        (serde_json::to_value(before), serde_json::to_value(after))
+    else {
+        return serde_json::Map::new();
+    };
+    a.into_iter()
+        .filter(|(k, v)| b.get(k) != Some(v))
+        .map(|(k, v)| {
+            let from = b.get(&k).cloned().unwrap_or(serde_json::Value::Null);
+            (k, serde_json::json!({ "from": from, "to": v }))
+        })
+        .collect()
 }
 
 /// A unique violation as `message`; anything else as it is.
@@ -1199,7 +1609,7 @@ async fn programme_in(
 ) -> Result<Programme> {
     let row: Option<(i64, String, String, String, i64, String)> = sqlx::query_as(
         "SELECT id, slug, name, description, created_by, mm_iso(created_at) FROM programmes \
-         WHERE org_id = mm_org() AND id = $1",
+         WHERE org_id = mm_org() AND id = $1 AND archived_at IS NULL",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -1207,7 +1617,7 @@ async fn programme_in(
     let (id, slug, name, description, created_by, created) =
         row.ok_or_else(|| Error::not_found("programme"))?;
     let items: Vec<ItemRow> = sqlx::query_as(&format!(
-        "{ITEM_SQL} AND programme_id = $1 ORDER BY position"
+        "{ITEM_SQL} AND i.programme_id = $1 ORDER BY i.position"
     ))
     .bind(id)
     .fetch_all(&mut **tx)
@@ -1258,7 +1668,8 @@ async fn cohort_in(
     .bind(id)
     .fetch_all(&mut **tx)
     .await?;
-    // Each member's state for each item of the cohort's programmes.
+    // Each member's state for each item of the cohort's programmes; of an
+    // item since removed, only the goals given (nothing more is owed).
     let goals: Vec<(i64, i64, Option<i64>, Option<String>)> = sqlx::query_as(
         "SELECT m.person_id, i.id, g.goal_id, g.error FROM cohort_members m \
          JOIN people p ON p.org_id = m.org_id AND p.id = m.person_id AND p.disabled_at IS NULL \
@@ -1267,6 +1678,7 @@ async fn cohort_in(
          LEFT JOIN given_goals g ON g.org_id = m.org_id AND g.item_id = i.id \
              AND g.person_id = m.person_id \
          WHERE m.org_id = mm_org() AND m.cohort_id = $1 AND ($2 OR m.person_id = $3) \
+           AND (i.removed_at IS NULL OR g.goal_id IS NOT NULL) \
          ORDER BY m.person_id, i.id",
     )
     .bind(id)
@@ -1426,6 +1838,19 @@ mod tests {
         ] {
             assert_eq!(item_of(bad).err().unwrap().field(), Some(field));
         }
+    }
+
+    #[test]
+    fn a_change_is_recorded_as_the_fields_that_differ_from_and_to() {
+        let before = serde_json::json!({ "name": "a", "weekly_minutes": 90, "level": 3 });
+        let after = serde_json::json!({ "name": "a", "weekly_minutes": 45, "level": 3 });
+        let c = changes(&before, &after);
+        assert_eq!(c.len(), 1);
+        assert_eq!(
+            c["weekly_minutes"],
+            serde_json::json!({ "from": 90, "to": 45 })
+        );
+        assert!(changes(&before, &before).is_empty());
     }
 
     #[test]

@@ -7,6 +7,11 @@
 //! learner sees their cohorts, their programmes' micro-skills and links to
 //! the goals given to them in their own journal. Plain forms, no script;
 //! every form that changes something carries the session's CSRF token.
+//!
+//! Whoever may change a programme also renames it, changes or removes its
+//! micro-skills and deletes it once no cohort has it; a cohort's manager
+//! unassigns its programmes. The pages say what that does to goals already
+//! given: nothing (they are the members'); only goals given later follow.
 
 use super::TeamState;
 use super::pages::{SignedPage, csrf, page};
@@ -28,6 +33,13 @@ pub fn routes() -> Router<TeamState> {
         .route("/team/programmes", post(create_programme))
         .route("/team/programmes/{id}", get(programme_page))
         .route("/team/programmes/{id}/items", post(add_item))
+        .route("/team/programmes/{id}/edit", post(edit_programme))
+        .route("/team/programmes/{id}/delete", post(delete_programme))
+        .route("/team/programmes/{id}/items/{item}/edit", post(edit_item))
+        .route(
+            "/team/programmes/{id}/items/{item}/remove",
+            post(remove_item),
+        )
         .route("/team/cohorts", post(create_cohort))
         .route("/team/cohorts/{id}", get(cohort_page))
         .route("/team/cohorts/{id}/members", post(add_member))
@@ -36,12 +48,25 @@ pub fn routes() -> Router<TeamState> {
             post(remove_member),
         )
         .route("/team/cohorts/{id}/programmes", post(assign))
+        .route(
+            "/team/cohorts/{id}/programmes/{programme}/remove",
+            post(unassign),
+        )
         .route("/team/cohorts/{id}/goals", post(give_again))
 }
 
 fn manages(actor: &Actor) -> bool {
     actor.has(Role::Admin) || actor.has(Role::Coach)
 }
+
+/// Whether the actor may change programme `p`: an admin, or the coach who made it.
+fn may_change_programme(actor: &Actor, p: &Programme) -> bool {
+    actor.has(Role::Admin) || (actor.has(Role::Coach) && p.created_by == actor.person)
+}
+
+/// What a change to a programme does to the goals already given.
+const GIVEN_STAY: &str = "Goals already given are the members' and stay as they were in their \
+     journals; only goals given from now on (to members who join later) follow a change.";
 
 fn deadline(rule: &DeadlineRule) -> String {
     match rule {
@@ -164,6 +189,12 @@ async fn render_programme(
     } else {
         Vec::new()
     };
+    let may_change = may_change_programme(actor, &p);
+    let assigned: Vec<&str> = cohorts
+        .iter()
+        .filter(|c| c.programmes.iter().any(|a| a.programme == p.id))
+        .map(|c| c.name.as_str())
+        .collect();
     Ok(page(
         &p.name,
         Some(actor),
@@ -174,6 +205,7 @@ async fn render_programme(
             @if !p.description.is_empty() { p { (p.description) } }
             h2 { "Micro-skills" }
             @if p.items.is_empty() { p { "None yet." } }
+            @if may_change && !p.items.is_empty() { p { (GIVEN_STAY) } }
             ol {
                 @for i in &p.items {
                     li {
@@ -184,6 +216,7 @@ async fn render_programme(
                         p { "Principles: " (i.principles.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("; ")) }
                         p { "Done when:" }
                         ul { @for c in &i.done_when { li { (c) } } }
+                        @if may_change { (item_forms(actor, p.id, i)) }
                     }
                 }
             }
@@ -206,6 +239,29 @@ async fn render_programme(
                         }
                     }
                     @if !query.is_empty() && found.is_empty() { p { "Nothing in the catalogue matches." } }
+                }
+                @if may_change {
+                    section aria-labelledby="edit-h" {
+                        h2 id="edit-h" { "Rename the programme" }
+                        form method="post" action=(format!("/team/programmes/{}/edit", p.id)) {
+                            (csrf(actor))
+                            label for="programme-name" { "Name" }
+                            input id="programme-name" name="name" required maxlength="200" value=(p.name);
+                            label for="programme-description" { "What it is for" }
+                            textarea id="programme-description" name="description" maxlength="4000" { (p.description) }
+                            button type="submit" { "Save" }
+                        }
+                        h2 { "Delete the programme" }
+                        @if assigned.is_empty() {
+                            p { "The goals it gave stay in the members' journals." }
+                        } @else {
+                            p { "Assigned to " (assigned.join(", ")) ": unassign it on each cohort's page first (the goals it gave stay)." }
+                        }
+                        form method="post" action=(format!("/team/programmes/{}/delete", p.id)) {
+                            (csrf(actor))
+                            button class="danger" type="submit" { "Delete " (p.name) }
+                        }
+                    }
                 }
                 @if !cohorts.is_empty() {
                     section aria-labelledby="assign-h" {
@@ -253,7 +309,10 @@ async fn render_cohort(
             .iter()
             .flat_map(|p| &p.items)
             .find(|i| i.id == item)
-            .map_or_else(|| format!("item {item}"), |i| i.name.clone())
+            .map_or_else(
+                || format!("item {item} (removed from its programme)"),
+                |i| i.name.clone(),
+            )
     };
     let may_change =
         actor.has(Role::Admin) || (actor.has(Role::Coach) && c.coach == Some(actor.person));
@@ -281,7 +340,19 @@ async fn render_cohort(
             @if may_change { p { a href=(format!("/team/cohorts/{}/coach", c.id)) { "Skill matrix, progress and learners at risk" } } }
             h2 { "Programmes" }
             @if programmes.is_empty() { p { "None assigned yet." } }
-            ul { @for p in &programmes { li { a href=(format!("/team/programmes/{}", p.id)) { (p.name) } " · " (p.items.len()) " micro-skills" } } }
+            ul {
+                @for p in &programmes {
+                    li { a href=(format!("/team/programmes/{}", p.id)) { (p.name) } " · " (p.items.len()) " micro-skills"
+                        @if may_change {
+                            form method="post" action=(format!("/team/cohorts/{}/programmes/{}/remove", c.id, p.id)) {
+                                (csrf(actor))
+                                button class="quiet" type="submit" { "Unassign from the cohort" }
+                            }
+                        }
+                    }
+                }
+            }
+            @if may_change && !programmes.is_empty() { p { "Unassigning a programme stops giving its goals to members who join later; the goals it gave stay in the members' journals." } }
             h2 { @if may_change { "Members" } @else { "Your goals" } }
             table {
                 thead { tr { th scope="col" { "Member" } th scope="col" { "Micro-skill" } th scope="col" { "Goal" } } }
@@ -477,4 +548,192 @@ async fn give_again(
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     after_change(&state, &actor, path_id(&raw)?).await
+}
+
+/// The forms that change or remove item `i` of programme `programme`.
+fn item_forms(actor: &Actor, programme: i64, i: &mm_team::ProgrammeItem) -> Markup {
+    let base = format!("/team/programmes/{programme}/items/{}", i.id);
+    let principles: Vec<String> = i
+        .principles
+        .iter()
+        .map(|p| match &p.description {
+            Some(d) => format!("{}: {d}", p.name),
+            None => p.name.clone(),
+        })
+        .collect();
+    let (weeks, date) = match i.deadline {
+        DeadlineRule::Weeks(w) => (w.to_string(), String::new()),
+        DeadlineRule::Date(d) => (String::new(), d.to_string()),
+    };
+    html! {
+        details {
+            summary { "Change " (i.name) }
+            form method="post" action=(format!("{base}/edit")) {
+                (csrf(actor))
+                label { "Micro-skill " input name="name" required maxlength="200" value=(i.name); }
+                label { "Principles, one a line (" code { "name: what it means" } ", the meaning optional) "
+                    textarea name="principles" required { (principles.join("\n")) } }
+                label { "Done when, one criterion a line " textarea name="done_when" required { (i.done_when.join("\n")) } }
+                label { "Weeks to the deadline after it is given " input name="weeks" type="number" min="1" max="520" value=(weeks); }
+                label { "or on the date " input name="date" type="date" value=(date); }
+                label { "Minutes a week " input name="weekly_minutes" type="number" min="1" max="10080" required value=(i.weekly_minutes); }
+                label { "Hours of practice " input name="hours" type="number" min="1" max="10000" value=(i.hours.map(|h| h.to_string()).unwrap_or_default()); }
+                label { "Level aimed at (1 novice to 5 expert) " input name="level" type="number" min="1" max="5" required value=(i.level); }
+                p { (GIVEN_STAY) }
+                button type="submit" { "Save the change" }
+            }
+            form method="post" action=(format!("{base}/remove")) {
+                (csrf(actor))
+                button class="danger" type="submit" { "Remove " (i.name) " from the programme" }
+                " Nobody is given its goal any more; the goals it gave stay in the members' journals."
+            }
+        }
+    }
+}
+
+/// The lines of a textarea, trimmed, blank ones left out.
+fn lines(raw: &str) -> Vec<String> {
+    raw.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn invalid(field: &'static str, message: String) -> PageError {
+    let mut e = HttpError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
+    e.field = Some(field.into());
+    PageError(e)
+}
+
+/// An item change from its form: every field sent replaces its value.
+fn item_change(f: &Fields) -> Result<mm_team::ItemChange, PageError> {
+    let deadline = match (number(f, "weeks")?, f.opt("date")) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "deadline",
+                "give weeks after it is given, or a date, not both".into(),
+            ));
+        }
+        (Some(w), None) => Some(DeadlineRule::Weeks(w)),
+        (None, Some(d)) => Some(DeadlineRule::Date(d.parse().map_err(|_| {
+            invalid("deadline", format!("{d:?} is not a date (YYYY-MM-DD)"))
+        })?)),
+        (None, None) => None,
+    };
+    let level = number(f, "level")?.map(|l| u8::try_from(l).unwrap_or(u8::MAX));
+    Ok(mm_team::ItemChange {
+        name: f.raw("name"),
+        principles: f.raw("principles").map(|raw| {
+            lines(&raw)
+                .into_iter()
+                .map(|l| match l.split_once(": ") {
+                    Some((name, meaning)) => mm_team::ItemPrinciple {
+                        name: name.trim().to_owned(),
+                        description: Some(meaning.trim().to_owned()),
+                    },
+                    None => mm_team::ItemPrinciple {
+                        name: l,
+                        description: None,
+                    },
+                })
+                .collect()
+        }),
+        done_when: f.raw("done_when").map(|raw| lines(&raw)),
+        hours: number(f, "hours")?,
+        level,
+        deadline,
+        weekly_minutes: number(f, "weekly_minutes")?,
+    })
+}
+
+fn saved() -> Markup {
+    html! { p class="notice" role="status" { "Saved. " (GIVEN_STAY) } }
+}
+
+async fn edit_programme(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Path(raw): Path<String>,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    let id = path_id(&raw)?;
+    let change = mm_team::ProgrammeChange {
+        name: f.raw("name"),
+        description: f.raw("description"),
+    };
+    state
+        .team()
+        .update_programme(&actor, id, change)
+        .await
+        .map_err(HttpError::from)?;
+    render_programme(&state, &actor, id, "", Some(saved())).await
+}
+
+async fn delete_programme(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    state
+        .team()
+        .delete_programme(&actor, path_id(&raw)?)
+        .await
+        .map_err(HttpError::from)?;
+    Ok(Redirect::to("/team#programmes").into_response())
+}
+
+fn item_ids(raw: &str, item: &str) -> Result<(i64, i64), PageError> {
+    Ok((path_id(raw)?, super::api::id_named(item, "item")?))
+}
+
+async fn edit_item(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Path((raw, item)): Path<(String, String)>,
+    Form(f): Form<Fields>,
+) -> Result<Response, PageError> {
+    let (id, item) = item_ids(&raw, &item)?;
+    let change = item_change(&f)?;
+    state
+        .team()
+        .update_item(&actor, id, item, change)
+        .await
+        .map_err(HttpError::from)?;
+    render_programme(&state, &actor, id, "", Some(saved())).await
+}
+
+async fn remove_item(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Path((raw, item)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (id, item) = item_ids(&raw, &item)?;
+    state
+        .team()
+        .remove_item(&actor, id, item)
+        .await
+        .map_err(HttpError::from)?;
+    let notice = html! {
+        p class="notice" role="status" { "Removed. The goals it gave stay in the members' journals." }
+    };
+    render_programme(&state, &actor, id, "", Some(notice)).await
+}
+
+async fn unassign(
+    State(state): State<TeamState>,
+    SignedPage(actor): SignedPage,
+    Path((raw, programme)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let cohort = path_id(&raw)?;
+    let programme = super::api::id_named(&programme, "programme")?;
+    state
+        .team()
+        .unassign(&actor, cohort, programme)
+        .await
+        .map_err(HttpError::from)?;
+    let notice = html! {
+        p class="notice" role="status" { "Unassigned. Members who join later are not given its goals; the goals it gave stay in the members' journals." }
+    };
+    render_cohort(&state, &actor, cohort, Some(notice)).await
 }

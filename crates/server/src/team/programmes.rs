@@ -18,10 +18,10 @@ use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 use mm_team::{
-    Actor, Cohort, GiveScope, GoalToGive, ItemId, NewCohort, NewItem, NewProgramme, PersonId,
-    Programme, ProgrammeId, ProgrammeItem,
+    Actor, Cohort, GiveScope, GoalToGive, ItemChange, ItemId, NewCohort, NewItem, NewProgramme,
+    PersonId, Programme, ProgrammeChange, ProgrammeId, ProgrammeItem,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -33,8 +33,17 @@ pub fn routes() -> Router<TeamState> {
             "/api/v1/team/programmes",
             get(programmes).post(create_programme),
         )
-        .route("/api/v1/team/programmes/{id}", get(programme))
+        .route(
+            "/api/v1/team/programmes/{id}",
+            get(programme)
+                .patch(update_programme)
+                .delete(delete_programme),
+        )
         .route("/api/v1/team/programmes/{id}/items", post(add_item))
+        .route(
+            "/api/v1/team/programmes/{id}/items/{item}",
+            patch(update_item).delete(remove_item),
+        )
         .route("/api/v1/team/cohorts", get(cohorts).post(create_cohort))
         .route("/api/v1/team/cohorts/{id}", get(cohort))
         .route("/api/v1/team/cohorts/{id}/members", post(add_member))
@@ -43,6 +52,10 @@ pub fn routes() -> Router<TeamState> {
             delete(remove_member),
         )
         .route("/api/v1/team/cohorts/{id}/programmes", post(assign))
+        .route(
+            "/api/v1/team/cohorts/{id}/programmes/{programme}",
+            delete(unassign),
+        )
         .route("/api/v1/team/cohorts/{id}/goals", post(give_again))
 }
 
@@ -158,15 +171,16 @@ async fn give_one(
 }
 
 /// The goal an earlier attempt wrote but did not record (it died in
-/// between): one on the item's micro-skill created since the first claim.
+/// between): one on the item's micro-skill created since the first claim,
+/// under the name the item had then or has now (it may have been renamed).
 async fn written_before(app: &mm_app::App, g: &GoalToGive) -> mm_app::Result<Option<i64>> {
-    let name = g.item.name.to_lowercase();
+    let names = [g.first_name.to_lowercase(), g.item.name.to_lowercase()];
     let micro: Vec<_> = app
         .store()
         .list_micro_skills(None)
         .await?
         .into_iter()
-        .filter(|m| m.name.to_lowercase() == name)
+        .filter(|m| names.contains(&m.name.to_lowercase()))
         .map(|m| m.id)
         .collect();
     Ok(app
@@ -263,6 +277,76 @@ pub async fn add_item(
     let item = state.team().add_item(&actor, programme, body).await?;
     let goals = give(&state, &actor, GiveScope::Programme(programme)).await?;
     Ok((StatusCode::CREATED, Json(ItemAdded { item, goals })))
+}
+
+/// Rename a programme or change what it is for (admins, and the coach who made it). Audited.
+#[utoipa::path(patch, path = "/api/v1/team/programmes/{id}", tag = "programmes", request_body = ProgrammeChange,
+    params(("id" = i64, Path, description = "The programme's id")),
+    responses((status = 200, body = Programme), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson), (status = 422, body = ErrorJson)))]
+pub async fn update_programme(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<ProgrammeChange>,
+) -> Result<Json<Programme>, ApiError> {
+    Ok(Json(
+        state
+            .team()
+            .update_programme(&actor, id(&raw)?, body)
+            .await?,
+    ))
+}
+
+/// Delete a programme that no cohort has (admins, and the coach who made it): 409 while it is assigned to one (unassign it first). The goals it gave stay in the members' journals and on record. Audited.
+#[utoipa::path(delete, path = "/api/v1/team/programmes/{id}", tag = "programmes",
+    params(("id" = i64, Path, description = "The programme's id")),
+    responses((status = 204), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson)))]
+pub async fn delete_programme(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+    Path(raw): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.team().delete_programme(&actor, id(&raw)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The programme and item ids of an item's path.
+fn item_path(raw: &str, item: &str) -> Result<(ProgrammeId, ItemId), HttpError> {
+    Ok((id(raw)?, super::api::id_named(item, "item")?))
+}
+
+/// Change a micro-skill of a programme: its name, principles, done-when criteria, hours, level, deadline rule or weekly budget (admins, and the coach who made the programme); the fields sent replace theirs. Goals already given are the members' and stay as they were; only goals given from now on (to members who join later) use the new template. Audited with what changed.
+#[utoipa::path(patch, path = "/api/v1/team/programmes/{id}/items/{item}", tag = "programmes", request_body = ItemChange,
+    params(("id" = i64, Path, description = "The programme's id"), ("item" = i64, Path, description = "The item's id")),
+    responses((status = 200, body = ProgrammeItem), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)))]
+pub async fn update_item(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+    Path((raw, item)): Path<(String, String)>,
+    ApiJson(body): ApiJson<ItemChange>,
+) -> Result<Json<ProgrammeItem>, ApiError> {
+    let (programme, item) = item_path(&raw, &item)?;
+    Ok(Json(
+        state
+            .team()
+            .update_item(&actor, programme, item, body)
+            .await?,
+    ))
+}
+
+/// Remove a micro-skill from a programme (admins, and the coach who made it): nobody is given its goal any more; the goals it gave stay in the members' journals. Answers the programme now. Audited.
+#[utoipa::path(delete, path = "/api/v1/team/programmes/{id}/items/{item}", tag = "programmes",
+    params(("id" = i64, Path, description = "The programme's id"), ("item" = i64, Path, description = "The item's id")),
+    responses((status = 200, body = Programme), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson)))]
+pub async fn remove_item(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+    Path((raw, item)): Path<(String, String)>,
+) -> Result<Json<Programme>, ApiError> {
+    let (programme, item) = item_path(&raw, &item)?;
+    Ok(Json(
+        state.team().remove_item(&actor, programme, item).await?,
+    ))
 }
 
 /// The cohorts you may see: all for admins and approvers; the ones you lead or are in.
@@ -367,6 +451,22 @@ pub async fn assign(
     let cohort = id(&raw)?;
     state.team().assign(&actor, cohort, body.programme).await?;
     Ok(Json(changed(&state, &actor, cohort).await?))
+}
+
+/// Unassign a programme from a cohort (admins, and its coach): members who join later are not given its goals; the goals it gave stay in the members' journals. Audited.
+#[utoipa::path(delete, path = "/api/v1/team/cohorts/{id}/programmes/{programme}", tag = "programmes",
+    params(("id" = i64, Path, description = "The cohort's id"), ("programme" = i64, Path, description = "The programme's id")),
+    responses((status = 200, body = Cohort), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson)))]
+pub async fn unassign(
+    State(state): State<TeamState>,
+    Signed(actor): Signed,
+    Path((raw, programme)): Path<(String, String)>,
+) -> Result<Json<Cohort>, ApiError> {
+    let cohort = id(&raw)?;
+    let programme = super::api::id_named(&programme, "programme")?;
+    Ok(Json(
+        state.team().unassign(&actor, cohort, programme).await?,
+    ))
 }
 
 /// Giving a cohort's goals again (no options yet: send `{}`).
