@@ -19,6 +19,12 @@ use crate::{Backend, Result};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// One read-only transaction that the reads of a snapshot share, opened at
+/// the first of them (see [`Db::snapshot`]).
+type SharedRead = Arc<tokio::sync::OnceCell<Arc<Mutex<Transaction<'static, Any>>>>>;
 
 /// Whose journal a scoped store reads and writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +56,8 @@ pub(crate) struct Db {
     pool: AnyPool,
     backend: Backend,
     scope: Option<Scope>,
+    /// A snapshot's shared read transaction (scoped stores only).
+    shared: Option<SharedRead>,
 }
 
 /// A connection for one method's statements: a plain pooled connection
@@ -59,6 +67,8 @@ pub(crate) struct Db {
 pub(crate) enum Conn {
     Pooled(PoolConnection<Any>),
     Scoped(Transaction<'static, Any>),
+    /// A snapshot's read transaction, held for one read.
+    Shared(OwnedMutexGuard<Transaction<'static, Any>>),
 }
 
 impl Deref for Conn {
@@ -67,6 +77,7 @@ impl Deref for Conn {
         match self {
             Conn::Pooled(c) => c,
             Conn::Scoped(t) => t,
+            Conn::Shared(t) => t,
         }
     }
 }
@@ -76,13 +87,15 @@ impl DerefMut for Conn {
         match self {
             Conn::Pooled(c) => c,
             Conn::Scoped(t) => t,
+            Conn::Shared(t) => t,
         }
     }
 }
 
 impl Conn {
     /// Make a write on this connection stick: commits a scoped transaction;
-    /// an unscoped connection wrote in autocommit already.
+    /// an unscoped connection wrote in autocommit already (and a snapshot's
+    /// shared read has nothing to commit).
     pub(crate) async fn commit(self) -> Result<()> {
         if let Conn::Scoped(tx) = self {
             tx.commit().await?;
@@ -97,6 +110,7 @@ impl Db {
             pool,
             backend,
             scope: None,
+            shared: None,
         }
     }
 
@@ -104,6 +118,21 @@ impl Db {
     pub(crate) fn scoped(&self, scope: Scope) -> Db {
         Db {
             scope: Some(scope),
+            shared: None,
+            ..self.clone()
+        }
+    }
+
+    /// The same scoped pool, its reads sharing one read-only transaction
+    /// (read committed: each statement sees what was committed before it,
+    /// writes included) opened at the first read and rolled back when the
+    /// last clone is dropped. A scoped read costs three round trips alone
+    /// (begin and scope, the query, the rollback); a request's reads
+    /// together then cost one more each. Writes keep their own
+    /// transactions. Unscoped: unchanged (its reads pay no transaction).
+    pub(crate) fn snapshot(&self) -> Db {
+        Db {
+            shared: self.scope.map(|_| Arc::new(tokio::sync::OnceCell::new())),
             ..self.clone()
         }
     }
@@ -115,9 +144,18 @@ impl Db {
     /// A connection for reads. Scoped: a read-only transaction, so a read
     /// path that writes fails loudly instead of writing outside a commit.
     pub(crate) async fn read(&self) -> Result<Conn> {
-        Ok(match self.scope {
-            None => Conn::Pooled(self.pool.acquire().await?),
-            Some(s) => Conn::Scoped(self.pool.begin_with(s.begin_sql(true)).await?),
+        Ok(match (self.scope, &self.shared) {
+            (None, _) => Conn::Pooled(self.pool.acquire().await?),
+            (Some(s), None) => Conn::Scoped(self.pool.begin_with(s.begin_sql(true)).await?),
+            (Some(s), Some(shared)) => {
+                let tx = shared
+                    .get_or_try_init(|| async {
+                        let tx = self.pool.begin_with(s.begin_sql(true)).await?;
+                        Ok::<_, sqlx::Error>(Arc::new(Mutex::new(tx)))
+                    })
+                    .await?;
+                Conn::Shared(Arc::clone(tx).lock_owned().await)
+            }
         })
     }
 

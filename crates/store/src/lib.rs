@@ -266,6 +266,19 @@ impl Store {
         })
     }
 
+    /// This scoped store for one request's reads: they share one read-only
+    /// transaction (opened at the first read, each statement still seeing
+    /// what was committed before it), instead of paying a transaction each.
+    /// Writes keep their own. Unscoped stores are returned as they are.
+    /// Keep a snapshot for one request: it holds a pooled connection until
+    /// its last clone is dropped.
+    pub fn snapshot(&self) -> Store {
+        Store {
+            db: self.db.snapshot(),
+            ..self.clone()
+        }
+    }
+
     /// The organisation and person this store is scoped to, if any.
     pub fn scope(&self) -> Option<(i64, i64)> {
         self.db.scope().map(|s| (s.org, s.person))

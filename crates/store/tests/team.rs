@@ -382,6 +382,63 @@ async fn owner_count(schema: &str, table: &str, filter: &str) -> i64 {
 }
 
 #[tokio::test]
+async fn a_snapshot_reads_its_scope_in_one_transaction_and_sees_what_was_committed_before() {
+    let Some((c, schema, app)) = team_schema("snapshot").await else {
+        return;
+    };
+    let stores = four_journals(&app).await;
+    let (a, b) = (&stores[1].1, &stores[2].1);
+    let alone = a.export(now()).await.unwrap();
+    let snap = a.snapshot();
+    // The same journal as the store alone, none of B's.
+    let seen = snap.export(now()).await.unwrap();
+    assert_eq!(counts(&seen), counts(&alone));
+    assert_eq!(ids(&seen), ids(&alone));
+    let goal = seen.goals[0].id;
+    // Its reads hold one transaction (open, idle between reads) while it
+    // lives: one of the role's connections stays idle in a transaction
+    // (longer than any other test's short reads are).
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut owner = owner().await.unwrap();
+    let held: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE usename = '{ROLE}' \
+         AND state = 'idle in transaction' AND xact_start < now() - interval '250 milliseconds'"
+    ))
+    .fetch_one(&mut owner)
+    .await
+    .unwrap();
+    assert!(held >= 1, "the snapshot's reads hold no transaction");
+    // A write committed meanwhile (through the store alone) is seen by the
+    // snapshot's next read: each statement sees what was committed before it.
+    let before = snap.revision().await.unwrap();
+    a.abandon_goal(goal, "moved on", now()).await.unwrap();
+    assert!(snap.revision().await.unwrap() > before);
+    let after = snap.export(now()).await.unwrap();
+    assert_eq!(
+        after.goals.iter().find(|g| g.id == goal).unwrap().state,
+        GoalState::Abandoned
+    );
+    // A write through the snapshot is a transaction of its own, committed.
+    let theirs = b.export(now()).await.unwrap().goals[0].id;
+    assert!(matches!(
+        snap.abandon_goal(theirs, "not mine", now()).await,
+        Err(Error::NotFound { .. })
+    ));
+    let skill = seen.skills[0].id;
+    snap.set_held_level(skill, Some(Level::Expert))
+        .await
+        .unwrap();
+    let skills = a.export(now()).await.unwrap().skills;
+    assert_eq!(
+        skills.iter().find(|k| k.id == skill).unwrap().held_level,
+        Some(Level::Expert)
+    );
+    drop(snap);
+    drop(owner);
+    drop_team_schema(c, &schema, app).await;
+}
+
+#[tokio::test]
 async fn writes_stay_in_their_scope() {
     let Some((c, schema, app)) = team_schema("writes").await else {
         return;

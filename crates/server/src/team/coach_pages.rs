@@ -248,7 +248,8 @@ async fn own_notes(
     let store = j
         .store
         .scoped(actor.org, actor.person)
-        .map_err(mm_app::Error::from)?;
+        .map_err(mm_app::Error::from)?
+        .snapshot();
     let app = mm_app::App::reading(store, j.clock).await?;
     let given: Vec<mm_core::GoalId> = state
         .team()

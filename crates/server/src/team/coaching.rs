@@ -180,7 +180,12 @@ async fn summaries_of(
             "this server keeps no journals",
         ));
     };
-    let store = j.store.scoped(org, person).map_err(mm_app::Error::from)?;
+    // Reads only: one transaction for all of them.
+    let store = j
+        .store
+        .scoped(org, person)
+        .map_err(mm_app::Error::from)?
+        .snapshot();
     let app = mm_app::App::reading(store, j.clock).await?;
     let ids: Vec<GoalId> = given.iter().map(|(_, g)| *g).collect();
     let sums = summaries(&app, &ids).await?;
@@ -521,7 +526,12 @@ async fn view_of(
     let Some(j) = &state.inner.journal else {
         return Ok((Vec::new(), Vec::new()));
     };
-    let store = j.store.scoped(org, person).map_err(mm_app::Error::from)?;
+    // Reads only: one transaction for all of them.
+    let store = j
+        .store
+        .scoped(org, person)
+        .map_err(mm_app::Error::from)?
+        .snapshot();
     let app = mm_app::App::reading(store, j.clock).await?;
     let mut ids: Vec<GoalId> = given.iter().map(|(_, g)| *g).collect();
     ids.sort_by_key(|g| g.0);

@@ -338,6 +338,9 @@ async fn forward(state: &TeamState, j: &Journals, actor: &Actor, req: Request) -
         }
     }
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
+    // A page or a read of the API reads a dozen things: one transaction
+    // for all of them, not one each.
+    let store = if writes { store } else { store.snapshot() };
     let (csrf, csrf_required) = match &actor.via {
         Via::Session { csrf, .. } => (csrf.clone(), true),
         Via::Token { .. } => (String::new(), false),
