@@ -276,24 +276,18 @@ impl TeamStore {
         if !secret::well_formed(secret, SESSION_PREFIX) {
             return Err(expired_sign_in());
         }
-        let mut tx = self.unscoped().await?;
-        let found: Option<(OrgId, PersonId, i64)> =
-            sqlx::query_as("SELECT org_id, person_id, session_id FROM mm_session_by_hash($1)")
-                .bind(secret::hash(secret))
-                .fetch_optional(&mut *tx)
-                .await?;
-        let (org, person, id) = found.ok_or_else(expired_sign_in)?;
-        enter(&mut tx, org).await?;
-        let csrf: String = sqlx::query_scalar("SELECT csrf FROM auth_sessions WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let roles = roles_of(&mut tx, person).await?;
-        tx.commit().await?;
+        // One statement (see migration 0010): the sign-in, its CSRF token, the roles.
+        let found: Option<(OrgId, PersonId, i64, String, Vec<String>)> = sqlx::query_as(
+            "SELECT org_id, person_id, session_id, csrf, roles FROM mm_session_actor($1)",
+        )
+        .bind(secret::hash(secret))
+        .fetch_optional(&self.pool)
+        .await?;
+        let (org, person, id, csrf, roles) = found.ok_or_else(expired_sign_in)?;
         Ok(Actor {
             org,
             person,
-            roles,
+            roles: parse_roles(&roles)?.into_iter().collect(),
             via: Via::Session { id, csrf },
         })
     }
@@ -431,28 +425,18 @@ impl TeamStore {
         if !secret::well_formed(secret, TOKEN_PREFIX) {
             return Err(bad_token());
         }
-        let mut tx = self.unscoped().await?;
-        let found: Option<(OrgId, PersonId, i64)> =
-            sqlx::query_as("SELECT org_id, person_id, token_id FROM mm_token_by_hash($1)")
+        // One statement (see migration 0010): the token, its use stamped to
+        // the minute (a busy script does not write on every request), the roles.
+        let found: Option<(OrgId, PersonId, i64, Vec<String>)> =
+            sqlx::query_as("SELECT org_id, person_id, token_id, roles FROM mm_token_actor($1)")
                 .bind(secret::hash(secret))
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&self.pool)
                 .await?;
-        let (org, person, id) = found.ok_or_else(bad_token)?;
-        enter(&mut tx, org).await?;
-        // To the minute: a busy script does not write on every request.
-        sqlx::query(
-            "UPDATE api_tokens SET last_used_at = now() WHERE id = $1 \
-             AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        let roles = roles_of(&mut tx, person).await?;
-        tx.commit().await?;
+        let (org, person, id, roles) = found.ok_or_else(bad_token)?;
         Ok(Actor {
             org,
             person,
-            roles,
+            roles: parse_roles(&roles)?.into_iter().collect(),
             via: Via::Token { id },
         })
     }

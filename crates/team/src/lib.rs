@@ -305,7 +305,8 @@ pub async fn migrate(owner_url: &str, app_role: &str) -> Result<()> {
         format!(
             "GRANT EXECUTE ON FUNCTION mm_org(), mm_org_by_slug(TEXT), \
              mm_create_organisation(TEXT, TEXT), mm_session_by_hash(BYTEA), mm_iso(TIMESTAMPTZ), \
-             mm_token_by_hash(BYTEA), mm_invitation_by_hash(BYTEA) TO \"{app_role}\""
+             mm_token_by_hash(BYTEA), mm_invitation_by_hash(BYTEA), mm_token_actor(BYTEA), \
+             mm_session_actor(BYTEA) TO \"{app_role}\""
         ),
     ];
     for g in grants {
@@ -467,9 +468,12 @@ impl TeamStore {
     /// A transaction acting in organisation `org`: row-level security shows
     /// and accepts only its rows until it ends.
     async fn scope(&self, org: OrgId) -> Result<Transaction<'static, Postgres>> {
-        let mut tx = self.pool.begin().await?;
-        enter(&mut tx, org).await?;
-        Ok(tx)
+        // One round trip: BEGIN and the setting go as one simple query (the
+        // id is an integer formatted here, never text from outside).
+        Ok(self
+            .pool
+            .begin_with(format!("BEGIN; SELECT set_config('mm.org', '{org}', true)"))
+            .await?)
     }
 
     /// A transaction in no organisation: only the SECURITY DEFINER lookups

@@ -425,6 +425,32 @@ async fn row_level_security_holds_under_raw_sql_as_the_servers_role() {
         .unwrap();
     assert!(n.rows_affected() >= 1, "A's own sessions are A's to end");
     tx.rollback().await.unwrap();
+    // Naming an actor from B's token inside A's scope answers B's actor and
+    // leaves the scope A's (the lookup restores the caller's setting).
+    let b_token = team.create_token(&b, "script", None).await.unwrap().secret;
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SELECT set_config('mm.org', $1, true)")
+        .bind(a.org.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let hash = {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(b_token.as_bytes()).to_vec()
+    };
+    let (org, roles): (i64, Vec<String>) =
+        sqlx::query_as("SELECT org_id, roles FROM mm_token_actor($1)")
+            .bind(&hash)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    assert_eq!((org, roles), (b.org, vec!["admin".to_owned()]));
+    let orgs: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT org_id FROM people")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(orgs, [a.org], "the lookup left the scope on B");
+    tx.rollback().await.unwrap();
     // The setting does not outlive its transaction.
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM people")
         .fetch_one(&pool)
