@@ -3780,6 +3780,52 @@ async fn demo_journal(db: &TestDb, org: i64, person: i64) -> i64 {
     mm_app::demo::write_into(&app).await.unwrap().achieved.0
 }
 
+/// Record `person`'s goal `goal` as given by a programme of `admin`'s
+/// organisation, as assigning one records it (the demo journal's goals are
+/// written straight into the journal): the organisation signs badges only
+/// for such goals.
+async fn as_given(app: &Router, db: &TestDb, admin: &As, person: i64, goal: i64) {
+    let r = send(
+        app,
+        admin,
+        Method::POST,
+        "/api/v1/team/programmes",
+        Some(json!({ "slug": format!("given-{person}-{goal}"), "name": "Given" })),
+    )
+    .await;
+    let programme = r.json()["id"].as_i64().unwrap();
+    let r = send(
+        app,
+        admin,
+        Method::POST,
+        &format!("/api/v1/team/programmes/{programme}/items"),
+        Some(json!({
+            "catalogue_id": mm_micro::catalogue::curated().entries()[0].id,
+            "deadline": { "weeks": 2 }, "weekly_minutes": 60,
+        })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let item = r.json()["item"]["id"].as_i64().unwrap();
+    let r = send(
+        app,
+        admin,
+        Method::POST,
+        "/api/v1/team/cohorts",
+        Some(json!({ "name": format!("Given {person} {goal}") })),
+    )
+    .await;
+    let cohort = r.json()["id"].as_i64().unwrap();
+    as_owner(
+        db,
+        &format!(
+            "INSERT INTO given_goals (org_id, item_id, person_id, cohort_id, goal_id, given_at) \
+             SELECT org_id, {item}, {person}, {cohort}, {goal}, now() FROM people WHERE id = {person}"
+        ),
+    )
+    .await;
+}
+
 /// Every row of every table in the test's schema, as text (bytea as hex).
 async fn every_row(db: &TestDb) -> String {
     let base = db.owner_url.split('?').next().unwrap();
@@ -3958,6 +4004,29 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
         rows.contains(&master_id),
         "which master key sealed it is kept"
     );
+
+    // A goal Lee set herself is not the organisation's to sign: refused,
+    // and nothing is kept of it; one its programme gave her is.
+    let r = send(
+        &app,
+        &lee,
+        Method::POST,
+        "/api/v1/badges",
+        Some(issue.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(
+        r.text()
+            .contains("only for the goals its programmes gave you"),
+        "{}",
+        r.text()
+    );
+    let r = send(&app, &lee, Method::GET, "/api/v1/badges", None).await;
+    assert_eq!(r.json()["badges"], json!([]), "{}", r.text());
+    let r = send(&app, &admin, Method::GET, "/api/v1/team/badges", None).await;
+    assert_eq!(r.json(), json!([]));
+    as_given(&app, &db, &admin, lee_id, goal).await;
 
     // The learner's badge is signed by the organisation.
     let r = send(
@@ -4158,6 +4227,7 @@ async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins
     let (kim, _) = join(&app, &admin, "kim@acme.example", &["learner"]).await;
     let acme = actor_of(&db, &admin).await;
     let goal = demo_journal(&db, acme.org, lee_id).await;
+    as_given(&app, &db, &admin, lee_id, goal).await;
     for (who, org) in [(&admin, "Acme Academy"), (&beta_admin, "Beta School")] {
         let r = send(
             &app,

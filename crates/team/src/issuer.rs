@@ -751,6 +751,10 @@ impl KeyStore for OrgKeys {
 
     /// The organisation's ledger keeps every credential signed for a
     /// member, before their journal records it (audited as `badge_issue`).
+    /// The organisation answers only for what its programmes set: a goal
+    /// one of them gave the member (whose evidence its approvers accepted,
+    /// where the programme asks for approval); a goal the member set
+    /// themself is refused, and nothing is written.
     async fn record_issued(&self, issued: &mm_app::keys::IssuedCredential<'_>) -> AppResult<()> {
         let Some(actor) = self.actor.clone() else {
             return Err(mm_app::Error::conflict(
@@ -758,6 +762,24 @@ impl KeyStore for OrgKeys {
             ));
         };
         let mut tx = self.scope().await?;
+        let given: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM given_goals \
+             WHERE org_id = $1 AND person_id = $2 AND goal_id = $3)",
+        )
+        .bind(self.org)
+        .bind(actor.person)
+        .bind(issued.goal.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| to_app(e.into()))?;
+        if !given {
+            return Err(mm_app::Error::conflict(format!(
+                "the organisation signs badges only for the goals its programmes gave you, and \
+                 goal {} is one you set yourself: for it, issue a badge with your own issuer \
+                 (export your journal, then `mm badge issue`)",
+                issued.goal.0
+            )));
+        }
         sqlx::query(
             "INSERT INTO issued_credentials (org_id, credential_id, person_id, goal_id,              micro_skill, issued_at, credential) VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMPTZ, $7)",
         )
