@@ -338,9 +338,11 @@ async fn forward(state: &TeamState, j: &Journals, actor: &Actor, req: Request) -
         }
     }
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
-    // A page or a read of the API reads a dozen things: one transaction
-    // for all of them, not one each.
-    let store = if writes { store } else { store.snapshot() };
+    // A request reads a dozen things: one read transaction for all of
+    // them, not one each. Its writes keep their own transactions, and each
+    // read after a write still sees it (read committed: every statement
+    // sees what was committed before it).
+    let store = store.snapshot();
     let (csrf, csrf_required) = match &actor.via {
         Via::Session { csrf, .. } => (csrf.clone(), true),
         Via::Token { .. } => (String::new(), false),
