@@ -3135,6 +3135,35 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
                 || e["detail"]["members"] == json!([kim_id, lee_id])),
         "{looks:?}"
     );
+    // Kim practises now: every view says so at once (what an instance kept
+    // of her journal is valid only at the revision it read).
+    let r = post(
+        &kim,
+        format!("/api/v1/goals/{}/sessions", goal_of(kim_id)),
+        json!({ "minutes": 30, "aim": "axes", "at": "2026-03-10 08:00" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let p = get(&coach, format!("/api/v1/team/cohorts/{cohort}/progress"))
+        .await
+        .json();
+    let kim_row = p
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["person"] == kim_id)
+        .unwrap();
+    assert_eq!(kim_row["minutes_done"], 40, "{p}");
+    let risk = get(&coach, format!("/api/v1/team/cohorts/{cohort}/at-risk"))
+        .await
+        .json();
+    assert!(
+        risk.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["kind"] != "no_practice"),
+        "{risk}"
+    );
     db.drop_schema().await;
 }
 

@@ -180,22 +180,54 @@ async fn summaries_of(
             "this server keeps no journals",
         ));
     };
-    // Reads only: one transaction for all of them.
+    let ids: Vec<GoalId> = given.iter().map(|(_, g)| *g).collect();
+    let (today, sums, _) = goal_summaries(state, j, org, person, &ids).await?;
+    let items: HashMap<GoalId, ItemId> = given.iter().map(|(i, g)| (*g, *i)).collect();
+    Ok((
+        today,
+        sums.into_iter()
+            .filter_map(|s| items.get(&s.goal).map(|i| (*i, s)))
+            .collect(),
+    ))
+}
+
+/// The summaries of `ids` in `person`'s journal, and their today: reused
+/// from this instance's [`super::SummaryCache`] while the journal's
+/// revision and the person's day are those they were computed at (one
+/// read instead of a dozen: a coach view reads every learner of the
+/// cohort), else computed and kept. The journal's reads share one
+/// transaction; the app is handed back when it was opened.
+async fn goal_summaries(
+    state: &TeamState,
+    j: &super::Journals,
+    org: i64,
+    person: PersonId,
+    ids: &[GoalId],
+) -> Result<(NaiveDate, Vec<GoalSummary>, Option<mm_app::App>), HttpError> {
     let store = j
         .store
         .scoped(org, person)
         .map_err(mm_app::Error::from)?
         .snapshot();
+    let revision = store.revision().await.map_err(mm_app::Error::from)?;
+    let now = j.clock.read().0;
+    if let Some((today, goals)) = state.inner.summaries.get(org, person, revision, ids, now) {
+        return Ok((today, goals, None));
+    }
     let app = mm_app::App::reading(store, j.clock).await?;
-    let ids: Vec<GoalId> = given.iter().map(|(_, g)| *g).collect();
-    let sums = summaries(&app, &ids).await?;
-    let items: HashMap<GoalId, ItemId> = given.iter().map(|(i, g)| (*g, *i)).collect();
-    Ok((
-        app.person().today(),
-        sums.into_iter()
-            .filter_map(|s| items.get(&s.goal).map(|i| (*i, s)))
-            .collect(),
-    ))
+    let goals = summaries(&app, ids).await?;
+    let today = app.person().today();
+    state.inner.summaries.put(
+        (org, person),
+        super::CachedSummaries {
+            revision,
+            zone: app.person().zone,
+            today,
+            ids: ids.to_vec(),
+            goals: goals.clone(),
+        },
+    );
+    Ok((today, goals, Some(app)))
 }
 
 /// The cohort (for an admin or its coach, audited as `view`) and each
@@ -526,22 +558,29 @@ async fn view_of(
     let Some(j) = &state.inner.journal else {
         return Ok((Vec::new(), Vec::new()));
     };
-    // Reads only: one transaction for all of them.
-    let store = j
-        .store
-        .scoped(org, person)
-        .map_err(mm_app::Error::from)?
-        .snapshot();
-    let app = mm_app::App::reading(store, j.clock).await?;
     let mut ids: Vec<GoalId> = given.iter().map(|(_, g)| *g).collect();
     ids.sort_by_key(|g| g.0);
     ids.dedup();
-    let goals = summaries(&app, &ids).await?;
+    let (_, goals, app) = goal_summaries(state, j, org, person, &ids).await?;
     let refs: Vec<NoteRef> = shared
         .iter()
         .filter(|r| ids.contains(&r.goal))
         .copied()
         .collect();
+    if refs.is_empty() {
+        return Ok((goals, Vec::new()));
+    }
+    let app = match app {
+        Some(app) => app,
+        None => {
+            let store = j
+                .store
+                .scoped(org, person)
+                .map_err(mm_app::Error::from)?
+                .snapshot();
+            mm_app::App::reading(store, j.clock).await?
+        }
+    };
     Ok((goals, shared_notes(&app, &refs).await?))
 }
 

@@ -66,11 +66,63 @@ struct Inner {
     origins: Vec<String>,
     /// Whether cookies carry `Secure` (an https public URL).
     secure: bool,
+    /// Goal summaries this instance computed, for the coach views.
+    summaries: SummaryCache,
+}
+
+/// Goal summaries an instance computed, each valid at one journal
+/// revision on one day of the person's: derived from the database, checked
+/// against it at every use, so instances still hold nothing another would
+/// need. Bounded: emptied when it grows past [`SummaryCache::MAX`] people.
+#[derive(Debug, Default)]
+pub(crate) struct SummaryCache {
+    entries: std::sync::Mutex<
+        std::collections::HashMap<(mm_team::OrgId, mm_team::PersonId), CachedSummaries>,
+    >,
+}
+
+/// One person's summaries and what they are valid for.
+#[derive(Debug, Clone)]
+pub(crate) struct CachedSummaries {
+    pub(crate) revision: i64,
+    pub(crate) zone: mm_app::person::Zone,
+    pub(crate) today: chrono::NaiveDate,
+    pub(crate) ids: Vec<mm_core::GoalId>,
+    pub(crate) goals: Vec<mm_app::coaching::GoalSummary>,
+}
+
+impl SummaryCache {
+    /// People kept at most.
+    const MAX: usize = 100_000;
+
+    /// The summaries of `ids`, if kept for this `revision` and still today.
+    pub(crate) fn get(
+        &self,
+        org: mm_team::OrgId,
+        person: mm_team::PersonId,
+        revision: i64,
+        ids: &[mm_core::GoalId],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<(chrono::NaiveDate, Vec<mm_app::coaching::GoalSummary>)> {
+        let entries = self.entries.lock().ok()?;
+        let c = entries.get(&(org, person))?;
+        (c.revision == revision && c.ids == ids && c.zone.local(now).date() == c.today)
+            .then(|| (c.today, c.goals.clone()))
+    }
+
+    pub(crate) fn put(&self, key: (mm_team::OrgId, mm_team::PersonId), value: CachedSummaries) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= Self::MAX {
+                entries.clear();
+            }
+            entries.insert(key, value);
+        }
+    }
 }
 
 /// The people's journals behind the team server, and the web app that
 /// serves each person theirs.
-struct Journals {
+pub(crate) struct Journals {
     store: mm_store::Store,
     clock: mm_app::Clock,
     /// The web app's routes, built once (each request adds its own state).
@@ -125,6 +177,7 @@ impl TeamState {
                 journal: None,
                 origins,
                 secure,
+                summaries: SummaryCache::default(),
             }),
         }
     }
