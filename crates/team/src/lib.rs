@@ -306,7 +306,7 @@ pub async fn migrate(owner_url: &str, app_role: &str) -> Result<()> {
             "GRANT EXECUTE ON FUNCTION mm_org(), mm_org_by_slug(TEXT), \
              mm_create_organisation(TEXT, TEXT), mm_session_by_hash(BYTEA), mm_iso(TIMESTAMPTZ), \
              mm_token_by_hash(BYTEA), mm_invitation_by_hash(BYTEA), mm_token_actor(BYTEA), \
-             mm_session_actor(BYTEA) TO \"{app_role}\""
+             mm_session_actor(BYTEA), mm_journal_revisions(BIGINT[]) TO \"{app_role}\""
         ),
     ];
     for g in grants {

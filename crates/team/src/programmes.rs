@@ -1045,6 +1045,29 @@ impl TeamStore {
         Ok(p)
     }
 
+    /// The journal revisions of `persons` of the actor's organisation, in
+    /// one statement (a coach view's cache checks them; see migration
+    /// 0011). Counters only; admins and coaches, who see members' progress.
+    ///
+    /// # Errors
+    /// [`Kind::Forbidden`] for a learner or an approver alone;
+    /// [`Kind::Unavailable`] when the database is down, or keeps no journals.
+    pub async fn journal_revisions(
+        &self,
+        actor: &Actor,
+        persons: &[PersonId],
+    ) -> Result<std::collections::HashMap<PersonId, i64>> {
+        actor.require(&[Role::Admin, Role::Coach], "see members' progress")?;
+        let mut tx = self.scope(actor.org).await?;
+        let rows: Vec<(PersonId, i64)> =
+            sqlx::query_as("SELECT person_id, revision FROM mm_journal_revisions($1)")
+                .bind(persons)
+                .fetch_all(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// Create a cohort (admins and coaches; a coach leads the cohorts they
     /// create).
     ///

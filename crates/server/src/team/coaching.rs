@@ -173,6 +173,7 @@ async fn summaries_of(
     org: i64,
     person: PersonId,
     given: &[(ItemId, GoalId)],
+    revision: Option<i64>,
 ) -> Result<(NaiveDate, Vec<(ItemId, GoalSummary)>), HttpError> {
     let Some(j) = &state.inner.journal else {
         return Err(HttpError::new(
@@ -181,7 +182,7 @@ async fn summaries_of(
         ));
     };
     let ids: Vec<GoalId> = given.iter().map(|(_, g)| *g).collect();
-    let (today, sums, _) = goal_summaries(state, j, org, person, &ids).await?;
+    let (today, sums, _) = goal_summaries(state, j, org, person, &ids, revision).await?;
     let items: HashMap<GoalId, ItemId> = given.iter().map(|(i, g)| (*g, *i)).collect();
     Ok((
         today,
@@ -193,24 +194,35 @@ async fn summaries_of(
 
 /// The summaries of `ids` in `person`'s journal, and their today: reused
 /// from this instance's [`super::SummaryCache`] while the journal's
-/// revision and the person's day are those they were computed at (one
-/// read instead of a dozen: a coach view reads every learner of the
-/// cohort), else computed and kept. The journal's reads share one
-/// transaction; the app is handed back when it was opened.
+/// revision and the person's day are those they were computed at (a coach
+/// view reads every learner of the cohort: their revisions come in one
+/// statement, [`mm_team::TeamStore::journal_revisions`], given here as
+/// `revision`; without it one read), else computed and kept. The journal's
+/// reads share one transaction; the app is handed back when it was opened.
 async fn goal_summaries(
     state: &TeamState,
     j: &super::Journals,
     org: i64,
     person: PersonId,
     ids: &[GoalId],
+    revision: Option<i64>,
 ) -> Result<(NaiveDate, Vec<GoalSummary>, Option<mm_app::App>), HttpError> {
+    let now = j.clock.read().0;
+    if let Some(r) = revision
+        && let Some((today, goals)) = state.inner.summaries.get(org, person, r, ids, now)
+    {
+        return Ok((today, goals, None));
+    }
     let store = j
         .store
         .scoped(org, person)
         .map_err(mm_app::Error::from)?
         .snapshot();
-    let revision = store.revision().await.map_err(mm_app::Error::from)?;
-    let now = j.clock.read().0;
+    // Read before the summaries: what they show is at least this new.
+    let revision = match revision {
+        Some(r) => r,
+        None => store.revision().await.map_err(mm_app::Error::from)?,
+    };
     if let Some((today, goals)) = state.inner.summaries.get(org, person, revision, ids, now) {
         return Ok((today, goals, None));
     }
@@ -230,6 +242,20 @@ async fn goal_summaries(
     Ok((today, goals, Some(app)))
 }
 
+/// The journal revisions of the cohort's members, in one statement (none
+/// when this server keeps no journals).
+async fn revisions_of(
+    state: &TeamState,
+    actor: &Actor,
+    cohort: &Cohort,
+) -> Result<HashMap<PersonId, i64>, HttpError> {
+    if state.inner.journal.is_none() {
+        return Ok(HashMap::new());
+    }
+    let persons: Vec<PersonId> = cohort.members.iter().map(|m| m.person).collect();
+    Ok(state.team().journal_revisions(actor, &persons).await?)
+}
+
 /// The cohort (for an admin or its coach, audited as `view`) and each
 /// member's summaries.
 async fn read_cohort(
@@ -240,6 +266,7 @@ async fn read_cohort(
 ) -> Result<(Cohort, Vec<MemberView>), HttpError> {
     let id: CohortId = super::api::id(raw)?;
     let cohort = state.team().coach_cohort(actor, id, view).await?;
+    let revisions = revisions_of(state, actor, &cohort).await?;
     let mut out = Vec::with_capacity(cohort.members.len());
     for m in &cohort.members {
         let given: Vec<(ItemId, GoalId)> = cohort
@@ -248,7 +275,8 @@ async fn read_cohort(
             .filter(|g| g.person == m.person)
             .filter_map(|g| g.goal.map(|id| (g.item, GoalId(id))))
             .collect();
-        let (today, goals) = summaries_of(state, actor.org, m.person, &given).await?;
+        let revision = revisions.get(&m.person).copied();
+        let (today, goals) = summaries_of(state, actor.org, m.person, &given, revision).await?;
         out.push(MemberView {
             person: m.person,
             name: m.name.clone(),
@@ -554,6 +582,7 @@ async fn view_of(
     person: PersonId,
     given: &[(ItemId, GoalId)],
     shared: &[NoteRef],
+    revision: Option<i64>,
 ) -> Result<(Vec<GoalSummary>, Vec<SharedNote>), HttpError> {
     let Some(j) = &state.inner.journal else {
         return Ok((Vec::new(), Vec::new()));
@@ -561,7 +590,7 @@ async fn view_of(
     let mut ids: Vec<GoalId> = given.iter().map(|(_, g)| *g).collect();
     ids.sort_by_key(|g| g.0);
     ids.dedup();
-    let (_, goals, app) = goal_summaries(state, j, org, person, &ids).await?;
+    let (_, goals, app) = goal_summaries(state, j, org, person, &ids, revision).await?;
     let refs: Vec<NoteRef> = shared
         .iter()
         .filter(|r| ids.contains(&r.goal))
@@ -597,6 +626,11 @@ async fn cohort_learners(
     let id: CohortId = super::api::id(raw)?;
     let cohort = state.team().coach_cohort(actor, id, view).await?;
     let shares = state.team().cohort_shares(actor, id).await?;
+    let revisions = match only {
+        // One learner: their one read is as cheap.
+        Some(_) => HashMap::new(),
+        None => revisions_of(state, actor, &cohort).await?,
+    };
     let mut out = Vec::new();
     for m in &cohort.members {
         if only.is_some_and(|p| p != m.person) {
@@ -614,6 +648,7 @@ async fn cohort_learners(
             m.person,
             &given,
             &note_refs(&shares, m.person),
+            revisions.get(&m.person).copied(),
         )
         .await?;
         out.push(LearnerView {
@@ -728,6 +763,7 @@ pub(super) async fn learner_view(
         actor.person,
         &given,
         &note_refs(&shares, actor.person),
+        None,
     )
     .await?;
     Ok(LearnerView {
