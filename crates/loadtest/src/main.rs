@@ -141,6 +141,21 @@ fn run(args: &Args) -> Result<()> {
     };
     if seed.is_none() {
         fresh_database(args, &owner_db, &app_url)?;
+    } else {
+        // A seed made by an earlier build: bring its schema to this one's
+        // (the servers refuse an older one).
+        mm(
+            args,
+            &[
+                "team",
+                "migrate",
+                "--db",
+                &owner_db,
+                "--app-role",
+                &args.app_role,
+            ],
+            "",
+        )?;
     }
     let mut servers = Servers::start(args, &app_url)?;
     if let Some(s) = &seed {

@@ -20,11 +20,11 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
 
 /// One read-only transaction that the reads of a snapshot share, opened at
-/// the first of them (see [`Db::snapshot`]).
-type SharedRead = Arc<tokio::sync::OnceCell<Arc<Mutex<Transaction<'static, Any>>>>>;
+/// the first of them and closed before a write (see [`Db::snapshot`]).
+type SharedRead = Arc<Mutex<Option<Transaction<'static, Any>>>>;
 
 /// Whose journal a scoped store reads and writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +68,7 @@ pub(crate) enum Conn {
     Pooled(PoolConnection<Any>),
     Scoped(Transaction<'static, Any>),
     /// A snapshot's read transaction, held for one read.
-    Shared(OwnedMutexGuard<Transaction<'static, Any>>),
+    Shared(OwnedMappedMutexGuard<Option<Transaction<'static, Any>>, Transaction<'static, Any>>),
 }
 
 impl Deref for Conn {
@@ -129,11 +129,22 @@ impl Db {
     /// last clone is dropped. A scoped read costs three round trips alone
     /// (begin and scope, the query, the rollback); a request's reads
     /// together then cost one more each. Writes keep their own
-    /// transactions. Unscoped: unchanged (its reads pay no transaction).
+    /// transactions, and the shared one is closed first (its connection
+    /// back in the pool; the next read opens another), so a snapshot never
+    /// holds one connection while it waits for a second: a full pool
+    /// cannot deadlock on it. Unscoped: unchanged.
     pub(crate) fn snapshot(&self) -> Db {
         Db {
-            shared: self.scope.map(|_| Arc::new(tokio::sync::OnceCell::new())),
+            shared: self.scope.map(|_| Arc::new(Mutex::new(None))),
             ..self.clone()
+        }
+    }
+
+    /// Close a snapshot's shared read before a write takes a connection
+    /// (dropping it rolls it back and hands its connection back).
+    async fn release_shared(&self) {
+        if let Some(shared) = &self.shared {
+            shared.lock().await.take();
         }
     }
 
@@ -148,13 +159,15 @@ impl Db {
             (None, _) => Conn::Pooled(self.pool.acquire().await?),
             (Some(s), None) => Conn::Scoped(self.pool.begin_with(s.begin_sql(true)).await?),
             (Some(s), Some(shared)) => {
-                let tx = shared
-                    .get_or_try_init(|| async {
-                        let tx = self.pool.begin_with(s.begin_sql(true)).await?;
-                        Ok::<_, sqlx::Error>(Arc::new(Mutex::new(tx)))
-                    })
-                    .await?;
-                Conn::Shared(Arc::clone(tx).lock_owned().await)
+                let mut slot: OwnedMutexGuard<_> = Arc::clone(shared).lock_owned().await;
+                if slot.is_none() {
+                    *slot = Some(self.pool.begin_with(s.begin_sql(true)).await?);
+                }
+                match OwnedMutexGuard::try_map(slot, Option::as_mut) {
+                    Ok(tx) => Conn::Shared(tx),
+                    // Filled just above; should it not be, a read of its own.
+                    Err(_) => Conn::Scoped(self.pool.begin_with(s.begin_sql(true)).await?),
+                }
             }
         })
     }
@@ -162,6 +175,7 @@ impl Db {
     /// A connection for a single-statement write; call [`Conn::commit`]
     /// after it (a scoped write is a transaction of its own).
     pub(crate) async fn write(&self) -> Result<Conn> {
+        self.release_shared().await;
         Ok(match self.scope {
             None => Conn::Pooled(self.pool.acquire().await?),
             Some(s) => Conn::Scoped(self.pool.begin_with(s.begin_sql(false)).await?),
@@ -173,6 +187,7 @@ impl Db {
     /// timeout, instead of failing when a read turns into a write. Scoped,
     /// its first statement sets the scope.
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        self.release_shared().await;
         Ok(match (self.backend, self.scope) {
             (Backend::Sqlite, _) => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             (Backend::Postgres, None) => self.pool.begin().await?,

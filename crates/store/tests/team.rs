@@ -435,6 +435,27 @@ async fn a_snapshot_reads_its_scope_in_one_transaction_and_sees_what_was_committ
     );
     drop(snap);
     drop(owner);
+    // More snapshots at once than the pool has connections, each reading
+    // then writing: a snapshot gives its read's connection back before its
+    // write takes one, so none waits on another for ever.
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..24 {
+        let snap = a.snapshot();
+        tasks.spawn(async move {
+            snap.revision().await?;
+            let level = if i % 2 == 0 {
+                Level::Expert
+            } else {
+                Level::Proficient
+            };
+            snap.set_held_level(skill, Some(level)).await?;
+            snap.revision().await
+        });
+    }
+    let all = tokio::time::timeout(std::time::Duration::from_secs(20), tasks.join_all())
+        .await
+        .expect("snapshots that read then write deadlocked on the pool");
+    assert!(all.iter().all(Result::is_ok), "{all:?}");
     drop_team_schema(c, &schema, app).await;
 }
 

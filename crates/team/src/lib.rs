@@ -295,7 +295,9 @@ pub async fn migrate(owner_url: &str, app_role: &str) -> Result<()> {
         format!("REVOKE DELETE ON issuers, issuer_keys, issuer_revocations FROM \"{app_role}\""),
         // The ledger of credentials the organisation signed is append-only.
         format!("REVOKE UPDATE, DELETE ON issued_credentials FROM \"{app_role}\""),
+        // The servers read which migrations ran (to refuse an older schema), nothing more.
         format!("REVOKE ALL ON mm_team_migrations FROM \"{app_role}\""),
+        format!("GRANT SELECT ON mm_team_migrations TO \"{app_role}\""),
         format!(
             "DO $$ BEGIN IF to_regclass('_sqlx_migrations') IS NOT NULL THEN \
              REVOKE INSERT, UPDATE, DELETE ON _sqlx_migrations FROM \"{app_role}\"; END IF; END $$"
@@ -429,6 +431,30 @@ impl TeamStore {
             return Err(Error::invalid(
                 "db",
                 "the team tables are missing here: migrate the database first",
+            ));
+        }
+        // A release's server on an older schema would fail request by
+        // request (a function or a column missing): refuse at the start.
+        let applied: std::result::Result<Vec<i64>, sqlx::Error> =
+            sqlx::query_scalar("SELECT version FROM mm_team_migrations")
+                .fetch_all(&pool)
+                .await;
+        let missing: Vec<String> = match &applied {
+            Ok(applied) => MIGRATIONS
+                .iter()
+                .filter(|m| !applied.contains(&m.version))
+                .map(|m| format!("{} ({})", m.version, m.description))
+                .collect(),
+            Err(_) => vec!["the list of applied migrations, which this role cannot read".into()],
+        };
+        if !missing.is_empty() {
+            return Err(Error::invalid(
+                "db",
+                format!(
+                    "the team tables here are older than this release (missing {}): run `mm team \
+                     migrate` with this release as the database's owner, then start the servers",
+                    missing.join(", ")
+                ),
             ));
         }
         Ok(TeamStore {

@@ -1190,6 +1190,43 @@ async fn shares_are_the_learners_own_row_secured_and_never_rewritten() {
 }
 
 #[tokio::test]
+async fn a_server_refuses_a_schema_older_than_its_release_until_it_is_migrated() {
+    let Some((db, _)) = setup("older").await else {
+        return;
+    };
+    let base = db.owner_url.split('?').next().unwrap().to_owned();
+    let owner = |sql: String| {
+        let base = base.clone();
+        async move {
+            let mut c = sqlx::PgConnection::connect(&base).await.unwrap();
+            sqlx::raw_sql(&sql).execute(&mut c).await.unwrap();
+        }
+    };
+    owner(format!(
+        "DELETE FROM \"{}\".mm_team_migrations WHERE version = (SELECT max(version) FROM \"{}\".mm_team_migrations)",
+        db.schema(),
+        db.schema()
+    ))
+    .await;
+    let e = TeamStore::connect(&db.app_url).await.unwrap_err();
+    assert_eq!(e.kind(), Kind::Invalid);
+    assert!(
+        e.to_string().contains("older than this release") && e.to_string().contains("mm team"),
+        "{e}"
+    );
+    // Migrating applies what is missing; then the server starts.
+    owner(format!(
+        "DROP FUNCTION IF EXISTS \"{}\".mm_journal_revisions(BIGINT[])",
+        db.schema()
+    ))
+    .await;
+    mm_team::migrate(&db.owner_url, mm_team::testing::TEST_APP_ROLE)
+        .await
+        .unwrap();
+    assert!(TeamStore::connect(&db.app_url).await.is_ok());
+}
+
+#[tokio::test]
 async fn a_new_master_key_reseals_every_generation_and_the_old_one_opens_none() {
     use mm_app::keys::KeyStore as _;
     use mm_team::{MasterKey, Resealed, reseal};
