@@ -2220,6 +2220,78 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    // Added again, the chart comes back as the same item: nobody who was
+    // given its goal is given a second one. Then it goes again.
+    let lee_goals = goals_of(lee_id).await.len();
+    let r = call(
+        &coach,
+        Method::POST,
+        format!("/api/v1/team/programmes/{programme}/items"),
+        Some(json!({
+            "name": "Chart one trend", "principles": [{ "name": "Lead with the point" }],
+            "done_when": ["Chart one trend, reviewed"],
+            "deadline": { "weeks": 3 }, "weekly_minutes": 90
+        })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["item"]["id"], json!(chart), "{}", r.text());
+    assert_eq!(goals_of(lee_id).await.len(), lee_goals, "a second goal");
+    let r = call(
+        &coach,
+        Method::DELETE,
+        format!("/api/v1/team/programmes/{programme}/items/{chart}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // A curated micro-skill is in a programme once, under whatever name
+    // (a programme no cohort has yet).
+    let r = call(
+        &coach,
+        Method::POST,
+        "/api/v1/team/programmes".into(),
+        Some(json!({ "slug": "curated", "name": "Curated" })),
+    )
+    .await;
+    let lone = r.json()["id"].as_i64().unwrap();
+    let entry = mm_micro::catalogue::curated().entries()[0].id.clone();
+    let add_extra = |body: Value| {
+        call(
+            &coach,
+            Method::POST,
+            format!("/api/v1/team/programmes/{lone}/items"),
+            Some(body),
+        )
+    };
+    let r = add_extra(
+        json!({ "catalogue_id": entry, "deadline": { "weeks": 2 }, "weekly_minutes": 30 }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let curated = r.json()["item"]["id"].as_i64().unwrap();
+    let r = call(
+        &coach,
+        Method::PATCH,
+        format!("/api/v1/team/programmes/{lone}/items/{curated}"),
+        Some(json!({ "name": "Our own name for it" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = add_extra(
+        json!({ "catalogue_id": entry, "deadline": { "weeks": 2 }, "weekly_minutes": 30 }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(r.text().contains("Our own name for it"), "{}", r.text());
+    let r = call(
+        &coach,
+        Method::DELETE,
+        format!("/api/v1/team/programmes/{lone}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
     // The extra programme cannot be deleted while Spring has it.
     let r = call(
         &coach,

@@ -704,7 +704,9 @@ impl TeamStore {
     /// [`Kind::NotFound`] for a programme the actor cannot see;
     /// [`Kind::Forbidden`] for one they may not change; [`Kind::Invalid`]
     /// naming the field (an unknown `catalogue_id` too); [`Kind::Conflict`]
-    /// when the programme has this micro-skill already.
+    /// when the programme has this micro-skill already (a curated one under
+    /// any name). One removed before comes back as the same item, so nobody
+    /// is given its goal twice.
     pub async fn add_item(
         &self,
         actor: &Actor,
@@ -735,6 +737,80 @@ impl TeamStore {
             DeadlineRule::Weeks(w) => (Some(w as i32), None),
             DeadlineRule::Date(d) => (None, Some(d.to_string())),
         };
+        // A curated micro-skill is in a programme once, whatever it was
+        // renamed to: a second item would give its members a second goal.
+        if let Some(entry) = &d.catalogue_id {
+            let named: Option<String> = sqlx::query_scalar(
+                "SELECT name FROM programme_items WHERE org_id = mm_org() AND programme_id = $1 \
+                 AND catalogue_id = $2 AND removed_at IS NULL",
+            )
+            .bind(programme)
+            .bind(entry)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(name) = named {
+                return Err(Error::new(
+                    Kind::Conflict,
+                    format!("the programme has this micro-skill already, as {name:?}"),
+                ));
+            }
+        }
+        // Added again after it was removed: the same item comes back (with
+        // what is given now, but whether evidence needs approval as it was:
+        // its goals given already follow that), so members who were given
+        // its goal are not given a second one; the others get it as new.
+        let removed: Option<ItemId> = sqlx::query_scalar(
+            "SELECT id FROM programme_items WHERE org_id = mm_org() AND programme_id = $1 \
+             AND removed_at IS NOT NULL \
+             AND (catalogue_id = $2 OR ($2 IS NULL AND lower(name) = lower($3))) \
+             ORDER BY removed_at DESC LIMIT 1",
+        )
+        .bind(programme)
+        .bind(&d.catalogue_id)
+        .bind(&d.name)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = removed {
+            sqlx::query(
+                "UPDATE programme_items SET removed_at = NULL, position = $2, name = $3, \
+                 principles = $4, done_when = $5, hours = $6, level = $7, deadline_weeks = $8, \
+                 deadline_date = $9::DATE, weekly_minutes = $10 \
+                 WHERE org_id = mm_org() AND id = $1",
+            )
+            .bind(id)
+            .bind(last + 1)
+            .bind(&d.name)
+            .bind(sqlx::types::Json(&d.principles))
+            .bind(&d.done_when)
+            .bind(d.hours.map(|h| h as i32))
+            .bind(i16::from(d.level))
+            .bind(weeks)
+            .bind(date)
+            .bind(d.weekly_minutes as i32)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                conflict(
+                    e,
+                    format!("the programme has the micro-skill {:?} already", d.name),
+                )
+            })?;
+            audit(
+                &mut tx,
+                actor.org,
+                Some(actor.person),
+                "programme_item_restore",
+                Some(format!("programme:{programme}")),
+                serde_json::json!({ "item": id, "name": d.name, "catalogue_id": d.catalogue_id }),
+            )
+            .await?;
+            let row: ItemRow = sqlx::query_as(&format!("{ITEM_SQL} AND i.id = $1"))
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return item(row);
+        }
         let id: ItemId = sqlx::query_scalar(
             "INSERT INTO programme_items (org_id, programme_id, position, catalogue_id, name, \
              principles, done_when, hours, level, deadline_weeks, deadline_date, weekly_minutes, \
