@@ -4923,7 +4923,8 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
     for (issuer, status) in [
         ("http://login.example.edu", StatusCode::UNPROCESSABLE_ENTITY),
-        ("http://127.0.0.1:9", StatusCode::SERVICE_UNAVAILABLE),
+        ("http://127.0.0.1:9", StatusCode::UNPROCESSABLE_ENTITY),
+        ("not a url", StatusCode::UNPROCESSABLE_ENTITY),
     ] {
         let mut bad = settings.clone();
         bad["issuer"] = json!(issuer);

@@ -166,7 +166,8 @@ fn provider_error(issuer: &str, what: &str, e: impl std::fmt::Display) -> Error 
 fn check_issuer(raw: &str) -> Result<String> {
     let s = raw.trim().trim_end_matches('/').to_owned();
     let bad = |why: &str| Error::invalid("issuer", format!("{s:?} is not a usable issuer: {why}"));
-    let url = IssuerUrl::new(s.clone()).map_err(|e| bad(&e.to_string()))?;
+    let url = IssuerUrl::new(s.clone())
+        .map_err(|_| bad("give the provider's full URL, like https://login.example.edu"))?;
     let parsed = url.url();
     let loopback = matches!(parsed.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
     match parsed.scheme() {
@@ -224,13 +225,17 @@ fn discover(issuer: &str, http: &ureq::Agent) -> Result<CoreProviderMetadata> {
     })
 }
 
-/// An error and its sources, in one line.
+/// An error and its sources, in one line (a source that says what its
+/// error said already is left out).
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
         source = s.source();
     }
     out
@@ -460,8 +465,17 @@ impl TeamStore {
                 ))
             }
         };
+        // An issuer that does not answer is the admin's to correct: 422.
         let probe = issuer.clone();
-        blocking(move || discover(&probe, &http()).map(|_| ())).await?;
+        blocking(move || discover(&probe, &http()).map(|_| ()))
+            .await
+            .map_err(|e| match e.kind() {
+                Kind::Unavailable => Error::invalid(
+                    "issuer",
+                    format!("{e} (check the issuer URL, and that this server can reach it)"),
+                ),
+                _ => e,
+            })?;
         let mut tx = self.scope(actor.org).await?;
         let keep_secret = new.client_secret.is_none();
         sqlx::query(
