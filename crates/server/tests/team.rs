@@ -4329,17 +4329,52 @@ async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins
     let acme = actor_of(&db, &admin).await;
     let goal = demo_journal(&db, acme.org, lee_id).await;
     as_given(&app, &db, &admin, lee_id, goal).await;
-    for (who, org) in [(&admin, "Acme Academy"), (&beta_admin, "Beta School")] {
-        let r = send(
-            &app,
-            who,
-            Method::POST,
-            "/api/v1/team/issuer",
-            Some(json!({ "name": org })),
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    }
+    // Acme's admin creates its issuer on the team page, Beta's by the API.
+    let form = |who: &As, path: String, body: String| {
+        let As::Browser { cookie, csrf } = who.clone() else {
+            unreachable!()
+        };
+        let app = app.clone();
+        async move {
+            let req = Request::post(path)
+                .header(header::HOST, HOST)
+                .header(header::ORIGIN, format!("https://{HOST}"))
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("csrf={csrf}&{body}")))
+                .unwrap();
+            let r = app.oneshot(req).await.unwrap();
+            Reply {
+                status: r.status(),
+                headers: r.headers().clone(),
+                body: r.into_body().collect().await.unwrap().to_bytes().to_vec(),
+            }
+        }
+    };
+    let page = send(&app, &admin, Method::GET, "/team", None).await.text();
+    assert!(page.contains("None yet: create it"), "{page}");
+    let r = form(
+        &admin,
+        "/team/issuer".into(),
+        "name=Acme+Academy&url=".into(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let page = send(&app, &admin, Method::GET, "/team", None).await.text();
+    assert!(
+        page.contains("signed by <strong>Acme Academy</strong>")
+            && page.contains(&format!("https://{HOST}/orgs/acme/did.json")),
+        "{page}"
+    );
+    let r = send(
+        &app,
+        &beta_admin,
+        Method::POST,
+        "/api/v1/team/issuer",
+        Some(json!({ "name": "Beta School" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let r = send(
         &app,
         &lee,

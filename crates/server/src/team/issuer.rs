@@ -44,6 +44,7 @@ pub fn routes() -> Router<TeamState> {
         .route("/api/v1/team/badges", get(badges))
         .route("/api/v1/team/badges/{id}/revoke", post(revoke_badge))
         .route("/team/badges/{id}/revoke", post(revoke_from_page))
+        .route("/team/issuer", post(create_from_page))
 }
 
 /// The public documents (no sign-in).
@@ -123,9 +124,22 @@ pub async fn create_issuer(
     Signed(actor): Signed,
     ApiJson(body): ApiJson<NewIssuer>,
 ) -> Result<(StatusCode, Json<OrgIssuer>), ApiError> {
+    let (record, slug) = create_for_org(&state, &actor, &body.name, body.url.as_deref()).await?;
+    Ok((StatusCode::CREATED, Json(view(&state, record, &slug))))
+}
+
+/// Create the actor's organisation's issuer (admins): at `url`, or by
+/// default under this server's first https public URL. The record and the
+/// organisation's slug.
+async fn create_for_org(
+    state: &TeamState,
+    actor: &mm_team::Actor,
+    name: &str,
+    url: Option<&str>,
+) -> Result<(IssuerRecord, String), HttpError> {
     actor.require(&[Role::Admin], "create the organisation's badge issuer")?;
-    let org = state.team().organisation(&actor).await?;
-    let url = match body.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+    let org = state.team().organisation(actor).await?;
+    let url = match url.map(str::trim).filter(|u| !u.is_empty()) {
         Some(u) => u.to_owned(),
         None => match state.https_origin() {
             Some(o) => format!("{o}/orgs/{}", org.slug),
@@ -136,13 +150,24 @@ pub async fn create_issuer(
                      publish its documents under",
                 );
                 e.field = Some("url".into());
-                return Err(e.into());
+                return Err(e);
             }
         },
     };
-    let keys = state.team().org_keys(&actor);
-    let record = mm_app::badges::create_issuer(state.now(), &keys, &body.name, &url).await?;
-    Ok((StatusCode::CREATED, Json(view(&state, record, &org.slug))))
+    let keys = state.team().org_keys(actor);
+    let record = mm_app::badges::create_issuer(state.now(), &keys, name, &url).await?;
+    Ok((record, org.slug))
+}
+
+/// The team page's form: create the organisation's badge issuer.
+async fn create_from_page(
+    State(state): State<TeamState>,
+    super::pages::SignedPage(actor): super::pages::SignedPage,
+    axum::Form(f): axum::Form<crate::api::input::Fields>,
+) -> Result<Response, crate::error::PageError> {
+    let url = f.get("url");
+    create_for_org(&state, &actor, f.get("name"), Some(url)).await?;
+    Ok(axum::response::Redirect::to("/team#badges").into_response())
 }
 
 /// Rotate your organisation's signing keys (admins): new badges are signed with a fresh key; older keys stay in the DID document, so badges signed before keep verifying. Audited.
@@ -233,9 +258,34 @@ async fn revoke_from_page(
     Ok(axum::response::Redirect::to("/team#badges").into_response())
 }
 
-/// The team page's section of the badges the organisation signed (admins).
-pub(super) fn section(actor: &mm_team::Actor, badges: &[IssuedBadge]) -> maud::Markup {
+/// The team page's section of the organisation's badge issuer and the
+/// badges it signed (admins).
+pub(super) fn section(
+    state: &TeamState,
+    actor: &mm_team::Actor,
+    slug: &str,
+    issuer: Option<&IssuerRecord>,
+    badges: &[IssuedBadge],
+) -> maud::Markup {
     maud::html! {
+        section aria-labelledby="issuer-h" id="issuer" {
+            h2 id="issuer-h" { "The organisation's badge issuer" }
+            @if let Some(r) = issuer {
+                @let v = view(state, r.clone(), slug);
+                p { "Members' badges are signed by " strong { (r.name) } " (" code { (r.id) } "), with key " code { (v.signing_key) } "." }
+                p { "Verifiers read its DID document at " a href=(v.did_document) { (v.did_document) } " and its revocation list at " a href=(v.revocation_list) { (v.revocation_list) } "." }
+            } @else {
+                p { "None yet: create it, and members' badges for the goals your programmes give them are signed by the organisation." }
+                form method="post" action="/team/issuer" {
+                    (super::pages::csrf(actor))
+                    label for="issuer-name" { "Name badges show as their issuer" }
+                    input id="issuer-name" name="name" required maxlength="200";
+                    label for="issuer-url" { "Its https URL (empty: this server's public URL, /orgs/" (slug) ")" }
+                    input id="issuer-url" name="url" type="url";
+                    button type="submit" { "Create the issuer" }
+                }
+            }
+        }
         section aria-labelledby="badges-h" id="badges" {
             h2 id="badges-h" { "Badges the organisation signed" }
             @if badges.is_empty() { p { "None yet: members' badges appear here once the organisation's issuer signs them." } }

@@ -188,9 +188,17 @@ async fn render_home(
     let (sso, badges) = if actor.has(Role::Admin) {
         let current = team.sso(&actor).await.map_err(HttpError::from)?;
         let badges = team.issued_badges(&actor).await.map_err(HttpError::from)?;
+        // None yet (or none readable): the section offers to create it.
+        let issuer = mm_app::badges::issuer(&team.org_keys(&actor)).await.ok();
         (
             Some(super::sso::section(&actor, current.as_ref(), &base)),
-            Some(super::issuer::section(&actor, &badges)),
+            Some(super::issuer::section(
+                state,
+                &actor,
+                &org.slug,
+                issuer.as_ref(),
+                &badges,
+            )),
         )
     } else {
         (None, None)
