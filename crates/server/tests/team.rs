@@ -3477,6 +3477,9 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
         .await
         .text();
     let lee_page = format!("/team/cohorts/{cohort}/learners/{lee_id}");
+    // Linked from the matrix and from the progress table alike.
+    let (_, progress_part) = coach_page.split_once("Progress to the deadlines").unwrap();
+    assert!(progress_part.contains(&lee_page), "{coach_page}");
     assert!(coach_page.contains(&lee_page), "{coach_page}");
     let r = get(&coach, lee_page.clone()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());

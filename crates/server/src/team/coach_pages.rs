@@ -100,7 +100,7 @@ async fn coach_page(
             p { a href=(format!("{api}/progress?format=csv")) { "Download as CSV" } }
             table {
                 thead { tr { th scope="col" { "Member" } th scope="col" { "Micro-skill" } th scope="col" { "Minutes (done / expected / planned)" } th scope="col" { "Pace" } th scope="col" { "Deadline" } th scope="col" { "Projected finish" } } }
-                tbody { @for p in &progress { tr { td { (p.name) } td { (p.micro_skill) }
+                tbody { @for p in &progress { tr { td { (learner_link(cohort.id, p.person, &p.name)) } td { (p.micro_skill) }
                     td { (p.minutes_done) " / " (p.minutes_expected) " / " (p.minutes_planned) } td { (p.pace.as_str()) }
                     td { (p.deadline) " (" (p.days_left) " days)" } td { (day(p.projected_finish)) } } } }
             }
