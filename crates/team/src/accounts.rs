@@ -5,7 +5,6 @@
 //! the same words after the same work (an unknown email is checked against a
 //! dummy hash), so sign-in tells an outsider nothing about who has an account.
 
-use crate::enter;
 use crate::people::{
     add_person, audit, check_name, member_in, normalise_email, parse_roles, parse_time, roles_of,
 };
@@ -14,6 +13,7 @@ use crate::{
     Actor, ApiToken, Error, Invitation, InvitationState, InvitationView, Kind, OrgId, PersonId,
     Result, Role, TeamStore, Via,
 };
+use crate::{enter, org_by_slug};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use sqlx::{Postgres, Transaction};
@@ -167,10 +167,7 @@ impl TeamStore {
     pub async fn sign_in(&self, slug: &str, email: &str, password: &str) -> Result<SignIn> {
         let email = email.trim().to_lowercase();
         let mut tx = self.unscoped().await?;
-        let org: Option<OrgId> = sqlx::query_scalar("SELECT mm_org_by_slug($1)")
-            .bind(slug.trim())
-            .fetch_one(&mut *tx)
-            .await?;
+        let org = org_by_slug(&mut tx, slug.trim()).await?;
         let found: Option<(PersonId, String)> = match org {
             Some(org) => {
                 enter(&mut tx, org).await?;

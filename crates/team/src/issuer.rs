@@ -361,11 +361,6 @@ impl TeamStore {
         self
     }
 
-    /// The fingerprint of the previous master key, when the server has one.
-    pub fn previous_master_key_id(&self) -> Option<&str> {
-        self.previous.as_deref().map(MasterKey::id)
-    }
-
     /// The key that opens what master key `sealed_with` sealed: the
     /// current one, or the previous during a rotation.
     pub(crate) fn opener(&self, sealed_with: &str) -> Option<&MasterKey> {
@@ -396,10 +391,7 @@ impl TeamStore {
     /// [`Kind::NotFound`] when no organisation has that slug.
     pub async fn published_keys(&self, slug: &str) -> crate::Result<OrgKeys> {
         let mut tx = self.unscoped().await?;
-        let org: Option<OrgId> = sqlx::query_scalar("SELECT mm_org_by_slug($1)")
-            .bind(slug)
-            .fetch_one(&mut *tx)
-            .await?;
+        let org = crate::org_by_slug(&mut tx, slug).await?;
         tx.commit().await?;
         let org = org.ok_or_else(|| Error::not_found("organisation"))?;
         Ok(OrgKeys {

@@ -5,8 +5,7 @@
 //! verifiers read), and published to anyone with the link.
 
 use crate::people::{audit, parse_time};
-use crate::sso::org_by_slug;
-use crate::{Actor, Error, Kind, PersonId, Result, Role, TeamStore, enter};
+use crate::{Actor, Error, Kind, PersonId, Result, Role, TeamStore, enter, org_by_slug};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -183,7 +182,9 @@ impl TeamStore {
             return Err(no_badge());
         }
         let mut tx = self.unscoped().await?;
-        let org = org_by_slug(&mut tx, slug).await?.ok_or_else(no_badge)?;
+        let org = org_by_slug(&mut tx, slug.trim())
+            .await?
+            .ok_or_else(no_badge)?;
         enter(&mut tx, org).await?;
         let credential: Option<String> = sqlx::query_scalar(
             "SELECT credential FROM issued_credentials WHERE org_id = mm_org() AND credential_id = $1",

@@ -509,6 +509,19 @@ impl TeamStore {
     }
 }
 
+/// The organisation `slug` names, looked up before any organisation is
+/// entered (a sign-in page, a published document): a SECURITY DEFINER
+/// lookup, the one way an unscoped transaction finds it.
+pub(crate) async fn org_by_slug(
+    tx: &mut Transaction<'static, Postgres>,
+    slug: &str,
+) -> Result<Option<OrgId>> {
+    Ok(sqlx::query_scalar("SELECT mm_org_by_slug($1)")
+        .bind(slug)
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
 /// Name the organisation a transaction acts in, from here to its end (an
 /// unscoped transaction enters one once a lookup has found it).
 pub(crate) async fn enter(tx: &mut Transaction<'static, Postgres>, org: OrgId) -> Result<()> {

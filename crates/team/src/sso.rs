@@ -27,15 +27,15 @@
 use crate::accounts::SignIn;
 use crate::people::{add_person, audit, normalise_email, parse_time};
 use crate::secret;
-use crate::{Actor, Error, Kind, OrgId, PersonId, Result, Role, TeamStore, enter};
+use crate::{Actor, Error, Kind, OrgId, PersonId, Result, Role, TeamStore, enter, org_by_slug};
 use chrono::{DateTime, Utc};
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims,
 };
 use openidconnect::{
-    AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
-    OAuth2TokenResponse as _, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
-    TokenResponse as _,
+    AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet,
+    EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse as _, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse as _,
 };
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -151,6 +151,19 @@ pub fn redirect_path(slug: &str) -> String {
     format!("/o/{slug}/sso/callback")
 }
 
+fn no_sso() -> Error {
+    Error::new(Kind::NotFound, "this organisation has no single sign-on")
+}
+
+/// The provider row of the organisation the transaction acts in, if any.
+async fn provider_row(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+) -> Result<Option<ProviderRow>> {
+    Ok(sqlx::query_as(PROVIDER_SQL)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
 fn refused() -> Error {
     Error::unauthorized("this single sign-on did not finish: start again from the sign-in page")
 }
@@ -248,12 +261,22 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
         .map_err(|e| Error::new(Kind::Internal, format!("the sign-in stopped: {e}")))?
 }
 
-/// The provider's authorization URL for a new sign-in: its state, nonce and
-/// PKCE verifier.
-fn start(cfg: &Opened, redirect: &str) -> Result<(String, String, String, String)> {
-    let http = http();
-    let meta = discover(&cfg.issuer, &http)?;
-    let client = CoreClient::from_provider_metadata(
+/// The client of an organisation's provider, as discovery makes it: an
+/// authorization endpoint, maybe token and userinfo endpoints.
+type ProviderClient = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+/// The provider's client from its discovery document, coming back at
+/// `redirect`.
+fn client(cfg: &Opened, redirect: &str, http: &ureq::Agent) -> Result<ProviderClient> {
+    let meta = discover(&cfg.issuer, http)?;
+    Ok(CoreClient::from_provider_metadata(
         meta,
         ClientId::new(cfg.client_id.clone()),
         cfg.client_secret.clone().map(ClientSecret::new),
@@ -261,7 +284,13 @@ fn start(cfg: &Opened, redirect: &str) -> Result<(String, String, String, String
     .set_redirect_uri(
         RedirectUrl::new(redirect.to_owned())
             .map_err(|e| Error::new(Kind::Internal, format!("the redirect URI: {e}")))?,
-    );
+    ))
+}
+
+/// The provider's authorization URL for a new sign-in: its state, nonce and
+/// PKCE verifier.
+fn start(cfg: &Opened, redirect: &str) -> Result<(String, String, String, String)> {
+    let client = client(cfg, redirect, &http())?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let state = secret::fresh(SSO_STATE_PREFIX);
     let given = state.clone();
@@ -293,16 +322,7 @@ fn finish(
     verifier: String,
 ) -> Result<Claims> {
     let http = http();
-    let meta = discover(&cfg.issuer, &http)?;
-    let client = CoreClient::from_provider_metadata(
-        meta,
-        ClientId::new(cfg.client_id.clone()),
-        cfg.client_secret.clone().map(ClientSecret::new),
-    )
-    .set_redirect_uri(
-        RedirectUrl::new(redirect.to_owned())
-            .map_err(|e| Error::new(Kind::Internal, format!("the redirect URI: {e}")))?,
-    );
+    let client = client(cfg, redirect, &http)?;
     let token = client
         .exchange_code(AuthorizationCode::new(code))
         .map_err(|e| provider_error(&cfg.issuer, "names no token endpoint", e))?
@@ -396,9 +416,7 @@ impl TeamStore {
     pub async fn sso(&self, actor: &Actor) -> Result<Option<SsoProvider>> {
         actor.require(&[Role::Admin], "see the single sign-on settings")?;
         let mut tx = self.scope(actor.org).await?;
-        let row: Option<ProviderRow> = sqlx::query_as(PROVIDER_SQL)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let row = provider_row(&mut tx).await?;
         let slug = crate::people::organisation_in(&mut tx).await?.slug;
         tx.commit().await?;
         row.map(|r| shown(r, &slug)).transpose()
@@ -509,7 +527,7 @@ impl TeamStore {
             }),
         )
         .await?;
-        let row: ProviderRow = sqlx::query_as(PROVIDER_SQL).fetch_one(&mut *tx).await?;
+        let row = provider_row(&mut tx).await?.ok_or_else(no_sso)?;
         let slug = crate::people::organisation_in(&mut tx).await?.slug;
         tx.commit().await?;
         shown(row, &slug)
@@ -530,10 +548,7 @@ impl TeamStore {
             .await?
             .rows_affected();
         if gone == 0 {
-            return Err(Error::new(
-                Kind::NotFound,
-                "this organisation has no single sign-on",
-            ));
+            return Err(no_sso());
         }
         audit(
             &mut tx,
@@ -555,7 +570,7 @@ impl TeamStore {
     /// [`Kind::Unavailable`] when the database is down.
     pub async fn sso_label(&self, slug: &str) -> Result<Option<String>> {
         let mut tx = self.unscoped().await?;
-        let Some(org) = org_by_slug(&mut tx, slug).await? else {
+        let Some(org) = org_by_slug(&mut tx, slug.trim()).await? else {
             return Ok(None);
         };
         enter(&mut tx, org).await?;
@@ -625,7 +640,9 @@ impl TeamStore {
             return Err(refused());
         }
         let mut tx = self.unscoped().await?;
-        let org = org_by_slug(&mut tx, slug).await?.ok_or_else(refused)?;
+        let org = org_by_slug(&mut tx, slug.trim())
+            .await?
+            .ok_or_else(refused)?;
         enter(&mut tx, org).await?;
         // Used once, whatever happens next.
         let login: Option<(String, String, String)> = sqlx::query_as(
@@ -636,6 +653,7 @@ impl TeamStore {
         .bind(secret::hash(&back.state))
         .fetch_optional(&mut *tx)
         .await?;
+        let provider = provider_row(&mut tx).await?;
         tx.commit().await?;
         let (issuer, nonce, verifier) = login.ok_or_else(refused)?;
         if let Some(e) = &back.error {
@@ -644,7 +662,7 @@ impl TeamStore {
             )));
         }
         let code = back.code.filter(|c| !c.is_empty()).ok_or_else(refused)?;
-        let (_, cfg) = self.opened(slug).await?;
+        let cfg = self.open_provider(org, provider.ok_or_else(no_sso)?)?;
         if cfg.issuer != issuer || back.iss.as_ref().is_some_and(|iss| *iss != issuer) {
             return Err(refused());
         }
@@ -784,15 +802,20 @@ impl TeamStore {
 
     /// An organisation's provider, its secret opened.
     async fn opened(&self, slug: &str) -> Result<(OrgId, Opened)> {
-        let none = || Error::new(Kind::NotFound, "this organisation has no single sign-on");
         let mut tx = self.unscoped().await?;
-        let org = org_by_slug(&mut tx, slug).await?.ok_or_else(none)?;
+        let org = org_by_slug(&mut tx, slug.trim())
+            .await?
+            .ok_or_else(no_sso)?;
         enter(&mut tx, org).await?;
-        let row: Option<ProviderRow> = sqlx::query_as(PROVIDER_SQL)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let row = provider_row(&mut tx).await?;
         tx.commit().await?;
-        let (issuer, client_id, sealed, sealed_with, _, join_domains, _) = row.ok_or_else(none)?;
+        Ok((org, self.open_provider(org, row.ok_or_else(no_sso)?)?))
+    }
+
+    /// Organisation `org`'s provider from its row, the secret opened with
+    /// the master key that sealed it.
+    fn open_provider(&self, org: OrgId, row: ProviderRow) -> Result<Opened> {
+        let (issuer, client_id, sealed, sealed_with, _, join_domains, _) = row;
         let client_secret = match sealed {
             None => None,
             Some(sealed) => {
@@ -809,26 +832,13 @@ impl TeamStore {
                 Some(String::from_utf8_lossy(&plain).into_owned())
             }
         };
-        Ok((
-            org,
-            Opened {
-                issuer,
-                client_id,
-                client_secret,
-                join_domains,
-            },
-        ))
+        Ok(Opened {
+            issuer,
+            client_id,
+            client_secret,
+            join_domains,
+        })
     }
-}
-
-pub(crate) async fn org_by_slug(
-    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-    slug: &str,
-) -> Result<Option<OrgId>> {
-    Ok(sqlx::query_scalar("SELECT mm_org_by_slug($1)")
-        .bind(slug.trim())
-        .fetch_one(&mut **tx)
-        .await?)
 }
 
 fn shown(r: ProviderRow, slug: &str) -> Result<SsoProvider> {
