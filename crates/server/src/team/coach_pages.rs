@@ -245,11 +245,7 @@ async fn own_notes(
     let Some(j) = &state.inner.journal else {
         return Ok(Vec::new());
     };
-    let store = j
-        .store
-        .scoped(actor.org, actor.person)
-        .map_err(mm_app::Error::from)?
-        .snapshot();
+    let store = super::coaching::reading_store(j, actor.org, actor.person)?;
     let app = mm_app::App::reading(store, j.clock).await?;
     let given: Vec<mm_core::GoalId> = state
         .team()

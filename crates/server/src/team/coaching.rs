@@ -207,22 +207,14 @@ async fn goal_summaries(
     ids: &[GoalId],
     revision: Option<i64>,
 ) -> Result<(NaiveDate, Vec<GoalSummary>, Option<mm_app::App>), HttpError> {
-    let now = j.clock.read().0;
-    if let Some(r) = revision
-        && let Some((today, goals)) = state.inner.summaries.get(org, person, r, ids, now)
-    {
-        return Ok((today, goals, None));
-    }
-    let store = j
-        .store
-        .scoped(org, person)
-        .map_err(mm_app::Error::from)?
-        .snapshot();
+    // (Nothing is read until the store is: a hit costs no statement.)
+    let store = reading_store(j, org, person)?;
     // Read before the summaries: what they show is at least this new.
     let revision = match revision {
         Some(r) => r,
         None => store.revision().await.map_err(mm_app::Error::from)?,
     };
+    let now = j.clock.read().0;
     if let Some((today, goals)) = state.inner.summaries.get(org, person, revision, ids, now) {
         return Ok((today, goals, None));
     }
@@ -240,6 +232,19 @@ async fn goal_summaries(
         },
     );
     Ok((today, goals, Some(app)))
+}
+
+/// `person`'s journal for a request's reads: scoped to them, its reads in
+/// one transaction, opened at the first read.
+pub(super) fn reading_store(
+    j: &super::Journals,
+    org: i64,
+    person: PersonId,
+) -> Result<mm_store::Store, HttpError> {
+    Ok(j.store
+        .scoped(org, person)
+        .map_err(mm_app::Error::from)?
+        .snapshot())
 }
 
 /// The journal revisions of the cohort's members, in one statement (none
@@ -601,14 +606,7 @@ async fn view_of(
     }
     let app = match app {
         Some(app) => app,
-        None => {
-            let store = j
-                .store
-                .scoped(org, person)
-                .map_err(mm_app::Error::from)?
-                .snapshot();
-            mm_app::App::reading(store, j.clock).await?
-        }
+        None => mm_app::App::reading(reading_store(j, org, person)?, j.clock).await?,
     };
     Ok((goals, shared_notes(&app, &refs).await?))
 }

@@ -188,8 +188,12 @@ async fn render_home(
     let (sso, badges) = if actor.has(Role::Admin) {
         let current = team.sso(&actor).await.map_err(HttpError::from)?;
         let badges = team.issued_badges(&actor).await.map_err(HttpError::from)?;
-        // None yet (or none readable): the section offers to create it.
-        let issuer = mm_app::badges::issuer(&team.org_keys(&actor)).await.ok();
+        // None yet: the section offers to create it.
+        let issuer = match mm_app::badges::issuer(&team.org_keys(&actor)).await {
+            Ok(record) => Some(record),
+            Err(e) if e.kind() == mm_app::ErrorKind::NotFound => None,
+            Err(e) => return Err(HttpError::from(e).into()),
+        };
         (
             Some(super::sso::section(&actor, current.as_ref(), &base)),
             Some(super::issuer::section(

@@ -97,14 +97,22 @@ fn add_cookie(res: &mut Response, cookie: &str) {
     }
 }
 
-/// A slug as it may appear in a path and a cookie's `Path`.
-fn plain_slug(raw: &str) -> Option<&str> {
-    (!raw.is_empty()
+/// A slug as it may appear in a path and a cookie's `Path`, or the page
+/// saying there is no such organisation.
+fn plain_slug(raw: &str) -> Result<&str, Box<Response>> {
+    let plain = !raw.is_empty()
         && raw.len() <= 63
         && raw
             .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
-    .then_some(raw)
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if plain {
+        Ok(raw)
+    } else {
+        Err(Box::new(failed(
+            raw,
+            &mm_team::Error::new(mm_team::Kind::NotFound, "no such organisation"),
+        )))
+    }
 }
 
 /// A page saying why single sign-on did not work, with the way back.
@@ -129,11 +137,9 @@ async fn begin(
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(slug) = plain_slug(&slug) else {
-        return failed(
-            &slug,
-            &mm_team::Error::new(mm_team::Kind::NotFound, "no such organisation"),
-        );
+    let slug = match plain_slug(&slug) {
+        Ok(slug) => slug,
+        Err(page) => return *page,
     };
     match state
         .team()
@@ -156,11 +162,9 @@ async fn callback(
     headers: HeaderMap,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Response {
-    let Some(slug) = plain_slug(&slug) else {
-        return failed(
-            &slug,
-            &mm_team::Error::new(mm_team::Kind::NotFound, "no such organisation"),
-        );
+    let slug = match plain_slug(&slug) {
+        Ok(slug) => slug,
+        Err(page) => return *page,
     };
     let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let back = SsoReturn {
