@@ -144,18 +144,7 @@ fn run(args: &Args) -> Result<()> {
     } else {
         // A seed made by an earlier build: bring its schema to this one's
         // (the servers refuse an older one).
-        mm(
-            args,
-            &[
-                "team",
-                "migrate",
-                "--db",
-                &owner_db,
-                "--app-role",
-                &args.app_role,
-            ],
-            "",
-        )?;
+        migrate(args, &owner_db)?;
     }
     let mut servers = Servers::start(args, &app_url)?;
     if let Some(s) = &seed {
@@ -307,6 +296,22 @@ fn mm(args: &Args, cmd: &[&str], stdin: &str) -> Result<()> {
     Ok(())
 }
 
+/// `mm team migrate` on the load database, as its owner (idempotent).
+fn migrate(args: &Args, owner_db: &str) -> Result<()> {
+    mm(
+        args,
+        &[
+            "team",
+            "migrate",
+            "--db",
+            owner_db,
+            "--app-role",
+            &args.app_role,
+        ],
+        "",
+    )
+}
+
 const ADMIN_PASSWORD: &str = "load test admin password";
 const PASSWORD: &str = "load test member password";
 
@@ -327,18 +332,7 @@ fn fresh_database(args: &Args, owner_db: &str, app_url: &str) -> Result<()> {
             args.db_name
         ),
     )?;
-    mm(
-        args,
-        &[
-            "team",
-            "migrate",
-            "--db",
-            owner_db,
-            "--app-role",
-            &args.app_role,
-        ],
-        "",
-    )?;
+    migrate(args, owner_db)?;
     mm(
         args,
         &[

@@ -79,12 +79,18 @@ async fn send(app: &Router, who: &As, method: Method, path: &str, body: Option<V
 
 /// A page's form posted by a browser session (its CSRF token in the form).
 async fn send_form(app: &Router, who: &As, path: &str, body: &str) -> Reply {
+    send_form_from(app, who, &format!("http://{HOST}"), path, body).await
+}
+
+/// As [`send_form`], from a page at `origin` (a server whose public URL
+/// is https sees its forms come from there).
+async fn send_form_from(app: &Router, who: &As, origin: &str, path: &str, body: &str) -> Reply {
     let As::Browser { cookie, csrf } = who else {
         panic!("a form is posted by a browser")
     };
     let req = Request::post(path)
         .header(header::HOST, HOST)
-        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::ORIGIN, origin)
         .header(header::COOKIE, cookie)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(format!("csrf={csrf}&{body}")))
@@ -1591,13 +1597,20 @@ async fn synced_revision(db: &TestDb, person: i64) -> Option<i64> {
     .unwrap()
 }
 
-async fn as_owner(db: &TestDb, sql: &str) {
-    let base = db.owner_url.split('?').next().unwrap();
+/// A connection to `url` (the owner's or the servers' role's) in the
+/// test's schema.
+async fn in_schema(db: &TestDb, url: &str) -> sqlx::PgConnection {
+    let base = url.split('?').next().unwrap();
     let mut c = sqlx::PgConnection::connect(base).await.unwrap();
     sqlx::query(&format!("SET search_path TO \"{}\"", db.schema()))
         .execute(&mut c)
         .await
         .unwrap();
+    c
+}
+
+async fn as_owner(db: &TestDb, sql: &str) {
+    let mut c = in_schema(db, &db.owner_url).await;
     sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
 }
 
@@ -4294,14 +4307,7 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
     assert_eq!(r.json()["assertionMethod"].as_array().unwrap().len(), 4);
 
     // Key generations are retired, never deleted.
-    let mut c =
-        sqlx::PgConnection::connect(&db.app_url.replace(&format!("?schema={}", db.schema()), ""))
-            .await
-            .unwrap();
-    sqlx::query(&format!("SET search_path TO \"{}\"", db.schema()))
-        .execute(&mut c)
-        .await
-        .unwrap();
+    let mut c = in_schema(&db, &db.app_url).await;
     let e = sqlx::query("DELETE FROM issuer_keys")
         .execute(&mut c)
         .await
@@ -4333,33 +4339,14 @@ async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins
     let goal = demo_journal(&db, acme.org, lee_id).await;
     as_given(&app, &db, &admin, lee_id, goal).await;
     // Acme's admin creates its issuer on the team page, Beta's by the API.
-    let form = |who: &As, path: String, body: String| {
-        let As::Browser { cookie, csrf } = who.clone() else {
-            unreachable!()
-        };
-        let app = app.clone();
-        async move {
-            let req = Request::post(path)
-                .header(header::HOST, HOST)
-                .header(header::ORIGIN, format!("https://{HOST}"))
-                .header(header::COOKIE, cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!("csrf={csrf}&{body}")))
-                .unwrap();
-            let r = app.oneshot(req).await.unwrap();
-            Reply {
-                status: r.status(),
-                headers: r.headers().clone(),
-                body: r.into_body().collect().await.unwrap().to_bytes().to_vec(),
-            }
-        }
-    };
     let page = send(&app, &admin, Method::GET, "/team", None).await.text();
     assert!(page.contains("None yet: create it"), "{page}");
-    let r = form(
+    let r = send_form_from(
+        &app,
         &admin,
-        "/team/issuer".into(),
-        "name=Acme+Academy&url=".into(),
+        &format!("https://{HOST}"),
+        "/team/issuer",
+        "name=Acme+Academy&url=",
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
@@ -4492,22 +4479,14 @@ async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins
         page.contains(&format!("/team/badges/{id}/revoke")),
         "{page}"
     );
-    let As::Browser { cookie, csrf } = admin.clone() else {
-        unreachable!()
-    };
-    let req = Request::post(format!("/team/badges/{id}/revoke"))
-        .header(header::HOST, HOST)
-        .header(header::ORIGIN, format!("https://{HOST}"))
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("csrf={csrf}&reason=+")))
-        .unwrap();
-    let r = app.clone().oneshot(req).await.unwrap();
-    let r = Reply {
-        status: r.status(),
-        headers: r.headers().clone(),
-        body: r.into_body().collect().await.unwrap().to_bytes().to_vec(),
-    };
+    let r = send_form_from(
+        &app,
+        &admin,
+        &format!("https://{HOST}"),
+        &format!("/team/badges/{id}/revoke"),
+        "reason=+",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert_eq!(
         every_row(&db).await,
@@ -4546,14 +4525,7 @@ async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins
     );
 
     // The ledger is append-only for the servers' role.
-    let mut c =
-        sqlx::PgConnection::connect(&db.app_url.replace(&format!("?schema={}", db.schema()), ""))
-            .await
-            .unwrap();
-    sqlx::query(&format!("SET search_path TO \"{}\"", db.schema()))
-        .execute(&mut c)
-        .await
-        .unwrap();
+    let mut c = in_schema(&db, &db.app_url).await;
     for sql in [
         "DELETE FROM issued_credentials",
         "UPDATE issued_credentials SET micro_skill = 'x'",
@@ -4906,12 +4878,7 @@ fn team_cookie(r: &Reply) -> As {
 }
 
 async fn count(db: &TestDb, sql: &str) -> i64 {
-    let base = db.owner_url.split('?').next().unwrap();
-    let mut c = sqlx::PgConnection::connect(base).await.unwrap();
-    sqlx::query(&format!("SET search_path TO \"{}\"", db.schema()))
-        .execute(&mut c)
-        .await
-        .unwrap();
+    let mut c = in_schema(db, &db.owner_url).await;
     sqlx::query_scalar(sql).fetch_one(&mut c).await.unwrap()
 }
 
