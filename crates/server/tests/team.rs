@@ -5180,3 +5180,189 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
     sign_in(&app, "acme", "lee@acme.example").await;
     db.drop_schema().await;
 }
+
+/// Whether a message shown to a coach or learner reads as words, not code
+/// or command lines.
+fn plain_words(message: &str) -> bool {
+    !message.contains("::") && !message.contains("--") && !message.contains("mm ")
+}
+
+#[tokio::test]
+async fn a_past_deadline_date_is_refused_and_one_that_passes_later_says_who_was_not_given_it() {
+    let Some(db) = test_db("srv_past_deadline").await else {
+        return;
+    };
+    let (app, journals) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
+    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let (coach, _) = join(&app, &admin, "coach@acme.example", &["coach"]).await;
+    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    let (_, kim_id) = join(&app, &admin, "kim@acme.example", &["learner"]).await;
+    let org = send(&app, &lee, Method::GET, "/api/v1/team/me", None)
+        .await
+        .json()["organisation"]["id"]
+        .as_i64()
+        .unwrap();
+    let r = send(
+        &app,
+        &coach,
+        Method::POST,
+        "/api/v1/team/programmes",
+        Some(json!({ "slug": "data", "name": "Data" })),
+    )
+    .await;
+    let programme = r.json()["id"].as_i64().unwrap();
+    let entry = &mm_micro::catalogue::curated().entries()[0];
+    let items = format!("/api/v1/team/programmes/{programme}/items");
+    // A date that has passed is refused, in a coach's words, writing nothing.
+    let before = snapshot(&db, "acme").await;
+    let r = send(
+        &app,
+        &coach,
+        Method::POST,
+        &items,
+        Some(json!({ "catalogue_id": entry.id, "deadline": { "date": "2020-01-01" }, "weekly_minutes": 60 })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.json()["field"], "deadline");
+    let message = r.json()["message"].as_str().unwrap().to_owned();
+    assert_eq!(
+        message,
+        "2020-01-01 has passed: give a date from today (2026-03-10, in UTC) on, or a number of weeks"
+    );
+    assert!(plain_words(&message), "{message}");
+    assert_eq!(snapshot(&db, "acme").await, before, "a refused item wrote");
+    // Today itself is fine; a later change to a past date is refused too.
+    let r = send(
+        &app,
+        &coach,
+        Method::POST,
+        &items,
+        Some(json!({ "catalogue_id": entry.id, "deadline": { "date": "2026-03-20" }, "weekly_minutes": 60 })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let item = r.json()["item"]["id"].as_i64().unwrap();
+    let before = snapshot(&db, "acme").await;
+    let r = send(
+        &app,
+        &coach,
+        Method::PATCH,
+        &format!("{items}/{item}"),
+        Some(json!({ "deadline": { "date": "2026-03-09" } })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.json()["field"], "deadline");
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("2026-03-09 has passed")
+    );
+    assert_eq!(
+        snapshot(&db, "acme").await,
+        before,
+        "a refused change wrote"
+    );
+    // Lee is in the cohort while the date is to come: she gets the goal.
+    let r = send(
+        &app,
+        &coach,
+        Method::POST,
+        "/api/v1/team/cohorts",
+        Some(json!({ "name": "Spring" })),
+    )
+    .await;
+    let cohort = r.json()["id"].as_i64().unwrap();
+    for (path, body) in [
+        ("members", json!({ "person": lee_id })),
+        ("programmes", json!({ "programme": programme })),
+    ] {
+        let r = send(
+            &app,
+            &coach,
+            Method::POST,
+            &format!("/api/v1/team/cohorts/{cohort}/{path}"),
+            Some(body),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+    let goals = |person: i64| {
+        let s = journals.scoped(org, person).unwrap();
+        async move { s.list_goals().await.unwrap() }
+    };
+    assert_eq!(goals(lee_id).await.len(), 1);
+    // Kim joins after the date has passed: no goal, and the coach is told why.
+    let (later, _) = with_journals(&db, "2026-03-25T09:00:00+00:00").await;
+    let r = send(
+        &later,
+        &coach,
+        Method::POST,
+        &format!("/api/v1/team/cohorts/{cohort}/members"),
+        Some(json!({ "person": kim_id })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.json()["goals"]["given"].as_array().unwrap().is_empty());
+    let failed = &r.json()["goals"]["failed"];
+    assert_eq!(ids(failed, "person"), [kim_id], "{failed}");
+    let why = failed[0]["message"].as_str().unwrap();
+    assert!(why.contains("deadline 2026-03-20 has passed"), "{why}");
+    assert!(plain_words(why), "{why}");
+    assert!(goals(kim_id).await.is_empty(), "a goal due in the past");
+    let page = send(
+        &later,
+        &coach,
+        Method::GET,
+        &format!("/team/cohorts/{cohort}"),
+        None,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text()
+            .contains("not given: its deadline 2026-03-20 has passed"),
+        "{}",
+        page.text()
+    );
+    let mut c = in_schema(&db, &db.owner_url).await;
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM team_audit WHERE action = 'goal_not_given' AND subject = $1",
+    )
+    .bind(format!("person:{kim_id}"))
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1, "the skip is on record");
+    // Given weeks instead, the owed goal reaches Kim on the next attempt.
+    let r = send(
+        &later,
+        &coach,
+        Method::PATCH,
+        &format!("{items}/{item}"),
+        Some(json!({ "deadline": { "weeks": 2 } })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = send(
+        &later,
+        &coach,
+        Method::POST,
+        &format!("/api/v1/team/cohorts/{cohort}/goals"),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(
+        ids(&r.json()["goals"]["given"], "person"),
+        [kim_id],
+        "{}",
+        r.text()
+    );
+    let kim = goals(kim_id).await;
+    assert_eq!(kim[0].deadline.to_string(), "2026-04-08");
+    db.drop_schema().await;
+}

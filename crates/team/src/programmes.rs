@@ -410,8 +410,10 @@ fn one_line(field: &'static str, raw: &str, max: usize) -> Result<String> {
     Ok(t)
 }
 
-/// The item a [`NewItem`] makes, checked, before anything is written.
-fn item_of(new: NewItem) -> Result<ItemDraft> {
+/// The item a [`NewItem`] makes, checked, before anything is written. A
+/// date deadline before `today` (UTC: the server's day, not a member's)
+/// is refused when `today` is given: nobody could be given that goal.
+fn item_of(new: NewItem, today: Option<NaiveDate>) -> Result<ItemDraft> {
     let entry = match new.catalogue_id.as_deref().map(str::trim) {
         Some(id) => Some(mm_micro::catalogue::curated().get(id).ok_or_else(|| {
             Error::invalid(
@@ -499,7 +501,7 @@ fn item_of(new: NewItem) -> Result<ItemDraft> {
         .ok_or_else(|| {
             Error::invalid(
                 "deadline",
-                "give a deadline rule: {\"weeks\": 4} or {\"date\": \"2026-12-08\"}",
+                "give a deadline: a number of weeks after the goal is given, or a date",
             )
         })?;
     match deadline {
@@ -516,6 +518,11 @@ fn item_of(new: NewItem) -> Result<ItemDraft> {
             ));
         }
         _ => {}
+    }
+    if let (DeadlineRule::Date(d), Some(today)) = (deadline, today)
+        && d < today
+    {
+        return Err(Error::invalid("deadline", passed(d, today)));
     }
     let weekly_minutes = new
         .weekly_minutes
@@ -534,6 +541,11 @@ fn item_of(new: NewItem) -> Result<ItemDraft> {
         weekly_minutes,
         requires_approval: new.requires_approval,
     })
+}
+
+/// Why a date deadline `d` before `today` is refused, in a coach's words.
+fn passed(d: NaiveDate, today: NaiveDate) -> String {
+    format!("{d} has passed: give a date from today ({today}, in UTC) on, or a number of weeks")
 }
 
 struct ItemDraft {
@@ -703,7 +715,8 @@ impl TeamStore {
     /// # Errors
     /// [`Kind::NotFound`] for a programme the actor cannot see;
     /// [`Kind::Forbidden`] for one they may not change; [`Kind::Invalid`]
-    /// naming the field (an unknown `catalogue_id` too); [`Kind::Conflict`]
+    /// naming the field (an unknown `catalogue_id` too, a date deadline
+    /// before `today`, the server's day in UTC); [`Kind::Conflict`]
     /// when the programme has this micro-skill already (a curated one under
     /// any name). One removed before comes back as the same item, so nobody
     /// is given its goal twice.
@@ -712,9 +725,10 @@ impl TeamStore {
         actor: &Actor,
         programme: ProgrammeId,
         new: NewItem,
+        today: NaiveDate,
     ) -> Result<ProgrammeItem> {
         actor.require(&[Role::Admin, Role::Coach], "change programmes")?;
-        let d = item_of(new)?;
+        let d = item_of(new, Some(today))?;
         let mut tx = self.scope(actor.org).await?;
         manage_programme(&mut tx, actor, programme).await?;
         // Lock the programme so two additions take different positions. A
@@ -992,6 +1006,7 @@ impl TeamStore {
         programme: ProgrammeId,
         id: ItemId,
         change: ItemChange,
+        today: NaiveDate,
     ) -> Result<ProgrammeItem> {
         actor.require(&[Role::Admin, Role::Coach], "change programmes")?;
         let mut tx = self.scope(actor.org).await?;
@@ -1005,21 +1020,27 @@ impl TeamStore {
                 .await?;
         let before = item(row.ok_or_else(|| Error::not_found("programme item"))?)?;
         // Checked as a new item would be: the change over what it is now.
-        let d = item_of(NewItem {
-            catalogue_id: None,
-            name: Some(change.name.unwrap_or_else(|| before.name.clone())),
-            principles: Some(
-                change
-                    .principles
-                    .unwrap_or_else(|| before.principles.clone()),
-            ),
-            done_when: Some(change.done_when.unwrap_or_else(|| before.done_when.clone())),
-            hours: change.hours.or(before.hours),
-            level: Some(change.level.unwrap_or(before.level)),
-            deadline: Some(change.deadline.unwrap_or(before.deadline)),
-            weekly_minutes: Some(change.weekly_minutes.unwrap_or(before.weekly_minutes)),
-            requires_approval: before.requires_approval,
-        })?;
+        // A date given now must be to come; one stored before may have
+        // passed since (giving it then says so) and does not block a rename.
+        let check_date = change.deadline.map(|_| today);
+        let d = item_of(
+            NewItem {
+                catalogue_id: None,
+                name: Some(change.name.unwrap_or_else(|| before.name.clone())),
+                principles: Some(
+                    change
+                        .principles
+                        .unwrap_or_else(|| before.principles.clone()),
+                ),
+                done_when: Some(change.done_when.unwrap_or_else(|| before.done_when.clone())),
+                hours: change.hours.or(before.hours),
+                level: Some(change.level.unwrap_or(before.level)),
+                deadline: Some(change.deadline.unwrap_or(before.deadline)),
+                weekly_minutes: Some(change.weekly_minutes.unwrap_or(before.weekly_minutes)),
+                requires_approval: before.requires_approval,
+            },
+            check_date,
+        )?;
         let after = ProgrammeItem {
             name: d.name,
             principles: d.principles,
@@ -1541,12 +1562,40 @@ impl TeamStore {
         self.settle(actor, given, None, Some(&message)).await
     }
 
+    /// Record that `given`'s goal was not given on purpose, and why (its
+    /// date deadline has passed): shown where the failures are, audited,
+    /// and taken up again by the next attempt (after the item changes).
+    ///
+    /// # Errors
+    /// [`Kind::NotFound`] for a goal not claimed in the actor's organisation.
+    pub async fn record_not_given(
+        &self,
+        actor: &Actor,
+        given: &GoalToGive,
+        reason: &str,
+    ) -> Result<()> {
+        let reason: String = reason.chars().take(1000).collect();
+        self.settle_as(actor, given, None, Some(&reason), true)
+            .await
+    }
+
     async fn settle(
         &self,
         actor: &Actor,
         given: &GoalToGive,
         goal: Option<i64>,
         error: Option<&str>,
+    ) -> Result<()> {
+        self.settle_as(actor, given, goal, error, false).await
+    }
+
+    async fn settle_as(
+        &self,
+        actor: &Actor,
+        given: &GoalToGive,
+        goal: Option<i64>,
+        error: Option<&str>,
+        audited: bool,
     ) -> Result<()> {
         if given.org != actor.org {
             return Err(Error::not_found("goal to give"));
@@ -1575,6 +1624,16 @@ impl TeamStore {
                 "goal_given",
                 Some(format!("person:{}", given.person)),
                 serde_json::json!({ "item": given.item.id, "cohort": given.cohort, "goal": g }),
+            )
+            .await?;
+        } else if audited {
+            audit(
+                &mut tx,
+                actor.org,
+                Some(actor.person),
+                "goal_not_given",
+                Some(format!("person:{}", given.person)),
+                serde_json::json!({ "item": given.item.id, "cohort": given.cohort, "reason": error }),
             )
             .await?;
         }
@@ -1839,22 +1898,28 @@ mod tests {
     #[test]
     fn a_catalogue_item_copies_the_entry_and_own_items_need_every_part() {
         let entry = &mm_micro::catalogue::curated().entries()[0];
-        let d = item_of(NewItem {
-            catalogue_id: Some(entry.id.clone()),
-            deadline: Some(DeadlineRule::Weeks(3)),
-            weekly_minutes: Some(90),
-            ..NewItem::default()
-        })
+        let d = item_of(
+            NewItem {
+                catalogue_id: Some(entry.id.clone()),
+                deadline: Some(DeadlineRule::Weeks(3)),
+                weekly_minutes: Some(90),
+                ..NewItem::default()
+            },
+            None,
+        )
         .unwrap();
         assert_eq!(d.name, entry.name);
         assert_eq!(d.done_when, entry.done_when);
         assert_eq!(d.principles.len(), entry.principles.len());
         assert_eq!(d.hours, entry.hours);
         assert_eq!(d.catalogue_id.as_deref(), Some(entry.id.as_str()));
-        let e = item_of(NewItem {
-            catalogue_id: Some("no-such-micro-skill".into()),
-            ..NewItem::default()
-        })
+        let e = item_of(
+            NewItem {
+                catalogue_id: Some("no-such-micro-skill".into()),
+                ..NewItem::default()
+            },
+            None,
+        )
         .err()
         .unwrap();
         assert_eq!(e.field(), Some("catalogue_id"));
@@ -1869,7 +1934,7 @@ mod tests {
             weekly_minutes: Some(60),
             ..NewItem::default()
         };
-        assert!(item_of(own()).is_ok());
+        assert!(item_of(own(), None).is_ok());
         for (bad, field) in [
             (
                 NewItem {
@@ -1935,8 +2000,30 @@ mod tests {
                 "name",
             ),
         ] {
-            assert_eq!(item_of(bad).err().unwrap().field(), Some(field));
+            assert_eq!(item_of(bad, None).err().unwrap().field(), Some(field));
         }
+    }
+
+    #[test]
+    fn a_date_deadline_before_today_is_refused_in_words_and_today_is_kept() {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let on = |d: &str| NewItem {
+            catalogue_id: Some(mm_micro::catalogue::curated().entries()[0].id.clone()),
+            deadline: Some(DeadlineRule::Date(day(d))),
+            weekly_minutes: Some(60),
+            ..NewItem::default()
+        };
+        let today = Some(day("2026-03-10"));
+        let e = item_of(on("2020-01-01"), today).err().unwrap();
+        assert_eq!(e.field(), Some("deadline"));
+        assert_eq!(
+            e.to_string(),
+            "2020-01-01 has passed: give a date from today (2026-03-10, in UTC) on, or a number of weeks"
+        );
+        assert!(item_of(on("2026-03-09"), today).is_err());
+        assert!(item_of(on("2026-03-10"), today).is_ok());
+        // Without a day to compare (a stored rule kept as it is), no refusal.
+        assert!(item_of(on("2020-01-01"), None).is_ok());
     }
 
     #[test]

@@ -11,6 +11,11 @@ use sqlx::Connection as _;
 
 const PASSWORD: &str = TEST_PASSWORD;
 
+/// The server's day, as the team server passes it (UTC).
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
 async fn setup(test: &str) -> Option<(TestDb, TeamStore)> {
     let db = test_db(test).await?;
     let team = TeamStore::connect(&db.app_url)
@@ -662,7 +667,10 @@ async fn programmes_and_cohorts_are_managed_by_admins_and_their_own_coach_and_go
         .unwrap_err();
     assert_eq!(e.kind(), Kind::Conflict);
     let (new, entry) = catalogue_item();
-    let item = team.add_item(&coach, p.id, new.clone()).await.unwrap();
+    let item = team
+        .add_item(&coach, p.id, new.clone(), today())
+        .await
+        .unwrap();
     assert_eq!(item.name, entry.name);
     assert_eq!(item.done_when, entry.done_when);
     assert_eq!(item.hours, entry.hours);
@@ -670,7 +678,7 @@ async fn programmes_and_cohorts_are_managed_by_admins_and_their_own_coach_and_go
     assert_eq!(item.weekly_minutes, 90);
     assert_eq!(item.position, 1);
     assert_eq!(
-        team.add_item(&coach, p.id, new.clone())
+        team.add_item(&coach, p.id, new.clone(), today())
             .await
             .unwrap_err()
             .kind(),
@@ -679,7 +687,7 @@ async fn programmes_and_cohorts_are_managed_by_admins_and_their_own_coach_and_go
     );
     // Another coach may not change it; an unknown catalogue id writes nothing.
     let e = team
-        .add_item(&other_coach, p.id, new.clone())
+        .add_item(&other_coach, p.id, new.clone(), today())
         .await
         .unwrap_err();
     assert_eq!(e.kind(), Kind::Forbidden);
@@ -691,6 +699,7 @@ async fn programmes_and_cohorts_are_managed_by_admins_and_their_own_coach_and_go
                 catalogue_id: Some("no-such-thing".into()),
                 ..new.clone()
             },
+            today(),
         )
         .await
         .unwrap_err();
@@ -818,6 +827,7 @@ async fn programmes_and_cohorts_are_managed_by_admins_and_their_own_coach_and_go
                 weekly_minutes: Some(60),
                 ..mm_team::NewItem::default()
             },
+            today(),
         )
         .await
         .unwrap();
@@ -859,7 +869,7 @@ async fn programmes_and_cohorts_are_managed_by_admins_and_their_own_coach_and_go
         Kind::Forbidden
     );
     assert_eq!(
-        team.add_item(&lee, p.id, new.clone())
+        team.add_item(&lee, p.id, new.clone(), today())
             .await
             .unwrap_err()
             .kind(),
@@ -881,7 +891,9 @@ async fn programmes_and_cohorts_are_managed_by_admins_and_their_own_coach_and_go
     for e in [
         team.programme(&beta, p.id).await.unwrap_err(),
         team.cohort(&beta, c.id).await.unwrap_err(),
-        team.add_item(&beta, p.id, new.clone()).await.unwrap_err(),
+        team.add_item(&beta, p.id, new.clone(), today())
+            .await
+            .unwrap_err(),
         team.add_to_cohort(&beta, c.id, beta.person)
             .await
             .unwrap_err(),
@@ -925,7 +937,9 @@ async fn programme_rows_are_row_secured_and_cannot_point_at_another_organisation
             )
             .await
             .unwrap();
-        team.add_item(admin, p.id, new.clone()).await.unwrap();
+        team.add_item(admin, p.id, new.clone(), today())
+            .await
+            .unwrap();
         let c = team
             .create_cohort(
                 admin,
@@ -1048,7 +1062,9 @@ async fn shares_are_the_learners_own_row_secured_and_never_rewritten() {
             )
             .await
             .unwrap();
-        team.add_item(admin, p.id, new.clone()).await.unwrap();
+        team.add_item(admin, p.id, new.clone(), today())
+            .await
+            .unwrap();
         let c = team
             .create_cohort(
                 admin,

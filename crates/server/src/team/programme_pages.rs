@@ -460,7 +460,7 @@ async fn add_item(
     };
     state
         .team()
-        .add_item(&actor, id, new)
+        .add_item(&actor, id, new, state.now().date_naive())
         .await
         .map_err(HttpError::from)?;
     let r = give(&state, &actor, GiveScope::Programme(id)).await?;
@@ -697,7 +697,7 @@ async fn edit_item(
     let change = item_change(&f)?;
     state
         .team()
-        .update_item(&actor, id, item, change)
+        .update_item(&actor, id, item, change, state.now().date_naive())
         .await
         .map_err(HttpError::from)?;
     render_programme(&state, &actor, id, "", Some(saved())).await

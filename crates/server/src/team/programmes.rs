@@ -115,7 +115,19 @@ pub async fn give(
     }
     // Decoded once per process, not once per goal.
     let tax = &crate::api::discover::shared().await?.tax;
+    let today = state.now().date_naive();
     for g in claimed {
+        // A date that has passed since the item was made: no goal due
+        // yesterday (nor one quietly due later); the coach sees why.
+        if let Some(reason) = not_given(&g.item, today) {
+            team.record_not_given(actor, &g, &reason).await?;
+            report.failed.push(GiveFailure {
+                person: g.person,
+                item: g.item.id,
+                message: reason,
+            });
+            continue;
+        }
         match give_one(j, tax, &g).await {
             Ok(goal) => {
                 team.record_given(actor, &g, goal).await?;
@@ -137,6 +149,18 @@ pub async fn give(
         }
     }
     Ok(report)
+}
+
+/// Why `item`'s goal is not given on `today` (UTC), if it is not: its
+/// date deadline has passed.
+fn not_given(item: &ProgrammeItem, today: chrono::NaiveDate) -> Option<String> {
+    match item.deadline {
+        mm_team::DeadlineRule::Date(d) if d < today => Some(format!(
+            "not given: its deadline {d} has passed; give the micro-skill a later date or a \
+             number of weeks, then “Give owed goals”"
+        )),
+        _ => None,
+    }
 }
 
 /// Write `g`'s goal into its member's journal, as the web app commits to a
@@ -274,7 +298,11 @@ pub async fn add_item(
     ApiJson(body): ApiJson<NewItem>,
 ) -> Result<(StatusCode, Json<ItemAdded>), ApiError> {
     let programme: ProgrammeId = id(&raw)?;
-    let item = state.team().add_item(&actor, programme, body).await?;
+    let today = state.now().date_naive();
+    let item = state
+        .team()
+        .add_item(&actor, programme, body, today)
+        .await?;
     let goals = give(&state, &actor, GiveScope::Programme(programme)).await?;
     Ok((StatusCode::CREATED, Json(ItemAdded { item, goals })))
 }
@@ -329,7 +357,7 @@ pub async fn update_item(
     Ok(Json(
         state
             .team()
-            .update_item(&actor, programme, item, body)
+            .update_item(&actor, programme, item, body, state.now().date_naive())
             .await?,
     ))
 }
