@@ -5366,3 +5366,134 @@ async fn a_past_deadline_date_is_refused_and_one_that_passes_later_says_who_was_
     assert_eq!(kim[0].deadline.to_string(), "2026-04-08");
     db.drop_schema().await;
 }
+
+/// A browser's request: `GET path` (no body) or a form `POST`, with
+/// `cookie` if any.
+fn browser(method: Method, path: &str, cookie: Option<&str>, form: Option<&str>) -> Request<Body> {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, HOST);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    match form {
+        Some(f) => req
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(f.to_owned()))
+            .unwrap(),
+        None => req.body(Body::empty()).unwrap(),
+    }
+}
+
+async fn run(app: &Router, req: Request<Body>) -> Reply {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn location(r: &Reply) -> &str {
+    r.headers
+        .get(header::LOCATION)
+        .map_or("", |l| l.to_str().unwrap())
+}
+
+#[tokio::test]
+async fn a_signed_out_browser_is_sent_to_sign_in_and_lands_where_it_was_going() {
+    let Some(db) = test_db("srv_sign_in_next").await else {
+        return;
+    };
+    let (app, _) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
+    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+    let get = |path: &str, cookie: Option<&str>| {
+        let req = browser(Method::GET, path, cookie, None);
+        let app = app.clone();
+        async move { run(&app, req).await }
+    };
+    // Pages answer 303 to the sign-in hint, with where the browser was going.
+    for (path, to) in [
+        ("/team", "/?next=/team"),
+        ("/team/approvals", "/?next=/team/approvals"),
+        ("/team/cohorts/1?x=1", "/?next=/team/cohorts/1%3Fx%3D1"),
+        ("/goals/1", "/?next=/goals/1"),
+    ] {
+        let r = get(path, None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.text());
+        assert_eq!(location(&r), to, "{path}");
+    }
+    // The API still answers JSON 401.
+    let r = get("/api/v1/team/me", None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(r.json()["error"], "unauthorized");
+    // The hint carries `next` through the organisation's form to its page.
+    let r = get("/?next=/team/approvals", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.text()
+            .contains(r#"<input type="hidden" name="next" value="/team/approvals">"#),
+        "{}",
+        r.text()
+    );
+    let r = get("/o?slug=acme&next=/team/approvals", None).await;
+    assert_eq!(location(&r), "/o/acme?next=/team/approvals");
+    let r = get("/o/acme?next=/team/approvals", None).await;
+    assert!(
+        r.text()
+            .contains(r#"<input type="hidden" name="next" value="/team/approvals">"#),
+        "{}",
+        r.text()
+    );
+    // Another site is never a `next`.
+    let r = get("/o/acme?next=//evil.example/", None).await;
+    assert!(!r.text().contains("evil.example"), "{}", r.text());
+    let password = PASSWORD.replace(' ', "+");
+    let sign_in = |next: &str| {
+        let body = format!("email=admin%40acme.example&password={password}&next={next}");
+        let app = app.clone();
+        async move { run(&app, browser(Method::POST, "/o/acme", None, Some(&body))).await }
+    };
+    let r = sign_in("%2F%2Fevil.example%2F").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(location(&r), "/");
+    // Signed in, the browser lands on the page it asked for, and is
+    // remembered as acme's.
+    let r = sign_in("%2Fteam%2Fapprovals").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(location(&r), "/team/approvals");
+    let cookies: Vec<&str> = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|c| c.to_str().unwrap())
+        .collect();
+    assert!(
+        cookies.iter().any(|c| c.starts_with("mm_team=mms_")),
+        "{cookies:?}"
+    );
+    assert!(
+        cookies.iter().any(|c| c.starts_with("mm_team_org=acme;")),
+        "{cookies:?}"
+    );
+    let session = cookies[0].split(';').next().unwrap().to_owned();
+    let r = get("/team/approvals", Some(&session)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // Once the sign-in has ended, the page sends the browser to acme's.
+    let ended = "mm_team=mms_ended; mm_team_org=acme";
+    let r = get("/team/approvals", Some(ended)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(location(&r), "/o/acme?next=/team/approvals");
+    // Forms stay refused without a sign-in (no redirect for a POST).
+    let r = run(
+        &app,
+        browser(Method::POST, "/invite", Some(ended), Some("email=x")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    db.drop_schema().await;
+}

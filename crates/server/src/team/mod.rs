@@ -46,6 +46,9 @@ use std::sync::Arc;
 
 /// The team session cookie's name.
 pub const COOKIE: &str = "mm_team";
+/// The cookie that remembers which organisation a browser last signed in
+/// at (its slug, nothing secret): a signed-out page sends it back there.
+pub const ORG_COOKIE: &str = "mm_team_org";
 /// The largest body a team request may carry.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
@@ -258,6 +261,13 @@ impl TeamState {
     pub fn cookie(&self, secret: &str) -> String {
         let secure = if self.inner.secure { "; Secure" } else { "" };
         format!("{COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/{secure}")
+    }
+
+    /// The `Set-Cookie` value that remembers `slug` as the organisation a
+    /// browser signs in at (for a year).
+    pub fn org_cookie(&self, slug: &str) -> String {
+        let secure = if self.inner.secure { "; Secure" } else { "" };
+        format!("{ORG_COOKIE}={slug}; HttpOnly; SameSite=Lax; Path=/; Max-Age=31536000{secure}")
     }
 
     /// The `Set-Cookie` value that signs a browser out.
@@ -521,8 +531,14 @@ async fn check(state: &TeamState, mut req: Request) -> Result<Request, Response>
     } else if let Some(secret) = cookie_value(req.headers(), COOKIE) {
         match state.team().session_actor(secret).await {
             Ok(a) => Some(a),
-            // An ended sign-in on a public page is simply signed out.
-            Err(e) if e.kind() == mm_team::Kind::Unauthorized && is_public(&path) => None,
+            // An ended sign-in on a public page is simply signed out; on
+            // a page, the browser is sent to sign in again.
+            Err(e)
+                if e.kind() == mm_team::Kind::Unauthorized
+                    && (is_public(&path) || is_page_visit(&req)) =>
+            {
+                None
+            }
             Err(e) => return Err(fail(&path, e.into())),
         }
     } else {
@@ -537,6 +553,7 @@ async fn check(state: &TeamState, mut req: Request) -> Result<Request, Response>
             Ok(req)
         }
         None if is_public(&path) => Ok(req),
+        None if is_page_visit(&req) => Err(to_sign_in(&req)),
         None => Err(fail(
             &path,
             HttpError::new(
@@ -545,6 +562,33 @@ async fn check(state: &TeamState, mut req: Request) -> Result<Request, Response>
             ),
         )),
     }
+}
+
+/// Whether `req` is a browser visiting a page (a `GET` or `HEAD` outside
+/// the API): signed out, it is sent to sign in rather than answered 401.
+fn is_page_visit(req: &Request) -> bool {
+    matches!(*req.method(), Method::GET | Method::HEAD) && !req.uri().path().starts_with("/api/")
+}
+
+/// 303 to where a signed-out browser signs in: its organisation's page
+/// when it signed in there before, else the page that says how; with
+/// `next`, the page it asked for.
+fn to_sign_in(req: &Request) -> Response {
+    let next = req
+        .uri()
+        .path_and_query()
+        .map_or("/", axum::http::uri::PathAndQuery::as_str);
+    let slug = cookie_value(req.headers(), ORG_COOKIE).filter(|s| pages::is_plain_slug(s));
+    let to = match slug {
+        Some(slug) => format!("/o/{slug}?next={}", pages::encode_component(next)),
+        None => format!("/?next={}", pages::encode_component(next)),
+    };
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, to)],
+        "not signed in: sign in to continue",
+    )
+        .into_response()
 }
 
 /// The signed-in person of a request (401 without one: the guard lets only

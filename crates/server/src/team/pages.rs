@@ -107,9 +107,53 @@ pub(super) fn page(title: &str, actor: Option<&Actor>, body: Markup) -> Response
 
 fn with_cookie(mut res: Response, cookie: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(cookie) {
-        res.headers_mut().insert(header::SET_COOKIE, v);
+        res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
+}
+
+/// Whether `raw` reads as an organisation's slug (lowercase letters,
+/// digits, hyphens): safe in a path and a cookie.
+pub(super) fn is_plain_slug(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.len() <= 63
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// `raw` percent-encoded for a query's value (letters, digits, `-._~/`
+/// as they are).
+pub(super) fn encode_component(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Where to go after signing in: `next` when it is a path on this site
+/// (`/…`, not `//…` nor `/\…`, which browsers read as another host), else
+/// nothing.
+pub(super) fn safe_next(next: &str) -> Option<&str> {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && next.len() <= 2000
+        && !next.chars().any(char::is_control);
+    ok.then_some(next)
+}
+
+/// The `next` of a query, if it is safe to go to.
+fn next_of(q: &[(String, String)]) -> Option<String> {
+    q.iter()
+        .find(|(k, _)| k == "next")
+        .and_then(|(_, v)| safe_next(v))
+        .map(str::to_owned)
 }
 
 fn failure(e: &mm_team::Error) -> Markup {
@@ -124,7 +168,14 @@ async fn root(State(state): State<TeamState>, req: axum::extract::Request) -> Re
         Some(a) if state.has_journals() => super::forward_to_journal(&state, &a, req).await,
         actor => {
             let headers = req.headers().clone();
-            render_home(&state, actor, &headers, Shown::default())
+            let next = Query::<Vec<(String, String)>>::try_from_uri(req.uri())
+                .ok()
+                .and_then(|Query(q)| next_of(&q));
+            let shown = Shown {
+                next,
+                ..Shown::default()
+            };
+            render_home(&state, actor, &headers, shown)
                 .await
                 .unwrap_or_else(IntoResponse::into_response)
         }
@@ -146,6 +197,8 @@ async fn home(
 struct Shown {
     invitation: Option<String>,
     token: Option<String>,
+    /// Signed out: the page to go to after signing in.
+    next: Option<String>,
 }
 
 async fn render_home(
@@ -160,8 +213,10 @@ async fn render_home(
             None,
             html! {
                 h1 { "Sign in" }
+                @if shown.next.is_some() { p class="notice" role="status" { "Sign in to see that page." } }
                 p { "Sign in at your organisation's address: " code { "/o/<your organisation>" } ". Your admin sent it with your invitation." }
                 form method="get" action="/o" id="find" {
+                    @if let Some(next) = &shown.next { input type="hidden" name="next" value=(next); }
                     label for="slug" { "Organisation" }
                     input id="slug" name="slug" required autocomplete="organization";
                     button type="submit" formaction="/o" { "Continue" }
@@ -313,7 +368,11 @@ async fn find_org(Query(q): Query<Vec<(String, String)>>) -> Response {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect();
-    Redirect::to(&format!("/o/{safe}")).into_response()
+    match next_of(&q) {
+        Some(next) => Redirect::to(&format!("/o/{safe}?next={}", encode_component(&next))),
+        None => Redirect::to(&format!("/o/{safe}")),
+    }
+    .into_response()
 }
 
 fn sign_in_form(
@@ -321,15 +380,18 @@ fn sign_in_form(
     email: &str,
     error: Option<&mm_team::Error>,
     sso: Option<&str>,
+    next: Option<&str>,
 ) -> Markup {
     html! {
         h1 { "Sign in to " (slug) }
         @if let Some(e) = error { (failure(e)) }
+        @else if next.is_some() { p class="notice" role="status" { "Sign in to see that page." } }
         @if let Some(label) = sso {
             p { a class="button" href=(format!("/o/{slug}/sso")) { "Sign in with " (label) } }
             p { "Or with your email and password:" }
         }
         form method="post" action=(format!("/o/{slug}")) {
+            @if let Some(next) = next { input type="hidden" name="next" value=(next); }
             label for="email" { "Email" }
             input id="email" name="email" type="email" required autocomplete="username" value=(email);
             label for="password" { "Password" }
@@ -345,12 +407,17 @@ async fn sso_label(state: &TeamState, slug: &str) -> Option<String> {
     state.team().sso_label(slug).await.ok().flatten()
 }
 
-async fn sign_in_page(State(state): State<TeamState>, Path(slug): Path<String>) -> Response {
+async fn sign_in_page(
+    State(state): State<TeamState>,
+    Path(slug): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Response {
     let sso = sso_label(&state, &slug).await;
+    let next = next_of(&q);
     page(
         "Sign in",
         None,
-        sign_in_form(&slug, "", None, sso.as_deref()),
+        sign_in_form(&slug, "", None, sso.as_deref(), next.as_deref()),
     )
 }
 
@@ -364,13 +431,25 @@ async fn sign_in(
         .sign_in(&slug, f.get("email"), f.get("password"))
         .await
     {
-        Ok(s) => with_cookie(Redirect::to("/").into_response(), &state.cookie(&s.secret)),
+        Ok(s) => {
+            let to = safe_next(f.get("next")).unwrap_or("/");
+            let res = with_cookie(
+                (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response(),
+                &state.cookie(&s.secret),
+            );
+            if is_plain_slug(&slug) {
+                with_cookie(res, &state.org_cookie(&slug))
+            } else {
+                res
+            }
+        }
         Err(e) => {
             let sso = sso_label(&state, &slug).await;
+            let next = safe_next(f.get("next"));
             let mut res = page(
                 "Sign in",
                 None,
-                sign_in_form(&slug, f.get("email"), Some(&e), sso.as_deref()),
+                sign_in_form(&slug, f.get("email"), Some(&e), sso.as_deref(), next),
             );
             *res.status_mut() =
                 StatusCode::from_u16(e.kind().http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
@@ -471,7 +550,7 @@ async fn invite(
         .map_err(HttpError::from)?;
     let shown = Shown {
         invitation: Some(made.secret),
-        token: None,
+        ..Shown::default()
     };
     render_home(&state, Some(actor), &headers, shown).await
 }
@@ -489,8 +568,41 @@ async fn create_token(
         .await
         .map_err(HttpError::from)?;
     let shown = Shown {
-        invitation: None,
         token: Some(made.secret),
+        ..Shown::default()
     };
     render_home(&state, Some(actor), &headers, shown).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_on_this_site_are_gone_to_after_signing_in() {
+        for (next, expected) in [
+            ("/team/cohorts/3", Some("/team/cohorts/3")),
+            ("/goals/1?tab=practice", Some("/goals/1?tab=practice")),
+            ("/", Some("/")),
+            ("//evil.example/x", None),
+            ("/\\evil.example", None),
+            ("https://evil.example/", None),
+            ("team", None),
+            ("", None),
+            ("/a\nb", None),
+        ] {
+            assert_eq!(safe_next(next), expected, "{next:?}");
+        }
+    }
+
+    #[test]
+    fn a_next_path_survives_a_query() {
+        assert_eq!(
+            encode_component("/goals/1?tab=a b&x=1"),
+            "/goals/1%3Ftab%3Da%20b%26x%3D1"
+        );
+        assert!(is_plain_slug("acme-2"));
+        assert!(!is_plain_slug("Acme"));
+        assert!(!is_plain_slug("a;b"));
+    }
 }

@@ -190,6 +190,7 @@ async fn callback(
         Ok(s) => {
             let mut res = Redirect::to("/").into_response();
             add_cookie(&mut res, &state.cookie(&s.secret));
+            add_cookie(&mut res, &state.org_cookie(slug));
             res
         }
         Err(e) => failed(slug, &e),
