@@ -995,6 +995,14 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
             "{path} {body:?}: {}",
             r.text()
         );
+        // Said in a client's words: no Rust types, no command lines.
+        let message = r.json()["message"].as_str().unwrap_or("").to_owned();
+        assert!(plain_words(&message), "{path} {body:?}: {message}");
+        for rust in [
+            "u32", "u8", "i64", "struct ", "enum ", "Option", "variant", "`",
+        ] {
+            assert!(!message.contains(rust), "{path} {body:?}: {message}");
+        }
     }
     let As::Browser { cookie, csrf } = admin.clone() else {
         unreachable!()
@@ -5495,5 +5503,69 @@ async fn a_signed_out_browser_is_sent_to_sign_in_and_lands_where_it_was_going() 
     )
     .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn an_invitation_and_an_empty_journal_say_what_they_mean_in_words() {
+    let Some(db) = test_db("srv_words").await else {
+        return;
+    };
+    let (app, _) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
+    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let (lee, _) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    // A learner with no goal yet is told what happens on the site, not
+    // which command to run.
+    let r = send(&app, &lee, Method::GET, "/", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(
+        r.text().contains("Your coach has not given you a goal yet"),
+        "{}",
+        r.text()
+    );
+    assert!(r.text().contains(r#"href="/discover""#));
+    assert!(!r.text().contains("mm goal") && !r.text().contains("mm demo"));
+    // An invitation taken back says so on its link's page and the team page.
+    let r = send(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/team/invitations",
+        Some(json!({ "email": "kim@acme.example", "roles": ["learner"] })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let link = r.json()["link"].as_str().unwrap().to_owned();
+    let id = r.json()["invitation"]["id"]
+        .as_i64()
+        .unwrap_or_else(|| r.json()["id"].as_i64().unwrap());
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let r = send(
+        &app,
+        &admin,
+        Method::DELETE,
+        &format!("/api/v1/team/invitations/{id}"),
+        None,
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.text());
+    let r = send(
+        &app,
+        &As::Nobody,
+        Method::GET,
+        &format!("/join?token={token}"),
+        None,
+    )
+    .await;
+    assert!(
+        r.text()
+            .contains("This invitation can no longer be used: it was taken back."),
+        "{}",
+        r.text()
+    );
+    assert!(!r.text().contains("(revoked)"), "{}", r.text());
+    let r = send(&app, &admin, Method::GET, "/team", None).await;
+    assert!(r.text().contains("<td>taken back</td>"), "{}", r.text());
     db.drop_schema().await;
 }

@@ -103,6 +103,30 @@ pub enum InvitationState {
     Expired,
 }
 
+impl InvitationState {
+    /// The state in a page's words: "open", "accepted", "taken back",
+    /// "expired".
+    pub fn label(self) -> &'static str {
+        match self {
+            InvitationState::Open => "open",
+            InvitationState::Accepted => "accepted",
+            InvitationState::Revoked => "taken back",
+            InvitationState::Expired => "expired",
+        }
+    }
+
+    /// Why an invitation in this state cannot be used any more, as its
+    /// link's page says it (none for an open one).
+    pub fn why_unusable(self) -> Option<&'static str> {
+        match self {
+            InvitationState::Open => None,
+            InvitationState::Accepted => Some("someone has accepted it already"),
+            InvitationState::Revoked => Some("it was taken back"),
+            InvitationState::Expired => Some("it has expired"),
+        }
+    }
+}
+
 /// What the holder of an invitation link sees before accepting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -528,8 +528,16 @@ fn item_of(new: NewItem, today: Option<NaiveDate>) -> Result<ItemDraft> {
         .weekly_minutes
         .or(entry.and_then(|e| e.weekly_minutes()))
         .ok_or_else(|| Error::invalid("weekly_minutes", "give a weekly budget in minutes"))?;
-    mm_core::validate::weekly_budget(weekly_minutes)
-        .map_err(|e| Error::invalid("weekly_minutes", e.to_string()))?;
+    // Core's message names the CLI's flag: a coach gets the range instead.
+    mm_core::validate::weekly_budget(weekly_minutes).map_err(|_| {
+        Error::invalid(
+            "weekly_minutes",
+            format!(
+                "give a weekly budget from 1 to {} minutes (168 hours)",
+                mm_core::validate::MAX_WEEKLY_MINUTES
+            ),
+        )
+    })?;
     Ok(ItemDraft {
         catalogue_id: entry.map(|e| e.id.clone()),
         name,

@@ -474,7 +474,7 @@ impl TeamStore {
                 let key = self.master.as_ref().ok_or_else(|| {
                     Error::invalid(
                         "client_secret",
-                        "this server has no master key to seal the client secret with: start it with MM_TEAM_KEY or MM_TEAM_KEY_FILE (see `mm team new-key`)",
+                        "this server cannot keep a client secret yet: whoever runs it must give it a master key first (the server's administration guide says how)",
                     )
                 })?;
                 Some((

@@ -90,7 +90,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HttpError> {
                 path
             }
         });
-        let message = inner.split(" at line ").next().unwrap_or(&inner).to_owned();
+        let message = plain_words(inner.split(" at line ").next().unwrap_or(&inner));
         HttpError {
             field: Some(field.clone()),
             ..HttpError::new(
@@ -99,6 +99,41 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HttpError> {
             )
         }
     })
+}
+
+/// A JSON reader's complaint in a client's words: what was expected, as
+/// JSON names it (a whole number, an object, a list), not as the Rust type
+/// behind the field (`u32`, `struct NewItem`, `enum DeadlineRule`).
+fn plain_words(message: &str) -> String {
+    let unquote = |t: &str| t.replace('`', "\"");
+    let Some((said, expected)) = message.split_once(", expected ") else {
+        return unquote(message);
+    };
+    if let Some(name) = said.strip_prefix("unknown variant ") {
+        let choices = expected.strip_prefix("one of ").unwrap_or(expected);
+        return format!(
+            "{} is not one this field takes: give {}",
+            unquote(name),
+            choices.replace('`', "")
+        );
+    }
+    let first = expected.split_whitespace().next().unwrap_or("");
+    let plain = match first {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number, 0 or more",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "struct" | "map" => "an object",
+        "enum" => "an object with one of the keys this field takes",
+        "a" | "an" => match expected {
+            e if e.starts_with("a sequence") || e.starts_with("a tuple") => "a list",
+            e if e.contains("string") => "text",
+            e if e.contains("boolean") => "true or false",
+            e if e.contains("map") => "an object",
+            e => e,
+        },
+        _ => expected,
+    };
+    unquote(&format!("{said}, expected {plain}"))
 }
 
 /// A goal id from the path: anything that is not one is a goal that does not
@@ -273,5 +308,41 @@ pub fn evidence(f: &Fields, upload: Option<&Upload>) -> mm_app::Result<Option<mm
         (Some(u), _) => mm_app::records::file_evidence(&u.file_name, u.bytes.as_slice()).map(Some),
         (None, Some(url)) => mm_app::records::link_evidence(&url).map(Some),
         (None, None) => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod plain_words_tests {
+    use super::plain_words;
+
+    #[test]
+    fn json_complaints_name_json_not_rust() {
+        for (serde, plain) in [
+            (
+                "invalid value: integer `-5`, expected u32",
+                "invalid value: integer \"-5\", expected a whole number, 0 or more",
+            ),
+            (
+                "invalid type: integer `5`, expected enum DeadlineRule",
+                "invalid type: integer \"5\", expected an object with one of the keys this field takes",
+            ),
+            (
+                "invalid type: string \"x\", expected struct NewItem",
+                "invalid type: string \"x\", expected an object",
+            ),
+            (
+                "invalid type: integer `1`, expected a sequence",
+                "invalid type: integer \"1\", expected a list",
+            ),
+            (
+                "unknown variant `months`, expected `weeks` or `date`",
+                "\"months\" is not one this field takes: give weeks or date",
+            ),
+            ("missing field `name`", "missing field \"name\""),
+        ] {
+            let said = plain_words(serde);
+            assert_eq!(said, plain);
+            assert!(!said.contains("::") && !said.contains('`'), "{said}");
+        }
     }
 }

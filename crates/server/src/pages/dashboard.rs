@@ -37,7 +37,12 @@ pub fn render(status: &Status, session: &Session) -> Markup {
             (plural(status.open.len(), "open goal", "open goals")) ", "
             (status.achieved) " achieved, " (status.abandoned) " abandoned."
         }
-        @if status.open.is_empty() {
+        @if status.open.is_empty() && session.team {
+            // On the team server there is no command line: say what
+            // happens here and what the learner may do on the site.
+            p class="empty" { "No open goals yet. Your coach has not given you a goal yet: goals from your cohort's programmes appear here as soon as they are given." }
+            p { "You can also choose a micro-skill yourself: " a href="/discover" { "find one on Discover" } " and commit to it." }
+        } @else if status.open.is_empty() {
             p { "No open goals yet. Commit to one with " code { "mm goal new" } ", or load an example journey with " code { "mm demo" } "." }
         }
         ul class="goals" {

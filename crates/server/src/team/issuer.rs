@@ -146,8 +146,8 @@ async fn create_for_org(
             None => {
                 let mut e = HttpError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "give the issuer's https URL: this server has no https --public-url to \
-                     publish its documents under",
+                    "give the issuer's https address: this server is not reached over https, \
+                     so it cannot publish the issuer's documents itself",
                 );
                 e.field = Some("url".into());
                 return Err(e);

@@ -314,7 +314,7 @@ async fn render_home(
                                     tr {
                                         td { (i.email) }
                                         td { (role_names(&i.roles)) }
-                                        td { (format!("{:?}", i.state).to_lowercase()) }
+                                        td { (i.state.label()) }
                                         td { (i.expires_at.format("%Y-%m-%d")) }
                                     }
                                 }
@@ -489,7 +489,7 @@ async fn join_page(
                     button type="submit" { "Join" }
                 }
             } @else {
-                p class="notice failed" role="alert" { "This invitation can no longer be used (" (format!("{:?}", view.state).to_lowercase()) "). Sign in at " a href=(format!("/o/{}", view.slug)) { "/o/" (view.slug) } " or ask for a new one." }
+                p class="notice failed" role="alert" { "This invitation can no longer be used: " (view.state.why_unusable().unwrap_or("it is closed")) ". Sign in at " a href=(format!("/o/{}", view.slug)) { "/o/" (view.slug) } " or ask for a new one." }
             }
         },
     ))
