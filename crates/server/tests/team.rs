@@ -1270,7 +1270,36 @@ async fn a_browser_signs_in_invites_and_joins_through_the_pages() {
         ),
     )
     .await;
+    // Post/Redirect/Get: the link is on the page it redirects to, once,
+    // carried there by a cookie (never in the URL).
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(r.headers[header::LOCATION], "/team?done=invited#invite");
+    let shown = r.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        !r.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .contains("mmi_")
+    );
+    let r = run(
+        &app,
+        page("/team?done=invited", Some(&format!("{cookie}; {shown}"))),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(
+        r.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0"),
+        "the link's cookie is cleared once read"
+    );
     let token = r
         .text()
         .split("/join?token=")
@@ -2502,6 +2531,27 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
             }
         }
     };
+    // After a form, the page that shows what it did (Post/Redirect/Get).
+    let follow = |r: Reply| {
+        let (app, coach) = (app.clone(), coach.clone());
+        async move {
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+            let at = location(&r).to_owned();
+            let page = send(&app, &coach, Method::GET, &at, None).await;
+            assert_eq!(page.status, StatusCode::OK, "{at}: {}", page.text());
+            (at, page)
+        }
+    };
+    let id_in = |at: &str| -> i64 {
+        at.split('?')
+            .next()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
     let home = send(&app, &coach, Method::GET, "/team", None).await;
     assert!(
         home.text().contains("Create the programme"),
@@ -2513,9 +2563,14 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
         "name=Data+basics&slug=data-basics&description=".into(),
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let at = r.headers[header::LOCATION].to_str().unwrap().to_owned();
-    let programme: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
+    let (at, page) = follow(r).await;
+    assert!(
+        page.text().contains("Programme created."),
+        "{}",
+        page.text()
+    );
+    let programme = id_in(&at);
+    let at = format!("/team/programmes/{programme}");
     // Search the catalogue, add what it finds.
     let entry = &mm_micro::catalogue::curated().entries()[0];
     let q: String = entry
@@ -2536,24 +2591,33 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
         format!("catalogue_id={}&weeks=4&weekly_minutes=120", entry.id),
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let (_, page) = follow(r).await;
+    assert!(
+        page.text().contains("Micro-skill added."),
+        "{}",
+        page.text()
+    );
     let r = form("/team/cohorts".into(), "name=Spring".into()).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let at = r.headers[header::LOCATION].to_str().unwrap().to_owned();
-    let cohort: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
+    let (at, _) = follow(r).await;
+    let cohort = id_in(&at);
     let r = form(
         format!("/team/cohorts/{cohort}/members"),
         format!("person={lee_id}"),
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let (_, page) = follow(r).await;
+    assert!(page.text().contains("Member added."), "{}", page.text());
     let r = form(
         format!("/team/cohorts/{cohort}/programmes"),
         format!("programme={programme}"),
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert!(r.text().contains("1 goals given"), "{}", r.text());
+    let (at, page) = follow(r).await;
+    assert_eq!(
+        at,
+        format!("/team/cohorts/{cohort}?done=assigned&given=1&failed=0")
+    );
+    assert!(page.text().contains("1 goals given"), "{}", page.text());
     // Lee sees her cohort on the team page, and the goal in her journal.
     let r = send(&app, &lee, Method::GET, "/team", None).await;
     assert!(
@@ -2616,8 +2680,8 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
             .into(),
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert!(r.text().contains("Saved.") && r.text().contains("Summarise a table"));
+    let (_, page) = follow(r).await;
+    assert!(page.text().contains("Saved.") && page.text().contains("Summarise a table"));
     let p = send(
         &app,
         &coach,
@@ -2632,19 +2696,48 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
         p["items"][0]["principles"],
         json!([{ "name": "Group first", "description": "then count" }, { "name": "Name the columns" }])
     );
+    // A change that fails is shown again as typed, the error by its field,
+    // and writes nothing.
+    let before = snapshot(&db, "acme").await;
     let r = form(
         format!("/team/programmes/{programme}/items/{item}/edit"),
-        "weeks=4&date=2026-05-01".into(),
+        "name=Summarise+two+tables&weeks=4&date=2026-05-01&weekly_minutes=45".into(),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(
+        r.text().contains(r#"value="Summarise two tables""#)
+            && r.text()
+                .contains(r#"name="weeks" type="number" min="1" max="520" value="4""#),
+        "{}",
+        r.text()
+    );
+    assert!(
+        r.text().contains(&format!(
+            r#"<p class="field-error" role="alert" id="item-{item}-deadline-error">give weeks after it is given, or a date, not both</p>"#
+        )),
+        "{}",
+        r.text()
+    );
+    let r = form(
+        format!("/team/programmes/{programme}/items/{item}/edit"),
+        "name=Summarise+two+tables&date=2020-01-01".into(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(
+        r.text().contains("2020-01-01 has passed") && r.text().contains(r#"value="2020-01-01""#),
+        "{}",
+        r.text()
+    );
+    assert_eq!(snapshot(&db, "acme").await, before, "a failed form wrote");
     let r = form(
         format!("/team/programmes/{programme}/edit"),
         "name=Data+basics+II&description=Spring".into(),
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert!(r.text().contains("Data basics II"));
+    let (_, page) = follow(r).await;
+    assert!(page.text().contains("Data basics II"));
     // Deleting it while Spring has it is refused; unassigned, then removed
     // and deleted, Lee keeps her goal as it was given.
     let r = form(
@@ -2670,23 +2763,23 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
         String::new(),
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert!(r.text().contains("Unassigned."), "{}", r.text());
+    let (_, page) = follow(r).await;
+    assert!(page.text().contains("Unassigned."), "{}", page.text());
     let r = form(
         format!("/team/programmes/{programme}/items/{item}/remove"),
         String::new(),
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert!(r.text().contains("Removed.") && !r.text().contains("Summarise a table"));
+    let (_, page) = follow(r).await;
+    assert!(page.text().contains("Removed.") && !page.text().contains("Summarise a table"));
     let r = form(
         format!("/team/programmes/{programme}/delete"),
         String::new(),
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let r = send(&app, &coach, Method::GET, "/team", None).await;
+    let (_, r) = follow(r).await;
     assert!(!r.text().contains("Data basics"), "{}", r.text());
+    assert!(r.text().contains("Programme deleted."), "{}", r.text());
     let kept = journals
         .scoped(org, lee_id)
         .unwrap()

@@ -160,6 +160,130 @@ fn failure(e: &mm_team::Error) -> Markup {
     html! { p class="notice failed" role="alert" { (e.to_string()) } }
 }
 
+/// A form that failed, shown again: which form (`invite`, `item-3`, …),
+/// what was typed (its forms send no passwords or secrets back), and why.
+pub(super) struct Retry {
+    pub(super) form: String,
+    pub(super) fields: Fields,
+    pub(super) error: HttpError,
+}
+
+impl Retry {
+    /// `form` shown again with what was typed and why `error`, when the
+    /// error is about the input (400, 409, 422); any other (the record is
+    /// gone, the role may not) is the error page.
+    pub(super) fn new(
+        form: impl Into<String>,
+        fields: Fields,
+        error: impl Into<HttpError>,
+    ) -> Result<Retry, PageError> {
+        let error = error.into();
+        match error.status {
+            StatusCode::BAD_REQUEST | StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY => {
+                Ok(Retry {
+                    form: form.into(),
+                    fields,
+                    error,
+                })
+            }
+            _ => Err(PageError(error)),
+        }
+    }
+
+    /// Whether it is `form` that failed.
+    fn is(&self, form: &str) -> bool {
+        self.form == form
+    }
+
+    /// Whether the error names `field` (`deadline.date` names `deadline`).
+    fn names(&self, field: &str) -> bool {
+        self.error.field.as_deref().is_some_and(|f| {
+            f == field
+                || f.strip_prefix(field)
+                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+        })
+    }
+}
+
+/// What was typed into `name` of `form`, when that form failed.
+pub(super) fn typed<'a>(retry: Option<&'a Retry>, form: &str, name: &str) -> Option<&'a str> {
+    retry.filter(|r| r.is(form)).map(|r| r.fields.get(name))
+}
+
+/// The values typed into `name` of `form` (checkboxes, a list), when that
+/// form failed.
+pub(super) fn typed_all(retry: Option<&Retry>, form: &str, name: &str) -> Option<Vec<String>> {
+    retry.filter(|r| r.is(form)).map(|r| r.fields.all(name))
+}
+
+/// The error of a failed `form` next to its field `name`, when it names it.
+pub(super) fn field_error(retry: Option<&Retry>, form: &str, name: &str) -> Markup {
+    match retry.filter(|r| r.is(form) && r.names(name)) {
+        Some(r) => {
+            html! { p class="field-error" role="alert" id=(format!("{form}-{name}-error")) { (r.error.message) } }
+        }
+        None => html! {},
+    }
+}
+
+/// The error of a failed `form` that names none of its `fields`: said
+/// above the form.
+pub(super) fn form_error(retry: Option<&Retry>, form: &str, fields: &[&str]) -> Markup {
+    match retry.filter(|r| r.is(form) && !fields.iter().any(|f| r.names(f))) {
+        Some(r) => html! { p class="notice failed" role="alert" { (r.error.message) } },
+        None => html! {},
+    }
+}
+
+/// A page showing `retry` answers with its error's status.
+pub(super) fn with_status(mut res: Response, retry: Option<&Retry>) -> Response {
+    if let Some(r) = retry {
+        *res.status_mut() = r.error.status;
+    }
+    res
+}
+
+/// 303 See Other to `to`: after a form that worked, the page that shows
+/// what it did (reloading it changes nothing).
+pub(super) fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+}
+
+/// The value of `name` in a query.
+pub(super) fn query_value<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    q.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// The cookie that carries a secret a form just made to the page it
+/// redirects to, once: never in a URL, where history and logs keep it.
+const SHOWN_COOKIE: &str = "mm_team_shown";
+
+/// 303 to the team page, carrying `secret` (an invitation's or a token's)
+/// in a cookie that page reads once and clears.
+fn see_other_showing(state: &TeamState, to: &str, secret: &str) -> Response {
+    let secure = if state.is_secure() { "; Secure" } else { "" };
+    with_cookie(
+        see_other(to),
+        &format!(
+            "{SHOWN_COOKIE}={secret}; HttpOnly; SameSite=Strict; Path=/team; Max-Age=300{secure}"
+        ),
+    )
+}
+
+/// The secret a form just made, if the request carries it, and the
+/// `Set-Cookie` value that clears it.
+fn take_shown(state: &TeamState, headers: &HeaderMap) -> Option<(String, String)> {
+    let secret = crate::security::cookie_value(headers, SHOWN_COOKIE)?;
+    let plain = secret.len() <= 80
+        && secret
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let secure = if state.is_secure() { "; Secure" } else { "" };
+    let clear =
+        format!("{SHOWN_COOKIE}=; HttpOnly; SameSite=Strict; Path=/team; Max-Age=0{secure}");
+    plain.then(|| (secret.to_owned(), clear))
+}
+
 /// `/`: a signed-in person's own journal (the web app's dashboard) when the
 /// server keeps journals, else the team page; the sign-in hint otherwise.
 async fn root(State(state): State<TeamState>, req: axum::extract::Request) -> Response {
@@ -182,13 +306,33 @@ async fn root(State(state): State<TeamState>, req: axum::extract::Request) -> Re
     }
 }
 
-/// The team page: who you are and what you may manage.
+/// The team page: who you are and what you may manage; after a form, what
+/// it did (`?done=…`, and a secret it made, shown once).
 async fn home(
     State(state): State<TeamState>,
     MaybeSigned(actor): MaybeSigned,
     headers: HeaderMap,
+    Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    render_home(&state, actor, &headers, Shown::default()).await
+    let done = query_value(&q, "done");
+    let taken = take_shown(&state, &headers);
+    let mut shown = Shown::default();
+    if let Some((secret, _)) = &taken {
+        match done {
+            Some("invited") if secret.starts_with("mmi_") => {
+                shown.invitation = Some(secret.clone())
+            }
+            Some("token") if secret.starts_with("mmt_") => shown.token = Some(secret.clone()),
+            _ => {}
+        }
+    }
+    shown.notice =
+        done.and_then(|d| home_notice(d, shown.invitation.is_some() || shown.token.is_some()));
+    let res = render_home(&state, actor, &headers, shown).await?;
+    Ok(match taken {
+        Some((_, clear)) => with_cookie(res, &clear),
+        None => res,
+    })
 }
 
 /// A secret a form just made, shown once in its answer (never put in a URL,
@@ -199,6 +343,39 @@ struct Shown {
     token: Option<String>,
     /// Signed out: the page to go to after signing in.
     next: Option<String>,
+    /// A form of the page that failed, shown again.
+    retry: Option<Retry>,
+    /// What a form just did, said once at the top.
+    notice: Option<&'static str>,
+}
+
+/// What the team page says after the form that redirected to it with
+/// `?done=…` (a fixed sentence: the query never puts text on the page).
+fn home_notice(done: &str, secret_shown: bool) -> Option<&'static str> {
+    match done {
+        "invited" if secret_shown => Some("Invitation made."),
+        "invited" => Some("Invitation made; its link was shown once, when it was made."),
+        "token" if secret_shown => Some("Token made."),
+        "token" => Some("Token made; it was shown once, when it was made."),
+        "programme-deleted" => {
+            Some("Programme deleted. The goals it gave stay in the members' journals.")
+        }
+        _ => None,
+    }
+}
+
+/// The team page again after one of its forms failed (`retry`).
+pub(super) async fn home_again(
+    state: &TeamState,
+    actor: Actor,
+    headers: &HeaderMap,
+    retry: Retry,
+) -> Result<Response, PageError> {
+    let shown = Shown {
+        retry: Some(retry),
+        ..Shown::default()
+    };
+    render_home(state, Some(actor), headers, shown).await
 }
 
 async fn render_home(
@@ -238,7 +415,8 @@ async fn render_home(
         Vec::new()
     };
     let tokens = team.tokens(&actor).await.map_err(HttpError::from)?;
-    let programmes = super::programme_pages::home_section(state, &actor).await?;
+    let retry = shown.retry.as_ref();
+    let programmes = super::programme_pages::home_section(state, &actor, retry).await?;
     let base = state.base_url(headers);
     let (sso, badges) = if actor.has(Role::Admin) {
         let current = team.sso(&actor).await.map_err(HttpError::from)?;
@@ -262,11 +440,12 @@ async fn render_home(
     } else {
         (None, None)
     };
-    Ok(page(
+    let res = page(
         &org.name,
         Some(&actor),
         html! {
             h1 { (org.name) }
+            @if let Some(n) = shown.notice { p class="notice" role="status" { (n) } }
             p { "Signed in as " strong { (me.name) } " (" (me.email) "), "
                 (role_names(&me.roles)) "." }
             section aria-labelledby="members-h" {
@@ -294,16 +473,20 @@ async fn render_home(
                     }
                     form method="post" action="/invite" {
                         (csrf(&actor))
+                        (form_error(retry, "invite", &["email", "roles"]))
                         label for="email" { "Email" }
-                        input id="email" name="email" type="email" required;
+                        input id="email" name="email" type="email" required value=(typed(retry, "invite", "email").unwrap_or(""));
+                        (field_error(retry, "invite", "email"))
+                        @let roles = typed_all(retry, "invite", "roles");
                         fieldset {
                             legend { "Roles" }
                             @for r in Role::ALL {
                                 @if actor.has(Role::Admin) || r == Role::Learner {
-                                    label { input type="checkbox" name="roles" value=(r.as_str()) checked[r == Role::Learner]; " " (r.as_str()) }
+                                    label { input type="checkbox" name="roles" value=(r.as_str()) checked[roles.as_ref().map_or(r == Role::Learner, |t| t.iter().any(|v| v == r.as_str()))]; " " (r.as_str()) }
                                 }
                             }
                         }
+                        (field_error(retry, "invite", "roles"))
                         button type="submit" { "Invite" }
                     }
                     @if !invitations.is_empty() {
@@ -333,8 +516,10 @@ async fn render_home(
                 }
                 form method="post" action="/tokens" {
                     (csrf(&actor))
+                    (form_error(retry, "token", &["name"]))
                     label for="token-name" { "What it is for" }
-                    input id="token-name" name="name" required maxlength="100";
+                    input id="token-name" name="name" required maxlength="100" value=(typed(retry, "token", "name").unwrap_or(""));
+                    (field_error(retry, "token", "name"))
                     button type="submit" { "Make a token" }
                 }
                 @if !tokens.is_empty() {
@@ -354,7 +539,8 @@ async fn render_home(
                 }
             }
         },
-    ))
+    );
+    Ok(with_status(res, retry))
 }
 
 /// `/o?slug=acme` (the home page's form) → `/o/acme`.
@@ -537,22 +723,29 @@ async fn invite(
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     let actor = signed(actor)?;
-    let roles = f
-        .all("roles")
-        .iter()
-        .map(|r| Role::parse(r))
-        .collect::<mm_team::Result<Vec<_>>>()
-        .map_err(HttpError::from)?;
-    let made = state
-        .team()
-        .invite(&actor, f.get("email"), &roles)
-        .await
-        .map_err(HttpError::from)?;
-    let shown = Shown {
-        invitation: Some(made.secret),
-        ..Shown::default()
-    };
-    render_home(&state, Some(actor), &headers, shown).await
+    let made = async {
+        let roles = f
+            .all("roles")
+            .iter()
+            .map(|r| Role::parse(r))
+            .collect::<mm_team::Result<Vec<_>>>()?;
+        state.team().invite(&actor, f.get("email"), &roles).await
+    }
+    .await;
+    match made {
+        Ok(made) => Ok(see_other_showing(
+            &state,
+            "/team?done=invited#invite",
+            &made.secret,
+        )),
+        Err(e) => {
+            let shown = Shown {
+                retry: Some(Retry::new("invite", f, e)?),
+                ..Shown::default()
+            };
+            render_home(&state, Some(actor), &headers, shown).await
+        }
+    }
 }
 
 async fn create_token(
@@ -562,16 +755,20 @@ async fn create_token(
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     let actor = signed(actor)?;
-    let made = state
-        .team()
-        .create_token(&actor, f.get("name"), None)
-        .await
-        .map_err(HttpError::from)?;
-    let shown = Shown {
-        token: Some(made.secret),
-        ..Shown::default()
-    };
-    render_home(&state, Some(actor), &headers, shown).await
+    match state.team().create_token(&actor, f.get("name"), None).await {
+        Ok(made) => Ok(see_other_showing(
+            &state,
+            "/team?done=token#tokens",
+            &made.secret,
+        )),
+        Err(e) => {
+            let shown = Shown {
+                retry: Some(Retry::new("token", f, e)?),
+                ..Shown::default()
+            };
+            render_home(&state, Some(actor), &headers, shown).await
+        }
+    }
 }
 
 #[cfg(test)]

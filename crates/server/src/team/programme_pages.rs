@@ -14,15 +14,18 @@
 //! given: nothing (they are the members'); only goals given later follow.
 
 use super::TeamState;
-use super::pages::{SignedPage, csrf, page};
+use super::pages::{
+    Retry, SignedPage, csrf, field_error, form_error, page, query_value, see_other, typed,
+    with_status,
+};
 use super::programmes::{GiveReport, give};
 use crate::api::input::Fields;
 use crate::error::{HttpError, PageError};
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use mm_team::{Actor, Cohort, DeadlineRule, GiveScope, GivenState, Member, Programme, Role};
@@ -80,7 +83,11 @@ fn path_id(raw: &str) -> Result<i64, PageError> {
 }
 
 /// The programmes and cohorts section of the team page.
-pub(super) async fn home_section(state: &TeamState, actor: &Actor) -> Result<Markup, HttpError> {
+pub(super) async fn home_section(
+    state: &TeamState,
+    actor: &Actor,
+    retry: Option<&Retry>,
+) -> Result<Markup, HttpError> {
     let team = state.team();
     let programmes = team.programmes(actor).await?;
     let cohorts = team.cohorts(actor).await?;
@@ -101,8 +108,10 @@ pub(super) async fn home_section(state: &TeamState, actor: &Actor) -> Result<Mar
             @if manages(actor) {
                 form method="post" action="/team/cohorts" {
                     (csrf(actor))
+                    (form_error(retry, "cohort", &["name"]))
                     label for="cohort-name" { "New cohort" }
-                    input id="cohort-name" name="name" required maxlength="200";
+                    input id="cohort-name" name="name" required maxlength="200" value=(typed(retry, "cohort", "name").unwrap_or(""));
+                    (field_error(retry, "cohort", "name"))
                     button type="submit" { "Create the cohort" }
                 }
             }
@@ -122,12 +131,16 @@ pub(super) async fn home_section(state: &TeamState, actor: &Actor) -> Result<Mar
             @if manages(actor) {
                 form method="post" action="/team/programmes" {
                     (csrf(actor))
+                    (form_error(retry, "programme", &["name", "slug", "description"]))
                     label for="programme-name" { "New programme" }
-                    input id="programme-name" name="name" required maxlength="200";
+                    input id="programme-name" name="name" required maxlength="200" value=(typed(retry, "programme", "name").unwrap_or(""));
+                    (field_error(retry, "programme", "name"))
                     label for="programme-slug" { "Short name (letters, digits, -)" }
-                    input id="programme-slug" name="slug" required pattern="[a-z0-9][a-z0-9-]{1,62}";
+                    input id="programme-slug" name="slug" required pattern="[a-z0-9][a-z0-9-]{1,62}" value=(typed(retry, "programme", "slug").unwrap_or(""));
+                    (field_error(retry, "programme", "slug"))
                     label for="programme-description" { "What it is for" }
-                    textarea id="programme-description" name="description" maxlength="4000" {}
+                    textarea id="programme-description" name="description" maxlength="4000" { (typed(retry, "programme", "description").unwrap_or("")) }
+                    (field_error(retry, "programme", "description"))
                     button type="submit" { "Create the programme" }
                 }
             }
@@ -135,18 +148,40 @@ pub(super) async fn home_section(state: &TeamState, actor: &Actor) -> Result<Mar
     })
 }
 
-fn report_notice(r: &GiveReport) -> Markup {
-    html! {
-        @if !r.given.is_empty() {
-            p class="notice" role="status" { (r.given.len()) " goals given to members' journals." }
+/// `&given=…&failed=…` of a redirect after giving goals: counts only (the
+/// cohort's page says for each member why one was not given).
+fn counts(r: &GiveReport) -> String {
+    format!("&given={}&failed={}", r.given.len(), r.failed.len())
+}
+
+/// What a page says after the form that redirected to it with `?done=…`
+/// (fixed sentences and counts: the query never puts its text on the page).
+fn done_notice(q: &[(String, String)], what: &str) -> Option<Markup> {
+    let count = |name: &str| {
+        query_value(q, name)
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    let said = match query_value(q, "done")? {
+        "created" => format!("{what} created."),
+        "added" => "Micro-skill added.".to_owned(),
+        "saved" => format!("Saved. {GIVEN_STAY}"),
+        "removed" => "Removed. The goals it gave stay in the members' journals.".to_owned(),
+        "member-added" => "Member added.".to_owned(),
+        "member-removed" => "Taken out of the cohort. The goals given stay in their journal.".to_owned(),
+        "assigned" => "Programme assigned.".to_owned(),
+        "unassigned" => "Unassigned. Members who join later are not given its goals; the goals it gave stay in the members' journals.".to_owned(),
+        "given" => "Owed goals given again.".to_owned(),
+        _ => return None,
+    };
+    let (given, failed) = (count("given"), count("failed"));
+    Some(html! {
+        p class="notice" role="status" { (said) }
+        @if given > 0 { p class="notice" role="status" { (given) " goals given to members' journals." } }
+        @if failed > 0 {
+            p class="notice failed" role="alert" { (failed) " goals could not be given: each cohort's page says for whom and why; “Give owed goals” there tries again." }
         }
-        @if !r.failed.is_empty() {
-            div class="notice failed" role="alert" {
-                p { (r.failed.len()) " goals could not be given; “Give owed goals” tries again:" }
-                ul { @for f in &r.failed { li { "member " (f.person) ", item " (f.item) ": " (f.message) } } }
-            }
-        }
-    }
+    })
 }
 
 async fn programme_page(
@@ -160,7 +195,8 @@ async fn programme_page(
         .find(|(k, _)| k == "q")
         .map(|(_, v)| v.trim().to_owned())
         .unwrap_or_default();
-    render_programme(&state, &actor, path_id(&raw)?, &query, None).await
+    let notice = done_notice(&q, "Programme");
+    render_programme(&state, &actor, path_id(&raw)?, &query, notice, None).await
 }
 
 async fn render_programme(
@@ -169,6 +205,7 @@ async fn render_programme(
     id: i64,
     query: &str,
     notice: Option<Markup>,
+    retry: Option<&Retry>,
 ) -> Result<Response, PageError> {
     let p: Programme = state
         .team()
@@ -195,7 +232,7 @@ async fn render_programme(
         .filter(|c| c.programmes.iter().any(|a| a.programme == p.id))
         .map(|c| c.name.as_str())
         .collect();
-    Ok(page(
+    let res = page(
         &p.name,
         Some(actor),
         html! {
@@ -216,25 +253,35 @@ async fn render_programme(
                         p { "Principles: " (i.principles.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("; ")) }
                         p { "Done when:" }
                         ul { @for c in &i.done_when { li { (c) } } }
-                        @if may_change { (item_forms(actor, p.id, i)) }
+                        @if may_change { (item_forms(actor, p.id, i, retry)) }
                     }
                 }
             }
             @if manages(actor) {
                 section aria-labelledby="add-h" {
                     h2 id="add-h" { "Add a micro-skill from the catalogue" }
+                    // A failed addition whose entry the search no longer shows.
+                    @if let Some(r) = retry.filter(|r| r.form.starts_with("add-") && !found.iter().any(|m| r.form == format!("add-{}", m.id))) {
+                        p class="notice failed" role="alert" { (r.error.message) }
+                    }
                     form method="get" action=(format!("/team/programmes/{}", p.id)) {
                         label for="q" { "Search the curated catalogue" }
                         input id="q" name="q" value=(query) required;
                         button type="submit" { "Search" }
                     }
                     @for m in &found {
+                        @let form = format!("add-{}", m.id);
                         form method="post" action=(format!("/team/programmes/{}/items", p.id)) class="catalogue-entry" {
                             (csrf(actor))
                             input type="hidden" name="catalogue_id" value=(m.id);
+                            input type="hidden" name="q" value=(query);
+                            (form_error(retry, &form, &["weeks", "deadline", "weekly_minutes"]))
                             p { strong { (m.name) } " " code { (m.id) } }
-                            label { "Weeks to the deadline " input name="weeks" type="number" min="1" max="520" value=(m.weeks.unwrap_or(4)); }
-                            label { "Minutes a week " input name="weekly_minutes" type="number" min="1" max="10080" value=(m.weekly_minutes().unwrap_or(120)); }
+                            label { "Weeks to the deadline " input name="weeks" type="number" min="1" max="520" value=(typed(retry, &form, "weeks").map_or_else(|| m.weeks.unwrap_or(4).to_string(), str::to_owned)); }
+                            (field_error(retry, &form, "deadline"))
+                            (field_error(retry, &form, "weeks"))
+                            label { "Minutes a week " input name="weekly_minutes" type="number" min="1" max="10080" value=(typed(retry, &form, "weekly_minutes").map_or_else(|| m.weekly_minutes().unwrap_or(120).to_string(), str::to_owned)); }
+                            (field_error(retry, &form, "weekly_minutes"))
                             button type="submit" { "Add" }
                         }
                     }
@@ -245,10 +292,13 @@ async fn render_programme(
                         h2 id="edit-h" { "Rename the programme" }
                         form method="post" action=(format!("/team/programmes/{}/edit", p.id)) {
                             (csrf(actor))
+                            (form_error(retry, "rename", &["name", "description"]))
                             label for="programme-name" { "Name" }
-                            input id="programme-name" name="name" required maxlength="200" value=(p.name);
+                            input id="programme-name" name="name" required maxlength="200" value=(typed(retry, "rename", "name").unwrap_or(&p.name));
+                            (field_error(retry, "rename", "name"))
                             label for="programme-description" { "What it is for" }
-                            textarea id="programme-description" name="description" maxlength="4000" { (p.description) }
+                            textarea id="programme-description" name="description" maxlength="4000" { (typed(retry, "rename", "description").unwrap_or(&p.description)) }
+                            (field_error(retry, "rename", "description"))
                             button type="submit" { "Save" }
                         }
                         h2 { "Delete the programme" }
@@ -259,6 +309,7 @@ async fn render_programme(
                         }
                         form method="post" action=(format!("/team/programmes/{}/delete", p.id)) {
                             (csrf(actor))
+                            (form_error(retry, "delete", &[]))
                             button class="danger" type="submit" { "Delete " (p.name) }
                         }
                     }
@@ -277,15 +328,18 @@ async fn render_programme(
                 }
             }
         },
-    ))
+    );
+    Ok(with_status(res, retry))
 }
 
 async fn cohort_page(
     State(state): State<TeamState>,
     SignedPage(actor): SignedPage,
     Path(raw): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    render_cohort(&state, &actor, path_id(&raw)?, None).await
+    let notice = done_notice(&q, "Cohort");
+    render_cohort(&state, &actor, path_id(&raw)?, notice, None).await
 }
 
 async fn render_cohort(
@@ -293,6 +347,7 @@ async fn render_cohort(
     actor: &Actor,
     id: i64,
     notice: Option<Markup>,
+    retry: Option<&Retry>,
 ) -> Result<Response, PageError> {
     let team = state.team();
     let c = team.cohort(actor, id).await.map_err(HttpError::from)?;
@@ -330,7 +385,7 @@ async fn render_cohort(
             .find(|m| m.person == person)
             .map_or_else(|| format!("member {person}"), |m| m.name.clone())
     };
-    Ok(page(
+    let res = page(
         &c.name,
         Some(actor),
         html! {
@@ -384,22 +439,27 @@ async fn render_cohort(
                         }
                     }
                 }
+                @let chosen = |form: &str, name: &str, id: i64| typed(retry, form, name) == Some(id.to_string().as_str());
                 form method="post" action=(format!("/team/cohorts/{}/members", c.id)) {
                     (csrf(actor))
+                    (form_error(retry, "add-member", &["person"]))
                     label for="person" { "Add a member" }
                     select id="person" name="person" required {
                         @for m in members.iter().filter(|m| !c.members.iter().any(|cm| cm.person == m.id)) {
-                            option value=(m.id) { (m.name) " (" (m.email) ")" }
+                            option value=(m.id) selected[chosen("add-member", "person", m.id)] { (m.name) " (" (m.email) ")" }
                         }
                     }
+                    (field_error(retry, "add-member", "person"))
                     button type="submit" { "Add" }
                 }
                 form method="post" action=(format!("/team/cohorts/{}/programmes", c.id)) {
                     (csrf(actor))
+                    (form_error(retry, "assign", &["programme"]))
                     label for="programme" { "Assign a programme" }
                     select id="programme" name="programme" required {
-                        @for p in &all_programmes { option value=(p.id) { (p.name) } }
+                        @for p in &all_programmes { option value=(p.id) selected[chosen("assign", "programme", p.id)] { (p.name) } }
                     }
+                    (field_error(retry, "assign", "programme"))
                     button type="submit" { "Assign" }
                 }
                 form method="post" action=(format!("/team/cohorts/{}/goals", c.id)) {
@@ -408,7 +468,8 @@ async fn render_cohort(
                 }
             }
         },
-    ))
+    );
+    Ok(with_status(res, retry))
 }
 
 fn number(f: &Fields, name: &'static str) -> Result<Option<u32>, PageError> {
@@ -428,9 +489,10 @@ fn number(f: &Fields, name: &'static str) -> Result<Option<u32>, PageError> {
 async fn create_programme(
     State(state): State<TeamState>,
     SignedPage(actor): SignedPage,
+    headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
-    let p = state
+    let made = state
         .team()
         .create_programme(
             &actor,
@@ -440,9 +502,17 @@ async fn create_programme(
                 description: f.get("description").to_owned(),
             },
         )
-        .await
-        .map_err(HttpError::from)?;
-    Ok(Redirect::to(&format!("/team/programmes/{}", p.id)).into_response())
+        .await;
+    match made {
+        Ok(p) => Ok(see_other(&format!(
+            "/team/programmes/{}?done=created",
+            p.id
+        ))),
+        Err(e) => {
+            let retry = Retry::new("programme", f, e)?;
+            super::pages::home_again(&state, actor, &headers, retry).await
+        }
+    }
 }
 
 async fn add_item(
@@ -452,27 +522,46 @@ async fn add_item(
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     let id = path_id(&raw)?;
-    let new = mm_team::NewItem {
-        catalogue_id: f.opt("catalogue_id"),
-        deadline: number(&f, "weeks")?.map(DeadlineRule::Weeks),
-        weekly_minutes: number(&f, "weekly_minutes")?,
-        ..mm_team::NewItem::default()
-    };
-    state
-        .team()
-        .add_item(&actor, id, new, state.now().date_naive())
-        .await
-        .map_err(HttpError::from)?;
-    let r = give(&state, &actor, GiveScope::Programme(id)).await?;
-    render_programme(&state, &actor, id, "", Some(report_notice(&r))).await
+    let added = async {
+        let new = mm_team::NewItem {
+            catalogue_id: f.opt("catalogue_id"),
+            deadline: number(&f, "weeks")
+                .map_err(|PageError(e)| e)?
+                .map(DeadlineRule::Weeks),
+            weekly_minutes: number(&f, "weekly_minutes").map_err(|PageError(e)| e)?,
+            ..mm_team::NewItem::default()
+        };
+        state
+            .team()
+            .add_item(&actor, id, new, state.now().date_naive())
+            .await
+            .map_err(HttpError::from)
+    }
+    .await;
+    match added {
+        Ok(_) => {
+            let r = give(&state, &actor, GiveScope::Programme(id)).await?;
+            Ok(see_other(&format!(
+                "/team/programmes/{id}?done=added{}",
+                counts(&r)
+            )))
+        }
+        Err(e) => {
+            let form = format!("add-{}", f.get("catalogue_id"));
+            let query = f.get("q").trim().to_owned();
+            let retry = Retry::new(form, f, e)?;
+            render_programme(&state, &actor, id, &query, None, Some(&retry)).await
+        }
+    }
 }
 
 async fn create_cohort(
     State(state): State<TeamState>,
     SignedPage(actor): SignedPage,
+    headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
-    let c = state
+    let made = state
         .team()
         .create_cohort(
             &actor,
@@ -481,18 +570,42 @@ async fn create_cohort(
                 coach: None,
             },
         )
-        .await
-        .map_err(HttpError::from)?;
-    Ok(Redirect::to(&format!("/team/cohorts/{}", c.id)).into_response())
+        .await;
+    match made {
+        Ok(c) => Ok(see_other(&format!("/team/cohorts/{}?done=created", c.id))),
+        Err(e) => {
+            let retry = Retry::new("cohort", f, e)?;
+            super::pages::home_again(&state, actor, &headers, retry).await
+        }
+    }
 }
 
+/// Give what the cohort's members are owed after `done`, then 303 to its
+/// page saying so.
 async fn after_change(
     state: &TeamState,
     actor: &Actor,
     cohort: i64,
+    done: &str,
 ) -> Result<Response, PageError> {
     let r = give(state, actor, GiveScope::Cohort(cohort)).await?;
-    render_cohort(state, actor, cohort, Some(report_notice(&r))).await
+    Ok(see_other(&format!(
+        "/team/cohorts/{cohort}?done={done}{}",
+        counts(&r)
+    )))
+}
+
+/// The cohort's page again, its `form` failed with `e`.
+async fn cohort_again(
+    state: &TeamState,
+    actor: &Actor,
+    cohort: i64,
+    form: &str,
+    f: Fields,
+    e: impl Into<HttpError>,
+) -> Result<Response, PageError> {
+    let retry = Retry::new(form, f, e)?;
+    render_cohort(state, actor, cohort, None, Some(&retry)).await
 }
 
 async fn add_member(
@@ -502,13 +615,18 @@ async fn add_member(
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     let cohort = path_id(&raw)?;
-    let person = super::api::id_named(f.get("person"), "person")?;
-    state
-        .team()
-        .add_to_cohort(&actor, cohort, person)
-        .await
-        .map_err(HttpError::from)?;
-    after_change(&state, &actor, cohort).await
+    let added = match super::api::id_named(f.get("person"), "person") {
+        Ok(person) => state
+            .team()
+            .add_to_cohort(&actor, cohort, person)
+            .await
+            .map_err(HttpError::from),
+        Err(e) => Err(e),
+    };
+    match added {
+        Ok(_) => after_change(&state, &actor, cohort, "member-added").await,
+        Err(e) => cohort_again(&state, &actor, cohort, "add-member", f, e).await,
+    }
 }
 
 async fn remove_member(
@@ -523,7 +641,9 @@ async fn remove_member(
         .remove_from_cohort(&actor, cohort, person)
         .await
         .map_err(HttpError::from)?;
-    Ok(Redirect::to(&format!("/team/cohorts/{cohort}")).into_response())
+    Ok(see_other(&format!(
+        "/team/cohorts/{cohort}?done=member-removed"
+    )))
 }
 
 async fn assign(
@@ -533,13 +653,18 @@ async fn assign(
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     let cohort = path_id(&raw)?;
-    let programme = super::api::id_named(f.get("programme"), "programme")?;
-    state
-        .team()
-        .assign(&actor, cohort, programme)
-        .await
-        .map_err(HttpError::from)?;
-    after_change(&state, &actor, cohort).await
+    let assigned = match super::api::id_named(f.get("programme"), "programme") {
+        Ok(programme) => state
+            .team()
+            .assign(&actor, cohort, programme)
+            .await
+            .map_err(HttpError::from),
+        Err(e) => Err(e),
+    };
+    match assigned {
+        Ok(_) => after_change(&state, &actor, cohort, "assigned").await,
+        Err(e) => cohort_again(&state, &actor, cohort, "assign", f, e).await,
+    }
 }
 
 async fn give_again(
@@ -547,12 +672,21 @@ async fn give_again(
     SignedPage(actor): SignedPage,
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
-    after_change(&state, &actor, path_id(&raw)?).await
+    after_change(&state, &actor, path_id(&raw)?, "given").await
 }
 
 /// The forms that change or remove item `i` of programme `programme`.
-fn item_forms(actor: &Actor, programme: i64, i: &mm_team::ProgrammeItem) -> Markup {
+fn item_forms(
+    actor: &Actor,
+    programme: i64,
+    i: &mm_team::ProgrammeItem,
+    retry: Option<&Retry>,
+) -> Markup {
     let base = format!("/team/programmes/{programme}/items/{}", i.id);
+    let form = format!("item-{}", i.id);
+    let form = form.as_str();
+    // What was typed, when this form failed; else the item as it is.
+    let value = |name: &str, now: String| typed(retry, form, name).map_or(now, str::to_owned);
     let principles: Vec<String> = i
         .principles
         .iter()
@@ -565,25 +699,43 @@ fn item_forms(actor: &Actor, programme: i64, i: &mm_team::ProgrammeItem) -> Mark
         DeadlineRule::Weeks(w) => (w.to_string(), String::new()),
         DeadlineRule::Date(d) => (String::new(), d.to_string()),
     };
+    let fields = [
+        "name",
+        "principles",
+        "done_when",
+        "deadline",
+        "weekly_minutes",
+        "hours",
+        "level",
+    ];
     html! {
-        details {
+        details open[retry.is_some_and(|r| r.form == form)] {
             summary { "Change " (i.name) }
             form method="post" action=(format!("{base}/edit")) {
                 (csrf(actor))
-                label { "Micro-skill " input name="name" required maxlength="200" value=(i.name); }
-                label { "Principles, one a line (" code { "name: what it means" } ", the meaning optional) "
-                    textarea name="principles" required { (principles.join("\n")) } }
-                label { "Done when, one criterion a line " textarea name="done_when" required { (i.done_when.join("\n")) } }
-                label { "Weeks to the deadline after it is given " input name="weeks" type="number" min="1" max="520" value=(weeks); }
-                label { "or on the date " input name="date" type="date" value=(date); }
-                label { "Minutes a week " input name="weekly_minutes" type="number" min="1" max="10080" required value=(i.weekly_minutes); }
-                label { "Hours of practice " input name="hours" type="number" min="1" max="10000" value=(i.hours.map(|h| h.to_string()).unwrap_or_default()); }
-                label { "Level aimed at (1 novice to 5 expert) " input name="level" type="number" min="1" max="5" required value=(i.level); }
+                (form_error(retry, form, &fields))
+                label { "Micro-skill " input name="name" required maxlength="200" value=(value("name", i.name.clone())); }
+                (field_error(retry, form, "name"))
+                label { "Principles, one a line (name: what it means; the meaning optional) "
+                    textarea name="principles" required { (value("principles", principles.join("\n"))) } }
+                (field_error(retry, form, "principles"))
+                label { "Done when, one criterion a line " textarea name="done_when" required { (value("done_when", i.done_when.join("\n"))) } }
+                (field_error(retry, form, "done_when"))
+                label { "Weeks to the deadline after it is given " input name="weeks" type="number" min="1" max="520" value=(value("weeks", weeks)); }
+                label { "or on the date " input name="date" type="date" value=(value("date", date)); }
+                (field_error(retry, form, "deadline"))
+                label { "Minutes a week " input name="weekly_minutes" type="number" min="1" max="10080" required value=(value("weekly_minutes", i.weekly_minutes.to_string())); }
+                (field_error(retry, form, "weekly_minutes"))
+                label { "Hours of practice " input name="hours" type="number" min="1" max="10000" value=(value("hours", i.hours.map(|h| h.to_string()).unwrap_or_default())); }
+                (field_error(retry, form, "hours"))
+                label { "Level aimed at (1 novice to 5 expert) " input name="level" type="number" min="1" max="5" required value=(value("level", i.level.to_string())); }
+                (field_error(retry, form, "level"))
                 p { (GIVEN_STAY) }
                 button type="submit" { "Save the change" }
             }
             form method="post" action=(format!("{base}/remove")) {
                 (csrf(actor))
+                (form_error(retry, &format!("remove-{}", i.id), &[]))
                 button class="danger" type="submit" { "Remove " (i.name) " from the programme" }
                 " Nobody is given its goal any more; the goals it gave stay in the members' journals."
             }
@@ -647,10 +799,6 @@ fn item_change(f: &Fields) -> Result<mm_team::ItemChange, PageError> {
     })
 }
 
-fn saved() -> Markup {
-    html! { p class="notice" role="status" { "Saved. " (GIVEN_STAY) } }
-}
-
 async fn edit_programme(
     State(state): State<TeamState>,
     SignedPage(actor): SignedPage,
@@ -662,12 +810,13 @@ async fn edit_programme(
         name: f.raw("name"),
         description: f.raw("description"),
     };
-    state
-        .team()
-        .update_programme(&actor, id, change)
-        .await
-        .map_err(HttpError::from)?;
-    render_programme(&state, &actor, id, "", Some(saved())).await
+    match state.team().update_programme(&actor, id, change).await {
+        Ok(_) => Ok(see_other(&format!("/team/programmes/{id}?done=saved"))),
+        Err(e) => {
+            let retry = Retry::new("rename", f, e)?;
+            render_programme(&state, &actor, id, "", None, Some(&retry)).await
+        }
+    }
 }
 
 async fn delete_programme(
@@ -675,12 +824,14 @@ async fn delete_programme(
     SignedPage(actor): SignedPage,
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
-    state
-        .team()
-        .delete_programme(&actor, path_id(&raw)?)
-        .await
-        .map_err(HttpError::from)?;
-    Ok(Redirect::to("/team#programmes").into_response())
+    let id = path_id(&raw)?;
+    match state.team().delete_programme(&actor, id).await {
+        Ok(()) => Ok(see_other("/team?done=programme-deleted#programmes")),
+        Err(e) => {
+            let retry = Retry::new("delete", Fields::default(), e)?;
+            render_programme(&state, &actor, id, "", None, Some(&retry)).await
+        }
+    }
 }
 
 fn item_ids(raw: &str, item: &str) -> Result<(i64, i64), PageError> {
@@ -694,13 +845,21 @@ async fn edit_item(
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     let (id, item) = item_ids(&raw, &item)?;
-    let change = item_change(&f)?;
-    state
-        .team()
-        .update_item(&actor, id, item, change, state.now().date_naive())
-        .await
-        .map_err(HttpError::from)?;
-    render_programme(&state, &actor, id, "", Some(saved())).await
+    let changed = match item_change(&f) {
+        Ok(change) => state
+            .team()
+            .update_item(&actor, id, item, change, state.now().date_naive())
+            .await
+            .map_err(HttpError::from),
+        Err(PageError(e)) => Err(e),
+    };
+    match changed {
+        Ok(_) => Ok(see_other(&format!("/team/programmes/{id}?done=saved"))),
+        Err(e) => {
+            let retry = Retry::new(format!("item-{item}"), f, e)?;
+            render_programme(&state, &actor, id, "", None, Some(&retry)).await
+        }
+    }
 }
 
 async fn remove_item(
@@ -709,15 +868,13 @@ async fn remove_item(
     Path((raw, item)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let (id, item) = item_ids(&raw, &item)?;
-    state
-        .team()
-        .remove_item(&actor, id, item)
-        .await
-        .map_err(HttpError::from)?;
-    let notice = html! {
-        p class="notice" role="status" { "Removed. The goals it gave stay in the members' journals." }
-    };
-    render_programme(&state, &actor, id, "", Some(notice)).await
+    match state.team().remove_item(&actor, id, item).await {
+        Ok(_) => Ok(see_other(&format!("/team/programmes/{id}?done=removed"))),
+        Err(e) => {
+            let retry = Retry::new(format!("remove-{item}"), Fields::default(), e)?;
+            render_programme(&state, &actor, id, "", None, Some(&retry)).await
+        }
+    }
 }
 
 async fn unassign(
@@ -732,8 +889,7 @@ async fn unassign(
         .unassign(&actor, cohort, programme)
         .await
         .map_err(HttpError::from)?;
-    let notice = html! {
-        p class="notice" role="status" { "Unassigned. Members who join later are not given its goals; the goals it gave stay in the members' journals." }
-    };
-    render_cohort(&state, &actor, cohort, Some(notice)).await
+    Ok(see_other(&format!(
+        "/team/cohorts/{cohort}?done=unassigned"
+    )))
 }
