@@ -5662,3 +5662,120 @@ async fn an_invitation_and_an_empty_journal_say_what_they_mean_in_words() {
     assert!(r.text().contains("<td>taken back</td>"), "{}", r.text());
     db.drop_schema().await;
 }
+
+#[tokio::test]
+async fn a_team_page_form_that_fails_comes_back_as_typed_and_one_that_works_redirects() {
+    let Some(db) = test_db("srv_forms_typed").await else {
+        return;
+    };
+    let app = instance(&db).await;
+    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let As::Browser { cookie, .. } = admin.clone() else {
+        unreachable!()
+    };
+    let before = snapshot(&db, "acme").await;
+    // Each failed form: its status, what was typed, the error by its field.
+    for (path, body, status, kept, error) in [
+        (
+            "/invite",
+            "email=not-an-address&roles=coach&roles=learner",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![
+                r#"value="not-an-address""#,
+                r#"value="coach" checked"#,
+                r#"value="learner" checked"#,
+            ],
+            r#"id="invite-email-error""#,
+        ),
+        (
+            "/invite",
+            "email=kim%40acme.example&roles=boss",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![r#"value="kim@acme.example""#],
+            r#"id="invite-roles-error""#,
+        ),
+        (
+            "/tokens",
+            "name=",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![r#"id="token-name""#],
+            r#"id="token-name-error""#,
+        ),
+        (
+            "/team/programmes",
+            "name=Data+basics&slug=Not+A+Slug&description=For+the+first+month",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![
+                r#"value="Data basics""#,
+                r#"value="Not A Slug""#,
+                ">For the first month</textarea>",
+            ],
+            r#"id="programme-slug-error""#,
+        ),
+    ] {
+        let r = send_form(&app, &admin, path, body).await;
+        assert_eq!(r.status, status, "{path} {body}: {}", r.text());
+        for k in kept {
+            assert!(
+                r.text().contains(k),
+                "{path} {body}: {k} lost: {}",
+                r.text()
+            );
+        }
+        assert!(r.text().contains(error), "{path} {body}: {}", r.text());
+        let said = r
+            .text()
+            .split(error)
+            .nth(1)
+            .and_then(|t| t.split('<').next().map(str::to_owned))
+            .unwrap_or_default();
+        assert!(plain_words(&said) && !said.is_empty(), "{path}: {said}");
+        assert!(r.headers.get(header::LOCATION).is_none());
+    }
+    assert_eq!(snapshot(&db, "acme").await, before, "a failed form wrote");
+    // A cohort's name taken: 409, the name kept.
+    let r = send_form(&app, &admin, "/team/cohorts", "name=Spring").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(location(&r).ends_with("?done=created"), "{}", location(&r));
+    let r = send_form(&app, &admin, "/team/cohorts", "name=Spring").await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(
+        r.text()
+            .contains(r#"id="cohort-name" name="name" required maxlength="200" value="Spring""#),
+        "{}",
+        r.text()
+    );
+    // A token made: 303 to the team page, which shows it once.
+    let r = send_form(&app, &admin, "/tokens", "name=Reports").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(location(&r), "/team?done=token#tokens");
+    let shown = r.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(
+        shown.contains("HttpOnly") && shown.contains("Path=/team"),
+        "{shown}"
+    );
+    let shown = shown.split(';').next().unwrap().to_owned();
+    let get = |cookies: String| {
+        let app = app.clone();
+        async move {
+            run(
+                &app,
+                browser(Method::GET, "/team?done=token", Some(&cookies), None),
+            )
+            .await
+        }
+    };
+    let r = get(format!("{cookie}; {shown}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let secret = shown.split('=').nth(1).unwrap().to_owned();
+    assert!(secret.starts_with("mmt_"), "{secret}");
+    assert!(r.text().contains(&secret) && r.text().contains("Token made."));
+    // Reloaded (the browser dropped the cleared cookie): not shown again,
+    // and nothing made again.
+    let r = get(cookie.clone()).await;
+    assert!(!r.text().contains(&secret), "shown twice");
+    assert!(r.text().contains("it was shown once"), "{}", r.text());
+    assert_eq!(r.text().matches("<td>Reports</td>").count(), 1);
+    db.drop_schema().await;
+}
