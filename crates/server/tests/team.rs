@@ -3023,7 +3023,23 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
         .json();
     assert_eq!(r.as_array().unwrap().len(), 1, "{r}");
     let second = r[0]["id"].as_i64().unwrap();
-    // Approved through the page's form this time.
+    // A rejection through the page without a reason comes back, the
+    // error by the message box; then approved through the page's form.
+    let r = send_form(
+        &app,
+        &approver,
+        &format!("/team/approvals/{second}"),
+        "decision=reject&message=+",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(
+        r.text().contains(&format!(
+            r#"id="decide-{second}-message-error">say why the evidence is rejected"#
+        )),
+        "{}",
+        r.text()
+    );
     let r = send_form(
         &app,
         &approver,
@@ -3032,6 +3048,7 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(location(&r), "/team/approvals?done=approved");
     let r = check(&lee, lee_goal).await;
     assert_eq!(r.json()["achieved"], true, "{}", r.text());
     // Ann approves others, never her own application.
@@ -5733,6 +5750,33 @@ async fn a_team_page_form_that_fails_comes_back_as_typed_and_one_that_works_redi
         assert!(plain_words(&said) && !said.is_empty(), "{path}: {said}");
         assert!(r.headers.get(header::LOCATION).is_none());
     }
+    // The admin's forms too; a client secret is never sent back.
+    let r = send_form(
+        &app,
+        &admin,
+        "/team/sso",
+        "issuer=not-a-url&client_id=campus-app&client_secret=s3cret-value&label=Campus&join_domains=example.edu",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    for k in [
+        r#"value="not-a-url""#,
+        r#"value="campus-app""#,
+        r#"value="Campus""#,
+        r#"value="example.edu""#,
+        r#"id="sso-issuer-error""#,
+    ] {
+        assert!(r.text().contains(k), "{k} lost: {}", r.text());
+    }
+    assert!(!r.text().contains("s3cret-value"), "the secret came back");
+    let r = send_form(&app, &admin, "/team/issuer", "name=Acme+Academy&url=").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(
+        r.text().contains(r#"value="Acme Academy""#)
+            && r.text().contains(r#"id="issuer-url-error""#),
+        "{}",
+        r.text()
+    );
     assert_eq!(snapshot(&db, "acme").await, before, "a failed form wrote");
     // A cohort's name taken: 409, the name kept.
     let r = send_form(&app, &admin, "/team/cohorts", "name=Spring").await;

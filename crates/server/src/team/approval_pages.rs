@@ -6,13 +6,16 @@
 //! session's CSRF token.
 
 use super::TeamState;
-use super::pages::{SignedPage, csrf, page};
+use super::pages::{
+    Retry, SignedPage, csrf, field_error, form_error, page, query_value, see_other, typed,
+    with_status,
+};
 use crate::api::input::Fields;
 use crate::error::{HttpError, PageError};
 use axum::Form;
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use mm_team::{Actor, ApprovalRequest, ApprovalState, Decision, Role};
@@ -39,8 +42,26 @@ fn applied(r: &ApprovalRequest) -> Markup {
 async fn approvals_page(
     State(state): State<TeamState>,
     SignedPage(actor): SignedPage,
+    Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let mine = super::approvals::my_requests(&state, &actor).await?;
+    let notice = match query_value(&q, "done") {
+        Some("approved") => Some("Approved: it counts in the learner's journal now."),
+        Some("rejected") => Some("Rejected: the learner sees your message."),
+        _ => None,
+    };
+    render(&state, &actor, notice, None).await
+}
+
+/// The page, saying `notice` after a decision, or with `retry`, a
+/// decision's form that failed, shown again.
+async fn render(
+    state: &TeamState,
+    actor: &Actor,
+    notice: Option<&str>,
+    retry: Option<&Retry>,
+) -> Result<Response, PageError> {
+    let actor = actor.clone();
+    let mine = super::approvals::my_requests(state, &actor).await?;
     let pending = if approves(&actor) {
         state
             .team()
@@ -52,6 +73,7 @@ async fn approvals_page(
     };
     let body = html! {
         h1 { "Evidence approval" }
+        @if let Some(n) = notice { p class="notice" role="status" { (n) } }
         @if approves(&actor) {
             section aria-labelledby="pending-h" {
                 h2 id="pending-h" { "Waiting for a decision" }
@@ -63,10 +85,13 @@ async fn approvals_page(
                         @if r.person == actor.person {
                             p { "Your own application: another approver decides." }
                         } @else {
+                            @let form = format!("decide-{}", r.id);
                             form method="post" action=(format!("/team/approvals/{}", r.id)) {
                                 (csrf(&actor))
+                                (form_error(retry, &form, &["message"]))
                                 label for=(format!("message-{}", r.id)) { "Message to the learner (needed to reject)" }
-                                textarea id=(format!("message-{}", r.id)) name="message" maxlength="4000" {}
+                                textarea id=(format!("message-{}", r.id)) name="message" maxlength="4000" { (typed(retry, &form, "message").unwrap_or("")) }
+                                (field_error(retry, &form, "message"))
                                 button type="submit" name="decision" value="approve" { "Approve" }
                                 button type="submit" name="decision" value="reject" { "Reject" }
                             }
@@ -86,7 +111,10 @@ async fn approvals_page(
             }
         }
     };
-    Ok(page("Evidence approval", Some(&actor), body))
+    Ok(with_status(
+        page("Evidence approval", Some(&actor), body),
+        retry,
+    ))
 }
 
 async fn decide(
@@ -96,14 +124,20 @@ async fn decide(
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     let id = super::api::id(&raw)?;
+    let approve = f.get("decision") == "approve";
     let decision = Decision {
-        approve: f.get("decision") == "approve",
+        approve,
         message: f.opt("message"),
     };
-    state
-        .team()
-        .decide(&actor, id, decision)
-        .await
-        .map_err(HttpError::from)?;
-    Ok(Redirect::to("/team/approvals").into_response())
+    match state.team().decide(&actor, id, decision).await {
+        Ok(_) => Ok(see_other(if approve {
+            "/team/approvals?done=approved"
+        } else {
+            "/team/approvals?done=rejected"
+        })),
+        Err(e) => {
+            let retry = Retry::new(format!("decide-{id}"), f, e)?;
+            render(&state, &actor, None, Some(&retry)).await
+        }
+    }
 }

@@ -163,11 +163,17 @@ async fn create_for_org(
 async fn create_from_page(
     State(state): State<TeamState>,
     super::pages::SignedPage(actor): super::pages::SignedPage,
+    headers: axum::http::HeaderMap,
     axum::Form(f): axum::Form<crate::api::input::Fields>,
 ) -> Result<Response, crate::error::PageError> {
     let url = f.get("url");
-    create_for_org(&state, &actor, f.get("name"), Some(url)).await?;
-    Ok(axum::response::Redirect::to("/team#badges").into_response())
+    match create_for_org(&state, &actor, f.get("name"), Some(url)).await {
+        Ok(_) => Ok(super::pages::see_other("/team?done=issuer-created#issuer")),
+        Err(e) => {
+            let retry = super::pages::Retry::new("issuer", f, e)?;
+            super::pages::home_again(&state, actor, &headers, retry).await
+        }
+    }
 }
 
 /// Rotate your organisation's signing keys (admins): new badges are signed with a fresh key; older keys stay in the DID document, so badges signed before keep verifying. Audited.
@@ -252,10 +258,16 @@ async fn revoke_from_page(
     State(state): State<TeamState>,
     super::pages::SignedPage(actor): super::pages::SignedPage,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     axum::Form(f): axum::Form<crate::api::input::Fields>,
 ) -> Result<Response, crate::error::PageError> {
-    revoke_for_org(&state, &actor, &id, f.get("reason")).await?;
-    Ok(axum::response::Redirect::to("/team#badges").into_response())
+    match revoke_for_org(&state, &actor, &id, f.get("reason")).await {
+        Ok(_) => Ok(super::pages::see_other("/team?done=badge-revoked#badges")),
+        Err(e) => {
+            let retry = super::pages::Retry::new(format!("revoke-{id}"), f, e)?;
+            super::pages::home_again(&state, actor, &headers, retry).await
+        }
+    }
 }
 
 /// The team page's section of the organisation's badge issuer and the
@@ -266,7 +278,9 @@ pub(super) fn section(
     slug: &str,
     issuer: Option<&IssuerRecord>,
     badges: &[IssuedBadge],
+    retry: Option<&super::pages::Retry>,
 ) -> maud::Markup {
+    use super::pages::{field_error, form_error, typed};
     maud::html! {
         section aria-labelledby="issuer-h" id="issuer" {
             h2 id="issuer-h" { "The organisation's badge issuer" }
@@ -278,10 +292,13 @@ pub(super) fn section(
                 p { "None yet: create it, and members' badges for the goals your programmes give them are signed by the organisation." }
                 form method="post" action="/team/issuer" {
                     (super::pages::csrf(actor))
+                    (form_error(retry, "issuer", &["name", "url"]))
                     label for="issuer-name" { "Name badges show as their issuer" }
-                    input id="issuer-name" name="name" required maxlength="200";
+                    input id="issuer-name" name="name" required maxlength="200" value=(typed(retry, "issuer", "name").unwrap_or(""));
+                    (field_error(retry, "issuer", "name"))
                     label for="issuer-url" { "Its https URL (empty: this server's public URL, /orgs/" (slug) ")" }
-                    input id="issuer-url" name="url" type="url";
+                    input id="issuer-url" name="url" type="url" value=(typed(retry, "issuer", "url").unwrap_or(""));
+                    (field_error(retry, "issuer", "url"))
                     button type="submit" { "Create the issuer" }
                 }
             }
@@ -301,10 +318,13 @@ pub(super) fn section(
                                 td {
                                     @if let Some(reason) = &b.revoked { "revoked: " (reason) }
                                     @else {
+                                        @let form = format!("revoke-{}", b.id);
                                         form method="post" action=(format!("/team/badges/{}/revoke", b.id)) {
                                             (super::pages::csrf(actor))
+                                            (form_error(retry, &form, &["reason"]))
                                             label for=(format!("why-{}", b.id)) { "Why revoke it (verifiers show this)" }
-                                            input id=(format!("why-{}", b.id)) name="reason" required maxlength="4000";
+                                            input id=(format!("why-{}", b.id)) name="reason" required maxlength="4000" value=(typed(retry, &form, "reason").unwrap_or(""));
+                                            (field_error(retry, &form, "reason"))
                                             button class="quiet" type="submit" { "Revoke" }
                                         }
                                     }

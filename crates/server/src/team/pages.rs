@@ -360,6 +360,10 @@ fn home_notice(done: &str, secret_shown: bool) -> Option<&'static str> {
         "programme-deleted" => {
             Some("Programme deleted. The goals it gave stay in the members' journals.")
         }
+        "sso-saved" => Some("Single sign-on saved."),
+        "sso-removed" => Some("Single sign-on stopped: members sign in with their password."),
+        "issuer-created" => Some("The organisation's badge issuer is created."),
+        "badge-revoked" => Some("Badge revoked: verifiers see it revoked, with your reason."),
         _ => None,
     }
 }
@@ -428,13 +432,14 @@ async fn render_home(
             Err(e) => return Err(HttpError::from(e).into()),
         };
         (
-            Some(super::sso::section(&actor, current.as_ref(), &base)),
+            Some(super::sso::section(&actor, current.as_ref(), &base, retry)),
             Some(super::issuer::section(
                 state,
                 &actor,
                 &org.slug,
                 issuer.as_ref(),
                 &badges,
+                retry,
             )),
         )
     } else {

@@ -203,6 +203,7 @@ async fn callback(
 async fn set_from_page(
     State(state): State<TeamState>,
     SignedPage(actor): SignedPage,
+    headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     let secret = f.get("client_secret").trim();
@@ -220,12 +221,19 @@ async fn set_from_page(
             .map(str::to_owned)
             .collect(),
     };
-    state
-        .team()
-        .set_sso(&actor, new)
-        .await
-        .map_err(HttpError::from)?;
-    Ok(Redirect::to("/team#sso").into_response())
+    match state.team().set_sso(&actor, new).await {
+        Ok(_) => Ok(super::pages::see_other("/team?done=sso-saved#sso")),
+        Err(e) => {
+            // Shown again as typed, but for the secret: never sent back.
+            let typed = Fields(
+                f.0.into_iter()
+                    .filter(|(k, _)| k != "client_secret")
+                    .collect(),
+            );
+            let retry = super::pages::Retry::new("sso", typed, e)?;
+            super::pages::home_again(&state, actor, &headers, retry).await
+        }
+    }
 }
 
 /// The team page's form: stop single sign-on.
@@ -238,7 +246,7 @@ async fn remove_from_page(
         .remove_sso(&actor)
         .await
         .map_err(HttpError::from)?;
-    Ok(Redirect::to("/team#sso").into_response())
+    Ok(super::pages::see_other("/team?done=sso-removed#sso"))
 }
 
 /// The team page's single sign-on section, for admins.
@@ -246,7 +254,16 @@ pub(super) fn section(
     actor: &mm_team::Actor,
     current: Option<&SsoProvider>,
     base: &str,
+    retry: Option<&super::pages::Retry>,
 ) -> maud::Markup {
+    use super::pages::{field_error, form_error, typed};
+    // What was typed when the form failed, else what is set.
+    let value = |name: &str, now: Option<String>| {
+        typed(retry, "sso", name)
+            .map(str::to_owned)
+            .or(now)
+            .unwrap_or_default()
+    };
     html! {
         section aria-labelledby="sso-h" id="sso" {
             h2 id="sso-h" { "Single sign-on" }
@@ -265,15 +282,21 @@ pub(super) fn section(
             form method="post" action="/team/sso" {
                 (super::pages::csrf(actor))
                 label for="sso-issuer" { "Issuer URL" }
-                input id="sso-issuer" name="issuer" type="url" required placeholder="https://login.example.edu" value=[current.map(|p| p.issuer.as_str())];
+                (form_error(retry, "sso", &["issuer", "client_id", "client_secret", "label", "join_domains"]))
+                input id="sso-issuer" name="issuer" type="url" required placeholder="https://login.example.edu" value=(value("issuer", current.map(|p| p.issuer.clone())));
+                (field_error(retry, "sso", "issuer"))
                 label for="sso-client" { "Client id" }
-                input id="sso-client" name="client_id" required value=[current.map(|p| p.client_id.as_str())];
+                input id="sso-client" name="client_id" required value=(value("client_id", current.map(|p| p.client_id.clone())));
+                (field_error(retry, "sso", "client_id"))
                 label for="sso-secret" { "Client secret" @if current.is_some_and(|p| p.has_client_secret) { " (leave empty to keep the one kept)" } }
                 input id="sso-secret" name="client_secret" type="password" autocomplete="off";
+                (field_error(retry, "sso", "client_secret"))
                 label for="sso-label" { "Button label (\"Sign in with …\")" }
-                input id="sso-label" name="label" maxlength="100" value=[current.map(|p| p.label.as_str())];
+                input id="sso-label" name="label" maxlength="100" value=(value("label", current.map(|p| p.label.clone())));
+                (field_error(retry, "sso", "label"))
                 label for="sso-domains" { "Email domains that may join as learners (comma-separated; empty: members only)" }
-                input id="sso-domains" name="join_domains" value=(current.map(|p| p.join_domains.join(", ")).unwrap_or_default());
+                input id="sso-domains" name="join_domains" value=(value("join_domains", current.map(|p| p.join_domains.join(", "))));
+                (field_error(retry, "sso", "join_domains"))
                 button type="submit" { @if current.is_some() { "Save single sign-on" } @else { "Set up single sign-on" } }
             }
             @if current.is_some() {
