@@ -5778,6 +5778,26 @@ async fn a_team_page_form_that_fails_comes_back_as_typed_and_one_that_works_redi
         r.text()
     );
     assert_eq!(snapshot(&db, "acme").await, before, "a failed form wrote");
+    // Joining with too short a password: the name kept, never the password.
+    let r = send(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/team/invitations",
+        Some(json!({ "email": "kim@acme.example", "roles": ["learner"] })),
+    )
+    .await;
+    let link = r.json()["link"].as_str().unwrap().to_owned();
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let body = format!("token={token}&name=Kim+Lee&password=tooshort");
+    let r = run(&app, browser(Method::POST, "/join", None, Some(&body))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(
+        r.text().contains(r#"value="Kim Lee""#) && r.text().contains(r#"id="join-password-error""#),
+        "{}",
+        r.text()
+    );
+    assert!(!r.text().contains("tooshort"), "the password came back");
     // A cohort's name taken: 409, the name kept.
     let r = send_form(&app, &admin, "/team/cohorts", "name=Spring").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());

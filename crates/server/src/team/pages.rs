@@ -653,17 +653,23 @@ async fn join_page(
     State(state): State<TeamState>,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let token = q
-        .iter()
-        .find(|(k, _)| k == "token")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let token = query_value(&q, "token").unwrap_or_default();
+    join_view(&state, token, None).await
+}
+
+/// The page of invitation `token`; with `retry`, its form that failed,
+/// shown again with the name typed (never the password).
+async fn join_view(
+    state: &TeamState,
+    token: &str,
+    retry: Option<&Retry>,
+) -> Result<Response, PageError> {
     let view = state
         .team()
-        .invitation_by_secret(&token)
+        .invitation_by_secret(token)
         .await
         .map_err(HttpError::from)?;
-    Ok(page(
+    let res = page(
         "Join",
         None,
         html! {
@@ -672,33 +678,41 @@ async fn join_page(
                 (role_names(&view.roles)) "." }
             @if view.state == mm_team::InvitationState::Open {
                 form method="post" action="/join" {
+                    (form_error(retry, "join", &["name", "password"]))
                     input type="hidden" name="token" value=(token);
                     label for="name" { "Your name" }
-                    input id="name" name="name" required autocomplete="name";
+                    input id="name" name="name" required autocomplete="name" value=(typed(retry, "join", "name").unwrap_or(""));
+                    (field_error(retry, "join", "name"))
                     label for="password" { "Choose a password (at least 12 characters)" }
                     input id="password" name="password" type="password" required minlength="12" autocomplete="new-password";
+                    (field_error(retry, "join", "password"))
                     button type="submit" { "Join" }
                 }
             } @else {
                 p class="notice failed" role="alert" { "This invitation can no longer be used: " (view.state.why_unusable().unwrap_or("it is closed")) ". Sign in at " a href=(format!("/o/{}", view.slug)) { "/o/" (view.slug) } " or ask for a new one." }
             }
         },
-    ))
+    );
+    Ok(with_status(res, retry))
 }
 
 async fn join(
     State(state): State<TeamState>,
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
-    let s = state
+    match state
         .team()
         .accept_invitation(f.get("token"), f.get("name"), f.get("password"))
         .await
-        .map_err(HttpError::from)?;
-    Ok(with_cookie(
-        Redirect::to("/").into_response(),
-        &state.cookie(&s.secret),
-    ))
+    {
+        Ok(s) => Ok(with_cookie(see_other("/"), &state.cookie(&s.secret))),
+        Err(e) => {
+            let token = f.get("token").to_owned();
+            let typed = Fields(f.0.into_iter().filter(|(k, _)| k != "password").collect());
+            let retry = Retry::new("join", typed, e)?;
+            join_view(&state, &token, Some(&retry)).await
+        }
+    }
 }
 
 fn signed(actor: Option<Actor>) -> Result<Actor, PageError> {
