@@ -420,7 +420,11 @@ async fn render_cohort(
                                 @match (g.state, g.goal, g.person == actor.person) {
                                     (GivenState::Given, Some(goal), true) => { a href=(format!("/goals/{goal}")) { "your goal " (goal) } }
                                     (GivenState::Given, _, _) => { "given" }
-                                    (GivenState::Failed, _, _) => { "failed: " (g.error.as_deref().unwrap_or("")) }
+                                    (GivenState::Failed, _, _) => {
+                                        // A goal held back on purpose says so itself.
+                                        @let why = g.error.as_deref().unwrap_or("");
+                                        @if why.starts_with("not given") { (why) } @else { "failed: " (why) }
+                                    }
                                     (GivenState::Pending, _, _) => { "owed" }
                                 }
                             }
