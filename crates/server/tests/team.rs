@@ -5446,6 +5446,11 @@ async fn a_past_deadline_date_is_refused_and_one_that_passes_later_says_who_was_
         "{}",
         page.text()
     );
+    assert!(
+        !page.text().contains("failed: not given"),
+        "{}",
+        page.text()
+    );
     let mut c = in_schema(&db, &db.owner_url).await;
     let audited: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM team_audit WHERE action = 'goal_not_given' AND subject = $1",
