@@ -335,8 +335,9 @@ async fn home(
     })
 }
 
-/// A secret a form just made, shown once in its answer (never put in a URL,
-/// where history and logs would keep it).
+/// What the team page shows besides itself: a secret a form just made
+/// (shown once, carried there by a cookie, never in a URL, where history
+/// and logs would keep it), a form of it that failed, a notice.
 #[derive(Default)]
 struct Shown {
     invitation: Option<String>,

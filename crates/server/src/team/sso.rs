@@ -100,12 +100,7 @@ fn add_cookie(res: &mut Response, cookie: &str) {
 /// A slug as it may appear in a path and a cookie's `Path`, or the page
 /// saying there is no such organisation.
 fn plain_slug(raw: &str) -> Result<&str, Box<Response>> {
-    let plain = !raw.is_empty()
-        && raw.len() <= 63
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if plain {
+    if super::pages::is_plain_slug(raw) {
         Ok(raw)
     } else {
         Err(Box::new(failed(
