@@ -4921,7 +4921,18 @@ impl ProviderBrowser {
 /// the callback path the provider sends the browser back to, and the
 /// browser's `mm_sso` cookie.
 async fn through_provider(app: &Router, issuer: &str, login: &str) -> (String, String) {
-    let r = send(app, &As::Nobody, Method::GET, "/o/acme/sso", None).await;
+    through_provider_from(app, "/o/acme/sso", issuer, login).await
+}
+
+/// As [`through_provider`], starting at `start` (`/o/acme/sso?next=…`); the
+/// cookies it sets, as a browser sends them back.
+async fn through_provider_from(
+    app: &Router,
+    start: &str,
+    issuer: &str,
+    login: &str,
+) -> (String, String) {
+    let r = send(app, &As::Nobody, Method::GET, start, None).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let authorize = r.headers[header::LOCATION].to_str().unwrap().to_owned();
     assert!(
@@ -4940,7 +4951,13 @@ async fn through_provider(app: &Router, issuer: &str, login: &str) -> (String, S
     for attr in ["HttpOnly", "SameSite=Lax", "Path=/o/acme/sso"] {
         assert!(cookie.contains(attr), "{cookie}");
     }
-    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let cookie = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join("; ");
     let issuer = issuer.to_owned();
     let login = login.to_owned();
     let back = tokio::task::spawn_blocking(move || {
@@ -5285,9 +5302,31 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
     let r = send(&both, &As::Nobody, Method::GET, "/o/acme/sso", None).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let app = router(TeamState::new(team.clone().with_master_key(new_key), &[]));
-    let (back, cookie) = through_provider(&app, &provider.issuer, "lee").await;
+    // Sent to sign in from a page, Lee lands back on it after the provider.
+    let r = send(
+        &app,
+        &As::Nobody,
+        Method::GET,
+        "/o/acme?next=/team/approvals",
+        None,
+    )
+    .await;
+    assert!(
+        r.text()
+            .contains(r#"href="/o/acme/sso?next=/team/approvals""#),
+        "{}",
+        r.text()
+    );
+    let (back, cookie) = through_provider_from(
+        &app,
+        "/o/acme/sso?next=/team/approvals",
+        &provider.issuer,
+        "lee",
+    )
+    .await;
     let r = come_back(&app, &back, &cookie).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(location(&r), "/team/approvals");
 
     // Stopped: no single sign-on, and passwords still work.
     let admin = sign_in(&app, "acme", "admin@acme.example").await;

@@ -579,7 +579,11 @@ fn sign_in_form(
         @if let Some(e) = error { (failure(e)) }
         @else if next.is_some() { p class="notice" role="status" { "Sign in to see that page." } }
         @if let Some(label) = sso {
-            p { a class="button" href=(format!("/o/{slug}/sso")) { "Sign in with " (label) } }
+            @let sso = match next {
+                Some(next) => format!("/o/{slug}/sso?next={}", encode_component(next)),
+                None => format!("/o/{slug}/sso"),
+            };
+            p { a class="button" href=(sso) { "Sign in with " (label) } }
             p { "Or with your email and password:" }
         }
         form method="post" action=(format!("/o/{slug}")) {

@@ -21,6 +21,9 @@ use mm_team::{NewSso, SsoProvider, SsoReturn};
 
 /// The cookie that carries a sign-in's `state` while the browser is at the provider.
 const STATE_COOKIE: &str = "mm_sso";
+/// The cookie that carries where the browser was going (`next`) while it
+/// is at the provider.
+const NEXT_COOKIE: &str = "mm_sso_next";
 
 /// The single sign-on routes (the API's and the pages').
 pub fn routes() -> Router<TeamState> {
@@ -85,10 +88,14 @@ fn redirect_uri(state: &TeamState, headers: &HeaderMap, slug: &str) -> String {
 }
 
 fn state_cookie(state: &TeamState, slug: &str, value: &str, max_age: u32) -> String {
+    sso_cookie(state, STATE_COOKIE, slug, value, max_age)
+}
+
+/// A cookie of the round trip through `slug`'s provider: `name=value`,
+/// sent back only to its sign-in routes.
+fn sso_cookie(state: &TeamState, name: &str, slug: &str, value: &str, max_age: u32) -> String {
     let secure = if state.is_secure() { "; Secure" } else { "" };
-    format!(
-        "{STATE_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/o/{slug}/sso; Max-Age={max_age}{secure}"
-    )
+    format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/o/{slug}/sso; Max-Age={max_age}{secure}")
 }
 
 fn add_cookie(res: &mut Response, cookie: &str) {
@@ -131,6 +138,7 @@ async fn begin(
     State(state): State<TeamState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
+    Query(q): Query<Vec<(String, String)>>,
 ) -> Response {
     let slug = match plain_slug(&slug) {
         Ok(slug) => slug,
@@ -144,6 +152,17 @@ async fn begin(
         Ok(start) => {
             let mut res = Redirect::to(&start.authorize_url).into_response();
             add_cookie(&mut res, &state_cookie(&state, slug, &start.state, 600));
+            // Where to land after: a path on this site whose characters a
+            // cookie holds as they are (else the home page).
+            let next = super::pages::query_value(&q, "next")
+                .and_then(super::pages::safe_next)
+                .filter(|n| {
+                    n.bytes()
+                        .all(|b| b.is_ascii_graphic() && !b"\",;".contains(&b))
+                });
+            if let Some(next) = next {
+                add_cookie(&mut res, &sso_cookie(&state, NEXT_COOKIE, slug, next, 600));
+            }
             res
         }
         Err(e) => failed(slug, &e),
@@ -183,7 +202,8 @@ async fn callback(
         .await
     {
         Ok(s) => {
-            let mut res = Redirect::to("/").into_response();
+            let next = cookie_value(&headers, NEXT_COOKIE).and_then(super::pages::safe_next);
+            let mut res = super::pages::see_other(next.unwrap_or("/"));
             add_cookie(&mut res, &state.cookie(&s.secret));
             add_cookie(&mut res, &state.org_cookie(slug));
             res
@@ -191,6 +211,7 @@ async fn callback(
         Err(e) => failed(slug, &e),
     };
     add_cookie(&mut res, &state_cookie(&state, slug, "", 0));
+    add_cookie(&mut res, &sso_cookie(&state, NEXT_COOKIE, slug, "", 0));
     res
 }
 
