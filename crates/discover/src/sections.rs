@@ -777,26 +777,90 @@ fn more_than_8_words(t: &str) -> bool {
     false
 }
 
-/// Whether any of many patterns occurs: one DFA over all of them, without
-/// a prefilter. Lines are short and most hold some pattern's first bytes,
-/// so a byte-at-a-time scan of the whole line costs less than the packed
-/// (SIMD) prefilter's setup and its verifications.
+/// Whether any of many patterns occurs: a dense DFA over all of them, in
+/// which every match state is one absorbing state. It is read off
+/// aho-corasick's DFA of the patterns (its `Automaton` interface) when the
+/// stripper is built, so the scan of a line is one table load a byte, with
+/// no match test inside the loop: lines are short and most hold some
+/// pattern's first bytes, so neither a prefilter nor the crate's general
+/// search loop (which reports where a match ends) pays for itself.
 #[derive(Debug, Clone)]
-struct AnyOf(AhoCorasick);
+struct AnyOf {
+    /// Each byte's class: its own for a byte some pattern holds, else 0
+    /// (such a byte leads every state back to the start).
+    class: [u8; 256],
+    /// `trans[s + class]` is the state after state `s` reads a byte of
+    /// that class; states are row offsets (premultiplied by the number of
+    /// classes).
+    trans: Vec<u32>,
+    start: u32,
+    /// The absorbing state every match leads to.
+    matched: u32,
+}
 
 impl AnyOf {
     fn new(pats: &[&str]) -> AnyOf {
-        AnyOf(
-            AhoCorasickBuilder::new()
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .prefilter(false)
-                .build(pats)
-                .expect("static patterns compile"),
-        )
+        use aho_corasick::Anchored;
+        use aho_corasick::automaton::Automaton;
+        let dfa = aho_corasick::dfa::DFA::new(pats).expect("static patterns compile");
+        let mut class = [0u8; 256];
+        // Class 0 is every byte no pattern holds; representatives by class.
+        let mut reps = vec![0u8];
+        for p in pats {
+            for &b in p.as_bytes() {
+                if b != 0 && class[b as usize] == 0 {
+                    class[b as usize] = reps.len() as u8;
+                    reps.push(b);
+                }
+            }
+        }
+        // Patterns are words: no NUL byte (it would need a class of its
+        // own), and fewer than 256 distinct bytes.
+        debug_assert!(reps.len() <= 256 && !pats.iter().any(|p| p.contains('\0')));
+        let classes = reps.len() as u32;
+        let start_id = dfa.start_state(Anchored::No).expect("unanchored DFA");
+        // State 0 is the absorbing match state, 1 the start.
+        let mut ids = std::collections::HashMap::from([(start_id, 1u32)]);
+        let mut queue = std::collections::VecDeque::from([start_id]);
+        let mut rows: Vec<Vec<u32>> = vec![vec![0; reps.len()], Vec::new()];
+        while let Some(sid) = queue.pop_front() {
+            let row: Vec<u32> = reps
+                .iter()
+                .map(|&b| {
+                    let next = dfa.next_state(Anchored::No, sid, b);
+                    if dfa.is_match(next) {
+                        return 0;
+                    }
+                    let n = ids.len() as u32 + 1;
+                    *ids.entry(next).or_insert_with(|| {
+                        queue.push_back(next);
+                        rows.push(Vec::new());
+                        n
+                    })
+                })
+                .collect();
+            rows[ids[&sid] as usize] = row;
+        }
+        AnyOf {
+            class,
+            trans: rows.iter().flatten().map(|&s| s * classes).collect(),
+            start: classes,
+            matched: 0,
+        }
     }
 
     fn is_match(&self, hay: &str) -> bool {
-        self.0.is_match(hay)
+        let mut s = self.start;
+        // The match state absorbs, so it is tested only now and then.
+        for chunk in hay.as_bytes().chunks(32) {
+            for &b in chunk {
+                s = self.trans[(s + u32::from(self.class[b as usize])) as usize];
+            }
+            if s == self.matched {
+                return true;
+            }
+        }
+        false
     }
 }
 

@@ -81,11 +81,14 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(usize, usize)) {
 }
 
 /// Byte classes of [`for_each_folded`]'s scan: an ASCII letter, an ASCII
-/// digit, `.` or `'` (which join inside a token), `+` or `#` (which may end one).
+/// digit, `.` or `'` (which join inside a token), `+` or `#` (which may end
+/// one); and whether a byte may start a token (a letter, a digit, `.`, or
+/// any byte of a multi-byte character).
 const LETTER: u8 = 1;
 const DIGIT: u8 = 2;
 const JOIN: u8 = 4;
 const TRAIL: u8 = 8;
+const STARTS: u8 = 16;
 const ALNUM: u8 = LETTER | DIGIT;
 
 static CLASS: [u8; 256] = {
@@ -94,13 +97,17 @@ static CLASS: [u8; 256] = {
     while b < 256 {
         let c = b as u8;
         t[b] = if c.is_ascii_alphabetic() {
-            LETTER
+            LETTER | STARTS
         } else if c.is_ascii_digit() {
-            DIGIT
-        } else if c == b'.' || c == b'\'' {
+            DIGIT | STARTS
+        } else if c == b'.' {
+            JOIN | STARTS
+        } else if c == b'\'' {
             JOIN
         } else if c == b'+' || c == b'#' {
             TRAIL
+        } else if c >= 0x80 {
+            STARTS
         } else {
             0
         };
@@ -109,30 +116,25 @@ static CLASS: [u8; 256] = {
     t
 };
 
-/// Longest token folded on the fast path (longer ones take the general one).
-const FAST_MAX: usize = 64;
-
 /// Reusable buffers of [`for_each_folded`].
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct FoldScratch {
-    fast: [u8; FAST_MAX],
+    /// The text with ASCII lower-cased: an ASCII token's folded form is a
+    /// prefix of its span here, but for a plural in `-ies`.
+    lower: Vec<u8>,
+    /// A folded `-ies` plural (`technologies` → `technology`).
+    ies: Vec<u8>,
     slow: String,
-}
-
-impl Default for FoldScratch {
-    fn default() -> Self {
-        FoldScratch {
-            fast: [0; FAST_MAX],
-            slow: String::new(),
-        }
-    }
 }
 
 /// [`for_each_token`] and [`fold_token`] in one pass: call `f(start, end,
 /// folded)` for every token of `text`, in order, with the bytes of
-/// `fold_token(&text[start..end])` and their [`word_head`]. An ASCII token (most of them) is
-/// lower-cased into a reused buffer while it is scanned; a token with other
-/// characters is cut and folded as [`for_each_token`] and [`fold_token`] do.
+/// `fold_token(&text[start..end])` and their [`word_head`]. The text is
+/// ASCII-lower-cased once; an ASCII token (most of them) is then a run of
+/// letters and digits scanned in the original and read, folded, from the
+/// lower-cased copy without a copy of its own (a possessive or a plural
+/// only shortens it, but for `-ies`). A token with other characters is cut
+/// and folded as [`for_each_token`] and [`fold_token`] do.
 #[inline]
 pub fn for_each_folded(
     text: &str,
@@ -141,36 +143,38 @@ pub fn for_each_folded(
 ) {
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let buf = &mut sc.fast;
+    let FoldScratch { lower, ies, slow } = sc;
+    lower.clear();
+    lower.extend_from_slice(bytes);
+    lower.make_ascii_lowercase();
+    let lower: &[u8] = lower;
     let mut i = 0;
     'scan: while i < n {
-        // Find the start of the next token.
+        // Skip what cannot start a token (spaces, most punctuation).
+        while i < n && CLASS[bytes[i] as usize] & STARTS == 0 {
+            i += 1;
+        }
+        if i == n {
+            break;
+        }
         let b = bytes[i];
         let start = i;
-        let class = CLASS[b as usize];
-        // `Some(k)`: the token is folded into `buf[..k]`; `None`: the
-        // general path cuts and folds it (from `i` on). One call of `f`
-        // below, so that it is inlined.
-        let fast: Option<usize> = 'token: {
-            let mut k;
-            if class & ALNUM != 0 {
-                buf[0] = b | 0x20;
-                k = 1;
-                i += 1;
-            } else if b < 0x80 {
-                if b == b'.'
-                    && i + 1 < n
+        // `Some((k, false))`: the token folds to `lower[start..start + k]`;
+        // `Some((k, true))`: to `ies[..k]`; `None`: the general path cuts
+        // and folds it (from `i` on). One call of `f` below, so that it is
+        // inlined.
+        let fast: Option<(usize, bool)> = 'token: {
+            if b == b'.' {
+                if i + 1 < n
                     && bytes[i + 1].is_ascii_alphanumeric()
                     && (i == 0 || !is_core(prev_char(text, i)))
                 {
-                    buf[0] = b'.';
-                    k = 1;
                     i += 1;
                 } else {
                     i += 1;
                     continue 'scan;
                 }
-            } else {
+            } else if b >= 0x80 {
                 let c = char_at(text, i).unwrap_or(' ');
                 i += c.len_utf8();
                 if !is_core(c) {
@@ -178,13 +182,17 @@ pub fn for_each_folded(
                 }
                 break 'token None;
             }
-            // Extend it, lower-casing ASCII into `buf` (for an ASCII letter,
-            // digit, `.`, `'`, `+` or `#`, setting 0x20 is its lower case).
-            let mut letters = class & LETTER != 0;
+            // Extend it a run of ASCII letters and digits at a time,
+            // across joiners (`node.js`, `o'reilly`).
             let mut apostrophe = false;
-            while i < n {
+            loop {
+                while i < n && CLASS[bytes[i] as usize] & ALNUM != 0 {
+                    i += 1;
+                }
+                if i == n {
+                    break;
+                }
                 let b = bytes[i];
-                let c = CLASS[b as usize];
                 if b >= 0x80 {
                     // A letter of another script (or a curly apostrophe
                     // inside the word) continues the token: the general
@@ -197,57 +205,59 @@ pub fn for_each_folded(
                     }
                     break;
                 }
-                if k == FAST_MAX {
-                    break 'token None;
-                }
-                if c & ALNUM != 0 {
-                    letters &= c & LETTER != 0;
-                } else if c & JOIN != 0 && i + 1 < n && next_is_core(text, i + 1) {
-                    letters = false;
+                if CLASS[b as usize] & JOIN != 0 && i + 1 < n && next_is_core(text, i + 1) {
+                    i += 1;
                     apostrophe |= b == b'\'';
-                } else {
-                    break;
+                    continue;
                 }
-                buf[k] = b | 0x20;
-                k += 1;
-                i += 1;
+                break;
             }
             // Trailing `+`/`#` (C++, C#, F#).
             while i < n && CLASS[bytes[i] as usize] & TRAIL != 0 {
-                if k == FAST_MAX {
-                    break 'token None;
-                }
-                buf[k] = bytes[i];
-                k += 1;
-                letters = false;
                 i += 1;
             }
-            // Fold: possessive `'s` dropped, simple plural reduced.
+            // Fold: possessive `'s` dropped, simple plural reduced (of a
+            // word of lower-case letters only).
+            let w = &lower[start..i];
+            let mut k = w.len();
             if apostrophe {
-                while k >= 2 && buf[k - 2] == b'\'' && buf[k - 1] == b's' {
+                while k >= 2 && w[k - 2] == b'\'' && w[k - 1] == b's' {
                     k -= 2;
                 }
-                letters = buf[..k].iter().all(u8::is_ascii_lowercase);
             }
-            if letters && k >= 4 && buf[k - 1] == b's' {
-                k = singular_len(buf, k);
+            if k >= 4 && w[k - 1] == b's' && w[..k].iter().all(u8::is_ascii_lowercase) {
+                if w[..k].ends_with(b"ies") && k > 4 {
+                    ies.clear();
+                    ies.extend_from_slice(&w[..k - 2]);
+                    ies[k - 3] = b'y';
+                    break 'token Some((k - 2, true));
+                }
+                k = plural_cut(&w[..k]);
             }
-            Some(k)
+            Some((k, false))
         };
         let (word, head) = match fast {
-            Some(k) => {
+            Some((k, false)) => {
+                let word = &lower[start..start + k];
                 // The first 8 bytes as `word_head` gives them, read at once
-                // (the buffer is longer than 8 bytes; what lies past `k` is
+                // where the text goes on that far (what lies past `k` is
                 // masked off).
-                let mut head = [0u8; 8];
-                head.copy_from_slice(&buf[..8]);
-                let mask = if k >= 8 { !0 } else { (1u64 << (8 * k)) - 1 };
-                (&buf[..k], u64::from_le_bytes(head) & mask)
+                let head = match lower.get(start..start + 8) {
+                    Some(h) => {
+                        let mut a = [0u8; 8];
+                        a.copy_from_slice(h);
+                        let mask = if k >= 8 { !0 } else { (1u64 << (8 * k)) - 1 };
+                        u64::from_le_bytes(a) & mask
+                    }
+                    None => word_head(word),
+                };
+                (word, head)
             }
+            Some((k, true)) => (&ies[..k], word_head(&ies[..k])),
             None => {
                 i = extend_general(text, i);
-                fold_token(&text[start..i], &mut sc.slow);
-                (sc.slow.as_bytes(), word_head(sc.slow.as_bytes()))
+                fold_token(&text[start..i], slow);
+                (slow.as_bytes(), word_head(slow.as_bytes()))
             }
         };
         f(start, i, word, head);
@@ -294,22 +304,19 @@ fn extend_general(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// [`singularize`] of the lower-case ASCII letters `w[..len]`, in place
-/// (`len` >= 4): the new length.
-fn singular_len(w: &mut [u8], len: usize) -> usize {
-    let t = &w[..len];
-    if t.ends_with(b"ies") && len > 4 {
-        w[len - 3] = b'y';
-        len - 2
-    } else if t.ends_with(b"sses")
+/// The length of `t` (lower-case ASCII letters, at least 4, ending in
+/// `s`, not in `-ies` past 4 letters) once [`singularize`] has cut its
+/// plural ending.
+fn plural_cut(t: &[u8]) -> usize {
+    let len = t.len();
+    if t.ends_with(b"sses")
         || t.ends_with(b"xes")
         || t.ends_with(b"ches")
         || t.ends_with(b"shes")
         || t.ends_with(b"zzes")
     {
         len - 2
-    } else if t.ends_with(b"s")
-        && !t.ends_with(b"ss")
+    } else if !t.ends_with(b"ss")
         && !t.ends_with(b"us")
         && !t.ends_with(b"is")
         && !t.ends_with(b"ys")
