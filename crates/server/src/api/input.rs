@@ -195,6 +195,12 @@ impl Fields {
         (!v.is_empty()).then(|| v.to_owned())
     }
 
+    /// These fields but `name` (a password or a secret a form that
+    /// failed must not send back).
+    pub fn without(self, name: &str) -> Fields {
+        Fields(self.0.into_iter().filter(|(k, _)| k != name).collect())
+    }
+
     /// Every non-blank value of `name`.
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0

@@ -229,11 +229,6 @@ impl TeamState {
             .map_or_else(chrono::Utc::now, |j| j.clock.read().0)
     }
 
-    /// Whether cookies carry `Secure` (every public URL is https).
-    pub fn is_secure(&self) -> bool {
-        self.inner.secure
-    }
-
     /// The first https origin browsers reach this server at, if any: where
     /// it publishes what its organisations' badge issuers must publish.
     pub fn https_origin(&self) -> Option<&str> {
@@ -257,23 +252,28 @@ impl TeamState {
         format!("http://{host}")
     }
 
+    /// A `Set-Cookie` value: `name=value`, kept from scripts, with `attrs`
+    /// (`SameSite`, `Path`, `Max-Age`), and `Secure` when every public URL
+    /// is https.
+    pub fn set_cookie(&self, name: &str, value: &str, attrs: &str) -> String {
+        let secure = if self.inner.secure { "; Secure" } else { "" };
+        format!("{name}={value}; HttpOnly; {attrs}{secure}")
+    }
+
     /// The `Set-Cookie` value that signs a browser in with `secret`.
     pub fn cookie(&self, secret: &str) -> String {
-        let secure = if self.inner.secure { "; Secure" } else { "" };
-        format!("{COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/{secure}")
+        self.set_cookie(COOKIE, secret, "SameSite=Lax; Path=/")
     }
 
     /// The `Set-Cookie` value that remembers `slug` as the organisation a
     /// browser signs in at (for a year).
     pub fn org_cookie(&self, slug: &str) -> String {
-        let secure = if self.inner.secure { "; Secure" } else { "" };
-        format!("{ORG_COOKIE}={slug}; HttpOnly; SameSite=Lax; Path=/; Max-Age=31536000{secure}")
+        self.set_cookie(ORG_COOKIE, slug, "SameSite=Lax; Path=/; Max-Age=31536000")
     }
 
     /// The `Set-Cookie` value that signs a browser out.
     pub fn cleared_cookie(&self) -> String {
-        let secure = if self.inner.secure { "; Secure" } else { "" };
-        format!("{COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{secure}")
+        self.set_cookie(COOKIE, "", "SameSite=Lax; Path=/; Max-Age=0")
     }
 
     fn origin_allowed(&self, origin: &str, headers: &HeaderMap) -> bool {

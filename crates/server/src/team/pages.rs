@@ -244,10 +244,8 @@ pub(super) fn with_status(mut res: Response, retry: Option<&Retry>) -> Response 
 }
 
 /// 303 See Other to `to`: after a form that worked, the page that shows
-/// what it did (reloading it changes nothing).
-pub(super) fn see_other(to: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
-}
+/// what it did (reloading it changes nothing), as the journal's forms do.
+pub(super) use crate::pages::forms::see_other;
 
 /// The value of `name` in a query.
 pub(super) fn query_value<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -261,11 +259,12 @@ const SHOWN_COOKIE: &str = "mm_team_shown";
 /// 303 to the team page, carrying `secret` (an invitation's or a token's)
 /// in a cookie that page reads once and clears.
 fn see_other_showing(state: &TeamState, to: &str, secret: &str) -> Response {
-    let secure = if state.is_secure() { "; Secure" } else { "" };
     with_cookie(
         see_other(to),
-        &format!(
-            "{SHOWN_COOKIE}={secret}; HttpOnly; SameSite=Strict; Path=/team; Max-Age=300{secure}"
+        &state.set_cookie(
+            SHOWN_COOKIE,
+            secret,
+            "SameSite=Strict; Path=/team; Max-Age=300",
         ),
     )
 }
@@ -278,9 +277,7 @@ fn take_shown(state: &TeamState, headers: &HeaderMap) -> Option<(String, String)
         && secret
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    let secure = if state.is_secure() { "; Secure" } else { "" };
-    let clear =
-        format!("{SHOWN_COOKIE}=; HttpOnly; SameSite=Strict; Path=/team; Max-Age=0{secure}");
+    let clear = state.set_cookie(SHOWN_COOKIE, "", "SameSite=Strict; Path=/team; Max-Age=0");
     plain.then(|| (secret.to_owned(), clear))
 }
 
@@ -629,10 +626,7 @@ async fn sign_in(
     {
         Ok(s) => {
             let to = safe_next(f.get("next")).unwrap_or("/");
-            let res = with_cookie(
-                (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response(),
-                &state.cookie(&s.secret),
-            );
+            let res = with_cookie(see_other(to), &state.cookie(&s.secret));
             if is_plain_slug(&slug) {
                 with_cookie(res, &state.org_cookie(&slug))
             } else {
@@ -713,8 +707,7 @@ async fn join(
         Ok(s) => Ok(with_cookie(see_other("/"), &state.cookie(&s.secret))),
         Err(e) => {
             let token = f.get("token").to_owned();
-            let typed = Fields(f.0.into_iter().filter(|(k, _)| k != "password").collect());
-            let retry = Retry::new("join", typed, e)?;
+            let retry = Retry::new("join", f.without("password"), e)?;
             join_view(&state, &token, Some(&retry)).await
         }
     }
@@ -762,13 +755,7 @@ async fn invite(
             "/team?done=invited#invite",
             &made.secret,
         )),
-        Err(e) => {
-            let shown = Shown {
-                retry: Some(Retry::new("invite", f, e)?),
-                ..Shown::default()
-            };
-            render_home(&state, Some(actor), &headers, shown).await
-        }
+        Err(e) => home_again(&state, actor, &headers, Retry::new("invite", f, e)?).await,
     }
 }
 
@@ -785,13 +772,7 @@ async fn create_token(
             "/team?done=token#tokens",
             &made.secret,
         )),
-        Err(e) => {
-            let shown = Shown {
-                retry: Some(Retry::new("token", f, e)?),
-                ..Shown::default()
-            };
-            render_home(&state, Some(actor), &headers, shown).await
-        }
+        Err(e) => home_again(&state, actor, &headers, Retry::new("token", f, e)?).await,
     }
 }
 

@@ -476,7 +476,7 @@ async fn render_cohort(
     Ok(with_status(res, retry))
 }
 
-fn number(f: &Fields, name: &'static str) -> Result<Option<u32>, PageError> {
+fn number(f: &Fields, name: &'static str) -> Result<Option<u32>, HttpError> {
     match f.opt(name) {
         None => Ok(None),
         Some(v) => v.trim().parse::<u32>().map(Some).map_err(|_| {
@@ -485,7 +485,7 @@ fn number(f: &Fields, name: &'static str) -> Result<Option<u32>, PageError> {
                 format!("{v:?} is not a whole number"),
             );
             e.field = Some(name.into());
-            PageError(e)
+            e
         }),
     }
 }
@@ -529,10 +529,8 @@ async fn add_item(
     let added = async {
         let new = mm_team::NewItem {
             catalogue_id: f.opt("catalogue_id"),
-            deadline: number(&f, "weeks")
-                .map_err(|PageError(e)| e)?
-                .map(DeadlineRule::Weeks),
-            weekly_minutes: number(&f, "weekly_minutes").map_err(|PageError(e)| e)?,
+            deadline: number(&f, "weeks")?.map(DeadlineRule::Weeks),
+            weekly_minutes: number(&f, "weekly_minutes")?,
             ..mm_team::NewItem::default()
         };
         state
@@ -619,14 +617,15 @@ async fn add_member(
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     let cohort = path_id(&raw)?;
-    let added = match super::api::id_named(f.get("person"), "person") {
-        Ok(person) => state
+    let added = async {
+        let person = super::api::id_named(f.get("person"), "person")?;
+        state
             .team()
             .add_to_cohort(&actor, cohort, person)
             .await
-            .map_err(HttpError::from),
-        Err(e) => Err(e),
-    };
+            .map_err(HttpError::from)
+    }
+    .await;
     match added {
         Ok(_) => after_change(&state, &actor, cohort, "member-added").await,
         Err(e) => cohort_again(&state, &actor, cohort, "add-member", f, e).await,
@@ -657,14 +656,15 @@ async fn assign(
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     let cohort = path_id(&raw)?;
-    let assigned = match super::api::id_named(f.get("programme"), "programme") {
-        Ok(programme) => state
+    let assigned = async {
+        let programme = super::api::id_named(f.get("programme"), "programme")?;
+        state
             .team()
             .assign(&actor, cohort, programme)
             .await
-            .map_err(HttpError::from),
-        Err(e) => Err(e),
-    };
+            .map_err(HttpError::from)
+    }
+    .await;
     match assigned {
         Ok(_) => after_change(&state, &actor, cohort, "assigned").await,
         Err(e) => cohort_again(&state, &actor, cohort, "assign", f, e).await,
@@ -756,14 +756,14 @@ fn lines(raw: &str) -> Vec<String> {
         .collect()
 }
 
-fn invalid(field: &'static str, message: String) -> PageError {
+fn invalid(field: &'static str, message: String) -> HttpError {
     let mut e = HttpError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
     e.field = Some(field.into());
-    PageError(e)
+    e
 }
 
 /// An item change from its form: every field sent replaces its value.
-fn item_change(f: &Fields) -> Result<mm_team::ItemChange, PageError> {
+fn item_change(f: &Fields) -> Result<mm_team::ItemChange, HttpError> {
     let deadline = match (number(f, "weeks")?, f.opt("date")) {
         (Some(_), Some(_)) => {
             return Err(invalid(
@@ -849,14 +849,16 @@ async fn edit_item(
     Form(f): Form<Fields>,
 ) -> Result<Response, PageError> {
     let (id, item) = item_ids(&raw, &item)?;
-    let changed = match item_change(&f) {
-        Ok(change) => state
+    let changed = async {
+        let change = item_change(&f)?;
+        let today = state.now().date_naive();
+        state
             .team()
-            .update_item(&actor, id, item, change, state.now().date_naive())
+            .update_item(&actor, id, item, change, today)
             .await
-            .map_err(HttpError::from),
-        Err(PageError(e)) => Err(e),
-    };
+            .map_err(HttpError::from)
+    }
+    .await;
     match changed {
         Ok(_) => Ok(see_other(&format!("/team/programmes/{id}?done=saved"))),
         Err(e) => {

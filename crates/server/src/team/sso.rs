@@ -94,8 +94,11 @@ fn state_cookie(state: &TeamState, slug: &str, value: &str, max_age: u32) -> Str
 /// A cookie of the round trip through `slug`'s provider: `name=value`,
 /// sent back only to its sign-in routes.
 fn sso_cookie(state: &TeamState, name: &str, slug: &str, value: &str, max_age: u32) -> String {
-    let secure = if state.is_secure() { "; Secure" } else { "" };
-    format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/o/{slug}/sso; Max-Age={max_age}{secure}")
+    state.set_cookie(
+        name,
+        value,
+        &format!("SameSite=Lax; Path=/o/{slug}/sso; Max-Age={max_age}"),
+    )
 }
 
 fn add_cookie(res: &mut Response, cookie: &str) {
@@ -241,12 +244,7 @@ async fn set_from_page(
         Ok(_) => Ok(super::pages::see_other("/team?done=sso-saved#sso")),
         Err(e) => {
             // Shown again as typed, but for the secret: never sent back.
-            let typed = Fields(
-                f.0.into_iter()
-                    .filter(|(k, _)| k != "client_secret")
-                    .collect(),
-            );
-            let retry = super::pages::Retry::new("sso", typed, e)?;
+            let retry = super::pages::Retry::new("sso", f.without("client_secret"), e)?;
             super::pages::home_again(&state, actor, &headers, retry).await
         }
     }
