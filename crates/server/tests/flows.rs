@@ -80,13 +80,7 @@ async fn browser_with(
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let cookie = res.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = common::cookie_pair(res.headers());
     let mut b = Browser {
         state,
         cookie,

@@ -5,6 +5,8 @@
 //! bad field a 422 naming it, a missing CSRF token a 403), and the pages'
 //! forms with their redirect-after-post.
 
+mod common;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
@@ -63,13 +65,7 @@ async fn fixture() -> Fixture {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    f.cookie = headers[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    f.cookie = common::cookie_pair(&headers);
     let (_, _, body) = f.get("/api/v1/session").await;
     f.csrf = json(&body)["csrf_token"].as_str().unwrap().to_owned();
     f

@@ -153,13 +153,7 @@ async fn join(app: &Router, inviter: &As, email: &str, roles: &[&str]) -> (As, i
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let id = r.json()["member"]["id"].as_i64().unwrap();
-    let cookie = r.headers[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = common::cookie_pair(&r.headers);
     let csrf = r.json()["csrf"].as_str().unwrap().to_owned();
     (As::Browser { cookie, csrf }, id)
 }
@@ -1232,13 +1226,7 @@ async fn a_browser_signs_in_invites_and_joins_through_the_pages() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let cookie = r.headers[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = common::cookie_pair(&r.headers);
     let home = run(&app, page("/", Some(&cookie))).await;
     assert!(home.text().contains("acme Ltd"), "{}", home.text());
     let csrf = home
@@ -1274,13 +1262,7 @@ async fn a_browser_signs_in_invites_and_joins_through_the_pages() {
     // carried there by a cookie (never in the URL).
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(r.headers[header::LOCATION], "/team?done=invited#invite");
-    let shown = r.headers[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let shown = common::cookie_pair(&r.headers);
     assert!(
         !r.headers[header::LOCATION]
             .to_str()
@@ -1337,13 +1319,7 @@ async fn a_browser_signs_in_invites_and_joins_through_the_pages() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let nia = r.headers[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let nia = common::cookie_pair(&r.headers);
     let home = run(&app, page("/", Some(&nia))).await;
     assert!(
         home.text().contains("Signed in as <strong>Nia</strong>"),

@@ -114,3 +114,10 @@ pub fn matches_committed(generated: &str, file: &str) -> bool {
     );
     true
 }
+
+/// The `name=value` of a response's first `Set-Cookie` (its attributes
+/// dropped), as a browser sends it back.
+pub fn cookie_pair(headers: &axum::http::HeaderMap) -> String {
+    let set = headers[axum::http::header::SET_COOKIE].to_str().unwrap();
+    set.split(';').next().unwrap().to_owned()
+}
