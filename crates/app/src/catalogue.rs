@@ -148,7 +148,7 @@ pub fn search(c: &Catalogue, s: &Search) -> Result<Vec<CatalogueMicroSkill>> {
                 return Err(Error::invalid_field(
                     "parent",
                     format!(
-                        "--parent {p:?} is not an ESCO URI, onet-tech:<name> or onet-task:<id>"
+                        "the parent {p:?} is not an ESCO URI, onet-tech:<name> or onet-task:<id>"
                     ),
                 ));
             }

@@ -225,8 +225,8 @@ impl NewMicroSkill {
         crate::validate::name("micro-skill", &self.name)?;
         if self.principles.is_empty() {
             return Err(Error::invalid(
-                "a micro-skill needs at least one underlying principle (--principle \"...\"), \
-                 so that practice builds understanding, not just a trick",
+                "a micro-skill needs at least one underlying principle, so that practice \
+                 builds understanding, not just a trick",
             ));
         }
         let mut seen = std::collections::HashSet::new();
@@ -429,7 +429,7 @@ impl NewGoal {
         crate::validate::weekly_budget(self.weekly_minutes)?;
         if self.criteria.is_empty() {
             return Err(Error::invalid(
-                "a goal needs at least one observable done-when criterion (--done-when \"...\")",
+                "a goal needs at least one observable done-when criterion",
             ));
         }
         for c in &self.criteria {
@@ -597,7 +597,7 @@ pub struct NewApplication {
 impl NewApplication {
     /// An application names where it happened and what came of it.
     pub fn validate(&self, now: DateTime<Utc>) -> Result<()> {
-        non_blank("where the skill was applied (--where)", &self.context)?;
+        non_blank("place where the skill was applied", &self.context)?;
         non_blank("outcome", &self.outcome)?;
         crate::validate::moment("application time", self.at)?;
         for t in [&self.context, &self.outcome]
@@ -713,7 +713,7 @@ impl NewReflection {
             .all(|s| s.trim().is_empty())
         {
             return Err(Error::invalid(
-                "a reflection needs at least one of --worked, --didnt or --next",
+                "a reflection needs at least one of what worked, what did not, or what to do next",
             ));
         }
         Ok(())

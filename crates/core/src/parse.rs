@@ -141,7 +141,7 @@ pub fn lookback(today: NaiveDate, days: u32) -> Result<NaiveDate> {
         .filter(|d| d.year() >= FIRST_YEAR)
         .ok_or_else(|| {
             Error::invalid(format!(
-                "--days {days} reaches back before {FIRST_YEAR}: give fewer days"
+                "{days} days reach back before {FIRST_YEAR}: give fewer days"
             ))
         })
 }

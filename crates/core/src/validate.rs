@@ -193,7 +193,7 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
 pub fn weekly_budget(minutes: u32) -> Result<()> {
     if minutes == 0 {
         return Err(Error::invalid(
-            "the weekly budget must be more than zero minutes (e.g. --weekly 2h30m)",
+            "the weekly budget must be more than zero minutes (for example 2h30m)",
         ));
     }
     if minutes > MAX_WEEKLY_MINUTES {
@@ -235,7 +235,7 @@ pub fn session_in_goal(started_at: DateTime<Utc>, goal: &Goal) -> Result<()> {
     let begins = first_day.map_or(goal.created_at, |d| d.min(goal.created_at));
     if started_at < begins {
         return Err(Error::invalid(format!(
-            "the session starts {}, before goal {} began: practice on it counts from {} (its first day, {}, as it begins in the earliest time zone); for older practice, create the goal with an earlier --start",
+            "the session starts {}, before goal {} began: practice on it counts from {} (its first day, {}, as it begins in the earliest time zone); for older practice, create the goal with an earlier start date",
             started_at.format("%Y-%m-%d %H:%M UTC"),
             goal.id,
             begins.format("%Y-%m-%d %H:%M UTC"),
@@ -264,12 +264,12 @@ pub fn session_in_goal(started_at: DateTime<Utc>, goal: &Goal) -> Result<()> {
 pub fn mastery_rule(rule: &MasteryRule) -> Result<()> {
     if rule.min_sessions == 0 {
         return Err(Error::invalid(
-            "the mastery rule needs at least 1 session (--min-sessions 1 or more): practice is never optional",
+            "the mastery rule needs at least 1 session: practice is never optional",
         ));
     }
     if rule.min_days == 0 {
         return Err(Error::invalid(
-            "the mastery rule needs practice on at least 1 day (--min-days 1 or more)",
+            "the mastery rule needs practice on at least 1 day",
         ));
     }
     let share = rule.min_minutes_share;

@@ -768,7 +768,7 @@ impl KeyStore for OrgKeys {
             return Err(mm_app::Error::conflict(format!(
                 "the organisation signs badges only for the goals its programmes gave you, and \
                  goal {} is one you set yourself: for it, issue a badge with your own issuer \
-                 (export your journal, then `mm badge issue`)",
+                 (export your journal and issue it from Micromastery on your own computer)",
                 issued.goal.0
             )));
         }
