@@ -154,6 +154,16 @@ impl Browser {
         path: &str,
         parts: &[(&str, Option<&str>, &[u8])],
     ) -> (StatusCode, Vec<u8>) {
+        let (s, _, b) = self.upload_with_headers(path, parts).await;
+        (s, b)
+    }
+
+    /// [`Browser::upload`] with the answer's headers (a redirect's `Location`).
+    async fn upload_with_headers(
+        &self,
+        path: &str,
+        parts: &[(&str, Option<&str>, &[u8])],
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
         let boundary = "mmflowsboundary41";
         let mut body = Vec::new();
         for (name, file, bytes) in parts {
@@ -169,18 +179,16 @@ impl Browser {
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let sep = if path.contains('?') { '&' } else { '?' };
-        let (s, _, b) = self
-            .send(
-                self.req("POST", &format!("{path}{sep}csrf={}", self.csrf))
-                    .header(
-                        header::CONTENT_TYPE,
-                        format!("multipart/form-data; boundary={boundary}"),
-                    )
-                    .body(Body::from(body))
-                    .unwrap(),
-            )
-            .await;
-        (s, b)
+        self.send(
+            self.req("POST", &format!("{path}{sep}csrf={}", self.csrf))
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
     }
 
     async fn page(&self, path: &str) -> String {
@@ -933,6 +941,40 @@ async fn a_postings_upload_gives_shares_with_intervals_and_is_kept() {
     );
     let html = b.page("/market").await;
     assert!(html.contains(&format!("href=\"/market/{id}\"")));
+
+    // Saved (the default): Post/Redirect/Get to the saved analysis, which
+    // says so; the list holds one more, and only one.
+    let (s, h, body) = b
+        .upload_with_headers("/market", &[("postings", Some("ads.jsonl"), &file)])
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::SEE_OTHER,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    let to = h[header::LOCATION].to_str().unwrap();
+    let (_, list) = b.json_get("/api/v1/market").await;
+    let newest = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["id"].as_i64())
+        .max()
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    assert_eq!(to, format!("/market/{newest}?done=saved&skipped=0"));
+    let html = b.page(to).await;
+    assert!(
+        html.contains(&format!("Saved as market analysis {newest}"))
+            && html.contains("95% interval"),
+        "{html}"
+    );
+    assert!(
+        !b.page(&format!("/market/{newest}"))
+            .await
+            .contains("Saved as")
+    );
 }
 
 #[tokio::test]
@@ -1092,8 +1134,8 @@ async fn the_journal_exports_and_imports_all_or_nothing() {
             .unwrap()
             .contains("not a Micromastery journal")
     );
-    let (s, body) = o
-        .upload(
+    let (s, h, body) = o
+        .upload_with_headers(
             "/journal/import",
             &[(
                 "journal",
@@ -1102,12 +1144,22 @@ async fn the_journal_exports_and_imports_all_or_nothing() {
             )],
         )
         .await;
-    let html = String::from_utf8(body).unwrap();
-    assert_eq!(s, StatusCode::OK, "{html}");
+    // Post/Redirect/Get: the page it lands on says what was imported.
+    assert_eq!(
+        s,
+        StatusCode::SEE_OTHER,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    let to = h[header::LOCATION].to_str().unwrap();
+    assert!(to.starts_with("/journal?done=imported&"), "{to}");
+    let html = o.page(to).await;
     assert!(
-        html.contains("Imported 1 skills, 1 micro-skills, 1 goals, 1 sessions"),
+        html.contains("Journal imported: 1 skills, 1 micro-skills, 1 goals, 1 sessions"),
         "{html}"
     );
+    let (_, now) = o.json_get("/api/v1/journal").await;
+    assert_eq!(now["sessions"].as_array().map(Vec::len), Some(1), "{now}");
     let html = o.page("/journal").await;
     assert!(html.contains("href=\"/journal/export\"") && html.contains("href=\"/portfolio\""));
 }

@@ -98,7 +98,7 @@ const ID_TABLES: [&str; 12] = [
 ];
 
 /// What an import wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportCounts {
     pub skills: usize,
     pub micro_skills: usize,

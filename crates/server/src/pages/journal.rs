@@ -3,7 +3,7 @@
 //! error when it is refused). The portfolio has its own page
 //! ([`super::portfolio`]).
 
-use super::forms::multipart_action;
+use super::forms::{multipart_action, see_other};
 use super::layout::{Nav, page};
 use crate::api::input::multipart_error;
 use crate::api::journal::{export_download, import_text};
@@ -11,11 +11,12 @@ use crate::error::HttpError;
 use crate::security::Session;
 use crate::{AppState, PageError};
 use axum::Router;
-use axum::extract::{Extension, Multipart, State};
+use axum::extract::{Extension, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
+use mm_store::ImportCounts;
 
 /// The export page's routes that take small bodies.
 pub fn routes() -> Router<AppState> {
@@ -29,16 +30,60 @@ pub fn upload_routes() -> Router<AppState> {
     Router::new().route("/journal/import", post(import))
 }
 
-async fn journal_page(Extension(session): Extension<Session>) -> Html<String> {
+async fn journal_page(
+    Extension(session): Extension<Session>,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Html<String> {
+    let imported = imported_of(&q);
     Html(
         page(
             "Export and import",
             Nav::Journal,
             Some(&session),
-            forms(&session),
+            html! {
+                @if let Some(c) = &imported { (imported_notice(c)) }
+                (forms(&session))
+            },
         )
         .into_string(),
     )
+}
+
+/// The query an import redirects with: `done=imported` and what it wrote,
+/// counts only (the page never shows a query's text).
+fn imported_query(c: &ImportCounts) -> String {
+    let mut q = String::from("done=imported");
+    if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(c) {
+        for (k, v) in m {
+            q.push_str(&format!("&{k}={v}"));
+        }
+    }
+    q
+}
+
+/// The counts of [`imported_query`], when the query is one.
+fn imported_of(q: &[(String, String)]) -> Option<ImportCounts> {
+    if !q.iter().any(|(k, v)| k == "done" && v == "imported") {
+        return None;
+    }
+    let counts: serde_json::Map<String, serde_json::Value> = q
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.parse::<u64>().ok()?.into())))
+        .collect();
+    serde_json::from_value(counts.into()).ok()
+}
+
+fn imported_notice(c: &ImportCounts) -> Markup {
+    html! {
+        div class="notice notice-done" role="status" {
+            span class="mark" aria-hidden="true" { "✓ " }
+            "Journal imported: " (c.skills) " skills, " (c.micro_skills) " micro-skills, " (c.goals) " goals, "
+            (c.sessions) " sessions, " (c.applications) " applications and " (c.reflections) " reflections; also "
+            (c.plans) " plans, " (c.arcs) " arcs, " (c.retention_cards) " retention cards, " (c.credentials) " badges, "
+            (c.market_analyses) " market analyses and " (c.history) " history records. "
+            a href="/" { "See your goals" }
+        }
+    }
 }
 
 fn forms(session: &Session) -> Markup {
@@ -49,7 +94,11 @@ fn forms(session: &Session) -> Markup {
             p {
                 "Everything you recorded, as one versioned JSON document: skills, goals, practice, applications, "
                 "reflections, plans, arcs, refreshers, badges, market analyses, profile, settings and the history of edits. "
-                "It is what " code { "mm export" } " writes, and " code { "mm import" } " reads it back on SQLite or PostgreSQL."
+                @if session.team {
+                    "Micromastery on your own computer reads it back, to practise there or to issue badges with your own issuer."
+                } @else {
+                    "It is what " code { "mm export" } " writes, and " code { "mm import" } " reads it back on SQLite or PostgreSQL."
+                }
             }
             p { a class="button" href="/journal/export" download { "Download the journal" } }
         }
@@ -84,9 +133,8 @@ async fn export(State(state): State<AppState>) -> Result<Response, PageError> {
 
 async fn import(
     State(state): State<AppState>,
-    Extension(session): Extension<Session>,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     let mut form = form.map_err(|e| HttpError::new(e.status(), e.body_text()))?;
     let mut text: Option<Vec<u8>> = None;
     while let Some(part) = form.next_field().await.map_err(|e| multipart_error(&e))? {
@@ -105,17 +153,6 @@ async fn import(
     let text = std::str::from_utf8(&bytes).map_err(|_| bad("the journal is not UTF-8 text"))?;
     let app = state.app().await?;
     let c = import_text(&app, text).await?;
-    let body = html! {
-        h1 { "Journal imported" }
-        p role="status" {
-            "Imported " (c.skills) " skills, " (c.micro_skills) " micro-skills, " (c.goals) " goals, "
-            (c.sessions) " sessions, " (c.applications) " applications and " (c.reflections) " reflections; also "
-            (c.plans) " plans, " (c.arcs) " arcs, " (c.retention_cards) " retention cards, " (c.credentials) " badges, "
-            (c.market_analyses) " market analyses and " (c.history) " history records."
-        }
-        p { a href="/" { "See your goals" } }
-    };
-    Ok(Html(
-        page("Journal imported", Nav::Journal, Some(&session), body).into_string(),
-    ))
+    // Post/Redirect/Get: reloading the page that says so imports nothing.
+    Ok(see_other(&format!("/journal?{}", imported_query(&c))))
 }

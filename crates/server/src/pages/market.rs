@@ -4,13 +4,14 @@
 //! market analyse`, kept in the journal for discovery. Also the saved
 //! analyses. A plain multipart form (its CSRF token rides in the query).
 
+use super::forms::see_other;
 use super::layout::{Nav, page};
 use crate::api::market::{Analysed, parse_id, read_form, run};
 use crate::security::Session;
 use crate::{AppState, PageError};
 use axum::Router;
-use axum::extract::{Extension, Multipart, Path, State};
-use axum::response::Html;
+use axum::extract::{Extension, Multipart, Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, PreEscaped, html};
 use mm_discover::market::{MarketReport, SkillStat};
@@ -111,36 +112,60 @@ async fn analyse_page(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     let form = form.map_err(|e| crate::error::HttpError::new(e.status(), e.body_text()))?;
     let m = read_form(form).await?;
     let Analysed { analysis, saved } = run(&state, m).await?;
+    if let Some(saved) = &saved {
+        // Post/Redirect/Get: the saved analysis's page says so; reloading
+        // it analyses and saves nothing again.
+        return Ok(see_other(&format!(
+            "/market/{}?done=saved&skipped={}",
+            saved.id, analysis.skipped
+        )));
+    }
     let chart = mm_app::market::share_chart(&analysis, 20)?;
     let body = html! {
-        @if let Some(s) = &saved {
-            p class="note" role="status" { "Saved as market analysis " a href=(format!("/market/{}", s.id)) { (s.id) } "; discovery uses it for roles it was limited to." }
-        }
-        @if analysis.skipped > 0 {
-            p class="note" { (analysis.skipped) " row(s) could not be used and were skipped." }
-        }
+        (skipped_note(analysis.skipped))
         (report_view(&analysis.name, &analysis.report, &chart))
         (upload_form(&session))
     };
-    Ok(Html(
-        page("Market analysis", Nav::Market, Some(&session), body).into_string(),
-    ))
+    Ok(
+        Html(page("Market analysis", Nav::Market, Some(&session), body).into_string())
+            .into_response(),
+    )
+}
+
+fn skipped_note(skipped: u64) -> Markup {
+    html! {
+        @if skipped > 0 {
+            p class="note" { (skipped) " row(s) could not be used and were skipped." }
+        }
+    }
 }
 
 async fn saved_page(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
     Path(id): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Html<String>, PageError> {
     let id = parse_id(&id)?;
     let app = state.app().await?;
     let m = mm_app::market::saved(&app, id).await?;
     let chart = mm_app::market::report_chart(&m.report, "", 20)?;
+    // After the upload form: a fixed sentence and a count, never the query's text.
+    let just_saved = q.iter().any(|(k, v)| k == "done" && v == "saved");
+    let skipped = q
+        .iter()
+        .find(|(k, _)| k == "skipped")
+        .and_then(|(_, v)| v.parse::<u64>().ok())
+        .unwrap_or(0);
     let body = html! {
+        @if just_saved {
+            p class="note" role="status" { "Saved as market analysis " (m.id) "; discovery uses it for roles it was limited to." }
+            (skipped_note(skipped))
+        }
         p { a href="/market" { "All analyses" } }
         (report_view(&format!("Analysis {}: {}", m.id, m.name), &m.report, &chart))
     };
