@@ -468,7 +468,7 @@ impl Stripper {
     /// [`Stripper::heading`], given `lower`: `line` with ASCII lower-cased
     /// (the same length and char boundaries).
     fn heading_lc(&self, line: &str, lower: &str) -> Option<(Kind, usize)> {
-        let t = line.trim();
+        let t = trim(line);
         if t.is_empty() {
             return None;
         }
@@ -483,7 +483,15 @@ impl Stripper {
             return Some((k, line.len()));
         }
         // An upper-case heading run at the start of a longer line:
-        // `RESPONSIBILITIES Develop and implement …`.
+        // `RESPONSIBILITIES Develop and implement …`. Most lines' first
+        // word has a lower-case ASCII letter before any space or non-ASCII
+        // byte, which ends the run before it starts.
+        if t.bytes()
+            .take_while(|&b| b < 0x80 && !is_space(b))
+            .any(|b| b.is_ascii_lowercase())
+        {
+            return None;
+        }
         let mut end = 0;
         let mut n = 0;
         for w in t.split_whitespace() {
@@ -673,12 +681,14 @@ impl Stripper {
             }
         };
         let mut pos = 0;
-        for raw in text.split_inclusive('\n') {
+        // The lines as `split_inclusive('\n')` cuts them, found with SIMD.
+        while pos < text.len() {
             let start = pos;
-            pos += raw.len();
-            let line = raw.trim_end_matches(['\n', '\r']);
+            pos =
+                memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |k| pos + k + 1);
+            let line = text[start..pos].trim_end_matches(['\n', '\r']);
             let end = start + line.len();
-            if line.trim().is_empty() {
+            if trim(line).is_empty() {
                 continue;
             }
             let mut body = 0;
@@ -701,7 +711,7 @@ impl Stripper {
             fields.clear();
             // Every field that holds a value ends in `:`: a line without
             // one has none (the automaton is not run on it).
-            if line.as_bytes()[body..].contains(&b':') {
+            if memchr::memchr(b':', &line.as_bytes()[body..]).is_some() {
                 self.inline_fields(&line[body..], hits, fields);
             }
             for &(k, a, b, why) in fields.iter() {
@@ -756,16 +766,70 @@ impl Stripper {
     }
 }
 
-/// `t.split_whitespace().count() > 8`, byte by byte while `t` is ASCII.
+/// `char::is_whitespace` of an ASCII byte (with U+000B, unlike
+/// `u8::is_ascii_whitespace`).
+#[inline(always)]
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// `s.trim()`: ASCII spaces cut byte by byte, and the general (Unicode)
+/// trim only when a non-ASCII byte is left at either end.
+#[inline(always)]
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let (mut a, mut z) = (0, b.len());
+    while a < z && is_space(b[a]) {
+        a += 1;
+    }
+    while z > a && is_space(b[z - 1]) {
+        z -= 1;
+    }
+    // Cut at ASCII bytes only, so at char boundaries.
+    let t = &s[a..z];
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(&f), Some(&l)) if f >= 0x80 || l >= 0x80 => t.trim(),
+        _ => t,
+    }
+}
+
+/// `t.split_whitespace().count() > 8`, eight ASCII bytes at a time (SWAR),
+/// then byte by byte; the general count once a non-ASCII byte shows.
 fn more_than_8_words(t: &str) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Per byte of ASCII `x`, the high bit set where the byte is >= `k`
+    // (no carry crosses a byte: each is below 0x80).
+    let at_least = |x: u64, k: u64| (x + (0x80 - k) * ONES) & HIGH;
     let mut words = 0;
     let mut in_word = false;
-    for &b in t.as_bytes() {
+    let b = t.as_bytes();
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(c);
+        let x = u64::from_le_bytes(a);
+        if x & HIGH != 0 {
+            return t.split_whitespace().nth(8).is_some();
+        }
+        // Spaces: U+0020 and U+0009..=U+000D, as `is_space`.
+        let space_byte = !(((x ^ (0x20 * ONES)) + 0x7f * ONES) | (x ^ (0x20 * ONES))) & HIGH;
+        let control = at_least(x, 0x09) & !at_least(x, 0x0e);
+        let space = space_byte | control;
+        // A word starts at a byte that is no space after one that is (the
+        // byte before the chunk counts by `in_word`).
+        let before = (space << 8) | if in_word { 0 } else { 0x80 };
+        words += (!space & HIGH & before).count_ones();
+        if words > 8 {
+            return true;
+        }
+        in_word = space >> 63 == 0;
+    }
+    for &b in chunks.remainder() {
         if b >= 0x80 {
             return t.split_whitespace().nth(8).is_some();
         }
-        // `char::is_whitespace` on ASCII (with U+000B, unlike `u8::is_ascii_whitespace`).
-        let space = matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+        let space = is_space(b);
         if !space && !in_word {
             words += 1;
             if words > 8 {
@@ -793,6 +857,8 @@ struct AnyOf {
     /// that class; states are row offsets (premultiplied by the number of
     /// classes).
     trans: Vec<u32>,
+    /// `trans.len() - 1` (a power of two less one).
+    mask: u32,
     start: u32,
     /// The absorbing state every match leads to.
     matched: u32,
@@ -841,9 +907,14 @@ impl AnyOf {
                 .collect();
             rows[ids[&sid] as usize] = row;
         }
+        let mut trans: Vec<u32> = rows.iter().flatten().map(|&s| s * classes).collect();
+        // A power of two long, so that an index masked by `len - 1` needs
+        // no bounds check in the loop (every real index is below it).
+        trans.resize(trans.len().next_power_of_two(), 0);
         AnyOf {
             class,
-            trans: rows.iter().flatten().map(|&s| s * classes).collect(),
+            mask: trans.len() as u32 - 1,
+            trans,
             start: classes,
             matched: 0,
         }
@@ -851,10 +922,11 @@ impl AnyOf {
 
     fn is_match(&self, hay: &str) -> bool {
         let mut s = self.start;
+        let trans = &self.trans[..=self.mask as usize];
         // The match state absorbs, so it is tested only now and then.
         for chunk in hay.as_bytes().chunks(32) {
             for &b in chunk {
-                s = self.trans[(s + u32::from(self.class[b as usize])) as usize];
+                s = trans[((s + u32::from(self.class[b as usize])) & self.mask) as usize];
             }
             if s == self.matched {
                 return true;
@@ -876,10 +948,9 @@ fn blank(text: &str, merged: &[Merged], bytes: &mut Vec<u8>) {
     bytes.clear();
     bytes.extend_from_slice(text.as_bytes());
     for d in merged {
+        // Branch-free, so that the loop is vectorised.
         for b in &mut bytes[d.start..d.end] {
-            if *b != b'\n' {
-                *b = b' ';
-            }
+            *b = if *b == b'\n' { b'\n' } else { b' ' };
         }
     }
 }
@@ -971,6 +1042,16 @@ mod tests {
                 let one = AhoCorasick::new(&pats).unwrap();
                 prop_assert_eq!(AnyOf::new(&pats).is_match(&lower), one.is_match(&lower));
             }
+        }
+
+        #[test]
+        fn more_than_8_words_counts_as_split_whitespace(s in "[ \t\r\n\u{0b}\u{0c}\u{1c}\u{a0}ab.]{0,40}") {
+            prop_assert_eq!(more_than_8_words(&s), s.split_whitespace().nth(8).is_some());
+        }
+
+        #[test]
+        fn trim_is_str_trim(s in "[ \t\r\n\u{0b}\u{0c}\u{1c}\u{85}\u{a0}\u{2003}\u{3000}a-zé·]{0,12}") {
+            prop_assert_eq!(trim(&s), s.trim());
         }
 
         #[test]

@@ -486,7 +486,7 @@ impl<R: BufRead> Records<R> {
         match &mut self.inner {
             Inner::Lines { rdr, line, .. } => {
                 let mut buf = Vec::new();
-                match rdr.read_until(b'\n', &mut buf) {
+                match read_line(rdr, &mut buf) {
                     Ok(0) => return None,
                     Ok(_) => {}
                     Err(e) => {
@@ -510,6 +510,36 @@ impl<R: BufRead> Records<R> {
     }
 }
 
+/// `rdr.read_until(b'\n', buf)`, the newline found with SIMD (`memchr`),
+/// and a line that lies in the reader's buffer copied in one go.
+fn read_line<R: BufRead>(rdr: &mut R, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let (done, used) = {
+            let avail = match rdr.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            match memchr::memchr(b'\n', avail) {
+                Some(i) => {
+                    buf.extend_from_slice(&avail[..=i]);
+                    (true, i + 1)
+                }
+                None => {
+                    buf.extend_from_slice(avail);
+                    (avail.is_empty(), avail.len())
+                }
+            }
+        };
+        rdr.consume(used);
+        read += used;
+        if done {
+            return Ok(read);
+        }
+    }
+}
+
 impl<R: BufRead> Iterator for Records<R> {
     type Item = Result<Item>;
 
@@ -522,7 +552,7 @@ impl<R: BufRead> Iterator for Records<R> {
                 parser,
             } => loop {
                 buf.clear();
-                match rdr.read_until(b'\n', buf) {
+                match read_line(rdr, buf) {
                     Ok(0) => return None,
                     Ok(_) => {}
                     Err(e) => {
@@ -616,6 +646,36 @@ impl<R: BufRead> Iterator for Records<R> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn read_line_reads_as_read_until_across_buffer_edges() {
+        use std::io::BufRead as _;
+        let texts: [&[u8]; 6] = [
+            b"",
+            b"one",
+            b"one\ntwo\n",
+            b"\n\n\nlast",
+            b"a long line that spans many small buffers\r\nx\n",
+            "caf\u{e9}\n\u{2014}\n".as_bytes(),
+        ];
+        for text in texts {
+            for cap in [1, 2, 3, 7, 64] {
+                let (mut a, mut b) = (
+                    std::io::BufReader::with_capacity(cap, text),
+                    std::io::BufReader::with_capacity(cap, text),
+                );
+                loop {
+                    let (mut x, mut y) = (Vec::new(), Vec::new());
+                    let n = read_line(&mut a, &mut x).unwrap();
+                    assert_eq!(n, b.read_until(b'\n', &mut y).unwrap());
+                    assert_eq!(x, y, "{text:?} with a buffer of {cap}");
+                    if n == 0 {
+                        break;
+                    }
+                }
+            }
+        }
+    }
 
     fn key() -> impl Strategy<Value = String> {
         prop_oneof![
