@@ -166,6 +166,80 @@ async fn instance(db: &TestDb) -> Router {
     router(TeamState::new(team, &[]))
 }
 
+/// The organisation "acme" on one team server, its admin signed in: what
+/// most tests start from.
+struct Acme {
+    db: TestDb,
+    app: Router,
+    admin: As,
+}
+
+impl Acme {
+    /// On `app` (which serves `db`): the organisation "acme", created, and
+    /// its admin signed in.
+    async fn on(db: TestDb, app: Router) -> Acme {
+        create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
+        let admin = sign_in(&app, "acme", "admin@acme.example").await;
+        Acme { db, app, admin }
+    }
+
+    /// A fresh schema `name` served by a team server keeping journals at
+    /// `now` (see [`with_journals`]), with "acme" on it; and the journals'
+    /// store. `None` where there is no database to test on.
+    async fn with_journals(name: &str, now: &str) -> Option<(Acme, mm_store::Store)> {
+        let db = test_db(name).await?;
+        let (app, journals) = with_journals(&db, now).await;
+        Some((Acme::on(db, app).await, journals))
+    }
+
+    /// Another team server keeping journals on the same database, its clock
+    /// at `now` (to give goals earlier or later than the fixture's server).
+    async fn at(&self, now: &str) -> Router {
+        with_journals(&self.db, now).await.0
+    }
+
+    /// Another organisation, `slug`, and its admin (`admin@<slug>.example`)
+    /// signed in.
+    async fn other_org(&self, slug: &str) -> As {
+        create_org(&TeamStore::connect(&self.db.app_url).await.unwrap(), slug).await;
+        sign_in(&self.app, slug, &format!("admin@{slug}.example")).await
+    }
+
+    /// A member invited by acme's admin with `roles`, joined and signed in;
+    /// and their id (see [`join`]).
+    async fn join(&self, email: &str, roles: &[&str]) -> (As, i64) {
+        join(&self.app, &self.admin, email, roles).await
+    }
+
+    /// A request to the fixture's server (see [`send`]).
+    async fn send(
+        &self,
+        who: &As,
+        method: Method,
+        path: impl AsRef<str>,
+        body: Option<Value>,
+    ) -> Reply {
+        send(&self.app, who, method, path.as_ref(), body).await
+    }
+
+    /// `GET path` as `who`.
+    async fn get(&self, who: &As, path: impl AsRef<str>) -> Reply {
+        self.send(who, Method::GET, path, None).await
+    }
+
+    /// `POST path` with the JSON `body` as `who`.
+    async fn post(&self, who: &As, path: impl AsRef<str>, body: Value) -> Reply {
+        self.send(who, Method::POST, path, Some(body)).await
+    }
+
+    /// The id of `who`'s organisation, as `/api/v1/team/me` says.
+    async fn org_id(&self, who: &As) -> i64 {
+        self.get(who, "/api/v1/team/me").await.json()["organisation"]["id"]
+            .as_i64()
+            .unwrap()
+    }
+}
+
 /// Every row of an organisation, as text, read as the owner (no policy):
 /// what must not change when someone else tries to reach it.
 async fn snapshot(db: &TestDb, org_slug: &str) -> String {
@@ -1640,89 +1714,77 @@ fn ids(v: &Value, key: &str) -> Vec<i64> {
 
 #[tokio::test]
 async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_joiner_theirs() {
-    let Some(db) = test_db("srv_programmes").await else {
+    let Some((acme, journals)) =
+        Acme::with_journals("srv_programmes", "2026-03-10T12:00:00+00:00").await
+    else {
         return;
     };
-    let (app, journals) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
-    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
-    let admin = sign_in(&app, "acme", "admin@acme.example").await;
-    let (coach, _) = join(&app, &admin, "coach@acme.example", &["coach"]).await;
-    let (other_coach, _) = join(&app, &admin, "coach2@acme.example", &["coach"]).await;
-    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
-    let (_, kim_id) = join(&app, &admin, "kim@acme.example", &["learner"]).await;
-    let (nia, nia_id) = join(&app, &admin, "nia@acme.example", &["learner"]).await;
-    let org = send(&app, &lee, Method::GET, "/api/v1/team/me", None)
-        .await
-        .json()["organisation"]["id"]
-        .as_i64()
-        .unwrap();
-    let post = |who: &As, path: String, body: Value| {
-        let (app, who) = (app.clone(), who.clone());
-        async move { send(&app, &who, Method::POST, &path, Some(body)).await }
-    };
+    let (coach, _) = acme.join("coach@acme.example", &["coach"]).await;
+    let (other_coach, _) = acme.join("coach2@acme.example", &["coach"]).await;
+    let (lee, lee_id) = acme.join("lee@acme.example", &["learner"]).await;
+    let (_, kim_id) = acme.join("kim@acme.example", &["learner"]).await;
+    let (nia, nia_id) = acme.join("nia@acme.example", &["learner"]).await;
+    let org = acme.org_id(&lee).await;
     // A learner may not create programmes; a coach makes one of a curated
     // micro-skill and one of the organisation's own.
-    let r = post(
-        &lee,
-        "/api/v1/team/programmes".into(),
-        json!({ "slug": "x1", "name": "x" }),
-    )
-    .await;
+    let r = acme
+        .post(
+            &lee,
+            "/api/v1/team/programmes",
+            json!({ "slug": "x1", "name": "x" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
-    let r = post(
-        &coach,
-        "/api/v1/team/programmes".into(),
-        json!({ "slug": "data-basics", "name": "Data basics", "description": "First month" }),
-    )
-    .await;
+    let r = acme
+        .post(
+            &coach,
+            "/api/v1/team/programmes",
+            json!({ "slug": "data-basics", "name": "Data basics", "description": "First month" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let programme = r.json()["id"].as_i64().unwrap();
     let entry = &mm_micro::catalogue::curated().entries()[0];
-    let r = post(
-        &coach,
-        format!("/api/v1/team/programmes/{programme}/items"),
-        json!({ "catalogue_id": entry.id, "deadline": { "weeks": 3 }, "weekly_minutes": 90 }),
-    )
-    .await;
+    let r = acme
+        .post(
+            &coach,
+            format!("/api/v1/team/programmes/{programme}/items"),
+            json!({ "catalogue_id": entry.id, "deadline": { "weeks": 3 }, "weekly_minutes": 90 }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let first = r.json()["item"]["id"].as_i64().unwrap();
     assert_eq!(r.json()["item"]["name"], entry.name.as_str());
-    let r = post(
-        &coach,
-        format!("/api/v1/team/programmes/{programme}/items"),
-        json!({
+    let r = acme.post(&coach, format!("/api/v1/team/programmes/{programme}/items"), json!({
             "name": "Explain a bar chart to a customer",
             "principles": [{ "name": "One message per chart" }],
             "done_when": ["Explains one chart in two minutes", "Answers a question on its axis"],
             "deadline": { "date": "2026-06-30" },
             "weekly_minutes": 60,
             "level": 2
-        }),
-    )
+        }))
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let second = r.json()["item"]["id"].as_i64().unwrap();
     // The coach's cohort, with Lee and Kim; the programme assigned.
-    let r = post(
-        &coach,
-        "/api/v1/team/cohorts".into(),
-        json!({ "name": "Spring" }),
-    )
-    .await;
+    let r = acme
+        .post(&coach, "/api/v1/team/cohorts", json!({ "name": "Spring" }))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let cohort = r.json()["id"].as_i64().unwrap();
     for p in [lee_id, kim_id] {
-        let r = post(
-            &coach,
-            format!("/api/v1/team/cohorts/{cohort}/members"),
-            json!({ "person": p }),
-        )
-        .await;
+        let r = acme
+            .post(
+                &coach,
+                format!("/api/v1/team/cohorts/{cohort}/members"),
+                json!({ "person": p }),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         assert!(r.json()["goals"]["given"].as_array().unwrap().is_empty());
     }
     let assign = || {
-        post(
+        acme.post(
             &coach,
             format!("/api/v1/team/cohorts/{cohort}/programmes"),
             json!({ "programme": programme }),
@@ -1775,7 +1837,7 @@ async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_jo
         assert_eq!(g[1].target_level.number(), 2);
     }
     // Lee sees them in her journal, in the web app.
-    let r = send(&app, &lee, Method::GET, "/api/v1/journal", None).await;
+    let r = acme.get(&lee, "/api/v1/journal").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(
         r.text().contains("Explains one chart in two minutes"),
@@ -1789,21 +1851,22 @@ async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_jo
         "{}",
         r.text()
     );
-    let r = send(
-        &app,
-        &coach,
-        Method::DELETE,
-        &format!("/api/v1/team/cohorts/{cohort}/members/{lee_id}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .send(
+            &coach,
+            Method::DELETE,
+            format!("/api/v1/team/cohorts/{cohort}/members/{lee_id}"),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let r = post(
-        &coach,
-        format!("/api/v1/team/cohorts/{cohort}/members"),
-        json!({ "person": lee_id }),
-    )
-    .await;
+    let r = acme
+        .post(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/members"),
+            json!({ "person": lee_id }),
+        )
+        .await;
     assert!(
         r.json()["goals"]["given"].as_array().unwrap().is_empty(),
         "{}",
@@ -1811,18 +1874,19 @@ async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_jo
     );
     assert_eq!(goals_of(lee_id).await.len(), 2);
     // Nia joins later and gets both at once.
-    let r = post(
-        &coach,
-        format!("/api/v1/team/cohorts/{cohort}/members"),
-        json!({ "person": nia_id }),
-    )
-    .await;
+    let r = acme
+        .post(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/members"),
+            json!({ "person": nia_id }),
+        )
+        .await;
     assert_eq!(ids(&r.json()["goals"]["given"], "item"), [first, second]);
     assert_eq!(goals_of(nia_id).await.len(), 2);
     // One member's journal refuses the next goal: the others' land, the
     // failure is reported and kept, and a retry completes it.
     as_owner(
-        &db,
+        &acme.db,
         &format!(
             "CREATE FUNCTION refuse_goal() RETURNS trigger LANGUAGE plpgsql AS \
              $$ BEGIN RAISE EXCEPTION 'disk full'; END $$; \
@@ -1831,31 +1895,27 @@ async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_jo
         ),
     )
     .await;
-    let r = post(
-        &coach,
-        format!("/api/v1/team/programmes/{programme}/items"),
-        json!({
-            "name": "Clean a column of dates",
-            "principles": [{ "name": "One format", "description": "ISO 8601" }],
-            "done_when": ["Converts 100 dates without error"],
-            "deadline": { "weeks": 2 },
-            "weekly_minutes": 30
-        }),
-    )
-    .await;
+    let r = acme
+        .post(
+            &coach,
+            format!("/api/v1/team/programmes/{programme}/items"),
+            json!({
+                "name": "Clean a column of dates",
+                "principles": [{ "name": "One format", "description": "ISO 8601" }],
+                "done_when": ["Converts 100 dates without error"],
+                "deadline": { "weeks": 2 },
+                "weekly_minutes": 30
+            }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let third = r.json()["item"]["id"].as_i64().unwrap();
     assert_eq!(ids(&r.json()["goals"]["given"], "person"), [lee_id, nia_id]);
     assert_eq!(ids(&r.json()["goals"]["failed"], "person"), [kim_id]);
     assert_eq!(goals_of(kim_id).await.len(), 2);
-    let r = send(
-        &app,
-        &coach,
-        Method::GET,
-        &format!("/api/v1/team/cohorts/{cohort}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .get(&coach, format!("/api/v1/team/cohorts/{cohort}"))
+        .await;
     let seen = r.json();
     let failed: Vec<&Value> = seen["goals"]
         .as_array()
@@ -1868,9 +1928,9 @@ async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_jo
         (failed[0]["person"].as_i64(), failed[0]["item"].as_i64()),
         (Some(kim_id), Some(third))
     );
-    as_owner(&db, "DROP TRIGGER refuse_goal ON goals").await;
+    as_owner(&acme.db, "DROP TRIGGER refuse_goal ON goals").await;
     let retry = || {
-        post(
+        acme.post(
             &coach,
             format!("/api/v1/team/cohorts/{cohort}/goals"),
             json!({}),
@@ -1893,14 +1953,9 @@ async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_jo
         assert_eq!(goals_of(p).await.len(), 3, "person {p}");
     }
     // A learner sees the cohort with only herself, and changes nothing.
-    let r = send(
-        &app,
-        &lee,
-        Method::GET,
-        &format!("/api/v1/team/cohorts/{cohort}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .get(&lee, format!("/api/v1/team/cohorts/{cohort}"))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(ids(&r.json()["members"], "person"), [lee_id]);
     assert!(
@@ -1908,7 +1963,7 @@ async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_jo
         "{}",
         r.text()
     );
-    let r = send(&app, &lee, Method::GET, "/api/v1/team/programmes", None).await;
+    let r = acme.get(&lee, "/api/v1/team/programmes").await;
     assert_eq!(ids(&r.json(), "id"), [programme]);
     for (path, body) in [
         (
@@ -1921,7 +1976,7 @@ async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_jo
             json!({ "catalogue_id": entry.id }),
         ),
     ] {
-        let r = post(&lee, path.clone(), body).await;
+        let r = acme.post(&lee, path.clone(), body).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.text());
     }
     // Another coach does not reach this coach's cohort.
@@ -1936,38 +1991,28 @@ async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_jo
         ),
         (format!("/api/v1/team/cohorts/{cohort}/goals"), json!({})),
     ] {
-        let r = post(&other_coach, path.clone(), body).await;
+        let r = acme.post(&other_coach, path.clone(), body).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text());
     }
-    let r = send(
-        &app,
-        &other_coach,
-        Method::DELETE,
-        &format!("/api/v1/team/cohorts/{cohort}/members/{lee_id}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .send(
+            &other_coach,
+            Method::DELETE,
+            format!("/api/v1/team/cohorts/{cohort}/members/{lee_id}"),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
-    let r = send(
-        &app,
-        &other_coach,
-        Method::GET,
-        &format!("/api/v1/team/cohorts/{cohort}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .get(&other_coach, format!("/api/v1/team/cohorts/{cohort}"))
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     assert_eq!(
         ids(
-            &send(
-                &app,
-                &coach,
-                Method::GET,
-                &format!("/api/v1/team/cohorts/{cohort}"),
-                None
-            )
-            .await
-            .json()["members"],
+            &acme
+                .get(&coach, format!("/api/v1/team/cohorts/{cohort}"))
+                .await
+                .json()["members"],
             "person"
         ),
         {
@@ -1977,24 +2022,10 @@ async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_jo
         }
     );
     // The pages: the coach's cohort page lists the members; Lee's links her goals.
-    let r = send(
-        &app,
-        &coach,
-        Method::GET,
-        &format!("/team/cohorts/{cohort}"),
-        None,
-    )
-    .await;
+    let r = acme.get(&coach, format!("/team/cohorts/{cohort}")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(r.text().contains("nia@acme.example") && r.text().contains("Give owed goals"));
-    let r = send(
-        &app,
-        &nia,
-        Method::GET,
-        &format!("/team/cohorts/{cohort}"),
-        None,
-    )
-    .await;
+    let r = acme.get(&nia, format!("/team/cohorts/{cohort}")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let nia_goal = goals_of(nia_id).await[0].id.0;
     assert!(
@@ -2003,37 +2034,26 @@ async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_jo
         r.text()
     );
     assert!(!r.text().contains("lee@acme.example") && !r.text().contains("Give owed goals"));
-    let r = send(&app, &nia, Method::GET, &format!("/goals/{nia_goal}"), None).await;
+    let r = acme.get(&nia, format!("/goals/{nia_goal}")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    db.drop_schema().await;
+    acme.db.drop_schema().await;
 }
 
 #[tokio::test]
 async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_unassigning_keeps_those_given()
  {
-    let Some(db) = test_db("srv_programme_edits").await else {
+    let Some((acme, journals)) =
+        Acme::with_journals("srv_programme_edits", "2026-03-10T12:00:00+00:00").await
+    else {
         return;
     };
-    let (app, journals) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
-    let team = TeamStore::connect(&db.app_url).await.unwrap();
-    create_org(&team, "acme").await;
-    create_org(&team, "beta").await;
-    let admin = sign_in(&app, "acme", "admin@acme.example").await;
-    let beta = sign_in(&app, "beta", "admin@beta.example").await;
-    let (coach, _) = join(&app, &admin, "coach@acme.example", &["coach"]).await;
-    let (other_coach, _) = join(&app, &admin, "coach2@acme.example", &["coach"]).await;
-    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
-    let (_, kim_id) = join(&app, &admin, "kim@acme.example", &["learner"]).await;
-    let (_, nia_id) = join(&app, &admin, "nia@acme.example", &["learner"]).await;
-    let org = send(&app, &lee, Method::GET, "/api/v1/team/me", None)
-        .await
-        .json()["organisation"]["id"]
-        .as_i64()
-        .unwrap();
-    let call = |who: &As, method: Method, path: String, body: Option<Value>| {
-        let (app, who) = (app.clone(), who.clone());
-        async move { send(&app, &who, method, &path, body).await }
-    };
+    let beta = acme.other_org("beta").await;
+    let (coach, _) = acme.join("coach@acme.example", &["coach"]).await;
+    let (other_coach, _) = acme.join("coach2@acme.example", &["coach"]).await;
+    let (lee, lee_id) = acme.join("lee@acme.example", &["learner"]).await;
+    let (_, kim_id) = acme.join("kim@acme.example", &["learner"]).await;
+    let (_, nia_id) = acme.join("nia@acme.example", &["learner"]).await;
+    let org = acme.org_id(&lee).await;
     let goals_of = |person: i64| {
         let s = journals.scoped(org, person).unwrap();
         async move {
@@ -2049,13 +2069,13 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
             .collect::<Vec<_>>()
     };
     // The coach's programme of three micro-skills, and a second of one.
-    let r = call(
-        &coach,
-        Method::POST,
-        "/api/v1/team/programmes".into(),
-        Some(json!({ "slug": "reporting", "name": "Reporting" })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &coach,
+            "/api/v1/team/programmes",
+            json!({ "slug": "reporting", "name": "Reporting" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let programme = r.json()["id"].as_i64().unwrap();
     let mut item = Vec::new();
@@ -2064,66 +2084,56 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
         ("Chart one trend", programme),
         ("Present in five minutes", programme),
     ] {
-        let r = call(
-            &coach,
-            Method::POST,
-            format!("/api/v1/team/programmes/{programme}/items"),
-            Some(json!({
-                "name": name, "principles": [{ "name": "Lead with the point" }],
-                "done_when": [format!("{name}, reviewed")],
-                "deadline": { "weeks": 3 }, "weekly_minutes": 90
-            })),
-        )
-        .await;
+        let r = acme
+            .post(
+                &coach,
+                format!("/api/v1/team/programmes/{programme}/items"),
+                json!({
+                    "name": name, "principles": [{ "name": "Lead with the point" }],
+                    "done_when": [format!("{name}, reviewed")],
+                    "deadline": { "weeks": 3 }, "weekly_minutes": 90
+                }),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         item.push(r.json()["item"]["id"].as_i64().unwrap());
     }
     let (summary, chart, present) = (item[0], item[1], item[2]);
-    let r = call(
-        &coach,
-        Method::POST,
-        "/api/v1/team/programmes".into(),
-        Some(json!({ "slug": "extra", "name": "Extra" })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &coach,
+            "/api/v1/team/programmes",
+            json!({ "slug": "extra", "name": "Extra" }),
+        )
+        .await;
     let extra = r.json()["id"].as_i64().unwrap();
-    let r = call(
-        &coach,
-        Method::POST,
-        format!("/api/v1/team/programmes/{extra}/items"),
-        Some(json!({
+    let r = acme.post(&coach, format!("/api/v1/team/programmes/{extra}/items"), json!({
             "name": "Clean a column of dates", "principles": [{ "name": "One format" }],
             "done_when": ["Converts 100 dates"], "deadline": { "weeks": 2 }, "weekly_minutes": 30
-        })),
-    )
+        }))
     .await;
     let dates = r.json()["item"]["id"].as_i64().unwrap();
     // Lee's cohort has both: she gets four goals.
-    let r = call(
-        &coach,
-        Method::POST,
-        "/api/v1/team/cohorts".into(),
-        Some(json!({ "name": "Spring" })),
-    )
-    .await;
+    let r = acme
+        .post(&coach, "/api/v1/team/cohorts", json!({ "name": "Spring" }))
+        .await;
     let cohort = r.json()["id"].as_i64().unwrap();
     let add = |person: i64| {
-        call(
+        acme.post(
             &coach,
-            Method::POST,
             format!("/api/v1/team/cohorts/{cohort}/members"),
-            Some(json!({ "person": person })),
+            json!({ "person": person }),
         )
     };
     add(lee_id).await;
     for p in [programme, extra] {
-        let r = call(
-            &coach,
-            Method::POST,
-            format!("/api/v1/team/cohorts/{cohort}/programmes"),
-            Some(json!({ "programme": p })),
-        )
-        .await;
+        let r = acme
+            .post(
+                &coach,
+                format!("/api/v1/team/cohorts/{cohort}/programmes"),
+                json!({ "programme": p }),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     }
     let lee_before = goals_of(lee_id).await;
@@ -2132,18 +2142,19 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
     // The coach changes the summary's criteria, deadline and budget, and
     // renames it; the programme is renamed too.
     let summary_path = format!("/api/v1/team/programmes/{programme}/items/{summary}");
-    let r = call(
-        &coach,
-        Method::PATCH,
-        summary_path.clone(),
-        Some(json!({
-            "name": "Write a weekly summary for the team",
-            "done_when": ["Sent by Friday", "Read by the team lead"],
-            "deadline": { "weeks": 6 },
-            "weekly_minutes": 45
-        })),
-    )
-    .await;
+    let r = acme
+        .send(
+            &coach,
+            Method::PATCH,
+            summary_path.clone(),
+            Some(json!({
+                "name": "Write a weekly summary for the team",
+                "done_when": ["Sent by Friday", "Read by the team lead"],
+                "deadline": { "weeks": 6 },
+                "weekly_minutes": 45
+            })),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let changed = r.json();
     assert_eq!(changed["name"], "Write a weekly summary for the team");
@@ -2153,13 +2164,14 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
         changed["principles"][0]["name"], "Lead with the point",
         "unchanged"
     );
-    let r = call(
-        &coach,
-        Method::PATCH,
-        format!("/api/v1/team/programmes/{programme}"),
-        Some(json!({ "name": "Reporting, spring edition" })),
-    )
-    .await;
+    let r = acme
+        .send(
+            &coach,
+            Method::PATCH,
+            format!("/api/v1/team/programmes/{programme}"),
+            Some(json!({ "name": "Reporting, spring edition" })),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["name"], "Reporting, spring edition");
     assert_eq!(r.json()["slug"], "reporting");
@@ -2198,7 +2210,7 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
         "six weeks on"
     );
     // The change is audited, from and to.
-    let r = call(&admin, Method::GET, "/api/v1/team/audit".into(), None).await;
+    let r = acme.get(&acme.admin, "/api/v1/team/audit").await;
     let update = r
         .json()
         .as_array()
@@ -2215,79 +2227,82 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
     assert!(update["detail"]["changed"].get("principles").is_none());
 
     // The chart is removed: the others close up, its given goals stay.
-    let r = call(
-        &coach,
-        Method::DELETE,
-        format!("/api/v1/team/programmes/{programme}/items/{chart}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .send(
+            &coach,
+            Method::DELETE,
+            format!("/api/v1/team/programmes/{programme}/items/{chart}"),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(ids(&r.json()["items"], "id"), [summary, present]);
     assert_eq!(r.json()["items"][1]["position"], 2);
-    let r = call(
-        &coach,
-        Method::DELETE,
-        format!("/api/v1/team/programmes/{programme}/items/{chart}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .send(
+            &coach,
+            Method::DELETE,
+            format!("/api/v1/team/programmes/{programme}/items/{chart}"),
+            None,
+        )
+        .await;
     assert_eq!(
         r.status,
         StatusCode::NOT_FOUND,
         "removed once: {}",
         r.text()
     );
-    let r = call(
-        &coach,
-        Method::PATCH,
-        format!("/api/v1/team/programmes/{programme}/items/{chart}"),
-        Some(json!({ "weekly_minutes": 10 })),
-    )
-    .await;
+    let r = acme
+        .send(
+            &coach,
+            Method::PATCH,
+            format!("/api/v1/team/programmes/{programme}/items/{chart}"),
+            Some(json!({ "weekly_minutes": 10 })),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     // Added again, the chart comes back as the same item: nobody who was
     // given its goal is given a second one. Then it goes again.
     let lee_goals = goals_of(lee_id).await.len();
-    let r = call(
-        &coach,
-        Method::POST,
-        format!("/api/v1/team/programmes/{programme}/items"),
-        Some(json!({
-            "name": "Chart one trend", "principles": [{ "name": "Lead with the point" }],
-            "done_when": ["Chart one trend, reviewed"],
-            "deadline": { "weeks": 3 }, "weekly_minutes": 90
-        })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &coach,
+            format!("/api/v1/team/programmes/{programme}/items"),
+            json!({
+                "name": "Chart one trend", "principles": [{ "name": "Lead with the point" }],
+                "done_when": ["Chart one trend, reviewed"],
+                "deadline": { "weeks": 3 }, "weekly_minutes": 90
+            }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     assert_eq!(r.json()["item"]["id"], json!(chart), "{}", r.text());
     assert_eq!(goals_of(lee_id).await.len(), lee_goals, "a second goal");
-    let r = call(
-        &coach,
-        Method::DELETE,
-        format!("/api/v1/team/programmes/{programme}/items/{chart}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .send(
+            &coach,
+            Method::DELETE,
+            format!("/api/v1/team/programmes/{programme}/items/{chart}"),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     // A curated micro-skill is in a programme once, under whatever name
     // (a programme no cohort has yet).
-    let r = call(
-        &coach,
-        Method::POST,
-        "/api/v1/team/programmes".into(),
-        Some(json!({ "slug": "curated", "name": "Curated" })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &coach,
+            "/api/v1/team/programmes",
+            json!({ "slug": "curated", "name": "Curated" }),
+        )
+        .await;
     let lone = r.json()["id"].as_i64().unwrap();
     let entry = mm_micro::catalogue::curated().entries()[0].id.clone();
     let add_extra = |body: Value| {
-        call(
+        acme.post(
             &coach,
-            Method::POST,
             format!("/api/v1/team/programmes/{lone}/items"),
-            Some(body),
+            body,
         )
     };
     let r = add_extra(
@@ -2296,13 +2311,14 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let curated = r.json()["item"]["id"].as_i64().unwrap();
-    let r = call(
-        &coach,
-        Method::PATCH,
-        format!("/api/v1/team/programmes/{lone}/items/{curated}"),
-        Some(json!({ "name": "Our own name for it" })),
-    )
-    .await;
+    let r = acme
+        .send(
+            &coach,
+            Method::PATCH,
+            format!("/api/v1/team/programmes/{lone}/items/{curated}"),
+            Some(json!({ "name": "Our own name for it" })),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let r = add_extra(
         json!({ "catalogue_id": entry, "deadline": { "weeks": 2 }, "weekly_minutes": 30 }),
@@ -2310,22 +2326,24 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     assert!(r.text().contains("Our own name for it"), "{}", r.text());
-    let r = call(
-        &coach,
-        Method::DELETE,
-        format!("/api/v1/team/programmes/{lone}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .send(
+            &coach,
+            Method::DELETE,
+            format!("/api/v1/team/programmes/{lone}"),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
     // The extra programme cannot be deleted while Spring has it.
-    let r = call(
-        &coach,
-        Method::DELETE,
-        format!("/api/v1/team/programmes/{extra}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .send(
+            &coach,
+            Method::DELETE,
+            format!("/api/v1/team/programmes/{extra}"),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     assert!(
         r.json()["message"].as_str().unwrap().contains("Spring"),
@@ -2335,14 +2353,22 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
     // Unassigned from Spring: Nia, joining now, gets nothing from it, nor
     // the removed chart; Lee and Kim keep what they were given.
     let unassign = format!("/api/v1/team/cohorts/{cohort}/programmes/{extra}");
-    let r = call(&lee, Method::DELETE, unassign.clone(), None).await;
+    let r = acme
+        .send(&lee, Method::DELETE, unassign.clone(), None)
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
-    let r = call(&other_coach, Method::DELETE, unassign.clone(), None).await;
+    let r = acme
+        .send(&other_coach, Method::DELETE, unassign.clone(), None)
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
-    let r = call(&coach, Method::DELETE, unassign.clone(), None).await;
+    let r = acme
+        .send(&coach, Method::DELETE, unassign.clone(), None)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(ids(&r.json()["programmes"], "programme"), [programme]);
-    let r = call(&coach, Method::DELETE, unassign.clone(), None).await;
+    let r = acme
+        .send(&coach, Method::DELETE, unassign.clone(), None)
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     let r = add(nia_id).await;
     assert_eq!(ids(&r.json()["goals"]["given"], "item"), [summary, present]);
@@ -2350,13 +2376,9 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
     assert_eq!(goals_of(lee_id).await.len(), 4);
     assert_eq!(goals_of(kim_id).await.len(), 4);
     // The cohort shows the chart's given goals, none owed to Nia.
-    let r = call(
-        &coach,
-        Method::GET,
-        format!("/api/v1/team/cohorts/{cohort}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .get(&coach, format!("/api/v1/team/cohorts/{cohort}"))
+        .await;
     let chart_goals: Vec<i64> = r.json()["goals"]
         .as_array()
         .unwrap()
@@ -2370,49 +2392,46 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
     assert_eq!(chart_goals.len(), 2, "{}", r.text());
     assert!(!chart_goals.contains(&nia_id));
     // Now no cohort has it, the extra programme is deleted; its slug is free.
-    let r = call(
-        &coach,
-        Method::DELETE,
-        format!("/api/v1/team/programmes/{extra}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .send(
+            &coach,
+            Method::DELETE,
+            format!("/api/v1/team/programmes/{extra}"),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
-    let r = call(
-        &coach,
-        Method::GET,
-        format!("/api/v1/team/programmes/{extra}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .get(&coach, format!("/api/v1/team/programmes/{extra}"))
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
-    let r = call(&admin, Method::GET, "/api/v1/team/programmes".into(), None).await;
+    let r = acme.get(&acme.admin, "/api/v1/team/programmes").await;
     assert_eq!(ids(&r.json(), "id"), [programme]);
-    let r = call(
-        &coach,
-        Method::POST,
-        format!("/api/v1/team/cohorts/{cohort}/programmes"),
-        Some(json!({ "programme": extra })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/programmes"),
+            json!({ "programme": extra }),
+        )
+        .await;
     assert_eq!(
         r.status,
         StatusCode::NOT_FOUND,
         "a deleted programme: {}",
         r.text()
     );
-    let r = call(
-        &coach,
-        Method::POST,
-        "/api/v1/team/programmes".into(),
-        Some(json!({ "slug": "extra", "name": "Extra again" })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &coach,
+            "/api/v1/team/programmes",
+            json!({ "slug": "extra", "name": "Extra again" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     // Every goal given stays on record.
     assert_eq!(
         count(
-            &db,
+            &acme.db,
             "SELECT count(*) FROM given_goals WHERE goal_id IS NOT NULL"
         )
         .await,
@@ -2443,77 +2462,52 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
                 None,
             ),
         ] {
-            let r = call(who, method.clone(), path.clone(), body).await;
+            let r = acme.send(who, method.clone(), path.clone(), body).await;
             assert_eq!(r.status, want, "{method} {path} as {who:?}: {}", r.text());
             assert!(!r.text().contains("Reporting"), "{}", r.text());
         }
     }
-    let r = call(
-        &beta,
-        Method::DELETE,
-        format!("/api/v1/team/cohorts/{cohort}/programmes/{programme}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .send(
+            &beta,
+            Method::DELETE,
+            format!("/api/v1/team/cohorts/{cohort}/programmes/{programme}"),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     assert!(!r.text().contains("Spring"), "{}", r.text());
-    let r = call(
-        &admin,
-        Method::GET,
-        format!("/api/v1/team/programmes/{programme}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .get(&acme.admin, format!("/api/v1/team/programmes/{programme}"))
+        .await;
     assert_eq!(
         r.json()["items"][0]["weekly_minutes"],
         45,
         "nobody else changed it"
     );
-    db.drop_schema().await;
+    acme.db.drop_schema().await;
 }
 
 #[tokio::test]
 async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
-    let Some(db) = test_db("srv_programme_pages").await else {
+    let Some((acme, journals)) =
+        Acme::with_journals("srv_programme_pages", "2026-03-10T12:00:00+00:00").await
+    else {
         return;
     };
-    let (app, journals) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
-    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
-    let admin = sign_in(&app, "acme", "admin@acme.example").await;
-    let (coach, _) = join(&app, &admin, "coach@acme.example", &["coach"]).await;
-    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
-    let As::Browser { cookie, csrf } = coach.clone() else {
-        unreachable!()
-    };
+    let (coach, _) = acme.join("coach@acme.example", &["coach"]).await;
+    let (lee, lee_id) = acme.join("lee@acme.example", &["learner"]).await;
     let form = |path: String, body: String| {
-        let app = app.clone();
-        let (cookie, csrf) = (cookie.clone(), csrf.clone());
-        async move {
-            let req = Request::post(path)
-                .header(header::HOST, HOST)
-                .header(header::ORIGIN, format!("http://{HOST}"))
-                .header(header::COOKIE, cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!("csrf={csrf}&{body}")))
-                .unwrap();
-            let res = app.oneshot(req).await.unwrap();
-            let status = res.status();
-            let headers = res.headers().clone();
-            let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-            Reply {
-                status,
-                headers,
-                body,
-            }
-        }
+        let (acme, coach) = (&acme, coach.clone());
+        async move { send_form(&acme.app, &coach, &path, &body).await }
     };
     // After a form, the page that shows what it did (Post/Redirect/Get).
     let follow = |r: Reply| {
-        let (app, coach) = (app.clone(), coach.clone());
+        let (acme, coach) = (&acme, coach.clone());
         async move {
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
             let at = location(&r).to_owned();
-            let page = send(&app, &coach, Method::GET, &at, None).await;
+            let page = acme.get(&coach, &at).await;
             assert_eq!(page.status, StatusCode::OK, "{at}: {}", page.text());
             (at, page)
         }
@@ -2528,7 +2522,7 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
             .parse()
             .unwrap()
     };
-    let home = send(&app, &coach, Method::GET, "/team", None).await;
+    let home = acme.get(&coach, "/team").await;
     assert!(
         home.text().contains("Create the programme"),
         "{}",
@@ -2555,7 +2549,7 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
         .take(3)
         .collect::<Vec<_>>()
         .join("+");
-    let r = send(&app, &coach, Method::GET, &format!("{at}?q={q}"), None).await;
+    let r = acme.get(&coach, format!("{at}?q={q}")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(
         r.text().contains(&format!("value=\"{}\"", entry.id)),
@@ -2595,17 +2589,13 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
     );
     assert!(page.text().contains("1 goals given"), "{}", page.text());
     // Lee sees her cohort on the team page, and the goal in her journal.
-    let r = send(&app, &lee, Method::GET, "/team", None).await;
+    let r = acme.get(&lee, "/team").await;
     assert!(
         r.text().contains("Your cohorts") && r.text().contains("Spring"),
         "{}",
         r.text()
     );
-    let org = send(&app, &lee, Method::GET, "/api/v1/team/me", None)
-        .await
-        .json()["organisation"]["id"]
-        .as_i64()
-        .unwrap();
+    let org = acme.org_id(&lee).await;
     let goals = journals
         .scoped(org, lee_id)
         .unwrap()
@@ -2614,7 +2604,7 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
         .unwrap();
     assert_eq!(goals.len(), 1);
     assert_eq!(goals[0].deadline.to_string(), "2026-04-07");
-    let r = send(&app, &lee, Method::GET, "/", None).await;
+    let r = acme.get(&lee, "/").await;
     assert!(
         r.text()
             .contains(&format!("href=\"/goals/{}\"", goals[0].id.0)),
@@ -2622,25 +2612,15 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
         r.text()
     );
     // The coach changes the micro-skill on its page: Lee's goal stays as given.
-    let item = send(
-        &app,
-        &coach,
-        Method::GET,
-        &format!("/api/v1/team/programmes/{programme}"),
-        None,
-    )
-    .await
-    .json()["items"][0]["id"]
+    let item = acme
+        .get(&coach, format!("/api/v1/team/programmes/{programme}"))
+        .await
+        .json()["items"][0]["id"]
         .as_i64()
         .unwrap();
-    let r = send(
-        &app,
-        &coach,
-        Method::GET,
-        &format!("/team/programmes/{programme}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .get(&coach, format!("/team/programmes/{programme}"))
+        .await;
     assert!(
         r.text()
             .contains(&format!("/team/programmes/{programme}/items/{item}/edit"))
@@ -2658,15 +2638,10 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
     .await;
     let (_, page) = follow(r).await;
     assert!(page.text().contains("Saved.") && page.text().contains("Summarise a table"));
-    let p = send(
-        &app,
-        &coach,
-        Method::GET,
-        &format!("/api/v1/team/programmes/{programme}"),
-        None,
-    )
-    .await
-    .json();
+    let p = acme
+        .get(&coach, format!("/api/v1/team/programmes/{programme}"))
+        .await
+        .json();
     assert_eq!(p["items"][0]["deadline"], json!({ "date": "2026-05-01" }));
     assert_eq!(
         p["items"][0]["principles"],
@@ -2674,7 +2649,7 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
     );
     // A change that fails is shown again as typed, the error by its field,
     // and writes nothing.
-    let before = snapshot(&db, "acme").await;
+    let before = snapshot(&acme.db, "acme").await;
     let r = form(
         format!("/team/programmes/{programme}/items/{item}/edit"),
         "name=Summarise+two+tables&weeks=4&date=2026-05-01&weekly_minutes=45".into(),
@@ -2706,7 +2681,11 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
         "{}",
         r.text()
     );
-    assert_eq!(snapshot(&db, "acme").await, before, "a failed form wrote");
+    assert_eq!(
+        snapshot(&acme.db, "acme").await,
+        before,
+        "a failed form wrote"
+    );
     let r = form(
         format!("/team/programmes/{programme}/edit"),
         "name=Data+basics+II&description=Spring".into(),
@@ -2723,14 +2702,7 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     assert!(r.text().contains("Spring"), "{}", r.text());
-    let r = send(
-        &app,
-        &coach,
-        Method::GET,
-        &format!("/team/cohorts/{cohort}"),
-        None,
-    )
-    .await;
+    let r = acme.get(&coach, format!("/team/cohorts/{cohort}")).await;
     assert!(r.text().contains(&format!(
         "/team/cohorts/{cohort}/programmes/{programme}/remove"
     )));
@@ -2780,10 +2752,10 @@ async fn a_coach_builds_a_programme_and_a_cohort_through_the_pages() {
         .body(Body::from(format!("csrf={lcsrf}&name=x&slug=xx")))
         .unwrap();
     assert_eq!(
-        app.clone().oneshot(req).await.unwrap().status(),
+        acme.app.clone().oneshot(req).await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
-    db.drop_schema().await;
+    acme.db.drop_schema().await;
 }
 
 /// A cohort given a programme of one micro-skill.
@@ -2844,25 +2816,21 @@ async fn given_programme(app: &Router, lead: &As, item: Value, members: &[i64]) 
 #[tokio::test]
 async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and_nobody_approves_their_own()
  {
-    let Some(db) = test_db("srv_approvals").await else {
-        return;
-    };
     // Goals given on 1 March; practice and decisions on 10 March (two
     // instances on one database, each with its own clock).
-    let (early, _) = with_journals(&db, "2026-03-01T08:00:00+00:00").await;
-    let (app, _) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
-    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
-    let admin = sign_in(&app, "acme", "admin@acme.example").await;
-    let (approver, approver_id) = join(&app, &admin, "vic@acme.example", &["approver"]).await;
-    let (ann, ann_id) = join(&app, &admin, "ann@acme.example", &["approver", "learner"]).await;
-    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
-    let post = |who: &As, path: String, body: Value| {
-        let (app, who) = (app.clone(), who.clone());
-        async move { send(&app, &who, Method::POST, &path, Some(body)).await }
+    let Some((acme, _)) = Acme::with_journals("srv_approvals", "2026-03-10T12:00:00+00:00").await
+    else {
+        return;
     };
+    let early = acme.at("2026-03-01T08:00:00+00:00").await;
+    let (approver, approver_id) = acme.join("vic@acme.example", &["approver"]).await;
+    let (ann, ann_id) = acme
+        .join("ann@acme.example", &["approver", "learner"])
+        .await;
+    let (lee, lee_id) = acme.join("lee@acme.example", &["learner"]).await;
     let given = given_programme(
         &early,
-        &admin,
+        &acme.admin,
         json!({ "name": "Explain a bar chart", "principles": [{ "name": "One message per chart" }],
                 "done_when": ["Explains one chart in two minutes"], "deadline": { "weeks": 2 },
                 "weekly_minutes": 60, "requires_approval": true }),
@@ -2872,35 +2840,43 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
     let (lee_goal, ann_goal) = (given.goals[&lee_id], given.goals[&ann_id]);
     // Everything the mastery rule asks for, from the journal's own API.
     for (who, goal) in [(&lee, lee_goal), (&ann, ann_goal)] {
-        let r = send(
-            &app,
-            who,
-            Method::PUT,
-            &format!("/api/v1/goals/{goal}/criteria/1"),
-            Some(json!({ "met": true })),
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        for day in ["2026-03-02 09:00", "2026-03-04 09:00", "2026-03-06 09:00"] {
-            let r = post(
+        let r = acme
+            .send(
                 who,
-                format!("/api/v1/goals/{goal}/sessions"),
-                json!({ "minutes": 40, "aim": "one message", "at": day }),
+                Method::PUT,
+                format!("/api/v1/goals/{goal}/criteria/1"),
+                Some(json!({ "met": true })),
             )
             .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        for day in ["2026-03-02 09:00", "2026-03-04 09:00", "2026-03-06 09:00"] {
+            let r = acme
+                .post(
+                    who,
+                    format!("/api/v1/goals/{goal}/sessions"),
+                    json!({ "minutes": 40, "aim": "one message", "at": day }),
+                )
+                .await;
             assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         }
-        let r = post(who, format!("/api/v1/goals/{goal}/reflections"), json!({ "worked": "a", "didnt": "b", "next": "c", "principles": ["One message per chart"] })).await;
+        let r = acme.post(who, format!("/api/v1/goals/{goal}/reflections"), json!({ "worked": "a", "didnt": "b", "next": "c", "principles": ["One message per chart"] })).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     }
     let apply = |who: &As, goal: i64, context: &str| {
-        post(
-            who,
-            format!("/api/v1/goals/{goal}/applications"),
-            json!({ "context": context, "outcome": "understood", "evidence_url": "https://example.org/deck" }),
-        )
+        let (acme, who) = (&acme, who.clone());
+        let body = json!({ "context": context, "outcome": "understood", "evidence_url": "https://example.org/deck" });
+        async move {
+            acme.post(&who, format!("/api/v1/goals/{goal}/applications"), body)
+                .await
+        }
     };
-    let check = |who: &As, goal: i64| post(who, format!("/api/v1/goals/{goal}/check"), json!({}));
+    let check = |who: &As, goal: i64| {
+        let (acme, who) = (&acme, who.clone());
+        async move {
+            acme.post(&who, format!("/api/v1/goals/{goal}/check"), json!({}))
+                .await
+        }
+    };
     let r = apply(&lee, lee_goal, "sales review").await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let first_app = r.json()["id"]
@@ -2915,7 +2891,7 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
         r.text()
     );
     // The dashboard's status says the same.
-    let r = send(&app, &lee, Method::GET, "/api/v1/status", None).await;
+    let r = acme.get(&lee, "/api/v1/status").await;
     assert!(
         r.text()
             .contains("no approved application yet: 1 not accepted"),
@@ -2923,7 +2899,7 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
         r.text()
     );
     // The approvers see it, with what was applied; a learner may not.
-    let r = send(&app, &approver, Method::GET, "/api/v1/team/approvals", None).await;
+    let r = acme.get(&approver, "/api/v1/team/approvals").await;
     let pending = r.json();
     assert_eq!(pending.as_array().unwrap().len(), 1, "{pending}");
     assert_eq!(pending[0]["application"], first_app);
@@ -2931,21 +2907,22 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
     assert_eq!(pending[0]["evidence"], "https://example.org/deck");
     assert_eq!(pending[0]["state"], "pending");
     let request = pending[0]["id"].as_i64().unwrap();
-    let page = send(&app, &approver, Method::GET, "/team/approvals", None)
-        .await
-        .text();
+    let page = acme.get(&approver, "/team/approvals").await.text();
     assert!(
         page.contains("sales review") && page.contains(&format!("/team/approvals/{request}")),
         "{page}"
     );
     assert_eq!(
-        send(&app, &lee, Method::GET, "/api/v1/team/approvals", None)
-            .await
-            .status,
+        acme.get(&lee, "/api/v1/team/approvals").await.status,
         StatusCode::FORBIDDEN
     );
-    let decide =
-        |who: &As, id: i64, body: Value| post(who, format!("/api/v1/team/approvals/{id}"), body);
+    let decide = |who: &As, id: i64, body: Value| {
+        let (acme, who) = (&acme, who.clone());
+        async move {
+            acme.post(&who, format!("/api/v1/team/approvals/{id}"), body)
+                .await
+        }
+    };
     assert_eq!(
         decide(&lee, request, json!({ "approve": true }))
             .await
@@ -2975,15 +2952,11 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
             .status,
         StatusCode::CONFLICT
     );
-    let mine = send(&app, &lee, Method::GET, "/api/v1/team/me/approvals", None)
-        .await
-        .json();
+    let mine = acme.get(&lee, "/api/v1/team/me/approvals").await.json();
     assert_eq!(mine[0]["state"], "rejected", "{mine}");
     assert_eq!(mine[0]["message"], "The deck has no axis labels");
     assert_eq!(mine[0]["decided_by"], approver_id);
-    let page = send(&app, &lee, Method::GET, "/team/approvals", None)
-        .await
-        .text();
+    let page = acme.get(&lee, "/team/approvals").await.text();
     assert!(
         page.contains("rejected") && page.contains("The deck has no axis labels"),
         "{page}"
@@ -2994,15 +2967,13 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
         apply(&lee, lee_goal, "board meeting").await.status,
         StatusCode::CREATED
     );
-    let r = send(&app, &approver, Method::GET, "/api/v1/team/approvals", None)
-        .await
-        .json();
+    let r = acme.get(&approver, "/api/v1/team/approvals").await.json();
     assert_eq!(r.as_array().unwrap().len(), 1, "{r}");
     let second = r[0]["id"].as_i64().unwrap();
     // A rejection through the page without a reason comes back, the
     // error by the message box; then approved through the page's form.
     let r = send_form(
-        &app,
+        &acme.app,
         &approver,
         &format!("/team/approvals/{second}"),
         "decision=reject&message=+",
@@ -3017,7 +2988,7 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
         r.text()
     );
     let r = send_form(
-        &app,
+        &acme.app,
         &approver,
         &format!("/team/approvals/{second}"),
         "decision=approve&message=Clear",
@@ -3032,23 +3003,21 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
         apply(&ann, ann_goal, "team sync").await.status,
         StatusCode::CREATED
     );
-    let r = send(&app, &ann, Method::GET, "/api/v1/team/approvals", None)
-        .await
-        .json();
+    let r = acme.get(&ann, "/api/v1/team/approvals").await.json();
     let own = r[0]["id"].as_i64().unwrap();
     assert_eq!(r[0]["person"], ann_id);
     let r = decide(&ann, own, json!({ "approve": true })).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
     assert_eq!(check(&ann, ann_goal).await.json()["achieved"], false);
     assert_eq!(
-        decide(&admin, own, json!({ "approve": true })).await.status,
+        decide(&acme.admin, own, json!({ "approve": true }))
+            .await
+            .status,
         StatusCode::OK
     );
     assert_eq!(check(&ann, ann_goal).await.json()["achieved"], true);
     // Every request and decision is in the audit trail: who, when, what.
-    let audit = send(&app, &admin, Method::GET, "/api/v1/team/audit", None)
-        .await
-        .json();
+    let audit = acme.get(&acme.admin, "/api/v1/team/audit").await.json();
     let entries: Vec<&Value> = audit
         .as_array()
         .unwrap()
@@ -3073,26 +3042,20 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
     assert_eq!(reject["subject"], format!("approval:{request}"));
     assert_eq!(reject["detail"]["message"], "The deck has no axis labels");
     assert!(reject["at"].is_string());
-    db.drop_schema().await;
+    acme.db.drop_schema().await;
 }
 
 #[tokio::test]
 async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and_csv() {
-    let Some(db) = test_db("srv_coaching").await else {
+    let Some((acme, _)) = Acme::with_journals("srv_coaching", "2026-03-10T12:00:00+00:00").await
+    else {
         return;
     };
-    let (early, _) = with_journals(&db, "2026-03-01T08:00:00+00:00").await;
-    let (app, _) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
-    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
-    let admin = sign_in(&app, "acme", "admin@acme.example").await;
-    let (coach, coach_id) = join(&app, &admin, "coach@acme.example", &["coach"]).await;
-    let (other_coach, _) = join(&app, &admin, "coach2@acme.example", &["coach"]).await;
-    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
-    let (kim, kim_id) = join(&app, &admin, "kim@acme.example", &["learner"]).await;
-    let post = |who: &As, path: String, body: Value| {
-        let (app, who) = (app.clone(), who.clone());
-        async move { send(&app, &who, Method::POST, &path, Some(body)).await }
-    };
+    let early = acme.at("2026-03-01T08:00:00+00:00").await;
+    let (coach, coach_id) = acme.join("coach@acme.example", &["coach"]).await;
+    let (other_coach, _) = acme.join("coach2@acme.example", &["coach"]).await;
+    let (lee, lee_id) = acme.join("lee@acme.example", &["learner"]).await;
+    let (kim, kim_id) = acme.join("kim@acme.example", &["learner"]).await;
     let given = given_programme(
         &early,
         &coach,
@@ -3115,21 +3078,20 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
         (&kim, goal_of(kim_id), 10, vec!["2026-03-01 09:00"]),
     ] {
         for at in days {
-            let r = post(
-                who,
-                format!("/api/v1/goals/{goal}/sessions"),
-                json!({ "minutes": minutes, "aim": "axes", "at": at }),
-            )
-            .await;
+            let r = acme
+                .post(
+                    who,
+                    format!("/api/v1/goals/{goal}/sessions"),
+                    json!({ "minutes": minutes, "aim": "axes", "at": at }),
+                )
+                .await;
             assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         }
     }
-    let get = |who: &As, path: String| {
-        let (app, who) = (app.clone(), who.clone());
-        async move { send(&app, &who, Method::GET, &path, None).await }
-    };
     // The skill matrix: both members × the one micro-skill.
-    let r = get(&coach, format!("/api/v1/team/cohorts/{cohort}/matrix")).await;
+    let r = acme
+        .get(&coach, format!("/api/v1/team/cohorts/{cohort}/matrix"))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let m = r.json();
     assert_eq!(m.as_array().unwrap().len(), 2, "{m}");
@@ -3144,7 +3106,8 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
     assert_eq!(lee_cell["level"], 3);
     assert_eq!(lee_cell["last_practice"], "2026-03-09");
     // Progress to the deadline.
-    let p = get(&coach, format!("/api/v1/team/cohorts/{cohort}/progress"))
+    let p = acme
+        .get(&coach, format!("/api/v1/team/cohorts/{cohort}/progress"))
         .await
         .json();
     let row = |who: i64| {
@@ -3161,7 +3124,8 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
     assert_eq!(row(kim_id)["deadline"], "2026-03-29");
     assert_eq!(row(kim_id)["days_left"], 19);
     // At risk: Kim, each reason on its row; Lee not at all.
-    let risk = get(&coach, format!("/api/v1/team/cohorts/{cohort}/at-risk"))
+    let risk = acme
+        .get(&coach, format!("/api/v1/team/cohorts/{cohort}/at-risk"))
         .await
         .json();
     let kinds: Vec<&str> = risk
@@ -3186,12 +3150,13 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
         "{risk}"
     );
     // A longer idle window: Kim's first reason goes, the others stay.
-    let risk = get(
-        &coach,
-        format!("/api/v1/team/cohorts/{cohort}/at-risk?idle_days=10"),
-    )
-    .await
-    .json();
+    let risk = acme
+        .get(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/at-risk?idle_days=10"),
+        )
+        .await
+        .json();
     assert_eq!(risk.as_array().unwrap().len(), 2, "{risk}");
     // Every view as CSV, parsed.
     let parse = |text: &str| -> Vec<HashMap<String, String>> {
@@ -3200,11 +3165,12 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
             .map(|r| r.unwrap())
             .collect()
     };
-    let r = get(
-        &coach,
-        format!("/api/v1/team/cohorts/{cohort}/matrix?format=csv"),
-    )
-    .await;
+    let r = acme
+        .get(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/matrix?format=csv"),
+        )
+        .await;
     assert!(
         r.headers[header::CONTENT_TYPE]
             .to_str()
@@ -3226,12 +3192,13 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
     assert_eq!(lee_row["last_practice"], "2026-03-09");
     assert_eq!(lee_row["level"], "3");
     let rows = parse(
-        &get(
-            &coach,
-            format!("/api/v1/team/cohorts/{cohort}/progress?format=csv"),
-        )
-        .await
-        .text(),
+        &acme
+            .get(
+                &coach,
+                format!("/api/v1/team/cohorts/{cohort}/progress?format=csv"),
+            )
+            .await
+            .text(),
     );
     assert_eq!(rows.len(), 2);
     assert_eq!(
@@ -3241,12 +3208,13 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
         "10"
     );
     let rows = parse(
-        &get(
-            &coach,
-            format!("/api/v1/team/cohorts/{cohort}/at-risk?format=csv"),
-        )
-        .await
-        .text(),
+        &acme
+            .get(
+                &coach,
+                format!("/api/v1/team/cohorts/{cohort}/at-risk?format=csv"),
+            )
+            .await
+            .text(),
     );
     assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|r| r["name"] == "kim@acme.example"));
@@ -3255,14 +3223,18 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
     for (who, want) in [
         (&other_coach, StatusCode::NOT_FOUND),
         (&lee, StatusCode::FORBIDDEN),
-        (&admin, StatusCode::OK),
+        (&acme.admin, StatusCode::OK),
     ] {
-        let r = get(who, format!("/api/v1/team/cohorts/{cohort}/matrix")).await;
+        let r = acme
+            .get(who, format!("/api/v1/team/cohorts/{cohort}/matrix"))
+            .await;
         assert_eq!(r.status, want, "{}", r.text());
     }
     // The coach's page shows the three views with their downloads; Kim's
     // page shows her what coaches see.
-    let page = get(&coach, format!("/team/cohorts/{cohort}/coach")).await;
+    let page = acme
+        .get(&coach, format!("/team/cohorts/{cohort}/coach"))
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
     let text = page.text();
     for want in [
@@ -3274,25 +3246,26 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
         assert!(text.contains(want), "{want}: {text}");
     }
     assert_eq!(
-        get(&lee, format!("/team/cohorts/{cohort}/coach"))
+        acme.get(&lee, format!("/team/cohorts/{cohort}/coach"))
             .await
             .status,
         StatusCode::FORBIDDEN
     );
-    let text = get(&kim, "/team/shared".into()).await.text();
+    let text = acme.get(&kim, "/team/shared").await.text();
     assert!(
         text.contains("Explain a bar chart") && text.contains("behind"),
         "{text}"
     );
     // Kim sees exactly what her coach sees of her.
-    let mine = get(&kim, "/api/v1/team/me/shared".into()).await.json();
+    let mine = acme.get(&kim, "/api/v1/team/me/shared").await.json();
     let mine = &mine["goals"];
     assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
     assert_eq!(mine[0]["minutes_done"], row(kim_id)["minutes_done"]);
     assert_eq!(mine[0]["pace"], row(kim_id)["pace"]);
     assert_eq!(mine[0]["last_practice"], "2026-03-01");
     // Every look is audited: who looked, at which view, of whom.
-    let audit = get(&admin, "/api/v1/team/audit?limit=500".into())
+    let audit = acme
+        .get(&acme.admin, "/api/v1/team/audit?limit=500")
         .await
         .json();
     let looks: Vec<&Value> = audit
@@ -3316,14 +3289,16 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
     );
     // Kim practises now: every view says so at once (what an instance kept
     // of her journal is valid only at the revision it read).
-    let r = post(
-        &kim,
-        format!("/api/v1/goals/{}/sessions", goal_of(kim_id)),
-        json!({ "minutes": 30, "aim": "axes", "at": "2026-03-10 08:00" }),
-    )
-    .await;
+    let r = acme
+        .post(
+            &kim,
+            format!("/api/v1/goals/{}/sessions", goal_of(kim_id)),
+            json!({ "minutes": 30, "aim": "axes", "at": "2026-03-10 08:00" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let p = get(&coach, format!("/api/v1/team/cohorts/{cohort}/progress"))
+    let p = acme
+        .get(&coach, format!("/api/v1/team/cohorts/{cohort}/progress"))
         .await
         .json();
     let kim_row = p
@@ -3333,7 +3308,8 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
         .find(|c| c["person"] == kim_id)
         .unwrap();
     assert_eq!(kim_row["minutes_done"], 40, "{p}");
-    let risk = get(&coach, format!("/api/v1/team/cohorts/{cohort}/at-risk"))
+    let risk = acme
+        .get(&coach, format!("/api/v1/team/cohorts/{cohort}/at-risk"))
         .await
         .json();
     assert!(
@@ -3343,7 +3319,7 @@ async fn a_coach_sees_the_matrix_progress_and_who_is_at_risk_and_why_as_json_and
             .all(|r| r["kind"] != "no_practice"),
         "{risk}"
     );
-    db.drop_schema().await;
+    acme.db.drop_schema().await;
 }
 
 /// The shares of the database, as the owner reads them (every organisation).
@@ -3362,20 +3338,16 @@ async fn all_shares(db: &TestDb) -> String {
 #[tokio::test]
 async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactly_what_the_coach_sees()
  {
-    let Some(db) = test_db("srv_sharing").await else {
+    let Some((acme, _)) = Acme::with_journals("srv_sharing", "2026-03-10T12:00:00+00:00").await
+    else {
         return;
     };
-    let (early, _) = with_journals(&db, "2026-03-01T08:00:00+00:00").await;
-    let (app, _) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
-    let team = TeamStore::connect(&db.app_url).await.unwrap();
-    create_org(&team, "acme").await;
-    create_org(&team, "beta").await;
-    let admin = sign_in(&app, "acme", "admin@acme.example").await;
-    let beta = sign_in(&app, "beta", "admin@beta.example").await;
-    let (coach, _) = join(&app, &admin, "coach@acme.example", &["coach"]).await;
-    let (other_coach, _) = join(&app, &admin, "coach2@acme.example", &["coach"]).await;
-    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
-    let (kim, kim_id) = join(&app, &admin, "kim@acme.example", &["learner"]).await;
+    let early = acme.at("2026-03-01T08:00:00+00:00").await;
+    let beta = acme.other_org("beta").await;
+    let (coach, _) = acme.join("coach@acme.example", &["coach"]).await;
+    let (other_coach, _) = acme.join("coach2@acme.example", &["coach"]).await;
+    let (lee, lee_id) = acme.join("lee@acme.example", &["learner"]).await;
+    let (kim, kim_id) = acme.join("kim@acme.example", &["learner"]).await;
     let given = given_programme(
         &early,
         &coach,
@@ -3387,66 +3359,55 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
     .await;
     let cohort = given.cohort;
     // Another coach's cohort, with Lee in it (and no programme).
-    let r = send(
-        &app,
-        &other_coach,
-        Method::POST,
-        "/api/v1/team/cohorts",
-        Some(json!({ "name": "Autumn" })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &other_coach,
+            "/api/v1/team/cohorts",
+            json!({ "name": "Autumn" }),
+        )
+        .await;
     assert!(r.status.is_success(), "{}", r.text());
     let autumn = r.json()["id"].as_i64().unwrap();
-    let r = send(
-        &app,
-        &other_coach,
-        Method::POST,
-        &format!("/api/v1/team/cohorts/{autumn}/members"),
-        Some(json!({ "person": lee_id })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &other_coach,
+            format!("/api/v1/team/cohorts/{autumn}/members"),
+            json!({ "person": lee_id }),
+        )
+        .await;
     assert!(r.status.is_success(), "{}", r.text());
-    let post = |who: &As, path: String, body: Value| {
-        let (app, who) = (app.clone(), who.clone());
-        async move { send(&app, &who, Method::POST, &path, Some(body)).await }
-    };
-    let get = |who: &As, path: String| {
-        let (app, who) = (app.clone(), who.clone());
-        async move { send(&app, &who, Method::GET, &path, None).await }
-    };
     // Lee's private notes: a session's, an application's, a reflection.
     let goal = given.goals[&lee_id];
-    let r = post(
-        &lee,
-        format!("/api/v1/goals/{goal}/sessions"),
-        json!({ "minutes": 30, "aim": "axes first", "at": "2026-03-09 09:00",
+    let r = acme
+        .post(
+            &lee,
+            format!("/api/v1/goals/{goal}/sessions"),
+            json!({ "minutes": 30, "aim": "axes first", "at": "2026-03-09 09:00",
                 "notes": "SECRET-SESSION-NOTE about my manager" }),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let session = r.json()["id"].as_i64().unwrap();
-    let r = post(
-        &lee,
-        format!("/api/v1/goals/{goal}/applications"),
-        json!({ "context": "SECRET-APPLICATION-WHERE", "outcome": "it went so-so",
+    let r = acme
+        .post(
+            &lee,
+            format!("/api/v1/goals/{goal}/applications"),
+            json!({ "context": "SECRET-APPLICATION-WHERE", "outcome": "it went so-so",
                 "impact": "SECRET-APPLICATION-IMPACT" }),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let r = post(
-        &lee,
-        format!("/api/v1/goals/{goal}/reflections"),
-        json!({ "worked": "SECRET-REFLECTION-WORKED", "didnt": "", "next": "more" }),
-    )
-    .await;
+    let r = acme
+        .post(
+            &lee,
+            format!("/api/v1/goals/{goal}/reflections"),
+            json!({ "worked": "SECRET-REFLECTION-WORKED", "didnt": "", "next": "more" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let reflection = r.json()["id"].as_i64().unwrap();
     let kim_goal = given.goals[&kim_id];
-    let r = post(
-        &kim,
-        format!("/api/v1/goals/{kim_goal}/sessions"),
-        json!({ "minutes": 10, "aim": "labels", "at": "2026-03-08 09:00", "notes": "KIM-PRIVATE" }),
-    )
+    let r = acme.post(&kim, format!("/api/v1/goals/{kim_goal}/sessions"), json!({ "minutes": 10, "aim": "labels", "at": "2026-03-08 09:00", "notes": "KIM-PRIVATE" }))
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let secrets = [
@@ -3468,9 +3429,9 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
         format!("/team/cohorts/{cohort}/coach"),
     ];
     // Nothing shared: no note's text in any view, for the coach or an admin.
-    for who in [&coach, &admin] {
+    for who in [&coach, &acme.admin] {
         for path in &coach_views {
-            let r = get(who, path.clone()).await;
+            let r = acme.get(who, path.clone()).await;
             assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text());
             for s in secrets {
                 assert!(!r.text().contains(s), "{path} shows {s}: {}", r.text());
@@ -3478,54 +3439,61 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
         }
     }
     // An empty CSV still has its header row.
-    let r = get(
-        &coach,
-        format!("/api/v1/team/cohorts/{cohort}/shared?format=csv"),
-    )
-    .await;
+    let r = acme
+        .get(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/shared?format=csv"),
+        )
+        .await;
     assert_eq!(
         r.text().trim_end(),
         "person,name,micro_skill,kind,item,at,shared_at,text"
     );
-    let r = get(
-        &other_coach,
-        format!("/api/v1/team/cohorts/{autumn}/at-risk?format=csv"),
-    )
-    .await;
+    let r = acme
+        .get(
+            &other_coach,
+            format!("/api/v1/team/cohorts/{autumn}/at-risk?format=csv"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.text().trim_end(), "person,name,micro_skill,kind,reason");
-    let r = get(
-        &other_coach,
-        format!("/api/v1/team/cohorts/{autumn}/matrix?format=csv"),
-    )
-    .await;
+    let r = acme
+        .get(
+            &other_coach,
+            format!("/api/v1/team/cohorts/{autumn}/matrix?format=csv"),
+        )
+        .await;
     assert_eq!(
         r.text().trim_end(),
         "person,name,item,micro_skill,state,level,last_practice"
     );
     // Lee shares the session's note (twice: once is kept).
-    let r = post(
-        &lee,
-        "/api/v1/team/me/shares".into(),
-        json!({ "kind": "session_note", "item": session }),
-    )
-    .await;
+    let r = acme
+        .post(
+            &lee,
+            "/api/v1/team/me/shares",
+            json!({ "kind": "session_note", "item": session }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let share = r.json()["id"].as_i64().unwrap();
     assert_eq!(r.json()["goal"], goal);
-    let r = post(
-        &lee,
-        "/api/v1/team/me/shares".into(),
-        json!({ "kind": "session_note", "item": session }),
-    )
-    .await;
+    let r = acme
+        .post(
+            &lee,
+            "/api/v1/team/me/shares",
+            json!({ "kind": "session_note", "item": session }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["id"], share);
-    let mine = get(&lee, "/api/v1/team/me/shares".into()).await.json();
+    let mine = acme.get(&lee, "/api/v1/team/me/shares").await.json();
     assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
     // The coach (and an admin) now read that note, and only it.
-    for who in [&coach, &admin] {
-        let r = get(who, format!("/api/v1/team/cohorts/{cohort}/shared")).await;
+    for who in [&coach, &acme.admin] {
+        let r = acme
+            .get(who, format!("/api/v1/team/cohorts/{cohort}/shared"))
+            .await;
         let rows = r.json();
         assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
         assert_eq!(rows[0]["person"], lee_id);
@@ -3537,7 +3505,8 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
                 .contains("Notes: SECRET-SESSION-NOTE about my manager"),
             "{rows}"
         );
-        let page = get(who, format!("/team/cohorts/{cohort}/coach"))
+        let page = acme
+            .get(who, format!("/team/cohorts/{cohort}/coach"))
             .await
             .text();
         assert!(
@@ -3545,32 +3514,34 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
             "{page}"
         );
         for path in &coach_views {
-            let text = get(who, path.clone()).await.text();
+            let text = acme.get(who, path.clone()).await.text();
             for s in &secrets[1..] {
                 assert!(!text.contains(s), "{path} shows {s}: {text}");
             }
         }
     }
-    let csv = get(
-        &coach,
-        format!("/api/v1/team/cohorts/{cohort}/shared?format=csv"),
-    )
-    .await
-    .text();
+    let csv = acme
+        .get(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/shared?format=csv"),
+        )
+        .await
+        .text();
     assert!(csv.contains("SECRET-SESSION-NOTE"), "{csv}");
     // Lee sees exactly what her coach sees of her.
-    let seen = get(
-        &coach,
-        format!("/api/v1/team/cohorts/{cohort}/learners/{lee_id}"),
-    )
-    .await
-    .json();
-    let mine = get(&lee, "/api/v1/team/me/shared".into()).await.json();
+    let seen = acme
+        .get(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/learners/{lee_id}"),
+        )
+        .await
+        .json();
+    let mine = acme.get(&lee, "/api/v1/team/me/shared").await.json();
     assert_eq!(mine, seen);
     assert_eq!(mine["shared"].as_array().unwrap().len(), 1, "{mine}");
     assert_eq!(mine["goals"].as_array().unwrap().len(), 1, "{mine}");
     // Her page shows it as shared, and the rest as private to her.
-    let page = get(&lee, "/team/shared".into()).await.text();
+    let page = acme.get(&lee, "/team/shared").await.text();
     let (shared_part, private_part) = page.split_once("Private to you").unwrap();
     assert!(shared_part.contains("SECRET-SESSION-NOTE"), "{page}");
     assert!(!shared_part.contains("SECRET-REFLECTION-WORKED"), "{page}");
@@ -3580,7 +3551,8 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
         "{page}"
     );
     // The coach's page of Lee (linked from the coach page) shows the same.
-    let coach_page = get(&coach, format!("/team/cohorts/{cohort}/coach"))
+    let coach_page = acme
+        .get(&coach, format!("/team/cohorts/{cohort}/coach"))
         .await
         .text();
     let lee_page = format!("/team/cohorts/{cohort}/learners/{lee_id}");
@@ -3588,7 +3560,7 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
     let (_, progress_part) = coach_page.split_once("Progress to the deadlines").unwrap();
     assert!(progress_part.contains(&lee_page), "{coach_page}");
     assert!(coach_page.contains(&lee_page), "{coach_page}");
-    let r = get(&coach, lee_page.clone()).await;
+    let r = acme.get(&coach, lee_page.clone()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let text = r.text();
     assert!(text.contains("SECRET-SESSION-NOTE"), "{text}");
@@ -3598,7 +3570,7 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
         "{text}"
     );
     for who in [&kim, &lee, &beta] {
-        let r = get(who, lee_page.clone()).await;
+        let r = acme.get(who, lee_page.clone()).await;
         assert!(
             matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
             "{who:?}: {}",
@@ -3607,22 +3579,25 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
         assert!(!r.text().contains("SECRET"));
     }
     // Another cohort's coach, and another organisation, read nothing of it.
-    let r = get(
-        &other_coach,
-        format!("/api/v1/team/cohorts/{cohort}/shared"),
-    )
-    .await;
+    let r = acme
+        .get(
+            &other_coach,
+            format!("/api/v1/team/cohorts/{cohort}/shared"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     assert!(!r.text().contains("SECRET"));
-    let r = get(
-        &other_coach,
-        format!("/api/v1/team/cohorts/{autumn}/learners/{lee_id}"),
-    )
-    .await;
+    let r = acme
+        .get(
+            &other_coach,
+            format!("/api/v1/team/cohorts/{autumn}/learners/{lee_id}"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["shared"], json!([]), "{}", r.text());
     assert!(!r.text().contains("SECRET"));
-    let text = get(&other_coach, format!("/team/cohorts/{autumn}/coach"))
+    let text = acme
+        .get(&other_coach, format!("/team/cohorts/{autumn}/coach"))
         .await
         .text();
     assert!(!text.contains("SECRET"), "{text}");
@@ -3630,49 +3605,56 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
         format!("/api/v1/team/cohorts/{cohort}/shared"),
         format!("/api/v1/team/cohorts/{cohort}/learners/{lee_id}"),
     ] {
-        let r = get(&beta, path.clone()).await;
+        let r = acme.get(&beta, path.clone()).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text());
         assert!(!r.text().contains("SECRET"));
     }
     // Kim can neither share Lee's items nor unshare Lee's share.
-    let before = all_shares(&db).await;
+    let before = all_shares(&acme.db).await;
     for (kind, item) in [("session_note", session), ("reflection", reflection)] {
-        let r = post(
-            &kim,
-            "/api/v1/team/me/shares".into(),
-            json!({ "kind": kind, "item": item }),
-        )
-        .await;
+        let r = acme
+            .post(
+                &kim,
+                "/api/v1/team/me/shares",
+                json!({ "kind": kind, "item": item }),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     }
-    let r = send(
-        &app,
+    let r = acme
+        .send(
+            &kim,
+            Method::DELETE,
+            format!("/api/v1/team/me/shares/{share}"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    let r = send_form(
+        &acme.app,
         &kim,
-        Method::DELETE,
-        &format!("/api/v1/team/me/shares/{share}"),
-        None,
+        &format!("/team/shared/{share}/unshare"),
+        "",
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
-    let r = send_form(&app, &kim, &format!("/team/shared/{share}/unshare"), "").await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     assert_eq!(
-        all_shares(&db).await,
+        all_shares(&acme.db).await,
         before,
         "Kim's attempts wrote something"
     );
     // Lee unshares it: the coach no longer reads it.
-    let r = send(
-        &app,
-        &lee,
-        Method::DELETE,
-        &format!("/api/v1/team/me/shares/{share}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .send(
+            &lee,
+            Method::DELETE,
+            format!("/api/v1/team/me/shares/{share}"),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     for path in &coach_views {
-        let text = get(&coach, path.clone()).await.text();
+        let text = acme.get(&coach, path.clone()).await.text();
         for s in secrets {
             assert!(
                 !text.contains(s),
@@ -3680,49 +3662,51 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
             );
         }
     }
-    let mine = get(&lee, "/api/v1/team/me/shared".into()).await.json();
+    let mine = acme.get(&lee, "/api/v1/team/me/shared").await.json();
     assert_eq!(mine["shared"], json!([]));
     // Through the page's forms: share the reflection, then take it back.
     let r = send_form(
-        &app,
+        &acme.app,
         &lee,
         "/team/shared/share",
         &format!("kind=reflection&item={reflection}"),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let page = get(&coach, format!("/team/cohorts/{cohort}/coach"))
+    let page = acme
+        .get(&coach, format!("/team/cohorts/{cohort}/coach"))
         .await
         .text();
     assert!(page.contains("Worked: SECRET-REFLECTION-WORKED"), "{page}");
     assert!(!page.contains("SECRET-SESSION-NOTE"), "{page}");
-    let seen = get(
-        &coach,
-        format!("/api/v1/team/cohorts/{cohort}/learners/{lee_id}"),
-    )
-    .await
-    .json();
-    assert_eq!(
-        get(&lee, "/api/v1/team/me/shared".into()).await.json(),
-        seen
-    );
+    let seen = acme
+        .get(
+            &coach,
+            format!("/api/v1/team/cohorts/{cohort}/learners/{lee_id}"),
+        )
+        .await
+        .json();
+    assert_eq!(acme.get(&lee, "/api/v1/team/me/shared").await.json(), seen);
     let id = seen["shared"][0]["share"].as_i64().unwrap();
-    let r = send_form(&app, &lee, &format!("/team/shared/{id}/unshare"), "").await;
+    let r = send_form(&acme.app, &lee, &format!("/team/shared/{id}/unshare"), "").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let page = get(&coach, format!("/team/cohorts/{cohort}/coach"))
+    let page = acme
+        .get(&coach, format!("/team/cohorts/{cohort}/coach"))
         .await
         .text();
     assert!(!page.contains("SECRET"), "{page}");
     // A note about no given goal is not for coaches.
-    let r = post(
-        &lee,
-        "/api/v1/team/me/shares".into(),
-        json!({ "kind": "reflection", "item": 999_999 }),
-    )
-    .await;
+    let r = acme
+        .post(
+            &lee,
+            "/api/v1/team/me/shares",
+            json!({ "kind": "reflection", "item": 999_999 }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     // Each share and unshare is audited.
-    let audit = get(&admin, "/api/v1/team/audit?limit=500".into())
+    let audit = acme
+        .get(&acme.admin, "/api/v1/team/audit?limit=500")
         .await
         .json();
     let of = |action: &str| {
@@ -3734,27 +3718,22 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
             .count()
     };
     assert_eq!((of("share.add"), of("share.remove")), (2, 2), "{audit}");
-    db.drop_schema().await;
+    acme.db.drop_schema().await;
 }
 
 #[tokio::test]
 async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_each_stands_and_why() {
-    let Some(db) = test_db("srv_reapproval").await else {
+    let Some((acme, journals)) =
+        Acme::with_journals("srv_reapproval", "2026-03-10T12:00:00+00:00").await
+    else {
         return;
     };
-    let (early, _) = with_journals(&db, "2026-03-01T08:00:00+00:00").await;
-    let (app, journals) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
-    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
-    let admin = sign_in(&app, "acme", "admin@acme.example").await;
-    let (approver, _) = join(&app, &admin, "vic@acme.example", &["approver"]).await;
-    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
-    let post = |who: &As, path: String, body: Value| {
-        let (app, who) = (app.clone(), who.clone());
-        async move { send(&app, &who, Method::POST, &path, Some(body)).await }
-    };
+    let early = acme.at("2026-03-01T08:00:00+00:00").await;
+    let (approver, _) = acme.join("vic@acme.example", &["approver"]).await;
+    let (lee, lee_id) = acme.join("lee@acme.example", &["learner"]).await;
     let given = given_programme(
         &early,
-        &admin,
+        &acme.admin,
         json!({ "name": "Explain a bar chart", "principles": [{ "name": "One message per chart" }],
                 "done_when": ["Explains one chart in two minutes"], "deadline": { "weeks": 2 },
                 "weekly_minutes": 60, "requires_approval": true }),
@@ -3762,48 +3741,43 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
     )
     .await;
     let goal = given.goals[&lee_id];
-    let r = send(
-        &app,
-        &lee,
-        Method::PUT,
-        &format!("/api/v1/goals/{goal}/criteria/1"),
-        Some(json!({ "met": true })),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    for day in ["2026-03-02 09:00", "2026-03-04 09:00", "2026-03-06 09:00"] {
-        let r = post(
+    let r = acme
+        .send(
             &lee,
-            format!("/api/v1/goals/{goal}/sessions"),
-            json!({ "minutes": 40, "aim": "one message", "at": day }),
+            Method::PUT,
+            format!("/api/v1/goals/{goal}/criteria/1"),
+            Some(json!({ "met": true })),
         )
         .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    for day in ["2026-03-02 09:00", "2026-03-04 09:00", "2026-03-06 09:00"] {
+        let r = acme
+            .post(
+                &lee,
+                format!("/api/v1/goals/{goal}/sessions"),
+                json!({ "minutes": 40, "aim": "one message", "at": day }),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     }
-    let r = post(&lee, format!("/api/v1/goals/{goal}/reflections"), json!({ "worked": "a", "didnt": "b", "next": "c", "principles": ["One message per chart"] })).await;
+    let r = acme.post(&lee, format!("/api/v1/goals/{goal}/reflections"), json!({ "worked": "a", "didnt": "b", "next": "c", "principles": ["One message per chart"] })).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let apply = |context: &str| {
-        post(
+        acme.post(
             &lee,
             format!("/api/v1/goals/{goal}/applications"),
             json!({ "context": context, "outcome": "understood" }),
         )
     };
     let decide =
-        |id: i64, body: Value| post(&approver, format!("/api/v1/team/approvals/{id}"), body);
+        |id: i64, body: Value| acme.post(&approver, format!("/api/v1/team/approvals/{id}"), body);
     let pending = |state: &'static str| {
-        let app = app.clone();
+        let acme = &acme;
         let approver = approver.clone();
         async move {
-            send(
-                &app,
-                &approver,
-                Method::GET,
-                &format!("/api/v1/team/approvals?state={state}"),
-                None,
-            )
-            .await
-            .json()
+            acme.get(&approver, format!("/api/v1/team/approvals?state={state}"))
+                .await
+                .json()
         }
     };
     // One application rejected with a message, another approved.
@@ -3815,33 +3789,21 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let page = send(&app, &lee, Method::GET, &format!("/goals/{goal}"), None)
-        .await
-        .text();
+    let page = acme.get(&lee, format!("/goals/{goal}")).await.text();
     assert!(
         page.contains("rejected") && page.contains("The deck has no axis labels"),
         "the goal page says why: {page}"
     );
     let second = apply("board meeting").await.json()["id"].as_i64().unwrap();
-    let page = send(&app, &lee, Method::GET, &format!("/goals/{goal}"), None)
-        .await
-        .text();
+    let page = acme.get(&lee, format!("/goals/{goal}")).await.text();
     assert!(page.contains("pending"), "{page}");
     let req2 = pending("pending").await[0]["id"].as_i64().unwrap();
     let r = decide(req2, json!({ "approve": true, "message": "Clear" })).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let application_met = || {
-        let (app, lee) = (app.clone(), lee.clone());
+        let (acme, lee) = (&acme, lee.clone());
         async move {
-            let d = send(
-                &app,
-                &lee,
-                Method::GET,
-                &format!("/api/v1/goals/{goal}"),
-                None,
-            )
-            .await
-            .json();
+            let d = acme.get(&lee, format!("/api/v1/goals/{goal}")).await.json();
             let c = d["mastery"]["conditions"]
                 .as_array()
                 .unwrap()
@@ -3853,33 +3815,20 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
         }
     };
     assert!(application_met().await, "the approved application counts");
-    let page = send(&app, &lee, Method::GET, &format!("/goals/{goal}"), None)
-        .await
-        .text();
+    let page = acme.get(&lee, format!("/goals/{goal}")).await.text();
     assert!(
         page.contains("approved") && page.contains("Clear"),
         "{page}"
     );
     // Both are edited in the journal (as any of its clients may).
-    let org = send(&app, &lee, Method::GET, "/api/v1/team/me", None)
-        .await
-        .json()["organisation"]["id"]
-        .as_i64()
-        .unwrap();
+    let org = acme.org_id(&lee).await;
     let store = journals.scoped(org, lee_id).unwrap();
     // Reads compare the requests with the journal only when it moved: the
     // server has marked the revision it last compared at, and a read
     // leaves it there.
     let revision = store.revision().await.unwrap();
-    assert_eq!(synced_revision(&db, lee_id).await, Some(revision));
-    let r = send(
-        &app,
-        &lee,
-        Method::GET,
-        &format!("/api/v1/goals/{goal}"),
-        None,
-    )
-    .await;
+    assert_eq!(synced_revision(&acme.db, lee_id).await, Some(revision));
+    let r = acme.get(&lee, format!("/api/v1/goals/{goal}")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(
         store.revision().await.unwrap(),
@@ -3906,10 +3855,8 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
     assert!(!application_met().await, "an edited approval still counts");
     let moved = store.revision().await.unwrap();
     assert!(moved > revision);
-    assert_eq!(synced_revision(&db, lee_id).await, Some(moved));
-    let mine = send(&app, &lee, Method::GET, "/api/v1/team/me/approvals", None)
-        .await
-        .json();
+    assert_eq!(synced_revision(&acme.db, lee_id).await, Some(moved));
+    let mine = acme.get(&lee, "/api/v1/team/me/approvals").await.json();
     for r in mine.as_array().unwrap() {
         assert_eq!(r["state"], "pending", "{mine}");
         assert_eq!(r["message"], Value::Null, "{mine}");
@@ -3921,22 +3868,17 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
             && waiting.to_string().contains("axes labelled"),
         "{waiting}"
     );
-    let page = send(&app, &lee, Method::GET, &format!("/goals/{goal}"), None)
-        .await
-        .text();
+    let page = acme.get(&lee, format!("/goals/{goal}")).await.text();
     assert!(!page.contains("The deck has no axis labels"), "{page}");
-    let r = post(&lee, format!("/api/v1/goals/{goal}/check"), json!({})).await;
+    let r = acme
+        .post(&lee, format!("/api/v1/goals/{goal}/check"), json!({}))
+        .await;
     assert_eq!(r.json()["achieved"], false, "{}", r.text());
     // Each reset is audited with the decision it undid.
-    let audit = send(
-        &app,
-        &admin,
-        Method::GET,
-        "/api/v1/team/audit?limit=500",
-        None,
-    )
-    .await
-    .json();
+    let audit = acme
+        .get(&acme.admin, "/api/v1/team/audit?limit=500")
+        .await
+        .json();
     let resets: Vec<&Value> = audit
         .as_array()
         .unwrap()
@@ -3960,7 +3902,7 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
     let r = decide(req2, json!({ "approve": true })).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(application_met().await);
-    db.drop_schema().await;
+    acme.db.drop_schema().await;
 }
 
 /// The organisation issues the badges: a team server keeping journals at
@@ -5322,40 +5264,28 @@ fn plain_words(message: &str) -> bool {
 
 #[tokio::test]
 async fn a_past_deadline_date_is_refused_and_one_that_passes_later_says_who_was_not_given_it() {
-    let Some(db) = test_db("srv_past_deadline").await else {
+    let Some((acme, journals)) =
+        Acme::with_journals("srv_past_deadline", "2026-03-10T12:00:00+00:00").await
+    else {
         return;
     };
-    let (app, journals) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
-    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
-    let admin = sign_in(&app, "acme", "admin@acme.example").await;
-    let (coach, _) = join(&app, &admin, "coach@acme.example", &["coach"]).await;
-    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
-    let (_, kim_id) = join(&app, &admin, "kim@acme.example", &["learner"]).await;
-    let org = send(&app, &lee, Method::GET, "/api/v1/team/me", None)
-        .await
-        .json()["organisation"]["id"]
-        .as_i64()
-        .unwrap();
-    let r = send(
-        &app,
-        &coach,
-        Method::POST,
-        "/api/v1/team/programmes",
-        Some(json!({ "slug": "data", "name": "Data" })),
-    )
-    .await;
+    let (coach, _) = acme.join("coach@acme.example", &["coach"]).await;
+    let (lee, lee_id) = acme.join("lee@acme.example", &["learner"]).await;
+    let (_, kim_id) = acme.join("kim@acme.example", &["learner"]).await;
+    let org = acme.org_id(&lee).await;
+    let r = acme
+        .post(
+            &coach,
+            "/api/v1/team/programmes",
+            json!({ "slug": "data", "name": "Data" }),
+        )
+        .await;
     let programme = r.json()["id"].as_i64().unwrap();
     let entry = &mm_micro::catalogue::curated().entries()[0];
     let items = format!("/api/v1/team/programmes/{programme}/items");
     // A date that has passed is refused, in a coach's words, writing nothing.
-    let before = snapshot(&db, "acme").await;
-    let r = send(
-        &app,
-        &coach,
-        Method::POST,
-        &items,
-        Some(json!({ "catalogue_id": entry.id, "deadline": { "date": "2020-01-01" }, "weekly_minutes": 60 })),
-    )
+    let before = snapshot(&acme.db, "acme").await;
+    let r = acme.post(&coach, &items, json!({ "catalogue_id": entry.id, "deadline": { "date": "2020-01-01" }, "weekly_minutes": 60 }))
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert_eq!(r.json()["field"], "deadline");
@@ -5365,27 +5295,25 @@ async fn a_past_deadline_date_is_refused_and_one_that_passes_later_says_who_was_
         "2020-01-01 has passed: give a date from today (2026-03-10, in UTC) on, or a number of weeks"
     );
     assert!(plain_words(&message), "{message}");
-    assert_eq!(snapshot(&db, "acme").await, before, "a refused item wrote");
+    assert_eq!(
+        snapshot(&acme.db, "acme").await,
+        before,
+        "a refused item wrote"
+    );
     // Today itself is fine; a later change to a past date is refused too.
-    let r = send(
-        &app,
-        &coach,
-        Method::POST,
-        &items,
-        Some(json!({ "catalogue_id": entry.id, "deadline": { "date": "2026-03-20" }, "weekly_minutes": 60 })),
-    )
+    let r = acme.post(&coach, &items, json!({ "catalogue_id": entry.id, "deadline": { "date": "2026-03-20" }, "weekly_minutes": 60 }))
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let item = r.json()["item"]["id"].as_i64().unwrap();
-    let before = snapshot(&db, "acme").await;
-    let r = send(
-        &app,
-        &coach,
-        Method::PATCH,
-        &format!("{items}/{item}"),
-        Some(json!({ "deadline": { "date": "2026-03-09" } })),
-    )
-    .await;
+    let before = snapshot(&acme.db, "acme").await;
+    let r = acme
+        .send(
+            &coach,
+            Method::PATCH,
+            format!("{items}/{item}"),
+            Some(json!({ "deadline": { "date": "2026-03-09" } })),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert_eq!(r.json()["field"], "deadline");
     assert!(
@@ -5395,32 +5323,26 @@ async fn a_past_deadline_date_is_refused_and_one_that_passes_later_says_who_was_
             .contains("2026-03-09 has passed")
     );
     assert_eq!(
-        snapshot(&db, "acme").await,
+        snapshot(&acme.db, "acme").await,
         before,
         "a refused change wrote"
     );
     // Lee is in the cohort while the date is to come: she gets the goal.
-    let r = send(
-        &app,
-        &coach,
-        Method::POST,
-        "/api/v1/team/cohorts",
-        Some(json!({ "name": "Spring" })),
-    )
-    .await;
+    let r = acme
+        .post(&coach, "/api/v1/team/cohorts", json!({ "name": "Spring" }))
+        .await;
     let cohort = r.json()["id"].as_i64().unwrap();
     for (path, body) in [
         ("members", json!({ "person": lee_id })),
         ("programmes", json!({ "programme": programme })),
     ] {
-        let r = send(
-            &app,
-            &coach,
-            Method::POST,
-            &format!("/api/v1/team/cohorts/{cohort}/{path}"),
-            Some(body),
-        )
-        .await;
+        let r = acme
+            .post(
+                &coach,
+                format!("/api/v1/team/cohorts/{cohort}/{path}"),
+                body,
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     }
     let goals = |person: i64| {
@@ -5429,7 +5351,7 @@ async fn a_past_deadline_date_is_refused_and_one_that_passes_later_says_who_was_
     };
     assert_eq!(goals(lee_id).await.len(), 1);
     // Kim joins after the date has passed: no goal, and the coach is told why.
-    let (later, _) = with_journals(&db, "2026-03-25T09:00:00+00:00").await;
+    let (later, _) = with_journals(&acme.db, "2026-03-25T09:00:00+00:00").await;
     let r = send(
         &later,
         &coach,
@@ -5466,7 +5388,7 @@ async fn a_past_deadline_date_is_refused_and_one_that_passes_later_says_who_was_
         "{}",
         page.text()
     );
-    let mut c = in_schema(&db, &db.owner_url).await;
+    let mut c = in_schema(&acme.db, &acme.db.owner_url).await;
     let audited: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM team_audit WHERE action = 'goal_not_given' AND subject = $1",
     )
@@ -5502,7 +5424,7 @@ async fn a_past_deadline_date_is_refused_and_one_that_passes_later_says_who_was_
     );
     let kim = goals(kim_id).await;
     assert_eq!(kim[0].deadline.to_string(), "2026-04-08");
-    db.drop_schema().await;
+    acme.db.drop_schema().await;
 }
 
 /// A browser's request: `GET path` (no body) or a form `POST`, with
@@ -5638,16 +5560,14 @@ async fn a_signed_out_browser_is_sent_to_sign_in_and_lands_where_it_was_going() 
 
 #[tokio::test]
 async fn an_invitation_and_an_empty_journal_say_what_they_mean_in_words() {
-    let Some(db) = test_db("srv_words").await else {
+    let Some((acme, _)) = Acme::with_journals("srv_words", "2026-03-10T12:00:00+00:00").await
+    else {
         return;
     };
-    let (app, _) = with_journals(&db, "2026-03-10T12:00:00+00:00").await;
-    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
-    let admin = sign_in(&app, "acme", "admin@acme.example").await;
-    let (lee, _) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    let (lee, _) = acme.join("lee@acme.example", &["learner"]).await;
     // A learner with no goal yet is told what happens on the site, not
     // which command to run.
-    let r = send(&app, &lee, Method::GET, "/", None).await;
+    let r = acme.get(&lee, "/").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(
         r.text().contains("Your coach has not given you a goal yet"),
@@ -5657,37 +5577,29 @@ async fn an_invitation_and_an_empty_journal_say_what_they_mean_in_words() {
     assert!(r.text().contains(r#"href="/discover""#));
     assert!(!r.text().contains("mm goal") && !r.text().contains("mm demo"));
     // An invitation taken back says so on its link's page and the team page.
-    let r = send(
-        &app,
-        &admin,
-        Method::POST,
-        "/api/v1/team/invitations",
-        Some(json!({ "email": "kim@acme.example", "roles": ["learner"] })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &acme.admin,
+            "/api/v1/team/invitations",
+            json!({ "email": "kim@acme.example", "roles": ["learner"] }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let link = r.json()["link"].as_str().unwrap().to_owned();
     let id = r.json()["invitation"]["id"]
         .as_i64()
         .unwrap_or_else(|| r.json()["id"].as_i64().unwrap());
     let token = link.split("token=").nth(1).unwrap().to_owned();
-    let r = send(
-        &app,
-        &admin,
-        Method::DELETE,
-        &format!("/api/v1/team/invitations/{id}"),
-        None,
-    )
-    .await;
+    let r = acme
+        .send(
+            &acme.admin,
+            Method::DELETE,
+            format!("/api/v1/team/invitations/{id}"),
+            None,
+        )
+        .await;
     assert!(r.status.is_success(), "{}", r.text());
-    let r = send(
-        &app,
-        &As::Nobody,
-        Method::GET,
-        &format!("/join?token={token}"),
-        None,
-    )
-    .await;
+    let r = acme.get(&As::Nobody, format!("/join?token={token}")).await;
     assert!(
         r.text()
             .contains("This invitation can no longer be used: it was taken back."),
@@ -5695,9 +5607,9 @@ async fn an_invitation_and_an_empty_journal_say_what_they_mean_in_words() {
         r.text()
     );
     assert!(!r.text().contains("(revoked)"), "{}", r.text());
-    let r = send(&app, &admin, Method::GET, "/team", None).await;
+    let r = acme.get(&acme.admin, "/team").await;
     assert!(r.text().contains("<td>taken back</td>"), "{}", r.text());
-    db.drop_schema().await;
+    acme.db.drop_schema().await;
 }
 
 #[tokio::test]
