@@ -670,59 +670,52 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
         return;
     };
     let app = instance(&db).await;
-    let team = TeamStore::connect(&db.app_url).await.unwrap();
-    create_org(&team, "acme").await;
-    let admin = sign_in(&app, "acme", "admin@acme.example").await;
+    let acme = Acme::on(db, app).await;
     // A programme and a cohort, for the bodies aimed at real ids.
-    let r = send(
-        &app,
-        &admin,
-        Method::POST,
-        "/api/v1/team/programmes",
-        Some(json!({ "slug": "core", "name": "Core" })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &acme.admin,
+            "/api/v1/team/programmes",
+            json!({ "slug": "core", "name": "Core" }),
+        )
+        .await;
     let programme = r.json()["id"].as_i64().unwrap();
-    let r = send(
-        &app,
-        &admin,
-        Method::POST,
-        "/api/v1/team/cohorts",
-        Some(json!({ "name": "One" })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &acme.admin,
+            "/api/v1/team/cohorts",
+            json!({ "name": "One" }),
+        )
+        .await;
     let cohort = r.json()["id"].as_i64().unwrap();
     let entry = mm_micro::catalogue::curated().entries()[0].id.clone();
     let items = format!("/api/v1/team/programmes/{programme}/items");
     // An item to change; a second programme, assigned (so not deletable).
-    let r = send(
-        &app,
-        &admin,
-        Method::POST,
-        &items,
-        Some(json!({ "catalogue_id": entry, "deadline": { "weeks": 2 }, "weekly_minutes": 60 })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &acme.admin,
+            &items,
+            json!({ "catalogue_id": entry, "deadline": { "weeks": 2 }, "weekly_minutes": 60 }),
+        )
+        .await;
     let item = format!("{items}/{}", r.json()["item"]["id"].as_i64().unwrap());
-    let r = send(
-        &app,
-        &admin,
-        Method::POST,
-        "/api/v1/team/programmes",
-        Some(json!({ "slug": "held", "name": "Held" })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &acme.admin,
+            "/api/v1/team/programmes",
+            json!({ "slug": "held", "name": "Held" }),
+        )
+        .await;
     let held = r.json()["id"].as_i64().unwrap();
-    let r = send(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("/api/v1/team/cohorts/{cohort}/programmes"),
-        Some(json!({ "programme": held })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &acme.admin,
+            format!("/api/v1/team/cohorts/{cohort}/programmes"),
+            json!({ "programme": held }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let before = snapshot(&db, "acme").await;
+    let before = snapshot(&acme.db, "acme").await;
     let members = format!("/api/v1/team/cohorts/{cohort}/members");
     for (method, path, body, want, field) in [
         // Changing an item: values out of range, wrong types, what cannot
@@ -1049,7 +1042,9 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
         ),
     ] {
         let body = (!body.is_null()).then_some(body);
-        let r = send(&app, &admin, method.clone(), &path, body.clone()).await;
+        let r = acme
+            .send(&acme.admin, method.clone(), &path, body.clone())
+            .await;
         assert_eq!(
             r.status.as_u16(),
             want,
@@ -1072,7 +1067,7 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
             assert!(!message.contains(rust), "{path} {body:?}: {message}");
         }
     }
-    let As::Browser { cookie, csrf } = admin.clone() else {
+    let As::Browser { cookie, csrf } = acme.admin.clone() else {
         unreachable!()
     };
     let unknown = Aim {
@@ -1092,14 +1087,14 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
         let path = template.replace("{id}", unknown_id);
         // Unknown ids: 404 (or 403 where the role is checked first).
         if template.contains("{id}") {
-            let r = send(
-                &app,
-                &admin,
-                method.clone(),
-                &path,
-                body_for(&method, &template, "x@acme.example", unknown),
-            )
-            .await;
+            let r = acme
+                .send(
+                    &acme.admin,
+                    method.clone(),
+                    &path,
+                    body_for(&method, &template, "x@acme.example", unknown),
+                )
+                .await;
             assert!(
                 matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
                 "{method} {path}: {}",
@@ -1107,14 +1102,14 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
             );
             assert!(r.json()["error"].is_string());
             // Not an id at all: 422 naming it.
-            let r = send(
-                &app,
-                &admin,
-                method.clone(),
-                &template.replace("{id}", "abc"),
-                body_for(&method, &template, "x@acme.example", unknown),
-            )
-            .await;
+            let r = acme
+                .send(
+                    &acme.admin,
+                    method.clone(),
+                    &template.replace("{id}", "abc"),
+                    body_for(&method, &template, "x@acme.example", unknown),
+                )
+                .await;
             assert_eq!(
                 r.status,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -1142,7 +1137,9 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
         ] {
-            let r = send(&app, &admin, method.clone(), &path, Some(body)).await;
+            let r = acme
+                .send(&acme.admin, method.clone(), &path, Some(body))
+                .await;
             assert_eq!(r.status, want, "{method} {path}: {}", r.text());
             assert_eq!(r.json()["error"], "invalid");
         }
@@ -1162,7 +1159,7 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(Body::from(bytes))
                 .unwrap();
-            let res = app.clone().oneshot(req).await.unwrap();
+            let res = acme.app.clone().oneshot(req).await.unwrap();
             let status = res.status();
             let body = res.into_body().collect().await.unwrap().to_bytes();
             assert_eq!(
@@ -1183,7 +1180,7 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(r#"{"name":"x"}"#))
             .unwrap();
-        app.clone().oneshot(req).await.unwrap()
+        acme.app.clone().oneshot(req).await.unwrap()
     };
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let req = Request::post("/api/v1/team/tokens")
@@ -1195,7 +1192,7 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
         .body(Body::from(r#"{"name":"x"}"#))
         .unwrap();
     assert_eq!(
-        app.clone().oneshot(req).await.unwrap().status(),
+        acme.app.clone().oneshot(req).await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
     // Forged, replayed and revoked secrets.
@@ -1211,30 +1208,30 @@ async fn bad_input_on_every_route_is_a_json_error_and_writes_nothing() {
         As::Token(format!("mmt_{}", "f".repeat(64))),
         As::Token("not-a-token".into()),
     ] {
-        let r = send(&app, &who, Method::GET, "/api/v1/team/me", None).await;
+        let r = acme.get(&who, "/api/v1/team/me").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{who:?}");
         assert_eq!(r.json()["error"], "unauthorized");
     }
     assert_eq!(
-        snapshot(&db, "acme").await,
+        snapshot(&acme.db, "acme").await,
         before,
         "bad input wrote something"
     );
     // A session used after sign-out (a replayed cookie) is refused.
     assert_eq!(
-        send(&app, &admin, Method::POST, "/api/v1/team/sign-out", None)
+        acme.send(&acme.admin, Method::POST, "/api/v1/team/sign-out", None)
             .await
             .status,
         StatusCode::NO_CONTENT
     );
-    let r = send(&app, &admin, Method::GET, "/api/v1/team/members", None).await;
+    let r = acme.get(&acme.admin, "/api/v1/team/members").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     // Wrong password: 401, same words as an unknown organisation.
-    let wrong = send(&app, &As::Nobody, Method::POST, "/api/v1/team/sign-in", Some(json!({ "organisation": "acme", "email": "admin@acme.example", "password": "wrong password!!" }))).await;
-    let nowhere = send(&app, &As::Nobody, Method::POST, "/api/v1/team/sign-in", Some(json!({ "organisation": "nowhere", "email": "admin@acme.example", "password": PASSWORD }))).await;
+    let wrong = acme.post(&As::Nobody, "/api/v1/team/sign-in", json!({ "organisation": "acme", "email": "admin@acme.example", "password": "wrong password!!" })).await;
+    let nowhere = acme.post(&As::Nobody, "/api/v1/team/sign-in", json!({ "organisation": "nowhere", "email": "admin@acme.example", "password": PASSWORD })).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.json()["message"], nowhere.json()["message"]);
-    db.drop_schema().await;
+    acme.db.drop_schema().await;
 }
 
 #[tokio::test]
@@ -4046,56 +4043,35 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
     let (master, master_text) = mm_team::MasterKey::generate();
     let master_id = master.id().to_owned();
     let app = badge_server(&db, Some(master)).await;
-    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
-    let admin = sign_in(&app, "acme", "admin@acme.example").await;
-    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
-    let acme = actor_of(&db, &admin).await;
-    let goal = demo_journal(&db, acme.org, lee_id).await;
+    let acme = Acme::on(db, app).await;
+    let (lee, lee_id) = acme.join("lee@acme.example", &["learner"]).await;
+    let actor = actor_of(&acme.db, &acme.admin).await;
+    let goal = demo_journal(&acme.db, actor.org, lee_id).await;
 
     // No issuer yet: nothing published, nothing signed.
-    let r = send(&app, &As::Nobody, Method::GET, "/orgs/acme/did.json", None).await;
+    let r = acme.get(&As::Nobody, "/orgs/acme/did.json").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     let issue = json!({ "goal": goal, "email": "lee@acme.example" });
-    let r = send(
-        &app,
-        &lee,
-        Method::POST,
-        "/api/v1/badges",
-        Some(issue.clone()),
-    )
-    .await;
+    let r = acme.post(&lee, "/api/v1/badges", issue.clone()).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     assert!(r.text().contains("no issuer"), "{}", r.text());
     // Only an admin creates it, and the learner's journal cannot either.
     let body = json!({ "name": "Acme Academy" });
-    let r = send(
-        &app,
-        &lee,
-        Method::POST,
-        "/api/v1/team/issuer",
-        Some(body.clone()),
-    )
-    .await;
+    let r = acme.post(&lee, "/api/v1/team/issuer", body.clone()).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
-    let r = send(
-        &app,
-        &lee,
-        Method::POST,
-        "/api/v1/issuer",
-        Some(json!({ "name": "Lee's", "url": "https://lee.example" })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &lee,
+            "/api/v1/issuer",
+            json!({ "name": "Lee's", "url": "https://lee.example" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     assert!(r.text().contains("admins"), "{}", r.text());
 
-    let r = send(
-        &app,
-        &admin,
-        Method::POST,
-        "/api/v1/team/issuer",
-        Some(body.clone()),
-    )
-    .await;
+    let r = acme
+        .post(&acme.admin, "/api/v1/team/issuer", body.clone())
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let did = "did:web:learn.example.org:orgs:acme";
     assert_eq!(r.json()["issuer"]["id"], did);
@@ -4104,30 +4080,23 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
         format!("https://{HOST}/orgs/acme/did.json")
     );
     assert_eq!(r.json()["signing_key"], format!("{did}#key-0"));
-    let r = send(
-        &app,
-        &admin,
-        Method::POST,
-        "/api/v1/team/issuer",
-        Some(body),
-    )
-    .await;
+    let r = acme.post(&acme.admin, "/api/v1/team/issuer", body).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
 
     // (a) The secret keys are nowhere in the database in the clear.
     let secrets = mm_app::keys::KeyStore::issuer(
-        &TeamStore::connect(&db.app_url)
+        &TeamStore::connect(&acme.db.app_url)
             .await
             .unwrap()
             .with_master_key(mm_team::MasterKey::parse(&master_text).unwrap())
-            .org_keys(&acme),
+            .org_keys(&actor),
     )
     .await
     .unwrap()
     .secrets;
     let plain = secrets.to_bytes().unwrap();
     let seed = secrets.ed25519.to_bytes();
-    let rows = every_row(&db).await;
+    let rows = every_row(&acme.db).await;
     // The seed, and the end of the RSA key (its private parts), as bytea
     // shows them; and the sealed column's raw bytes.
     for needle in [hex(&seed), hex(&plain[plain.len() - 64..])] {
@@ -4138,10 +4107,10 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
     }
     let sealed: Vec<Vec<u8>> = sqlx::query_scalar(&format!(
         "SELECT secret FROM \"{}\".issuer_keys",
-        db.schema()
+        acme.db.schema()
     ))
     .fetch_all(
-        &sqlx::PgPool::connect(db.owner_url.split('?').next().unwrap())
+        &sqlx::PgPool::connect(acme.db.owner_url.split('?').next().unwrap())
             .await
             .unwrap(),
     )
@@ -4160,14 +4129,7 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
 
     // A goal Lee set herself is not the organisation's to sign: refused,
     // and nothing is kept of it; one its programme gave her is.
-    let r = send(
-        &app,
-        &lee,
-        Method::POST,
-        "/api/v1/badges",
-        Some(issue.clone()),
-    )
-    .await;
+    let r = acme.post(&lee, "/api/v1/badges", issue.clone()).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     assert!(
         r.text()
@@ -4175,27 +4137,18 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
         "{}",
         r.text()
     );
-    let r = send(&app, &lee, Method::GET, "/api/v1/badges", None).await;
+    let r = acme.get(&lee, "/api/v1/badges").await;
     assert_eq!(r.json()["badges"], json!([]), "{}", r.text());
-    let r = send(&app, &admin, Method::GET, "/api/v1/team/badges", None).await;
+    let r = acme.get(&acme.admin, "/api/v1/team/badges").await;
     assert_eq!(r.json(), json!([]));
-    as_given(&app, &db, &admin, lee_id, goal).await;
+    as_given(&acme.app, &acme.db, &acme.admin, lee_id, goal).await;
 
     // The learner's badge is signed by the organisation.
-    let r = send(
-        &app,
-        &lee,
-        Method::POST,
-        "/api/v1/badges",
-        Some(issue.clone()),
-    )
-    .await;
+    let r = acme.post(&lee, "/api/v1/badges", issue.clone()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let before = r.json()["id"].as_str().unwrap().to_owned();
     let file = |id: &str| format!("/api/v1/badges/{id}/files/json");
-    let old_badge = send(&app, &lee, Method::GET, &file(&before), None)
-        .await
-        .text();
+    let old_badge = acme.get(&lee, &file(&before)).await.text();
     let v: Value = serde_json::from_str(&old_badge).unwrap();
     assert_eq!(v["issuer"]["id"], did);
     assert_eq!(v["issuer"]["name"], "Acme Academy");
@@ -4205,40 +4158,33 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
     );
 
     // Rotation: new badges are signed with the new key.
-    let r = send(&app, &lee, Method::POST, "/api/v1/team/issuer/rotate", None).await;
+    let r = acme
+        .send(&lee, Method::POST, "/api/v1/team/issuer/rotate", None)
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
-    let r = send(
-        &app,
-        &admin,
-        Method::POST,
-        "/api/v1/team/issuer/rotate",
-        None,
-    )
-    .await;
+    let r = acme
+        .send(
+            &acme.admin,
+            Method::POST,
+            "/api/v1/team/issuer/rotate",
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["signing_key"], format!("{did}#key-1"));
     assert_eq!(r.json()["issuer"]["keys"].as_array().unwrap().len(), 2);
-    let r = send(
-        &app,
-        &lee,
-        Method::POST,
-        "/api/v1/badges",
-        Some(issue.clone()),
-    )
-    .await;
+    let r = acme.post(&lee, "/api/v1/badges", issue.clone()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let after = r.json()["id"].as_str().unwrap().to_owned();
-    let new_badge = send(&app, &lee, Method::GET, &file(&after), None)
-        .await
-        .text();
+    let new_badge = acme.get(&lee, &file(&after)).await.text();
     let v: Value = serde_json::from_str(&new_badge).unwrap();
     assert_eq!(v["proof"][0]["verificationMethod"], format!("{did}#key-1"));
 
     // (c, e) What the server publishes, to anyone: both badges verify.
     let published = |path: &'static str| {
-        let app = app.clone();
+        let acme = &acme;
         async move {
-            let r = send(&app, &As::Nobody, Method::GET, path, None).await;
+            let r = acme.get(&As::Nobody, path).await;
             assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text());
             assert_eq!(r.headers["access-control-allow-origin"], "*");
             r.json()
@@ -4266,14 +4212,13 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
     }
 
     // Revoking the first: the published list names it, the verifier says so.
-    let r = send(
-        &app,
-        &lee,
-        Method::POST,
-        &format!("/api/v1/badges/{before}/revoke"),
-        Some(json!({ "reason": "issued in error" })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &lee,
+            format!("/api/v1/badges/{before}/revoke"),
+            json!({ "reason": "issued in error" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let list = published("/orgs/acme/credentials/revocations.json").await;
     assert_eq!(list["revokedCredentials"][0]["id"], before.as_str());
@@ -4294,14 +4239,14 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
     );
 
     // All of it is in the audit trail.
-    let r = send(&app, &admin, Method::GET, "/api/v1/team/audit", None).await;
+    let r = acme.get(&acme.admin, "/api/v1/team/audit").await;
     for action in ["issuer_create", "issuer_rotate", "badge_revoke"] {
         assert!(r.text().contains(action), "{action}: {}", r.text());
     }
 
     // (b) Another master key, or none: a clear refusal to sign, the
     // documents still published.
-    let wrong = badge_server(&db, Some(mm_team::MasterKey::generate().0)).await;
+    let wrong = badge_server(&acme.db, Some(mm_team::MasterKey::generate().0)).await;
     let r = send(
         &wrong,
         &lee,
@@ -4322,7 +4267,7 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
     // Nor does it rotate: the new key would not open on the other servers.
     let r = send(
         &wrong,
-        &admin,
+        &acme.admin,
         Method::POST,
         "/api/v1/team/issuer/rotate",
         None,
@@ -4330,7 +4275,7 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
     .await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
     assert!(r.text().contains("wrong MM_TEAM_KEY?"), "{}", r.text());
-    let none = badge_server(&db, None).await;
+    let none = badge_server(&acme.db, None).await;
     let r = send(&none, &lee, Method::POST, "/api/v1/badges", Some(issue)).await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
     assert!(
@@ -4343,13 +4288,13 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
     assert_eq!(r.json()["assertionMethod"].as_array().unwrap().len(), 4);
 
     // Key generations are retired, never deleted.
-    let mut c = in_schema(&db, &db.app_url).await;
+    let mut c = in_schema(&acme.db, &acme.db.app_url).await;
     let e = sqlx::query("DELETE FROM issuer_keys")
         .execute(&mut c)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("permission denied"), "{e}");
-    db.drop_schema().await;
+    acme.db.drop_schema().await;
 }
 
 #[tokio::test]
@@ -4364,66 +4309,56 @@ async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins
         .await
         .unwrap();
     let app = badge_server(&db, Some(mm_team::MasterKey::generate().0)).await;
-    let team = TeamStore::connect(&db.app_url).await.unwrap();
-    create_org(&team, "acme").await;
-    create_org(&team, "beta").await;
-    let admin = sign_in(&app, "acme", "admin@acme.example").await;
-    let beta_admin = sign_in(&app, "beta", "admin@beta.example").await;
-    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
-    let (kim, _) = join(&app, &admin, "kim@acme.example", &["learner"]).await;
-    let acme = actor_of(&db, &admin).await;
-    let goal = demo_journal(&db, acme.org, lee_id).await;
-    as_given(&app, &db, &admin, lee_id, goal).await;
+    let acme = Acme::on(db, app).await;
+    let beta_admin = acme.other_org("beta").await;
+    let (lee, lee_id) = acme.join("lee@acme.example", &["learner"]).await;
+    let (kim, _) = acme.join("kim@acme.example", &["learner"]).await;
+    let actor = actor_of(&acme.db, &acme.admin).await;
+    let goal = demo_journal(&acme.db, actor.org, lee_id).await;
+    as_given(&acme.app, &acme.db, &acme.admin, lee_id, goal).await;
     // Acme's admin creates its issuer on the team page, Beta's by the API.
-    let page = send(&app, &admin, Method::GET, "/team", None).await.text();
+    let page = acme.get(&acme.admin, "/team").await.text();
     assert!(page.contains("None yet: create it"), "{page}");
     let r = send_form_from(
-        &app,
-        &admin,
+        &acme.app,
+        &acme.admin,
         &format!("https://{HOST}"),
         "/team/issuer",
         "name=Acme+Academy&url=",
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let page = send(&app, &admin, Method::GET, "/team", None).await.text();
+    let page = acme.get(&acme.admin, "/team").await.text();
     assert!(
         page.contains("signed by <strong>Acme Academy</strong>")
             && page.contains(&format!("https://{HOST}/orgs/acme/did.json")),
         "{page}"
     );
-    let r = send(
-        &app,
-        &beta_admin,
-        Method::POST,
-        "/api/v1/team/issuer",
-        Some(json!({ "name": "Beta School" })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &beta_admin,
+            "/api/v1/team/issuer",
+            json!({ "name": "Beta School" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let r = send(
-        &app,
-        &lee,
-        Method::POST,
-        "/api/v1/badges",
-        Some(json!({ "goal": goal, "email": "lee@acme.example" })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &lee,
+            "/api/v1/badges",
+            json!({ "goal": goal, "email": "lee@acme.example" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let id = r.json()["id"].as_str().unwrap().to_owned();
     let uuid = id.trim_start_matches("urn:uuid:").to_owned();
-    let held = send(
-        &app,
-        &lee,
-        Method::GET,
-        &format!("/api/v1/badges/{id}/files/json"),
-        None,
-    )
-    .await
-    .text();
+    let held = acme
+        .get(&lee, format!("/api/v1/badges/{id}/files/json"))
+        .await
+        .text();
 
     // The ledger: the admin sees every member's, a member their own.
-    let r = send(&app, &admin, Method::GET, "/api/v1/team/badges", None).await;
+    let r = acme.get(&acme.admin, "/api/v1/team/badges").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let ledger = r.json();
     assert_eq!(ledger.as_array().unwrap().len(), 1, "{ledger}");
@@ -4434,36 +4369,31 @@ async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins
     assert_eq!(ledger[0]["revoked"], Value::Null);
     let path = format!("/orgs/acme/credentials/{uuid}.json");
     assert_eq!(ledger[0]["published_path"], json!(path));
-    let r = send(&app, &lee, Method::GET, "/api/v1/team/badges", None).await;
+    let r = acme.get(&lee, "/api/v1/team/badges").await;
     assert_eq!(r.json().as_array().unwrap().len(), 1);
-    let r = send(&app, &kim, Method::GET, "/api/v1/team/badges", None).await;
+    let r = acme.get(&kim, "/api/v1/team/badges").await;
     assert_eq!(r.json(), json!([]), "another learner sees none of Lee's");
-    let r = send(&app, &beta_admin, Method::GET, "/api/v1/team/badges", None).await;
+    let r = acme.get(&beta_admin, "/api/v1/team/badges").await;
     assert_eq!(r.json(), json!([]), "another organisation sees none");
-    let r = send(&app, &admin, Method::GET, "/api/v1/team/audit", None).await;
+    let r = acme.get(&acme.admin, "/api/v1/team/audit").await;
     assert!(r.text().contains("badge_issue"), "{}", r.text());
 
     // Published, byte for byte as Lee holds it, to anyone: it verifies.
-    let r = send(&app, &As::Nobody, Method::GET, &path, None).await;
+    let r = acme.get(&As::Nobody, &path).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.headers["access-control-allow-origin"], "*");
     assert_eq!(r.text(), held);
-    let did_doc = send(&app, &As::Nobody, Method::GET, "/orgs/acme/did.json", None)
-        .await
-        .json();
-    let list = |app: Router| async move {
-        send(
-            &app,
-            &As::Nobody,
-            Method::GET,
-            "/orgs/acme/credentials/revocations.json",
-            None,
-        )
-        .await
-        .json()
+    let did_doc = acme.get(&As::Nobody, "/orgs/acme/did.json").await.json();
+    let list = || {
+        let acme = &acme;
+        async move {
+            acme.get(&As::Nobody, "/orgs/acme/credentials/revocations.json")
+                .await
+                .json()
+        }
     };
     assert_eq!(
-        verify_with(&r.text(), &did_doc, &list(app.clone()).await).verdict,
+        verify_with(&r.text(), &did_doc, &list().await).verdict,
         Verdict::Valid
     );
     for missing in [
@@ -4472,7 +4402,7 @@ async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins
         format!("/orgs/acme/credentials/{uuid}"),
         "/orgs/nobody/credentials/revocations.json".to_owned(),
     ] {
-        let r = send(&app, &As::Nobody, Method::GET, &missing, None).await;
+        let r = acme.get(&As::Nobody, &missing).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{missing}: {}", r.text());
         assert!(!r.text().contains("proof"), "{missing}: {}", r.text());
     }
@@ -4480,44 +4410,43 @@ async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins
     // Only the organisation's admin revokes a member's badge, with a reason.
     let revoke = format!("/api/v1/team/badges/{id}/revoke");
     let reason = json!({ "reason": "evidence found to be copied" });
-    let before = every_row(&db).await;
+    let before = every_row(&acme.db).await;
     for (who, body, status) in [
         (&lee, reason.clone(), StatusCode::FORBIDDEN),
         (&beta_admin, reason.clone(), StatusCode::NOT_FOUND),
         (
-            &admin,
+            &acme.admin,
             json!({ "reason": "  " }),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
-            &admin,
+            &acme.admin,
             json!({ "reason": 5 }),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
     ] {
-        let r = send(&app, who, Method::POST, &revoke, Some(body)).await;
+        let r = acme.post(who, &revoke, body).await;
         assert_eq!(r.status, status, "{}", r.text());
         assert!(r.json()["error"].is_string(), "{}", r.text());
     }
-    let r = send(
-        &app,
-        &admin,
-        Method::POST,
-        "/api/v1/team/badges/urn:uuid:00000000-0000-4000-8000-000000000000/revoke",
-        Some(reason.clone()),
-    )
-    .await;
+    let r = acme
+        .post(
+            &acme.admin,
+            "/api/v1/team/badges/urn:uuid:00000000-0000-4000-8000-000000000000/revoke",
+            reason.clone(),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     // The team page lists it for the admin, with a form to revoke it.
-    let page = send(&app, &admin, Method::GET, "/team", None).await.text();
+    let page = acme.get(&acme.admin, "/team").await.text();
     assert!(page.contains(&format!("href=\"{path}\"")), "{page}");
     assert!(
         page.contains(&format!("/team/badges/{id}/revoke")),
         "{page}"
     );
     let r = send_form_from(
-        &app,
-        &admin,
+        &acme.app,
+        &acme.admin,
         &format!("https://{HOST}"),
         &format!("/team/badges/{id}/revoke"),
         "reason=+",
@@ -4525,43 +4454,36 @@ async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert_eq!(
-        every_row(&db).await,
+        every_row(&acme.db).await,
         before,
         "a refused revocation writes nothing"
     );
-    let r = send(&app, &admin, Method::POST, &revoke, Some(reason)).await;
+    let r = acme.post(&acme.admin, &revoke, reason).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["revoked"], json!("evidence found to be copied"));
     // Verifiers see it revoked; Lee's journal says so, and why.
-    let now = list(app.clone()).await;
+    let now = list().await;
     assert_eq!(now["revokedCredentials"][0]["id"], json!(id));
     let report = verify_with(&held, &did_doc, &now);
     assert_eq!(report.verdict, Verdict::Invalid);
     assert!(report.reason().unwrap_or_default().contains("revoked"));
-    let r = send(
-        &app,
-        &lee,
-        Method::GET,
-        &format!("/api/v1/badges/{id}"),
-        None,
-    )
-    .await;
+    let r = acme.get(&lee, format!("/api/v1/badges/{id}")).await;
     assert_eq!(
         r.json()["revocation_reason"],
         json!("evidence found to be copied"),
         "{}",
         r.text()
     );
-    let r = send(&app, &admin, Method::GET, "/api/v1/team/audit", None).await;
+    let r = acme.get(&acme.admin, "/api/v1/team/audit").await;
     assert!(r.text().contains("badge_revoke"), "{}", r.text());
-    let page = send(&app, &admin, Method::GET, "/team", None).await.text();
+    let page = acme.get(&acme.admin, "/team").await.text();
     assert!(
         page.contains("revoked: evidence found to be copied"),
         "{page}"
     );
 
     // The ledger is append-only for the servers' role.
-    let mut c = in_schema(&db, &db.app_url).await;
+    let mut c = in_schema(&acme.db, &acme.db.app_url).await;
     for sql in [
         "DELETE FROM issued_credentials",
         "UPDATE issued_credentials SET micro_skill = 'x'",
@@ -4569,7 +4491,7 @@ async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins
         let e = sqlx::query(sql).execute(&mut c).await.unwrap_err();
         assert!(e.to_string().contains("permission denied"), "{sql}: {e}");
     }
-    db.drop_schema().await;
+    acme.db.drop_schema().await;
 }
 
 #[tokio::test]
@@ -4952,15 +4874,14 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
     let (key, key_text) = mm_team::MasterKey::generate();
     let team = TeamStore::connect_with(&db.app_url, 4).await.unwrap();
     let app = router(TeamState::new(team.clone().with_master_key(key), &[]));
-    create_org(&team, "acme").await;
+    let acme = Acme::on(db, app).await;
     create_org(&team, "beta").await;
-    let admin = sign_in(&app, "acme", "admin@acme.example").await;
-    let (lee, lee_id) = join(&app, &admin, "lee@acme.example", &["learner"]).await;
+    let (lee, lee_id) = acme.join("lee@acme.example", &["learner"]).await;
 
     // No single sign-on yet: the sign-in page offers only the password.
-    let r = send(&app, &As::Nobody, Method::GET, "/o/acme/sso", None).await;
+    let r = acme.get(&As::Nobody, "/o/acme/sso").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
-    let r = send(&app, &As::Nobody, Method::GET, "/o/acme", None).await;
+    let r = acme.get(&As::Nobody, "/o/acme").await;
     assert!(!r.text().contains("/o/acme/sso"), "{}", r.text());
 
     // Only an admin sets it, and only to a provider that answers.
@@ -4968,16 +4889,16 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
         "issuer": provider.issuer, "client_id": "mm-acme", "client_secret": SSO_SECRET,
         "label": "Acme Login",
     });
-    let r = send(
-        &app,
-        &lee,
-        Method::PUT,
-        "/api/v1/team/sso",
-        Some(settings.clone()),
-    )
-    .await;
+    let r = acme
+        .send(
+            &lee,
+            Method::PUT,
+            "/api/v1/team/sso",
+            Some(settings.clone()),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
-    let r = send(&app, &lee, Method::GET, "/api/v1/team/sso", None).await;
+    let r = acme.get(&lee, "/api/v1/team/sso").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
     for (issuer, status) in [
         ("http://login.example.edu", StatusCode::UNPROCESSABLE_ENTITY),
@@ -4986,7 +4907,9 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
     ] {
         let mut bad = settings.clone();
         bad["issuer"] = json!(issuer);
-        let r = send(&app, &admin, Method::PUT, "/api/v1/team/sso", Some(bad)).await;
+        let r = acme
+            .send(&acme.admin, Method::PUT, "/api/v1/team/sso", Some(bad))
+            .await;
         assert_eq!(r.status, status, "{issuer}: {}", r.text());
         assert!(
             r.json()["message"].as_str().unwrap().contains(issuer),
@@ -5009,7 +4932,9 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
             "secret",
         ),
     ] {
-        let r = send(&app, &admin, Method::PUT, "/api/v1/team/sso", Some(body)).await;
+        let r = acme
+            .send(&acme.admin, Method::PUT, "/api/v1/team/sso", Some(body))
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
         assert!(
             r.json()["field"].as_str().unwrap_or("").contains(field),
@@ -5017,15 +4942,18 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
             r.text()
         );
     }
-    assert_eq!(count(&db, "SELECT count(*) FROM sso_providers").await, 0);
-    let r = send(
-        &app,
-        &admin,
-        Method::PUT,
-        "/api/v1/team/sso",
-        Some(settings.clone()),
-    )
-    .await;
+    assert_eq!(
+        count(&acme.db, "SELECT count(*) FROM sso_providers").await,
+        0
+    );
+    let r = acme
+        .send(
+            &acme.admin,
+            Method::PUT,
+            "/api/v1/team/sso",
+            Some(settings.clone()),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["has_client_secret"], json!(true));
     assert_eq!(r.json()["redirect_path"], json!("/o/acme/sso/callback"));
@@ -5033,7 +4961,7 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
     // The secret is sealed at rest, never in the clear.
     assert_eq!(
         count(
-            &db,
+            &acme.db,
             &format!(
                 "SELECT count(*) FROM sso_providers WHERE position(convert_to('{SSO_SECRET}', 'UTF8') in client_secret) > 0"
             )
@@ -5041,39 +4969,39 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
         .await,
         0
     );
-    let r = send(&app, &As::Nobody, Method::GET, "/o/acme", None).await;
+    let r = acme.get(&As::Nobody, "/o/acme").await;
     assert!(r.text().contains("Sign in with Acme Login"), "{}", r.text());
     // Beta has none of it.
-    let r = send(&app, &As::Nobody, Method::GET, "/o/beta", None).await;
+    let r = acme.get(&As::Nobody, "/o/beta").await;
     assert!(!r.text().contains("Acme Login"));
 
     // Lee, a member, signs in at the provider: linked by the verified email.
-    let (back, cookie) = through_provider(&app, &provider.issuer, "lee").await;
+    let (back, cookie) = through_provider(&acme.app, &provider.issuer, "lee").await;
     // Another browser (no cookie of this sign-in) cannot finish it...
-    let r = come_back(&app, &back, "mm_sso=mmo_0").await;
+    let r = come_back(&acme.app, &back, "mm_sso=mmo_0").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
     assert!(r.text().contains("start again"), "{}", r.text());
     // ...nor another organisation's callback...
     let beta_back = back.replace("/o/acme/", "/o/beta/");
-    let r = come_back(&app, &beta_back, &cookie).await;
+    let r = come_back(&acme.app, &beta_back, &cookie).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
     // ...and Lee's own browser still does.
     let sessions = count(
-        &db,
+        &acme.db,
         &format!("SELECT count(*) FROM auth_sessions WHERE person_id = {lee_id}"),
     )
     .await;
-    let r = come_back(&app, &back, &cookie).await;
+    let r = come_back(&acme.app, &back, &cookie).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(r.headers[header::LOCATION], "/");
     let lee_sso = team_cookie(&r);
-    let me = send(&app, &lee_sso, Method::GET, "/api/v1/team/me", None).await;
+    let me = acme.get(&lee_sso, "/api/v1/team/me").await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.text());
     assert_eq!(me.json()["member"]["id"], json!(lee_id), "{}", me.text());
     assert_eq!(me.json()["member"]["email"], json!("lee@acme.example"));
     assert_eq!(
         count(
-            &db,
+            &acme.db,
             &format!("SELECT count(*) FROM auth_sessions WHERE person_id = {lee_id}")
         )
         .await,
@@ -5081,32 +5009,35 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
     );
     assert_eq!(
         count(
-            &db,
+            &acme.db,
             &format!("SELECT count(*) FROM sso_identities WHERE person_id = {lee_id}")
         )
         .await,
         1
     );
     // The same answer again (a replayed code and state) signs nobody in.
-    let r = come_back(&app, &back, &cookie).await;
+    let r = come_back(&acme.app, &back, &cookie).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
     assert_eq!(
         count(
-            &db,
+            &acme.db,
             &format!("SELECT count(*) FROM auth_sessions WHERE person_id = {lee_id}")
         )
         .await,
         sessions + 1
     );
     // A second sign-in goes by the provider's subject, linked once.
-    let (back, cookie) = through_provider(&app, &provider.issuer, "lee").await;
-    let r = come_back(&app, &back, &cookie).await;
+    let (back, cookie) = through_provider(&acme.app, &provider.issuer, "lee").await;
+    let r = come_back(&acme.app, &back, &cookie).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    assert_eq!(count(&db, "SELECT count(*) FROM sso_identities").await, 1);
+    assert_eq!(
+        count(&acme.db, "SELECT count(*) FROM sso_identities").await,
+        1
+    );
 
     // Lee's address, but not verified by the provider: not Lee.
-    let (back, cookie) = through_provider(&app, &provider.issuer, "una").await;
-    let r = come_back(&app, &back, &cookie).await;
+    let (back, cookie) = through_provider(&acme.app, &provider.issuer, "una").await;
+    let r = come_back(&acme.app, &back, &cookie).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
     assert!(
         r.text().contains("did not confirm an email"),
@@ -5114,9 +5045,9 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
         r.text()
     );
     // Someone who is no member, from a domain that may not join.
-    let people = count(&db, "SELECT count(*) FROM people").await;
-    let (back, cookie) = through_provider(&app, &provider.issuer, "eve").await;
-    let r = come_back(&app, &back, &cookie).await;
+    let people = count(&acme.db, "SELECT count(*) FROM people").await;
+    let (back, cookie) = through_provider(&acme.app, &provider.issuer, "eve").await;
+    let r = come_back(&acme.app, &back, &cookie).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
     assert!(
         r.text().contains("eve@elsewhere.example is not a member"),
@@ -5129,27 +5060,25 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
             .iter()
             .all(|c| !c.to_str().unwrap().starts_with("mm_team="))
     );
-    assert_eq!(count(&db, "SELECT count(*) FROM people").await, people);
-    assert_eq!(count(&db, "SELECT count(*) FROM sso_identities").await, 1);
+    assert_eq!(count(&acme.db, "SELECT count(*) FROM people").await, people);
+    assert_eq!(
+        count(&acme.db, "SELECT count(*) FROM sso_identities").await,
+        1
+    );
 
     // Students' addresses may join: Sam becomes a learner at the first
     // sign-in (the secret kept, as the settings leave it out).
     let mut students = settings.clone();
     students.as_object_mut().unwrap().remove("client_secret");
     students["join_domains"] = json!(["students.acme.example"]);
-    let r = send(
-        &app,
-        &admin,
-        Method::PUT,
-        "/api/v1/team/sso",
-        Some(students),
-    )
-    .await;
+    let r = acme
+        .send(&acme.admin, Method::PUT, "/api/v1/team/sso", Some(students))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["has_client_secret"], json!(true));
     // The team page shows the admin the redirect URI to register, and its
     // form (an empty secret field keeps the secret) changes the label.
-    let r = send(&app, &admin, Method::GET, "/team", None).await;
+    let r = acme.get(&acme.admin, "/team").await;
     assert!(
         r.text()
             .contains(&format!("http://{HOST}/o/acme/sso/callback")),
@@ -5160,16 +5089,16 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
         "issuer={}&client_id=mm-acme&client_secret=&label=Acme+Campus&join_domains=students.acme.example",
         provider.issuer.replace(':', "%3A").replace('/', "%2F")
     );
-    let r = send_form(&app, &admin, "/team/sso", &form).await;
+    let r = send_form(&acme.app, &acme.admin, "/team/sso", &form).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let r = send(&app, &admin, Method::GET, "/api/v1/team/sso", None).await;
+    let r = acme.get(&acme.admin, "/api/v1/team/sso").await;
     assert_eq!(r.json()["has_client_secret"], json!(true), "{}", r.text());
     assert_eq!(r.json()["label"], json!("Acme Campus"));
     assert_eq!(r.json()["join_domains"], json!(["students.acme.example"]));
-    let (back, cookie) = through_provider(&app, &provider.issuer, "sam").await;
-    let r = come_back(&app, &back, &cookie).await;
+    let (back, cookie) = through_provider(&acme.app, &provider.issuer, "sam").await;
+    let r = come_back(&acme.app, &back, &cookie).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let me = send(&app, &team_cookie(&r), Method::GET, "/api/v1/team/me", None).await;
+    let me = acme.get(&team_cookie(&r), "/api/v1/team/me").await;
     assert_eq!(
         me.json()["member"]["email"],
         json!("sam@students.acme.example"),
@@ -5179,17 +5108,11 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
     assert_eq!(me.json()["member"]["name"], json!("Sam Student"));
     assert_eq!(me.json()["member"]["roles"], json!(["learner"]));
     // Sam has no password to guess.
-    let r = send(
-        &app,
-        &As::Nobody,
-        Method::POST,
-        "/api/v1/team/sign-in",
-        Some(json!({ "organisation": "acme", "email": "sam@students.acme.example", "password": "!sso" })),
-    )
+    let r = acme.post(&As::Nobody, "/api/v1/team/sign-in", json!({ "organisation": "acme", "email": "sam@students.acme.example", "password": "!sso" }))
     .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     // The audit trail says who was linked, who joined, who was refused.
-    let r = send(&app, &admin, Method::GET, "/api/v1/team/audit", None).await;
+    let r = acme.get(&acme.admin, "/api/v1/team/audit").await;
     for action in ["sso.set", "sso.linked", "sso.joined", "sign_in_failed"] {
         assert!(r.text().contains(action), "{action}: {}", r.text());
     }
@@ -5207,14 +5130,14 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
     let r = send(&both, &As::Nobody, Method::GET, "/o/acme/sso", None).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let done = mm_team::reseal(
-        &db.owner_url,
+        &acme.db.owner_url,
         &mm_team::MasterKey::parse(&key_text).unwrap(),
         &new_key,
     )
     .await
     .unwrap();
     assert_eq!((done.organisations, done.resealed), (1, 1));
-    let r = send(&app, &As::Nobody, Method::GET, "/o/acme/sso", None).await;
+    let r = acme.get(&As::Nobody, "/o/acme/sso").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
     assert!(r.text().contains(&new_id), "{}", r.text());
     let r = send(&both, &As::Nobody, Method::GET, "/o/acme/sso", None).await;
@@ -5253,7 +5176,7 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
     let r = send(&app, &As::Nobody, Method::GET, "/o/acme/sso", None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     sign_in(&app, "acme", "lee@acme.example").await;
-    db.drop_schema().await;
+    acme.db.drop_schema().await;
 }
 
 /// Whether a message shown to a coach or learner reads as words, not code
@@ -5618,12 +5541,11 @@ async fn a_team_page_form_that_fails_comes_back_as_typed_and_one_that_works_redi
         return;
     };
     let app = instance(&db).await;
-    create_org(&TeamStore::connect(&db.app_url).await.unwrap(), "acme").await;
-    let admin = sign_in(&app, "acme", "admin@acme.example").await;
-    let As::Browser { cookie, .. } = admin.clone() else {
+    let acme = Acme::on(db, app).await;
+    let As::Browser { cookie, .. } = acme.admin.clone() else {
         unreachable!()
     };
-    let before = snapshot(&db, "acme").await;
+    let before = snapshot(&acme.db, "acme").await;
     // Each failed form: its status, what was typed, the error by its field.
     for (path, body, status, kept, error) in [
         (
@@ -5663,7 +5585,7 @@ async fn a_team_page_form_that_fails_comes_back_as_typed_and_one_that_works_redi
             r#"id="programme-slug-error""#,
         ),
     ] {
-        let r = send_form(&app, &admin, path, body).await;
+        let r = send_form(&acme.app, &acme.admin, path, body).await;
         assert_eq!(r.status, status, "{path} {body}: {}", r.text());
         for k in kept {
             assert!(
@@ -5684,8 +5606,8 @@ async fn a_team_page_form_that_fails_comes_back_as_typed_and_one_that_works_redi
     }
     // The admin's forms too; a client secret is never sent back.
     let r = send_form(
-        &app,
-        &admin,
+        &acme.app,
+        &acme.admin,
         "/team/sso",
         "issuer=not-a-url&client_id=campus-app&client_secret=s3cret-value&label=Campus&join_domains=example.edu",
     )
@@ -5701,7 +5623,13 @@ async fn a_team_page_form_that_fails_comes_back_as_typed_and_one_that_works_redi
         assert!(r.text().contains(k), "{k} lost: {}", r.text());
     }
     assert!(!r.text().contains("s3cret-value"), "the secret came back");
-    let r = send_form(&app, &admin, "/team/issuer", "name=Acme+Academy&url=").await;
+    let r = send_form(
+        &acme.app,
+        &acme.admin,
+        "/team/issuer",
+        "name=Acme+Academy&url=",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert!(
         r.text().contains(r#"value="Acme Academy""#)
@@ -5709,20 +5637,23 @@ async fn a_team_page_form_that_fails_comes_back_as_typed_and_one_that_works_redi
         "{}",
         r.text()
     );
-    assert_eq!(snapshot(&db, "acme").await, before, "a failed form wrote");
+    assert_eq!(
+        snapshot(&acme.db, "acme").await,
+        before,
+        "a failed form wrote"
+    );
     // Joining with too short a password: the name kept, never the password.
-    let r = send(
-        &app,
-        &admin,
-        Method::POST,
-        "/api/v1/team/invitations",
-        Some(json!({ "email": "kim@acme.example", "roles": ["learner"] })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &acme.admin,
+            "/api/v1/team/invitations",
+            json!({ "email": "kim@acme.example", "roles": ["learner"] }),
+        )
+        .await;
     let link = r.json()["link"].as_str().unwrap().to_owned();
     let token = link.split("token=").nth(1).unwrap().to_owned();
     let body = format!("token={token}&name=Kim+Lee&password=tooshort");
-    let r = run(&app, browser(Method::POST, "/join", None, Some(&body))).await;
+    let r = run(&acme.app, browser(Method::POST, "/join", None, Some(&body))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert!(
         r.text().contains(r#"value="Kim Lee""#) && r.text().contains(r#"id="join-password-error""#),
@@ -5731,10 +5662,10 @@ async fn a_team_page_form_that_fails_comes_back_as_typed_and_one_that_works_redi
     );
     assert!(!r.text().contains("tooshort"), "the password came back");
     // A cohort's name taken: 409, the name kept.
-    let r = send_form(&app, &admin, "/team/cohorts", "name=Spring").await;
+    let r = send_form(&acme.app, &acme.admin, "/team/cohorts", "name=Spring").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert!(location(&r).ends_with("?done=created"), "{}", location(&r));
-    let r = send_form(&app, &admin, "/team/cohorts", "name=Spring").await;
+    let r = send_form(&acme.app, &acme.admin, "/team/cohorts", "name=Spring").await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     assert!(
         r.text()
@@ -5743,7 +5674,7 @@ async fn a_team_page_form_that_fails_comes_back_as_typed_and_one_that_works_redi
         r.text()
     );
     // A token made: 303 to the team page, which shows it once.
-    let r = send_form(&app, &admin, "/tokens", "name=Reports").await;
+    let r = send_form(&acme.app, &acme.admin, "/tokens", "name=Reports").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(location(&r), "/team?done=token#tokens");
     let shown = r.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
@@ -5753,10 +5684,10 @@ async fn a_team_page_form_that_fails_comes_back_as_typed_and_one_that_works_redi
     );
     let shown = shown.split(';').next().unwrap().to_owned();
     let get = |cookies: String| {
-        let app = app.clone();
+        let acme = &acme;
         async move {
             run(
-                &app,
+                &acme.app,
                 browser(Method::GET, "/team?done=token", Some(&cookies), None),
             )
             .await
@@ -5773,5 +5704,5 @@ async fn a_team_page_form_that_fails_comes_back_as_typed_and_one_that_works_redi
     assert!(!r.text().contains(&secret), "shown twice");
     assert!(r.text().contains("it was shown once"), "{}", r.text());
     assert_eq!(r.text().matches("<td>Reports</td>").count(), 1);
-    db.drop_schema().await;
+    acme.db.drop_schema().await;
 }
