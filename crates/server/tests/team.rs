@@ -232,6 +232,21 @@ impl Acme {
         self.send(who, Method::POST, path, Some(body)).await
     }
 
+    /// `PUT path` with the JSON `body` as `who`.
+    async fn put(&self, who: &As, path: impl AsRef<str>, body: Value) -> Reply {
+        self.send(who, Method::PUT, path, Some(body)).await
+    }
+
+    /// `PATCH path` with the JSON `body` as `who`.
+    async fn patch(&self, who: &As, path: impl AsRef<str>, body: Value) -> Reply {
+        self.send(who, Method::PATCH, path, Some(body)).await
+    }
+
+    /// `DELETE path` as `who`.
+    async fn delete(&self, who: &As, path: impl AsRef<str>) -> Reply {
+        self.send(who, Method::DELETE, path, None).await
+    }
+
     /// The id of `who`'s organisation, as `/api/v1/team/me` says.
     async fn org_id(&self, who: &As) -> i64 {
         self.get(who, "/api/v1/team/me").await.json()["organisation"]["id"]
@@ -1849,11 +1864,9 @@ async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_jo
         r.text()
     );
     let r = acme
-        .send(
+        .delete(
             &coach,
-            Method::DELETE,
             format!("/api/v1/team/cohorts/{cohort}/members/{lee_id}"),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -1992,11 +2005,9 @@ async fn assigning_a_programme_gives_each_member_their_goals_once_and_a_later_jo
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text());
     }
     let r = acme
-        .send(
+        .delete(
             &other_coach,
-            Method::DELETE,
             format!("/api/v1/team/cohorts/{cohort}/members/{lee_id}"),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
@@ -2140,16 +2151,15 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
     // renames it; the programme is renamed too.
     let summary_path = format!("/api/v1/team/programmes/{programme}/items/{summary}");
     let r = acme
-        .send(
+        .patch(
             &coach,
-            Method::PATCH,
             summary_path.clone(),
-            Some(json!({
+            json!({
                 "name": "Write a weekly summary for the team",
                 "done_when": ["Sent by Friday", "Read by the team lead"],
                 "deadline": { "weeks": 6 },
                 "weekly_minutes": 45
-            })),
+            }),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -2162,11 +2172,10 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
         "unchanged"
     );
     let r = acme
-        .send(
+        .patch(
             &coach,
-            Method::PATCH,
             format!("/api/v1/team/programmes/{programme}"),
-            Some(json!({ "name": "Reporting, spring edition" })),
+            json!({ "name": "Reporting, spring edition" }),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -2225,22 +2234,18 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
 
     // The chart is removed: the others close up, its given goals stay.
     let r = acme
-        .send(
+        .delete(
             &coach,
-            Method::DELETE,
             format!("/api/v1/team/programmes/{programme}/items/{chart}"),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(ids(&r.json()["items"], "id"), [summary, present]);
     assert_eq!(r.json()["items"][1]["position"], 2);
     let r = acme
-        .send(
+        .delete(
             &coach,
-            Method::DELETE,
             format!("/api/v1/team/programmes/{programme}/items/{chart}"),
-            None,
         )
         .await;
     assert_eq!(
@@ -2250,11 +2255,10 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
         r.text()
     );
     let r = acme
-        .send(
+        .patch(
             &coach,
-            Method::PATCH,
             format!("/api/v1/team/programmes/{programme}/items/{chart}"),
-            Some(json!({ "weekly_minutes": 10 })),
+            json!({ "weekly_minutes": 10 }),
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
@@ -2276,11 +2280,9 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
     assert_eq!(r.json()["item"]["id"], json!(chart), "{}", r.text());
     assert_eq!(goals_of(lee_id).await.len(), lee_goals, "a second goal");
     let r = acme
-        .send(
+        .delete(
             &coach,
-            Method::DELETE,
             format!("/api/v1/team/programmes/{programme}/items/{chart}"),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -2309,11 +2311,10 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let curated = r.json()["item"]["id"].as_i64().unwrap();
     let r = acme
-        .send(
+        .patch(
             &coach,
-            Method::PATCH,
             format!("/api/v1/team/programmes/{lone}/items/{curated}"),
-            Some(json!({ "name": "Our own name for it" })),
+            json!({ "name": "Our own name for it" }),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -2324,22 +2325,12 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     assert!(r.text().contains("Our own name for it"), "{}", r.text());
     let r = acme
-        .send(
-            &coach,
-            Method::DELETE,
-            format!("/api/v1/team/programmes/{lone}"),
-            None,
-        )
+        .delete(&coach, format!("/api/v1/team/programmes/{lone}"))
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
     // The extra programme cannot be deleted while Spring has it.
     let r = acme
-        .send(
-            &coach,
-            Method::DELETE,
-            format!("/api/v1/team/programmes/{extra}"),
-            None,
-        )
+        .delete(&coach, format!("/api/v1/team/programmes/{extra}"))
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     assert!(
@@ -2350,22 +2341,14 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
     // Unassigned from Spring: Nia, joining now, gets nothing from it, nor
     // the removed chart; Lee and Kim keep what they were given.
     let unassign = format!("/api/v1/team/cohorts/{cohort}/programmes/{extra}");
-    let r = acme
-        .send(&lee, Method::DELETE, unassign.clone(), None)
-        .await;
+    let r = acme.delete(&lee, unassign.clone()).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
-    let r = acme
-        .send(&other_coach, Method::DELETE, unassign.clone(), None)
-        .await;
+    let r = acme.delete(&other_coach, unassign.clone()).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
-    let r = acme
-        .send(&coach, Method::DELETE, unassign.clone(), None)
-        .await;
+    let r = acme.delete(&coach, unassign.clone()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(ids(&r.json()["programmes"], "programme"), [programme]);
-    let r = acme
-        .send(&coach, Method::DELETE, unassign.clone(), None)
-        .await;
+    let r = acme.delete(&coach, unassign.clone()).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     let r = add(nia_id).await;
     assert_eq!(ids(&r.json()["goals"]["given"], "item"), [summary, present]);
@@ -2390,12 +2373,7 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
     assert!(!chart_goals.contains(&nia_id));
     // Now no cohort has it, the extra programme is deleted; its slug is free.
     let r = acme
-        .send(
-            &coach,
-            Method::DELETE,
-            format!("/api/v1/team/programmes/{extra}"),
-            None,
-        )
+        .delete(&coach, format!("/api/v1/team/programmes/{extra}"))
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
     let r = acme
@@ -2465,11 +2443,9 @@ async fn editing_a_programme_changes_only_the_goals_given_later_and_removing_or_
         }
     }
     let r = acme
-        .send(
+        .delete(
             &beta,
-            Method::DELETE,
             format!("/api/v1/team/cohorts/{cohort}/programmes/{programme}"),
-            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
@@ -2838,11 +2814,10 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
     // Everything the mastery rule asks for, from the journal's own API.
     for (who, goal) in [(&lee, lee_goal), (&ann, ann_goal)] {
         let r = acme
-            .send(
+            .put(
                 who,
-                Method::PUT,
                 format!("/api/v1/goals/{goal}/criteria/1"),
-                Some(json!({ "met": true })),
+                json!({ "met": true }),
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -3619,12 +3594,7 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     }
     let r = acme
-        .send(
-            &kim,
-            Method::DELETE,
-            format!("/api/v1/team/me/shares/{share}"),
-            None,
-        )
+        .delete(&kim, format!("/api/v1/team/me/shares/{share}"))
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     let r = send_form(
@@ -3642,12 +3612,7 @@ async fn a_coach_reads_a_note_only_once_it_is_shared_and_the_learner_sees_exactl
     );
     // Lee unshares it: the coach no longer reads it.
     let r = acme
-        .send(
-            &lee,
-            Method::DELETE,
-            format!("/api/v1/team/me/shares/{share}"),
-            None,
-        )
+        .delete(&lee, format!("/api/v1/team/me/shares/{share}"))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     for path in &coach_views {
@@ -3739,11 +3704,10 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
     .await;
     let goal = given.goals[&lee_id];
     let r = acme
-        .send(
+        .put(
             &lee,
-            Method::PUT,
             format!("/api/v1/goals/{goal}/criteria/1"),
-            Some(json!({ "met": true })),
+            json!({ "met": true }),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -4889,14 +4853,7 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
         "issuer": provider.issuer, "client_id": "mm-acme", "client_secret": SSO_SECRET,
         "label": "Acme Login",
     });
-    let r = acme
-        .send(
-            &lee,
-            Method::PUT,
-            "/api/v1/team/sso",
-            Some(settings.clone()),
-        )
-        .await;
+    let r = acme.put(&lee, "/api/v1/team/sso", settings.clone()).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
     let r = acme.get(&lee, "/api/v1/team/sso").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
@@ -4907,9 +4864,7 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
     ] {
         let mut bad = settings.clone();
         bad["issuer"] = json!(issuer);
-        let r = acme
-            .send(&acme.admin, Method::PUT, "/api/v1/team/sso", Some(bad))
-            .await;
+        let r = acme.put(&acme.admin, "/api/v1/team/sso", bad).await;
         assert_eq!(r.status, status, "{issuer}: {}", r.text());
         assert!(
             r.json()["message"].as_str().unwrap().contains(issuer),
@@ -4932,9 +4887,7 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
             "secret",
         ),
     ] {
-        let r = acme
-            .send(&acme.admin, Method::PUT, "/api/v1/team/sso", Some(body))
-            .await;
+        let r = acme.put(&acme.admin, "/api/v1/team/sso", body).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
         assert!(
             r.json()["field"].as_str().unwrap_or("").contains(field),
@@ -4947,12 +4900,7 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
         0
     );
     let r = acme
-        .send(
-            &acme.admin,
-            Method::PUT,
-            "/api/v1/team/sso",
-            Some(settings.clone()),
-        )
+        .put(&acme.admin, "/api/v1/team/sso", settings.clone())
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["has_client_secret"], json!(true));
@@ -5071,9 +5019,7 @@ async fn members_sign_in_with_their_institutions_openid_provider_and_nobody_else
     let mut students = settings.clone();
     students.as_object_mut().unwrap().remove("client_secret");
     students["join_domains"] = json!(["students.acme.example"]);
-    let r = acme
-        .send(&acme.admin, Method::PUT, "/api/v1/team/sso", Some(students))
-        .await;
+    let r = acme.put(&acme.admin, "/api/v1/team/sso", students).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["has_client_secret"], json!(true));
     // The team page shows the admin the redirect URI to register, and its
@@ -5230,11 +5176,10 @@ async fn a_past_deadline_date_is_refused_and_one_that_passes_later_says_who_was_
     let item = r.json()["item"]["id"].as_i64().unwrap();
     let before = snapshot(&acme.db, "acme").await;
     let r = acme
-        .send(
+        .patch(
             &coach,
-            Method::PATCH,
             format!("{items}/{item}"),
-            Some(json!({ "deadline": { "date": "2026-03-09" } })),
+            json!({ "deadline": { "date": "2026-03-09" } }),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
@@ -5514,12 +5459,7 @@ async fn an_invitation_and_an_empty_journal_say_what_they_mean_in_words() {
         .unwrap_or_else(|| r.json()["id"].as_i64().unwrap());
     let token = link.split("token=").nth(1).unwrap().to_owned();
     let r = acme
-        .send(
-            &acme.admin,
-            Method::DELETE,
-            format!("/api/v1/team/invitations/{id}"),
-            None,
-        )
+        .delete(&acme.admin, format!("/api/v1/team/invitations/{id}"))
         .await;
     assert!(r.status.is_success(), "{}", r.text());
     let r = acme.get(&As::Nobody, format!("/join?token={token}")).await;
