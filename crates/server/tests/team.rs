@@ -2786,6 +2786,33 @@ async fn given_programme(app: &Router, lead: &As, item: Value, members: &[i64]) 
     }
 }
 
+/// On `goal` (given by a programme of "Explain a bar chart"), `who` does
+/// all the mastery rule asks for but an application, from the journal's own
+/// API: its one criterion met, three 40-minute sessions (2, 4 and 6 March)
+/// and a reflection naming the principle.
+async fn practise_all_but_applying(acme: &Acme, who: &As, goal: i64) {
+    let r = acme
+        .put(
+            who,
+            format!("/api/v1/goals/{goal}/criteria/1"),
+            json!({ "met": true }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    for day in ["2026-03-02 09:00", "2026-03-04 09:00", "2026-03-06 09:00"] {
+        let r = acme
+            .post(
+                who,
+                format!("/api/v1/goals/{goal}/sessions"),
+                json!({ "minutes": 40, "aim": "one message", "at": day }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    }
+    let r = acme.post(who, format!("/api/v1/goals/{goal}/reflections"), json!({ "worked": "a", "didnt": "b", "next": "c", "principles": ["One message per chart"] })).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+}
+
 #[tokio::test]
 async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and_nobody_approves_their_own()
  {
@@ -2813,26 +2840,7 @@ async fn evidence_needing_approval_counts_once_approved_a_rejection_says_why_and
     let (lee_goal, ann_goal) = (given.goals[&lee_id], given.goals[&ann_id]);
     // Everything the mastery rule asks for, from the journal's own API.
     for (who, goal) in [(&lee, lee_goal), (&ann, ann_goal)] {
-        let r = acme
-            .put(
-                who,
-                format!("/api/v1/goals/{goal}/criteria/1"),
-                json!({ "met": true }),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        for day in ["2026-03-02 09:00", "2026-03-04 09:00", "2026-03-06 09:00"] {
-            let r = acme
-                .post(
-                    who,
-                    format!("/api/v1/goals/{goal}/sessions"),
-                    json!({ "minutes": 40, "aim": "one message", "at": day }),
-                )
-                .await;
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-        }
-        let r = acme.post(who, format!("/api/v1/goals/{goal}/reflections"), json!({ "worked": "a", "didnt": "b", "next": "c", "principles": ["One message per chart"] })).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        practise_all_but_applying(&acme, who, goal).await;
     }
     let apply = |who: &As, goal: i64, context: &str| {
         let (acme, who) = (&acme, who.clone());
@@ -3703,26 +3711,7 @@ async fn an_edited_application_is_pending_again_and_the_goal_page_says_where_eac
     )
     .await;
     let goal = given.goals[&lee_id];
-    let r = acme
-        .put(
-            &lee,
-            format!("/api/v1/goals/{goal}/criteria/1"),
-            json!({ "met": true }),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    for day in ["2026-03-02 09:00", "2026-03-04 09:00", "2026-03-06 09:00"] {
-        let r = acme
-            .post(
-                &lee,
-                format!("/api/v1/goals/{goal}/sessions"),
-                json!({ "minutes": 40, "aim": "one message", "at": day }),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    }
-    let r = acme.post(&lee, format!("/api/v1/goals/{goal}/reflections"), json!({ "worked": "a", "didnt": "b", "next": "c", "principles": ["One message per chart"] })).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    practise_all_but_applying(&acme, &lee, goal).await;
     let apply = |context: &str| {
         acme.post(
             &lee,
@@ -3894,44 +3883,41 @@ async fn demo_journal(db: &TestDb, org: i64, person: i64) -> i64 {
     mm_app::demo::write_into(&app).await.unwrap().achieved.0
 }
 
-/// Record `person`'s goal `goal` as given by a programme of `admin`'s
-/// organisation, as assigning one records it (the demo journal's goals are
-/// written straight into the journal): the organisation signs badges only
-/// for such goals.
-async fn as_given(app: &Router, db: &TestDb, admin: &As, person: i64, goal: i64) {
-    let r = send(
-        app,
-        admin,
-        Method::POST,
-        "/api/v1/team/programmes",
-        Some(json!({ "slug": format!("given-{person}-{goal}"), "name": "Given" })),
-    )
-    .await;
+/// Record `person`'s goal `goal` as given by a programme of acme's admin,
+/// as assigning one records it (the demo journal's goals are written
+/// straight into the journal): the organisation signs badges only for such
+/// goals.
+async fn as_given(acme: &Acme, person: i64, goal: i64) {
+    let r = acme
+        .post(
+            &acme.admin,
+            "/api/v1/team/programmes",
+            json!({ "slug": format!("given-{person}-{goal}"), "name": "Given" }),
+        )
+        .await;
     let programme = r.json()["id"].as_i64().unwrap();
-    let r = send(
-        app,
-        admin,
-        Method::POST,
-        &format!("/api/v1/team/programmes/{programme}/items"),
-        Some(json!({
-            "catalogue_id": mm_micro::catalogue::curated().entries()[0].id,
-            "deadline": { "weeks": 2 }, "weekly_minutes": 60,
-        })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &acme.admin,
+            format!("/api/v1/team/programmes/{programme}/items"),
+            json!({
+                "catalogue_id": mm_micro::catalogue::curated().entries()[0].id,
+                "deadline": { "weeks": 2 }, "weekly_minutes": 60,
+            }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let item = r.json()["item"]["id"].as_i64().unwrap();
-    let r = send(
-        app,
-        admin,
-        Method::POST,
-        "/api/v1/team/cohorts",
-        Some(json!({ "name": format!("Given {person} {goal}") })),
-    )
-    .await;
+    let r = acme
+        .post(
+            &acme.admin,
+            "/api/v1/team/cohorts",
+            json!({ "name": format!("Given {person} {goal}") }),
+        )
+        .await;
     let cohort = r.json()["id"].as_i64().unwrap();
     as_owner(
-        db,
+        &acme.db,
         &format!(
             "INSERT INTO given_goals (org_id, item_id, person_id, cohort_id, goal_id, given_at) \
              SELECT org_id, {item}, {person}, {cohort}, {goal}, now() FROM people WHERE id = {person}"
@@ -4105,7 +4091,7 @@ async fn the_organisation_signs_its_members_badges_which_verify_across_a_rotatio
     assert_eq!(r.json()["badges"], json!([]), "{}", r.text());
     let r = acme.get(&acme.admin, "/api/v1/team/badges").await;
     assert_eq!(r.json(), json!([]));
-    as_given(&acme.app, &acme.db, &acme.admin, lee_id, goal).await;
+    as_given(&acme, lee_id, goal).await;
 
     // The learner's badge is signed by the organisation.
     let r = acme.post(&lee, "/api/v1/badges", issue.clone()).await;
@@ -4279,7 +4265,7 @@ async fn the_organisation_keeps_every_badge_it_signs_publishes_it_and_its_admins
     let (kim, _) = acme.join("kim@acme.example", &["learner"]).await;
     let actor = actor_of(&acme.db, &acme.admin).await;
     let goal = demo_journal(&acme.db, actor.org, lee_id).await;
-    as_given(&acme.app, &acme.db, &acme.admin, lee_id, goal).await;
+    as_given(&acme, lee_id, goal).await;
     // Acme's admin creates its issuer on the team page, Beta's by the API.
     let page = acme.get(&acme.admin, "/team").await.text();
     assert!(page.contains("None yet: create it"), "{page}");
