@@ -66,6 +66,10 @@ pub struct Held {
     pub held: Vec<SkillIdx>,
     /// The skills of achieved goals alone.
     pub achieved: Vec<SkillIdx>,
+    /// The skills declared with a level, and what holding them covers:
+    /// the catalogue's entries under them are not offered (an achieved
+    /// goal's skill still leads on to its next steps).
+    pub declared: Vec<SkillIdx>,
 }
 
 /// The skills the person holds: declared with a level, and behind achieved
@@ -97,10 +101,17 @@ pub async fn held_skills(app: &App, tax: &Taxonomy) -> Result<Held> {
             achieved.push(i);
         }
     }
+    held.sort_unstable();
+    held.dedup();
+    let declared = held.clone();
     held.extend(&achieved);
     held.sort_unstable();
     held.dedup();
-    Ok(Held { held, achieved })
+    Ok(Held {
+        held,
+        achieved,
+        declared,
+    })
 }
 
 /// Which role to rank for.
@@ -506,7 +517,7 @@ pub async fn discover(
     )
     .await?;
     let catalogue = crate::catalogue::personal_catalogue(app).await?;
-    let taken = taken(app).await?;
+    let taken = taken(app).await?.holding(tax, &held.declared);
     let carver = Carver::new(
         tax,
         &catalogue,
@@ -1060,7 +1071,7 @@ pub async fn next(
     let suggestions =
         mm_discover::next::suggest(&ranker, &[achieved], &held.held, role.as_ref(), report, top);
     let catalogue = crate::catalogue::personal_catalogue(app).await?;
-    let taken = taken(app).await?;
+    let taken = taken(app).await?.holding(tax, &held.declared);
     let mut linked = next_micro(
         tax,
         &catalogue,

@@ -184,13 +184,39 @@ pub fn stacks_of_postings(tax: &Taxonomy, report: &MarketReport) -> Vec<(String,
 /// Postings a stack must be named in before the list assumes it.
 pub const MIN_STACK_POSTINGS: u64 = 3;
 
-/// The person's goals by the folded name of their micro-skill.
+/// What the person has already: their goals by the folded name of their
+/// micro-skill, and the skills they hold.
 #[derive(Debug, Clone, Default)]
 pub struct Taken {
     /// Achieved: never offered again.
     pub achieved: FxHashSet<String>,
     /// Open: offered, saying so.
     pub open: FxHashMap<String, GoalId>,
+    /// The catalogue keys (ESCO URIs, `onet-tech:` names) of the skills
+    /// held: an entry filed under one of them builds what the person has
+    /// (pivot tables, for an Excel expert), so it is not offered either.
+    pub held: FxHashSet<String>,
+}
+
+impl Taken {
+    /// These goals, and the skills `held` (by their catalogue keys).
+    pub fn holding(mut self, tax: &Taxonomy, held: &[SkillIdx]) -> Self {
+        for &i in held {
+            self.held.insert(tax.skill(i).uri.clone());
+        }
+        for t in &tax.technologies {
+            if held.contains(&t.concept) {
+                self.held
+                    .insert(ParentRef::OnetTech(t.name.clone()).to_string());
+            }
+        }
+        self
+    }
+
+    /// Whether `m` is filed under a skill the person holds.
+    fn builds_held(&self, m: &CatalogueMicroSkill) -> bool {
+        !self.held.is_empty() && m.parents.iter().any(|p| self.held.contains(&p.to_string()))
+    }
 }
 
 /// Turns ranked parents into ranked micro-skills.
@@ -314,6 +340,7 @@ impl<'a> Carver<'a> {
                 if seen.insert(m.id.as_str())
                     && self.fits(m)
                     && !self.taken.achieved.contains(&fold_name(&m.name))
+                    && !self.taken.builds_held(m)
                 {
                     out.push(m);
                 }

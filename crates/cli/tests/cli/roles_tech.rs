@@ -36,6 +36,32 @@ fn an_excel_expert_is_not_told_to_learn_spreadsheets() {
         assert!(!a.iter().any(|x| x == l), "{l} still suggested: {a:?}");
     }
     assert!(after["held_skipped"].as_u64().unwrap() >= 1);
+    // Nor its micro-skills under another parent (pivot tables under
+    // "office software"); and SQL held, no SQL join either.
+    assert!(steps(&before).contains(&"excel-pivot-summary".to_string()));
+    assert!(
+        !steps(&after).contains(&"excel-pivot-summary".to_string()),
+        "{:?}",
+        steps(&after)
+    );
+    assert!(steps(&after).contains(&"sql-join-group-by".to_string()));
+    home.ok(&["skill", "add", "SQL", "--level", "expert"]);
+    let sql: serde_json::Value = serde_json::from_str(&home.ok(&args)).unwrap();
+    let s = steps(&sql);
+    assert!(!s.contains(&"sql-join-group-by".to_string()), "{s:?}");
+    assert!(!s.is_empty());
+}
+
+/// The catalogue ids of the micro-skills offered, in the list and the arcs.
+fn steps(v: &serde_json::Value) -> Vec<String> {
+    v["micro"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(v["arcs"].as_array().unwrap())
+        .flat_map(|c| c["steps"].as_array().unwrap())
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
