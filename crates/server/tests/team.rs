@@ -5147,7 +5147,7 @@ async fn a_past_deadline_date_is_refused_and_one_that_passes_later_says_who_was_
     let message = r.json()["message"].as_str().unwrap().to_owned();
     assert_eq!(
         message,
-        "2020-01-01 has passed: give a date from today (2026-03-10, in UTC) on, or a number of weeks"
+        "2020-01-01 has passed everywhere: give 2026-03-10 or a later date, or a number of weeks"
     );
     assert!(plain_words(&message), "{message}");
     assert_eq!(
@@ -5181,6 +5181,27 @@ async fn a_past_deadline_date_is_refused_and_one_that_passes_later_says_who_was_
         before,
         "a refused change wrote"
     );
+    // A date passes only once it has ended everywhere: at 05:00 UTC on the
+    // 10th it is still the 9th in UTC−12, so a coach there may give it,
+    // whatever zone the server runs in.
+    let early = acme.at("2026-03-10T05:00:00+00:00").await;
+    let r = send(
+        &early,
+        &coach,
+        Method::PATCH,
+        &format!("{items}/{item}"),
+        Some(json!({ "deadline": { "date": "2026-03-09" } })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = acme
+        .patch(
+            &coach,
+            format!("{items}/{item}"),
+            json!({ "deadline": { "date": "2026-03-20" } }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     // Lee is in the cohort while the date is to come: she gets the goal.
     let r = acme
         .post(&coach, "/api/v1/team/cohorts", json!({ "name": "Spring" }))

@@ -411,8 +411,9 @@ fn one_line(field: &'static str, raw: &str, max: usize) -> Result<String> {
 }
 
 /// The item a [`NewItem`] makes, checked, before anything is written. A
-/// date deadline before `today` (UTC: the server's day, not a member's)
-/// is refused when `today` is given: nobody could be given that goal.
+/// date deadline before `today` (the caller's earliest date still today
+/// somewhere) is refused when `today` is given: nobody could be given
+/// that goal.
 fn item_of(new: NewItem, today: Option<NaiveDate>) -> Result<ItemDraft> {
     let entry = match new.catalogue_id.as_deref().map(str::trim) {
         Some(id) => Some(mm_micro::catalogue::curated().get(id).ok_or_else(|| {
@@ -553,7 +554,7 @@ fn item_of(new: NewItem, today: Option<NaiveDate>) -> Result<ItemDraft> {
 
 /// Why a date deadline `d` before `today` is refused, in a coach's words.
 fn passed(d: NaiveDate, today: NaiveDate) -> String {
-    format!("{d} has passed: give a date from today ({today}, in UTC) on, or a number of weeks")
+    format!("{d} has passed everywhere: give {today} or a later date, or a number of weeks")
 }
 
 struct ItemDraft {
@@ -724,7 +725,8 @@ impl TeamStore {
     /// [`Kind::NotFound`] for a programme the actor cannot see;
     /// [`Kind::Forbidden`] for one they may not change; [`Kind::Invalid`]
     /// naming the field (an unknown `catalogue_id` too, a date deadline
-    /// before `today`, the server's day in UTC); [`Kind::Conflict`]
+    /// before `today`, which the server takes as the earliest date still
+    /// today somewhere); [`Kind::Conflict`]
     /// when the programme has this micro-skill already (a curated one under
     /// any name). One removed before comes back as the same item, so nobody
     /// is given its goal twice.
@@ -2026,7 +2028,7 @@ mod tests {
         assert_eq!(e.field(), Some("deadline"));
         assert_eq!(
             e.to_string(),
-            "2020-01-01 has passed: give a date from today (2026-03-10, in UTC) on, or a number of weeks"
+            "2020-01-01 has passed everywhere: give 2026-03-10 or a later date, or a number of weeks"
         );
         assert!(item_of(on("2026-03-09"), today).is_err());
         assert!(item_of(on("2026-03-10"), today).is_ok());

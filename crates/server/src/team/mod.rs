@@ -229,6 +229,15 @@ impl TeamState {
             .map_or_else(chrono::Utc::now, |j| j.clock.read().0)
     }
 
+    /// The earliest date that is still today somewhere (in UTC−12, the
+    /// last time zone): a date deadline has passed only once it has ended
+    /// everywhere, so no coach is refused a date that is still today where
+    /// they are, whatever zone the server runs in. Each learner's journal
+    /// then checks the deadline against the learner's own day.
+    pub fn today_anywhere(&self) -> chrono::NaiveDate {
+        (self.now() - chrono::Duration::hours(12)).date_naive()
+    }
+
     /// The first https origin browsers reach this server at, if any: where
     /// it publishes what its organisations' badge issuers must publish.
     pub fn https_origin(&self) -> Option<&str> {

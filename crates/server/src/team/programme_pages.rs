@@ -535,7 +535,7 @@ async fn add_item(
         };
         state
             .team()
-            .add_item(&actor, id, new, state.now().date_naive())
+            .add_item(&actor, id, new, state.today_anywhere())
             .await
             .map_err(HttpError::from)
     }
@@ -851,7 +851,7 @@ async fn edit_item(
     let (id, item) = item_ids(&raw, &item)?;
     let changed = async {
         let change = item_change(&f)?;
-        let today = state.now().date_naive();
+        let today = state.today_anywhere();
         state
             .team()
             .update_item(&actor, id, item, change, today)

@@ -115,7 +115,7 @@ pub async fn give(
     }
     // Decoded once per process, not once per goal.
     let tax = &crate::api::discover::shared().await?.tax;
-    let today = state.now().date_naive();
+    let today = state.today_anywhere();
     for g in claimed {
         // A date that has passed since the item was made: no goal due
         // yesterday (nor one quietly due later); the coach sees why.
@@ -151,8 +151,8 @@ pub async fn give(
     Ok(report)
 }
 
-/// Why `item`'s goal is not given on `today` (UTC), if it is not: its
-/// date deadline has passed.
+/// Why `item`'s goal is not given on `today` (the earliest date still
+/// today somewhere), if it is not: its date deadline has passed everywhere.
 fn not_given(item: &ProgrammeItem, today: chrono::NaiveDate) -> Option<String> {
     match item.deadline {
         mm_team::DeadlineRule::Date(d) if d < today => Some(format!(
@@ -298,7 +298,7 @@ pub async fn add_item(
     ApiJson(body): ApiJson<NewItem>,
 ) -> Result<(StatusCode, Json<ItemAdded>), ApiError> {
     let programme: ProgrammeId = id(&raw)?;
-    let today = state.now().date_naive();
+    let today = state.today_anywhere();
     let item = state
         .team()
         .add_item(&actor, programme, body, today)
@@ -357,7 +357,7 @@ pub async fn update_item(
     Ok(Json(
         state
             .team()
-            .update_item(&actor, programme, item, body, state.now().date_naive())
+            .update_item(&actor, programme, item, body, state.today_anywhere())
             .await?,
     ))
 }
