@@ -421,6 +421,32 @@ pub struct DiscoverInput {
     pub stacks: Vec<String>,
 }
 
+/// Every stack in `given` has micro-skills in `catalogue`: a stack it has
+/// none for (a typo, or one not carved yet) would drop every stack's steps
+/// without a word.
+///
+/// # Errors
+/// Invalid (field `stack`), naming the stacks the catalogue has.
+fn known_stacks(catalogue: &mm_micro::Catalogue, given: &[String]) -> Result<()> {
+    let mut known: Vec<&str> = catalogue
+        .entries()
+        .iter()
+        .flat_map(|m| m.stack.iter().map(String::as_str))
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    match given.iter().find(|s| !known.contains(&s.as_str())) {
+        Some(s) => Err(Error::invalid_field(
+            "stack",
+            format!(
+                "no micro-skill in the catalogue is for the stack {s:?}: it has {}; leave the stack out to see each one's first step",
+                known.join(", ")
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The focus for a ranking: what was given, else the profile's, else (for
 /// stacks) what the held skills name, else the stack the role's postings
 /// name most (a Python list for a developer whose postings ask for Python
@@ -439,6 +465,9 @@ async fn focus(
         None => store.country().await?,
     };
     let given = crate::profile::stack_names(stacks)?;
+    if !given.is_empty() {
+        known_stacks(&crate::catalogue::personal_catalogue(app).await?, &given)?;
+    }
     let (stacks, stacks_from) = if !given.is_empty() {
         (given, Some("given"))
     } else {

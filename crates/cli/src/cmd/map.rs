@@ -178,6 +178,13 @@ pub fn run(args: MapArgs, g: &crate::Global) -> Result<()> {
         return Ok(());
     }
     let text = args.text.join(" ");
+    if text.trim().is_empty() {
+        return Err(mm_app::Error::invalid_field(
+            "text",
+            "the phrase is empty: give one to map, such as \"pivot tables\"",
+        )
+        .into());
+    }
     if g.json {
         writeln!(out, "{}", json_line(&text)?)?;
     } else {

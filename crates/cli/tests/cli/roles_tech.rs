@@ -125,3 +125,27 @@ fn taxonomy_occupation_says_what_discover_would_choose() {
             .any(|c| c == "13-2011.00")
     );
 }
+
+#[test]
+fn an_unknown_stack_or_an_empty_phrase_is_one_clear_error() {
+    let home = Home::new();
+    let (out, err) = home.fails(
+        &[
+            "discover",
+            "--role",
+            "software developer",
+            "--stack",
+            "cobol",
+            "--no-market",
+        ],
+        2,
+    );
+    assert!(out.is_empty());
+    assert!(
+        err.starts_with("mm: no micro-skill in the catalogue is for the stack \"cobol\"")
+            && err.contains("python"),
+        "{err}"
+    );
+    let (_, err) = home.fails(&["map", " "], 2);
+    assert!(err.starts_with("mm: the phrase is empty"), "{err}");
+}
