@@ -418,6 +418,63 @@ impl OccupationIndex {
                 alternatives.push(h.clone());
             }
         }
+        // O*NET titles that fit about as well as the chosen one name other
+        // fair readings through the crosswalk ("UX designer" is ESCO's label
+        // of one occupation, O*NET's title of others): their ESCO
+        // counterparts are offered too, after the direct ones.
+        // An O*NET occupation the crosswalk maps onto the chosen one is the
+        // same reading, not another; of each other, its two counterparts
+        // whose own titles fit best (then the most specific), if they fit
+        // at all. They follow
+        // the direct ones, those whose own titles fit the query best first.
+        let mut extra: Vec<OccupationHit> = Vec::new();
+        for h in hits.iter().filter(|h| h.score >= score - 0.02) {
+            let OccRef::Onet(o) = h.occupation else {
+                continue;
+            };
+            let mut cands = tax.onet_occupations[o as usize].esco.clone();
+            if esco.is_some_and(|c| cands.contains(&c)) {
+                continue;
+            }
+            cands.sort_by(|&a, &b| {
+                esco_score(b)
+                    .total_cmp(&esco_score(a))
+                    .then(
+                        tax.occupation(a)
+                            .onet
+                            .len()
+                            .cmp(&tax.occupation(b).onet.len()),
+                    )
+                    .then(a.cmp(&b))
+            });
+            // A counterpart whose own titles do not fit the query at all
+            // is the crosswalk's breadth, not a reading of the title.
+            for &e in cands
+                .iter()
+                .filter(|&&e| esco_score(e) >= MIN_SCORE)
+                .take(2)
+            {
+                let taken = |v: &[OccupationHit]| v.iter().any(|a| a.occupation == OccRef::Esco(e));
+                if Some(e) != esco && !taken(&alternatives) && !taken(&extra) {
+                    extra.push(OccupationHit {
+                        occupation: OccRef::Esco(e),
+                        title: h.title.clone(),
+                        score: h.score,
+                    });
+                }
+            }
+        }
+        let own = |h: &OccupationHit| match h.occupation {
+            OccRef::Esco(e) => esco_score(e),
+            OccRef::Onet(_) => 0.0,
+        };
+        extra.sort_by(|a, b| {
+            own(b)
+                .total_cmp(&own(a))
+                .then(a.occupation.cmp(&b.occupation))
+        });
+        let room = 5usize.saturating_sub(alternatives.len());
+        alternatives.extend(extra.into_iter().take(room));
         Some(Resolution {
             esco,
             onet,
@@ -451,6 +508,32 @@ mod tests {
                 .any(|a| a.occupation == OccRef::Esco(general));
         assert!(offered, "{:?}", r.alternatives);
         assert!(r.ambiguous());
+    }
+
+    #[test]
+    fn an_esco_label_that_onet_titles_fit_as_well_offers_their_counterparts() {
+        // "UX designer" fits an alternative label of one ESCO occupation and,
+        // as well, O*NET titles of others: their crosswalked ESCO
+        // occupations are offered beside the one chosen.
+        let tax = Taxonomy::load_embedded().unwrap();
+        let idx = OccupationIndex::new(&tax);
+        let r = idx.resolve(&tax, "UX designer").unwrap();
+        let names: Vec<&str> = r
+            .alternatives
+            .iter()
+            .filter_map(|a| match a.occupation {
+                OccRef::Esco(e) => Some(tax.occupation(e).preferred.as_str()),
+                OccRef::Onet(_) => None,
+            })
+            .collect();
+        let web = &tax.onet_occupations[tax.onet_by_code("15-1255.00").unwrap() as usize];
+        assert!(
+            web.esco
+                .iter()
+                .any(|&e| names.contains(&tax.occupation(e).preferred.as_str())),
+            "{names:?}"
+        );
+        assert!(r.ambiguous(), "{names:?}");
     }
 
     #[test]
