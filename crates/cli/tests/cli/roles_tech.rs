@@ -149,3 +149,36 @@ fn an_unknown_stack_or_an_empty_phrase_is_one_clear_error() {
     let (_, err) = home.fails(&["map", " "], 2);
     assert!(err.starts_with("mm: the phrase is empty"), "{err}");
 }
+
+#[test]
+fn a_user_interface_designer_is_offered_usability_testing_and_prototyping() {
+    let home = Home::new();
+    let v: serde_json::Value = serde_json::from_str(&home.ok(&[
+        "--json",
+        "discover",
+        "--occupation",
+        "http://data.europa.eu/esco/occupation/96e20037-0a25-4bf6-a25e-808d1605d890",
+        "--no-market",
+        "--top",
+        "8",
+    ]))
+    .unwrap();
+    let s = steps(&v);
+    for id in ["usability-test-five-users", "wireframe-clickable-prototype"] {
+        assert!(s.contains(&id.to_string()), "{id} not offered: {s:?}");
+    }
+    // The UX title offers the UX occupations as other readings.
+    let out = home.ok(&[
+        "discover",
+        "--role",
+        "UX designer",
+        "--no-market",
+        "--top",
+        "1",
+    ]);
+    assert!(
+        out.contains("user interface designer") && out.contains("user experience analyst"),
+        "{}",
+        &out[..out.len().min(1200)]
+    );
+}
