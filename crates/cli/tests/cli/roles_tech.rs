@@ -182,3 +182,41 @@ fn a_user_interface_designer_is_offered_usability_testing_and_prototyping() {
         &out[..out.len().min(1200)]
     );
 }
+
+#[test]
+fn a_plumber_is_offered_plumbing_before_heating_and_cooling_work() {
+    let home = Home::new();
+    let v: serde_json::Value = serde_json::from_str(&home.ok(&[
+        "--json",
+        "discover",
+        "--role",
+        "plumber",
+        "--no-market",
+        "--top",
+        "10",
+    ]))
+    .unwrap();
+    let s: Vec<String> = v["micro"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["steps"].as_array().unwrap())
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    for id in [
+        "replace-tap-no-leak",
+        "pvc-solvent-weld-drain",
+        "pex-crimp-manifold",
+    ] {
+        assert!(s.contains(&id.to_string()), "{id} not offered: {s:?}");
+    }
+    let hvac = ["hvac-", "split-ac-", "furnace-", "duct-"];
+    let n = s
+        .iter()
+        .filter(|id| hvac.iter().any(|h| id.starts_with(h)))
+        .count();
+    assert!(
+        n <= 1,
+        "{n} heating and cooling steps in a plumber's top 10: {s:?}"
+    );
+}
