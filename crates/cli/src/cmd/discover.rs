@@ -99,10 +99,11 @@ pub struct DiscoverArgs {
     /// profile's; unknown: they are shown, marked).
     #[arg(long, value_name = "CODE")]
     pub country: Option<String>,
-    /// The languages or platforms you work in (python, javascript, java,
-    /// dotnet, go, rust, php, ruby, r, cpp; comma-separated): steps for
-    /// other stacks are left out (default: your profile's, else the ones
-    /// your held skills name; unknown: one step per stack).
+    /// The languages or platforms you work in, of those the catalogue has
+    /// steps for (python, javascript, java, dotnet, php, r, cpp;
+    /// comma-separated): steps for other stacks are left out (default: your
+    /// profile's, else the ones your held skills name; unknown: one step
+    /// per stack).
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     pub stack: Vec<String>,
 }

@@ -49,9 +49,10 @@ pub struct ProfileSet {
     /// leaves out steps written for another country's law or standards.
     #[arg(long, value_name = "CODE")]
     pub country: Option<String>,
-    /// The languages or platforms you work in, comma-separated (python,
-    /// javascript, java, dotnet, go, rust, php, ruby, r, cpp): `mm discover`
-    /// leaves out other stacks' steps. `--stack ""` clears it.
+    /// The languages or platforms you work in, comma-separated (the
+    /// catalogue has steps for python, javascript, java, dotnet, php, r and
+    /// cpp): `mm discover` leaves out other stacks' steps. `--stack ""`
+    /// clears it.
     #[arg(long, value_name = "NAME", value_delimiter = ',', num_args = 0..)]
     pub stack: Option<Vec<String>>,
 }
