@@ -158,7 +158,20 @@ impl Browser {
         (s, b)
     }
 
-    /// [`Browser::upload`] with the answer's headers (a redirect's `Location`).
+    /// An upload that must answer 303 (Post/Redirect/Get): where it sends
+    /// the browser.
+    async fn upload_redirected(&self, path: &str, parts: &[(&str, Option<&str>, &[u8])]) -> String {
+        let (s, h, body) = self.upload_with_headers(path, parts).await;
+        assert_eq!(
+            s,
+            StatusCode::SEE_OTHER,
+            "{}",
+            String::from_utf8_lossy(&body)
+        );
+        h[header::LOCATION].to_str().unwrap().to_owned()
+    }
+
+    /// [`Browser::upload`] with the answer's headers.
     async fn upload_with_headers(
         &self,
         path: &str,
@@ -944,16 +957,9 @@ async fn a_postings_upload_gives_shares_with_intervals_and_is_kept() {
 
     // Saved (the default): Post/Redirect/Get to the saved analysis, which
     // says so; the list holds one more, and only one.
-    let (s, h, body) = b
-        .upload_with_headers("/market", &[("postings", Some("ads.jsonl"), &file)])
+    let to = b
+        .upload_redirected("/market", &[("postings", Some("ads.jsonl"), &file)])
         .await;
-    assert_eq!(
-        s,
-        StatusCode::SEE_OTHER,
-        "{}",
-        String::from_utf8_lossy(&body)
-    );
-    let to = h[header::LOCATION].to_str().unwrap();
     let (_, list) = b.json_get("/api/v1/market").await;
     let newest = list
         .as_array()
@@ -964,7 +970,7 @@ async fn a_postings_upload_gives_shares_with_intervals_and_is_kept() {
         .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
     assert_eq!(to, format!("/market/{newest}?done=saved&skipped=0"));
-    let html = b.page(to).await;
+    let html = b.page(&to).await;
     assert!(
         html.contains(&format!("Saved as market analysis {newest}"))
             && html.contains("95% interval"),
@@ -1134,8 +1140,9 @@ async fn the_journal_exports_and_imports_all_or_nothing() {
             .unwrap()
             .contains("not a Micromastery journal")
     );
-    let (s, h, body) = o
-        .upload_with_headers(
+    // Post/Redirect/Get: the page it lands on says what was imported.
+    let to = o
+        .upload_redirected(
             "/journal/import",
             &[(
                 "journal",
@@ -1144,16 +1151,8 @@ async fn the_journal_exports_and_imports_all_or_nothing() {
             )],
         )
         .await;
-    // Post/Redirect/Get: the page it lands on says what was imported.
-    assert_eq!(
-        s,
-        StatusCode::SEE_OTHER,
-        "{}",
-        String::from_utf8_lossy(&body)
-    );
-    let to = h[header::LOCATION].to_str().unwrap();
     assert!(to.starts_with("/journal?done=imported&"), "{to}");
-    let html = o.page(to).await;
+    let html = o.page(&to).await;
     assert!(
         html.contains("Journal imported: 1 skills, 1 micro-skills, 1 goals, 1 sessions"),
         "{html}"
