@@ -192,22 +192,21 @@ pub struct Taken {
     pub achieved: FxHashSet<String>,
     /// Open: offered, saying so.
     pub open: FxHashMap<String, GoalId>,
-    /// The catalogue keys (ESCO URIs, `onet-tech:` names) of the skills
-    /// held: an entry filed under one of them builds what the person has
-    /// (pivot tables, for an Excel expert), so it is not offered either.
-    pub held: FxHashSet<String>,
+    /// The catalogue parents (ESCO concepts, O*NET technologies) of the
+    /// skills held: an entry filed under one of them builds what the person
+    /// has (pivot tables, for an Excel expert), so it is not offered either.
+    pub held: FxHashSet<ParentRef>,
 }
 
 impl Taken {
-    /// These goals, and the skills `held` (by their catalogue keys).
+    /// These goals, and the skills `held` (as catalogue parents).
     pub fn holding(mut self, tax: &Taxonomy, held: &[SkillIdx]) -> Self {
         for &i in held {
-            self.held.insert(tax.skill(i).uri.clone());
+            self.held.insert(ParentRef::Esco(tax.skill(i).uri.clone()));
         }
         for t in &tax.technologies {
             if held.contains(&t.concept) {
-                self.held
-                    .insert(ParentRef::OnetTech(t.name.clone()).to_string());
+                self.held.insert(ParentRef::OnetTech(t.name.clone()));
             }
         }
         self
@@ -215,7 +214,7 @@ impl Taken {
 
     /// Whether `m` is filed under a skill the person holds.
     fn builds_held(&self, m: &CatalogueMicroSkill) -> bool {
-        !self.held.is_empty() && m.parents.iter().any(|p| self.held.contains(&p.to_string()))
+        m.parents.iter().any(|p| self.held.contains(p))
     }
 }
 
