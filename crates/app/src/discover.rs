@@ -454,6 +454,7 @@ fn known_stacks(catalogue: &mm_micro::Catalogue, given: &[String]) -> Result<()>
 async fn focus(
     app: &App,
     tax: &Taxonomy,
+    catalogue: &mm_micro::Catalogue,
     country: Option<&str>,
     stacks: &[String],
     held: &[SkillIdx],
@@ -466,7 +467,7 @@ async fn focus(
     };
     let given = crate::profile::stack_names(stacks)?;
     if !given.is_empty() {
-        known_stacks(&crate::catalogue::personal_catalogue(app).await?, &given)?;
+        known_stacks(catalogue, &given)?;
     }
     let (stacks, stacks_from) = if !given.is_empty() {
         (given, Some("given"))
@@ -536,16 +537,17 @@ pub async fn discover(
             role.title()
         )));
     }
+    let catalogue = crate::catalogue::personal_catalogue(app).await?;
     let focus = focus(
         app,
         tax,
+        &catalogue,
         d.country.as_deref(),
         &d.stacks,
         &held.held,
         market.as_ref().map(|m| &m.report),
     )
     .await?;
-    let catalogue = crate::catalogue::personal_catalogue(app).await?;
     let taken = taken(app).await?.holding(tax, &held.declared);
     let carver = Carver::new(
         tax,
@@ -1120,7 +1122,7 @@ pub async fn next(
             RankOptions::default(),
         );
         // The profile's country and stacks, as discover takes them.
-        let focus = focus(app, tax, None, &[], &held.held, None).await?;
+        let focus = focus(app, tax, &catalogue, None, &[], &held.held, None).await?;
         role_micro(
             &Carver::new(tax, &catalogue, &ranking.role, report, &taken).with_focus(focus),
             &ranking,
