@@ -420,13 +420,11 @@ impl OccupationIndex {
         }
         // O*NET titles that fit about as well as the chosen one name other
         // fair readings through the crosswalk ("UX designer" is ESCO's label
-        // of one occupation, O*NET's title of others): their ESCO
-        // counterparts are offered too, after the direct ones.
-        // An O*NET occupation the crosswalk maps onto the chosen one is the
-        // same reading, not another; of each other, its two counterparts
-        // whose own titles fit best (then the most specific), if they fit
-        // at all. They follow
-        // the direct ones, those whose own titles fit the query best first.
+        // of one occupation, O*NET's title of others). An O*NET occupation
+        // the crosswalk maps onto the chosen one is the same reading, not
+        // another; of each other, its two counterparts whose own titles fit
+        // best (then the most specific), if they fit at all, are offered
+        // after the direct alternatives, best fitting first.
         let mut extra: Vec<OccupationHit> = Vec::new();
         for h in hits.iter().filter(|h| h.score >= score - 0.02) {
             let OccRef::Onet(o) = h.occupation else {
@@ -455,7 +453,8 @@ impl OccupationIndex {
                 .take(2)
             {
                 let taken = |v: &[OccupationHit]| v.iter().any(|a| a.occupation == OccRef::Esco(e));
-                if Some(e) != esco && !taken(&alternatives) && !taken(&extra) {
+                // Never the chosen one: its O*NET occupations were skipped.
+                if !taken(&alternatives) && !taken(&extra) {
                     extra.push(OccupationHit {
                         occupation: OccRef::Esco(e),
                         title: h.title.clone(),
