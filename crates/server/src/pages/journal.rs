@@ -3,7 +3,7 @@
 //! error when it is refused). The portfolio has its own page
 //! ([`super::portfolio`]).
 
-use super::forms::{multipart_action, see_other};
+use super::forms::{Notice, multipart_action, see_other};
 use super::layout::{Nav, page};
 use crate::api::input::multipart_error;
 use crate::api::journal::{export_download, import_text};
@@ -17,6 +17,7 @@ use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use mm_store::ImportCounts;
+use std::collections::HashMap;
 
 /// The export page's routes that take small bodies.
 pub fn routes() -> Router<AppState> {
@@ -32,18 +33,15 @@ pub fn upload_routes() -> Router<AppState> {
 
 async fn journal_page(
     Extension(session): Extension<Session>,
-    Query(q): Query<Vec<(String, String)>>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> Html<String> {
-    let imported = imported_of(&q);
+    let notice = imported_of(&q).map(|c| Notice::done("import", imported_message(&c)));
     Html(
         page(
             "Export and import",
             Nav::Journal,
             Some(&session),
-            html! {
-                @if let Some(c) = &imported { (imported_notice(c)) }
-                (forms(&session))
-            },
+            forms(&session, notice.as_ref()),
         )
         .into_string(),
     )
@@ -62,8 +60,8 @@ fn imported_query(c: &ImportCounts) -> String {
 }
 
 /// The counts of [`imported_query`], when the query is one.
-fn imported_of(q: &[(String, String)]) -> Option<ImportCounts> {
-    if !q.iter().any(|(k, v)| k == "done" && v == "imported") {
+fn imported_of(q: &HashMap<String, String>) -> Option<ImportCounts> {
+    if q.get("done").map(String::as_str) != Some("imported") {
         return None;
     }
     let counts: serde_json::Map<String, serde_json::Value> = q
@@ -73,20 +71,28 @@ fn imported_of(q: &[(String, String)]) -> Option<ImportCounts> {
     serde_json::from_value(counts.into()).ok()
 }
 
-fn imported_notice(c: &ImportCounts) -> Markup {
-    html! {
-        div class="notice notice-done" role="status" {
-            span class="mark" aria-hidden="true" { "✓ " }
-            "Journal imported: " (c.skills) " skills, " (c.micro_skills) " micro-skills, " (c.goals) " goals, "
-            (c.sessions) " sessions, " (c.applications) " applications and " (c.reflections) " reflections; also "
-            (c.plans) " plans, " (c.arcs) " arcs, " (c.retention_cards) " retention cards, " (c.credentials) " badges, "
-            (c.market_analyses) " market analyses and " (c.history) " history records. "
-            a href="/" { "See your goals" }
-        }
-    }
+fn imported_message(c: &ImportCounts) -> String {
+    format!(
+        "Journal imported: {} skills, {} micro-skills, {} goals, {} sessions, {} applications and {} \
+         reflections; also {} plans, {} arcs, {} retention cards, {} badges, {} market analyses and {} \
+         history records.",
+        c.skills,
+        c.micro_skills,
+        c.goals,
+        c.sessions,
+        c.applications,
+        c.reflections,
+        c.plans,
+        c.arcs,
+        c.retention_cards,
+        c.credentials,
+        c.market_analyses,
+        c.history
+    )
 }
 
-fn forms(session: &Session) -> Markup {
+/// The page's sections; `notice` (after an import) in the import one.
+fn forms(session: &Session, notice: Option<&Notice>) -> Markup {
     html! {
         h1 { "Export and import" }
         section aria-labelledby="export" {
@@ -104,6 +110,8 @@ fn forms(session: &Session) -> Markup {
         }
         section aria-labelledby="import" {
             h2 id="import" { "Import a journal" }
+            (Notice::render(notice, "import"))
+            @if notice.is_some() { p { a href="/" { "See your goals" } } }
             p {
                 "Load a journal file into this one while it is still empty. It is checked completely first and then "
                 "written in one go: if anything in it is refused, nothing is written."

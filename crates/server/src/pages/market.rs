@@ -15,6 +15,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, PreEscaped, html};
 use mm_discover::market::{MarketReport, SkillStat};
+use std::collections::HashMap;
 
 /// The market pages that take small bodies.
 pub fn routes() -> Router<AppState> {
@@ -148,18 +149,17 @@ async fn saved_page(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
     Path(id): Path<String>,
-    Query(q): Query<Vec<(String, String)>>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> Result<Html<String>, PageError> {
     let id = parse_id(&id)?;
     let app = state.app().await?;
     let m = mm_app::market::saved(&app, id).await?;
     let chart = mm_app::market::report_chart(&m.report, "", 20)?;
     // After the upload form: a fixed sentence and a count, never the query's text.
-    let just_saved = q.iter().any(|(k, v)| k == "done" && v == "saved");
+    let just_saved = q.get("done").map(String::as_str) == Some("saved");
     let skipped = q
-        .iter()
-        .find(|(k, _)| k == "skipped")
-        .and_then(|(_, v)| v.parse::<u64>().ok())
+        .get("skipped")
+        .and_then(|v| v.parse::<u64>().ok())
         .unwrap_or(0);
     let body = html! {
         @if just_saved {
